@@ -1,0 +1,167 @@
+//! Emits one file per named type: structs for objects, open enums for choice lists,
+//! aliases to a JSON object for types the document names but never defines.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, rust_type, source_note, Context};
+use crate::names::{camel, ident, snake};
+use crate::spec::{Field, TypeDef, TypeKind};
+
+/// The variant that keeps values the documentation does not list.
+pub const UNDOCUMENTED_VARIANT: &str = "Undocumented";
+
+/// Tokens of one model file.
+pub fn model(ctx: &Context, def: &TypeDef) -> TokenStream {
+    let docs = doc_attrs(def.description.as_deref(), &type_note(ctx, def));
+    let name = ident(&camel(&def.name));
+    match &def.kind {
+        TypeKind::Object { fields } => object(ctx, def, &name, docs, fields),
+        TypeKind::Enum { values } => open_enum(&name, docs, values),
+        TypeKind::Unknown => quote! {
+            #docs
+            ///
+            /// The documentation names this type but never lists its fields, so any JSON
+            /// object is accepted.
+            pub type #name = serde_json::Map<String, serde_json::Value>;
+        },
+    }
+}
+
+fn type_note(ctx: &Context, def: &TypeDef) -> String {
+    let places: Vec<String> = def.sources.iter().map(|s| ctx.source_text(s)).collect();
+    match places.len() {
+        0 => String::new(),
+        1 => format!("Documented at {}.", places[0]),
+        _ => format!("Documented at {}.", places.join(", ")),
+    }
+}
+
+fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenStream, fields: &[Field]) -> TokenStream {
+    let is_input = ctx.input_types.contains(&def.name);
+    let mut required_args = Vec::new();
+    let mut inits = Vec::new();
+    let members: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let field_name = ident(&snake(&f.name));
+            let wire = &f.name;
+            let rename = (snake(&f.name) != f.name).then(|| quote!(#[serde(rename = #wire)]));
+            let ty = rust_type(&f.ty);
+            let mut note = source_note(ctx, &f.source);
+            if let Some(d) = &f.default {
+                note = format!("Default: `{d}`. {note}");
+            }
+            if f.required {
+                note = format!("Required. {note}");
+            }
+            let docs = doc_attrs(f.description.as_deref(), &note);
+            let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+            if is_input && f.required && !f.nullable {
+                required_args.push(quote!(#field_name: #ty));
+                inits.push(quote!(#field_name));
+                quote! { #docs #deprecated #rename pub #field_name: #ty, }
+            } else {
+                inits.push(quote!(#field_name: None));
+                let skip = (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+                let skip = skip.unwrap_or_else(|| quote!(#[serde(default)]));
+                quote! { #docs #deprecated #rename #skip pub #field_name: Option<#ty>, }
+            }
+        })
+        .collect();
+    let any_deprecated = fields.iter().any(|f| f.deprecated);
+    let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
+    let (derive_default, constructor) = if required_args.is_empty() {
+        (quote!(Default,), quote!())
+    } else {
+        let ctor_doc = format!("A `{}` with its required fields set and every other field empty.", def.name);
+        (
+            quote!(),
+            quote! {
+                impl #name {
+                    #[doc = #ctor_doc]
+                    #allow_deprecated
+                    #[allow(clippy::too_many_arguments)]
+                    pub fn new(#(#required_args),*) -> Self {
+                        #name { #(#inits),* }
+                    }
+                }
+            },
+        )
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#members)*
+        }
+        #constructor
+    }
+}
+
+fn open_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) -> TokenStream {
+    let mut seen = BTreeSet::new();
+    let variants: Vec<(proc_macro2::Ident, &String)> =
+        values.iter().filter(|v| seen.insert(camel(v))).map(|v| (ident(&camel(v)), v)).collect();
+    let undocumented = ident(UNDOCUMENTED_VARIANT);
+    let decls = variants.iter().map(|(variant, wire)| {
+        let doc = format!("`{wire}`");
+        quote! { #[doc = #doc] #variant, }
+    });
+    let from_arms = variants.iter().map(|(variant, wire)| quote!(#wire => #name::#variant,));
+    let as_str_arms = variants.iter().map(|(variant, wire)| quote!(#name::#variant => #wire,));
+    let open_doc = format!(
+        "Open: a value the documentation does not list decodes as [`{name}::{UNDOCUMENTED_VARIANT}`] instead of failing."
+    );
+    quote! {
+        #docs
+        ///
+        #[doc = #open_doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum #name {
+            #(#decls)*
+            /// A value the documentation does not list, kept as received.
+            #undocumented(String),
+        }
+
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str_arms)*
+                    #name::#undocumented(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_arms)*
+                    _ => #name::#undocumented(value),
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                #name::from(value.to_string())
+            }
+        }
+
+        impl From<#name> for String {
+            fn from(value: #name) -> Self {
+                value.as_str().to_string()
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Emits one file per resource: a `Client` method per operation, taking the required
+//! inputs positionally, and a request builder holding the optional ones. Builders are
+//! sent with `.send()` (or awaited directly), or `.send_with_response()` for the status
+//! and headers.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, rust_type, source_note, Context};
+use crate::names::{camel, ident, snake};
+use crate::spec::{Operation, ParamLocation, Parameter, TypeRef};
+
+/// Tokens of one resource file.
+pub fn resource(ctx: &Context, resource: &str, operations: &[&Operation]) -> TokenStream {
+    let items = operations.iter().filter(|op| op.is_resolved()).map(|op| operation(ctx, op));
+    let doc = format!("Operations on the `{resource}` resource.");
+    quote! {
+        #![doc = #doc]
+        use std::future::{Future, IntoFuture};
+        use std::pin::Pin;
+
+        use crate::runtime::{Body, Query, Response};
+        use crate::{Client, Error};
+
+        #(#items)*
+    }
+}
+
+fn operation(ctx: &Context, op: &Operation) -> TokenStream {
+    let method_name = ident(&snake(&op.id));
+    let builder = format_ident!("{}", camel(&op.id));
+    let method = op.method.expect("only resolved operations are emitted");
+    let path = op.path.as_deref().expect("only resolved operations are emitted");
+    let http_method = ident(method.as_str());
+
+    let required: Vec<&Parameter> =
+        op.parameters.iter().filter(|p| p.required || p.location == ParamLocation::Path).collect();
+    let optional: Vec<&Parameter> =
+        op.parameters.iter().filter(|p| !(p.required || p.location == ParamLocation::Path)).collect();
+
+    let field = |p: &Parameter| ident(&snake(&p.name));
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut members = Vec::new();
+    for p in &required {
+        let (name, ty) = (field(p), rust_type(&p.ty));
+        args.push(quote!(#name: #ty));
+        inits.push(quote!(#name));
+        members.push(quote!(#name: #ty,));
+    }
+    for p in &optional {
+        let (name, ty) = (field(p), rust_type(&p.ty));
+        inits.push(quote!(#name: None));
+        members.push(quote!(#name: Option<#ty>,));
+    }
+    let body_ty = op.request.as_ref().map(|r| rust_type(&r.ty));
+    if let Some(ty) = &body_ty {
+        args.push(quote!(body: #ty));
+        inits.push(quote!(body));
+        members.push(quote!(body: #ty,));
+    }
+
+    let setters = optional.iter().map(|p| setter(ctx, p));
+    let path_expr = path_expression(path, op);
+    let query_pushes = op.parameters.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
+        let name = field(p);
+        let wire = &p.name;
+        let push = match &p.ty {
+            TypeRef::Array(_) => quote!(query.push_each(#wire, value)),
+            _ => quote!(query.push(#wire, value)),
+        };
+        if required.contains(&p) {
+            quote! { { let value = &self.#name; #push; } }
+        } else {
+            quote! { if let Some(value) = &self.#name { #push; } }
+        }
+    });
+    let headers_unsupported = op.parameters.iter().any(|p| p.location == ParamLocation::Header);
+    let _ = headers_unsupported;
+    let body_arg = if body_ty.is_some() { quote!(Body::Json(&self.body)) } else { quote!(Body::None) };
+
+    let (output, call) = match op.success().and_then(|r| r.ty.as_ref()) {
+        Some(ty) => {
+            let ty = rust_type(ty);
+            (ty, quote!(send))
+        }
+        None => (quote!(()), quote!(send_no_content)),
+    };
+
+    let mut note = format!("`{} {}`. {}", method.as_str(), path, source_note(ctx, &op.source));
+    if let Some(p) = &op.pagination {
+        note.push_str(&format!(" A list operation: the page's items are in `{}`.", p.items));
+    }
+    let mut text = op.summary.clone().unwrap_or_default();
+    if let Some(d) = &op.description {
+        text = format!("{text}\n\n{d}");
+    }
+    let method_docs = doc_attrs(Some(&text), &note);
+    let builder_doc = format!(
+        "Request builder for [`Client::{}`]: set optional inputs, then `.send().await` (or `.await`).",
+        snake(&op.id)
+    );
+    let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+
+    quote! {
+        impl Client {
+            #method_docs
+            #too_many
+            pub fn #method_name(&self, #(#args),*) -> #builder<'_> {
+                #builder { client: self, #(#inits),* }
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#members)*
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            /// Sends the request and decodes the response body.
+            pub async fn send(self) -> Result<#output, Error> {
+                self.send_with_response().await.map(|response| response.body)
+            }
+
+            /// Sends the request; the response keeps its status and headers.
+            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+                let mut query = Query::new();
+                #(#query_pushes)*
+                let _ = &mut query;
+                let path = #path_expr;
+                self.client
+                    .core()
+                    .#call(reqwest::Method::#http_method, &path, &query, #body_arg)
+                    .await
+            }
+        }
+
+        impl<'a> IntoFuture for #builder<'a> {
+            type Output = Result<#output, Error>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn setter(ctx: &Context, p: &Parameter) -> TokenStream {
+    let name = ident(&snake(&p.name));
+    let mut note = format!("Query parameter `{}`. {}", p.name, source_note(ctx, &p.source));
+    if let Some(d) = &p.default {
+        note = format!("Default: `{d}`. {note}");
+    }
+    if p.deprecated {
+        note = format!("Deprecated. {note}");
+    }
+    let docs = doc_attrs(p.description.as_deref(), &note);
+    match &p.ty {
+        TypeRef::String => quote! {
+            #docs
+            pub fn #name(mut self, value: impl Into<String>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        },
+        TypeRef::Array(inner) => {
+            let item = rust_type(inner);
+            quote! {
+                #docs
+                pub fn #name(mut self, values: impl IntoIterator<Item = impl Into<#item>>) -> Self {
+                    self.#name = Some(values.into_iter().map(Into::into).collect());
+                    self
+                }
+            }
+        }
+        TypeRef::Named(_) => {
+            let ty = rust_type(&p.ty);
+            quote! {
+                #docs
+                pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+                    self.#name = Some(value.into());
+                    self
+                }
+            }
+        }
+        other => {
+            let ty = rust_type(other);
+            quote! {
+                #docs
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.#name = Some(value);
+                    self
+                }
+            }
+        }
+    }
+}
+
+/// `["/v1/contacts/", &path_segment(&self.id)].concat()`, or a plain string.
+fn path_expression(path: &str, op: &Operation) -> TokenStream {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            parts.push(quote!(#literal));
+        }
+        let name = &rest[open + 1..open + close];
+        let param = op.parameters.iter().find(|p| p.name == name && p.location == ParamLocation::Path);
+        let field = ident(&snake(param.map(|p| p.name.as_str()).unwrap_or(name)));
+        parts.push(quote!(&crate::runtime::path_segment(&self.#field)));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(quote!(#rest));
+    }
+    if parts.len() == 1 && !path.contains('{') {
+        quote!(#path.to_string())
+    } else {
+        quote!([#(#parts),*].concat())
+    }
+}

@@ -1,0 +1,690 @@
+//! The normalized API spec (the IR): the only contract between the documentation
+//! readers (in `xtask`) and the Rust emitter (in this crate).
+//!
+//! Principles (see `specs/README.md` for the file format):
+//! - every fact carries a [`Source`]: a line of the snapshot or an overlay entry;
+//! - what is not known is said (`Option`, [`TypeKind::Unknown`], [`Gap`]), never invented;
+//! - wire names are kept byte for byte, Rust names are derived by the emitter;
+//! - a small closed type language ([`TypeRef`]).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// One API, as one YAML file under `specs/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Facts about the API as a whole.
+    pub api: Api,
+    /// Every operation of the document, in document order.
+    pub operations: Vec<Operation>,
+    /// Every named type (objects, enums, types named but never defined), sorted by name.
+    pub types: Vec<TypeDef>,
+    /// What the reader saw but could not understand, in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<Gap>,
+}
+
+/// Facts about the API as a whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Api {
+    /// Short machine name: the generated crate's name and the spec file's stem.
+    pub name: String,
+    /// Human title (used in crate docs).
+    pub title: String,
+    /// API version as the document states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The snapshot the spec was read from, relative to the repository root.
+    pub snapshot: String,
+    /// Base URL every operation path is relative to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<BaseUrl>,
+    /// Ways to authenticate, in order of preference of the document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auth: Vec<AuthScheme>,
+    /// How list operations page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+    /// Documented throttling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimit>,
+    /// The body an unsuccessful response carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_body: Option<ErrorBody>,
+    /// HTTP statuses the document lists, with its words for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<StatusDoc>,
+    /// Timestamp formats seen in the document's examples (chrono `strftime` syntax,
+    /// or `rfc3339`), most frequent first. The first one is used to send timestamps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datetime_formats: Vec<String>,
+}
+
+/// The API's base URL; `{name}` placeholders are [`UrlVariable`]s the user supplies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseUrl {
+    /// The URL, possibly with `{variable}` placeholders.
+    pub url: String,
+    /// Placeholders in `url`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<UrlVariable>,
+    /// Where the fact comes from.
+    pub source: Source,
+}
+
+/// A placeholder of the base URL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlVariable {
+    /// Name inside the braces.
+    pub name: String,
+    /// What it stands for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One way to authenticate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AuthScheme {
+    /// A secret sent as the value of a named header.
+    ApiKeyHeader {
+        /// Header name, byte for byte.
+        header: String,
+        /// What the document calls the secret.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+        /// Where the fact comes from.
+        source: Source,
+    },
+    /// `Authorization: Bearer <token>`.
+    Bearer {
+        /// What the document calls the token.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+        /// Where the fact comes from.
+        source: Source,
+    },
+    /// OAuth 2 authorization-code flow issuing bearer tokens.
+    #[serde(rename = "oauth2")]
+    OAuth2 {
+        /// Where the user's browser is sent.
+        authorize_url: String,
+        /// Where codes and refresh tokens are exchanged.
+        token_url: String,
+        /// Grants the document names (`authorization_code`, `refresh_token`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        grants: Vec<String>,
+        /// Scopes the document names.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        scopes: Vec<OAuthScope>,
+        /// Content type of token requests (`application/x-www-form-urlencoded`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_request_content_type: Option<String>,
+        /// Where the fact comes from.
+        source: Source,
+    },
+}
+
+/// An OAuth 2 scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthScope {
+    /// Scope value on the wire.
+    pub name: String,
+    /// What it grants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Granted when no scope is asked for.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub default: bool,
+}
+
+/// How list operations page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "style", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Pagination {
+    /// `page=N&per_page=M`, pages numbered from `first_page`.
+    PageNumber {
+        /// Query parameter holding the page number.
+        page_param: String,
+        /// Query parameter holding the page size.
+        per_page_param: String,
+        /// Number of the first page.
+        first_page: u32,
+        /// Page size when none is asked for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_per_page: Option<u32>,
+        /// Where the fact comes from.
+        source: Source,
+    },
+    /// `offset=N&limit=M`.
+    Offset {
+        /// Query parameter holding the offset.
+        offset_param: String,
+        /// Query parameter holding the page size.
+        limit_param: String,
+        /// Page size when none is asked for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        default_limit: Option<u32>,
+        /// Where the fact comes from.
+        source: Source,
+    },
+}
+
+/// Documented throttling: `requests` per `per_seconds`, measured over `window_seconds`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// Requests allowed per `per_seconds`.
+    pub requests: u32,
+    /// Length of the rate's unit, in seconds.
+    pub per_seconds: u32,
+    /// Sampling window over which the rate is averaged, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_seconds: Option<u32>,
+    /// Whether short bursts above the rate are allowed.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub bursts_allowed: bool,
+    /// Status returned when the limit is hit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Where the fact comes from.
+    pub source: Source,
+}
+
+/// The body of unsuccessful responses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    /// Its type (usually a named object type).
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    /// Where the fact comes from.
+    pub source: Source,
+}
+
+/// A status code the document explains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusDoc {
+    /// `404`, or a class such as `5xx`.
+    pub status: String,
+    /// Short title.
+    pub title: String,
+    /// Longer explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where the fact comes from.
+    pub source: Source,
+}
+
+/// One operation of the API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// Stable id, snake_case, derived from the document's own words.
+    pub id: String,
+    /// Resource group (one generated module per resource), snake_case.
+    pub resource: String,
+    /// HTTP method; absent while unresolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
+    /// Path template relative to the base URL, `{name}` placeholders; absent while unresolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Where method and path come from, when not from `source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_by: Option<Source>,
+    /// One-line summary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Longer description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Path, query and header parameters, in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Parameter>,
+    /// Request body; absent when the document shows none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestBody>,
+    /// Responses by status, in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub responses: Vec<Response>,
+    /// Set on list operations that page with the API's [`Pagination`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<ListPagination>,
+    /// Where the operation starts in the document.
+    pub source: Source,
+}
+
+impl Operation {
+    /// Both method and path are known.
+    pub fn is_resolved(&self) -> bool {
+        self.method.is_some() && self.path.is_some()
+    }
+
+    /// The first 2xx response, which the generated method returns.
+    pub fn success(&self) -> Option<&Response> {
+        self.responses.iter().find(|r| r.status.starts_with('2'))
+    }
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// Upper-case wire form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Safe to repeat: retried by default.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+impl FromStr for Method {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "PATCH" => Method::Patch,
+            "DELETE" => Method::Delete,
+            _ => return Err(format!("not an HTTP method: {s:?}")),
+        })
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// As a request header.
+    Header,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    /// Wire name, byte for byte (`filters[title]`).
+    pub name: String,
+    /// Where it travels.
+    #[serde(rename = "in")]
+    pub location: ParamLocation,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    /// Must be sent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Described as deprecated.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    /// Default value as the document writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// The document's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where the fact comes from.
+    pub source: Source,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestBody {
+    /// Media type.
+    pub content_type: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    /// Example bodies the document shows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    /// Where the fact comes from.
+    pub source: Source,
+}
+
+/// A response for one status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// `200`, `404`, ...
+    pub status: String,
+    /// The document's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Body type; absent when the document shows no body.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub ty: Option<TypeRef>,
+    /// Example bodies the document shows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    /// Where the fact comes from.
+    pub source: Source,
+}
+
+/// An example body, verbatim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The document's title for it, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Whether `json` parses as JSON (when not, a gap says why).
+    pub valid_json: bool,
+    /// The text, byte for byte as in the document.
+    pub json: String,
+    /// Where it starts in the document.
+    pub source: Source,
+}
+
+/// A list operation's paging: the page items are the array in field `items`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListPagination {
+    /// Wire name of the array field holding the page's items.
+    pub items: String,
+}
+
+/// A named type. (Unknown keys are not refused here: serde cannot do that with the
+/// flattened `kind`.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeDef {
+    /// PascalCase name: the document's own where it names the type, else derived from
+    /// the operation or field it belongs to.
+    pub name: String,
+    /// The document's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Its shape.
+    #[serde(flatten)]
+    pub kind: TypeKind,
+    /// Every place the type appears, in document order.
+    pub sources: Vec<Source>,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    /// A JSON object with known fields (unknown fields are tolerated on the wire).
+    Object {
+        /// Fields in document order.
+        fields: Vec<Field>,
+    },
+    /// A string with documented values (open: unknown values are kept).
+    Enum {
+        /// Values, byte for byte, in document order.
+        values: Vec<String>,
+    },
+    /// Named by the document but never defined: any JSON object is accepted.
+    Unknown,
+}
+
+/// A field of an object type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// Wire name, byte for byte.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    /// Documented as required.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Documented as possibly `null`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nullable: bool,
+    /// Described as deprecated.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    /// Default value as the document writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// The document's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where the fact comes from.
+    pub source: Source,
+}
+
+/// Something the reader saw but could not understand, or a fact it could not settle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    /// What kind of gap (a short snake_case word, see `specs/README.md`).
+    pub kind: String,
+    /// What was seen and what was done about it.
+    pub message: String,
+    /// Where.
+    pub source: Source,
+}
+
+/// The type language: written in the YAML as `string`, `integer`, `number`, `boolean`,
+/// `date`, `datetime`, `any`, `array<T>`, `map<T>`, or a type name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// UTF-8 string.
+    String,
+    /// Whole number.
+    Integer,
+    /// Any JSON number.
+    Number,
+    /// `true` / `false`.
+    Boolean,
+    /// Calendar date (`2015-05-24`).
+    Date,
+    /// Timestamp in one of [`Api::datetime_formats`].
+    DateTime,
+    /// Any JSON value.
+    Any,
+    /// JSON array.
+    Array(Box<TypeRef>),
+    /// JSON object with arbitrary keys.
+    Map(Box<TypeRef>),
+    /// A [`TypeDef`] by name.
+    Named(String),
+}
+
+impl TypeRef {
+    /// The named type this refers to, through arrays and maps.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(n) => Some(n),
+            TypeRef::Array(t) | TypeRef::Map(t) => t.named(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::String => f.write_str("string"),
+            TypeRef::Integer => f.write_str("integer"),
+            TypeRef::Number => f.write_str("number"),
+            TypeRef::Boolean => f.write_str("boolean"),
+            TypeRef::Date => f.write_str("date"),
+            TypeRef::DateTime => f.write_str("datetime"),
+            TypeRef::Any => f.write_str("any"),
+            TypeRef::Array(t) => write!(f, "array<{t}>"),
+            TypeRef::Map(t) => write!(f, "map<{t}>"),
+            TypeRef::Named(n) => f.write_str(n),
+        }
+    }
+}
+
+impl FromStr for TypeRef {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let inner = |prefix: &str| {
+            s.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix('>'))
+                .map(|inner| inner.parse::<TypeRef>().map(Box::new))
+        };
+        if let Some(t) = inner("array<") {
+            return Ok(TypeRef::Array(t?));
+        }
+        if let Some(t) = inner("map<") {
+            return Ok(TypeRef::Map(t?));
+        }
+        Ok(match s {
+            "string" => TypeRef::String,
+            "integer" => TypeRef::Integer,
+            "number" => TypeRef::Number,
+            "boolean" => TypeRef::Boolean,
+            "date" => TypeRef::Date,
+            "datetime" => TypeRef::DateTime,
+            "any" => TypeRef::Any,
+            name if is_type_name(name) => TypeRef::Named(name.to_string()),
+            other => return Err(format!("not a type: {other:?}")),
+        })
+    }
+}
+
+/// A type name is PascalCase ASCII: a capital letter, then letters and digits.
+pub fn is_type_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+impl Serialize for TypeRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where a fact comes from: written `doc:142` (line 142 of the snapshot) or
+/// `overlay:<entry>` (an entry of the hand-kept overlay beside the snapshot).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    /// A 1-based line of the snapshot.
+    Doc(u32),
+    /// An overlay entry, by its key.
+    Overlay(String),
+}
+
+impl Source {
+    /// The snapshot line, when the fact comes from the snapshot.
+    pub fn line(&self) -> Option<u32> {
+        match self {
+            Source::Doc(l) => Some(*l),
+            Source::Overlay(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Doc(line) => write!(f, "doc:{line}"),
+            Source::Overlay(key) => write!(f, "overlay:{key}"),
+        }
+    }
+}
+
+impl FromStr for Source {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if let Some(line) = s.strip_prefix("doc:") {
+            return line.parse().map(Source::Doc).map_err(|_| format!("bad line number in source {s:?}"));
+        }
+        if let Some(key) = s.strip_prefix("overlay:") {
+            return Ok(Source::Overlay(key.to_string()));
+        }
+        Err(format!("a source is `doc:LINE` or `overlay:KEY`, not {s:?}"))
+    }
+}
+
+impl Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Spec {
+    /// Looks a named type up.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_refs_round_trip_through_their_text_form() {
+        for text in ["string", "array<Contact>", "map<array<integer>>", "datetime", "any"] {
+            let parsed: TypeRef = text.parse().unwrap();
+            assert_eq!(parsed.to_string(), text);
+        }
+        assert!("array<string".parse::<TypeRef>().is_err());
+        assert!("lowercase_name".parse::<TypeRef>().is_err());
+    }
+
+    #[test]
+    fn sources_round_trip_through_their_text_form() {
+        assert_eq!("doc:142".parse::<Source>().unwrap(), Source::Doc(142));
+        assert_eq!(
+            "overlay:choices.contact_source".parse::<Source>().unwrap(),
+            Source::Overlay("choices.contact_source".into())
+        );
+        assert!("line 3".parse::<Source>().is_err());
+        assert!("doc:x".parse::<Source>().is_err());
+    }
+}

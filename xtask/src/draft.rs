@@ -1,0 +1,153 @@
+//! What a documentation reader produces: the document's operations and shapes as the
+//! document writes them (anonymous nested objects, choices as raw text, the doc's own
+//! type words), before `normalize` names, merges and types them into a `Spec`.
+
+use codegen::spec::{Api, Example, Gap, Method, ParamLocation, Source, TypeRef};
+
+/// A reader's whole result.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// API facts the reader could find (the overlay adds the rest).
+    pub api: Api,
+    /// Operations in document order.
+    pub operations: Vec<DraftOperation>,
+    /// Global parameters the document lists outside operations (paging, ...).
+    pub global_parameters: Vec<DraftParam>,
+    /// What the reader could not understand.
+    pub gaps: Vec<Gap>,
+}
+
+/// One operation as the document shows it.
+#[derive(Debug, Clone)]
+pub struct DraftOperation {
+    /// The document's title for it; the operation id derives from it.
+    pub title: String,
+    /// Prose under the title.
+    pub description: Option<String>,
+    /// HTTP method, when the document shows it.
+    pub method: Option<Method>,
+    /// Path template without query part, when the document shows it.
+    pub path: Option<String>,
+    /// Parameters in document order.
+    pub parameters: Vec<DraftParam>,
+    /// Request body, when the document shows attributes or an example.
+    pub request: Option<DraftBody>,
+    /// Responses in document order.
+    pub responses: Vec<DraftResponse>,
+    /// Where it starts.
+    pub source: Source,
+}
+
+/// A parameter as the document shows it.
+#[derive(Debug, Clone)]
+pub struct DraftParam {
+    /// Wire name.
+    pub name: String,
+    /// Where it travels.
+    pub location: ParamLocation,
+    /// The document's type.
+    pub ty: DraftType,
+    /// Documented as required.
+    pub required: bool,
+    /// Documented as deprecated.
+    pub deprecated: bool,
+    /// Default as written.
+    pub default: Option<String>,
+    /// The document's words.
+    pub description: Option<String>,
+    /// Listed choices.
+    pub choices: Option<Choices>,
+    /// Where it is.
+    pub source: Source,
+}
+
+/// A request body as the document shows it.
+#[derive(Debug, Clone)]
+pub struct DraftBody {
+    /// Media type.
+    pub content_type: String,
+    /// Its shape; `None` when the document shows only examples.
+    pub shape: Option<DraftType>,
+    /// Examples, verbatim.
+    pub examples: Vec<Example>,
+    /// Where it starts.
+    pub source: Source,
+}
+
+/// A response as the document shows it.
+#[derive(Debug, Clone)]
+pub struct DraftResponse {
+    /// Status code or class.
+    pub status: String,
+    /// The document's words.
+    pub description: Option<String>,
+    /// Its shape; `None` when the document shows none.
+    pub shape: Option<DraftType>,
+    /// Examples, verbatim.
+    pub examples: Vec<Example>,
+    /// Where it starts.
+    pub source: Source,
+}
+
+/// A type as the document writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DraftType {
+    /// A primitive of the closed type language.
+    Prim(TypeRef),
+    /// An array.
+    Array(Box<DraftType>),
+    /// An object whose fields the document lists here.
+    Object(DraftObject),
+    /// A type the document names without listing its fields here.
+    Named(String),
+    /// Any JSON.
+    Any,
+}
+
+/// An object whose fields the document lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftObject {
+    /// The document's name for it, when it gives one.
+    pub doc_name: Option<String>,
+    /// Fields in document order.
+    pub fields: Vec<DraftField>,
+    /// Where it starts.
+    pub source: Source,
+}
+
+/// A field as the document shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftField {
+    /// Wire name.
+    pub name: String,
+    /// The document's type.
+    pub ty: DraftType,
+    /// Documented as required.
+    pub required: bool,
+    /// Documented as nullable.
+    pub nullable: bool,
+    /// Documented as deprecated.
+    pub deprecated: bool,
+    /// Default as written.
+    pub default: Option<String>,
+    /// The document's words.
+    pub description: Option<String>,
+    /// Listed choices.
+    pub choices: Option<Choices>,
+    /// Where it is.
+    pub source: Source,
+}
+
+/// A list of allowed values as the document prints it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choices {
+    /// The text after `Choices:`, verbatim.
+    pub text: String,
+    /// Where it is.
+    pub source: Source,
+}
+
+/// A gap at a line.
+pub fn gap(kind: &str, line: u32, message: impl Into<String>) -> Gap {
+    Gap { kind: kind.to_string(), message: message.into(), source: Source::Doc(line) }
+}

@@ -1,0 +1,121 @@
+//! `cargo xtask`: regenerate the normalized specs and client crates from the
+//! documentation snapshots, or check that the committed files are up to date.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::pipeline::{self, Built};
+use xtask::report;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Turns vendor API documentation into typed Rust clients")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate specs/<api>.yaml, generated/<api>/ and the fixtures from
+    /// specs/<api>/snapshot.txt and specs/<api>/overlay.yaml (every API when none is named).
+    Codegen {
+        /// APIs to regenerate (folder names under specs/); all when empty.
+        apis: Vec<String>,
+        /// Write even when the run finds gaps the committed spec does not list.
+        #[arg(long)]
+        accept_gaps: bool,
+    },
+    /// Exit non-zero, naming the stale files, when the committed specs or generated code
+    /// differ from what the inputs produce (or when two runs differ).
+    Check,
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository root").to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = root();
+    let result = match cli.command {
+        Command::Codegen { apis, accept_gaps } => codegen(&root, apis, accept_gaps),
+        Command::Check => check(&root),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn selected(root: &Path, apis: Vec<String>) -> Result<Vec<String>, String> {
+    let known = pipeline::api_names(root).map_err(|e| e.0)?;
+    if apis.is_empty() {
+        return Ok(known);
+    }
+    for api in &apis {
+        if !known.contains(api) {
+            return Err(format!("unknown API `{api}` (known: {})", known.join(", ")));
+        }
+    }
+    Ok(apis)
+}
+
+fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool) -> Result<(), String> {
+    // Build everything first: nothing is written unless every API builds.
+    let mut built: Vec<Built> = Vec::new();
+    for api in selected(root, apis)? {
+        built.push(pipeline::build(root, &api).map_err(|e| e.0)?);
+    }
+    for b in &built {
+        let api = &b.spec.api.name;
+        let committed = root.join(pipeline::spec_path(api));
+        if committed.exists() && !accept_gaps {
+            let old = pipeline::read_spec(&committed).map_err(|e| e.0)?;
+            let fresh = pipeline::new_gaps(&old, &b.spec);
+            if !fresh.is_empty() {
+                let list: Vec<String> =
+                    fresh.iter().map(|g| format!("  {} {}: {}", g.source, g.kind, g.message)).collect();
+                return Err(format!(
+                    "{api}: this run finds {} gap(s) that {} does not list; nothing was written.\n{}\nFix the document or overlay, or rerun with --accept-gaps to record them.",
+                    fresh.len(),
+                    pipeline::spec_path(api),
+                    list.join("\n")
+                ));
+            }
+        }
+    }
+    for b in &built {
+        let api = &b.spec.api.name;
+        let changed = pipeline::write_files(root, api, &b.files).map_err(|e| e.0)?;
+        println!("{}", report::summary(&b.spec));
+        for path in &changed {
+            println!("  wrote {path}");
+        }
+    }
+    Ok(())
+}
+
+fn check(root: &Path) -> Result<(), String> {
+    let mut stale = Vec::new();
+    for api in pipeline::api_names(root).map_err(|e| e.0)? {
+        let first = pipeline::build(root, &api).map_err(|e| e.0)?;
+        let second = pipeline::build(root, &api).map_err(|e| e.0)?;
+        if first.files != second.files {
+            return Err(format!(
+                "{api}: two runs on the same inputs gave different files: the generator is not deterministic"
+            ));
+        }
+        println!("{}", report::summary(&first.spec));
+        stale.extend(pipeline::stale_files(root, &api, &first.files));
+    }
+    if stale.is_empty() {
+        println!("all generated files are up to date");
+        Ok(())
+    } else {
+        Err(format!("stale generated files (regenerate with `cargo xtask codegen`):\n  {}", stale.join("\n  ")))
+    }
+}

@@ -1,0 +1,701 @@
+//! Turns a reader's [`Draft`] into a [`Spec`]: operation ids and resources from the
+//! document's words, named types (the document's names where it gives them, merged when
+//! their appearances agree), enums from choice lists, `number`s that every example shows
+//! as whole numbers refined to `integer`, list operations marked for paging, and unused
+//! types dropped. Everything here is style-independent: every reader feeds it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use codegen::spec::{
+    Field, Gap, ListPagination, Method, Operation, Pagination, Parameter, RequestBody, Response, Source, Spec, TypeDef,
+    TypeKind, TypeRef,
+};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde_json::Value;
+
+use crate::draft::{Choices, Draft, DraftObject, DraftType};
+
+/// How choice texts split into values, by text (from the overlay).
+pub type ChoiceSplits = BTreeMap<String, (Vec<String>, Source)>;
+
+/// Settings of one normalization run.
+pub struct Options<'a> {
+    /// Overlay-given splits of choice texts the reader cannot split without guessing.
+    pub choice_splits: &'a ChoiceSplits,
+    /// Operation ids whose resource the overlay sets.
+    pub resources: &'a BTreeMap<String, String>,
+}
+
+/// The result, with the overlay entries it used (so unused ones can be reported).
+pub struct Normalized {
+    /// The spec.
+    pub spec: Spec,
+    /// Choice texts of the overlay that matched a choice list.
+    pub used_choice_splits: BTreeSet<String>,
+}
+
+/// Builds the spec from a draft.
+pub fn normalize(draft: Draft, options: &Options) -> Normalized {
+    let stats = NumberStats::from_draft(&draft);
+    let globals = draft.global_parameters_resolved(&stats);
+    let mut n = Normalizer {
+        types: BTreeMap::new(),
+        variants: BTreeMap::new(),
+        doc_named: BTreeSet::new(),
+        gaps: draft.gaps,
+        stats,
+        options,
+        used_choice_splits: BTreeSet::new(),
+    };
+    let mut api = draft.api;
+    api.datetime_formats = datetime_formats(&draft.operations);
+
+    let mut operations = Vec::new();
+    for op in draft.operations {
+        let id = operation_id(&op.title);
+        let pascal = id.to_upper_camel_case();
+        let resource = options
+            .resources
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| op.path.as_deref().map(resource_of).unwrap_or_else(|| "unresolved".into()));
+        let parameters = op
+            .parameters
+            .into_iter()
+            .map(|p| {
+                let hint = format!("{pascal}{}", p.name.to_upper_camel_case());
+                let ty = n.type_ref(p.ty, &hint, &p.name, p.choices, &pascal, p.default.as_deref());
+                Parameter {
+                    name: p.name,
+                    location: p.location,
+                    ty,
+                    required: p.required,
+                    deprecated: p.deprecated,
+                    default: p.default,
+                    description: p.description,
+                    source: p.source,
+                }
+            })
+            .collect();
+        let request = op.request.map(|body| RequestBody {
+            content_type: body.content_type,
+            ty: body
+                .shape
+                .map(|shape| n.type_ref(shape, &format!("{pascal}Request"), "", None, &pascal, None))
+                .unwrap_or(TypeRef::Any),
+            examples: body.examples,
+            source: body.source,
+        });
+        let responses = op
+            .responses
+            .into_iter()
+            .map(|r| Response {
+                ty: r.shape.map(|shape| n.type_ref(shape, &format!("{pascal}Response"), "", None, &pascal, None)),
+                status: r.status,
+                description: r.description,
+                examples: r.examples,
+                source: r.source,
+            })
+            .collect();
+        operations.push(Operation {
+            id,
+            resource,
+            method: op.method,
+            path: op.path,
+            resolved_by: None,
+            summary: Some(op.title),
+            description: op.description,
+            parameters,
+            request,
+            responses,
+            pagination: None,
+            source: op.source,
+        });
+    }
+    n.resolve_named_references();
+    let mut spec = Spec { api, operations, types: n.types.into_values().collect(), gaps: n.gaps };
+    dedupe_into_doc_named(&mut spec, &n.doc_named);
+    mark_list_operations(&mut spec, &globals);
+    drop_unused_types(&mut spec);
+    Normalized { spec, used_choice_splits: n.used_choice_splits }
+}
+
+/// `Retrieve all contacts` → `retrieve_all_contacts`; articles are dropped.
+pub fn operation_id(title: &str) -> String {
+    let words: Vec<&str> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !matches!(w.to_lowercase().as_str(), "a" | "an" | "the"))
+        .collect();
+    words.join(" ").to_snake_case()
+}
+
+/// The resource of a path: its first segment that is not `api` or a version (`v1`).
+pub fn resource_of(path: &str) -> String {
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .find(|s| *s != "api" && !(s.starts_with('v') && s.len() > 1 && s[1..].chars().all(|c| c.is_ascii_digit())))
+        .map(|s| s.to_snake_case())
+        .unwrap_or_else(|| "root".into())
+}
+
+impl Draft {
+    /// Global parameters with their types refined like any other.
+    fn global_parameters_resolved(&self, stats: &NumberStats) -> Vec<Parameter> {
+        self.global_parameters
+            .iter()
+            .map(|p| Parameter {
+                name: p.name.clone(),
+                location: p.location,
+                ty: match &p.ty {
+                    DraftType::Prim(TypeRef::Number) => stats.refine(&p.name, p.default.as_deref()),
+                    DraftType::Prim(t) => t.clone(),
+                    _ => TypeRef::Any,
+                },
+                required: p.required,
+                deprecated: p.deprecated,
+                default: p.default.clone(),
+                description: p.description.clone(),
+                source: p.source.clone(),
+            })
+            .collect()
+    }
+}
+
+/// For each JSON key of every example: whether its numbers were all whole.
+struct NumberStats {
+    keys: HashMap<String, (u32, u32)>,
+}
+
+impl NumberStats {
+    fn from_draft(draft: &Draft) -> Self {
+        let mut keys = HashMap::new();
+        let examples = draft.operations.iter().flat_map(|op| {
+            op.request.iter().flat_map(|r| &r.examples).chain(op.responses.iter().flat_map(|r| &r.examples))
+        });
+        for example in examples.filter(|e| e.valid_json) {
+            if let Ok(value) = serde_json::from_str::<Value>(&example.json) {
+                count_numbers(&value, None, &mut keys);
+            }
+        }
+        NumberStats { keys }
+    }
+
+    /// `integer` when every example value of `key` (and the default) is a whole number.
+    fn refine(&self, key: &str, default: Option<&str>) -> TypeRef {
+        let (mut whole, mut fractional) = self.keys.get(key).copied().unwrap_or((0, 0));
+        if let Some(d) = default {
+            match d.parse::<i64>() {
+                Ok(_) => whole += 1,
+                Err(_) if d.parse::<f64>().is_ok() => fractional += 1,
+                Err(_) => {}
+            }
+        }
+        if whole > 0 && fractional == 0 {
+            TypeRef::Integer
+        } else {
+            TypeRef::Number
+        }
+    }
+}
+
+fn count_numbers(value: &Value, key: Option<&str>, keys: &mut HashMap<String, (u32, u32)>) {
+    match value {
+        Value::Number(n) => {
+            if let Some(k) = key {
+                let entry = keys.entry(k.to_string()).or_default();
+                if n.is_i64() || n.is_u64() {
+                    entry.0 += 1;
+                } else {
+                    entry.1 += 1;
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| count_numbers(v, key, keys)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| count_numbers(v, Some(k), keys)),
+        _ => {}
+    }
+}
+
+/// Timestamp formats of the examples' string values, most frequent first.
+fn datetime_formats(operations: &[crate::draft::DraftOperation]) -> Vec<String> {
+    let mut counts: BTreeMap<&'static str, u32> = BTreeMap::new();
+    fn walk(value: &Value, counts: &mut BTreeMap<&'static str, u32>) {
+        match value {
+            Value::String(s) => {
+                if let Some(format) = timestamp_format(s) {
+                    *counts.entry(format).or_default() += 1;
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, counts)),
+            Value::Object(map) => map.values().for_each(|v| walk(v, counts)),
+            _ => {}
+        }
+    }
+    for op in operations {
+        let examples = op.request.iter().flat_map(|r| &r.examples).chain(op.responses.iter().flat_map(|r| &r.examples));
+        for e in examples.filter(|e| e.valid_json) {
+            if let Ok(v) = serde_json::from_str::<Value>(&e.json) {
+                walk(&v, &mut counts);
+            }
+        }
+    }
+    let mut formats: Vec<(&str, u32)> = counts.into_iter().collect();
+    formats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    formats.into_iter().map(|(f, _)| f.to_string()).collect()
+}
+
+/// The chrono format of a timestamp string, for the shapes documentation pages use.
+pub fn timestamp_format(s: &str) -> Option<&'static str> {
+    let shape: String = s.chars().map(|c| if c.is_ascii_digit() { '9' } else { c }).collect();
+    match shape.as_str() {
+        "9999-99-99 99:99 AM -9999"
+        | "9999-99-99 99:99 PM -9999"
+        | "9999-99-99 99:99 AM +9999"
+        | "9999-99-99 99:99 PM +9999" => Some("%Y-%m-%d %I:%M %p %z"),
+        "9999-99-99 9:99pm" | "9999-99-99 9:99am" | "9999-99-99 99:99pm" | "9999-99-99 99:99am" => {
+            Some("%Y-%m-%d %I:%M%P")
+        }
+        _ => {
+            let rfc3339 = shape.len() >= 20
+                && shape.starts_with("9999-99-99T99:99:99")
+                && (shape.ends_with('Z') || shape.ends_with("+99:99") || shape.ends_with("-99:99"));
+            rfc3339.then_some("rfc3339")
+        }
+    }
+}
+
+struct Normalizer<'a> {
+    types: BTreeMap<String, TypeDef>,
+    /// Base name → names of its variants (appearances that did not agree).
+    variants: BTreeMap<String, Vec<String>>,
+    /// Names the document itself gives.
+    doc_named: BTreeSet<String>,
+    gaps: Vec<Gap>,
+    stats: NumberStats,
+    options: &'a Options<'a>,
+    used_choice_splits: BTreeSet<String>,
+}
+
+impl Normalizer<'_> {
+    /// The IR type of a draft type. `hint` names anonymous objects and enums; `wire`
+    /// is the field or parameter name (for number refinement); `context` is the
+    /// operation's PascalCase id (names variants that disagree).
+    fn type_ref(
+        &mut self,
+        ty: DraftType,
+        hint: &str,
+        wire: &str,
+        choices: Option<Choices>,
+        context: &str,
+        default: Option<&str>,
+    ) -> TypeRef {
+        match ty {
+            DraftType::Prim(prim) => {
+                let prim = if prim == TypeRef::Number { self.stats.refine(wire, default) } else { prim };
+                match choices {
+                    Some(choices) if prim == TypeRef::String => self.enum_type(hint, choices),
+                    Some(choices) => {
+                        self.gaps.push(Gap {
+                            kind: "choices_on_non_string".into(),
+                            message: format!("`{wire}` is a {prim} with choices `{}`; kept as {prim}", choices.text),
+                            source: choices.source,
+                        });
+                        prim
+                    }
+                    None => prim,
+                }
+            }
+            DraftType::Array(inner) => {
+                TypeRef::Array(Box::new(self.type_ref(*inner, hint, wire, choices, context, default)))
+            }
+            DraftType::Object(object) => TypeRef::Named(self.object_type(object, hint, context)),
+            DraftType::Named(name) => TypeRef::Named(name),
+            DraftType::Any => TypeRef::Any,
+        }
+    }
+
+    fn object_type(&mut self, object: DraftObject, hint: &str, context: &str) -> String {
+        let base = object.doc_name.clone().unwrap_or_else(|| hint.to_string());
+        if object.doc_name.is_some() {
+            self.doc_named.insert(base.clone());
+        }
+        let fields: Vec<Field> = object
+            .fields
+            .into_iter()
+            .map(|f| {
+                let hint = format!("{base}{}", f.name.to_upper_camel_case());
+                let ty = self.type_ref(f.ty, &hint, &f.name, f.choices, context, f.default.as_deref());
+                Field {
+                    name: f.name,
+                    ty,
+                    required: f.required,
+                    nullable: f.nullable,
+                    deprecated: f.deprecated,
+                    default: f.default,
+                    description: f.description,
+                    source: f.source,
+                }
+            })
+            .collect();
+        let fields = self.merge_duplicate_fields(fields);
+        self.register_object(&base, fields, object.source, context)
+    }
+
+    /// A field listed twice in one object is kept once; a second listing that disagrees
+    /// is a gap.
+    fn merge_duplicate_fields(&mut self, fields: Vec<Field>) -> Vec<Field> {
+        let mut out: Vec<Field> = Vec::new();
+        for f in fields {
+            match out.iter().find(|o| o.name == f.name) {
+                Some(first) => {
+                    let same_type = first.ty == f.ty;
+                    self.gaps.push(Gap {
+                        kind: "duplicate_field".into(),
+                        message: format!(
+                            "`{}` is listed again in the same object (first at {}){}; the first listing is kept",
+                            f.name,
+                            first.source,
+                            if same_type {
+                                String::new()
+                            } else {
+                                format!(" with another type ({} vs {})", f.ty, first.ty)
+                            }
+                        ),
+                        source: f.source,
+                    });
+                }
+                None => out.push(f),
+            }
+        }
+        out
+    }
+
+    /// Registers an appearance of an object under `base`: merged into an existing
+    /// variant it agrees with, or a new variant named `base` + `context`.
+    fn register_object(&mut self, base: &str, fields: Vec<Field>, source: Source, context: &str) -> String {
+        let variants = self.variants.entry(base.to_string()).or_default().clone();
+        for name in &variants {
+            let def = self.types.get_mut(name).expect("variants are registered types");
+            let TypeKind::Object { fields: existing } = &mut def.kind else { continue };
+            if agree(existing, &fields) {
+                merge_fields(existing, fields);
+                def.sources.push(source);
+                return name.clone();
+            }
+        }
+        let name = if variants.is_empty() { base.to_string() } else { format!("{base}{context}") };
+        if !variants.is_empty() {
+            let first = &self.types[&variants[0]];
+            self.gaps.push(Gap {
+                kind: "type_variant".into(),
+                message: format!(
+                    "this `{base}` disagrees with the one at {} on a field's type; kept apart as `{name}`",
+                    first.sources[0]
+                ),
+                source: source.clone(),
+            });
+        }
+        self.variants.get_mut(base).expect("entry created above").push(name.clone());
+        self.types.insert(
+            name.clone(),
+            TypeDef { name: name.clone(), description: None, kind: TypeKind::Object { fields }, sources: vec![source] },
+        );
+        name
+    }
+
+    fn enum_type(&mut self, name: &str, choices: Choices) -> TypeRef {
+        let mut sources = vec![choices.source.clone()];
+        let values = match split_choices(&choices.text) {
+            Some(values) => values,
+            None => match self.options.choice_splits.get(&choices.text) {
+                Some((values, overlay)) => {
+                    self.used_choice_splits.insert(choices.text.clone());
+                    sources.push(overlay.clone());
+                    values.clone()
+                }
+                None => {
+                    self.gaps.push(Gap {
+                        kind: "ambiguous_choices".into(),
+                        message: format!(
+                            "choices `{}` cannot be split into values without guessing (values may contain spaces, or the list is glued); typed as string — an overlay `choices` entry can split it",
+                            choices.text
+                        ),
+                        source: choices.source,
+                    });
+                    return TypeRef::String;
+                }
+            },
+        };
+        match self.types.get_mut(name) {
+            Some(def) => {
+                if let TypeKind::Enum { values: existing } = &mut def.kind {
+                    for v in values {
+                        if !existing.contains(&v) {
+                            existing.push(v);
+                        }
+                    }
+                }
+                for s in sources {
+                    if !def.sources.contains(&s) {
+                        def.sources.push(s);
+                    }
+                }
+            }
+            None => {
+                self.types.insert(
+                    name.to_string(),
+                    TypeDef { name: name.to_string(), description: None, kind: TypeKind::Enum { values }, sources },
+                );
+            }
+        }
+        TypeRef::Named(name.to_string())
+    }
+
+    /// Names used without a definition here become the first variant of that name, or
+    /// an unknown type when the document never defines it.
+    fn resolve_named_references(&mut self) {
+        let mut referenced = BTreeSet::new();
+        for def in self.types.values() {
+            if let TypeKind::Object { fields } = &def.kind {
+                for f in fields {
+                    if let Some(n) = f.ty.named() {
+                        referenced.insert(n.to_string());
+                    }
+                }
+            }
+        }
+        for name in referenced {
+            if !self.types.contains_key(&name) {
+                self.types.insert(
+                    name.clone(),
+                    TypeDef { name: name.clone(), description: None, kind: TypeKind::Unknown, sources: vec![] },
+                );
+            }
+        }
+    }
+}
+
+/// Values of a choice list when the text allows only one reading: whitespace-separated
+/// tokens that are all lower-case identifiers (`single_select multi_check_box`). Lists
+/// whose values may hold spaces, or that are glued together, are left to the overlay.
+pub fn split_choices(text: &str) -> Option<Vec<String>> {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let identifiers =
+        tokens.iter().all(|t| t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
+    (tokens.len() > 1 && identifiers).then(|| tokens.iter().map(|t| t.to_string()).collect())
+}
+
+/// Two appearances agree when every field they share has the same type.
+fn agree(a: &[Field], b: &[Field]) -> bool {
+    b.iter().all(|fb| a.iter().find(|fa| fa.name == fb.name).is_none_or(|fa| fa.ty == fb.ty))
+}
+
+/// Merges appearance `b` into `a`: the union of fields; required only where every
+/// appearance has the field and requires it.
+fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
+    for fa in a.iter_mut() {
+        match b.iter().find(|fb| fb.name == fa.name) {
+            Some(fb) => {
+                fa.required &= fb.required;
+                fa.nullable |= fb.nullable;
+                fa.deprecated |= fb.deprecated;
+                if fa.description.is_none() {
+                    fa.description = fb.description.clone();
+                }
+                if fa.default.is_none() {
+                    fa.default = fb.default.clone();
+                }
+            }
+            None => fa.required = false,
+        }
+    }
+    for fb in b {
+        if !a.iter().any(|fa| fa.name == fb.name) {
+            a.push(Field { required: false, ..fb });
+        }
+    }
+}
+
+/// A type's shape for structural comparison: fields (sorted) with enum types replaced
+/// by their values, descriptions and sources ignored.
+fn shape_key(spec_types: &BTreeMap<String, TypeDef>, name: &str) -> Option<String> {
+    let def = spec_types.get(name)?;
+    let TypeKind::Object { fields } = &def.kind else { return None };
+    let mut parts: Vec<String> = fields
+        .iter()
+        .map(|f| format!("{}:{}:{}:{}", f.name, type_key(spec_types, &f.ty), f.required, f.nullable))
+        .collect();
+    parts.sort();
+    Some(parts.join(","))
+}
+
+fn type_key(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) => match types.get(n).map(|d| &d.kind) {
+            Some(TypeKind::Enum { values }) => format!("enum[{}]", values.join("|")),
+            _ => n.clone(),
+        },
+        TypeRef::Array(t) => format!("array<{}>", type_key(types, t)),
+        TypeRef::Map(t) => format!("map<{}>", type_key(types, t)),
+        other => other.to_string(),
+    }
+}
+
+/// A derived-name object type that has exactly the shape of a type the document names
+/// is that type (`fetch_existing_contact` returns a `Contact`).
+fn dedupe_into_doc_named(spec: &mut Spec, doc_named: &BTreeSet<String>) {
+    loop {
+        let types: BTreeMap<String, TypeDef> = spec.types.iter().map(|t| (t.name.clone(), t.clone())).collect();
+        let mut by_shape: BTreeMap<String, String> = BTreeMap::new();
+        for name in doc_named {
+            if let Some(key) = shape_key(&types, name) {
+                by_shape.entry(key).or_insert_with(|| name.clone());
+            }
+        }
+        let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+        for name in types.keys().filter(|n| !doc_named.contains(*n)) {
+            if let Some(target) = shape_key(&types, name).and_then(|k| by_shape.get(&k)) {
+                aliases.insert(name.clone(), target.clone());
+            }
+        }
+        if aliases.is_empty() {
+            return;
+        }
+        rename_refs(spec, &aliases);
+        spec.types.retain(|t| !aliases.contains_key(&t.name));
+    }
+}
+
+fn rename_refs(spec: &mut Spec, aliases: &BTreeMap<String, String>) {
+    fn rename(ty: &mut TypeRef, aliases: &BTreeMap<String, String>) {
+        match ty {
+            TypeRef::Named(n) => {
+                if let Some(target) = aliases.get(n) {
+                    *n = target.clone();
+                }
+            }
+            TypeRef::Array(t) | TypeRef::Map(t) => rename(t, aliases),
+            _ => {}
+        }
+    }
+    for op in &mut spec.operations {
+        op.parameters.iter_mut().for_each(|p| rename(&mut p.ty, aliases));
+        if let Some(r) = &mut op.request {
+            rename(&mut r.ty, aliases);
+        }
+        for r in &mut op.responses {
+            if let Some(t) = &mut r.ty {
+                rename(t, aliases);
+            }
+        }
+    }
+    for def in &mut spec.types {
+        if let TypeKind::Object { fields } = &mut def.kind {
+            fields.iter_mut().for_each(|f| rename(&mut f.ty, aliases));
+        }
+    }
+    if let Some(e) = &mut spec.api.error_body {
+        rename(&mut e.ty, aliases);
+    }
+}
+
+/// GET operations whose success body is an object holding exactly one array are list
+/// operations: they page with the API's convention and get its paging parameters.
+fn mark_list_operations(spec: &mut Spec, globals: &[Parameter]) {
+    let Some(pagination) = spec.api.pagination.clone() else { return };
+    let params: Vec<&str> = match &pagination {
+        Pagination::PageNumber { page_param, per_page_param, .. } => vec![page_param, per_page_param],
+        Pagination::Offset { offset_param, limit_param, .. } => vec![offset_param, limit_param],
+    };
+    let types: BTreeMap<&str, &TypeDef> = spec.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    for op in &mut spec.operations {
+        if op.method != Some(Method::Get) {
+            continue;
+        }
+        let Some(TypeRef::Named(body)) = op.success().and_then(|r| r.ty.as_ref()) else { continue };
+        let Some(TypeKind::Object { fields }) = types.get(body.as_str()).map(|t| &t.kind) else { continue };
+        let arrays: Vec<&Field> = fields.iter().filter(|f| matches!(f.ty, TypeRef::Array(_))).collect();
+        if fields.len() != 1 || arrays.len() != 1 {
+            continue;
+        }
+        op.pagination = Some(ListPagination { items: arrays[0].name.clone() });
+        for name in &params {
+            if op.parameters.iter().any(|p| p.name == *name) {
+                continue;
+            }
+            if let Some(global) = globals.iter().find(|g| g.name == *name) {
+                op.parameters.push(global.clone());
+            }
+        }
+    }
+}
+
+/// Drops types nothing refers to (left behind by merging and deduplication).
+fn drop_unused_types(spec: &mut Spec) {
+    let types: BTreeMap<String, &TypeDef> = spec.types.iter().map(|t| (t.name.clone(), t)).collect();
+    let mut used = BTreeSet::new();
+    let mut stack: Vec<String> = Vec::new();
+    let push = |ty: &TypeRef, stack: &mut Vec<String>| {
+        if let Some(n) = ty.named() {
+            stack.push(n.to_string());
+        }
+    };
+    for op in &spec.operations {
+        op.parameters.iter().for_each(|p| push(&p.ty, &mut stack));
+        if let Some(r) = &op.request {
+            push(&r.ty, &mut stack);
+        }
+        op.responses.iter().filter_map(|r| r.ty.as_ref()).for_each(|t| push(t, &mut stack));
+    }
+    if let Some(e) = &spec.api.error_body {
+        push(&e.ty, &mut stack);
+    }
+    while let Some(name) = stack.pop() {
+        if !used.insert(name.clone()) {
+            continue;
+        }
+        if let Some(TypeKind::Object { fields }) = types.get(&name).map(|t| &t.kind) {
+            fields.iter().for_each(|f| push(&f.ty, &mut stack));
+        }
+    }
+    spec.types.retain(|t| used.contains(&t.name));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_come_from_titles_without_articles() {
+        assert_eq!(operation_id("Retrieve all contacts"), "retrieve_all_contacts");
+        assert_eq!(operation_id("Fetch an existing contact"), "fetch_existing_contact");
+        assert_eq!(operation_id("Retrieve all UserGroups"), "retrieve_all_user_groups");
+        assert_eq!(operation_id("Create a new task and assign it to a team"), "create_new_task_and_assign_it_to_team");
+    }
+
+    #[test]
+    fn resources_skip_api_and_version_segments() {
+        assert_eq!(resource_of("/v1/contacts/{id}"), "contacts");
+        assert_eq!(resource_of("/api/v1/contact/{id}/notes"), "contact");
+        assert_eq!(resource_of("/dealGroups/{id}"), "deal_groups");
+        assert_eq!(resource_of("/v1/workflow_templates"), "workflow_templates");
+    }
+
+    #[test]
+    fn only_unambiguous_choice_lists_split() {
+        assert_eq!(
+            split_choices("single_select multi_check_box date").unwrap(),
+            vec!["single_select", "multi_check_box", "date"]
+        );
+        assert!(split_choices("Referral Conference Direct Mail Cold Call Other").is_none());
+        assert!(split_choices("ascdescrecentcreated").is_none());
+    }
+
+    #[test]
+    fn timestamp_shapes_are_recognised() {
+        assert_eq!(timestamp_format("2015-05-24 10:00 AM -0500"), Some("%Y-%m-%d %I:%M %p %z"));
+        assert_eq!(timestamp_format("2022-06-30T00:00:00.000000+00:00"), Some("rfc3339"));
+        assert_eq!(timestamp_format("2019-08-24T14:15:22Z"), Some("rfc3339"));
+        assert_eq!(timestamp_format("2015-05-24"), None);
+    }
+}

@@ -1,0 +1,350 @@
+//! The hand-kept overlay beside each snapshot (`specs/<api>/overlay.yaml`): facts the
+//! snapshot lacks or states only in prose, each entry citing its public source.
+//!
+//! Entries are written in the spec's own shapes, plus two keys: `cite` (required: the
+//! public source) and `quotes` (text that must occur in the snapshot, so an entry breaks
+//! loudly when the document changes under it). The overlay's facts get the source
+//! `overlay:<entry>`. An entry that matches nothing, or that repeats a fact the document
+//! itself states, is an error.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use codegen::spec::{Api, AuthScheme, Source, Spec, TypeDef};
+use codegen::yaml;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::normalize::ChoiceSplits;
+
+/// A parsed overlay file.
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    /// Which reader reads the snapshot.
+    pub reader: String,
+    /// The API's machine name.
+    pub name: String,
+    /// The API's title.
+    pub title: String,
+    /// API facts, each with its entry key, as spec-shaped JSON with `source` set.
+    api_facts: Vec<(String, Value)>,
+    /// Choice splits by text.
+    pub choices: ChoiceSplits,
+    /// Types to add, spec-shaped.
+    types: Vec<(String, Value)>,
+    /// Resource of operations, by operation id.
+    pub resources: BTreeMap<String, String>,
+    /// Every quote with its entry key, checked against the snapshot.
+    quotes: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverlay {
+    api: BTreeMap<String, Value>,
+    #[serde(default)]
+    choices: Vec<Value>,
+    #[serde(default)]
+    types: Vec<Value>,
+    #[serde(default)]
+    resources: Vec<Value>,
+}
+
+/// An overlay that cannot be used, naming the entry.
+#[derive(Debug)]
+pub struct OverlayError(pub String);
+
+impl std::fmt::Display for OverlayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Removes `cite` and `quotes` from an entry (`cite` must be there), recording quotes.
+fn take_citation(key: &str, entry: &mut Value, quotes: &mut Vec<(String, String)>) -> Result<(), OverlayError> {
+    let Some(map) = entry.as_object_mut() else {
+        return Err(OverlayError(format!("entry `{key}` is not a mapping")));
+    };
+    match map.remove("cite") {
+        Some(Value::String(c)) if !c.trim().is_empty() => {}
+        _ => {
+            return Err(OverlayError(format!(
+                "entry `{key}` has no `cite`: every overlay fact names its public source"
+            )))
+        }
+    }
+    match map.remove("quotes") {
+        None => {}
+        Some(Value::Array(items)) => {
+            for q in items {
+                let Value::String(q) = q else {
+                    return Err(OverlayError(format!("entry `{key}`: `quotes` holds a non-string")));
+                };
+                quotes.push((key.to_string(), q));
+            }
+        }
+        Some(_) => return Err(OverlayError(format!("entry `{key}`: `quotes` must be a list of strings"))),
+    }
+    Ok(())
+}
+
+fn string_field(map: &BTreeMap<String, Value>, key: &str) -> Result<String, OverlayError> {
+    match map.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        _ => Err(OverlayError(format!("`api.{key}` is missing or not a string"))),
+    }
+}
+
+impl Overlay {
+    /// Parses overlay text (`file` names it in errors).
+    pub fn parse(text: &str, file: &str) -> Result<Overlay, OverlayError> {
+        let raw: RawOverlay = yaml::from_str(text).map_err(|e| OverlayError(format!("{file}: {e}")))?;
+        let mut quotes = Vec::new();
+        let mut api_facts = Vec::new();
+        for (key, mut value) in raw.api.clone() {
+            if matches!(key.as_str(), "name" | "title" | "reader") {
+                continue;
+            }
+            let entries = match value.take() {
+                Value::Array(items) => {
+                    items.into_iter().enumerate().map(|(i, v)| (format!("api.{key}.{i}"), v)).collect()
+                }
+                other => vec![(format!("api.{key}"), other)],
+            };
+            for (entry_key, mut entry) in entries {
+                take_citation(&entry_key, &mut entry, &mut quotes)?;
+                set_source(&mut entry, &entry_key);
+                api_facts.push((entry_key, entry));
+            }
+        }
+        let mut choices = ChoiceSplits::new();
+        for (i, mut entry) in raw.choices.into_iter().enumerate() {
+            let key = format!("choices.{i}");
+            take_citation(&key, &mut entry, &mut quotes)?;
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Split {
+                text: String,
+                values: Vec<String>,
+            }
+            let split: Split =
+                serde_json::from_value(entry).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
+            let joined_spaced = split.values.join(" ");
+            let joined_glued = split.values.concat();
+            if split.text != joined_spaced && split.text != joined_glued {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}`: the values, joined with spaces or without, do not give back the text `{}` (an overlay split may only cut the document's text, never change it)",
+                    split.text
+                )));
+            }
+            let source = Source::Overlay(format!("choices \"{}\"", split.text));
+            if choices.insert(split.text.clone(), (split.values, source)).is_some() {
+                return Err(OverlayError(format!("{file}: `{key}`: the text `{}` is split twice", split.text)));
+            }
+        }
+        let mut types = Vec::new();
+        for (i, mut entry) in raw.types.into_iter().enumerate() {
+            let name = entry.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+            let key = format!("types.{name}");
+            if name.is_empty() {
+                return Err(OverlayError(format!("{file}: `types.{i}` has no name")));
+            }
+            take_citation(&key, &mut entry, &mut quotes)?;
+            let source = Value::String(Source::Overlay(key.clone()).to_string());
+            if let Some(map) = entry.as_object_mut() {
+                map.insert("sources".into(), Value::Array(vec![source.clone()]));
+                if let Some(Value::Array(fields)) = map.get_mut("fields") {
+                    for f in fields.iter_mut().filter_map(Value::as_object_mut) {
+                        f.insert("source".into(), source.clone());
+                    }
+                }
+            }
+            types.push((key, entry));
+        }
+        let mut resources = BTreeMap::new();
+        for (i, mut entry) in raw.resources.into_iter().enumerate() {
+            let key = format!("resources.{i}");
+            take_citation(&key, &mut entry, &mut quotes)?;
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Group {
+                resource: String,
+                operations: Vec<String>,
+            }
+            let group: Group =
+                serde_json::from_value(entry).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
+            for op in group.operations {
+                resources.insert(op, group.resource.clone());
+            }
+        }
+        Ok(Overlay {
+            reader: string_field(&raw.api, "reader")?,
+            name: string_field(&raw.api, "name")?,
+            title: string_field(&raw.api, "title")?,
+            api_facts,
+            choices,
+            types,
+            resources,
+            quotes,
+        })
+    }
+
+    /// Checks that every quote occurs in the snapshot.
+    pub fn check_quotes(&self, snapshot: &str, file: &str) -> Result<(), OverlayError> {
+        let squashed = squash(snapshot);
+        for (key, quote) in &self.quotes {
+            if !squashed.contains(&squash(quote)) {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}` quotes text the snapshot no longer holds: {quote:?} (the document changed under this entry: check its facts)"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the overlay's API facts to what the reader found. A fact the reader found
+    /// too is an error (the overlay must not shadow the document).
+    pub fn apply_api(&self, api: &mut Api, file: &str) -> Result<(), OverlayError> {
+        api.title = self.title.clone();
+        for (key, value) in &self.api_facts {
+            let field = key.split('.').nth(1).unwrap_or("");
+            let bad = |e: serde_json::Error| OverlayError(format!("{file}: `{key}`: {e}"));
+            let duplicate = |at: &Source| {
+                OverlayError(format!("{file}: `{key}` repeats what the document states at {at}; remove the entry"))
+            };
+            match field {
+                "version" => {
+                    api.version = Some(
+                        value
+                            .get("value")
+                            .and_then(Value::as_str)
+                            .ok_or_else(|| OverlayError(format!("{file}: `{key}` needs a `value`")))?
+                            .to_string(),
+                    )
+                }
+                "base_url" => {
+                    if let Some(existing) = &api.base_url {
+                        return Err(duplicate(&existing.source));
+                    }
+                    api.base_url = Some(serde_json::from_value(value.clone()).map_err(bad)?);
+                }
+                "auth" => {
+                    let scheme: AuthScheme = serde_json::from_value(value.clone()).map_err(bad)?;
+                    if let Some(existing) = api.auth.iter().find(|a| same_auth(a, &scheme)) {
+                        return Err(duplicate(auth_source(existing)));
+                    }
+                    api.auth.push(scheme);
+                }
+                "pagination" => api.pagination = Some(serde_json::from_value(value.clone()).map_err(bad)?),
+                "rate_limit" => api.rate_limit = Some(serde_json::from_value(value.clone()).map_err(bad)?),
+                "error_body" => api.error_body = Some(serde_json::from_value(value.clone()).map_err(bad)?),
+                other => {
+                    return Err(OverlayError(format!("{file}: `api.{other}` is not an API fact the overlay can set")))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the overlay's types to the spec; a name the document already uses is an error.
+    pub fn apply_types(&self, spec: &mut Spec, file: &str) -> Result<(), OverlayError> {
+        for (key, value) in &self.types {
+            let def: TypeDef =
+                serde_json::from_value(value.clone()).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
+            if let Some(existing) = spec.type_def(&def.name) {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}` adds a type the document already defines (at {})",
+                    existing.sources.first().map(ToString::to_string).unwrap_or_default()
+                )));
+            }
+            spec.types.push(def);
+        }
+        spec.types.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(())
+    }
+
+    /// Errors for entries that matched nothing.
+    pub fn check_used(&self, spec: &Spec, used_choices: &BTreeSet<String>, file: &str) -> Result<(), OverlayError> {
+        for text in self.choices.keys() {
+            if !used_choices.contains(text) {
+                return Err(OverlayError(format!(
+                    "{file}: the choices entry for `{text}` matches no choice list of the document (or the reader now splits it itself): remove or update it"
+                )));
+            }
+        }
+        for op in self.resources.keys() {
+            if !spec.operations.iter().any(|o| &o.id == op) {
+                return Err(OverlayError(format!(
+                    "{file}: `resources` names operation `{op}`, which the document does not have"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn set_source(entry: &mut Value, key: &str) {
+    if let Some(map) = entry.as_object_mut() {
+        map.insert("source".into(), Value::String(Source::Overlay(key.to_string()).to_string()));
+    }
+}
+
+fn same_auth(a: &AuthScheme, b: &AuthScheme) -> bool {
+    match (a, b) {
+        (AuthScheme::ApiKeyHeader { header: x, .. }, AuthScheme::ApiKeyHeader { header: y, .. }) => {
+            x.eq_ignore_ascii_case(y)
+        }
+        (AuthScheme::Bearer { .. }, AuthScheme::Bearer { .. }) => true,
+        (AuthScheme::OAuth2 { .. }, AuthScheme::OAuth2 { .. }) => true,
+        _ => false,
+    }
+}
+
+fn auth_source(a: &AuthScheme) -> &Source {
+    match a {
+        AuthScheme::ApiKeyHeader { source, .. }
+        | AuthScheme::Bearer { source, .. }
+        | AuthScheme::OAuth2 { source, .. } => source,
+    }
+}
+
+/// Text with all whitespace runs (including no-break spaces) made one space.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "api:\n  name: demo\n  title: Demo\n  reader: blueprint\n";
+
+    #[test]
+    fn entries_without_a_citation_are_refused() {
+        let text = format!("{MINIMAL}  rate_limit:\n    requests: 1\n    per_seconds: 1\n");
+        let err = Overlay::parse(&text, "o.yaml").unwrap_err();
+        assert!(err.0.contains("api.rate_limit") && err.0.contains("cite"), "{}", err.0);
+    }
+
+    #[test]
+    fn a_choice_split_may_only_cut_the_text() {
+        let ok = format!(
+            "{MINIMAL}choices:\n  - text: Direct Mail Cold Call\n    values: [Direct Mail, Cold Call]\n    cite: x\n"
+        );
+        assert!(Overlay::parse(&ok, "o.yaml").is_ok());
+        let bad = format!(
+            "{MINIMAL}choices:\n  - text: Direct Mail Cold Call\n    values: [Direct Mail, Cold Calls]\n    cite: x\n"
+        );
+        let err = Overlay::parse(&bad, "o.yaml").unwrap_err();
+        assert!(err.0.contains("do not give back the text"), "{}", err.0);
+    }
+
+    #[test]
+    fn quotes_must_occur_in_the_snapshot() {
+        let text =
+            format!("{MINIMAL}  version:\n    value: v1\n    cite: snapshot\n    quotes: [\"API version is v1\"]\n");
+        let overlay = Overlay::parse(&text, "o.yaml").unwrap();
+        assert!(overlay.check_quotes("The current API\u{a0}version is v1, so", "o.yaml").is_ok());
+        let err = overlay.check_quotes("The current API version is v2", "o.yaml").unwrap_err();
+        assert!(err.0.contains("api.version"), "{}", err.0);
+    }
+}

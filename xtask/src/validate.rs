@@ -1,0 +1,118 @@
+//! Validation of a spec, a pass of its own: dangling type references, duplicate
+//! operation ids, two wire names that give one Rust name, path placeholders without
+//! parameters (and path parameters without placeholders), header names a client cannot
+//! send. Each finding names where it is.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use codegen::emit::UNDOCUMENTED_VARIANT;
+use codegen::names::{camel, snake};
+use codegen::spec::{AuthScheme, ParamLocation, Spec, TypeKind, TypeRef};
+
+use crate::readers::blueprint::placeholders;
+
+/// Every problem found; an empty list means the spec can be generated.
+pub fn validate(spec: &Spec) -> Vec<String> {
+    let mut errors = Vec::new();
+    let names: BTreeSet<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
+    let check_ref = |ty: &TypeRef, at: String, errors: &mut Vec<String>| {
+        if let Some(n) = ty.named() {
+            if !names.contains(n) {
+                errors.push(format!("{at}: refers to type `{n}`, which the spec does not define"));
+            }
+        }
+    };
+
+    unique(spec.types.iter().map(|t| (camel(&t.name), format!("type `{}`", t.name))), "type", &mut errors);
+    for def in &spec.types {
+        match &def.kind {
+            TypeKind::Object { fields } => {
+                for f in fields {
+                    check_ref(&f.ty, format!("field `{}.{}` ({})", def.name, f.name, f.source), &mut errors);
+                }
+                unique(
+                    fields.iter().map(|f| (snake(&f.name), format!("field `{}.{}`", def.name, f.name))),
+                    "field",
+                    &mut errors,
+                );
+            }
+            TypeKind::Enum { values } => {
+                let variants = values.iter().map(|v| (camel(v), format!("value `{v}` of `{}`", def.name)));
+                let reserved = std::iter::once((
+                    UNDOCUMENTED_VARIANT.to_string(),
+                    "the variant for undocumented values".to_string(),
+                ));
+                unique(variants.chain(reserved), "enum variant", &mut errors);
+            }
+            TypeKind::Unknown => {}
+        }
+    }
+
+    unique(
+        spec.operations.iter().map(|o| (o.id.clone(), format!("operation `{}` ({})", o.id, o.source))),
+        "operation id",
+        &mut errors,
+    );
+    for op in &spec.operations {
+        let at = format!("operation `{}` ({})", op.id, op.source);
+        for p in &op.parameters {
+            check_ref(&p.ty, format!("{at}, parameter `{}`", p.name), &mut errors);
+        }
+        unique(
+            op.parameters.iter().map(|p| (snake(&p.name), format!("{at}, parameter `{}`", p.name))),
+            "parameter",
+            &mut errors,
+        );
+        if let Some(r) = &op.request {
+            check_ref(&r.ty, format!("{at}, request body"), &mut errors);
+        }
+        for r in &op.responses {
+            if let Some(t) = &r.ty {
+                check_ref(t, format!("{at}, response {}", r.status), &mut errors);
+            }
+        }
+        if let Some(path) = &op.path {
+            let holes = placeholders(path);
+            for hole in &holes {
+                if !op.parameters.iter().any(|p| &p.name == hole && p.location == ParamLocation::Path) {
+                    errors.push(format!(
+                        "{at}: the path `{path}` has placeholder `{{{hole}}}` but no path parameter of that name"
+                    ));
+                }
+            }
+            for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
+                if !holes.contains(&p.name) {
+                    errors.push(format!("{at}: path parameter `{}` has no placeholder in `{path}`", p.name));
+                }
+            }
+        }
+        if op.parameters.iter().any(|p| p.location == ParamLocation::Header) {
+            errors.push(format!("{at}: header parameters are not supported by the emitter yet"));
+        }
+    }
+    if let Some(e) = &spec.api.error_body {
+        check_ref(&e.ty, format!("api.error_body ({})", e.source), &mut errors);
+    }
+    for scheme in &spec.api.auth {
+        if let AuthScheme::ApiKeyHeader { header, source, .. } = scheme {
+            let token = !header.is_empty()
+                && header.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            if !token {
+                errors.push(format!("auth header `{header}` ({source}) is not a valid HTTP header name"));
+            }
+        }
+    }
+    errors
+}
+
+/// Reports every Rust name that two things share.
+fn unique(items: impl Iterator<Item = (String, String)>, what: &str, errors: &mut Vec<String>) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (name, at) in items {
+        if let Some(first) = seen.get(&name) {
+            errors.push(format!("{at} and {first} both become the Rust {what} name `{name}`"));
+        } else {
+            seen.insert(name, at);
+        }
+    }
+}
