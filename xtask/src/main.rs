@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::pipeline::{self, Built};
+use xtask::pipeline;
 use xtask::report;
 
 #[derive(Parser)]
@@ -65,34 +65,10 @@ fn selected(root: &Path, apis: Vec<String>) -> Result<Vec<String>, String> {
 }
 
 fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool) -> Result<(), String> {
-    // Build everything first: nothing is written unless every API builds.
-    let mut built: Vec<Built> = Vec::new();
-    for api in selected(root, apis)? {
-        built.push(pipeline::build(root, &api).map_err(|e| e.0)?);
-    }
-    for b in &built {
-        let api = &b.spec.api.name;
-        let committed = root.join(pipeline::spec_path(api));
-        if committed.exists() && !accept_gaps {
-            let old = pipeline::read_spec(&committed).map_err(|e| e.0)?;
-            let fresh = pipeline::new_gaps(&old, &b.spec);
-            if !fresh.is_empty() {
-                let list: Vec<String> =
-                    fresh.iter().map(|g| format!("  {} {}: {}", g.source, g.kind, g.message)).collect();
-                return Err(format!(
-                    "{api}: this run finds {} gap(s) that {} does not list; nothing was written.\n{}\nFix the document or overlay, or rerun with --accept-gaps to record them.",
-                    fresh.len(),
-                    pipeline::spec_path(api),
-                    list.join("\n")
-                ));
-            }
-        }
-    }
-    for b in &built {
-        let api = &b.spec.api.name;
-        let changed = pipeline::write_files(root, api, &b.files).map_err(|e| e.0)?;
-        println!("{}", report::summary(&b.spec));
-        for path in &changed {
+    let apis = selected(root, apis)?;
+    for outcome in pipeline::regenerate(root, &apis, accept_gaps).map_err(|e| e.0)? {
+        println!("{}", outcome.summary);
+        for path in &outcome.changed {
             println!("  wrote {path}");
         }
     }

@@ -46,6 +46,7 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
         stats,
         options,
         used_choice_splits: BTreeSet::new(),
+        enum_fields: BTreeMap::new(),
     };
     let mut api = draft.api;
     api.datetime_formats = datetime_formats(&draft.operations);
@@ -115,6 +116,7 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
     n.resolve_named_references();
     let mut spec = Spec { api, operations, types: n.types.into_values().collect(), gaps: n.gaps };
     dedupe_into_doc_named(&mut spec, &n.doc_named);
+    dedupe_enums(&mut spec, &n.doc_named, &n.enum_fields);
     mark_list_operations(&mut spec, &globals);
     drop_unused_types(&mut spec);
     Normalized { spec, used_choice_splits: n.used_choice_splits }
@@ -274,6 +276,8 @@ struct Normalizer<'a> {
     stats: NumberStats,
     options: &'a Options<'a>,
     used_choice_splits: BTreeSet<String>,
+    /// Enum type name → wire name of the field or parameter it types.
+    enum_fields: BTreeMap<String, String>,
 }
 
 impl Normalizer<'_> {
@@ -293,7 +297,7 @@ impl Normalizer<'_> {
             DraftType::Prim(prim) => {
                 let prim = if prim == TypeRef::Number { self.stats.refine(wire, default) } else { prim };
                 match choices {
-                    Some(choices) if prim == TypeRef::String => self.enum_type(hint, choices),
+                    Some(choices) if prim == TypeRef::String => self.enum_type(hint, wire, choices),
                     Some(choices) => {
                         self.gaps.push(Gap {
                             kind: "choices_on_non_string".into(),
@@ -403,7 +407,8 @@ impl Normalizer<'_> {
         name
     }
 
-    fn enum_type(&mut self, name: &str, choices: Choices) -> TypeRef {
+    fn enum_type(&mut self, name: &str, wire: &str, choices: Choices) -> TypeRef {
+        self.enum_fields.insert(name.to_string(), wire.to_string());
         let mut sources = vec![choices.source.clone()];
         let values = match split_choices(&choices.text) {
             Some(values) => values,
@@ -596,6 +601,50 @@ fn rename_refs(spec: &mut Spec, aliases: &BTreeMap<String, String>) {
     }
     if let Some(e) = &mut spec.api.error_body {
         rename(&mut e.ty, aliases);
+    }
+}
+
+/// An enum of a derived-name type (or of a parameter) with the same field name and
+/// values as the enum of a document-named type is that enum
+/// (`CreateNewContactRequestGender` is `ContactGender`).
+fn dedupe_enums(spec: &mut Spec, doc_named: &BTreeSet<String>, enum_fields: &BTreeMap<String, String>) {
+    let owner_is_doc_named = |name: &str| {
+        let wire = &enum_fields[name];
+        name.strip_suffix(&wire.to_upper_camel_case()).is_some_and(|owner| doc_named.contains(owner))
+    };
+    let mut canonical: BTreeMap<(String, Vec<String>), String> = BTreeMap::new();
+    for def in &spec.types {
+        if let TypeKind::Enum { values } = &def.kind {
+            if enum_fields.contains_key(&def.name) && owner_is_doc_named(&def.name) {
+                canonical.entry((enum_fields[&def.name].clone(), values.clone())).or_insert_with(|| def.name.clone());
+            }
+        }
+    }
+    let mut aliases = BTreeMap::new();
+    let mut merged_sources: BTreeMap<String, Vec<Source>> = BTreeMap::new();
+    for def in &spec.types {
+        if let TypeKind::Enum { values } = &def.kind {
+            if !enum_fields.contains_key(&def.name) || owner_is_doc_named(&def.name) {
+                continue;
+            }
+            if let Some(target) = canonical.get(&(enum_fields[&def.name].clone(), values.clone())) {
+                aliases.insert(def.name.clone(), target.clone());
+                merged_sources.entry(target.clone()).or_default().extend(def.sources.iter().cloned());
+            }
+        }
+    }
+    if aliases.is_empty() {
+        return;
+    }
+    rename_refs(spec, &aliases);
+    spec.types.retain(|t| !aliases.contains_key(&t.name));
+    for def in &mut spec.types {
+        for source in merged_sources.remove(&def.name).unwrap_or_default() {
+            if !def.sources.contains(&source) {
+                def.sources.push(source);
+            }
+        }
+        def.sources.sort();
     }
 }
 

@@ -79,7 +79,21 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     let normalized = normalize(draft, &options);
     let mut spec = normalized.spec;
     overlay.apply_types(&mut spec, &overlay_file).map_err(|e| Error(e.0))?;
-    overlay.check_used(&spec, &normalized.used_choice_splits, &overlay_file).map_err(|e| Error(e.0))?;
+    overlay.check_used(&spec, &normalized.used_choice_splits, &overlay_file).map_err(|e| {
+        // An entry that matches nothing often means a damaged document: show what the
+        // reader could not read, with its lines.
+        let damage: Vec<String> = spec
+            .gaps
+            .iter()
+            .filter(|g| matches!(g.kind.as_str(), "invalid_json_example" | "unrecognized_line" | "missing_example"))
+            .map(|g| format!("  {} {}: {}", g.source, g.kind, g.message))
+            .collect();
+        if damage.is_empty() {
+            Error(e.0)
+        } else {
+            Error(format!("{}\nThe snapshot may be damaged; its reader reported:\n{}", e.0, damage.join("\n")))
+        }
+    })?;
     let problems = validate(&spec);
     if !problems.is_empty() {
         return Err(Error(format!("the spec of {api} is not valid:\n  - {}", problems.join("\n  - "))));
@@ -209,4 +223,45 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
         let _ = fs::remove_file(&tmp);
         Error(format!("{}: {e}", path.display()))
     })
+}
+
+/// What a regenerate run did for one API.
+pub struct Outcome {
+    /// The coverage line.
+    pub summary: String,
+    /// Paths written or removed.
+    pub changed: Vec<String>,
+}
+
+/// Regenerates `apis` under `root`. Nothing is written unless every API builds and, when
+/// `accept_gaps` is false, no API finds gaps its committed spec does not list.
+pub fn regenerate(root: &Path, apis: &[String], accept_gaps: bool) -> Result<Vec<Outcome>, Error> {
+    let mut built = Vec::new();
+    for api in apis {
+        built.push(build(root, api)?);
+    }
+    for b in &built {
+        let api = &b.spec.api.name;
+        let committed = root.join(spec_path(api));
+        if committed.exists() && !accept_gaps {
+            let old = read_spec(&committed)?;
+            let fresh = new_gaps(&old, &b.spec);
+            if !fresh.is_empty() {
+                let list: Vec<String> =
+                    fresh.iter().map(|g| format!("  {} {}: {}", g.source, g.kind, g.message)).collect();
+                return Err(Error(format!(
+                    "{api}: this run finds {} gap(s) that {} does not list; nothing was written.\n{}\nFix the document or the overlay, or rerun with --accept-gaps to record them.",
+                    fresh.len(),
+                    spec_path(api),
+                    list.join("\n")
+                )));
+            }
+        }
+    }
+    let mut outcomes = Vec::new();
+    for b in &built {
+        let changed = write_files(root, &b.spec.api.name, &b.files)?;
+        outcomes.push(Outcome { summary: crate::report::summary(&b.spec), changed });
+    }
+    Ok(outcomes)
 }

@@ -633,8 +633,14 @@ fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &
     for entry in entries {
         let top = stack.len() - 1;
         if top > 0 && !stack[top].fresh {
-            let witnessed =
-                (0..stack.len()).rev().find(|&d| stack[d].witnesses.iter().any(|w| w.contains_key(&entry.name)));
+            // The deepest open object whose example has the key; an object lists a key
+            // once, so one that already holds this name is passed over when another fits.
+            let shows = |d: usize| stack[d].witnesses.iter().any(|w| w.contains_key(&entry.name));
+            let holds = |d: usize| stack[d].fields.iter().any(|f| f.name == entry.name);
+            let witnessed = (0..stack.len())
+                .rev()
+                .find(|&d| shows(d) && !holds(d))
+                .or_else(|| (0..stack.len()).rev().find(|&d| shows(d)));
             let target = match witnessed {
                 Some(d) => d,
                 None => {

@@ -10,12 +10,12 @@ pub struct AddMemberToHouseholdRequest {
     /// The household title you wish to assign to the added contact
     ///
     /// Required. Source: line 14585 of `specs/wealthbox/snapshot.txt`.
-    pub title: crate::models::AddMemberToHouseholdRequestTitle,
+    pub title: crate::models::HouseholdRequestTitle,
 }
 impl AddMemberToHouseholdRequest {
     ///A `AddMemberToHouseholdRequest` with its required fields set and every other field empty.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: i64, title: crate::models::AddMemberToHouseholdRequestTitle) -> Self {
+    pub fn new(id: i64, title: crate::models::HouseholdRequestTitle) -> Self {
         AddMemberToHouseholdRequest {
             id,
             title,

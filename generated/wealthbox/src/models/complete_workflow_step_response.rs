@@ -72,7 +72,7 @@ pub struct CompleteWorkflowStepResponse {
     ///
     /// Source: line 10147 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<crate::models::CompleteWorkflowStepResponsePriority>,
+    pub priority: Option<crate::models::WorkflowStepPriority>,
     /// An array of all WorkflowOutcomes related to this Workflow Step
     ///
     /// Source: line 10154 of `specs/wealthbox/snapshot.txt`.

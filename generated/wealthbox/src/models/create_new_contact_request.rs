@@ -91,32 +91,32 @@ pub struct CreateNewContactRequest {
     /// Source: line 1411 of `specs/wealthbox/snapshot.txt`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<crate::models::CreateNewContactRequestType>,
+    pub type_: Option<crate::models::ContactType>,
     /// The gender of the Contact
     ///
     /// Source: line 1418 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<crate::models::CreateNewContactRequestGender>,
+    pub gender: Option<crate::models::ContactGender>,
     /// The method in which this contact was taken on as new business
     ///
     /// Source: line 1425 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_source: Option<crate::models::CreateNewContactRequestContactSource>,
+    pub contact_source: Option<crate::models::ContactContactSource>,
     /// A string further classifying the Contact
     ///
     /// Source: line 1432 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_type: Option<crate::models::CreateNewContactRequestContactType>,
+    pub contact_type: Option<crate::models::ContactContactType>,
     /// A flag indicating whether or not the contact is currently active
     ///
     /// Source: line 1439 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::models::CreateNewContactRequestStatus>,
+    pub status: Option<crate::models::ContactStatus>,
     /// The marital status of the contact
     ///
     /// Source: line 1446 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub marital_status: Option<crate::models::CreateNewContactRequestMaritalStatus>,
+    pub marital_status: Option<crate::models::ContactMaritalStatus>,
     /// The id of the Contact acting as this Contact’s attorney
     ///
     /// Source: line 1453 of `specs/wealthbox/snapshot.txt`.
@@ -181,7 +181,7 @@ pub struct CreateNewContactRequest {
     ///
     /// Source: line 1515 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_horizon: Option<crate::models::CreateNewContactRequestTimeHorizon>,
+    pub time_horizon: Option<crate::models::ContactTimeHorizon>,
     /// A basic classification of the Contact’s risk tolerance
     ///
     /// Source: line 1522 of `specs/wealthbox/snapshot.txt`.

@@ -44,7 +44,7 @@ pub struct CreateNewEventRequest {
     ///
     /// Source: line 10731 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<crate::models::CreateNewEventRequestState>,
+    pub state: Option<crate::models::EventState>,
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 10738 of `specs/wealthbox/snapshot.txt`.

@@ -7,5 +7,5 @@ pub struct ListAllCustomFieldsRequest {
     ///
     /// Source: line 14321 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document_type: Option<crate::models::ListAllCustomFieldsRequestDocumentType>,
+    pub document_type: Option<crate::models::CustomFieldConfigDocumentType>,
 }

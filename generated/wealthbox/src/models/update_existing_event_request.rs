@@ -44,7 +44,7 @@ pub struct UpdateExistingEventRequest {
     ///
     /// Source: line 11295 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<crate::models::UpdateExistingEventRequestState>,
+    pub state: Option<crate::models::EventState>,
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 11302 of `specs/wealthbox/snapshot.txt`.

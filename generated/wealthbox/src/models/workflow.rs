@@ -43,6 +43,16 @@ pub struct Workflow {
     /// Source: line 7249 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_template: Option<crate::models::WorkflowTemplate>,
+    /// An array of all workflow steps related to this Workflow
+    ///
+    /// Source: line 7467 of `specs/wealthbox/snapshot.txt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_steps: Option<Vec<crate::models::WorkflowStep>>,
+    /// An array of all workflow milestones related to this Workflow
+    ///
+    /// Source: line 7601 of `specs/wealthbox/snapshot.txt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_milestones: Option<Vec<crate::models::WorkflowMilestone>>,
     /// When the workflow is set to start
     ///
     /// Source: line 7622 of `specs/wealthbox/snapshot.txt`.
@@ -53,10 +63,4 @@ pub struct Workflow {
     /// Source: line 7627 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<crate::runtime::Timestamp>,
-    /// Source: line 7195 of `specs/wealthbox/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflow_steps: Option<serde_json::Value>,
-    /// Source: line 7195 of `specs/wealthbox/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflow_milestones: Option<serde_json::Value>,
 }

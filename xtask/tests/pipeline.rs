@@ -1,0 +1,235 @@
+//! The pipeline on the committed inputs and on damaged copies of them: regeneration is
+//! exact and deterministic, and bad input gives errors or gaps naming lines, never a
+//! panic, and never touches files already on disk.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use xtask::pipeline;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A scratch copy of one API's inputs and committed outputs.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("xtask-test-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let root = repo_root();
+        for rel in ["specs/wealthbox/snapshot.txt", "specs/wealthbox/overlay.yaml", "specs/wealthbox.yaml"] {
+            let to = dir.join(rel);
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::copy(root.join(rel), to).unwrap();
+        }
+        Scratch(dir)
+    }
+
+    fn snapshot(&self) -> String {
+        fs::read_to_string(self.0.join("specs/wealthbox/snapshot.txt")).unwrap()
+    }
+
+    fn set_snapshot(&self, text: &str) {
+        fs::write(self.0.join("specs/wealthbox/snapshot.txt"), text).unwrap();
+    }
+
+    fn regenerate(&self) -> Result<Vec<pipeline::Outcome>, pipeline::Error> {
+        pipeline::regenerate(&self.0, &["wealthbox".to_string()], false)
+    }
+
+    fn committed_spec(&self) -> String {
+        fs::read_to_string(self.0.join("specs/wealthbox.yaml")).unwrap()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn regenerating_the_committed_inputs_gives_the_committed_files() {
+    let root = repo_root();
+    for api in pipeline::api_names(&root).unwrap() {
+        let built = pipeline::build(&root, &api).unwrap();
+        let stale = pipeline::stale_files(&root, &api, &built.files);
+        assert!(stale.is_empty(), "stale files (regenerate with `cargo xtask codegen`):\n{}", stale.join("\n"));
+        let again = pipeline::build(&root, &api).unwrap();
+        assert!(built.files == again.files, "{api}: two runs on the same inputs differ");
+    }
+}
+
+#[test]
+fn the_committed_spec_round_trips_through_yaml() {
+    let root = repo_root();
+    let spec = pipeline::read_spec(&root.join("specs/wealthbox.yaml")).unwrap();
+    let text = pipeline::spec_text(&spec).unwrap();
+    assert_eq!(text, fs::read_to_string(root.join("specs/wealthbox.yaml")).unwrap());
+}
+
+#[test]
+fn a_document_cut_inside_an_example_reports_the_line_and_writes_nothing() {
+    let scratch = Scratch::new("truncated");
+    let full = scratch.snapshot();
+    // Cut inside the JSON example that starts at the `{` after line 7000.
+    let lines: Vec<&str> = full.lines().collect();
+    let open = (7000..lines.len()).find(|&i| lines[i] == "{").unwrap();
+    let cut = lines[..open + 5].join("\n");
+    scratch.set_snapshot(&cut);
+    let before = scratch.committed_spec();
+    let err = scratch.regenerate().err().expect("a truncated document is refused");
+    let example_line = open + 1;
+    assert!(
+        err.0.contains(&format!("the example starting at line {example_line} is not valid JSON")),
+        "the error names the example's line:\n{}",
+        err.0
+    );
+    assert_eq!(scratch.committed_spec(), before, "the committed spec is untouched");
+    assert!(!scratch.0.join("generated").exists(), "no generated file was written");
+}
+
+#[test]
+fn truncating_anywhere_never_panics() {
+    let text = fs::read_to_string(repo_root().join("specs/wealthbox/snapshot.txt")).unwrap();
+    let overlay = fs::read_to_string(repo_root().join("specs/wealthbox/overlay.yaml")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for cut in (0..lines.len()).step_by(397) {
+        let truncated = lines[..cut].join("\n");
+        // Either a clear error or a spec; both are fine, a panic is not.
+        match pipeline::build_spec_from("wealthbox", &truncated, &overlay) {
+            Ok(spec) => assert!(spec.operations.len() <= 51),
+            Err(e) => assert!(!e.0.is_empty()),
+        }
+    }
+}
+
+#[test]
+fn garbled_documents_give_errors_or_gaps_naming_lines() {
+    let overlay = fs::read_to_string(repo_root().join("specs/wealthbox/overlay.yaml")).unwrap();
+    let text = fs::read_to_string(repo_root().join("specs/wealthbox/snapshot.txt")).unwrap();
+
+    // No operation at all: the overlay's quotes fail first; the reader itself says what
+    // it expected.
+    let err = pipeline::build_spec_from("wealthbox", "just some text\nno API here\n", &overlay).unwrap_err();
+    assert!(err.0.contains("no longer holds"), "{}", err.0);
+    let err = xtask::readers::blueprint::read("just some text\nno API here\n", "x", "x.txt").unwrap_err();
+    assert!(err.0.contains("no operation found"), "{}", err.0);
+
+    // A stray line where an attribute must start: a gap at that line.
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let at = lines.iter().position(|l| l == "Response Attributes").unwrap() + 1;
+    lines.insert(at, "@@@ garbled line @@@".into());
+    let garbled = lines.join("\n");
+    let spec = pipeline::build_spec_from("wealthbox", &garbled, &overlay).unwrap();
+    let gap = spec.gaps.iter().find(|g| g.message.contains("@@@ garbled line @@@")).expect("the stray line is a gap");
+    assert_eq!(gap.source.line(), Some(at as u32 + 1));
+
+    // Invalid JSON inside an example: a gap naming the line of the JSON error.
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let body = lines.iter().position(|l| l == "Body").unwrap() + 3;
+    lines[body] = lines[body].replace(':', "");
+    let spec = pipeline::build_spec_from("wealthbox", &lines.join("\n"), &overlay).unwrap();
+    let gap = spec.gaps.iter().find(|g| g.kind == "invalid_json_example").expect("a gap for the broken example");
+    assert_eq!(gap.source.line(), Some(body as u32 + 1), "{}", gap.message);
+}
+
+#[test]
+fn an_overlay_quote_the_document_lost_is_an_error() {
+    let overlay = fs::read_to_string(repo_root().join("specs/wealthbox/overlay.yaml")).unwrap();
+    let text = fs::read_to_string(repo_root().join("specs/wealthbox/snapshot.txt")).unwrap();
+    let changed = text.replace("one request/second", "two requests/second");
+    let err = pipeline::build_spec_from("wealthbox", &changed, &overlay).unwrap_err();
+    assert!(err.0.contains("api.rate_limit") && err.0.contains("no longer holds"), "{}", err.0);
+}
+
+#[test]
+fn a_broken_spec_file_is_an_error_naming_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("xtask-broken-spec-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("broken.yaml");
+    fs::write(&path, "api:\n  name: x\n  title: [unclosed\noperations: []\n").unwrap();
+    let err = pipeline::read_spec(&path).unwrap_err();
+    assert!(err.0.contains("broken.yaml") && err.0.contains("line"), "{}", err.0);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_clean_run_writes_only_what_changed() {
+    let scratch = Scratch::new("clean");
+    let first = scratch.regenerate().unwrap();
+    assert!(first[0].changed.iter().any(|p| p.starts_with("generated/wealthbox/src/")));
+    let second = scratch.regenerate().unwrap();
+    assert!(second[0].changed.is_empty(), "a second run rewrote {:?}", second[0].changed);
+}
+
+mod blueprint_reader {
+    use codegen::spec::{ParamLocation, TypeKind, TypeRef};
+    use xtask::normalize::{normalize, Options};
+    use xtask::readers::blueprint;
+
+    fn spec() -> codegen::spec::Spec {
+        let text = include_str!("fixtures/blueprint/nesting.txt");
+        let draft = blueprint::read(text, "demo", "nesting.txt").unwrap();
+        let splits = Default::default();
+        let resources = Default::default();
+        normalize(draft, &Options { choice_splits: &splits, resources: &resources }).spec
+    }
+
+    fn fields(spec: &codegen::spec::Spec, name: &str) -> Vec<(String, String, bool, bool)> {
+        match &spec.type_def(name).unwrap_or_else(|| panic!("no type {name}")).kind {
+            TypeKind::Object { fields } => {
+                fields.iter().map(|f| (f.name.clone(), f.ty.to_string(), f.required, f.nullable)).collect()
+            }
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nesting_follows_the_example() {
+        let spec = spec();
+        let thing = fields(&spec, "Thing");
+        let names: Vec<&str> = thing.iter().map(|f| f.0.as_str()).collect();
+        // `size` follows the owner's child list in the text, but the example puts it on
+        // the thing; `mystery` is in no example and stays where the text puts it.
+        assert_eq!(names, ["id", "owner", "size", "label", "mystery"]);
+        assert_eq!(thing[0], ("id".into(), "integer".into(), true, false));
+        assert_eq!(thing[2], ("size".into(), "number".into(), false, true));
+        let person = fields(&spec, "Person");
+        assert_eq!(person.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["name", "country"]);
+        let TypeKind::Object { fields } = &spec.type_def("Person").unwrap().kind else { unreachable!() };
+        assert_eq!(fields[1].default.as_deref(), Some("Norway"));
+        let TypeKind::Object { fields } = &spec.type_def("Thing").unwrap().kind else { unreachable!() };
+        assert_eq!(fields[3].description.as_deref(), Some("Inline description"));
+        assert!(spec.gaps.iter().any(|g| g.kind == "unwitnessed_nesting" && g.message.contains("`mystery`")));
+    }
+
+    #[test]
+    fn parameters_come_from_the_template_and_the_parameters_block() {
+        let spec = spec();
+        let op = &spec.operations[0];
+        assert_eq!(op.id, "list_things");
+        assert_eq!(op.path.as_deref(), Some("/v1/things"));
+        let kind = op.parameters.iter().find(|p| p.name == "kind").unwrap();
+        assert_eq!(kind.location, ParamLocation::Query);
+        assert_eq!(kind.ty, TypeRef::Named("ListThingsKind".into()));
+        assert_eq!(
+            spec.type_def("ListThingsKind").unwrap().kind,
+            TypeKind::Enum { values: vec!["big_one".into(), "small_one".into()] }
+        );
+        let undocumented = op.parameters.iter().find(|p| p.name == "undocumented").unwrap();
+        assert_eq!(undocumented.ty, TypeRef::String);
+        assert!(spec.gaps.iter().any(|g| g.kind == "undescribed_parameter" && g.source.line() == Some(11)));
+    }
+
+    #[test]
+    fn api_facts_come_from_the_preamble() {
+        let spec = spec();
+        assert_eq!(spec.api.base_url.as_ref().unwrap().url, "https://api.example.com");
+        assert!(
+            matches!(&spec.api.auth[0], codegen::spec::AuthScheme::ApiKeyHeader { header, .. } if header == "X_KEY")
+        );
+    }
+}
