@@ -96,6 +96,8 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
         pub mod runtime;
 
         pub use client::{Auth, Client, ClientBuilder};
+        /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
+        pub use reqwest;
         pub use runtime::{Date, Error, Response, Secret, Timestamp};
 
         #error_body

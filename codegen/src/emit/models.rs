@@ -60,8 +60,13 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
             let docs = doc_attrs(f.description.as_deref(), &note);
             let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
             if is_input && f.required && !f.nullable {
-                required_args.push(quote!(#field_name: #ty));
-                inits.push(quote!(#field_name));
+                if f.ty == crate::spec::TypeRef::String {
+                    required_args.push(quote!(#field_name: impl Into<String>));
+                    inits.push(quote!(#field_name: #field_name.into()));
+                } else {
+                    required_args.push(quote!(#field_name: #ty));
+                    inits.push(quote!(#field_name));
+                }
                 quote! { #docs #deprecated #rename pub #field_name: #ty, }
             } else {
                 inits.push(quote!(#field_name: None));
@@ -76,6 +81,7 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
     let (derive_default, constructor) = if required_args.is_empty() {
         (quote!(Default,), quote!())
     } else {
+        let too_many = (required_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let ctor_doc = format!("A `{}` with its required fields set and every other field empty.", def.name);
         (
             quote!(),
@@ -83,7 +89,7 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
                 impl #name {
                     #[doc = #ctor_doc]
                     #allow_deprecated
-                    #[allow(clippy::too_many_arguments)]
+                    #too_many
                     pub fn new(#(#required_args),*) -> Self {
                         #name { #(#inits),* }
                     }

@@ -100,7 +100,7 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
         "Request builder for [`Client::{}`]: set optional inputs, then `.send().await` (or `.await`).",
         snake(&op.id)
     );
-    let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
 
     quote! {
         impl Client {

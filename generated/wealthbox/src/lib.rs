@@ -11,6 +11,8 @@ pub mod models;
 pub mod resources;
 pub mod runtime;
 pub use client::{Auth, Client, ClientBuilder};
+/// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
+pub use reqwest;
 pub use runtime::{Date, Error, Response, Secret, Timestamp};
 ///The body of the API's unsuccessful responses. Source: overlay entry `api.error_body`.
 pub type ApiErrorBody = crate::models::ErrorResponse;
@@ -18,6 +20,6 @@ pub type ApiErrorBody = crate::models::ErrorResponse;
 /// one used to send timestamps.
 pub const DATETIME_FORMATS: &[&str] = &[
     "%Y-%m-%d %I:%M %p %z",
-    "%Y-%m-%d %I:%M%P",
+    "%Y-%m-%d %-I:%M%P",
     "rfc3339",
 ];

@@ -14,7 +14,6 @@ pub struct AddMemberToHouseholdRequest {
 }
 impl AddMemberToHouseholdRequest {
     ///A `AddMemberToHouseholdRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(id: i64, title: crate::models::HouseholdRequestTitle) -> Self {
         AddMemberToHouseholdRequest {
             id,

@@ -14,7 +14,6 @@ pub struct ContactRoleValueRequest {
 }
 impl ContactRoleValueRequest {
     ///A `ContactRoleValueRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(id: i64, value: i64) -> Self {
         ContactRoleValueRequest {
             id,

@@ -375,13 +375,12 @@ pub struct CreateNewContactRequest {
 }
 impl CreateNewContactRequest {
     ///A `CreateNewContactRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(first_name: String, last_name: String) -> Self {
+    pub fn new(first_name: impl Into<String>, last_name: impl Into<String>) -> Self {
         CreateNewContactRequest {
             prefix: None,
-            first_name,
+            first_name: first_name.into(),
             middle_name: None,
-            last_name,
+            last_name: last_name.into(),
             suffix: None,
             nickname: None,
             job_title: None,

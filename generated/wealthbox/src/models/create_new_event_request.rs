@@ -73,14 +73,13 @@ pub struct CreateNewEventRequest {
 }
 impl CreateNewEventRequest {
     ///A `CreateNewEventRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        title: String,
+        title: impl Into<String>,
         starts_at: crate::runtime::Timestamp,
         ends_at: crate::runtime::Timestamp,
     ) -> Self {
         CreateNewEventRequest {
-            title,
+            title: title.into(),
             starts_at,
             ends_at,
             repeats: None,

@@ -25,10 +25,9 @@ pub struct CreateNewNoteRequest {
 }
 impl CreateNewNoteRequest {
     ///A `CreateNewNoteRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(content: String) -> Self {
+    pub fn new(content: impl Into<String>) -> Self {
         CreateNewNoteRequest {
-            content,
+            content: content.into(),
             linked_to: None,
             visible_to: None,
             tags: None,

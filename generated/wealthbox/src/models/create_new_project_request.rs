@@ -29,11 +29,10 @@ pub struct CreateNewProjectRequest {
 }
 impl CreateNewProjectRequest {
     ///A `CreateNewProjectRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, description: String) -> Self {
+    pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
         CreateNewProjectRequest {
-            name,
-            description,
+            name: name.into(),
+            description: description.into(),
             organizer: None,
             visible_to: None,
             custom_fields: None,

@@ -54,10 +54,9 @@ pub struct CreateNewTaskAndAssignItToTeamRequest {
 }
 impl CreateNewTaskAndAssignItToTeamRequest {
     ///A `CreateNewTaskAndAssignItToTeamRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, due_date: crate::runtime::Timestamp) -> Self {
+    pub fn new(name: impl Into<String>, due_date: crate::runtime::Timestamp) -> Self {
         CreateNewTaskAndAssignItToTeamRequest {
-            name,
+            name: name.into(),
             due_date,
             complete: None,
             category: None,

@@ -35,7 +35,6 @@ pub struct CreateNewWorkflowRequest {
 }
 impl CreateNewWorkflowRequest {
     ///A `CreateNewWorkflowRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(workflow_template: i64) -> Self {
         CreateNewWorkflowRequest {
             label: None,

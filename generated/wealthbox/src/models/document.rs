@@ -20,8 +20,11 @@ pub struct Document {
 }
 impl Document {
     ///A `Document` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: i64, type_: String) -> Self {
-        Document { id, type_, name: None }
+    pub fn new(id: i64, type_: impl Into<String>) -> Self {
+        Document {
+            id,
+            type_: type_.into(),
+            name: None,
+        }
     }
 }

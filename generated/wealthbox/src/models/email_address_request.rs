@@ -25,10 +25,9 @@ pub struct EmailAddressRequest {
 }
 impl EmailAddressRequest {
     ///A `EmailAddressRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(address: String) -> Self {
+    pub fn new(address: impl Into<String>) -> Self {
         EmailAddressRequest {
-            address,
+            address: address.into(),
             principal: None,
             kind: None,
             destroy: None,

@@ -15,7 +15,6 @@ pub struct InviteeRequest {
 }
 impl InviteeRequest {
     ///A `InviteeRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(id: i64, type_: crate::models::InviteeRequestType) -> Self {
         InviteeRequest { id, type_ }
     }

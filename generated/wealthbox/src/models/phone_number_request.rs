@@ -30,10 +30,9 @@ pub struct PhoneNumberRequest {
 }
 impl PhoneNumberRequest {
     ///A `PhoneNumberRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(address: String) -> Self {
+    pub fn new(address: impl Into<String>) -> Self {
         PhoneNumberRequest {
-            address,
+            address: address.into(),
             principal: None,
             extension: None,
             kind: None,

@@ -51,16 +51,15 @@ pub struct UpdateExistingOpportunityRequest {
 }
 impl UpdateExistingOpportunityRequest {
     ///A `UpdateExistingOpportunityRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: String,
+        name: impl Into<String>,
         target_close: crate::runtime::Timestamp,
         probability: i64,
         stage: i64,
         amounts: Vec<crate::models::Amount>,
     ) -> Self {
         UpdateExistingOpportunityRequest {
-            name,
+            name: name.into(),
             description: None,
             target_close,
             probability,

@@ -56,10 +56,9 @@ pub struct UpdateExistingTaskAndAssignItToTeamRequest {
 }
 impl UpdateExistingTaskAndAssignItToTeamRequest {
     ///A `UpdateExistingTaskAndAssignItToTeamRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, due_date: crate::runtime::Timestamp) -> Self {
+    pub fn new(name: impl Into<String>, due_date: crate::runtime::Timestamp) -> Self {
         UpdateExistingTaskAndAssignItToTeamRequest {
-            name,
+            name: name.into(),
             due_date,
             complete: None,
             category: None,

@@ -56,10 +56,9 @@ pub struct UpdateExistingTaskAndAssignItToUserRequest {
 }
 impl UpdateExistingTaskAndAssignItToUserRequest {
     ///A `UpdateExistingTaskAndAssignItToUserRequest` with its required fields set and every other field empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(name: String, due_date: crate::runtime::Timestamp) -> Self {
+    pub fn new(name: impl Into<String>, due_date: crate::runtime::Timestamp) -> Self {
         UpdateExistingTaskAndAssignItToUserRequest {
-            name,
+            name: name.into(),
             due_date,
             complete: None,
             category: None,

@@ -1,0 +1,9 @@
+//! The contact id is a number, not a string.
+
+async fn run(client: &wealthbox::Client) {
+    let _ = client.fetch_existing_contact("42").await;
+}
+
+fn main() {
+    let _ = run;
+}

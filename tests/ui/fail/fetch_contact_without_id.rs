@@ -1,0 +1,9 @@
+//! The contact id of `fetch_existing_contact` is required: forgetting it does not compile.
+
+async fn run(client: &wealthbox::Client) {
+    let _ = client.fetch_existing_contact().await;
+}
+
+fn main() {
+    let _ = run;
+}
