@@ -346,6 +346,9 @@ pub struct Parameter {
     /// Its type.
     #[serde(rename = "type")]
     pub ty: TypeRef,
+    /// Where the type comes from, when not from `source` (an overlay correction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_source: Option<Source>,
     /// Must be sent.
     #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,

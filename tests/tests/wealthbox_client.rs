@@ -348,7 +348,7 @@ async fn activity_stream_sends_contact_and_cursor() {
         .await;
 
     let stream =
-        ok(&server, client(&server).retrieve_activity_stream().contact(7.0).cursor("abc==").per_page(10).await).await;
+        ok(&server, client(&server).retrieve_activity_stream().contact(7).cursor("abc==").per_page(10).await).await;
     let items = stream.stream_items.expect("stream items");
     assert_eq!(items[0].body.as_deref(), Some("Spoke with Kevin Anderson on the phone..."));
     let linked = items[0].linked_to.as_ref().expect("linked_to");
@@ -602,7 +602,6 @@ async fn events_update_and_delete() {
 #[tokio::test]
 async fn households_add_member_posts_to_the_household() {
     let server = MockServer::start().await;
-    // `household_id` is typed f64: a whole number must appear as `5` in the path.
     expect_json("POST", "/v1/households/5/members", json!({"id": 2, "title": "Head"}))
         .and(no_query)
         .respond_with(json_200(example!("add_member_to_household")))
@@ -613,7 +612,7 @@ async fn households_add_member_posts_to_the_household() {
     let household = ok(
         &server,
         client(&server)
-            .add_member_to_household(5.0, AddMemberToHouseholdRequest::new(2, HouseholdRequestTitle::Head))
+            .add_member_to_household(5, AddMemberToHouseholdRequest::new(2, HouseholdRequestTitle::Head))
             .await,
     )
     .await;
@@ -632,7 +631,7 @@ async fn households_delete_member_puts_both_ids_in_the_path() {
         .mount(&server)
         .await;
 
-    let household = ok(&server, client(&server).delete_member_from_household(5.0, 2).await).await;
+    let household = ok(&server, client(&server).delete_member_from_household(5, 2).await).await;
     assert_eq!(household.id, Some(1));
 }
 
@@ -900,7 +899,6 @@ async fn tasks_list_sends_the_filters() {
     expect_bodyless("GET", "/v1/tasks")
         .and(query_param("assigned_to", "1"))
         .and(query_param("assigned_to_team", "10"))
-        // `created_by` is typed f64: a whole number must be sent as `3`.
         .and(query_param("created_by", "3"))
         .and(query_param("completed", "true"))
         .and(query_is(&[("assigned_to", "1"), ("assigned_to_team", "10"), ("created_by", "3"), ("completed", "true")]))
@@ -911,7 +909,7 @@ async fn tasks_list_sends_the_filters() {
 
     let tasks = ok(
         &server,
-        client(&server).retrieve_all_tasks().assigned_to(1).assigned_to_team(10).created_by(3.0).completed(true).await,
+        client(&server).retrieve_all_tasks().assigned_to(1).assigned_to_team(10).created_by(3).completed(true).await,
     )
     .await
     .tasks
@@ -1146,7 +1144,6 @@ async fn workflows_create_fetch_and_delete() {
 #[tokio::test]
 async fn workflows_complete_and_revert_a_step() {
     let server = MockServer::start().await;
-    // `workflow_id` is typed f64: a whole number must appear as `10` in the path.
     expect_json("PUT", "/v1/workflows/10/steps/3", json!({"complete": true, "workflow_outcome_id": 1}))
         .respond_with(json_200(example!("complete_workflow_step")))
         .expect(1)
@@ -1161,11 +1158,11 @@ async fn workflows_complete_and_revert_a_step() {
     let client = client(&server);
     let complete =
         CompleteWorkflowStepRequest { complete: Some(true), workflow_outcome_id: Some(1), ..Default::default() };
-    let step = ok(&server, client.complete_workflow_step(10.0, 3, complete).await).await;
+    let step = ok(&server, client.complete_workflow_step(10, 3, complete).await).await;
     assert_eq!(step.completer, Some(1));
     assert_eq!(step.due_date.map(|t| t.local().to_string()).as_deref(), Some("2024-03-06 11:30:00"));
     let reverted =
-        ok(&server, client.revert_workflow_step(10.0, 4, RevertWorkflowStepRequest { revert: Some(true) }).await).await;
+        ok(&server, client.revert_workflow_step(10, 4, RevertWorkflowStepRequest { revert: Some(true) }).await).await;
     assert_eq!(reverted.name.as_deref(), Some("Schedule discover meeting"));
 }
 

@@ -33,6 +33,8 @@ pub struct Overlay {
     types: Vec<(String, Value)>,
     /// Resource of operations, by operation id.
     pub resources: BTreeMap<String, String>,
+    /// Parameter type corrections, with their entry keys.
+    parameter_types: Vec<(String, ParameterType)>,
     /// Every quote with its entry key, checked against the snapshot.
     quotes: Vec<(String, String)>,
 }
@@ -47,6 +49,18 @@ struct RawOverlay {
     types: Vec<Value>,
     #[serde(default)]
     resources: Vec<Value>,
+    #[serde(default)]
+    parameters: Vec<Value>,
+}
+
+/// A correction of a parameter's type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParameterType {
+    operation: String,
+    name: String,
+    #[serde(rename = "type")]
+    ty: codegen::spec::TypeRef,
 }
 
 /// An overlay that cannot be used, naming the entry.
@@ -176,7 +190,16 @@ impl Overlay {
                 resources.insert(op, group.resource.clone());
             }
         }
+        let mut parameter_types = Vec::new();
+        for (i, mut entry) in raw.parameters.into_iter().enumerate() {
+            let key = format!("parameters.{i}");
+            take_citation(&key, &mut entry, &mut quotes)?;
+            let fix: ParameterType =
+                serde_json::from_value(entry).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
+            parameter_types.push((key, fix));
+        }
         Ok(Overlay {
+            parameter_types,
             reader: string_field(&raw.api, "reader")?,
             name: string_field(&raw.api, "name")?,
             title: string_field(&raw.api, "title")?,
@@ -259,6 +282,33 @@ impl Overlay {
             spec.types.push(def);
         }
         spec.types.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(())
+    }
+
+    /// Sets the types of parameters the overlay corrects. An entry that names no
+    /// parameter, or gives the type the document already gives, is an error.
+    pub fn apply_parameter_types(&self, spec: &mut Spec, file: &str) -> Result<(), OverlayError> {
+        for (key, fix) in &self.parameter_types {
+            let param = spec
+                .operations
+                .iter_mut()
+                .find(|o| o.id == fix.operation)
+                .and_then(|o| o.parameters.iter_mut().find(|p| p.name == fix.name))
+                .ok_or_else(|| {
+                    OverlayError(format!(
+                        "{file}: `{key}` names parameter `{}` of operation `{}`, which the document does not have",
+                        fix.name, fix.operation
+                    ))
+                })?;
+            if param.ty == fix.ty {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}` gives `{}` the type the document already gives it ({}); remove the entry",
+                    fix.name, param.source
+                )));
+            }
+            param.ty = fix.ty.clone();
+            param.type_source = Some(Source::Overlay(key.clone()));
+        }
         Ok(())
     }
 

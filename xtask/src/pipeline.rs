@@ -68,32 +68,34 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     if overlay.name != api {
         return Err(Error(format!("{overlay_file}: `api.name` is `{}` but the folder is `{api}`", overlay.name)));
     }
-    overlay.check_quotes(snapshot_text, &overlay_file).map_err(|e| Error(e.0))?;
     let mut draft = match overlay.reader.as_str() {
         "blueprint" => readers::blueprint::read(snapshot_text, api, &snapshot_file)
             .map_err(|e| Error(format!("{snapshot_file}: {}", e.0)))?,
         other => return Err(Error(format!("{overlay_file}: unknown reader `{other}` (known: blueprint)"))),
     };
-    overlay.apply_api(&mut draft.api, &overlay_file).map_err(|e| Error(e.0))?;
-    let options = Options { choice_splits: &overlay.choices, resources: &overlay.resources };
-    let normalized = normalize(draft, &options);
-    let mut spec = normalized.spec;
-    overlay.apply_types(&mut spec, &overlay_file).map_err(|e| Error(e.0))?;
-    overlay.check_used(&spec, &normalized.used_choice_splits, &overlay_file).map_err(|e| {
-        // An entry that matches nothing often means a damaged document: show what the
-        // reader could not read, with its lines.
-        let damage: Vec<String> = spec
-            .gaps
-            .iter()
-            .filter(|g| matches!(g.kind.as_str(), "invalid_json_example" | "unrecognized_line" | "missing_example"))
-            .map(|g| format!("  {} {}: {}", g.source, g.kind, g.message))
-            .collect();
+    // An overlay entry that no longer fits often means a damaged document: its errors
+    // come with what the reader could not read, with lines.
+    let damage: Vec<String> = draft
+        .gaps
+        .iter()
+        .filter(|g| matches!(g.kind.as_str(), "invalid_json_example" | "unrecognized_line" | "missing_example"))
+        .map(|g| format!("  {} {}: {}", g.source, g.kind, g.message))
+        .collect();
+    let overlay_error = |e: crate::overlay::OverlayError| {
         if damage.is_empty() {
             Error(e.0)
         } else {
             Error(format!("{}\nThe snapshot may be damaged; its reader reported:\n{}", e.0, damage.join("\n")))
         }
-    })?;
+    };
+    overlay.check_quotes(snapshot_text, &overlay_file).map_err(overlay_error)?;
+    overlay.apply_api(&mut draft.api, &overlay_file).map_err(overlay_error)?;
+    let options = Options { choice_splits: &overlay.choices, resources: &overlay.resources };
+    let normalized = normalize(draft, &options);
+    let mut spec = normalized.spec;
+    overlay.apply_types(&mut spec, &overlay_file).map_err(overlay_error)?;
+    overlay.apply_parameter_types(&mut spec, &overlay_file).map_err(overlay_error)?;
+    overlay.check_used(&spec, &normalized.used_choice_splits, &overlay_file).map_err(overlay_error)?;
     let problems = validate(&spec);
     if !problems.is_empty() {
         return Err(Error(format!("the spec of {api} is not valid:\n  - {}", problems.join("\n  - "))));

@@ -42,7 +42,7 @@ async fn exercise(client: &Client) -> Result<(), Error> {
 
     client.list_all_tags().document_type(ListAllTagsDocumentType::Contact).await?;
     client.list_all_members_of_customizable_category(ListAllMembersOfCustomizableCategoryType::ContactTypes).await?;
-    client.add_member_to_household(5.0, AddMemberToHouseholdRequest::new(2, HouseholdRequestTitle::Head)).await?;
+    client.add_member_to_household(5, AddMemberToHouseholdRequest::new(2, HouseholdRequestTitle::Head)).await?;
 
     let starts: Timestamp = "2015-05-24 10:00 AM -0400".parse().expect("a documented format");
     let ends = Timestamp::parse("2015-05-24 11:00 AM -0400").expect("a documented format");
@@ -53,7 +53,7 @@ async fn exercise(client: &Client) -> Result<(), Error> {
     client.create_new_note(note).await?;
 
     client
-        .complete_workflow_step(10.0, 3, CompleteWorkflowStepRequest { complete: Some(true), ..Default::default() })
+        .complete_workflow_step(10, 3, CompleteWorkflowStepRequest { complete: Some(true), ..Default::default() })
         .await?;
     client.retrieve_activity_stream().cursor("next").await?;
     let me = client.retrieve_login_profile_information().await?;

@@ -26,7 +26,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveActivityStream<'a> {
     client: &'a Client,
-    contact: Option<f64>,
+    contact: Option<i64>,
     cursor: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
@@ -35,7 +35,7 @@ impl<'a> RetrieveActivityStream<'a> {
     /// The id of the Contact whose stream items you are requesting
     ///
     /// Query parameter `contact`. Source: line 303 of `specs/wealthbox/snapshot.txt`.
-    pub fn contact(mut self, value: f64) -> Self {
+    pub fn contact(mut self, value: i64) -> Self {
         self.contact = Some(value);
         self
     }

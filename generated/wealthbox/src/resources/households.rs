@@ -13,7 +13,7 @@ impl Client {
     /// `POST /v1/households/{household_id}/members`. Source: line 14567 of `specs/wealthbox/snapshot.txt`.
     pub fn add_member_to_household(
         &self,
-        household_id: f64,
+        household_id: i64,
         body: crate::models::AddMemberToHouseholdRequest,
     ) -> AddMemberToHousehold<'_> {
         AddMemberToHousehold {
@@ -28,7 +28,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddMemberToHousehold<'a> {
     client: &'a Client,
-    household_id: f64,
+    household_id: i64,
     body: crate::models::AddMemberToHouseholdRequest,
 }
 impl<'a> AddMemberToHousehold<'a> {
@@ -71,7 +71,7 @@ impl Client {
     /// `DELETE /v1/households/{household_id}/members/{id}`. Source: line 14649 of `specs/wealthbox/snapshot.txt`.
     pub fn delete_member_from_household(
         &self,
-        household_id: f64,
+        household_id: i64,
         id: i64,
     ) -> DeleteMemberFromHousehold<'_> {
         DeleteMemberFromHousehold {
@@ -86,7 +86,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMemberFromHousehold<'a> {
     client: &'a Client,
-    household_id: f64,
+    household_id: i64,
     id: i64,
 }
 impl<'a> DeleteMemberFromHousehold<'a> {

@@ -34,7 +34,7 @@ pub struct RetrieveAllTasks<'a> {
     resource_type: Option<String>,
     assigned_to: Option<i64>,
     assigned_to_team: Option<i64>,
-    created_by: Option<f64>,
+    created_by: Option<i64>,
     completed: Option<bool>,
     page: Option<i64>,
     per_page: Option<i64>,
@@ -71,7 +71,7 @@ impl<'a> RetrieveAllTasks<'a> {
     /// The id of the User who created the task
     ///
     /// Query parameter `created_by`. Source: line 5571 of `specs/wealthbox/snapshot.txt`.
-    pub fn created_by(mut self, value: f64) -> Self {
+    pub fn created_by(mut self, value: i64) -> Self {
         self.created_by = Some(value);
         self
     }

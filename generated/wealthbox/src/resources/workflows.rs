@@ -241,7 +241,7 @@ impl Client {
     /// `PUT /v1/workflows/{workflow_id}/steps/{id}`. Source: line 10046 of `specs/wealthbox/snapshot.txt`.
     pub fn complete_workflow_step(
         &self,
-        workflow_id: f64,
+        workflow_id: i64,
         id: i64,
         body: crate::models::CompleteWorkflowStepRequest,
     ) -> CompleteWorkflowStep<'_> {
@@ -258,7 +258,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompleteWorkflowStep<'a> {
     client: &'a Client,
-    workflow_id: f64,
+    workflow_id: i64,
     id: i64,
     body: crate::models::CompleteWorkflowStepRequest,
 }
@@ -301,7 +301,7 @@ impl Client {
     /// `PUT /v1/workflows/{workflow_id}/steps/{id}`. Source: line 10259 of `specs/wealthbox/snapshot.txt`.
     pub fn revert_workflow_step(
         &self,
-        workflow_id: f64,
+        workflow_id: i64,
         id: i64,
         body: crate::models::RevertWorkflowStepRequest,
     ) -> RevertWorkflowStep<'_> {
@@ -318,7 +318,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevertWorkflowStep<'a> {
     client: &'a Client,
-    workflow_id: f64,
+    workflow_id: i64,
     id: i64,
     body: crate::models::RevertWorkflowStepRequest,
 }
