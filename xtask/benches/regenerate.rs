@@ -1,10 +1,10 @@
 //! A full regenerate of one API: read the snapshot and overlay, parse, normalize,
-//! validate, emit and format every file, and write them (to a scratch folder, so each
-//! iteration writes every file). Run with `cargo bench -p xtask`.
+//! validate, emit and format every file, compare with what is on disk and write what
+//! changed (into a scratch copy of the outputs). Run with `cargo bench -p xtask`.
 
 use std::path::{Path, PathBuf};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use xtask::pipeline;
 
 fn repo_root() -> PathBuf {
@@ -18,12 +18,30 @@ fn regenerate(c: &mut Criterion) {
         c.bench_function(&format!("{api}: parse + codegen + format (in memory)"), |b| {
             b.iter(|| pipeline::build(&root, &api).unwrap())
         });
-        c.bench_function(&format!("{api}: full regenerate, writing every file"), |b| {
+
+        let _ = std::fs::remove_dir_all(&scratch);
+        let files = pipeline::build(&root, &api).unwrap().files;
+        pipeline::write_files(&scratch, &api, &files).unwrap();
+        c.bench_function(&format!("{api}: full regenerate, nothing changed"), |b| {
             b.iter(|| {
-                let _ = std::fs::remove_dir_all(&scratch);
                 let built = pipeline::build(&root, &api).unwrap();
-                pipeline::write_files(&scratch, &api, &built.files).unwrap()
+                assert!(pipeline::write_files(&scratch, &api, &built.files).unwrap().is_empty());
             })
+        });
+        c.bench_function(&format!("{api}: full regenerate, every file changed"), |b| {
+            // Making every file on disk stale is setup, not timed.
+            b.iter_batched(
+                || {
+                    for f in &files {
+                        std::fs::write(scratch.join(&f.path), "stale").unwrap();
+                    }
+                },
+                |()| {
+                    let built = pipeline::build(&root, &api).unwrap();
+                    pipeline::write_files(&scratch, &api, &built.files).unwrap()
+                },
+                BatchSize::PerIteration,
+            )
         });
     }
     let _ = std::fs::remove_dir_all(&scratch);

@@ -191,14 +191,35 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 /// one) and removes owned files the generator no longer produces. Returns the paths
 /// written or removed.
 pub fn write_files(root: &Path, api: &str, files: &[GeneratedFile]) -> Result<Vec<String>, Error> {
+    // Files are independent: compare and write them on every core.
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<String>, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut changed = Vec::new();
+                    for f in part {
+                        let path = root.join(&f.path);
+                        if fs::read(&path).ok().as_deref() == Some(f.contents.as_bytes()) {
+                            continue;
+                        }
+                        write_atomically(&path, &f.contents)?;
+                        changed.push(f.path.clone());
+                    }
+                    Ok(changed)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(Error("a writer thread panicked".into()))))
+            .collect()
+    });
     let mut changed = Vec::new();
-    for f in files {
-        let path = root.join(&f.path);
-        if fs::read_to_string(&path).ok().as_deref() == Some(f.contents.as_str()) {
-            continue;
-        }
-        write_atomically(&path, &f.contents)?;
-        changed.push(f.path.clone());
+    for result in results {
+        changed.extend(result?);
     }
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for dir in owned_dirs(api) {
