@@ -51,9 +51,9 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
     let mut api = draft.api;
     api.datetime_formats = datetime_formats(&draft.operations);
 
+    let ids = operation_ids(&draft.operations);
     let mut operations = Vec::new();
-    for op in draft.operations {
-        let id = operation_id(&op.title);
+    for (op, id) in draft.operations.into_iter().zip(ids) {
         let pascal = id.to_upper_camel_case();
         let resource = options
             .resources
@@ -105,7 +105,7 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
             method: op.method,
             path: op.path,
             resolved_by: None,
-            summary: Some(op.title),
+            summary: (!op.title.is_empty()).then_some(op.title),
             description: op.description,
             parameters,
             request,
@@ -116,6 +116,7 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
     }
     n.resolve_named_references();
     let mut spec = Spec { api, operations, types: n.types.into_values().collect(), gaps: n.gaps };
+    define_unknown_operation_types(&mut spec);
     dedupe_into_doc_named(&mut spec, &n.doc_named);
     dedupe_enums(&mut spec, &n.doc_named, &n.enum_fields);
     mark_list_operations(&mut spec, &globals);
@@ -123,8 +124,33 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
     Normalized { spec, used_choice_splits: n.used_choice_splits }
 }
 
+/// Operation ids: the slug of the document's title for the operation, or of its method
+/// and path when it has no title (`GET /contacts/{id}/deals` → `get_contacts_id_deals`).
+/// Operations whose titles give one id all get their method and path appended.
+pub fn operation_ids(operations: &[crate::draft::DraftOperation]) -> Vec<String> {
+    let route = |op: &crate::draft::DraftOperation| {
+        let method = op.method.map(|m| m.as_str()).unwrap_or("");
+        operation_id(&format!("{method} {}", op.path.as_deref().unwrap_or("").replace(['{', '}', '/'], " ")))
+    };
+    let bases: Vec<String> =
+        operations.iter().map(|op| if op.title.is_empty() { route(op) } else { operation_id(&op.title) }).collect();
+    bases
+        .iter()
+        .zip(operations)
+        .map(|(base, op)| {
+            if bases.iter().filter(|b| *b == base).count() > 1 {
+                format!("{base}_{}", route(op))
+            } else {
+                base.clone()
+            }
+        })
+        .collect()
+}
+
 /// `Retrieve all contacts` → `retrieve_all_contacts`; articles are dropped.
 pub fn operation_id(title: &str) -> String {
+    // A title that is a paragraph names the operation in its first sentence.
+    let title = title.split(". ").next().unwrap_or(title).trim_end_matches('.');
     let words: Vec<&str> = title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !matches!(w.to_lowercase().as_str(), "a" | "an" | "the"))
@@ -479,6 +505,35 @@ impl Normalizer<'_> {
             }
         }
     }
+}
+
+/// Type names operations use (request schemas named but not listed) that nothing
+/// defines become types of unknown shape, each with a gap.
+fn define_unknown_operation_types(spec: &mut Spec) {
+    let mut missing: BTreeMap<String, Vec<Source>> = BTreeMap::new();
+    for op in &spec.operations {
+        let bodies = op.request.iter().map(|r| (&r.ty, &r.source));
+        let responses = op.responses.iter().filter_map(|r| r.ty.as_ref().map(|t| (t, &r.source)));
+        for (ty, source) in bodies.chain(responses) {
+            if let Some(name) = ty.named() {
+                if spec.type_def(name).is_none() {
+                    missing.entry(name.to_string()).or_default().push(source.clone());
+                }
+            }
+        }
+    }
+    for (name, sources) in missing {
+        spec.gaps.push(Gap {
+            kind: "undefined_schema".into(),
+            message: format!(
+                "`{name}` is named as a body but the document never lists its fields; it accepts any JSON object"
+            ),
+            source: sources[0].clone(),
+        });
+        spec.types.push(TypeDef { name, description: None, kind: TypeKind::Unknown, sources });
+    }
+    spec.types.sort_by(|a, b| a.name.cmp(&b.name));
+    spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
 }
 
 /// Values of a choice list when the text allows only one reading: whitespace-separated

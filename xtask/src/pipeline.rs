@@ -71,7 +71,11 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     let mut draft = match overlay.reader.as_str() {
         "blueprint" => readers::blueprint::read(snapshot_text, api, &snapshot_file)
             .map_err(|e| Error(format!("{snapshot_file}: {}", e.0)))?,
-        other => return Err(Error(format!("{overlay_file}: unknown reader `{other}` (known: blueprint)"))),
+        "openapi_text" => readers::openapi_text::read(snapshot_text, api, &snapshot_file)
+            .map_err(|e| Error(format!("{snapshot_file}: {}", e.0)))?,
+        other => {
+            return Err(Error(format!("{overlay_file}: unknown reader `{other}` (known: blueprint, openapi_text)")))
+        }
     };
     // An overlay entry that no longer fits often means a damaged document: its errors
     // come with what the reader could not read, with lines.

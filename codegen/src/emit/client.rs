@@ -129,6 +129,10 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
             },
         }
     });
+    // Base URL placeholders (`{account}`) are required arguments of `new` and `builder`.
+    let variables: Vec<&crate::spec::UrlVariable> = api.base_url.iter().flat_map(|b| &b.variables).collect();
+    let var_idents: Vec<proc_macro2::Ident> = variables.iter().map(|v| ident(&crate::names::snake(&v.name))).collect();
+    let var_args: Vec<TokenStream> = var_idents.iter().map(|name| quote!(#name: impl Into<String>)).collect();
     let (base_url_const, base_url_init) = match &api.base_url {
         Some(base) if base.variables.is_empty() => {
             let url = base.url.trim_end_matches('/');
@@ -138,7 +142,27 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
                 quote!(Client::DEFAULT_BASE_URL.to_string()),
             )
         }
-        _ => (quote!(), quote!(String::new())),
+        Some(base) => {
+            let url = base.url.trim_end_matches('/');
+            let placeholders: Vec<String> = variables
+                .iter()
+                .map(|v| format!("`{{{}}}`: {}", v.name, v.description.as_deref().unwrap_or("undocumented")))
+                .collect();
+            let doc = format!(
+                "The documented base URL; `new` and `builder` fill its placeholders ({}). Source: {}.",
+                placeholders.join(", "),
+                ctx.source_text(&base.source)
+            );
+            let replaces = variables.iter().zip(&var_idents).map(|(v, name)| {
+                let placeholder = format!("{{{}}}", v.name);
+                quote!(.replace(#placeholder, &#name.into()))
+            });
+            (
+                quote!(#[doc = #doc] pub const BASE_URL_TEMPLATE: &'static str = #url;),
+                quote!(Client::BASE_URL_TEMPLATE.to_string() #(#replaces)*),
+            )
+        }
+        None => (quote!(), quote!(String::new())),
     };
     let auth_doc = doc_attrs(Some("How requests authenticate. Secrets never appear in `Debug` output."), "");
     let client_doc = format!("A client of the {}.", api.title);
@@ -185,12 +209,12 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
             pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
             /// A client with the documented base URL and default settings.
-            pub fn new(auth: Auth) -> Result<Client, Error> {
-                Client::builder(auth).build()
+            pub fn new(#(#var_args,)* auth: Auth) -> Result<Client, Error> {
+                Client::builder(#(#var_idents,)* auth).build()
             }
 
             /// A builder to change the base URL, HTTP client or timeout.
-            pub fn builder(auth: Auth) -> ClientBuilder {
+            pub fn builder(#(#var_args,)* auth: Auth) -> ClientBuilder {
                 ClientBuilder { auth, base_url: #base_url_init, http: None, timeout: Some(Client::DEFAULT_TIMEOUT) }
             }
 

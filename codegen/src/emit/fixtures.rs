@@ -45,6 +45,10 @@ pub fn fixtures(ctx: &Context, header: &str) -> Result<Vec<GeneratedFile>, EmitE
             add(response.status.clone(), &ty, &response.examples);
         }
     }
+    if tests.is_empty() {
+        // The document shows no example: no fixture, no test file.
+        return Ok(files);
+    }
     let crate_ident = crate::names::ident(&snake(api));
     let tokens = quote! {
         //! Every valid JSON example of the documentation decodes into the generated type of

@@ -79,13 +79,12 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
     let _ = headers_unsupported;
     let body_arg = if body_ty.is_some() { quote!(Body::Json(&self.body)) } else { quote!(Body::None) };
 
-    let (output, call) = match op.success().and_then(|r| r.ty.as_ref()) {
-        Some(ty) => {
-            let ty = rust_type(ty);
-            (ty, quote!(send))
-        }
-        None => (quote!(()), quote!(send_no_content)),
+    // A success the document shows no body for is returned as the JSON received.
+    let output = match op.success().and_then(|r| r.ty.as_ref()) {
+        Some(ty) => rust_type(ty),
+        None => quote!(serde_json::Value),
     };
+    let call = quote!(send);
 
     let mut note = format!("`{} {}`. {}", method.as_str(), path, source_note(ctx, &op.source));
     if let Some(p) = &op.pagination {

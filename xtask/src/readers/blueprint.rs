@@ -19,9 +19,7 @@ use crate::lines::{is_identifier, split_glued, Lines};
 
 const CHILDREN_MARKER: &str = "Hide child attributesShow child attributes";
 
-/// A document this reader cannot read at all.
-#[derive(Debug)]
-pub struct ReadError(pub String);
+pub use crate::readers::ReadError;
 
 /// Reads a Blueprint-style snapshot.
 pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadError> {

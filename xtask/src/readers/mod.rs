@@ -2,3 +2,8 @@
 //! nothing about Rust: it turns snapshot text into a [`crate::draft::Draft`].
 
 pub mod blueprint;
+pub mod openapi_text;
+
+/// A document a reader cannot read at all.
+#[derive(Debug)]
+pub struct ReadError(pub String);

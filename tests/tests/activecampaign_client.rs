@@ -1,0 +1,246 @@
+//! The generated ActiveCampaign client against a local mock server: every resource sends
+//! the documented method and path, query parameters under their wire names byte for byte
+//! (brackets, `=`, `-`, the document's own misspelling), the `Api-Token` header and the
+//! JSON body; the base URL is built from the account name.
+
+use activecampaign::models::{DealCreateNewTaskRequest, DealNewDealCreationRequest};
+use activecampaign::{Auth, Client, Error};
+use serde_json::{json, Map, Value};
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
+
+const TOKEN: &str = "ac-secret";
+
+fn client(server: &MockServer) -> Client {
+    Client::builder("myaccount", Auth::ApiToken(TOKEN.into())).base_url(server.uri()).build().unwrap()
+}
+
+fn expect(verb: &str, route: &str) -> MockBuilder {
+    Mock::given(method(verb)).and(path(route)).and(header("api-token", TOKEN))
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    value.as_object().cloned().expect("an object")
+}
+
+/// The raw query string, as sent.
+fn raw_query(server_requests: &[Request]) -> String {
+    server_requests[0].url.query().unwrap_or("").to_string()
+}
+
+#[test]
+fn the_base_url_is_built_from_the_account_name() {
+    let client = Client::new("myaccount", Auth::ApiToken(TOKEN.into())).unwrap();
+    assert_eq!(client.base_url(), "https://myaccount.api-us1.com/api/3");
+    assert!(!format!("{client:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn deals_list_sends_bracketed_filters_under_their_wire_names() {
+    let server = MockServer::start().await;
+    expect("GET", "/deals")
+        .and(query_param("filters[title]", "Big"))
+        .and(query_param("filters[stage]", "3"))
+        .and(query_param("orders[next-action]", "ASC"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"deals": [], "meta": {"total": "0"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = client(&server)
+        .retrieve_all_existing_deals()
+        .filters_title("Big")
+        .filters_stage(3)
+        .orders_next_action("ASC")
+        .await
+        .unwrap();
+    assert_eq!(body["meta"]["total"], "0", "an undocumented response body is returned as JSON");
+    let query = raw_query(&server.received_requests().await.unwrap());
+    assert_eq!(query, "filters%5Btitle%5D=Big&filters%5Bstage%5D=3&orders%5Bnext-action%5D=ASC");
+}
+
+#[tokio::test]
+async fn deals_create_sends_the_body_and_contact_deals_nest_under_contacts() {
+    let server = MockServer::start().await;
+    let deal = json!({"deal": {"title": "New", "value": 100}});
+    expect("POST", "/deals")
+        .and(body_json(&deal))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"deal": {"id": "7"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/contacts/5/deals")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"deals": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let created = client.create_new_deal(DealNewDealCreationRequest::from(object(deal))).await.unwrap();
+    assert_eq!(created["deal"]["id"], "7");
+    client.get_contacts_id_deals(5).await.unwrap();
+}
+
+#[tokio::test]
+async fn pipelines_use_the_deal_groups_path() {
+    let server = MockServer::start().await;
+    expect("GET", "/dealGroups")
+        .and(query_param("filters[have_stages]", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"dealGroups": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("DELETE", "/dealGroups/4")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.retrieve_all_existing_pipelines().filters_have_stages(1).await.unwrap();
+    client.delete_existing_pipeline(4).await.unwrap();
+}
+
+#[tokio::test]
+async fn stages_send_reorder_and_move_deals() {
+    let server = MockServer::start().await;
+    let body = json!({"deal": {"stage": 2}});
+    expect("PUT", "/dealStages/3/deals")
+        .and(body_json(&body))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("POST", "/dealStages")
+        .and(query_param("reorder", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.move_all_deals_in_one_stage_to_another_stage(3, object(body)).await.unwrap();
+    client.create_new_stage_for_pipeline(object(json!({"dealStage": {"title": "S"}}))).reorder(1).await.unwrap();
+}
+
+#[tokio::test]
+async fn tasks_keep_the_documents_misspelled_filter() {
+    let server = MockServer::start().await;
+    expect("GET", "/dealTasks")
+        .and(query_param("Fitlers[due_before]", "2024-01-01"))
+        .and(query_param("filters[due_after]", "2023-01-01"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"dealTasks": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let task = json!({"dealTask": {"title": "Call"}});
+    expect("POST", "/dealTasks")
+        .and(body_json(&task))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client
+        .retrieve_list_of_existing_tasks()
+        .fitlers_due_before("2024-01-01")
+        .filters_due_after("2023-01-01")
+        .await
+        .unwrap();
+    client.create_new_task(DealCreateNewTaskRequest::from(object(task))).await.unwrap();
+}
+
+#[tokio::test]
+async fn task_types_move_tasks() {
+    let server = MockServer::start().await;
+    let body = json!({"taskType": 9});
+    expect("PUT", "/dealTasktypes/2/dealTasks")
+        .and(body_json(&body))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).move_tasks_to_different_task_type(2, object(body)).await.unwrap();
+}
+
+#[tokio::test]
+async fn custom_fields_keep_the_capital_i_of_deal_id_and_send_limit() {
+    let server = MockServer::start().await;
+    expect("GET", "/dealCustomFieldData")
+        .and(query_param("filters[dealId]", "12"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/dealCustomFieldMeta")
+        .and(query_param("limit", "50"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("PATCH", "/dealCustomFieldData/bulkUpdate")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.get_deal_custom_field_data().filters_deal_id("12").await.unwrap();
+    client.get_deal_custom_field_meta().limit(50).await.unwrap();
+    client.patch_deal_custom_field_data_bulk_update(object(json!({"data": []}))).await.unwrap();
+}
+
+#[tokio::test]
+async fn secondary_contacts_and_roles() {
+    let server = MockServer::start().await;
+    expect("GET", "/contactDeals/8")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/contacts/5/contactDeals")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/dealRoles")
+        .and(query_param("search", "Buyer"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("DELETE", "/dealRoles/r1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.retrieve_existing_secondary_contact(8).await.unwrap();
+    client.get_contacts_id_contact_deals(5).await.unwrap();
+    client.get_deal_roles().search("Buyer").await.unwrap();
+    client.delete_deal_roles_id("r1".to_string()).await.unwrap();
+}
+
+#[tokio::test]
+async fn activities_send_the_parameter_named_with_an_equals_sign() {
+    let server = MockServer::start().await;
+    expect("GET", "/dealActivities")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).view_recent_activity_for_deals().exclude_email("1").deal("3").await.unwrap();
+    let query = raw_query(&server.received_requests().await.unwrap());
+    // The wire name `exclude=email` is kept byte for byte (its `=` percent-encoded).
+    assert_eq!(query, "exclude%3Demail=1&deal=3");
+}
+
+#[tokio::test]
+async fn errors_keep_their_status_and_body() {
+    let server = MockServer::start().await;
+    expect("GET", "/deals/1")
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(json!({"message": "No Result found for Deal with id 1"})),
+        )
+        .mount(&server)
+        .await;
+    match client(&server).retrieve_existing_deal(1).await {
+        Err(Error::Api { status: 404, raw, .. }) => assert!(raw.contains("No Result found")),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
