@@ -101,10 +101,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 n += 1;
             }
             while n < end && lines.get(n).trim_start().starts_with('|') {
-                match table_row(lines.get(n), n) {
-                    Ok(param) => parameters.push(param),
-                    Err(g) => gaps.push(g),
-                }
+                parameters.extend(table_row(lines.get(n), n, gaps));
                 n += 1;
             }
         } else if line.contains('/') && !line.contains(' ') && request.is_none() && !line.starts_with('/') {
@@ -160,10 +157,11 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
 }
 
 /// `| filters[title] | query | optional | string | Filter by ... |`.
-fn table_row(line: &str, n: u32) -> Result<DraftParam, Gap> {
+fn table_row(line: &str, n: u32, gaps: &mut Vec<Gap>) -> Option<DraftParam> {
     let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
     if cells.len() < 5 {
-        return Err(gap("unrecognized_line", n, format!("a parameter row needs 5 cells: `{}`", line.trim())));
+        gaps.push(gap("unrecognized_line", n, format!("a parameter row needs 5 cells: `{}`", line.trim())));
+        return None;
     }
     let description = cells[4..].join("|").trim().to_string();
     let location = match cells[1] {
@@ -171,11 +169,9 @@ fn table_row(line: &str, n: u32) -> Result<DraftParam, Gap> {
         "query" => ParamLocation::Query,
         "header" => ParamLocation::Header,
         other => {
-            return Err(gap(
-                "unrecognized_line",
-                n,
-                format!("parameter `{}` travels in `{other}`, which is not path, query or header", cells[0]),
-            ))
+            let why = format!("parameter `{}` travels in `{other}`, which is not path, query or header", cells[0]);
+            gaps.push(gap("unrecognized_line", n, why));
+            return None;
         }
     };
     let ty = match cells[3] {
@@ -184,14 +180,22 @@ fn table_row(line: &str, n: u32) -> Result<DraftParam, Gap> {
         "number" => TypeRef::Number,
         "boolean" => TypeRef::Boolean,
         other => {
-            return Err(gap(
-                "unrecognized_line",
-                n,
-                format!("parameter `{}` has type `{other}`, which this reader does not know", cells[0]),
-            ))
+            let why = format!("parameter `{}` has type `{other}`, which this reader does not know", cells[0]);
+            gaps.push(gap("unrecognized_line", n, why));
+            return None;
         }
     };
-    Ok(DraftParam {
+    // A description ending on a word no sentence ends with was cut off when the page was
+    // rendered (`Can be either`): kept as printed, and reported.
+    let last_word = description.rsplit(' ').next().unwrap_or("").to_lowercase();
+    if matches!(last_word.as_str(), "of" | "with" | "either" | "the" | "a" | "an" | "for" | "and" | "or" | "be") {
+        gaps.push(gap(
+            "truncated_description",
+            n,
+            format!("the description of `{}` stops mid-sentence (`{description}`); kept as printed", cells[0]),
+        ));
+    }
+    Some(DraftParam {
         name: cells[0].to_string(),
         location,
         ty: DraftType::Prim(ty),
