@@ -355,18 +355,6 @@ impl Core {
         Ok(Response { status, headers, body })
     }
 
-    /// Sends a request whose success carries no body worth decoding.
-    pub async fn send_no_content(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        query: &Query,
-        body: Body<'_>,
-    ) -> Result<Response<()>, Error> {
-        let (status, headers, _) = self.exchange(method, path, query, body).await?;
-        Ok(Response { status, headers, body: () })
-    }
-
     async fn exchange(
         &self,
         method: reqwest::Method,
