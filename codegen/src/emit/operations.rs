@@ -62,6 +62,8 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
 
     let setters = optional.iter().map(|p| setter(ctx, p));
     let path_expr = path_expression(path, op);
+    let has_query = op.parameters.iter().any(|p| p.location == ParamLocation::Query);
+    let query_decl = if has_query { quote!(let mut query = Query::new();) } else { quote!(let query = Query::new();) };
     let query_pushes = op.parameters.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let name = field(p);
         let wire = &p.name;
@@ -75,8 +77,6 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#name { #push; } }
         }
     });
-    let headers_unsupported = op.parameters.iter().any(|p| p.location == ParamLocation::Header);
-    let _ = headers_unsupported;
     let body_arg = if body_ty.is_some() { quote!(Body::Json(&self.body)) } else { quote!(Body::None) };
 
     // A success the document shows no body for is returned as the JSON received.
@@ -128,9 +128,8 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
 
             /// Sends the request; the response keeps its status and headers.
             pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
-                let mut query = Query::new();
+                #query_decl
                 #(#query_pushes)*
-                let _ = &mut query;
                 let path = #path_expr;
                 self.client
                     .core()

@@ -77,7 +77,6 @@ impl<'a> ViewRecentActivityForDeals<'a> {
         if let Some(value) = &self.filters_data_id {
             query.push("filters[data_id]", value);
         }
-        let _ = &mut query;
         let path = "/dealActivities".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }

@@ -39,7 +39,6 @@ impl<'a> GetDealCustomFieldData<'a> {
         if let Some(value) = &self.filters_deal_id {
             query.push("filters[dealId]", value);
         }
-        let _ = &mut query;
         let path = "/dealCustomFieldData".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -77,8 +76,7 @@ impl<'a> PostDealCustomFieldData<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/dealCustomFieldData".to_string();
         self.client
             .core()
@@ -119,8 +117,7 @@ impl<'a> PostDealCustomFieldDataBulkCreate<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/dealCustomFieldData/bulkCreate".to_string();
         self.client
             .core()
@@ -161,8 +158,7 @@ impl<'a> PatchDealCustomFieldDataBulkUpdate<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/dealCustomFieldData/bulkUpdate".to_string();
         self.client
             .core()
@@ -203,8 +199,7 @@ impl<'a> DeleteDealCustomFieldDataId<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
             .concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
@@ -243,8 +238,7 @@ impl<'a> GetDealCustomFieldDataId<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
             .concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
@@ -286,8 +280,7 @@ impl<'a> PutDealCustomFieldDataId<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
             .concat();
         self.client
@@ -337,7 +330,6 @@ impl<'a> GetDealCustomFieldMeta<'a> {
         if let Some(value) = &self.limit {
             query.push("limit", value);
         }
-        let _ = &mut query;
         let path = "/dealCustomFieldMeta".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -375,8 +367,7 @@ impl<'a> PostDealCustomFieldMeta<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/dealCustomFieldMeta".to_string();
         self.client
             .core()
@@ -417,8 +408,7 @@ impl<'a> DeleteDealCustomFieldMetaId<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
             .concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
@@ -457,8 +447,7 @@ impl<'a> GetDealCustomFieldMetaId<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
             .concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
@@ -500,8 +489,7 @@ impl<'a> PutDealCustomFieldMetaId<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
             .concat();
         self.client

@@ -28,8 +28,7 @@ impl<'a> GetContactsIdDeals<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/contacts/", &crate::runtime::path_segment(&self.id), "/deals"]
             .concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
@@ -378,7 +377,6 @@ impl<'a> RetrieveAllExistingDeals<'a> {
         if let Some(value) = &self.orders_next_action {
             query.push("orders[next-action]", value);
         }
-        let _ = &mut query;
         let path = "/deals".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -418,8 +416,7 @@ impl<'a> CreateNewDeal<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/deals".to_string();
         self.client
             .core()
@@ -462,8 +459,7 @@ impl<'a> UpdateExistingDeal<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/deals/bulkUpdate".to_string();
         self.client
             .core()
@@ -503,8 +499,7 @@ impl<'a> DeleteExistingDeal<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/deals/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }
@@ -541,8 +536,7 @@ impl<'a> RetrieveExistingDeal<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/deals/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }

@@ -77,7 +77,6 @@ impl<'a> RetrieveAllExistingPipelines<'a> {
         if let Some(value) = &self.orders_popular {
             query.push("orders[popular]", value);
         }
-        let _ = &mut query;
         let path = "/dealGroups".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -117,8 +116,7 @@ impl<'a> CreateNewPipeline<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/dealGroups".to_string();
         self.client
             .core()
@@ -158,8 +156,7 @@ impl<'a> DeleteExistingPipeline<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }
@@ -199,8 +196,7 @@ impl<'a> RetrieveExistingPipeline<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -243,8 +239,7 @@ impl<'a> UpdateExistingPipeline<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()

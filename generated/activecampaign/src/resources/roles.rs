@@ -39,7 +39,6 @@ impl<'a> GetDealRoles<'a> {
         if let Some(value) = &self.search {
             query.push("search", value);
         }
-        let _ = &mut query;
         let path = "/dealRoles".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -77,8 +76,7 @@ impl<'a> PostDealRoles<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/dealRoles".to_string();
         self.client
             .core()
@@ -116,8 +114,7 @@ impl<'a> DeleteDealRolesId<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealRoles/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }

@@ -28,8 +28,7 @@ impl<'a> RetrieveAllSecondaryContacts<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/contactDeals".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -69,8 +68,7 @@ impl<'a> CreateNewSecondaryContactForDeal<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/contactDeals".to_string();
         self.client
             .core()
@@ -113,8 +111,7 @@ impl<'a> DeleteExistingSecondaryContact<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }
@@ -154,8 +151,7 @@ impl<'a> RetrieveExistingSecondaryContact<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -198,8 +194,7 @@ impl<'a> UpdateExistingSecondaryContact<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()
@@ -240,8 +235,7 @@ impl<'a> GetContactsIdContactDeals<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = [
             "/contacts/",
             &crate::runtime::path_segment(&self.id),

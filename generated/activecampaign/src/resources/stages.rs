@@ -65,7 +65,6 @@ impl<'a> RetrieveAllExistingStages<'a> {
         if let Some(value) = &self.orders_title {
             query.push("orders[title]", value);
         }
-        let _ = &mut query;
         let path = "/dealStages".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -118,7 +117,6 @@ impl<'a> CreateNewStageForPipeline<'a> {
         if let Some(value) = &self.reorder {
             query.push("reorder", value);
         }
-        let _ = &mut query;
         let path = "/dealStages".to_string();
         self.client
             .core()
@@ -158,8 +156,7 @@ impl<'a> DeleteExistingStage<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }
@@ -196,8 +193,7 @@ impl<'a> RetrieveExistingStage<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -253,7 +249,6 @@ impl<'a> UpdateExistingStage<'a> {
         if let Some(value) = &self.reorder {
             query.push("reorder", value);
         }
-        let _ = &mut query;
         let path = ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()
@@ -299,8 +294,7 @@ impl<'a> MoveAllDealsInOneStageToAnotherStage<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealStages/", &crate::runtime::path_segment(&self.id), "/deals"]
             .concat();
         self.client

@@ -28,8 +28,7 @@ impl<'a> RetrieveAllExistingTaskTypes<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/dealTasktypes".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -69,8 +68,7 @@ impl<'a> CreateNewTaskType<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/dealTasktypes".to_string();
         self.client
             .core()
@@ -110,8 +108,7 @@ impl<'a> DeleteExistingTaskType<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealTasktypes/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }
@@ -148,8 +145,7 @@ impl<'a> RetrieveExistingTaskType<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealTasktypes/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -192,8 +188,7 @@ impl<'a> UpdateExistingTaskType<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealTasktypes/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()
@@ -239,8 +234,7 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = [
             "/dealTasktypes/",
             &crate::runtime::path_segment(&self.id),

@@ -185,7 +185,6 @@ impl<'a> RetrieveListOfExistingTasks<'a> {
         if let Some(value) = &self.filters_outcome_id {
             query.push("filters[outcome_id]", value);
         }
-        let _ = &mut query;
         let path = "/dealTasks".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -225,8 +224,7 @@ impl<'a> CreateNewTask<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/dealTasks".to_string();
         self.client
             .core()
@@ -266,8 +264,7 @@ impl<'a> DeleteExistingTask<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealTasks/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }
@@ -304,8 +301,7 @@ impl<'a> RetrieveExistingTask<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealTasks/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -348,8 +344,7 @@ impl<'a> UpdateExistingTask<'a> {
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/dealTasks/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()

@@ -55,7 +55,6 @@ impl<'a> ListAllContactRoles<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/categories/contact_roles".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -122,7 +121,6 @@ impl<'a> ListAllCustomFields<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/categories/custom_fields".to_string();
         self.client
             .core()
@@ -200,7 +198,6 @@ impl<'a> ListAllTags<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/categories/tags".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -270,7 +267,6 @@ impl<'a> ListAllMembersOfCustomizableCategory<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = ["/v1/categories/", &crate::runtime::path_segment(&self.type_)]
             .concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await

@@ -79,7 +79,6 @@ impl<'a> RetrieveAllComments<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/comments".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }

@@ -196,7 +196,6 @@ impl<'a> RetrieveAllContacts<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/contacts".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -240,8 +239,7 @@ impl<'a> CreateNewContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Contact>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/v1/contacts".to_string();
         self.client
             .core()
@@ -285,8 +283,7 @@ impl<'a> FetchExistingContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Contact>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -333,8 +330,7 @@ impl<'a> UpdateExistingContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Contact>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()
@@ -378,8 +374,7 @@ impl<'a> DeleteExistingContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Contact>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }

@@ -116,7 +116,6 @@ impl<'a> RetrieveAllEvents<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/events".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -160,8 +159,7 @@ impl<'a> CreateNewEvent<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Event>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/v1/events".to_string();
         self.client
             .core()
@@ -205,8 +203,7 @@ impl<'a> FetchExistingEvent<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Event>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -253,8 +250,7 @@ impl<'a> UpdateExistingEvent<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Event>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()
@@ -295,8 +291,7 @@ impl<'a> DeleteEvent<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Event>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }

@@ -42,8 +42,7 @@ impl<'a> AddMemberToHousehold<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::AddMemberToHouseholdResponse>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = [
             "/v1/households/",
             &crate::runtime::path_segment(&self.household_id),
@@ -100,8 +99,7 @@ impl<'a> DeleteMemberFromHousehold<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::DeleteMemberFromHouseholdResponse>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = [
             "/v1/households/",
             &crate::runtime::path_segment(&self.household_id),

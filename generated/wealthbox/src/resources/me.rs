@@ -39,8 +39,7 @@ impl<'a> RetrieveLoginProfileInformation<'a> {
         Response<crate::models::RetrieveLoginProfileInformationResponse>,
         Error,
     > {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/v1/me".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }

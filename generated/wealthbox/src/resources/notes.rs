@@ -92,7 +92,6 @@ impl<'a> RetrieveAllNotes<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/notes".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -136,8 +135,7 @@ impl<'a> CreateNewNote<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::StatusUpdate>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/v1/notes".to_string();
         self.client
             .core()
@@ -181,8 +179,7 @@ impl<'a> FetchExistingNote<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::StatusUpdate>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/notes/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -229,8 +226,7 @@ impl<'a> UpdateExistingNote<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::StatusUpdate>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/notes/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()

@@ -106,7 +106,6 @@ impl<'a> RetrieveAllOpportunities<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/opportunities".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -150,8 +149,7 @@ impl<'a> CreateNewOpportunity<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Opportunity>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/v1/opportunities".to_string();
         self.client
             .core()
@@ -195,8 +193,7 @@ impl<'a> FetchExistingOpportunity<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Opportunity>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
             .concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
@@ -244,8 +241,7 @@ impl<'a> UpdateExistingOpportunity<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Opportunity>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
             .concat();
         self.client
@@ -290,8 +286,7 @@ impl<'a> DeleteOpportunity<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Opportunity>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
             .concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await

@@ -55,7 +55,6 @@ impl<'a> RetrieveAllProjects<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/projects".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -99,8 +98,7 @@ impl<'a> CreateNewProject<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Project>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/v1/projects".to_string();
         self.client
             .core()
@@ -144,8 +142,7 @@ impl<'a> FetchExistingProject<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Project>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -192,8 +189,7 @@ impl<'a> UpdateExistingProject<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Project>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()
@@ -234,8 +230,7 @@ impl<'a> DeleteProject<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Project>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }

@@ -125,7 +125,6 @@ impl<'a> RetrieveAllTasks<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/tasks".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -171,8 +170,7 @@ impl<'a> CreateNewTaskAndAssignItToUser<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::CreateNewTaskAndAssignItToUserResponse>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/v1/tasks".to_string();
         self.client
             .core()
@@ -221,8 +219,7 @@ impl<'a> CreateNewTaskAndAssignItToTeam<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::CreateNewTaskAndAssignItToTeamResponse>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/v1/tasks".to_string();
         self.client
             .core()
@@ -266,8 +263,7 @@ impl<'a> FetchExistingTask<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::FetchExistingTaskResponse>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -319,8 +315,7 @@ impl<'a> UpdateExistingTaskAndAssignItToUser<'a> {
         Response<crate::models::UpdateExistingTaskAndAssignItToUserResponse>,
         Error,
     > {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()
@@ -378,8 +373,7 @@ impl<'a> UpdateExistingTaskAndAssignItToTeam<'a> {
         Response<crate::models::UpdateExistingTaskAndAssignItToTeamResponse>,
         Error,
     > {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat();
         self.client
             .core()
@@ -423,8 +417,7 @@ impl<'a> DeleteTask<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::DeleteTaskResponse>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }

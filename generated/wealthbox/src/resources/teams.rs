@@ -53,7 +53,6 @@ impl<'a> RetrieveAllTeams<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/teams".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }

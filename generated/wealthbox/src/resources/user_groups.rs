@@ -55,7 +55,6 @@ impl<'a> RetrieveAllUserGroups<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/user_groups".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }

@@ -55,7 +55,6 @@ impl<'a> RetrieveAllWorkflowTemplates<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/workflow_templates".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -99,8 +98,7 @@ impl<'a> FetchExistingWorkflowTemplate<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::WorkflowTemplate>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/workflow_templates/", &crate::runtime::path_segment(&self.id)]
             .concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await

@@ -94,7 +94,6 @@ impl<'a> RetrieveAllWorkflows<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let _ = &mut query;
         let path = "/v1/workflows".to_string();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -138,8 +137,7 @@ impl<'a> CreateNewWorkflow<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Workflow>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = "/v1/workflows".to_string();
         self.client
             .core()
@@ -183,8 +181,7 @@ impl<'a> FetchExistingWorkflow<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Workflow>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/workflows/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
     }
@@ -222,8 +219,7 @@ impl<'a> DeleteWorkflow<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Workflow>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = ["/v1/workflows/", &crate::runtime::path_segment(&self.id)].concat();
         self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
     }
@@ -273,8 +269,7 @@ impl<'a> CompleteWorkflowStep<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::CompleteWorkflowStepResponse>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = [
             "/v1/workflows/",
             &crate::runtime::path_segment(&self.workflow_id),
@@ -331,8 +326,7 @@ impl<'a> RevertWorkflowStep<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::WorkflowStep>, Error> {
-        let mut query = Query::new();
-        let _ = &mut query;
+        let query = Query::new();
         let path = [
             "/v1/workflows/",
             &crate::runtime::path_segment(&self.workflow_id),
