@@ -159,6 +159,9 @@ pub enum Pagination {
         /// Page size when none is asked for.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default_per_page: Option<u32>,
+        /// Dotted path, in a list response, of the number of pages (`meta.pages`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        total_pages: Option<String>,
         /// Where the fact comes from.
         source: Source,
     },
@@ -171,6 +174,10 @@ pub enum Pagination {
         /// Page size when none is asked for.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default_limit: Option<u32>,
+        /// Dotted path, in a list response, of the number of items in all pages
+        /// (`meta.total`; a number or a string of digits).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        total: Option<String>,
         /// Where the fact comes from.
         source: Source,
     },

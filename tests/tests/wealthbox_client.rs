@@ -18,7 +18,7 @@ use wealthbox::models::{
     RetrieveAllNotesOrder, RetrieveAllOpportunitiesOrder, RetrieveAllWorkflowsStatus, RevertWorkflowStepRequest,
     UpdateExistingContactRequest, UpdateExistingEventRequest, UpdateExistingNoteRequest, UpdateExistingProjectRequest,
 };
-use wealthbox::{Auth, Client, Error, Timestamp};
+use wealthbox::{Auth, Client, Error, RetryPolicy, Timestamp};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
 
@@ -39,8 +39,13 @@ macro_rules! example_request {
     };
 }
 
+/// A client of the mock server, retrying as by default but without waiting long.
 fn client(server: &MockServer) -> Client {
-    Client::builder(Auth::AccessToken(TOKEN.into())).base_url(server.uri()).build().unwrap()
+    Client::builder(Auth::AccessToken(TOKEN.into()))
+        .base_url(server.uri())
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap()
 }
 
 /// A mock of `verb route` that also requires the access-token credential, and no other.
@@ -1237,7 +1242,8 @@ async fn too_many_requests_is_rate_limited_with_retry_after() {
         .mount(&server)
         .await;
 
-    match client(&server).retrieve_all_contacts().await {
+    // Retries are off for this request only, so the 429 comes back at once.
+    match client(&server).retrieve_all_contacts().retry(RetryPolicy::none()).await {
         Err(Error::RateLimited { retry_after: Some(wait), raw }) => {
             assert_eq!(wait, Duration::from_secs(7));
             assert!(raw.contains("Too many requests"));
@@ -1249,7 +1255,8 @@ async fn too_many_requests_is_rate_limited_with_retry_after() {
 #[tokio::test]
 async fn too_many_requests_without_retry_after() {
     let server = MockServer::start().await;
-    expect_bodyless("GET", "/v1/users").respond_with(ResponseTemplate::new(429)).expect(1).mount(&server).await;
+    // Retried (a GET), up to the default 3 attempts in all.
+    expect_bodyless("GET", "/v1/users").respond_with(ResponseTemplate::new(429)).expect(3).mount(&server).await;
 
     match client(&server).retrieve_all_users().await {
         Err(Error::RateLimited { retry_after: None, .. }) => {}

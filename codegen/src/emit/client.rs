@@ -1,12 +1,12 @@
 //! Emits the crate root (`lib.rs`), the `Client` with its builder and credentials
 //! (`client.rs`), and the crate's `Cargo.toml`, from the spec's API facts.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, rust_type, Context};
 use crate::names::{camel, ident};
-use crate::spec::{AuthScheme, Spec};
+use crate::spec::{AuthScheme, Pagination, Spec};
 
 /// One way to authenticate, as a variant of the generated `Auth` enum.
 struct AuthVariant {
@@ -39,7 +39,10 @@ fn auth_variants(ctx: &Context) -> Vec<AuthVariant> {
                 bearer_doc = Some(bearer_doc.map(|d| format!("{d} {text}")).unwrap_or(text));
             }
             AuthScheme::OAuth2 { source, .. } => {
-                let text = format!("OAuth 2 access tokens go here too (source: {}).", ctx.source_text(source));
+                let text = format!(
+                    "A fixed OAuth 2 access token too (source: {}); `Auth::OAuth` refreshes tokens.",
+                    ctx.source_text(source)
+                );
                 bearer_doc = Some(bearer_doc.map(|d| format!("{d} {text}")).unwrap_or(text));
             }
         }
@@ -96,9 +99,14 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
         pub mod runtime;
 
         pub use client::{Auth, Client, ClientBuilder};
+        /// The stream traits of list operations' `.stream()` (`StreamExt`, `TryStreamExt`).
+        pub use futures_util;
         /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
         pub use reqwest;
-        pub use runtime::{Date, Error, Response, Secret, Timestamp};
+        pub use runtime::{
+            Date, Error, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response, RetryPolicy, Secret, Timestamp,
+            Token, TokenStore,
+        };
 
         #error_body
 
@@ -122,10 +130,10 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
         match &v.header {
             Some(header) => {
                 let lower = header.to_lowercase();
-                quote!(Auth::#name(secret) => (HeaderName::from_static(#lower), secret.expose().to_string()),)
+                quote!(Auth::#name(secret) => header(HeaderName::from_static(#lower), secret.expose()),)
             }
             None => quote! {
-                Auth::#name(secret) => (reqwest::header::AUTHORIZATION, format!("Bearer {}", secret.expose())),
+                Auth::#name(secret) => Ok(Credentials::Header(reqwest::header::AUTHORIZATION, crate::runtime::bearer(&secret)?)),
             },
         }
     });
@@ -164,39 +172,138 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
         }
         None => (quote!(), quote!(String::new())),
     };
+    let oauth = api.auth.iter().find(|a| matches!(a, AuthScheme::OAuth2 { .. }));
+    let oauth_variant = oauth.map(|_| {
+        quote! {
+            /// OAuth 2 access tokens from a token store, refreshed when they expire (see
+            /// [`Client::oauth_app`]). Sent as `Authorization: Bearer <token>`.
+            OAuth(OAuthSession),
+        }
+    });
+    let oauth_arm = oauth.map(|_| quote!(Auth::OAuth(session) => Ok(Credentials::OAuth(Arc::new(session))),));
+    let oauth_items = oauth.map(|scheme| oauth_items(ctx, scheme));
+    let rate_limit_const = api.rate_limit.as_ref().map(|limit| {
+        let (requests, window) = match limit.window_seconds {
+            Some(window) if limit.bursts_allowed => {
+                (u64::from(limit.requests) * u64::from(window) / u64::from(limit.per_seconds.max(1)), window)
+            }
+            _ => (u64::from(limit.requests), limit.per_seconds),
+        };
+        let requests = Literal::u32_unsuffixed(u32::try_from(requests).unwrap_or(u32::MAX));
+        let doc = format!(
+            "The documented rate limit, as at most {requests} requests in any {window} s. Not applied unless \
+             passed to [`ClientBuilder::rate_limit`]. Source: {}.",
+            ctx.source_text(&limit.source)
+        );
+        let window = Literal::u32_unsuffixed(window);
+        quote! {
+            #[doc = #doc]
+            pub const DOCUMENTED_RATE_LIMIT: RateLimit = RateLimit { max_requests: #requests, window: Duration::from_secs(#window) };
+        }
+    });
+    // Emitted when some list operation can be walked page by page.
+    let pages =
+        ctx.spec.operations.iter().any(|op| op.is_resolved() && super::operations::list_items(ctx, op).is_some());
+    let paging_const = api.pagination.as_ref().filter(|_| pages).map(|paging| {
+        let (doc, value) = match paging {
+            Pagination::PageNumber { page_param, per_page_param, first_page, default_per_page, total_pages, source } => {
+                let per_page = Literal::u32_unsuffixed(default_per_page.unwrap_or(DEFAULT_PAGE_SIZE));
+                let first_page = Literal::u32_unsuffixed(*first_page);
+                let total_pages = option_str(total_pages.as_deref());
+                (
+                    source,
+                    quote! {
+                        Paging::PageNumber {
+                            page_param: #page_param,
+                            per_page_param: #per_page_param,
+                            first_page: #first_page,
+                            per_page: #per_page,
+                            total_pages: #total_pages,
+                        }
+                    },
+                )
+            }
+            Pagination::Offset { offset_param, limit_param, default_limit, total, source } => {
+                let limit = Literal::u32_unsuffixed(default_limit.unwrap_or(DEFAULT_PAGE_SIZE));
+                let total = option_str(total.as_deref());
+                (
+                    source,
+                    quote! {
+                        Paging::Offset { offset_param: #offset_param, limit_param: #limit_param, limit: #limit, total: #total }
+                    },
+                )
+            }
+        };
+        let doc = format!("How list operations page. Source: {}.", ctx.source_text(doc));
+        quote!(#[doc = #doc] pub(crate) const PAGING: Paging = #value;)
+    });
+    let has_api_key = variants.iter().any(|v| v.header.is_some());
+    let header_import = has_api_key.then(|| {
+        quote!(
+            use reqwest::header::{HeaderName, HeaderValue};
+        )
+    });
+    let header_fn = has_api_key.then(|| {
+        quote! {
+            /// A fixed header, marked sensitive.
+            fn header(name: HeaderName, secret: &str) -> Result<Credentials, Error> {
+                let mut value = HeaderValue::from_str(secret)
+                    .map_err(|_| Error::InvalidRequest("the credential holds characters a header cannot carry".into()))?;
+                value.set_sensitive(true);
+                Ok(Credentials::Header(name, value))
+            }
+        }
+    });
+    let arc_import = oauth.map(|_| {
+        quote!(
+            use std::sync::Arc;
+        )
+    });
+    let mut runtime_imports = Vec::new();
+    if oauth.is_some() {
+        runtime_imports.push(quote!(OAuthSession));
+    }
+    if paging_const.is_some() {
+        runtime_imports.push(quote!(Paging));
+    }
+    runtime_imports.push(quote!(Secret));
     let auth_doc = doc_attrs(Some("How requests authenticate. Secrets never appear in `Debug` output."), "");
     let client_doc = format!("A client of the {}.", api.title);
     quote! {
-        //! The client: base URL, HTTP client, credentials and timeout.
+        //! The client: base URL, HTTP client, credentials, timeout, retries and rate limit.
+        #arc_import
         use std::time::Duration;
 
-        use reqwest::header::{HeaderName, HeaderValue};
+        #header_import
+        use serde::de::DeserializeOwned;
 
-        use crate::runtime::{Core, Secret};
+        use crate::runtime::{Core, Credentials, #(#runtime_imports,)* RateLimit, RateLimiter, RawRequest, RetryPolicy};
         use crate::Error;
 
         #auth_doc
-        #[derive(Debug, Clone)]
+        #[derive(Debug)]
         #[non_exhaustive]
         pub enum Auth {
             #(#decls)*
+            #oauth_variant
         }
 
         impl Auth {
-            fn header(&self) -> Result<(HeaderName, HeaderValue), Error> {
-                let (name, value) = match self {
+            fn credentials(self) -> Result<Credentials, Error> {
+                match self {
                     #(#header_arms)*
-                };
-                let mut value = HeaderValue::from_str(&value)
-                    .map_err(|_| Error::InvalidRequest("the credential holds characters a header cannot carry".into()))?;
-                value.set_sensitive(true);
-                Ok((name, value))
+                    #oauth_arm
+                }
             }
         }
 
+        #header_fn
+
+        #paging_const
+
         #[doc = #client_doc]
         ///
-        /// Cheap to clone: clones share one connection pool.
+        /// Cheap to clone: clones share one connection pool (and rate limiter).
         #[derive(Debug, Clone)]
         pub struct Client {
             core: Core,
@@ -205,22 +312,41 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
         impl Client {
             #base_url_const
 
-            /// The default request timeout.
+            /// The default timeout of each attempt.
             pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+            #rate_limit_const
+
+            #oauth_items
 
             /// A client with the documented base URL and default settings.
             pub fn new(#(#var_args,)* auth: Auth) -> Result<Client, Error> {
                 Client::builder(#(#var_idents,)* auth).build()
             }
 
-            /// A builder to change the base URL, HTTP client or timeout.
+            /// A builder to change the base URL, HTTP client, timeout, retries or rate limit.
             pub fn builder(#(#var_args,)* auth: Auth) -> ClientBuilder {
-                ClientBuilder { auth, base_url: #base_url_init, http: None, timeout: Some(Client::DEFAULT_TIMEOUT) }
+                ClientBuilder {
+                    auth,
+                    base_url: #base_url_init,
+                    http: None,
+                    timeout: Some(Client::DEFAULT_TIMEOUT),
+                    retry: RetryPolicy::default(),
+                    rate_limit: None,
+                }
             }
 
             /// The base URL requests go to.
             pub fn base_url(&self) -> &str {
                 &self.core.base_url
+            }
+
+            /// A request to any path (one the documentation does not give), with this
+            /// client's credentials, timeout, retries and rate limit; the response is decoded
+            /// into `T` (a model of [`crate::models`], or `serde_json::Value`). `path` starts
+            /// with `/`, its segments percent-encoded ([`crate::runtime::path_segment`]).
+            pub fn request<T: DeserializeOwned>(&self, method: reqwest::Method, path: impl Into<String>) -> RawRequest<'_, T> {
+                RawRequest::new(&self.core, method, path)
             }
 
             pub(crate) fn core(&self) -> &Core {
@@ -236,6 +362,8 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
             base_url: String,
             http: Option<reqwest::Client>,
             timeout: Option<Duration>,
+            retry: RetryPolicy,
+            rate_limit: Option<RateLimit>,
         }
 
         impl ClientBuilder {
@@ -251,9 +379,22 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
                 self
             }
 
-            /// Sets the per-request timeout (`None`: no timeout).
+            /// Sets the timeout of each attempt (`None`: no timeout).
             pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
                 self.timeout = timeout;
+                self
+            }
+
+            /// When failed calls are sent again ([`RetryPolicy::none`]: never).
+            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+                self.retry = policy;
+                self
+            }
+
+            /// Holds calls back so that no more than the limit are sent (`None`: no limit,
+            /// the default).
+            pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+                self.rate_limit = limit;
                 self
             }
 
@@ -267,11 +408,71 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
                     core: Core {
                         base_url,
                         http: self.http.unwrap_or_default(),
-                        auth_header: Some(self.auth.header()?),
+                        credentials: self.auth.credentials()?,
                         timeout: self.timeout,
+                        retry: self.retry,
+                        rate_limiter: self.rate_limit.map(RateLimiter::new),
                     },
                 })
             }
+        }
+    }
+}
+
+/// Page size asked for when the document gives no default.
+const DEFAULT_PAGE_SIZE: u32 = 25;
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    }
+}
+
+/// The documented OAuth 2 endpoints and scopes, and `Client::oauth_app`.
+fn oauth_items(ctx: &Context, scheme: &AuthScheme) -> TokenStream {
+    let AuthScheme::OAuth2 { authorize_url, token_url, scopes, token_request_content_type, source, .. } = scheme else {
+        return quote!();
+    };
+    let source = ctx.source_text(source);
+    let form_encoded = token_request_content_type.as_deref() == Some("application/x-www-form-urlencoded");
+    let scope_names = scopes.iter().map(|s| &s.name);
+    let authorize_doc = format!("Where users authorize an application (OAuth 2). Source: {source}.");
+    let token_doc = format!("Where codes and refresh tokens are exchanged (OAuth 2). Source: {source}.");
+    let scope_list: Vec<String> = scopes
+        .iter()
+        .map(|s| format!("- `{}`: {}", s.name, s.description.as_deref().unwrap_or("undocumented")))
+        .collect();
+    let scopes_doc = format!("The documented OAuth 2 scopes.\n\n{}", scope_list.join("\n"));
+    let scopes_doc: Vec<String> = scopes_doc.lines().map(|l| format!(" {l}")).collect();
+    let encoding = if form_encoded { "form-encoded" } else { "JSON" };
+    let app_doc = format!(
+        "The OAuth 2 application registered as `client_id`: builds the authorize URL, exchanges \
+         codes and refreshes tokens ({encoding}, as documented). Pass \
+         `Auth::OAuth(app.session(store))` to a client. Source: {source}."
+    );
+    quote! {
+        #[doc = #authorize_doc]
+        pub const OAUTH_AUTHORIZE_URL: &'static str = #authorize_url;
+        #[doc = #token_doc]
+        pub const OAUTH_TOKEN_URL: &'static str = #token_url;
+        #(#[doc = #scopes_doc])*
+        pub const OAUTH_SCOPES: &'static [&'static str] = &[#(#scope_names),*];
+
+        #[doc = #app_doc]
+        pub fn oauth_app(
+            client_id: impl Into<String>,
+            client_secret: impl Into<Secret>,
+            redirect_uri: impl Into<String>,
+        ) -> crate::runtime::OAuthApp {
+            crate::runtime::OAuthApp::new(
+                Client::OAUTH_AUTHORIZE_URL,
+                Client::OAUTH_TOKEN_URL,
+                #form_encoded,
+                client_id,
+                client_secret,
+                redirect_uri,
+            )
         }
     }
 }
@@ -289,10 +490,12 @@ publish = false
 
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["std", "serde"] }}
+futures-util = {{ version = "0.3", default-features = false }}
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
+tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 "#,
         name = spec.api.name,
         title = spec.api.title,

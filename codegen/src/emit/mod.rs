@@ -67,6 +67,17 @@ impl Context<'_> {
 /// Generates the client crate (under `generated/<api>/`) and the fixture tests (under
 /// `tests/`) for `spec`. The same spec always gives the same bytes.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, EmitError> {
+    for op in &spec.operations {
+        for p in &op.parameters {
+            let name = snake(&p.name);
+            if operations::BUILDER_METHODS.contains(&name.as_str()) || (name == "body" && op.request.is_some()) {
+                return Err(EmitError(format!(
+                    "operation `{}`: parameter `{}` would be named like a request builder's own `{name}`",
+                    op.id, p.name
+                )));
+            }
+        }
+    }
     let ctx = Context { spec, input_types: input_types(spec) };
     let root = format!("generated/{}", spec.api.name);
     let header = format!(

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::{doc_attrs, rust_type, source_note, Context};
 use crate::names::{camel, ident, snake};
-use crate::spec::{Operation, ParamLocation, Parameter, TypeRef};
+use crate::spec::{Operation, ParamLocation, Parameter, TypeKind, TypeRef};
 
 /// Tokens of one resource file.
 pub fn resource(ctx: &Context, resource: &str, operations: &[&Operation]) -> TokenStream {
@@ -19,7 +19,9 @@ pub fn resource(ctx: &Context, resource: &str, operations: &[&Operation]) -> Tok
         use std::future::{Future, IntoFuture};
         use std::pin::Pin;
 
-        use crate::runtime::{Body, Query, Response};
+        use std::time::Duration;
+
+        use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
         use crate::{Client, Error};
 
         #(#items)*
@@ -77,18 +79,35 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#name { #push; } }
         }
     });
-    let body_arg = if body_ty.is_some() { quote!(Body::Json(&self.body)) } else { quote!(Body::None) };
+    let body_expr = if body_ty.is_some() { quote!(Some(crate::runtime::json_body(&self.body)?)) } else { quote!(None) };
 
     // A success the document shows no body for is returned as the JSON received.
     let output = match op.success().and_then(|r| r.ty.as_ref()) {
         Some(ty) => rust_type(ty),
         None => quote!(serde_json::Value),
     };
-    let call = quote!(send);
+    let paging = list_items(ctx, op).map(|item| {
+        let items = &op.pagination.as_ref().expect("list_items needs pagination").items;
+        quote! {
+            /// Every item of every page, fetching the pages as the stream is read
+            /// (from the page set on this builder, else the first).
+            pub fn stream(self) -> impl futures_util::Stream<Item = Result<#item, Error>> + Send + 'static {
+                crate::runtime::paginate(self.client.core().clone(), self.request(), crate::client::PAGING, #items)
+            }
+
+            /// Every item of every page, fetched one page after the other.
+            pub async fn all(self) -> Result<Vec<#item>, Error> {
+                futures_util::TryStreamExt::try_collect(self.stream()).await
+            }
+        }
+    });
 
     let mut note = format!("`{} {}`. {}", method.as_str(), path, source_note(ctx, &op.source));
     if let Some(p) = &op.pagination {
-        note.push_str(&format!(" A list operation: the page's items are in `{}`.", p.items));
+        note.push_str(&format!(
+            " A list operation: the page's items are in `{}`; the builder's `.stream()` and `.all()` walk every page.",
+            p.items
+        ));
     }
     let mut text = op.summary.clone().unwrap_or_default();
     if let Some(d) = &op.description {
@@ -106,7 +125,7 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
             #method_docs
             #too_many
             pub fn #method_name(&self, #(#args),*) -> #builder<'_> {
-                #builder { client: self, #(#inits),* }
+                #builder { client: self, #(#inits,)* options: RequestOptions::default() }
             }
         }
 
@@ -116,10 +135,35 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
         pub struct #builder<'a> {
             client: &'a Client,
             #(#members)*
+            options: RequestOptions,
         }
 
         impl<'a> #builder<'a> {
             #(#setters)*
+
+            /// This timeout instead of the client's, for this request.
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.options.timeout = Some(Some(timeout));
+                self
+            }
+
+            /// This retry policy instead of the client's, for this request.
+            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+
+            fn request(&self) -> Result<Request, Error> {
+                #query_decl
+                #(#query_pushes)*
+                Ok(Request {
+                    method: reqwest::Method::#http_method,
+                    path: #path_expr,
+                    query,
+                    body: #body_expr,
+                    options: self.options.clone(),
+                })
+            }
 
             /// Sends the request and decodes the response body.
             pub async fn send(self) -> Result<#output, Error> {
@@ -128,14 +172,10 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
 
             /// Sends the request; the response keeps its status and headers.
             pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
-                #query_decl
-                #(#query_pushes)*
-                let path = #path_expr;
-                self.client
-                    .core()
-                    .#call(reqwest::Method::#http_method, &path, &query, #body_arg)
-                    .await
+                self.client.core().execute(&self.request()?).await
             }
+
+            #paging
         }
 
         impl<'a> IntoFuture for #builder<'a> {
@@ -148,6 +188,23 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
         }
     }
 }
+
+/// The Rust type of a list operation's items, when the API pages and the response type
+/// holds the items array.
+pub(crate) fn list_items(ctx: &Context, op: &Operation) -> Option<TokenStream> {
+    ctx.spec.api.pagination.as_ref()?;
+    let items = &op.pagination.as_ref()?.items;
+    let response = op.success()?.ty.as_ref()?.named()?;
+    let Some(TypeKind::Object { fields }) = ctx.spec.type_def(response).map(|t| &t.kind) else { return None };
+    match &fields.iter().find(|f| &f.name == items)?.ty {
+        TypeRef::Array(item) => Some(rust_type(item)),
+        _ => None,
+    }
+}
+
+/// Builder methods every operation has; a parameter must not take their names.
+pub const BUILDER_METHODS: &[&str] =
+    &["all", "client", "options", "request", "retry", "send", "send_with_response", "stream", "timeout"];
 
 fn setter(ctx: &Context, p: &Parameter) -> TokenStream {
     let name = ident(&snake(&p.name));
@@ -219,7 +276,7 @@ fn path_expression(path: &str, op: &Operation) -> TokenStream {
     if !rest.is_empty() {
         parts.push(quote!(#rest));
     }
-    if parts.len() == 1 && !path.contains('{') {
+    if !path.contains('{') {
         quote!(#path.to_string())
     } else {
         quote!([#(#parts),*].concat())

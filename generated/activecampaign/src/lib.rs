@@ -11,9 +11,14 @@ pub mod models;
 pub mod resources;
 pub mod runtime;
 pub use client::{Auth, Client, ClientBuilder};
+/// The stream traits of list operations' `.stream()` (`StreamExt`, `TryStreamExt`).
+pub use futures_util;
 /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
 pub use reqwest;
-pub use runtime::{Date, Error, Response, Secret, Timestamp};
+pub use runtime::{
+    Date, Error, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response,
+    RetryPolicy, Secret, Timestamp, Token, TokenStore,
+};
 /// The body of the API's unsuccessful responses (not documented: any JSON).
 pub type ApiErrorBody = serde_json::Value;
 /// Timestamp formats of the documentation (chrono syntax; `rfc3339`), the first

@@ -3,7 +3,8 @@
 //!Operations on the `activities` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// View a recent activity for Deals. A specific deal’s activity can also be viewed using /api/3/deals/\[dealID\]/dealActivities.
@@ -16,6 +17,7 @@ impl Client {
             deal: None,
             filters_data_type: None,
             filters_data_id: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -28,6 +30,7 @@ pub struct ViewRecentActivityForDeals<'a> {
     deal: Option<String>,
     filters_data_type: Option<String>,
     filters_data_id: Option<String>,
+    options: RequestOptions,
 }
 impl<'a> ViewRecentActivityForDeals<'a> {
     /// Include this param to exclude “email”, “connection_email”, and “LinkData” activity types
@@ -58,12 +61,17 @@ impl<'a> ViewRecentActivityForDeals<'a> {
         self.filters_data_id = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.exclude_email {
             query.push("exclude=email", value);
@@ -77,8 +85,21 @@ impl<'a> ViewRecentActivityForDeals<'a> {
         if let Some(value) = &self.filters_data_id {
             query.push("filters[data_id]", value);
         }
-        let path = "/dealActivities".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/dealActivities".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for ViewRecentActivityForDeals<'a> {

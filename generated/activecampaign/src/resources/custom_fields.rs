@@ -3,7 +3,8 @@
 //!Operations on the `custom_fields` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// `GET /dealCustomFieldData`. Source: line 65 of `specs/activecampaign/snapshot.txt`.
@@ -11,6 +12,7 @@ impl Client {
         GetDealCustomFieldData {
             client: self,
             filters_deal_id: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -20,6 +22,7 @@ impl Client {
 pub struct GetDealCustomFieldData<'a> {
     client: &'a Client,
     filters_deal_id: Option<String>,
+    options: RequestOptions,
 }
 impl<'a> GetDealCustomFieldData<'a> {
     /// Filter results by a specific deal (note that Id uses a capital I)
@@ -29,18 +32,36 @@ impl<'a> GetDealCustomFieldData<'a> {
         self.filters_deal_id = Some(value.into());
         self
     }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.filters_deal_id {
+            query.push("filters[dealId]", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/dealCustomFieldData".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        if let Some(value) = &self.filters_deal_id {
-            query.push("filters[dealId]", value);
-        }
-        let path = "/dealCustomFieldData".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetDealCustomFieldData<'a> {
@@ -59,6 +80,7 @@ impl Client {
         PostDealCustomFieldData {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -68,20 +90,36 @@ impl Client {
 pub struct PostDealCustomFieldData<'a> {
     client: &'a Client,
     body: crate::models::DealCreateCustomFieldValueRequest,
+    options: RequestOptions,
 }
 impl<'a> PostDealCustomFieldData<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/dealCustomFieldData".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = "/dealCustomFieldData".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for PostDealCustomFieldData<'a> {
@@ -100,6 +138,7 @@ impl Client {
         PostDealCustomFieldDataBulkCreate {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -109,20 +148,36 @@ impl Client {
 pub struct PostDealCustomFieldDataBulkCreate<'a> {
     client: &'a Client,
     body: crate::models::DealBulkCreateCustomFieldValuesRequest,
+    options: RequestOptions,
 }
 impl<'a> PostDealCustomFieldDataBulkCreate<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/dealCustomFieldData/bulkCreate".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = "/dealCustomFieldData/bulkCreate".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for PostDealCustomFieldDataBulkCreate<'a> {
@@ -141,6 +196,7 @@ impl Client {
         PatchDealCustomFieldDataBulkUpdate {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -150,20 +206,36 @@ impl Client {
 pub struct PatchDealCustomFieldDataBulkUpdate<'a> {
     client: &'a Client,
     body: crate::models::DealBulkUpdateCustomFieldDataRequest,
+    options: RequestOptions,
 }
 impl<'a> PatchDealCustomFieldDataBulkUpdate<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PATCH,
+            path: "/dealCustomFieldData/bulkUpdate".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = "/dealCustomFieldData/bulkUpdate".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::PATCH, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for PatchDealCustomFieldDataBulkUpdate<'a> {
@@ -182,6 +254,7 @@ impl Client {
         DeleteDealCustomFieldDataId {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -191,18 +264,37 @@ impl Client {
 pub struct DeleteDealCustomFieldDataId<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteDealCustomFieldDataId<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
-            .concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteDealCustomFieldDataId<'a> {
@@ -221,6 +313,7 @@ impl Client {
         GetDealCustomFieldDataId {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -230,18 +323,37 @@ impl Client {
 pub struct GetDealCustomFieldDataId<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> GetDealCustomFieldDataId<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
-            .concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetDealCustomFieldDataId<'a> {
@@ -262,6 +374,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -272,21 +385,37 @@ pub struct PutDealCustomFieldDataId<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::DealUpdateCustomFieldValueRequest,
+    options: RequestOptions,
 }
 impl<'a> PutDealCustomFieldDataId<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
-            .concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for PutDealCustomFieldDataId<'a> {
@@ -302,6 +431,7 @@ impl Client {
         GetDealCustomFieldMeta {
             client: self,
             limit: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -311,6 +441,7 @@ impl Client {
 pub struct GetDealCustomFieldMeta<'a> {
     client: &'a Client,
     limit: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> GetDealCustomFieldMeta<'a> {
     /// The number of fields returned per request.
@@ -320,18 +451,36 @@ impl<'a> GetDealCustomFieldMeta<'a> {
         self.limit = Some(value);
         self
     }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/dealCustomFieldMeta".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        if let Some(value) = &self.limit {
-            query.push("limit", value);
-        }
-        let path = "/dealCustomFieldMeta".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetDealCustomFieldMeta<'a> {
@@ -350,6 +499,7 @@ impl Client {
         PostDealCustomFieldMeta {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -359,20 +509,36 @@ impl Client {
 pub struct PostDealCustomFieldMeta<'a> {
     client: &'a Client,
     body: crate::models::DealCreateCustomFieldMetaRequest,
+    options: RequestOptions,
 }
 impl<'a> PostDealCustomFieldMeta<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/dealCustomFieldMeta".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = "/dealCustomFieldMeta".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for PostDealCustomFieldMeta<'a> {
@@ -391,6 +557,7 @@ impl Client {
         DeleteDealCustomFieldMetaId {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -400,18 +567,37 @@ impl Client {
 pub struct DeleteDealCustomFieldMetaId<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteDealCustomFieldMetaId<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
-            .concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteDealCustomFieldMetaId<'a> {
@@ -430,6 +616,7 @@ impl Client {
         GetDealCustomFieldMetaId {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -439,18 +626,37 @@ impl Client {
 pub struct GetDealCustomFieldMetaId<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> GetDealCustomFieldMetaId<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
-            .concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetDealCustomFieldMetaId<'a> {
@@ -471,6 +677,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -481,21 +688,37 @@ pub struct PutDealCustomFieldMetaId<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::DealUpdateCustomFieldMetaRequest,
+    options: RequestOptions,
 }
 impl<'a> PutDealCustomFieldMetaId<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
-            .concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for PutDealCustomFieldMetaId<'a> {

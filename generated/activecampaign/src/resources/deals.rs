@@ -3,7 +3,8 @@
 //!Operations on the `deals` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// `GET /contacts/{id}/deals`. Source: line 47 of `specs/activecampaign/snapshot.txt`.
@@ -11,6 +12,7 @@ impl Client {
         GetContactsIdDeals {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -20,18 +22,37 @@ impl Client {
 pub struct GetContactsIdDeals<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> GetContactsIdDeals<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/contacts/", &crate::runtime::path_segment(&self.id), "/deals"]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/contacts/", &crate::runtime::path_segment(&self.id), "/deals"]
-            .concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetContactsIdDeals<'a> {
@@ -74,6 +95,7 @@ impl Client {
             orders_contact_name: None,
             orders_contact_orgname: None,
             orders_next_action: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -108,6 +130,7 @@ pub struct RetrieveAllExistingDeals<'a> {
     orders_contact_name: Option<String>,
     orders_contact_orgname: Option<String>,
     orders_next_action: Option<String>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllExistingDeals<'a> {
     /// Search text to use with
@@ -292,12 +315,17 @@ impl<'a> RetrieveAllExistingDeals<'a> {
         self.orders_next_action = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.filters_search {
             query.push("filters[search]", value);
@@ -377,8 +405,21 @@ impl<'a> RetrieveAllExistingDeals<'a> {
         if let Some(value) = &self.orders_next_action {
             query.push("orders[next-action]", value);
         }
-        let path = "/deals".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/deals".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllExistingDeals<'a> {
@@ -399,6 +440,7 @@ impl Client {
         CreateNewDeal {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -408,20 +450,36 @@ impl Client {
 pub struct CreateNewDeal<'a> {
     client: &'a Client,
     body: crate::models::DealNewDealCreationRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewDeal<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/deals".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = "/deals".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewDeal<'a> {
@@ -442,6 +500,7 @@ impl Client {
         UpdateExistingDeal {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -451,20 +510,36 @@ impl Client {
 pub struct UpdateExistingDeal<'a> {
     client: &'a Client,
     body: crate::models::DealBulkUpdateOwnersRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingDeal<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PATCH,
+            path: "/deals/bulkUpdate".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = "/deals/bulkUpdate".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::PATCH, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingDeal<'a> {
@@ -482,6 +557,7 @@ impl Client {
         DeleteExistingDeal {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -491,17 +567,36 @@ impl Client {
 pub struct DeleteExistingDeal<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteExistingDeal<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/deals/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/deals/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteExistingDeal<'a> {
@@ -519,6 +614,7 @@ impl Client {
         RetrieveExistingDeal {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -528,17 +624,36 @@ impl Client {
 pub struct RetrieveExistingDeal<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> RetrieveExistingDeal<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/deals/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/deals/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveExistingDeal<'a> {

@@ -3,7 +3,8 @@
 //!Operations on the `pipelines` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all existing pipelines
@@ -16,6 +17,7 @@ impl Client {
             filters_have_stages: None,
             orders_title: None,
             orders_popular: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -28,6 +30,7 @@ pub struct RetrieveAllExistingPipelines<'a> {
     filters_have_stages: Option<i64>,
     orders_title: Option<String>,
     orders_popular: Option<String>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllExistingPipelines<'a> {
     /// Filter by pipeline’s title. The filter matches any pipeline titles that contain the provided title (i.e. “Contact” matches all of “In Contact”, “To Contact”, and “Contact Pipeline”).
@@ -58,12 +61,17 @@ impl<'a> RetrieveAllExistingPipelines<'a> {
         self.orders_popular = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.filters_title {
             query.push("filters[title]", value);
@@ -77,8 +85,21 @@ impl<'a> RetrieveAllExistingPipelines<'a> {
         if let Some(value) = &self.orders_popular {
             query.push("orders[popular]", value);
         }
-        let path = "/dealGroups".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/dealGroups".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllExistingPipelines<'a> {
@@ -99,6 +120,7 @@ impl Client {
         CreateNewPipeline {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -108,20 +130,36 @@ impl Client {
 pub struct CreateNewPipeline<'a> {
     client: &'a Client,
     body: crate::models::DealCreatePipelineRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/dealGroups".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = "/dealGroups".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewPipeline<'a> {
@@ -139,6 +177,7 @@ impl Client {
         DeleteExistingPipeline {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -148,17 +187,36 @@ impl Client {
 pub struct DeleteExistingPipeline<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteExistingPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteExistingPipeline<'a> {
@@ -179,6 +237,7 @@ impl Client {
         RetrieveExistingPipeline {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -188,17 +247,36 @@ impl Client {
 pub struct RetrieveExistingPipeline<'a> {
     client: &'a Client,
     id: String,
+    options: RequestOptions,
 }
 impl<'a> RetrieveExistingPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveExistingPipeline<'a> {
@@ -221,6 +299,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -231,20 +310,36 @@ pub struct UpdateExistingPipeline<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::DealUpdatePipelineRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingPipeline<'a> {

@@ -3,7 +3,8 @@
 //!Operations on the `roles` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// `GET /dealRoles`. Source: line 189 of `specs/activecampaign/snapshot.txt`.
@@ -11,6 +12,7 @@ impl Client {
         GetDealRoles {
             client: self,
             search: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -20,6 +22,7 @@ impl Client {
 pub struct GetDealRoles<'a> {
     client: &'a Client,
     search: Option<String>,
+    options: RequestOptions,
 }
 impl<'a> GetDealRoles<'a> {
     /// (optional string used to search for matching titles)
@@ -29,18 +32,36 @@ impl<'a> GetDealRoles<'a> {
         self.search = Some(value.into());
         self
     }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.search {
+            query.push("search", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/dealRoles".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        if let Some(value) = &self.search {
-            query.push("search", value);
-        }
-        let path = "/dealRoles".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetDealRoles<'a> {
@@ -59,6 +80,7 @@ impl Client {
         PostDealRoles {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -68,20 +90,36 @@ impl Client {
 pub struct PostDealRoles<'a> {
     client: &'a Client,
     body: crate::models::DealRoleCreationRequest,
+    options: RequestOptions,
 }
 impl<'a> PostDealRoles<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/dealRoles".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = "/dealRoles".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for PostDealRoles<'a> {
@@ -97,6 +135,7 @@ impl Client {
         DeleteDealRolesId {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -106,17 +145,36 @@ impl Client {
 pub struct DeleteDealRolesId<'a> {
     client: &'a Client,
     id: String,
+    options: RequestOptions,
 }
 impl<'a> DeleteDealRolesId<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/dealRoles/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealRoles/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteDealRolesId<'a> {

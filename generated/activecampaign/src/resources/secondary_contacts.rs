@@ -3,7 +3,8 @@
 //!Operations on the `secondary_contacts` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all secondary contacts
@@ -12,6 +13,7 @@ impl Client {
     pub fn retrieve_all_secondary_contacts(&self) -> RetrieveAllSecondaryContacts<'_> {
         RetrieveAllSecondaryContacts {
             client: self,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -20,17 +22,36 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveAllSecondaryContacts<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllSecondaryContacts<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/contactDeals".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = "/contactDeals".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllSecondaryContacts<'a> {
@@ -51,6 +72,7 @@ impl Client {
         CreateNewSecondaryContactForDeal {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -60,20 +82,36 @@ impl Client {
 pub struct CreateNewSecondaryContactForDeal<'a> {
     client: &'a Client,
     body: crate::models::DealCreateSecondaryContactRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewSecondaryContactForDeal<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/contactDeals".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = "/contactDeals".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewSecondaryContactForDeal<'a> {
@@ -94,6 +132,7 @@ impl Client {
         DeleteExistingSecondaryContact {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -103,17 +142,36 @@ impl Client {
 pub struct DeleteExistingSecondaryContact<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteExistingSecondaryContact<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteExistingSecondaryContact<'a> {
@@ -134,6 +192,7 @@ impl Client {
         RetrieveExistingSecondaryContact {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -143,17 +202,36 @@ impl Client {
 pub struct RetrieveExistingSecondaryContact<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> RetrieveExistingSecondaryContact<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveExistingSecondaryContact<'a> {
@@ -176,6 +254,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -186,20 +265,36 @@ pub struct UpdateExistingSecondaryContact<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::DealUpdateSecondaryContactRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingSecondaryContact<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingSecondaryContact<'a> {
@@ -218,6 +313,7 @@ impl Client {
         GetContactsIdContactDeals {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -227,22 +323,41 @@ impl Client {
 pub struct GetContactsIdContactDeals<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> GetContactsIdContactDeals<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: [
+                "/contacts/",
+                &crate::runtime::path_segment(&self.id),
+                "/contactDeals",
+            ]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = [
-            "/contacts/",
-            &crate::runtime::path_segment(&self.id),
-            "/contactDeals",
-        ]
-            .concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetContactsIdContactDeals<'a> {

@@ -3,7 +3,8 @@
 //!Operations on the `stages` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all existing stages
@@ -15,6 +16,7 @@ impl Client {
             filters_title: None,
             filters_d_groupid: None,
             orders_title: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -26,6 +28,7 @@ pub struct RetrieveAllExistingStages<'a> {
     filters_title: Option<String>,
     filters_d_groupid: Option<String>,
     orders_title: Option<String>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllExistingStages<'a> {
     /// Filter by deal stages’ titles. Any stages whose titles partial-match the filter value are returned
@@ -49,12 +52,17 @@ impl<'a> RetrieveAllExistingStages<'a> {
         self.orders_title = Some(value.into());
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.filters_title {
             query.push("filters[title]", value);
@@ -65,8 +73,21 @@ impl<'a> RetrieveAllExistingStages<'a> {
         if let Some(value) = &self.orders_title {
             query.push("orders[title]", value);
         }
-        let path = "/dealStages".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/dealStages".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllExistingStages<'a> {
@@ -88,6 +109,7 @@ impl Client {
             client: self,
             reorder: None,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -98,6 +120,7 @@ pub struct CreateNewStageForPipeline<'a> {
     client: &'a Client,
     reorder: Option<i64>,
     body: crate::models::DealCreateStageRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewStageForPipeline<'a> {
     /// Whether to reorder stages within the pipeline after creating a new deal stage. Can be one of
@@ -107,21 +130,36 @@ impl<'a> CreateNewStageForPipeline<'a> {
         self.reorder = Some(value);
         self
     }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.reorder {
+            query.push("reorder", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/dealStages".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        if let Some(value) = &self.reorder {
-            query.push("reorder", value);
-        }
-        let path = "/dealStages".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewStageForPipeline<'a> {
@@ -139,6 +177,7 @@ impl Client {
         DeleteExistingStage {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -148,17 +187,36 @@ impl Client {
 pub struct DeleteExistingStage<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteExistingStage<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteExistingStage<'a> {
@@ -176,6 +234,7 @@ impl Client {
         RetrieveExistingStage {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -185,17 +244,36 @@ impl Client {
 pub struct RetrieveExistingStage<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> RetrieveExistingStage<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveExistingStage<'a> {
@@ -219,6 +297,7 @@ impl Client {
             id,
             reorder: None,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -230,6 +309,7 @@ pub struct UpdateExistingStage<'a> {
     id: i64,
     reorder: Option<i64>,
     body: crate::models::DealUpdateStageRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingStage<'a> {
     /// Whether to reorder stages within the pipeline after creating a new deal stage. Can be one of
@@ -239,21 +319,36 @@ impl<'a> UpdateExistingStage<'a> {
         self.reorder = Some(value);
         self
     }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.reorder {
+            query.push("reorder", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let mut query = Query::new();
-        if let Some(value) = &self.reorder {
-            query.push("reorder", value);
-        }
-        let path = ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingStage<'a> {
@@ -276,6 +371,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -286,21 +382,37 @@ pub struct MoveAllDealsInOneStageToAnotherStage<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::DealMoveDealsToAnotherStageRequest,
+    options: RequestOptions,
 }
 impl<'a> MoveAllDealsInOneStageToAnotherStage<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/dealStages/", &crate::runtime::path_segment(&self.id), "/deals"]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        let query = Query::new();
-        let path = ["/dealStages/", &crate::runtime::path_segment(&self.id), "/deals"]
-            .concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for MoveAllDealsInOneStageToAnotherStage<'a> {

@@ -3,19 +3,21 @@
 //!Operations on the `categories` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// List all contact roles
     ///
     /// This endpoint will fetch every contact role in the authenticated user’s account (workspace).
     ///
-    /// `GET /v1/categories/contact_roles`. Source: line 14191 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contact_roles`.
+    /// `GET /v1/categories/contact_roles`. Source: line 14191 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contact_roles`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_all_contact_roles(&self) -> ListAllContactRoles<'_> {
         ListAllContactRoles {
             client: self,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -26,6 +28,7 @@ pub struct ListAllContactRoles<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> ListAllContactRoles<'a> {
     /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
@@ -38,6 +41,32 @@ impl<'a> ListAllContactRoles<'a> {
         self.per_page = Some(value);
         self
     }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.page {
+            query.push("page", value);
+        }
+        if let Some(value) = &self.per_page {
+            query.push("per_page", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/categories/contact_roles".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -48,15 +77,25 @@ impl<'a> ListAllContactRoles<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::ListAllContactRolesResponse>, Error> {
-        let mut query = Query::new();
-        if let Some(value) = &self.page {
-            query.push("page", value);
-        }
-        if let Some(value) = &self.per_page {
-            query.push("per_page", value);
-        }
-        let path = "/v1/categories/contact_roles".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::ContactRole, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "contact_roles",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::ContactRole>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for ListAllContactRoles<'a> {
@@ -71,7 +110,7 @@ impl Client {
     ///
     /// This endpoint will fetch every custom field in the authenticated user’s account (workspace).
     ///
-    /// `GET /v1/categories/custom_fields`. Source: line 14314 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `custom_fields`.
+    /// `GET /v1/categories/custom_fields`. Source: line 14314 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `custom_fields`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_all_custom_fields(
         &self,
         body: crate::models::ListAllCustomFieldsRequest,
@@ -81,6 +120,7 @@ impl Client {
             page: None,
             per_page: None,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -92,6 +132,7 @@ pub struct ListAllCustomFields<'a> {
     page: Option<i64>,
     per_page: Option<i64>,
     body: crate::models::ListAllCustomFieldsRequest,
+    options: RequestOptions,
 }
 impl<'a> ListAllCustomFields<'a> {
     /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
@@ -104,6 +145,32 @@ impl<'a> ListAllCustomFields<'a> {
         self.per_page = Some(value);
         self
     }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.page {
+            query.push("page", value);
+        }
+        if let Some(value) = &self.per_page {
+            query.push("per_page", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/categories/custom_fields".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -114,18 +181,25 @@ impl<'a> ListAllCustomFields<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::ListAllCustomFieldsResponse>, Error> {
-        let mut query = Query::new();
-        if let Some(value) = &self.page {
-            query.push("page", value);
-        }
-        if let Some(value) = &self.per_page {
-            query.push("per_page", value);
-        }
-        let path = "/v1/categories/custom_fields".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::GET, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::CustomFieldConfig, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "custom_fields",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::CustomFieldConfig>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for ListAllCustomFields<'a> {
@@ -140,13 +214,14 @@ impl Client {
     ///
     /// This endpoint will fetch every tag in the authenticated user’s account (workspace).
     ///
-    /// `GET /v1/categories/tags`. Source: line 14382 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`.
+    /// `GET /v1/categories/tags`. Source: line 14382 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_all_tags(&self) -> ListAllTags<'_> {
         ListAllTags {
             client: self,
             document_type: None,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -158,6 +233,7 @@ pub struct ListAllTags<'a> {
     document_type: Option<crate::models::ListAllTagsDocumentType>,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> ListAllTags<'a> {
     /// The name of the document type that you are trying to fetch, defaults to All
@@ -180,14 +256,17 @@ impl<'a> ListAllTags<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ListAllTagsResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::models::ListAllTagsResponse>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.document_type {
             query.push("document_type", value);
@@ -198,8 +277,41 @@ impl<'a> ListAllTags<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let path = "/v1/categories/tags".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/categories/tags".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ListAllTagsResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ListAllTagsResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::TagWithDocumentType, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "tags",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::TagWithDocumentType>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for ListAllTags<'a> {
@@ -214,7 +326,7 @@ impl Client {
     ///
     /// This endpoint will fetch every instance of the specified category name which are owned by the account (workspace) of the user authenticated with the API.
     ///
-    /// `GET /v1/categories/{type}`. Source: line 14435 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`.
+    /// `GET /v1/categories/{type}`. Source: line 14435 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_all_members_of_customizable_category(
         &self,
         type_: crate::models::ListAllMembersOfCustomizableCategoryType,
@@ -224,6 +336,7 @@ impl Client {
             type_,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -235,6 +348,7 @@ pub struct ListAllMembersOfCustomizableCategory<'a> {
     type_: crate::models::ListAllMembersOfCustomizableCategoryType,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> ListAllMembersOfCustomizableCategory<'a> {
     /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
@@ -246,6 +360,33 @@ impl<'a> ListAllMembersOfCustomizableCategory<'a> {
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
+    }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.page {
+            query.push("page", value);
+        }
+        if let Some(value) = &self.per_page {
+            query.push("per_page", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/v1/categories/", &crate::runtime::path_segment(&self.type_)]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
     }
     /// Sends the request and decodes the response body.
     pub async fn send(
@@ -260,16 +401,25 @@ impl<'a> ListAllMembersOfCustomizableCategory<'a> {
         Response<crate::models::ListAllMembersOfCustomizableCategoryResponse>,
         Error,
     > {
-        let mut query = Query::new();
-        if let Some(value) = &self.page {
-            query.push("page", value);
-        }
-        if let Some(value) = &self.per_page {
-            query.push("per_page", value);
-        }
-        let path = ["/v1/categories/", &crate::runtime::path_segment(&self.type_)]
-            .concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::Document, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "tags",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::Document>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for ListAllMembersOfCustomizableCategory<'a> {

@@ -3,14 +3,15 @@
 //!Operations on the `comments` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all comments
     ///
     /// This endpoint will fetch all of the comments that are accessible by the user for the specified resource.
     ///
-    /// `GET /v1/comments`. Source: line 14482 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `comments`.
+    /// `GET /v1/comments`. Source: line 14482 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `comments`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_comments(&self) -> RetrieveAllComments<'_> {
         RetrieveAllComments {
             client: self,
@@ -18,6 +19,7 @@ impl Client {
             resource_type: None,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -30,6 +32,7 @@ pub struct RetrieveAllComments<'a> {
     resource_type: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllComments<'a> {
     /// The id of the resource being searched for. Ignored if no resource_type provided
@@ -56,16 +59,17 @@ impl<'a> RetrieveAllComments<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrieveAllCommentsResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::models::RetrieveAllCommentsResponse>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.resource_id {
             query.push("resource_id", value);
@@ -79,8 +83,43 @@ impl<'a> RetrieveAllComments<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let path = "/v1/comments".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/comments".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::RetrieveAllCommentsResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::RetrieveAllCommentsResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::Comment, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "comments",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::Comment>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllComments<'a> {

@@ -3,14 +3,15 @@
 //!Operations on the `contacts` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all contacts
     ///
     /// When fetching contacts, results can optionally be filtered by the following parameters. The parameters that can be used are listed below and can be used individually or in any combination.
     ///
-    /// `GET /v1/contacts`. Source: line 390 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contacts`.
+    /// `GET /v1/contacts`. Source: line 390 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contacts`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_contacts(&self) -> RetrieveAllContacts<'_> {
         RetrieveAllContacts {
             client: self,
@@ -27,6 +28,7 @@ impl Client {
             order: None,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -48,6 +50,7 @@ pub struct RetrieveAllContacts<'a> {
     order: Option<crate::models::RetrieveAllContactsOrder>,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllContacts<'a> {
     /// The ID of the contact that you are searching for
@@ -146,16 +149,17 @@ impl<'a> RetrieveAllContacts<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrieveAllContactsResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::models::RetrieveAllContactsResponse>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.id {
             query.push("id", value);
@@ -196,8 +200,43 @@ impl<'a> RetrieveAllContacts<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let path = "/v1/contacts".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/contacts".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::RetrieveAllContactsResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::RetrieveAllContactsResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::Contact, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "contacts",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::Contact>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllContacts<'a> {
@@ -220,6 +259,7 @@ impl Client {
         CreateNewContact {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -229,8 +269,29 @@ impl Client {
 pub struct CreateNewContact<'a> {
     client: &'a Client,
     body: crate::models::CreateNewContactRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewContact<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/v1/contacts".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Contact, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -239,12 +300,7 @@ impl<'a> CreateNewContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Contact>, Error> {
-        let query = Query::new();
-        let path = "/v1/contacts".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewContact<'a> {
@@ -264,6 +320,7 @@ impl Client {
         FetchExistingContact {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -273,8 +330,29 @@ impl Client {
 pub struct FetchExistingContact<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> FetchExistingContact<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Contact, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -283,9 +361,7 @@ impl<'a> FetchExistingContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Contact>, Error> {
-        let query = Query::new();
-        let path = ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for FetchExistingContact<'a> {
@@ -310,6 +386,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -320,8 +397,29 @@ pub struct UpdateExistingContact<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::UpdateExistingContactRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingContact<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Contact, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -330,12 +428,7 @@ impl<'a> UpdateExistingContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Contact>, Error> {
-        let query = Query::new();
-        let path = ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingContact<'a> {
@@ -355,6 +448,7 @@ impl Client {
         DeleteExistingContact {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -364,8 +458,29 @@ impl Client {
 pub struct DeleteExistingContact<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteExistingContact<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Contact, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -374,9 +489,7 @@ impl<'a> DeleteExistingContact<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Contact>, Error> {
-        let query = Query::new();
-        let path = ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteExistingContact<'a> {

@@ -3,14 +3,15 @@
 //!Operations on the `events` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all events
     ///
     /// This endpoint will fetch all of the events that are accessible by the user. This way the user can not access any events they don’t have access to.
     ///
-    /// `GET /v1/events`. Source: line 10448 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `events`.
+    /// `GET /v1/events`. Source: line 10448 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `events`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_events(&self) -> RetrieveAllEvents<'_> {
         RetrieveAllEvents {
             client: self,
@@ -21,6 +22,7 @@ impl Client {
             order: None,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -36,6 +38,7 @@ pub struct RetrieveAllEvents<'a> {
     order: Option<crate::models::RetrieveAllEventsOrder>,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllEvents<'a> {
     /// The id of the resource being searched for
@@ -86,14 +89,17 @@ impl<'a> RetrieveAllEvents<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::RetrieveAllEventsResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::models::RetrieveAllEventsResponse>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.resource_id {
             query.push("resource_id", value);
@@ -116,8 +122,41 @@ impl<'a> RetrieveAllEvents<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let path = "/v1/events".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/events".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::RetrieveAllEventsResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::RetrieveAllEventsResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::Event, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "events",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::Event>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllEvents<'a> {
@@ -140,6 +179,7 @@ impl Client {
         CreateNewEvent {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -149,8 +189,29 @@ impl Client {
 pub struct CreateNewEvent<'a> {
     client: &'a Client,
     body: crate::models::CreateNewEventRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewEvent<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/v1/events".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Event, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -159,12 +220,7 @@ impl<'a> CreateNewEvent<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Event>, Error> {
-        let query = Query::new();
-        let path = "/v1/events".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewEvent<'a> {
@@ -184,6 +240,7 @@ impl Client {
         FetchExistingEvent {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -193,8 +250,29 @@ impl Client {
 pub struct FetchExistingEvent<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> FetchExistingEvent<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Event, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -203,9 +281,7 @@ impl<'a> FetchExistingEvent<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Event>, Error> {
-        let query = Query::new();
-        let path = ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for FetchExistingEvent<'a> {
@@ -230,6 +306,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -240,8 +317,29 @@ pub struct UpdateExistingEvent<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::UpdateExistingEventRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingEvent<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Event, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -250,12 +348,7 @@ impl<'a> UpdateExistingEvent<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Event>, Error> {
-        let query = Query::new();
-        let path = ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingEvent<'a> {
@@ -272,7 +365,11 @@ impl Client {
     ///
     /// `DELETE /v1/events/{id}`. Source: line 11596 of `specs/wealthbox/snapshot.txt`.
     pub fn delete_event(&self, id: i64) -> DeleteEvent<'_> {
-        DeleteEvent { client: self, id }
+        DeleteEvent {
+            client: self,
+            id,
+            options: RequestOptions::default(),
+        }
     }
 }
 ///Request builder for [`Client::delete_event`]: set optional inputs, then `.send().await` (or `.await`).
@@ -281,8 +378,29 @@ impl Client {
 pub struct DeleteEvent<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteEvent<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Event, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -291,9 +409,7 @@ impl<'a> DeleteEvent<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Event>, Error> {
-        let query = Query::new();
-        let path = ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteEvent<'a> {

@@ -3,7 +3,8 @@
 //!Operations on the `households` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Add member to a household
@@ -20,6 +21,7 @@ impl Client {
             client: self,
             household_id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -30,8 +32,34 @@ pub struct AddMemberToHousehold<'a> {
     client: &'a Client,
     household_id: i64,
     body: crate::models::AddMemberToHouseholdRequest,
+    options: RequestOptions,
 }
 impl<'a> AddMemberToHousehold<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/v1/households/",
+                &crate::runtime::path_segment(&self.household_id),
+                "/members",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -42,17 +70,7 @@ impl<'a> AddMemberToHousehold<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::AddMemberToHouseholdResponse>, Error> {
-        let query = Query::new();
-        let path = [
-            "/v1/households/",
-            &crate::runtime::path_segment(&self.household_id),
-            "/members",
-        ]
-            .concat();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for AddMemberToHousehold<'a> {
@@ -77,6 +95,7 @@ impl Client {
             client: self,
             household_id,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -87,8 +106,35 @@ pub struct DeleteMemberFromHousehold<'a> {
     client: &'a Client,
     household_id: i64,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteMemberFromHousehold<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/v1/households/",
+                &crate::runtime::path_segment(&self.household_id),
+                "/members/",
+                &crate::runtime::path_segment(&self.id),
+            ]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -99,15 +145,7 @@ impl<'a> DeleteMemberFromHousehold<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::DeleteMemberFromHouseholdResponse>, Error> {
-        let query = Query::new();
-        let path = [
-            "/v1/households/",
-            &crate::runtime::path_segment(&self.household_id),
-            "/members/",
-            &crate::runtime::path_segment(&self.id),
-        ]
-            .concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteMemberFromHousehold<'a> {

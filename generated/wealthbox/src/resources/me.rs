@@ -3,7 +3,8 @@
 //!Operations on the `me` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve login profile information
@@ -16,6 +17,7 @@ impl Client {
     ) -> RetrieveLoginProfileInformation<'_> {
         RetrieveLoginProfileInformation {
             client: self,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -24,8 +26,29 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveLoginProfileInformation<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 impl<'a> RetrieveLoginProfileInformation<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/me".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -39,9 +62,7 @@ impl<'a> RetrieveLoginProfileInformation<'a> {
         Response<crate::models::RetrieveLoginProfileInformationResponse>,
         Error,
     > {
-        let query = Query::new();
-        let path = "/v1/me".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveLoginProfileInformation<'a> {

@@ -3,14 +3,15 @@
 //!Operations on the `notes` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all notes
     ///
     /// This endpoint will fetch all of the notes that are accessible by the user. This way the user can not access any notes they don’t have access to.
     ///
-    /// `GET /v1/notes`. Source: line 13654 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `notes`.
+    /// `GET /v1/notes`. Source: line 13654 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `notes`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_notes(&self) -> RetrieveAllNotes<'_> {
         RetrieveAllNotes {
             client: self,
@@ -19,6 +20,7 @@ impl Client {
             order: None,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -32,6 +34,7 @@ pub struct RetrieveAllNotes<'a> {
     order: Option<crate::models::RetrieveAllNotesOrder>,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllNotes<'a> {
     /// The id of the resource being searched for
@@ -68,14 +71,17 @@ impl<'a> RetrieveAllNotes<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::RetrieveAllNotesResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::models::RetrieveAllNotesResponse>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.resource_id {
             query.push("resource_id", value);
@@ -92,8 +98,41 @@ impl<'a> RetrieveAllNotes<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let path = "/v1/notes".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/notes".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::RetrieveAllNotesResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::RetrieveAllNotesResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::StatusUpdate, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "notes",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::StatusUpdate>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllNotes<'a> {
@@ -116,6 +155,7 @@ impl Client {
         CreateNewNote {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -125,8 +165,29 @@ impl Client {
 pub struct CreateNewNote<'a> {
     client: &'a Client,
     body: crate::models::CreateNewNoteRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewNote<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/v1/notes".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::StatusUpdate, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -135,12 +196,7 @@ impl<'a> CreateNewNote<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::StatusUpdate>, Error> {
-        let query = Query::new();
-        let path = "/v1/notes".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewNote<'a> {
@@ -160,6 +216,7 @@ impl Client {
         FetchExistingNote {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -169,8 +226,29 @@ impl Client {
 pub struct FetchExistingNote<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> FetchExistingNote<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/v1/notes/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::StatusUpdate, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -179,9 +257,7 @@ impl<'a> FetchExistingNote<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::StatusUpdate>, Error> {
-        let query = Query::new();
-        let path = ["/v1/notes/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for FetchExistingNote<'a> {
@@ -206,6 +282,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -216,8 +293,29 @@ pub struct UpdateExistingNote<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::UpdateExistingNoteRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingNote<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/v1/notes/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::StatusUpdate, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -226,12 +324,7 @@ impl<'a> UpdateExistingNote<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::StatusUpdate>, Error> {
-        let query = Query::new();
-        let path = ["/v1/notes/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingNote<'a> {

@@ -3,14 +3,15 @@
 //!Operations on the `opportunities` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all opportunities
     ///
     /// This endpoint will fetch all of the opportunities that are accessible by the user. This way the user can not access any opportunities they don’t have access to.
     ///
-    /// `GET /v1/opportunities`. Source: line 11806 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `opportunities`.
+    /// `GET /v1/opportunities`. Source: line 11806 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `opportunities`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_opportunities(&self) -> RetrieveAllOpportunities<'_> {
         RetrieveAllOpportunities {
             client: self,
@@ -20,6 +21,7 @@ impl Client {
             include_closed: None,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -34,6 +36,7 @@ pub struct RetrieveAllOpportunities<'a> {
     include_closed: Option<bool>,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllOpportunities<'a> {
     /// The id of the resource being searched for
@@ -77,16 +80,17 @@ impl<'a> RetrieveAllOpportunities<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrieveAllOpportunitiesResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::models::RetrieveAllOpportunitiesResponse>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.resource_id {
             query.push("resource_id", value);
@@ -106,8 +110,43 @@ impl<'a> RetrieveAllOpportunities<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let path = "/v1/opportunities".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/opportunities".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::RetrieveAllOpportunitiesResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::RetrieveAllOpportunitiesResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::Opportunity, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "opportunities",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::Opportunity>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllOpportunities<'a> {
@@ -130,6 +169,7 @@ impl Client {
         CreateNewOpportunity {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -139,8 +179,29 @@ impl Client {
 pub struct CreateNewOpportunity<'a> {
     client: &'a Client,
     body: crate::models::CreateNewOpportunityRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewOpportunity<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/v1/opportunities".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Opportunity, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -149,12 +210,7 @@ impl<'a> CreateNewOpportunity<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Opportunity>, Error> {
-        let query = Query::new();
-        let path = "/v1/opportunities".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewOpportunity<'a> {
@@ -174,6 +230,7 @@ impl Client {
         FetchExistingOpportunity {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -183,8 +240,30 @@ impl Client {
 pub struct FetchExistingOpportunity<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> FetchExistingOpportunity<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Opportunity, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -193,10 +272,7 @@ impl<'a> FetchExistingOpportunity<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Opportunity>, Error> {
-        let query = Query::new();
-        let path = ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
-            .concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for FetchExistingOpportunity<'a> {
@@ -221,6 +297,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -231,8 +308,30 @@ pub struct UpdateExistingOpportunity<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::UpdateExistingOpportunityRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingOpportunity<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Opportunity, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -241,13 +340,7 @@ impl<'a> UpdateExistingOpportunity<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Opportunity>, Error> {
-        let query = Query::new();
-        let path = ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
-            .concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingOpportunity<'a> {
@@ -267,6 +360,7 @@ impl Client {
         DeleteOpportunity {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -276,8 +370,30 @@ impl Client {
 pub struct DeleteOpportunity<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteOpportunity<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Opportunity, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -286,10 +402,7 @@ impl<'a> DeleteOpportunity<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Opportunity>, Error> {
-        let query = Query::new();
-        let path = ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
-            .concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteOpportunity<'a> {

@@ -3,19 +3,21 @@
 //!Operations on the `projects` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all projects
     ///
     /// This endpoint will fetch all of the projects that are accessible by the user. This way the user can not access any projects they don’t have access to.
     ///
-    /// `GET /v1/projects`. Source: line 12996 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `projects`.
+    /// `GET /v1/projects`. Source: line 12996 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `projects`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_projects(&self) -> RetrieveAllProjects<'_> {
         RetrieveAllProjects {
             client: self,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -26,6 +28,7 @@ pub struct RetrieveAllProjects<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllProjects<'a> {
     /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
@@ -38,6 +41,32 @@ impl<'a> RetrieveAllProjects<'a> {
         self.per_page = Some(value);
         self
     }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.page {
+            query.push("page", value);
+        }
+        if let Some(value) = &self.per_page {
+            query.push("per_page", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/projects".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -48,15 +77,25 @@ impl<'a> RetrieveAllProjects<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::RetrieveAllProjectsResponse>, Error> {
-        let mut query = Query::new();
-        if let Some(value) = &self.page {
-            query.push("page", value);
-        }
-        if let Some(value) = &self.per_page {
-            query.push("per_page", value);
-        }
-        let path = "/v1/projects".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::Project, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "projects",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::Project>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllProjects<'a> {
@@ -79,6 +118,7 @@ impl Client {
         CreateNewProject {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -88,8 +128,29 @@ impl Client {
 pub struct CreateNewProject<'a> {
     client: &'a Client,
     body: crate::models::CreateNewProjectRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewProject<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/v1/projects".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Project, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -98,12 +159,7 @@ impl<'a> CreateNewProject<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Project>, Error> {
-        let query = Query::new();
-        let path = "/v1/projects".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewProject<'a> {
@@ -123,6 +179,7 @@ impl Client {
         FetchExistingProject {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -132,8 +189,29 @@ impl Client {
 pub struct FetchExistingProject<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> FetchExistingProject<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Project, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -142,9 +220,7 @@ impl<'a> FetchExistingProject<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Project>, Error> {
-        let query = Query::new();
-        let path = ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for FetchExistingProject<'a> {
@@ -169,6 +245,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -179,8 +256,29 @@ pub struct UpdateExistingProject<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::UpdateExistingProjectRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingProject<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Project, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -189,12 +287,7 @@ impl<'a> UpdateExistingProject<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Project>, Error> {
-        let query = Query::new();
-        let path = ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingProject<'a> {
@@ -211,7 +304,11 @@ impl Client {
     ///
     /// `DELETE /v1/projects/{id}`. Source: line 13540 of `specs/wealthbox/snapshot.txt`.
     pub fn delete_project(&self, id: i64) -> DeleteProject<'_> {
-        DeleteProject { client: self, id }
+        DeleteProject {
+            client: self,
+            id,
+            options: RequestOptions::default(),
+        }
     }
 }
 ///Request builder for [`Client::delete_project`]: set optional inputs, then `.send().await` (or `.await`).
@@ -220,8 +317,29 @@ impl Client {
 pub struct DeleteProject<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteProject<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Project, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -230,9 +348,7 @@ impl<'a> DeleteProject<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Project>, Error> {
-        let query = Query::new();
-        let path = ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteProject<'a> {

@@ -3,14 +3,15 @@
 //!Operations on the `tasks` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all tasks
     ///
     /// This endpoint will fetch all of the tasks that are accessible by the user. This way the user can not access any tasks they don’t have access to.
     ///
-    /// `GET /v1/tasks`. Source: line 5544 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tasks`.
+    /// `GET /v1/tasks`. Source: line 5544 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tasks`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_tasks(&self) -> RetrieveAllTasks<'_> {
         RetrieveAllTasks {
             client: self,
@@ -22,6 +23,7 @@ impl Client {
             completed: None,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -38,6 +40,7 @@ pub struct RetrieveAllTasks<'a> {
     completed: Option<bool>,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllTasks<'a> {
     /// The id of the resource being searched for
@@ -92,14 +95,17 @@ impl<'a> RetrieveAllTasks<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::RetrieveAllTasksResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::models::RetrieveAllTasksResponse>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.resource_id {
             query.push("resource_id", value);
@@ -125,8 +131,41 @@ impl<'a> RetrieveAllTasks<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let path = "/v1/tasks".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/tasks".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::RetrieveAllTasksResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::RetrieveAllTasksResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<serde_json::Value, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "tasks",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllTasks<'a> {
@@ -149,6 +188,7 @@ impl Client {
         CreateNewTaskAndAssignItToUser {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -158,8 +198,29 @@ impl Client {
 pub struct CreateNewTaskAndAssignItToUser<'a> {
     client: &'a Client,
     body: crate::models::CreateNewTaskAndAssignItToUserRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewTaskAndAssignItToUser<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/v1/tasks".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -170,12 +231,7 @@ impl<'a> CreateNewTaskAndAssignItToUser<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::CreateNewTaskAndAssignItToUserResponse>, Error> {
-        let query = Query::new();
-        let path = "/v1/tasks".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewTaskAndAssignItToUser<'a> {
@@ -198,6 +254,7 @@ impl Client {
         CreateNewTaskAndAssignItToTeam {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -207,8 +264,29 @@ impl Client {
 pub struct CreateNewTaskAndAssignItToTeam<'a> {
     client: &'a Client,
     body: crate::models::CreateNewTaskAndAssignItToTeamRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewTaskAndAssignItToTeam<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/v1/tasks".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -219,12 +297,7 @@ impl<'a> CreateNewTaskAndAssignItToTeam<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::CreateNewTaskAndAssignItToTeamResponse>, Error> {
-        let query = Query::new();
-        let path = "/v1/tasks".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewTaskAndAssignItToTeam<'a> {
@@ -244,6 +317,7 @@ impl Client {
         FetchExistingTask {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -253,8 +327,29 @@ impl Client {
 pub struct FetchExistingTask<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> FetchExistingTask<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::FetchExistingTaskResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -263,9 +358,7 @@ impl<'a> FetchExistingTask<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::FetchExistingTaskResponse>, Error> {
-        let query = Query::new();
-        let path = ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for FetchExistingTask<'a> {
@@ -290,6 +383,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -300,8 +394,29 @@ pub struct UpdateExistingTaskAndAssignItToUser<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::UpdateExistingTaskAndAssignItToUserRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingTaskAndAssignItToUser<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -315,12 +430,7 @@ impl<'a> UpdateExistingTaskAndAssignItToUser<'a> {
         Response<crate::models::UpdateExistingTaskAndAssignItToUserResponse>,
         Error,
     > {
-        let query = Query::new();
-        let path = ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingTaskAndAssignItToUser<'a> {
@@ -348,6 +458,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -358,8 +469,29 @@ pub struct UpdateExistingTaskAndAssignItToTeam<'a> {
     client: &'a Client,
     id: i64,
     body: crate::models::UpdateExistingTaskAndAssignItToTeamRequest,
+    options: RequestOptions,
 }
 impl<'a> UpdateExistingTaskAndAssignItToTeam<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -373,12 +505,7 @@ impl<'a> UpdateExistingTaskAndAssignItToTeam<'a> {
         Response<crate::models::UpdateExistingTaskAndAssignItToTeamResponse>,
         Error,
     > {
-        let query = Query::new();
-        let path = ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingTaskAndAssignItToTeam<'a> {
@@ -398,7 +525,11 @@ impl Client {
     ///
     /// `DELETE /v1/tasks/{id}`. Source: line 6984 of `specs/wealthbox/snapshot.txt`.
     pub fn delete_task(&self, id: i64) -> DeleteTask<'_> {
-        DeleteTask { client: self, id }
+        DeleteTask {
+            client: self,
+            id,
+            options: RequestOptions::default(),
+        }
     }
 }
 ///Request builder for [`Client::delete_task`]: set optional inputs, then `.send().await` (or `.await`).
@@ -407,8 +538,29 @@ impl Client {
 pub struct DeleteTask<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteTask<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::DeleteTaskResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -417,9 +569,7 @@ impl<'a> DeleteTask<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::DeleteTaskResponse>, Error> {
-        let query = Query::new();
-        let path = ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteTask<'a> {

@@ -3,19 +3,21 @@
 //!Operations on the `user_groups` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all UserGroups
     ///
     /// This endpoint will return all of the UserGroups associated with the account (workspace) of the user interacting with the API access token.
     ///
-    /// `GET /v1/user_groups`. Source: line 14717 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `user_groups`.
+    /// `GET /v1/user_groups`. Source: line 14717 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `user_groups`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_user_groups(&self) -> RetrieveAllUserGroups<'_> {
         RetrieveAllUserGroups {
             client: self,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -26,6 +28,7 @@ pub struct RetrieveAllUserGroups<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllUserGroups<'a> {
     /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
@@ -38,6 +41,32 @@ impl<'a> RetrieveAllUserGroups<'a> {
         self.per_page = Some(value);
         self
     }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.page {
+            query.push("page", value);
+        }
+        if let Some(value) = &self.per_page {
+            query.push("per_page", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/user_groups".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -48,15 +77,25 @@ impl<'a> RetrieveAllUserGroups<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::RetrieveAllUserGroupsResponse>, Error> {
-        let mut query = Query::new();
-        if let Some(value) = &self.page {
-            query.push("page", value);
-        }
-        if let Some(value) = &self.per_page {
-            query.push("per_page", value);
-        }
-        let path = "/v1/user_groups".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::UserGroup, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "user_groups",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::UserGroup>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllUserGroups<'a> {

@@ -3,19 +3,21 @@
 //!Operations on the `workflow_templates` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all workflow templates
     ///
     /// This endpoint will fetch all of the workflow templates that are accessible by the user. This way the user can not access any workflow templates they don’t have access to.
     ///
-    /// `GET /v1/workflow_templates`. Source: line 9481 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `workflow_templates`.
+    /// `GET /v1/workflow_templates`. Source: line 9481 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `workflow_templates`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_workflow_templates(&self) -> RetrieveAllWorkflowTemplates<'_> {
         RetrieveAllWorkflowTemplates {
             client: self,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -26,6 +28,7 @@ pub struct RetrieveAllWorkflowTemplates<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllWorkflowTemplates<'a> {
     /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
@@ -38,6 +41,32 @@ impl<'a> RetrieveAllWorkflowTemplates<'a> {
         self.per_page = Some(value);
         self
     }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.page {
+            query.push("page", value);
+        }
+        if let Some(value) = &self.per_page {
+            query.push("per_page", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/workflow_templates".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -48,15 +77,25 @@ impl<'a> RetrieveAllWorkflowTemplates<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::RetrieveAllWorkflowTemplatesResponse>, Error> {
-        let mut query = Query::new();
-        if let Some(value) = &self.page {
-            query.push("page", value);
-        }
-        if let Some(value) = &self.per_page {
-            query.push("per_page", value);
-        }
-        let path = "/v1/workflow_templates".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::WorkflowTemplate, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "workflow_templates",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::WorkflowTemplate>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllWorkflowTemplates<'a> {
@@ -79,6 +118,7 @@ impl Client {
         FetchExistingWorkflowTemplate {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -88,8 +128,30 @@ impl Client {
 pub struct FetchExistingWorkflowTemplate<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> FetchExistingWorkflowTemplate<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/v1/workflow_templates/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::WorkflowTemplate, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -98,10 +160,7 @@ impl<'a> FetchExistingWorkflowTemplate<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::WorkflowTemplate>, Error> {
-        let query = Query::new();
-        let path = ["/v1/workflow_templates/", &crate::runtime::path_segment(&self.id)]
-            .concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for FetchExistingWorkflowTemplate<'a> {

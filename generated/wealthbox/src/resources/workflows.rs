@@ -3,14 +3,15 @@
 //!Operations on the `workflows` resource.
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use crate::runtime::{Body, Query, Response};
+use std::time::Duration;
+use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
     /// Retrieve all workflows
     ///
     /// This endpoint will fetch all of the workflows that are accessible by the user. This way the user can not access any workflows they don’t have access to.
     ///
-    /// `GET /v1/workflows`. Source: line 7170 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `workflows`.
+    /// `GET /v1/workflows`. Source: line 7170 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `workflows`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_workflows(&self) -> RetrieveAllWorkflows<'_> {
         RetrieveAllWorkflows {
             client: self,
@@ -19,6 +20,7 @@ impl Client {
             status: None,
             page: None,
             per_page: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -32,6 +34,7 @@ pub struct RetrieveAllWorkflows<'a> {
     status: Option<crate::models::RetrieveAllWorkflowsStatus>,
     page: Option<i64>,
     per_page: Option<i64>,
+    options: RequestOptions,
 }
 impl<'a> RetrieveAllWorkflows<'a> {
     /// The id of the resource being searched for
@@ -68,16 +71,17 @@ impl<'a> RetrieveAllWorkflows<'a> {
         self.per_page = Some(value);
         self
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrieveAllWorkflowsResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<Response<crate::models::RetrieveAllWorkflowsResponse>, Error> {
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
         let mut query = Query::new();
         if let Some(value) = &self.resource_id {
             query.push("resource_id", value);
@@ -94,8 +98,43 @@ impl<'a> RetrieveAllWorkflows<'a> {
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let path = "/v1/workflows".to_string();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/v1/workflows".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::RetrieveAllWorkflowsResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::RetrieveAllWorkflowsResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::Workflow, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "workflows",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::Workflow>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllWorkflows<'a> {
@@ -118,6 +157,7 @@ impl Client {
         CreateNewWorkflow {
             client: self,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -127,8 +167,29 @@ impl Client {
 pub struct CreateNewWorkflow<'a> {
     client: &'a Client,
     body: crate::models::CreateNewWorkflowRequest,
+    options: RequestOptions,
 }
 impl<'a> CreateNewWorkflow<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/v1/workflows".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Workflow, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -137,12 +198,7 @@ impl<'a> CreateNewWorkflow<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Workflow>, Error> {
-        let query = Query::new();
-        let path = "/v1/workflows".to_string();
-        self.client
-            .core()
-            .send(reqwest::Method::POST, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewWorkflow<'a> {
@@ -162,6 +218,7 @@ impl Client {
         FetchExistingWorkflow {
             client: self,
             id,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -171,8 +228,29 @@ impl Client {
 pub struct FetchExistingWorkflow<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> FetchExistingWorkflow<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: ["/v1/workflows/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Workflow, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -181,9 +259,7 @@ impl<'a> FetchExistingWorkflow<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Workflow>, Error> {
-        let query = Query::new();
-        let path = ["/v1/workflows/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::GET, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for FetchExistingWorkflow<'a> {
@@ -200,7 +276,11 @@ impl Client {
     ///
     /// `DELETE /v1/workflows/{id}`. Source: line 8923 of `specs/wealthbox/snapshot.txt`.
     pub fn delete_workflow(&self, id: i64) -> DeleteWorkflow<'_> {
-        DeleteWorkflow { client: self, id }
+        DeleteWorkflow {
+            client: self,
+            id,
+            options: RequestOptions::default(),
+        }
     }
 }
 ///Request builder for [`Client::delete_workflow`]: set optional inputs, then `.send().await` (or `.await`).
@@ -209,8 +289,29 @@ impl Client {
 pub struct DeleteWorkflow<'a> {
     client: &'a Client,
     id: i64,
+    options: RequestOptions,
 }
 impl<'a> DeleteWorkflow<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/v1/workflows/", &crate::runtime::path_segment(&self.id)].concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::Workflow, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -219,9 +320,7 @@ impl<'a> DeleteWorkflow<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::Workflow>, Error> {
-        let query = Query::new();
-        let path = ["/v1/workflows/", &crate::runtime::path_segment(&self.id)].concat();
-        self.client.core().send(reqwest::Method::DELETE, &path, &query, Body::None).await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteWorkflow<'a> {
@@ -246,6 +345,7 @@ impl Client {
             workflow_id,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -257,8 +357,35 @@ pub struct CompleteWorkflowStep<'a> {
     workflow_id: i64,
     id: i64,
     body: crate::models::CompleteWorkflowStepRequest,
+    options: RequestOptions,
 }
 impl<'a> CompleteWorkflowStep<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/v1/workflows/",
+                &crate::runtime::path_segment(&self.workflow_id),
+                "/steps/",
+                &crate::runtime::path_segment(&self.id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -269,18 +396,7 @@ impl<'a> CompleteWorkflowStep<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::CompleteWorkflowStepResponse>, Error> {
-        let query = Query::new();
-        let path = [
-            "/v1/workflows/",
-            &crate::runtime::path_segment(&self.workflow_id),
-            "/steps/",
-            &crate::runtime::path_segment(&self.id),
-        ]
-            .concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CompleteWorkflowStep<'a> {
@@ -305,6 +421,7 @@ impl Client {
             workflow_id,
             id,
             body,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -316,8 +433,35 @@ pub struct RevertWorkflowStep<'a> {
     workflow_id: i64,
     id: i64,
     body: crate::models::RevertWorkflowStepRequest,
+    options: RequestOptions,
 }
 impl<'a> RevertWorkflowStep<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/v1/workflows/",
+                &crate::runtime::path_segment(&self.workflow_id),
+                "/steps/",
+                &crate::runtime::path_segment(&self.id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
     /// Sends the request and decodes the response body.
     pub async fn send(self) -> Result<crate::models::WorkflowStep, Error> {
         self.send_with_response().await.map(|response| response.body)
@@ -326,18 +470,7 @@ impl<'a> RevertWorkflowStep<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<crate::models::WorkflowStep>, Error> {
-        let query = Query::new();
-        let path = [
-            "/v1/workflows/",
-            &crate::runtime::path_segment(&self.workflow_id),
-            "/steps/",
-            &crate::runtime::path_segment(&self.id),
-        ]
-            .concat();
-        self.client
-            .core()
-            .send(reqwest::Method::PUT, &path, &query, Body::Json(&self.body))
-            .await
+        self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RevertWorkflowStep<'a> {
