@@ -296,3 +296,35 @@ async fn without_a_refresh_token_a_refused_token_is_an_auth_error() {
         other => panic!("expected Error::Auth, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn concurrent_calls_with_an_expired_token_refresh_it_once() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/me"))
+        .and(header("authorization", "Bearer access-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1})))
+        .mount(&server)
+        .await;
+    // A slow token endpoint, so that every call finds the token expired.
+    Mock::given(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "access-2", "expires_in": 7200}))
+                .set_delay(Duration::from_millis(200)),
+        )
+        .mount(&server)
+        .await;
+    let mut token = Token::new("access-1");
+    token.refresh_token = Some(Secret::new("refresh-1"));
+    token.expires_at = Some(SystemTime::now());
+    let client = oauth_client(&server, Arc::new(MemoryTokenStore::new(token)));
+
+    let calls = (0..5).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.retrieve_login_profile_information().await.map(|me| me.id) })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        assert_eq!(call.await.unwrap().unwrap(), Some(1));
+    }
+    assert_eq!(token_requests(&server).await.len(), 1);
+}
