@@ -139,7 +139,12 @@ pub fn spec_text(spec: &Spec) -> Result<String, Error> {
 /// Reads a committed spec file.
 pub fn read_spec(path: &Path) -> Result<Spec, Error> {
     let text = read(path)?;
-    yaml::from_str(&text).map_err(|e| Error(format!("{}: {e}", path.display())))
+    parse_spec(&text, &path.display().to_string())
+}
+
+/// Parses spec text; errors name `label` (the file or git object it comes from).
+pub fn parse_spec(text: &str, label: &str) -> Result<Spec, Error> {
+    yaml::from_str(text).map_err(|e| Error(format!("{label}: {e}")))
 }
 
 /// Gaps of `new` that `old` does not have (compared by kind and message, not line).
