@@ -5,6 +5,7 @@ pub mod diff;
 pub mod draft;
 pub mod lines;
 pub mod normalize;
+pub mod openapi;
 pub mod overlay;
 pub mod pipeline;
 pub mod readers;

@@ -45,6 +45,17 @@ enum Command {
         #[arg(long)]
         new: Option<PathBuf>,
     },
+    /// Write the OpenAPI 3.1 document of an API's committed spec (specs/<api>.yaml).
+    Openapi {
+        /// The API (folder name under specs/).
+        api: String,
+        /// Output file; `.yaml`/`.yml` gives YAML, anything else JSON. Standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Write YAML (the default for standard output is JSON).
+        #[arg(long)]
+        yaml: bool,
+    },
 }
 
 fn root() -> PathBuf {
@@ -58,6 +69,7 @@ fn main() -> ExitCode {
         Command::Codegen { apis, accept_gaps } => codegen(&root, apis, accept_gaps),
         Command::Check => check(&root),
         Command::Diff { apis, old, rev, new } => return diff(&root, apis, old, rev, new),
+        Command::Openapi { api, output, yaml } => openapi(&root, api, output, yaml),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -141,4 +153,19 @@ fn diff(root: &Path, apis: Vec<String>, old: Option<PathBuf>, rev: Option<String
             ExitCode::from(2)
         }
     }
+}
+
+fn openapi(root: &Path, api: String, output: Option<PathBuf>, yaml: bool) -> Result<(), String> {
+    let api = selected(root, vec![api])?.remove(0);
+    let spec = pipeline::read_spec(&root.join(pipeline::spec_path(&api))).map_err(|e| e.0)?;
+    let yaml = yaml || output.as_ref().and_then(|p| p.extension()).is_some_and(|e| e == "yaml" || e == "yml");
+    let text = xtask::openapi::to_text(&xtask::openapi::document(&spec), yaml).map_err(|e| e.0)?;
+    match output {
+        Some(path) => {
+            pipeline::write_atomically(&path, &text).map_err(|e| e.0)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
 }
