@@ -50,7 +50,7 @@ fn line_of(text: &str, after: usize, needle: &str) -> u32 {
     text[..at].matches('\n').count() as u32 + 1
 }
 
-fn only<'a>(changes: &'a [Change], kind: Kind) -> &'a Change {
+fn only(changes: &[Change], kind: Kind) -> &Change {
     let found: Vec<&Change> = changes.iter().filter(|c| c.kind == kind).collect();
     assert_eq!(found.len(), 1, "one {kind:?} expected in {changes:#?}");
     found[0]
