@@ -1,9 +1,11 @@
 //! The doc-to-spec half of the pipeline and its orchestration: readers per documentation
 //! style, normalization into the IR, the overlay, validation, and writing files.
 
+pub mod diff;
 pub mod draft;
 pub mod lines;
 pub mod normalize;
+pub mod openapi;
 pub mod overlay;
 pub mod pipeline;
 pub mod readers;

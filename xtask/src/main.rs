@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xtask::diff;
 use xtask::pipeline;
 use xtask::report;
 
@@ -29,6 +30,32 @@ enum Command {
     /// Exit non-zero, naming the stale files, when the committed specs or generated code
     /// differ from what the inputs produce (or when two runs differ).
     Check,
+    /// Print a change report (Markdown) between two versions of the normalized specs;
+    /// exit 1 when a change breaks code using the generated client, 2 on error.
+    Diff {
+        /// APIs to compare; all when empty (with --old FILE: the API of that file).
+        apis: Vec<String>,
+        /// Old spec file (default: the committed specs/<api>.yaml).
+        #[arg(long, conflicts_with = "rev")]
+        old: Option<PathBuf>,
+        /// Read the old spec as specs/<api>.yaml at this git revision.
+        #[arg(long)]
+        rev: Option<String>,
+        /// New spec file (default: what the current snapshot and overlay produce).
+        #[arg(long)]
+        new: Option<PathBuf>,
+    },
+    /// Write the OpenAPI 3.1 document of an API's committed spec (specs/<api>.yaml).
+    Openapi {
+        /// The API (folder name under specs/).
+        api: String,
+        /// Output file; `.yaml`/`.yml` gives YAML, anything else JSON. Standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Write YAML (the default for standard output is JSON).
+        #[arg(long)]
+        yaml: bool,
+    },
 }
 
 fn root() -> PathBuf {
@@ -41,6 +68,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen { apis, accept_gaps } => codegen(&root, apis, accept_gaps),
         Command::Check => check(&root),
+        Command::Diff { apis, old, rev, new } => return diff(&root, apis, old, rev, new),
+        Command::Openapi { api, output, yaml } => openapi(&root, api, output, yaml),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -94,4 +123,49 @@ fn check(root: &Path) -> Result<(), String> {
     } else {
         Err(format!("stale generated files (regenerate with `cargo xtask codegen`):\n  {}", stale.join("\n  ")))
     }
+}
+
+fn diff(root: &Path, apis: Vec<String>, old: Option<PathBuf>, rev: Option<String>, new: Option<PathBuf>) -> ExitCode {
+    let result = (|| {
+        let apis = match old.as_deref().or(new.as_deref()) {
+            // A spec file names its API.
+            Some(file) if apis.is_empty() => vec![pipeline::read_spec(file).map_err(|e| e.0)?.api.name],
+            _ => selected(root, apis)?,
+        };
+        let old_side = match (old, rev) {
+            (Some(file), _) => diff::OldSide::File(file),
+            (None, Some(rev)) => diff::OldSide::Rev(rev),
+            (None, None) => diff::OldSide::Committed,
+        };
+        diff::run(root, &apis, &old_side, new.as_deref()).map_err(|e| e.0)
+    })();
+    match result {
+        Ok((report, breaking)) => {
+            print!("{report}");
+            if breaking {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn openapi(root: &Path, api: String, output: Option<PathBuf>, yaml: bool) -> Result<(), String> {
+    let api = selected(root, vec![api])?.remove(0);
+    let spec = pipeline::read_spec(&root.join(pipeline::spec_path(&api))).map_err(|e| e.0)?;
+    let yaml = yaml || output.as_ref().and_then(|p| p.extension()).is_some_and(|e| e == "yaml" || e == "yml");
+    let text = xtask::openapi::to_text(&xtask::openapi::document(&spec), yaml).map_err(|e| e.0)?;
+    match output {
+        Some(path) => {
+            pipeline::write_atomically(&path, &text).map_err(|e| e.0)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
 }

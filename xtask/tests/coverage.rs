@@ -1,0 +1,65 @@
+//! The coverage figures: what they count matches what the generator produces, and the
+//! spec file carries them at its top (derived data, ignored when read back).
+
+use std::path::{Path, PathBuf};
+
+use xtask::pipeline;
+use xtask::report::{coverage, summary};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn the_figures_count_what_the_generator_produces() {
+    let root = repo_root();
+    for api in pipeline::api_names(&root).unwrap() {
+        let built = pipeline::build(&root, &api).unwrap();
+        let c = coverage(&built.spec);
+        let fixtures = built
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with(&format!("tests/fixtures/{api}/")) && f.path.ends_with(".json"))
+            .count();
+        assert_eq!(c.fixtures, fixtures, "{api}: one fixture file per valid example");
+        let resources = built
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with(&format!("generated/{api}/src/models/")) && !f.path.ends_with("/mod.rs"))
+            .count();
+        assert_eq!(c.types, resources, "{api}: one model file per type");
+        let methods: usize = built
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with(&format!("generated/{api}/src/resources/")))
+            .map(|f| f.contents.matches("impl Client {").count())
+            .sum();
+        assert_eq!(c.resolved, methods, "{api}: one Client method per resolved operation");
+        assert_eq!(c.gaps_by_kind.values().sum::<usize>(), c.gaps);
+        assert!(
+            summary(&built.spec).starts_with(&format!("{api}: {} operations ({} resolved)", c.operations, c.resolved))
+        );
+    }
+}
+
+#[test]
+fn the_spec_file_starts_with_its_coverage_and_reads_back_without_it() {
+    let root = repo_root();
+    let spec = pipeline::read_spec(&root.join("specs/wealthbox.yaml")).unwrap();
+    let text = pipeline::spec_text(&spec).unwrap();
+    let c = coverage(&spec);
+    let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(body[0], "coverage:");
+    assert_eq!(body[1], format!("  operations: {}", c.operations));
+    let api_at = body.iter().position(|l| *l == "api:").unwrap();
+    assert!(body[..api_at].contains(&format!("  gaps: {}", c.gaps).as_str()));
+
+    // A spec written before the block existed reads the same.
+    let without: String = text.lines().filter(|l| !l.starts_with('#')).skip(api_at).map(|l| format!("{l}\n")).collect();
+    assert!(without.starts_with("api:"));
+    assert_eq!(pipeline::parse_spec(&without, "old.yaml").unwrap(), spec);
+
+    // Any other unknown key is still refused, naming the file.
+    let err = pipeline::parse_spec(&format!("extra: 1\n{without}"), "odd.yaml").unwrap_err();
+    assert!(err.0.contains("odd.yaml") && err.0.contains("extra"), "{}", err.0);
+}
