@@ -32,13 +32,14 @@
 //!   shape (made required or optional, nullable or not, on an input type) is
 //!   **breaking**; a change of `required`/`nullable` that keeps the shape (output types)
 //!   is not. Added: **breaking** while generated structs are not `#[non_exhaustive]`
-//!   ([`GENERATED_MODELS_NON_EXHAUSTIVE`]): their fields are public, so struct literals
+//!   ([`GENERATED_STRUCTS_NON_EXHAUSTIVE`]): their fields are public, so struct literals
 //!   and exhaustive patterns stop compiling. Code that builds values with `new()` or
 //!   `Default` and reads fields is unaffected; the report says so.
-//! - **Enum values.** Removed: **breaking** (the variant disappears). Added: **breaking**
-//!   while generated enums are not `#[non_exhaustive]`: an exhaustive `match` stops
-//!   compiling, and the value, which decoded as `Undocumented("value")` before, now
-//!   decodes as its own variant. Decoding never fails either way (enums are open).
+//! - **Enum values.** Removed: **breaking** (the variant disappears). Added: not
+//!   breaking, since generated enums are `#[non_exhaustive]`
+//!   ([`GENERATED_ENUMS_NON_EXHAUSTIVE`]); the value, which decoded as
+//!   `Undocumented("value")` before, now decodes as its own variant, and the report says
+//!   so. Decoding never fails either way (enums are open).
 //! - **API.** Base URL changed: not breaking. An auth scheme removed: **breaking** (an
 //!   `Auth` variant disappears); added: not breaking (`Auth` is `#[non_exhaustive]`).
 //!
@@ -50,9 +51,14 @@ use std::fmt::Write as _;
 
 use codegen::spec::{AuthScheme, Field, Operation, ParamLocation, Parameter, Source, Spec, TypeKind, TypeRef};
 
-/// Whether the emitter marks generated structs and enums `#[non_exhaustive]`. A test
-/// reads the committed generated crates and fails when this no longer matches them.
-pub const GENERATED_MODELS_NON_EXHAUSTIVE: bool = false;
+/// Whether the emitter marks generated structs `#[non_exhaustive]` (it does not, so that
+/// struct literals with `..Default::default()` work). A test reads the committed
+/// generated crates and fails when this no longer matches them.
+pub const GENERATED_STRUCTS_NON_EXHAUSTIVE: bool = false;
+
+/// Whether the emitter marks generated enums `#[non_exhaustive]`. Checked like
+/// [`GENERATED_STRUCTS_NON_EXHAUSTIVE`].
+pub const GENERATED_ENUMS_NON_EXHAUSTIVE: bool = true;
 
 /// What changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -734,7 +740,7 @@ fn type_changes(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
                     );
                 }
                 for v in after.iter().filter(|v| !before.contains(v)) {
-                    let breaking = !GENERATED_MODELS_NON_EXHAUSTIVE;
+                    let breaking = !GENERATED_ENUMS_NON_EXHAUSTIVE;
                     b.push(
                         Kind::EnumValueAdded,
                         Some(v),
@@ -743,7 +749,7 @@ fn type_changes(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
                         Some(if breaking {
                             "the enum is not `#[non_exhaustive]`: exhaustive `match`es stop compiling, and the value, which decoded as `Undocumented`, gets its own variant (decoding never fails)"
                         } else {
-                            "the enum is open and `#[non_exhaustive]`"
+                            "the enum is open and `#[non_exhaustive]`; the value, which decoded as `Undocumented`, gets its own variant"
                         }),
                         source,
                         false,
@@ -799,7 +805,7 @@ fn field_changes(name: &str, before: &[Field], after: &[Field], is_input: (bool,
         let required = if f.required { "required " } else { "" };
         let (breaking, why) = if !optional {
             (true, "a new argument of `new()`")
-        } else if GENERATED_MODELS_NON_EXHAUSTIVE {
+        } else if GENERATED_STRUCTS_NON_EXHAUSTIVE {
             (false, "the struct is `#[non_exhaustive]`")
         } else {
             (true, "the struct is not `#[non_exhaustive]`: struct literals and exhaustive patterns stop compiling; code using `new()`/`Default` and field access is unaffected")

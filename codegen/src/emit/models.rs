@@ -127,6 +127,7 @@ fn open_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) ->
         #[doc = #open_doc]
         #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(from = "String", into = "String")]
+        #[non_exhaustive]
         pub enum #name {
             #(#decls)*
             /// A value the documentation does not list, kept as received.

@@ -5,6 +5,7 @@
 ///Open: a value the documentation does not list decodes as [`CustomFieldConfigFieldType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum CustomFieldConfigFieldType {
     ///`single_select`
     SingleSelect,
