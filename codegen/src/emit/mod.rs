@@ -144,7 +144,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
     });
     files.push(GeneratedFile {
         path: format!("{root}/Cargo.toml"),
-        contents: client::cargo_toml(spec, &config.command),
+        contents: client::cargo_toml(spec, &config.command, &config.spec_path),
     });
     files.extend(fixtures::fixtures(&ctx, &header)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
