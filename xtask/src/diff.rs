@@ -617,29 +617,6 @@ fn body_changes(was: &Operation, op: &Operation, b: &mut Builder) {
     }
 }
 
-/// Types reachable from request bodies: their required, non-nullable fields are plain
-/// `T` and arguments of `new()`. The same rule as `codegen::emit` (checked by a test
-/// against the generated crates).
-pub fn input_types(spec: &Spec) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<String> = spec
-        .operations
-        .iter()
-        .filter_map(|op| op.request.as_ref())
-        .filter_map(|r| r.ty.named())
-        .map(String::from)
-        .collect();
-    while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(TypeKind::Object { fields }) = spec.type_def(&name).map(|t| &t.kind) {
-            stack.extend(fields.iter().filter_map(|f| f.ty.named()).map(String::from));
-        }
-    }
-    seen
-}
-
 /// The resources whose operations use each type (through fields, arrays and maps).
 fn users(spec: &Spec) -> BTreeMap<String, BTreeSet<String>> {
     let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -682,7 +659,7 @@ fn shape(f: &Field, is_input: bool) -> (&TypeRef, bool) {
 
 fn type_changes(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
     let (old_users, new_users) = (users(old), users(new));
-    let (old_inputs, new_inputs) = (input_types(old), input_types(new));
+    let (old_inputs, new_inputs) = (old.input_types(), new.input_types());
     let group = |name: &str| {
         let none = BTreeSet::new();
         let resources = new_users.get(name).or_else(|| old_users.get(name)).unwrap_or(&none);
