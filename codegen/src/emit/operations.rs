@@ -189,13 +189,13 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
     }
 }
 
-/// The Rust type of a list operation's items, when the API pages and the response type
-/// holds the items array.
+/// The Rust type of a list operation's items, when the API pages: the element type of
+/// the response type's items array, or any JSON when the document shows no response.
 pub(crate) fn list_items(ctx: &Context, op: &Operation) -> Option<TokenStream> {
     ctx.spec.api.pagination.as_ref()?;
     let items = &op.pagination.as_ref()?.items;
-    let response = op.success()?.ty.as_ref()?.named()?;
-    let Some(TypeKind::Object { fields }) = ctx.spec.type_def(response).map(|t| &t.kind) else { return None };
+    let Some(response) = op.success()?.ty.as_ref() else { return Some(quote!(serde_json::Value)) };
+    let Some(TypeKind::Object { fields }) = ctx.spec.type_def(response.named()?).map(|t| &t.kind) else { return None };
     match &fields.iter().find(|f| &f.name == items)?.ty {
         TypeRef::Array(item) => Some(rust_type(item)),
         _ => None,
