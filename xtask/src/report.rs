@@ -1,10 +1,40 @@
-//! The one-line coverage summary each run prints per API.
+//! The one-line coverage summary each run prints per API, and the list of unresolved
+//! operations that `--strict` refuses.
 
-use codegen::spec::{Spec, TypeKind};
+use codegen::spec::{Source, Spec, TypeKind};
 
-/// `wealthbox: 51 operations (51 resolved), 160 parameters, 70 types, 90 fixtures, 12 gaps`.
+/// How many operations have a method and path, and where those come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolution {
+    /// Every operation.
+    pub operations: usize,
+    /// From the snapshot: the operation's own text, or a prose line naming its route.
+    pub from_snapshot: usize,
+    /// From an overlay entry citing another public source.
+    pub from_overlay: usize,
+    /// No known method or path.
+    pub unresolved: usize,
+}
+
+impl Resolution {
+    /// Counts a spec's operations.
+    pub fn of(spec: &Spec) -> Resolution {
+        let resolved = spec.operations.iter().filter(|o| o.is_resolved());
+        let from_overlay = resolved.clone().filter(|o| matches!(o.resolved_by, Some(Source::Overlay(_)))).count();
+        let resolved = resolved.count();
+        Resolution {
+            operations: spec.operations.len(),
+            from_snapshot: resolved - from_overlay,
+            from_overlay,
+            unresolved: spec.operations.len() - resolved,
+        }
+    }
+}
+
+/// `nimble: 70 operations, 32 resolved (snapshot 4, overlay 28), 38 unresolved, 133
+/// parameters, 173 types (695 fields), 110 fixtures, 36 gaps`.
 pub fn summary(spec: &Spec) -> String {
-    let resolved = spec.operations.iter().filter(|o| o.is_resolved()).count();
+    let r = Resolution::of(spec);
     let parameters: usize = spec.operations.iter().map(|o| o.parameters.len()).sum();
     let fields: usize = spec
         .types
@@ -23,10 +53,34 @@ pub fn summary(spec: &Spec) -> String {
         })
         .sum();
     format!(
-        "{}: {} operations ({resolved} resolved), {parameters} parameters, {} types ({fields} fields), {examples} fixtures, {} gaps",
+        "{}: {} operations, {} resolved (snapshot {}, overlay {}), {} unresolved, {parameters} parameters, {} types ({fields} fields), {examples} fixtures, {} gaps",
         spec.api.name,
-        spec.operations.len(),
+        r.operations,
+        r.from_snapshot + r.from_overlay,
+        r.from_snapshot,
+        r.from_overlay,
+        r.unresolved,
         spec.types.len(),
         spec.gaps.len()
     )
+}
+
+/// `Err` listing the operations without method or path (for `--strict`).
+pub fn require_resolved(spec: &Spec) -> Result<(), String> {
+    let unresolved: Vec<String> = spec
+        .operations
+        .iter()
+        .filter(|o| !o.is_resolved())
+        .map(|o| format!("  {} `{}`: {}", o.source, o.id, o.summary.as_deref().unwrap_or("")))
+        .collect();
+    if unresolved.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: {} operation(s) have no known method and path (--strict); route them in specs/{}/overlay.yaml with a cited source:\n{}",
+        spec.api.name,
+        unresolved.len(),
+        spec.api.name,
+        unresolved.join("\n")
+    ))
 }
