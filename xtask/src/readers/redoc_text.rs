@@ -485,7 +485,22 @@ fn body_alignment(rows: &[RawRow], sample: &Sample) -> Option<usize> {
         match row_name(&row.text) {
             Some((name, _, _)) if &name == key => named += 1,
             Some(_) => return None,
-            None => {}
+            // A row without its name takes the key at its place only if the value there
+            // is of the row's type.
+            None => {
+                let value = sample.value.as_ref().and_then(|v| v.get(key)).unwrap_or(&Value::Null);
+                let fits = match parse_cell(&row_body(&row.text).1).ty {
+                    DocType::Array(_) => value.is_array(),
+                    DocType::Object | DocType::OneOf(_) => value.is_object() || value.is_null(),
+                    DocType::Prim(TypeRef::String) => value.is_string() || value.is_null(),
+                    DocType::Prim(TypeRef::Boolean) => value.is_boolean() || value.is_null(),
+                    DocType::Prim(_) => value.is_number() || value.is_null(),
+                    DocType::Any => true,
+                };
+                if !fits {
+                    return None;
+                }
+            }
         }
     }
     // Rows lose their name cell only where Redoc drew an expand button (object and
