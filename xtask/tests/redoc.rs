@@ -170,3 +170,23 @@ fn truncating_the_document_anywhere_never_panics() {
         let _ = build_spec_from("widgets", &DOC[..cut], OVERLAY);
     }
 }
+
+#[test]
+fn the_client_has_methods_for_routed_operations_only_and_models_for_all() {
+    let routes = "operations:\n  - description_starts_with: Updates a widget choice.\n    method: PUT\n    path: /v1/widgets/{widget_id}/choices/{id}\n    cite: test\n";
+    let spec = spec_with(routes).unwrap();
+    let files = xtask::pipeline::generate_files(&spec).unwrap();
+    let resources: String = files
+        .iter()
+        .filter(|f| f.path.starts_with("generated/widgets/src/resources/"))
+        .map(|f| f.contents.as_str())
+        .collect();
+    assert!(resources.contains("pub fn updates_widget_choice("), "{resources}");
+    for unrouted in ["list_widgets", "deletes_widget", "returns_current_account"] {
+        assert!(!resources.contains(&format!("pub fn {unrouted}(")), "{unrouted} has no route, so no method");
+    }
+    let models: Vec<&str> = files.iter().map(|f| f.path.as_str()).filter(|p| p.contains("/models/")).collect();
+    assert!(models.contains(&"generated/widgets/src/models/list_widgets_response.rs"), "{models:?}");
+    let lib = files.iter().find(|f| f.path == "generated/widgets/src/lib.rs").unwrap();
+    assert!(lib.contents.contains("4 documented operations have no known method and path"), "{}", lib.contents);
+}
