@@ -339,6 +339,9 @@ pub enum ParamLocation {
     Query,
     /// As a request header.
     Header,
+    /// Not stated: the document lost it (an unresolved operation's parameters; set when
+    /// the operation's path is known).
+    Unknown,
 }
 
 /// A path, query or header parameter.
@@ -356,6 +359,9 @@ pub struct Parameter {
     /// Where the type comes from, when not from `source` (an overlay correction).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_source: Option<Source>,
+    /// The document's format word for the value (`ObjectId`, `ISO-4217`, `field:order`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
     /// Must be sent.
     #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
@@ -480,6 +486,9 @@ pub struct Field {
     /// Documented as possibly `null`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
+    /// The document's format word for the value (`ObjectId`, `ISO-4217`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
     /// Described as deprecated.
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,

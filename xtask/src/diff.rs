@@ -293,6 +293,7 @@ fn location(l: ParamLocation) -> &'static str {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+        ParamLocation::Unknown => "unknown",
     }
 }
 

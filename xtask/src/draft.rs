@@ -15,6 +15,9 @@ pub struct Draft {
     pub global_parameters: Vec<DraftParam>,
     /// What the reader could not understand.
     pub gaps: Vec<Gap>,
+    /// Object shapes that recur are one type: the reader inferred them from samples, in
+    /// which one schema of the source document repeats, inlined, under every owner.
+    pub merge_identical_shapes: bool,
 }
 
 /// One operation as the document shows it.
@@ -28,6 +31,9 @@ pub struct DraftOperation {
     pub method: Option<Method>,
     /// Path template without query part, when the document shows it.
     pub path: Option<String>,
+    /// Where method and path come from when not from the operation's own text (an
+    /// overlay entry, or a prose line of the snapshot).
+    pub resolved_by: Option<Source>,
     /// Parameters in document order.
     pub parameters: Vec<DraftParam>,
     /// Request body, when the document shows attributes or an example.
@@ -53,6 +59,8 @@ pub struct DraftParam {
     pub deprecated: bool,
     /// Default as written.
     pub default: Option<String>,
+    /// The document's format word (`ObjectId`).
+    pub format: Option<String>,
     /// The document's words.
     pub description: Option<String>,
     /// Listed choices.
@@ -96,6 +104,8 @@ pub enum DraftType {
     Prim(TypeRef),
     /// An array.
     Array(Box<DraftType>),
+    /// An object with arbitrary keys (field names, ids) whose values share a type.
+    Map(Box<DraftType>),
     /// An object whose fields the document lists here.
     Object(DraftObject),
     /// A type the document names without listing its fields here.
@@ -130,6 +140,8 @@ pub struct DraftField {
     pub deprecated: bool,
     /// Default as written.
     pub default: Option<String>,
+    /// The document's format word (`ObjectId`).
+    pub format: Option<String>,
     /// The document's words.
     pub description: Option<String>,
     /// Listed choices.
@@ -143,6 +155,11 @@ pub struct DraftField {
 pub struct Choices {
     /// The text after `Choices:`, verbatim.
     pub text: String,
+    /// The values, when the document itself delimits them (`Enum: "a" "b"`): no
+    /// splitting rule or overlay is needed.
+    pub values: Option<Vec<String>>,
+    /// The document's name for the enum (`Contacts.ContactType` → `ContactsContactType`).
+    pub doc_name: Option<String>,
     /// Where it is.
     pub source: Source,
 }

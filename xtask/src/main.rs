@@ -26,10 +26,17 @@ enum Command {
         /// Write even when the run finds gaps the committed spec does not list.
         #[arg(long)]
         accept_gaps: bool,
+        /// Refuse (write nothing) when an operation has no known method and path.
+        #[arg(long)]
+        strict: bool,
     },
     /// Exit non-zero, naming the stale files, when the committed specs or generated code
     /// differ from what the inputs produce (or when two runs differ).
-    Check,
+    Check {
+        /// Also fail when an operation has no known method and path.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Print a change report (Markdown) between two versions of the normalized specs;
     /// exit 1 when a change breaks code using the generated client, 2 on error.
     Diff {
@@ -66,8 +73,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = root();
     let result = match cli.command {
-        Command::Codegen { apis, accept_gaps } => codegen(&root, apis, accept_gaps),
-        Command::Check => check(&root),
+        Command::Codegen { apis, accept_gaps, strict } => codegen(&root, apis, accept_gaps, strict),
+        Command::Check { strict } => check(&root, strict),
         Command::Diff { apis, old, rev, new } => return diff(&root, apis, old, rev, new),
         Command::Openapi { api, output, yaml } => openapi(&root, api, output, yaml),
     };
@@ -93,8 +100,14 @@ fn selected(root: &Path, apis: Vec<String>) -> Result<Vec<String>, String> {
     Ok(apis)
 }
 
-fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool) -> Result<(), String> {
+fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool, strict: bool) -> Result<(), String> {
     let apis = selected(root, apis)?;
+    if strict {
+        // Checked before anything is written.
+        for api in &apis {
+            report::require_resolved(&pipeline::build(root, api).map_err(|e| e.0)?.spec)?;
+        }
+    }
     for outcome in pipeline::regenerate(root, &apis, accept_gaps).map_err(|e| e.0)? {
         println!("{}", outcome.summary);
         for path in &outcome.changed {
@@ -104,8 +117,9 @@ fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool) -> Result<(), Stri
     Ok(())
 }
 
-fn check(root: &Path) -> Result<(), String> {
+fn check(root: &Path, strict: bool) -> Result<(), String> {
     let mut stale = Vec::new();
+    let mut unresolved = Vec::new();
     for api in pipeline::api_names(root).map_err(|e| e.0)? {
         let first = pipeline::build(root, &api).map_err(|e| e.0)?;
         let second = pipeline::build(root, &api).map_err(|e| e.0)?;
@@ -116,6 +130,12 @@ fn check(root: &Path) -> Result<(), String> {
         }
         println!("{}", report::summary(&first.spec));
         stale.extend(pipeline::stale_files(root, &api, &first.files));
+        if strict {
+            unresolved.extend(report::require_resolved(&first.spec).err());
+        }
+    }
+    if !unresolved.is_empty() {
+        return Err(unresolved.join("\n"));
     }
     if stale.is_empty() {
         println!("all generated files are up to date");

@@ -48,6 +48,7 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
         used_choice_splits: BTreeSet::new(),
         enum_fields: BTreeMap::new(),
     };
+    let merge_identical_shapes = draft.merge_identical_shapes;
     let mut api = draft.api;
     api.datetime_formats = datetime_formats(&draft.operations);
 
@@ -74,6 +75,7 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
                     required: p.required,
                     deprecated: p.deprecated,
                     default: p.default,
+                    format: p.format,
                     description: p.description,
                     source: p.source,
                 }
@@ -118,6 +120,9 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
     let mut spec = Spec { api, operations, types: n.types.into_values().collect(), gaps: n.gaps };
     define_unknown_operation_types(&mut spec);
     dedupe_into_doc_named(&mut spec, &n.doc_named);
+    if merge_identical_shapes {
+        dedupe_identical_shapes(&mut spec, &n.doc_named);
+    }
     dedupe_enums(&mut spec, &n.doc_named, &n.enum_fields);
     mark_list_operations(&mut spec, &globals);
     drop_unused_types(&mut spec);
@@ -184,6 +189,7 @@ impl Draft {
                 required: p.required,
                 deprecated: p.deprecated,
                 default: p.default.clone(),
+                format: p.format.clone(),
                 description: p.description.clone(),
                 source: p.source.clone(),
             })
@@ -324,7 +330,16 @@ impl Normalizer<'_> {
             DraftType::Prim(prim) => {
                 let prim = if prim == TypeRef::Number { self.stats.refine(wire, default) } else { prim };
                 match choices {
-                    Some(choices) if prim == TypeRef::String => self.enum_type(hint, wire, choices),
+                    Some(choices) if prim == TypeRef::String => {
+                        let name = match &choices.doc_name {
+                            Some(doc_name) => {
+                                self.doc_named.insert(doc_name.clone());
+                                doc_name.clone()
+                            }
+                            None => hint.to_string(),
+                        };
+                        self.enum_type(&name, wire, choices)
+                    }
                     Some(choices) => {
                         self.gaps.push(Gap {
                             kind: "choices_on_non_string".into(),
@@ -338,6 +353,9 @@ impl Normalizer<'_> {
             }
             DraftType::Array(inner) => {
                 TypeRef::Array(Box::new(self.type_ref(*inner, hint, wire, choices, context, default)))
+            }
+            DraftType::Map(inner) => {
+                TypeRef::Map(Box::new(self.type_ref(*inner, hint, wire, choices, context, default)))
             }
             DraftType::Object(object) => TypeRef::Named(self.object_type(object, hint, context)),
             DraftType::Named(name) => TypeRef::Named(name),
@@ -363,6 +381,7 @@ impl Normalizer<'_> {
                     nullable: f.nullable,
                     deprecated: f.deprecated,
                     default: f.default,
+                    format: f.format,
                     description: f.description,
                     source: f.source,
                 }
@@ -437,7 +456,7 @@ impl Normalizer<'_> {
     fn enum_type(&mut self, name: &str, wire: &str, choices: Choices) -> TypeRef {
         self.enum_fields.insert(name.to_string(), wire.to_string());
         let mut sources = vec![choices.source.clone()];
-        let values = match split_choices(&choices.text) {
+        let values = match choices.values.clone().or_else(|| split_choices(&choices.text)) {
             Some(values) => values,
             None => match self.options.choice_splits.get(&choices.text) {
                 Some((values, overlay)) => {
@@ -624,6 +643,45 @@ fn dedupe_into_doc_named(spec: &mut Spec, doc_named: &BTreeSet<String>) {
         }
         rename_refs(spec, &aliases);
         spec.types.retain(|t| !aliases.contains_key(&t.name));
+    }
+}
+
+/// Derived-name object types of one shape are one type, named by the shortest of their
+/// names (a shape that recurs under many owners: a user, a timestamp record). Repeated
+/// until nothing merges, since merging children can make parents identical.
+fn dedupe_identical_shapes(spec: &mut Spec, doc_named: &BTreeSet<String>) {
+    loop {
+        let types: BTreeMap<String, TypeDef> = spec.types.iter().map(|t| (t.name.clone(), t.clone())).collect();
+        let mut groups: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+        for name in types.keys().filter(|n| !doc_named.contains(*n)) {
+            if let Some(key) = shape_key(&types, name) {
+                groups.entry(key).or_default().push(name);
+            }
+        }
+        let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+        for members in groups.values().filter(|m| m.len() > 1) {
+            let canonical = members.iter().min_by_key(|n| (n.len(), n.as_str())).expect("a group has members");
+            for m in members.iter().filter(|m| *m != canonical) {
+                aliases.insert((*m).clone(), (*canonical).clone());
+            }
+        }
+        if aliases.is_empty() {
+            return;
+        }
+        let mut merged_sources: BTreeMap<String, Vec<Source>> = BTreeMap::new();
+        for (alias, target) in &aliases {
+            merged_sources.entry(target.clone()).or_default().extend(types[alias].sources.iter().cloned());
+        }
+        rename_refs(spec, &aliases);
+        spec.types.retain(|t| !aliases.contains_key(&t.name));
+        for def in &mut spec.types {
+            for source in merged_sources.remove(&def.name).unwrap_or_default() {
+                if !def.sources.contains(&source) {
+                    def.sources.push(source);
+                }
+            }
+            def.sources.sort();
+        }
     }
 }
 

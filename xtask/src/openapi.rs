@@ -272,6 +272,8 @@ fn operation(spec: &Spec, op: &Operation) -> Value {
                     ParamLocation::Path => "path",
                     ParamLocation::Query => "query",
                     ParamLocation::Header => "header",
+                    // Only on unrouted operations, which are not paths (`x-unplaced-operations`).
+                    ParamLocation::Unknown => "unknown",
                 };
                 let mut s = schema(spec, &p.ty);
                 if let Some(d) = &p.default {

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use codegen::spec::{Api, AuthScheme, Source, Spec, TypeDef};
+use codegen::spec::{Api, AuthScheme, Gap, Source, Spec, TypeDef};
 use codegen::yaml;
 use serde::Deserialize;
 use serde_json::Value;
@@ -37,6 +37,28 @@ pub struct Overlay {
     parameter_types: Vec<(String, ParameterType)>,
     /// Every quote with its entry key, checked against the snapshot.
     quotes: Vec<(String, String)>,
+    /// Method and path of operations whose text lost them, with their entry keys.
+    operations: Vec<(String, OperationRoute)>,
+}
+
+/// Method and path for one operation, matched by its description (or, for an operation
+/// whose description was lost, by its response's keys).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OperationRoute {
+    #[serde(default)]
+    description_starts_with: Option<String>,
+    #[serde(default)]
+    response_keys: Option<Vec<String>>,
+    method: codegen::spec::Method,
+    path: String,
+    /// The group it belongs to; default: the path's first segment after `api`/version.
+    #[serde(default)]
+    resource: Option<String>,
+    /// A line of the snapshot whose prose states method and path (an example request):
+    /// the operation is then resolved by that line, and a quote must be on it.
+    #[serde(default)]
+    stated_at: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -51,6 +73,8 @@ struct RawOverlay {
     resources: Vec<Value>,
     #[serde(default)]
     parameters: Vec<Value>,
+    #[serde(default)]
+    operations: Vec<Value>,
 }
 
 /// A correction of a parameter's type.
@@ -198,7 +222,33 @@ impl Overlay {
                 serde_json::from_value(entry).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
             parameter_types.push((key, fix));
         }
+        let mut operations = Vec::new();
+        for (i, mut entry) in raw.operations.into_iter().enumerate() {
+            let key = format!("operations.{i}");
+            let first_quote = quotes.len();
+            take_citation(&key, &mut entry, &mut quotes)?;
+            let route: OperationRoute =
+                serde_json::from_value(entry).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
+            if route.description_starts_with.is_some() == route.response_keys.is_some() {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}` needs exactly one of `description_starts_with` and `response_keys` to find its operation"
+                )));
+            }
+            if !route.path.starts_with('/') {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}`: the path `{}` does not start with `/`",
+                    route.path
+                )));
+            }
+            if route.stated_at.is_some() && quotes.len() == first_quote {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}` says the snapshot states the route at a line but quotes nothing of it"
+                )));
+            }
+            operations.push((key, route));
+        }
         Ok(Overlay {
+            operations,
             parameter_types,
             reader: string_field(&raw.api, "reader")?,
             name: string_field(&raw.api, "name")?,
@@ -222,6 +272,72 @@ impl Overlay {
             }
         }
         Ok(())
+    }
+
+    /// Checks that each route stated at a snapshot line has its quotes on that line.
+    pub fn check_stated_lines(&self, snapshot: &str, file: &str) -> Result<(), OverlayError> {
+        let lines: Vec<&str> = snapshot.lines().collect();
+        for (key, route) in &self.operations {
+            let Some(at) = route.stated_at else { continue };
+            let line = at.checked_sub(1).and_then(|i| lines.get(i as usize)).map(|l| squash(l)).unwrap_or_default();
+            for (_, quote) in self.quotes.iter().filter(|(k, _)| k == key) {
+                if !line.contains(&squash(quote)) {
+                    return Err(OverlayError(format!(
+                        "{file}: `{key}` says line {at} of the snapshot states the route, but that line does not hold {quote:?}"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets method, path, resource and `resolved_by` of the operations the overlay
+    /// routes; parameters the path names travel in the path, the others in the query.
+    /// An entry matching no operation, or several, or one the document already routes,
+    /// is an error.
+    pub fn apply_operations(&self, spec: &mut Spec, file: &str) -> Result<Vec<Gap>, OverlayError> {
+        let mut gaps = Vec::new();
+        for (key, route) in &self.operations {
+            let matches: Vec<usize> =
+                spec.operations.iter().enumerate().filter(|(_, op)| route_matches(route, op)).map(|(i, _)| i).collect();
+            let what = match (&route.description_starts_with, &route.response_keys) {
+                (Some(prefix), _) => format!("the description starting {prefix:?}"),
+                (_, Some(keys)) => format!("no description and response keys {keys:?}"),
+                _ => unreachable!("checked when parsed"),
+            };
+            let i = match matches.as_slice() {
+                [i] => *i,
+                [] => {
+                    return Err(OverlayError(format!(
+                        "{file}: `{key}` routes the operation with {what}, which the document does not have (the document changed under this entry: check its facts)"
+                    )))
+                }
+                several => {
+                    let ids: Vec<&str> = several.iter().map(|&i| spec.operations[i].id.as_str()).collect();
+                    return Err(OverlayError(format!(
+                        "{file}: `{key}` matches {} operations with {what} ({}): make it match one",
+                        several.len(),
+                        ids.join(", ")
+                    )));
+                }
+            };
+            let op = &mut spec.operations[i];
+            if op.is_resolved() && op.resolved_by.is_none() {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}` routes `{}`, whose method and path the document states ({}); remove the entry",
+                    op.id, op.source
+                )));
+            }
+            if let Some(first) = &op.resolved_by {
+                return Err(OverlayError(format!("{file}: `{key}` routes `{}` again (first by {first})", op.id)));
+            }
+            op.method = Some(route.method);
+            op.path = Some(route.path.clone());
+            op.resolved_by = Some(route.stated_at.map(Source::Doc).unwrap_or_else(|| Source::Overlay(key.clone())));
+            op.resource = route.resource.clone().unwrap_or_else(|| crate::normalize::resource_of(&route.path));
+            gaps.extend(locate_parameters(op, &route.path, key));
+        }
+        Ok(gaps)
     }
 
     /// Adds the overlay's API facts to what the reader found. A fact the reader found
@@ -330,6 +446,66 @@ impl Overlay {
         }
         Ok(())
     }
+}
+
+fn route_matches(route: &OperationRoute, op: &codegen::spec::Operation) -> bool {
+    if let Some(prefix) = &route.description_starts_with {
+        let text = op.description.as_deref().or(op.summary.as_deref()).unwrap_or("");
+        // Whole words: `Create new field` does not match `Create new fields group`.
+        let (text, prefix) = (squash(text), squash(prefix));
+        return text.strip_prefix(&prefix).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric));
+    }
+    let Some(keys) = &route.response_keys else { return false };
+    let Some(example) = op.success().and_then(|r| r.examples.first()) else { return false };
+    let shown: Vec<String> = match serde_json::from_str::<Value>(&example.json) {
+        Ok(Value::Object(map)) => map.keys().cloned().collect(),
+        _ => return false,
+    };
+    op.description.is_none() && op.id.starts_with("undescribed") && &shown == keys
+}
+
+/// Parameters whose location the document lost: those the path names travel in the
+/// path (the first of each name: a body field of the same name is not a parameter),
+/// the others in the query. A placeholder no parameter describes gets a string
+/// parameter and a gap.
+fn locate_parameters(op: &mut codegen::spec::Operation, path: &str, key: &str) -> Vec<Gap> {
+    use codegen::spec::{ParamLocation, Parameter, TypeRef};
+    let holes = crate::readers::blueprint::placeholders(path);
+    let mut gaps = Vec::new();
+    for hole in &holes {
+        match op.parameters.iter_mut().find(|p| &p.name == hole && p.location == ParamLocation::Unknown) {
+            Some(p) => {
+                p.location = ParamLocation::Path;
+                p.required = true;
+            }
+            None => {
+                gaps.push(Gap {
+                    kind: "undescribed_parameter".into(),
+                    message: format!(
+                        "the path `{path}` of `{}` names `{hole}` but no parameter row describes it; typed as string",
+                        op.id
+                    ),
+                    source: Source::Overlay(key.to_string()),
+                });
+                op.parameters.push(Parameter {
+                    name: hole.clone(),
+                    location: ParamLocation::Path,
+                    ty: TypeRef::String,
+                    type_source: None,
+                    format: None,
+                    required: true,
+                    deprecated: false,
+                    default: None,
+                    description: None,
+                    source: Source::Overlay(key.to_string()),
+                });
+            }
+        }
+    }
+    for p in op.parameters.iter_mut().filter(|p| p.location == ParamLocation::Unknown) {
+        p.location = ParamLocation::Query;
+    }
+    gaps
 }
 
 fn set_source(entry: &mut Value, key: &str) {

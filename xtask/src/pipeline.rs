@@ -73,8 +73,12 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
             .map_err(|e| Error(format!("{snapshot_file}: {}", e.0)))?,
         "openapi_text" => readers::openapi_text::read(snapshot_text, api, &snapshot_file)
             .map_err(|e| Error(format!("{snapshot_file}: {}", e.0)))?,
+        "redoc_text" => readers::redoc_text::read(snapshot_text, api, &snapshot_file)
+            .map_err(|e| Error(format!("{snapshot_file}: {}", e.0)))?,
         other => {
-            return Err(Error(format!("{overlay_file}: unknown reader `{other}` (known: blueprint, openapi_text)")))
+            return Err(Error(format!(
+                "{overlay_file}: unknown reader `{other}` (known: blueprint, openapi_text, redoc_text)"
+            )))
         }
     };
     // An overlay entry that no longer fits often means a damaged document: its errors
@@ -93,10 +97,14 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
         }
     };
     overlay.check_quotes(snapshot_text, &overlay_file).map_err(overlay_error)?;
+    overlay.check_stated_lines(snapshot_text, &overlay_file).map_err(overlay_error)?;
     overlay.apply_api(&mut draft.api, &overlay_file).map_err(overlay_error)?;
     let options = Options { choice_splits: &overlay.choices, resources: &overlay.resources };
     let normalized = normalize(draft, &options);
     let mut spec = normalized.spec;
+    let route_gaps = overlay.apply_operations(&mut spec, &overlay_file).map_err(overlay_error)?;
+    spec.gaps.extend(route_gaps);
+    spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
     overlay.apply_types(&mut spec, &overlay_file).map_err(overlay_error)?;
     overlay.apply_parameter_types(&mut spec, &overlay_file).map_err(overlay_error)?;
     overlay.check_used(&spec, &normalized.used_choice_splits, &overlay_file).map_err(overlay_error)?;

@@ -86,6 +86,11 @@ pub fn validate(spec: &Spec) -> Vec<String> {
                 }
             }
         }
+        if op.is_resolved() {
+            for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Unknown) {
+                errors.push(format!("{at}: parameter `{}` of a routed operation travels nowhere known", p.name));
+            }
+        }
         if op.parameters.iter().any(|p| p.location == ParamLocation::Header) {
             errors.push(format!("{at}: header parameters are not supported by the emitter yet"));
         }

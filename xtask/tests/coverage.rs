@@ -37,7 +37,7 @@ fn the_figures_count_what_the_generator_produces() {
         assert_eq!(c.resolved, methods, "{api}: one Client method per resolved operation");
         assert_eq!(c.gaps_by_kind.values().sum::<usize>(), c.gaps);
         assert!(
-            summary(&built.spec).starts_with(&format!("{api}: {} operations ({} resolved)", c.operations, c.resolved))
+            summary(&built.spec).starts_with(&format!("{api}: {} operations, {} resolved", c.operations, c.resolved))
         );
     }
 }

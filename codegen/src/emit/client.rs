@@ -81,7 +81,16 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
             let ty = rust_type(&body.ty);
             let doc =
                 format!("The body of the API's unsuccessful responses. Source: {}.", ctx.source_text(&body.source));
-            quote!(#[doc = #doc] pub type ApiErrorBody = #ty;)
+            // A body of many fields is boxed, so that `Error` (and every `Result`) stays small.
+            let fields = body.ty.named().and_then(|n| ctx.spec.type_def(n)).map(|def| match &def.kind {
+                crate::spec::TypeKind::Object { fields } => fields.len(),
+                _ => 0,
+            });
+            if fields.unwrap_or(0) > 3 {
+                quote!(#[doc = #doc] pub type ApiErrorBody = Box<#ty>;)
+            } else {
+                quote!(#[doc = #doc] pub type ApiErrorBody = #ty;)
+            }
         }
         None => quote! {
             /// The body of the API's unsuccessful responses (not documented: any JSON).

@@ -39,7 +39,7 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
         let end = starts.get(i + 1).map(|&next| heading_start(&lines, next)).unwrap_or(lines.len() + 1);
         operations.push(read_operation(&lines, start, end, &mut gaps));
     }
-    Ok(Draft { api, operations, global_parameters, gaps })
+    Ok(Draft { api, operations, global_parameters, gaps, merge_identical_shapes: false })
 }
 
 fn method_of(line: &str) -> Option<Method> {
@@ -177,6 +177,7 @@ fn read_preamble(
                     required: ty.required,
                     deprecated: false,
                     default: default.clone(),
+                    format: None,
                     description: None,
                     choices: None,
                     source: Source::Doc(m),
@@ -256,6 +257,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                         required,
                         deprecated: e.description.to_lowercase().contains("deprecated"),
                         default: e.default.clone(),
+                        format: None,
                         description: non_empty(&e.description),
                         choices: e.choices.clone(),
                         source: Source::Doc(e.line),
@@ -336,6 +338,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 required: location == ParamLocation::Path,
                 deprecated: false,
                 default: None,
+                format: None,
                 description: None,
                 choices: None,
                 source: Source::Doc(start + 2),
@@ -421,6 +424,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         description: (!description.is_empty()).then(|| description.join("\n\n")),
         method,
         path: Some(path),
+        resolved_by: None,
         parameters: params,
         request,
         responses: draft_responses,
@@ -596,7 +600,12 @@ fn read_entries(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> (Ve
         if line == CHILDREN_MARKER {
             entry.has_children = true;
         } else if let Some(choices) = line.strip_prefix("Choices:") {
-            entry.choices = Some(Choices { text: choices.trim().to_string(), source: Source::Doc(n) });
+            entry.choices = Some(Choices {
+                text: choices.trim().to_string(),
+                values: None,
+                doc_name: None,
+                source: Source::Doc(n),
+            });
         } else if let Some(default) = line.strip_prefix("Default:") {
             entry.default = Some(default.trim().to_string());
         } else {
@@ -720,6 +729,7 @@ fn add_undocumented_keys(frame: &mut Frame, line: u32, gaps: &mut Vec<Gap>) {
             nullable: false,
             deprecated: false,
             default: None,
+            format: None,
             description: None,
             choices: None,
             source: Source::Doc(line),
@@ -775,6 +785,7 @@ fn to_field(entry: Entry, children: Option<Vec<DraftField>>, gaps: &mut Vec<Gap>
         nullable: entry.nullable,
         deprecated: entry.description.to_lowercase().contains("deprecated"),
         default: entry.default,
+        format: None,
         description: non_empty(&entry.description),
         choices: entry.choices,
         source: Source::Doc(line),

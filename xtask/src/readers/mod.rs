@@ -3,6 +3,7 @@
 
 pub mod blueprint;
 pub mod openapi_text;
+pub mod redoc_text;
 
 /// A document a reader cannot read at all.
 #[derive(Debug)]

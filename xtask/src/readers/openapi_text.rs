@@ -54,7 +54,7 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
         statuses: Vec::new(),
         datetime_formats: Vec::new(),
     };
-    Ok(Draft { api, operations, global_parameters: Vec::new(), gaps })
+    Ok(Draft { api, operations, global_parameters: Vec::new(), gaps, merge_identical_shapes: false })
 }
 
 /// `GET /deals/{id}` → (method, path).
@@ -149,6 +149,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         description: None,
         method: Some(method),
         path: Some(path.to_string()),
+        resolved_by: None,
         parameters,
         request,
         responses,
@@ -202,6 +203,7 @@ fn table_row(line: &str, n: u32, gaps: &mut Vec<Gap>) -> Option<DraftParam> {
         required: cells[2] == "required",
         deprecated: false,
         default: None,
+        format: None,
         description: (!description.is_empty()).then_some(description),
         choices: None,
         source: Source::Doc(n),

@@ -1,0 +1,233 @@
+//! The generated Nimble client against a local mock server: each group of resolved
+//! operations (myself, contacts, notes, fields, pipelines, deals, messages) sends the
+//! method and path of its overlay route, path parameters in the path, query parameters
+//! under their wire names, the JSON body, and the bearer token; responses decode into
+//! the models inferred from the documentation's samples, and error bodies into
+//! `ApiError`. Operations without a known route have no method.
+
+use nimble::models::{
+    CreateContactNoteRequest, CreateDraftMessageRequest, CreatesContactWithDataProvidedRequest,
+    ExitLeadFromPipelineSuccessfullyRequest, UpdatesExistingFieldRequest,
+};
+use nimble::{Auth, Client, Error};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "nimble-token";
+
+fn client(server: &MockServer) -> Client {
+    Client::builder(Auth::Bearer(TOKEN.into())).base_url(server.uri()).build().unwrap()
+}
+
+fn expect(verb: &str, route: &str) -> MockBuilder {
+    Mock::given(method(verb)).and(path(route)).and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+}
+
+#[test]
+fn the_base_url_is_the_host_and_paths_keep_their_version() {
+    let client = Client::new(Auth::Bearer(TOKEN.into())).unwrap();
+    assert_eq!(client.base_url(), "https://api.nimble.com");
+    assert!(!format!("{client:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn myself_returns_the_authenticated_user() {
+    let server = MockServer::start().await;
+    expect("GET", "/api/v1/myself")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"user_id": "u1", "company_size": 3})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let me = client(&server).returns_information_about_authenticated_user().await.unwrap();
+    assert_eq!(me.user_id.as_deref(), Some("u1"));
+    assert_eq!(me.company_size, Some(3));
+}
+
+#[tokio::test]
+async fn contacts_list_get_create_update_and_delete() {
+    let server = MockServer::start().await;
+    expect("GET", "/api/v1/contacts")
+        .and(query_param("keyword", "acme"))
+        .and(query_param("record_type", "company"))
+        .and(query_param("per_page", "50"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"meta": {"page": 1, "pages": 4, "per_page": 50, "total": 180}, "resources": [{"id": "c1"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/api/v1/contact/c%201")
+        .and(query_param("fields", "first name"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"resources": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let fields = json!({"first name": [{"value": "Ada", "modifier": ""}]});
+    expect("POST", "/api/v1/contact")
+        .and(body_json(json!({"fields": fields, "record_type": "person"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "c2", "record_type": "person"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("DELETE", "/api/v1/contacts/list")
+        .and(query_param("query", "{\"tag\":{\"is\":\"old\"}}"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "ok"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let page = client
+        .returns_list_of_contacts_filtered_by_specified_parameters()
+        .keyword("acme")
+        .record_type("company")
+        .per_page(50)
+        .await
+        .unwrap();
+    let meta = page.meta.unwrap();
+    assert_eq!((meta.pages, meta.total), (Some(4), Some(180)), "meta tells how many pages there are");
+    assert_eq!(page.resources.unwrap()[0].id.as_deref(), Some("c1"));
+    client.returns_contact("c 1".into()).fields("first name").await.unwrap();
+    let mut body = CreatesContactWithDataProvidedRequest::new(fields.clone());
+    body.record_type = Some("person".into());
+    let created = client.creates_contact_with_data_provided(body).await.unwrap();
+    assert_eq!(created.id.as_deref(), Some("c2"));
+    client
+        .deletes_list_of_contacts_by_specified_advanced_search_query()
+        .query("{\"tag\":{\"is\":\"old\"}}")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn notes_go_under_contacts_and_a_contact() {
+    let server = MockServer::start().await;
+    let note = json!({"contact_ids": ["c1"], "note": "Met at the fair", "note_preview": "Met"});
+    expect("POST", "/api/v1/contacts/notes")
+        .and(body_json(&note))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "n1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("PUT", "/api/v1/contacts/notes/n1")
+        .and(body_json(&note))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "n1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/api/v1/contact/c1/notes")
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"meta": {"page": 2}, "resources": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let body = CreateContactNoteRequest::new(vec!["c1".into()], "Met at the fair", "Met");
+    client.creates_note_on_one_or_more_contacts(body.clone()).await.unwrap();
+    client.update_contact_note("n1".into(), body).await.unwrap();
+    client.returns_list_of_notes_for_specified_contact("c1".into()).page(2).await.unwrap();
+}
+
+#[tokio::test]
+async fn fields_update_and_choice_delete_put_ids_in_the_path() {
+    let server = MockServer::start().await;
+    expect("PUT", "/api/v1/contacts/fields/f1")
+        .and(body_json(json!({"name": "Rank"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"tabs": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("DELETE", "/api/v1/contacts/fields/f1/choices/ch9")
+        .and(query_param("preflight_checks", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"tabs": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let body = UpdatesExistingFieldRequest { name: Some("Rank".into()), ..Default::default() };
+    client.updates_existing_field("f1".into(), body).await.unwrap();
+    client.deletes_choice_by_id("f1".into(), "ch9".into(), true).await.unwrap();
+}
+
+#[tokio::test]
+async fn pipelines_leads_move_under_api_v2() {
+    let server = MockServer::start().await;
+    expect("POST", "/api/v2/leads/l1/p1/successful")
+        .and(body_json(json!({"notes": "signed"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"avatar_url": null})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/api/v2/deals/pipelines")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"pipelines": [{"pipeline_id": "p1"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let body = ExitLeadFromPipelineSuccessfullyRequest { notes: Some("signed".into()), ..Default::default() };
+    client.exit_lead_from_pipeline_successfully("l1".into(), "p1".into(), body).await.unwrap();
+    let pipelines = client.undescribed_pipelines().await.unwrap();
+    assert_eq!(pipelines.pipelines.unwrap()[0].pipeline_id.as_deref(), Some("p1"));
+}
+
+#[tokio::test]
+async fn deals_list_with_the_required_sort_and_get_by_id() {
+    let server = MockServer::start().await;
+    expect("GET", "/api/v2/deals")
+        .and(query_param("sort", "created:desc"))
+        .and(query_param("limit", "5"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"deals": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/api/v2/deals/d1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"deal_id": "d1", "deal_number": 7})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.retrieves_list_of_all_user_deals("created:desc".into()).limit(5).await.unwrap();
+    let deal = client.get_deal_by_id("d1".into()).await.unwrap();
+    assert_eq!(deal.deal_number, Some(7));
+}
+
+#[tokio::test]
+async fn messages_create_a_draft() {
+    let server = MockServer::start().await;
+    expect("POST", "/api/v1/messages/drafts")
+        .and(body_json(json!({"subject": "Hello"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"draft_id": "m1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = CreateDraftMessageRequest { subject: Some("Hello".into()), ..Default::default() };
+    let draft = client(&server).create_draft_message(body).await.unwrap();
+    assert_eq!(draft.draft_id.as_deref(), Some("m1"));
+}
+
+#[tokio::test]
+async fn error_bodies_decode_into_api_error() {
+    let server = MockServer::start().await;
+    expect("PUT", "/api/v1/contact/c1")
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
+            "message": "Validation errors",
+            "code": 245,
+            "errors": {"first name": [{"message": "is required", "field_id": "f1"}]}
+        })))
+        .mount(&server)
+        .await;
+    expect("GET", "/api/v1/contact/gone")
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(json!({"object_type": "contact", "object_id": "gone"})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client.updates_contact("c1".into(), Default::default()).await.unwrap_err();
+    let Error::Api { status: 409, body: Some(body), .. } = err else { panic!("{err:?}") };
+    assert_eq!(body.code, Some(245));
+    assert_eq!(body.errors.unwrap()["first name"][0].field_id.as_deref(), Some("f1"));
+    let err = client.returns_contact("gone".into()).await.unwrap_err();
+    let Error::Api { status: 404, body: Some(body), .. } = err else { panic!("{err:?}") };
+    assert_eq!(body.object_type.as_deref(), Some("contact"));
+}
