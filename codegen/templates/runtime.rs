@@ -846,12 +846,14 @@ struct Pager<T> {
     size: u64,
     buffer: std::collections::VecDeque<T>,
     done: bool,
+    /// The previous page's items, to stop if a server ignores the page asked for.
+    previous: Option<Vec<serde_json::Value>>,
 }
 
 /// Every item of every page of a list operation, fetching each page when the stream
 /// reaches it. Starts at the page (or offset) `request` asks for, else the first; stops
-/// after an empty page, a page shorter than the page size, or the last page the response
-/// announces.
+/// after an empty page, a page shorter than the page size, the last page the response
+/// announces, or a page that repeats the previous one.
 pub fn paginate<T: DeserializeOwned + Send + 'static>(
     core: Core,
     request: Result<Request, Error>,
@@ -868,7 +870,7 @@ pub fn paginate<T: DeserializeOwned + Send + 'static>(
         let position = request.query.get(position_param).and_then(|v| v.parse().ok()).unwrap_or(first);
         let size = request.query.get(size_param).and_then(|v| v.parse().ok()).unwrap_or(default_size).max(1);
         request.query.set(size_param, size);
-        Pager { core, request, paging, items, position, size, buffer: Default::default(), done: false }
+        Pager { core, request, paging, items, position, size, buffer: Default::default(), done: false, previous: None }
     });
     futures_util::stream::try_unfold(Some(start), |state| async move {
         let mut pager = match state {
@@ -909,6 +911,12 @@ impl<T: DeserializeOwned> Pager<T> {
             Some(_) => return Err(shape_error(self.items.to_string(), "the page's items are not an array".into())),
         };
         let count = items.len() as u64;
+        if count > 0 && self.previous.as_ref() == Some(&items) {
+            // The same page again: the server ignores the page parameter.
+            self.done = true;
+            return Ok(());
+        }
+        self.previous = Some(items.clone());
         for (index, item) in items.into_iter().enumerate() {
             let decoded = serde_path_to_error::deserialize(item)
                 .map_err(|e| shape_error(format!("{}[{index}].{}", self.items, e.path()), e.inner().to_string()))?;

@@ -331,3 +331,11 @@ shared_behaviour!(
     header = "api-token",
     value = SECRET
 );
+
+shared_behaviour!(
+    nimble_client,
+    nimble,
+    builder = || ::nimble::Client::builder(::nimble::Auth::Bearer(SECRET.into())),
+    header = "authorization",
+    value = format!("Bearer {SECRET}").as_str()
+);

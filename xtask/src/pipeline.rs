@@ -103,6 +103,9 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     let normalized = normalize(draft, &options);
     let mut spec = normalized.spec;
     let route_gaps = overlay.apply_operations(&mut spec, &overlay_file).map_err(overlay_error)?;
+    // Operations routed just now may be list operations (their paging parameters, if the
+    // document has them, are their own).
+    crate::normalize::mark_list_operations(&mut spec, &[]);
     spec.gaps.extend(route_gaps);
     spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
     overlay.apply_types(&mut spec, &overlay_file).map_err(overlay_error)?;

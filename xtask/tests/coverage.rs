@@ -63,3 +63,21 @@ fn the_spec_file_starts_with_its_coverage_and_reads_back_without_it() {
     let err = pipeline::parse_spec(&format!("extra: 1\n{without}"), "odd.yaml").unwrap_err();
     assert!(err.0.contains("odd.yaml") && err.0.contains("extra"), "{}", err.0);
 }
+
+#[test]
+fn every_type_and_field_names_a_real_line() {
+    let root = repo_root();
+    for api in pipeline::api_names(&root).unwrap() {
+        let spec = pipeline::build(&root, &api).unwrap().spec;
+        let lines = std::fs::read_to_string(root.join(format!("specs/{api}/snapshot.txt"))).unwrap().lines().count();
+        let real = |s: &codegen::spec::Source| s.line().is_none_or(|l| l >= 1 && l as usize <= lines);
+        for t in &spec.types {
+            assert!(t.sources.iter().all(real), "{api} {}: {:?}", t.name, t.sources);
+            if let codegen::spec::TypeKind::Object { fields } = &t.kind {
+                for f in fields {
+                    assert!(real(&f.source), "{api} {}.{}: {}", t.name, f.name, f.source);
+                }
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use serde::de::DeserializeOwned;
 use crate::runtime::{
-    Core, Credentials, OAuthSession, Secret, RateLimit, RateLimiter, RawRequest,
+    Core, Credentials, OAuthSession, Paging, Secret, RateLimit, RateLimiter, RawRequest,
     RetryPolicy,
 };
 use crate::Error;
@@ -34,6 +34,14 @@ impl Auth {
         }
     }
 }
+///How list operations page. Source: overlay entry `api.pagination`.
+pub(crate) const PAGING: Paging = Paging::PageNumber {
+    page_param: "page",
+    per_page_param: "per_page",
+    first_page: 1,
+    per_page: 30,
+    total_pages: Some("meta.pages"),
+};
 ///A client of the Nimble CRM API.
 ///
 /// Cheap to clone: clones share one connection pool (and rate limiter).

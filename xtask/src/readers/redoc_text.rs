@@ -839,7 +839,11 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
         });
         if in_body {
             let witness = request_sample.as_ref().and_then(|s| s.value.as_ref()).and_then(|v| v.get(&name));
-            let ty = field_type(&cell, witness);
+            let mut ty = field_type(&cell, witness);
+            if let Some(sample) = &request_sample {
+                let at = sample.json.find(&format!("\"{name}\"")).unwrap_or(0);
+                locate(&mut ty, sample, at);
+            }
             body_fields.push(DraftField {
                 name,
                 ty: if choices.is_some() { enum_base(ty) } else { ty },
@@ -901,7 +905,8 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
             } else {
                 "200"
             };
-            let shape = sample.value.as_ref().map(infer).unwrap_or(DraftType::Any);
+            let mut shape = sample.value.as_ref().map(infer).unwrap_or(DraftType::Any);
+            locate(&mut shape, &sample, 0);
             vec![DraftResponse {
                 status: status.into(),
                 description: None,
@@ -991,7 +996,32 @@ fn field_type(cell: &Cell, witness: Option<&Value>) -> DraftType {
     }
 }
 
-/// The type a sample value shows (see the module docs for placeholders).
+/// Gives what [`infer`] found in `sample` its line: each field the line where its key
+/// first appears after its parent's (`from`, a byte offset in the sample's text).
+fn locate(ty: &mut DraftType, sample: &Sample, from: usize) {
+    let line_at = |at: usize| Source::Doc(sample.line + sample.json[..at].matches('\n').count() as u32);
+    match ty {
+        DraftType::Object(o) => {
+            if o.source == Source::Doc(0) {
+                o.source = line_at(from);
+            }
+            for f in &mut o.fields {
+                if f.source != Source::Doc(0) {
+                    continue;
+                }
+                let key = format!("\"{}\"", f.name);
+                let at = sample.json.get(from..).and_then(|rest| rest.find(&key)).map_or(from, |i| from + i);
+                f.source = line_at(at);
+                locate(&mut f.ty, sample, at);
+            }
+        }
+        DraftType::Array(inner) | DraftType::Map(inner) => locate(inner, sample, from),
+        _ => {}
+    }
+}
+
+/// The type a sample value shows (see the module docs for placeholders). Sources are
+/// left at line 0 for [`locate`] to set.
 fn infer(value: &Value) -> DraftType {
     match value {
         Value::Null => DraftType::Any,

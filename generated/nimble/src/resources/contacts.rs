@@ -143,7 +143,7 @@ impl Client {
     ///
     /// Returns list of contacts filtered by specified parameters. Allows filters by advanced search query, tags, keyword. You can receive all fields or specify a list of fields to return.
     ///
-    /// `GET /api/v1/contacts`. Source: line 331 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts`. Source: line 331 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
     pub fn returns_list_of_contacts_filtered_by_specified_parameters(
         &self,
     ) -> ReturnsListOfContactsFilteredBySpecifiedParameters<'_> {
@@ -341,6 +341,24 @@ impl<'a> ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
     > {
         self.client.core().execute(&self.request()?).await
     }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::UpdatesContactResponse, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "resources",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<crate::models::UpdatesContactResponse>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
 }
 impl<'a> IntoFuture for ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
     type Output = Result<
@@ -357,7 +375,7 @@ impl Client {
     ///
     /// Has same parameters as a regular contacts list, but returns only contact ids. Works faster than regular contact list.
     ///
-    /// `GET /api/v1/contacts/ids`. Source: line 536 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/ids`. Source: line 536 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
     pub fn has_same_parameters_as_regular_contacts_list_but_returns_only_contact_ids(
         &self,
     ) -> HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'_> {
@@ -527,6 +545,22 @@ impl<'a> HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'a> {
         Error,
     > {
         self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<Item = Result<String, Error>> + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "resources",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<String>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture

@@ -205,7 +205,7 @@ impl<'a> IntoFuture for UpdateContactNote<'a> {
 impl Client {
     /// Returns a list of notes for the specified contact
     ///
-    /// `GET /api/v1/contact/{contact_id}/notes`. Source: line 1587 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contact/{contact_id}/notes`. Source: line 1587 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
     pub fn returns_list_of_notes_for_specified_contact(
         &self,
         contact_id: String,
@@ -285,6 +285,26 @@ impl<'a> ReturnsListOfNotesForSpecifiedContact<'a> {
         Error,
     > {
         self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::ReturnSingleNoteResponse, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "resources",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(
+        self,
+    ) -> Result<Vec<crate::models::ReturnSingleNoteResponse>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for ReturnsListOfNotesForSpecifiedContact<'a> {
