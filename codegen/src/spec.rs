@@ -675,6 +675,26 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+impl Api {
+    /// An API with only its name and snapshot known: the title is the name, until the
+    /// overlay says more.
+    pub fn new(name: &str, snapshot: &str) -> Api {
+        Api {
+            name: name.to_string(),
+            title: name.to_string(),
+            version: None,
+            snapshot: snapshot.to_string(),
+            base_url: None,
+            auth: Vec::new(),
+            pagination: None,
+            rate_limit: None,
+            error_body: None,
+            statuses: Vec::new(),
+            datetime_formats: Vec::new(),
+        }
+    }
+}
+
 impl Spec {
     /// Looks a named type up.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {

@@ -109,9 +109,9 @@ fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool, strict: bool) -> R
         }
     }
     for outcome in pipeline::regenerate(root, &apis, accept_gaps).map_err(|e| e.0)? {
-        println!("{}", outcome.summary);
+        out(&format!("{}\n", outcome.summary));
         for path in &outcome.changed {
-            println!("  wrote {path}");
+            out(&format!("  wrote {path}\n"));
         }
     }
     Ok(())
@@ -128,7 +128,7 @@ fn check(root: &Path, strict: bool) -> Result<(), String> {
                 "{api}: two runs on the same inputs gave different files: the generator is not deterministic"
             ));
         }
-        println!("{}", report::summary(&first.spec));
+        out(&format!("{}\n", report::summary(&first.spec)));
         stale.extend(pipeline::stale_files(root, &api, &first.files));
         if strict {
             unresolved.extend(report::require_resolved(&first.spec).err());
@@ -138,7 +138,7 @@ fn check(root: &Path, strict: bool) -> Result<(), String> {
         return Err(unresolved.join("\n"));
     }
     if stale.is_empty() {
-        println!("all generated files are up to date");
+        out("all generated files are up to date\n");
         Ok(())
     } else {
         Err(format!("stale generated files (regenerate with `cargo xtask codegen`):\n  {}", stale.join("\n  ")))
@@ -161,7 +161,7 @@ fn diff(root: &Path, apis: Vec<String>, old: Option<PathBuf>, rev: Option<String
     })();
     match result {
         Ok((report, breaking)) => {
-            print!("{report}");
+            out(&report);
             if breaking {
                 ExitCode::from(1)
             } else {
@@ -185,7 +185,14 @@ fn openapi(root: &Path, api: String, output: Option<PathBuf>, yaml: bool) -> Res
             pipeline::write_atomically(&path, &text).map_err(|e| e.0)?;
             eprintln!("wrote {}", path.display());
         }
-        None => print!("{text}"),
+        None => out(&text),
     }
     Ok(())
+}
+
+/// Writes to standard output. A reader that went away (`| head`) is not an error: the
+/// files are written already and the text is only a report.
+fn out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

@@ -668,20 +668,26 @@ fn dedupe_identical_shapes(spec: &mut Spec, doc_named: &BTreeSet<String>) {
         if aliases.is_empty() {
             return;
         }
-        let mut merged_sources: BTreeMap<String, Vec<Source>> = BTreeMap::new();
-        for (alias, target) in &aliases {
-            merged_sources.entry(target.clone()).or_default().extend(types[alias].sources.iter().cloned());
-        }
-        rename_refs(spec, &aliases);
-        spec.types.retain(|t| !aliases.contains_key(&t.name));
-        for def in &mut spec.types {
-            for source in merged_sources.remove(&def.name).unwrap_or_default() {
-                if !def.sources.contains(&source) {
-                    def.sources.push(source);
-                }
+        merge_aliases(spec, &aliases);
+    }
+}
+
+/// Makes every reference to an alias name its target, drops the aliases, and gives each
+/// target the sources of the types merged into it.
+fn merge_aliases(spec: &mut Spec, aliases: &BTreeMap<String, String>) {
+    let mut merged_sources: BTreeMap<String, Vec<Source>> = BTreeMap::new();
+    for def in spec.types.iter().filter(|t| aliases.contains_key(&t.name)) {
+        merged_sources.entry(aliases[&def.name].clone()).or_default().extend(def.sources.iter().cloned());
+    }
+    rename_refs(spec, aliases);
+    spec.types.retain(|t| !aliases.contains_key(&t.name));
+    for def in &mut spec.types {
+        for source in merged_sources.remove(&def.name).unwrap_or_default() {
+            if !def.sources.contains(&source) {
+                def.sources.push(source);
             }
-            def.sources.sort();
         }
+        def.sources.sort();
     }
 }
 
@@ -735,7 +741,6 @@ fn dedupe_enums(spec: &mut Spec, doc_named: &BTreeSet<String>, enum_fields: &BTr
         }
     }
     let mut aliases = BTreeMap::new();
-    let mut merged_sources: BTreeMap<String, Vec<Source>> = BTreeMap::new();
     for def in &spec.types {
         if let TypeKind::Enum { values } = &def.kind {
             if !enum_fields.contains_key(&def.name) || owner_is_doc_named(&def.name) {
@@ -743,23 +748,10 @@ fn dedupe_enums(spec: &mut Spec, doc_named: &BTreeSet<String>, enum_fields: &BTr
             }
             if let Some(target) = canonical.get(&(enum_fields[&def.name].clone(), values.clone())) {
                 aliases.insert(def.name.clone(), target.clone());
-                merged_sources.entry(target.clone()).or_default().extend(def.sources.iter().cloned());
             }
         }
     }
-    if aliases.is_empty() {
-        return;
-    }
-    rename_refs(spec, &aliases);
-    spec.types.retain(|t| !aliases.contains_key(&t.name));
-    for def in &mut spec.types {
-        for source in merged_sources.remove(&def.name).unwrap_or_default() {
-            if !def.sources.contains(&source) {
-                def.sources.push(source);
-            }
-        }
-        def.sources.sort();
-    }
+    merge_aliases(spec, &aliases);
 }
 
 /// GET operations whose success body is an object holding exactly one array (and, if the

@@ -114,19 +114,7 @@ fn read_preamble(
     snapshot: &str,
     gaps: &mut Vec<Gap>,
 ) -> (Api, Vec<DraftParam>) {
-    let mut api = Api {
-        name: api_name.to_string(),
-        title: api_name.to_string(),
-        version: None,
-        snapshot: snapshot.to_string(),
-        base_url: None,
-        auth: Vec::new(),
-        pagination: None,
-        rate_limit: None,
-        error_body: None,
-        statuses: Vec::new(),
-        datetime_formats: Vec::new(),
-    };
+    let mut api = Api::new(api_name, snapshot);
     let mut globals = Vec::new();
     let mut n = 1;
     while n < end {

@@ -41,19 +41,7 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
             "no operation found: no line holds `METHOD /path` (is {snapshot} an OpenAPI reference rendered as text?)"
         )));
     }
-    let api = Api {
-        name: api_name.to_string(),
-        title: api_name.to_string(),
-        version: None,
-        snapshot: snapshot.to_string(),
-        base_url: None,
-        auth: Vec::new(),
-        pagination: None,
-        rate_limit: None,
-        error_body: None,
-        statuses: Vec::new(),
-        datetime_formats: Vec::new(),
-    };
+    let api = Api::new(api_name, snapshot);
     Ok(Draft { api, operations, global_parameters: Vec::new(), gaps, merge_identical_shapes: false })
 }
 

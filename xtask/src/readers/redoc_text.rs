@@ -63,19 +63,7 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
         ));
     }
     let operations = segmented.into_iter().map(|op| build_operation(op, &mut gaps)).collect();
-    let api = Api {
-        name: api_name.to_string(),
-        title: api_name.to_string(),
-        version: None,
-        snapshot: snapshot.to_string(),
-        base_url: None,
-        auth: Vec::new(),
-        pagination: None,
-        rate_limit: None,
-        error_body: None,
-        statuses: Vec::new(),
-        datetime_formats: Vec::new(),
-    };
+    let api = Api::new(api_name, snapshot);
     gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
     Ok(Draft { api, operations, global_parameters: Vec::new(), gaps, merge_identical_shapes: true })
 }
