@@ -434,6 +434,10 @@ pub struct Example {
 pub struct ListPagination {
     /// Wire name of the array field holding the page's items.
     pub items: String,
+    /// Where the fact comes from, when not from the success response's type (an overlay
+    /// entry, for an operation whose document shows no response).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// A named type. (Unknown keys are not refused here: serde cannot do that with the

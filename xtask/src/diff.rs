@@ -75,6 +75,9 @@ pub enum Kind {
     EndpointChanged,
     /// The operation belongs to another resource.
     ResourceChanged,
+    /// The operation now pages (its builder walks pages), or no longer does, or its
+    /// page's items are under another key.
+    PagingChanged,
     /// A new parameter.
     ParameterAdded,
     /// A parameter is gone.
@@ -388,8 +391,44 @@ fn operation_change(was: &Operation, op: &Operation, b: &mut Builder) {
             false,
         );
     }
+    paging_change(was, op, b);
     parameter_changes(was, op, b);
     body_changes(was, op, b);
+}
+
+fn paging_change(was: &Operation, op: &Operation, b: &mut Builder) {
+    let id = &op.id;
+    let source = |p: &codegen::spec::ListPagination, o: &Operation| p.source.clone().unwrap_or_else(|| o.source.clone());
+    match (&was.pagination, &op.pagination) {
+        (None, Some(now)) => b.push(
+            Kind::PagingChanged,
+            None,
+            format!("`{id}`: now a list operation, its items under `{}`", now.items),
+            false,
+            Some("its builder gains `.stream()` and `.all()`"),
+            Some(&source(now, op)),
+            false,
+        ),
+        (Some(before), None) => b.push(
+            Kind::PagingChanged,
+            None,
+            format!("`{id}`: no longer a list operation (its items were under `{}`)", before.items),
+            op.is_resolved(),
+            Some("its builder loses `.stream()` and `.all()`"),
+            Some(&source(before, was)),
+            true,
+        ),
+        (Some(before), Some(now)) if before.items != now.items => b.push(
+            Kind::PagingChanged,
+            None,
+            format!("`{id}`: a page's items move from `{}` to `{}`", before.items, now.items),
+            op.is_resolved(),
+            Some("`.stream()` yields the items of another field, which may be of another type"),
+            Some(&source(now, op)),
+            false,
+        ),
+        _ => {}
+    }
 }
 
 fn parameter_changes(was: &Operation, op: &Operation, b: &mut Builder) {

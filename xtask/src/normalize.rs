@@ -790,7 +790,7 @@ pub fn mark_list_operations(spec: &mut Spec, globals: &[Parameter]) {
         if !params.iter().all(|name| takes(name)) {
             continue;
         }
-        op.pagination = Some(ListPagination { items: arrays[0].name.clone() });
+        op.pagination = Some(ListPagination { items: arrays[0].name.clone(), source: None });
         for name in &params {
             if op.parameters.iter().any(|p| p.name == *name) {
                 continue;

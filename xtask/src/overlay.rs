@@ -9,7 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use codegen::spec::{Api, AuthScheme, Gap, Source, Spec, TypeDef};
+use codegen::spec::{
+    Api, AuthScheme, Gap, ListPagination, Pagination, ParamLocation, Parameter, Source, Spec, TypeDef, TypeRef,
+};
 use codegen::yaml;
 use serde::Deserialize;
 use serde_json::Value;
@@ -39,6 +41,16 @@ pub struct Overlay {
     quotes: Vec<(String, String)>,
     /// Method and path of operations whose text lost them, with their entry keys.
     operations: Vec<(String, OperationRoute)>,
+    /// List operations whose document shows no response, with their entry keys.
+    lists: Vec<(String, ListEntry)>,
+}
+
+/// A list operation the document shows no response for: where its page's items are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListEntry {
+    operation: String,
+    items: String,
 }
 
 /// Method and path for one operation, matched by its description (or, for an operation
@@ -75,6 +87,8 @@ struct RawOverlay {
     parameters: Vec<Value>,
     #[serde(default)]
     operations: Vec<Value>,
+    #[serde(default)]
+    lists: Vec<Value>,
 }
 
 /// A correction of a parameter's type.
@@ -247,8 +261,17 @@ impl Overlay {
             }
             operations.push((key, route));
         }
+        let mut lists = Vec::new();
+        for (i, mut entry) in raw.lists.into_iter().enumerate() {
+            let key = format!("lists.{i}");
+            take_citation(&key, &mut entry, &mut quotes)?;
+            let list: ListEntry =
+                serde_json::from_value(entry).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
+            lists.push((key, list));
+        }
         Ok(Overlay {
             operations,
+            lists,
             parameter_types,
             reader: string_field(&raw.api, "reader")?,
             name: string_field(&raw.api, "name")?,
@@ -338,6 +361,75 @@ impl Overlay {
             gaps.extend(locate_parameters(op, &route.path, key));
         }
         Ok(gaps)
+    }
+
+    /// Marks the list operations the overlay names: their page's items, and the API's
+    /// paging parameters where the operation does not list them (the API's `pagination`
+    /// fact says its collections take them). An entry naming an operation the document
+    /// does not have, one that is not a GET, or one the document already shows to be a
+    /// list, is an error; so is an entry when the API has no `pagination` fact.
+    pub fn apply_lists(&self, spec: &mut Spec, file: &str) -> Result<(), OverlayError> {
+        let Some((key, _)) = self.lists.first() else { return Ok(()) };
+        let Some(pagination) = spec.api.pagination.clone() else {
+            return Err(OverlayError(format!(
+                "{file}: `{key}` names a list operation, but the API has no `pagination` fact to page it by"
+            )));
+        };
+        let (position, size, default_size) = match &pagination {
+            Pagination::PageNumber { page_param, per_page_param, default_per_page, .. } => {
+                let position = (page_param, "Number of the page to return.");
+                (position, per_page_param, default_per_page)
+            }
+            Pagination::Offset { offset_param, limit_param, default_limit, .. } => {
+                let position = (offset_param, "Number of items to skip: the page starts after them.");
+                (position, limit_param, default_limit)
+            }
+        };
+        for (key, list) in &self.lists {
+            let op = spec.operations.iter_mut().find(|o| o.id == list.operation).ok_or_else(|| {
+                OverlayError(format!(
+                    "{file}: `{key}` names operation `{}`, which the document does not have",
+                    list.operation
+                ))
+            })?;
+            if op.method != Some(codegen::spec::Method::Get) {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}`: `{}` is not a GET, so it cannot be a list operation",
+                    op.id
+                )));
+            }
+            if let Some(existing) = &op.pagination {
+                let by = existing.source.as_ref().map_or_else(|| "its response".to_string(), Source::to_string);
+                return Err(OverlayError(format!(
+                    "{file}: `{key}`: `{}` is already a list operation (by {by}); remove the entry",
+                    op.id
+                )));
+            }
+            let source = Source::Overlay(key.clone());
+            op.pagination = Some(ListPagination { items: list.items.clone(), source: Some(source.clone()) });
+            let params = [
+                (position.0, position.1, None),
+                (size, "Number of items a page holds.", default_size.map(|n| n.to_string())),
+            ];
+            for (name, description, default) in params {
+                if op.parameters.iter().any(|p| &p.name == name) {
+                    continue;
+                }
+                op.parameters.push(Parameter {
+                    name: name.clone(),
+                    location: ParamLocation::Query,
+                    ty: TypeRef::Integer,
+                    type_source: None,
+                    format: None,
+                    required: false,
+                    deprecated: false,
+                    default,
+                    description: Some(description.to_string()),
+                    source: source.clone(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Adds the overlay's API facts to what the reader found. A fact the reader found

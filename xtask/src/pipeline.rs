@@ -106,6 +106,7 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     // Operations routed just now may be list operations (their paging parameters, if the
     // document has them, are their own).
     crate::normalize::mark_list_operations(&mut spec, &[]);
+    overlay.apply_lists(&mut spec, &overlay_file).map_err(overlay_error)?;
     spec.gaps.extend(route_gaps);
     spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
     overlay.apply_types(&mut spec, &overlay_file).map_err(overlay_error)?;

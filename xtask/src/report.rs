@@ -18,6 +18,8 @@ pub struct Coverage {
     /// Of those, the ones routed by an overlay entry citing another public source.
     #[serde(skip_serializing_if = "is_zero")]
     pub resolved_by_overlay: usize,
+    /// Resolved operations that page (their builders walk every page).
+    pub list_operations: usize,
     /// Path, query and header parameters of all operations.
     pub parameters: usize,
     /// Named types.
@@ -59,6 +61,7 @@ pub fn coverage(spec: &Spec) -> Coverage {
         operations: spec.operations.len(),
         resolved: spec.operations.iter().filter(|o| o.is_resolved()).count(),
         resolved_by_overlay: Resolution::of(spec).from_overlay,
+        list_operations: spec.operations.iter().filter(|o| o.is_resolved() && o.pagination.is_some()).count(),
         parameters: spec.operations.iter().map(|o| o.parameters.len()).sum(),
         types: spec.types.len(),
         fields,
@@ -72,19 +75,20 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-/// `nimble: 70 operations, 32 resolved (snapshot 4, overlay 28), 38 unresolved, 132
-/// parameters, 175 types (695 fields), 110 fixtures, 35 gaps`.
+/// `nimble: 70 operations, 32 resolved (snapshot 4, overlay 28), 38 unresolved, 3 lists,
+/// 132 parameters, 175 types (702 fields), 110 fixtures, 35 gaps`.
 pub fn summary(spec: &Spec) -> String {
     let c = coverage(spec);
     let r = Resolution::of(spec);
     format!(
-        "{}: {} operations, {} resolved (snapshot {}, overlay {}), {} unresolved, {} parameters, {} types ({} fields), {} fixtures, {} gaps",
+        "{}: {} operations, {} resolved (snapshot {}, overlay {}), {} unresolved, {} lists, {} parameters, {} types ({} fields), {} fixtures, {} gaps",
         spec.api.name,
         c.operations,
         c.resolved,
         r.from_snapshot,
         r.from_overlay,
         r.unresolved,
+        c.list_operations,
         c.parameters,
         c.types,
         c.fields,

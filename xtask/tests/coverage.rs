@@ -35,6 +35,13 @@ fn the_figures_count_what_the_generator_produces() {
             .map(|f| f.contents.matches("impl Client {").count())
             .sum();
         assert_eq!(c.resolved, methods, "{api}: one Client method per resolved operation");
+        let streams: usize = built
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with(&format!("generated/{api}/src/resources/")))
+            .map(|f| f.contents.matches("pub fn stream(").count())
+            .sum();
+        assert_eq!(c.list_operations, streams, "{api}: a `.stream()` on each list operation's builder");
         assert_eq!(c.gaps_by_kind.values().sum::<usize>(), c.gaps);
         assert!(
             summary(&built.spec).starts_with(&format!("{api}: {} operations, {} resolved", c.operations, c.resolved))

@@ -293,3 +293,29 @@ fn the_breaking_rules_match_the_generated_code() {
         }
     }
 }
+
+#[test]
+fn a_list_operation_the_overlay_no_longer_names_loses_its_stream() {
+    let root = repo_root();
+    let snapshot = fs::read_to_string(root.join("specs/activecampaign/snapshot.txt")).unwrap();
+    let overlay = fs::read_to_string(root.join("specs/activecampaign/overlay.yaml")).unwrap();
+    let entry = "  - operation: get_deal_roles\n    items: dealRoles\n";
+    let at = overlay.find(entry).expect("the overlay lists the deal roles");
+    let end = at + entry.len() + overlay[at + entry.len()..].find('\n').unwrap() + 1;
+    let without = format!("{}{}", &overlay[..at], &overlay[end..]);
+    let old = pipeline::build_spec_from("activecampaign", &snapshot, &overlay).unwrap();
+    let new = pipeline::build_spec_from("activecampaign", &snapshot, &without).unwrap();
+    let changes = diff::diff(&old, &new);
+
+    let lost = only(&changes, Kind::PagingChanged);
+    assert!(lost.breaking, "{lost:#?}");
+    assert!(lost.text.contains("`get_deal_roles`: no longer a list operation"), "{}", lost.text);
+    assert!(lost.source_is_old && matches!(&lost.source, Some(Source::Overlay(k)) if k.starts_with("lists.")));
+    // Its paging parameters go with it; they were builder methods.
+    let removed: Vec<&str> =
+        changes.iter().filter(|c| c.kind == Kind::ParameterRemoved).map(|c| c.text.as_str()).collect();
+    assert_eq!(removed.len(), 2, "{removed:?}");
+    // Read the other way, the same edit adds a stream: compatible.
+    let gained = diff::diff(&new, &old);
+    assert!(!only(&gained, Kind::PagingChanged).breaking);
+}

@@ -142,6 +142,61 @@ fn an_overlay_quote_the_document_lost_is_an_error() {
     assert!(err.0.contains("api.rate_limit") && err.0.contains("no longer holds"), "{}", err.0);
 }
 
+/// The ActiveCampaign inputs, with `edit` applied to the overlay.
+fn activecampaign_with_overlay(edit: impl Fn(&str) -> String) -> Result<codegen::spec::Spec, pipeline::Error> {
+    let overlay = fs::read_to_string(repo_root().join("specs/activecampaign/overlay.yaml")).unwrap();
+    let snapshot = fs::read_to_string(repo_root().join("specs/activecampaign/snapshot.txt")).unwrap();
+    pipeline::build_spec_from("activecampaign", &snapshot, &edit(&overlay))
+}
+
+#[test]
+fn overlay_lists_page_operations_the_document_shows_no_response_for() {
+    use codegen::spec::{ParamLocation, Source, TypeRef};
+    let spec = activecampaign_with_overlay(str::to_string).unwrap();
+    let deals = spec.operations.iter().find(|o| o.id == "retrieve_all_existing_deals").unwrap();
+    let paging = deals.pagination.as_ref().expect("the overlay marks the deals list");
+    assert_eq!(paging.items, "deals");
+    assert!(matches!(&paging.source, Some(Source::Overlay(key)) if key.starts_with("lists.")));
+    for name in ["offset", "limit"] {
+        let p = deals.parameters.iter().find(|p| p.name == name).unwrap();
+        assert_eq!((p.location, &p.ty, p.required), (ParamLocation::Query, &TypeRef::Integer, false), "{name}");
+        assert_eq!(p.source, paging.source.clone().unwrap(), "{name}");
+    }
+    // An operation whose document lists `limit` keeps the document's; only `offset` is added.
+    let meta = spec.operations.iter().find(|o| o.id == "get_deal_custom_field_meta").unwrap();
+    let limits: Vec<_> = meta.parameters.iter().filter(|p| p.name == "limit").collect();
+    assert_eq!(limits.len(), 1);
+    assert!(matches!(limits[0].source, Source::Doc(_)));
+    // Operations the overlay does not name stay plain.
+    let tasks = spec.operations.iter().find(|o| o.id == "retrieve_list_of_existing_tasks").unwrap();
+    assert!(tasks.pagination.is_none() && !tasks.parameters.iter().any(|p| p.name == "offset"));
+}
+
+#[test]
+fn overlay_lists_that_do_not_fit_the_document_are_errors() {
+    let cases = [
+        ("operation: retrieve_all_existing_deals", "operation: no_such_list", "which the document does not have"),
+        ("operation: retrieve_all_existing_deals", "operation: create_new_deal", "is not a GET"),
+        ("- operation: get_deal_roles", "- operation: retrieve_all_existing_deals", "already a list operation"),
+    ];
+    for (from, to, expected) in cases {
+        let err = activecampaign_with_overlay(|text| {
+            assert!(text.contains(from), "the overlay has no {from:?}");
+            text.replacen(from, to, 1)
+        })
+        .unwrap_err();
+        assert!(err.0.contains("specs/activecampaign/overlay.yaml") && err.0.contains(expected), "{}", err.0);
+    }
+    // Without the API's paging fact there is nothing to page by.
+    let err = activecampaign_with_overlay(|text| {
+        let start = text.find("  pagination:").unwrap();
+        let end = start + text[start..].find("\n\n").unwrap();
+        format!("{}{}", &text[..start], &text[end + 1..])
+    })
+    .unwrap_err();
+    assert!(err.0.contains("no `pagination` fact"), "{}", err.0);
+}
+
 #[test]
 fn a_broken_spec_file_is_an_error_naming_file_and_line() {
     let dir = std::env::temp_dir().join(format!("xtask-broken-spec-{}", std::process::id()));

@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use crate::runtime::{
-    Core, Credentials, Secret, RateLimit, RateLimiter, RawRequest, RetryPolicy,
+    Core, Credentials, Paging, Secret, RateLimit, RateLimiter, RawRequest, RetryPolicy,
 };
 use crate::Error;
 /// How requests authenticate. Secrets never appear in `Debug` output.
@@ -33,6 +33,13 @@ fn header(name: HeaderName, secret: &str) -> Result<Credentials, Error> {
     value.set_sensitive(true);
     Ok(Credentials::Header(name, value))
 }
+///How list operations page. Source: overlay entry `api.pagination`.
+pub(crate) const PAGING: Paging = Paging::Offset {
+    offset_param: "offset",
+    limit_param: "limit",
+    limit: 20,
+    total: Some("meta.total"),
+};
 ///A client of the ActiveCampaign API v3 (Deals).
 ///
 /// Cheap to clone: clones share one connection pool (and rate limiter).

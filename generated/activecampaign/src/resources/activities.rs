@@ -9,7 +9,7 @@ use crate::{Client, Error};
 impl Client {
     /// View a recent activity for Deals. A specific deal’s activity can also be viewed using /api/3/deals/\[dealID\]/dealActivities.
     ///
-    /// `GET /dealActivities`. Source: line 54 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealActivities`. Source: line 54 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealActivities`; the builder's `.stream()` and `.all()` walk every page.
     pub fn view_recent_activity_for_deals(&self) -> ViewRecentActivityForDeals<'_> {
         ViewRecentActivityForDeals {
             client: self,
@@ -17,6 +17,8 @@ impl Client {
             deal: None,
             filters_data_type: None,
             filters_data_id: None,
+            offset: None,
+            limit: None,
             options: RequestOptions::default(),
         }
     }
@@ -30,6 +32,8 @@ pub struct ViewRecentActivityForDeals<'a> {
     deal: Option<String>,
     filters_data_type: Option<String>,
     filters_data_id: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
     options: RequestOptions,
 }
 impl<'a> ViewRecentActivityForDeals<'a> {
@@ -61,6 +65,20 @@ impl<'a> ViewRecentActivityForDeals<'a> {
         self.filters_data_id = Some(value.into());
         self
     }
+    /// Number of items to skip: the page starts after them.
+    ///
+    /// Query parameter `offset`. Source: overlay entry `lists.1`.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Number of items a page holds.
+    ///
+    /// Default: `20`. Query parameter `limit`. Source: overlay entry `lists.1`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -85,6 +103,12 @@ impl<'a> ViewRecentActivityForDeals<'a> {
         if let Some(value) = &self.filters_data_id {
             query.push("filters[data_id]", value);
         }
+        if let Some(value) = &self.offset {
+            query.push("offset", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
         Ok(Request {
             method: reqwest::Method::GET,
             path: "/dealActivities".to_string(),
@@ -100,6 +124,24 @@ impl<'a> ViewRecentActivityForDeals<'a> {
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<serde_json::Value, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "dealActivities",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for ViewRecentActivityForDeals<'a> {

@@ -7,11 +7,13 @@ use std::time::Duration;
 use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
-    /// `GET /dealCustomFieldData`. Source: line 65 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealCustomFieldData`. Source: line 65 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldData`; the builder's `.stream()` and `.all()` walk every page.
     pub fn get_deal_custom_field_data(&self) -> GetDealCustomFieldData<'_> {
         GetDealCustomFieldData {
             client: self,
             filters_deal_id: None,
+            offset: None,
+            limit: None,
             options: RequestOptions::default(),
         }
     }
@@ -22,6 +24,8 @@ impl Client {
 pub struct GetDealCustomFieldData<'a> {
     client: &'a Client,
     filters_deal_id: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
     options: RequestOptions,
 }
 impl<'a> GetDealCustomFieldData<'a> {
@@ -30,6 +34,20 @@ impl<'a> GetDealCustomFieldData<'a> {
     /// Query parameter `filters[dealId]`. Source: line 68 of `specs/activecampaign/snapshot.txt`.
     pub fn filters_deal_id(mut self, value: impl Into<String>) -> Self {
         self.filters_deal_id = Some(value.into());
+        self
+    }
+    /// Number of items to skip: the page starts after them.
+    ///
+    /// Query parameter `offset`. Source: overlay entry `lists.2`.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Number of items a page holds.
+    ///
+    /// Default: `20`. Query parameter `limit`. Source: overlay entry `lists.2`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
         self
     }
     /// This timeout instead of the client's, for this request.
@@ -47,6 +65,12 @@ impl<'a> GetDealCustomFieldData<'a> {
         if let Some(value) = &self.filters_deal_id {
             query.push("filters[dealId]", value);
         }
+        if let Some(value) = &self.offset {
+            query.push("offset", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
         Ok(Request {
             method: reqwest::Method::GET,
             path: "/dealCustomFieldData".to_string(),
@@ -62,6 +86,24 @@ impl<'a> GetDealCustomFieldData<'a> {
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<serde_json::Value, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "dealCustomFieldData",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for GetDealCustomFieldData<'a> {
@@ -426,11 +468,12 @@ impl<'a> IntoFuture for PutDealCustomFieldDataId<'a> {
     }
 }
 impl Client {
-    /// `GET /dealCustomFieldMeta`. Source: line 111 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealCustomFieldMeta`. Source: line 111 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldMeta`; the builder's `.stream()` and `.all()` walk every page.
     pub fn get_deal_custom_field_meta(&self) -> GetDealCustomFieldMeta<'_> {
         GetDealCustomFieldMeta {
             client: self,
             limit: None,
+            offset: None,
             options: RequestOptions::default(),
         }
     }
@@ -441,6 +484,7 @@ impl Client {
 pub struct GetDealCustomFieldMeta<'a> {
     client: &'a Client,
     limit: Option<i64>,
+    offset: Option<i64>,
     options: RequestOptions,
 }
 impl<'a> GetDealCustomFieldMeta<'a> {
@@ -449,6 +493,13 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     /// Query parameter `limit`. Source: line 114 of `specs/activecampaign/snapshot.txt`.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+    /// Number of items to skip: the page starts after them.
+    ///
+    /// Query parameter `offset`. Source: overlay entry `lists.3`.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
         self
     }
     /// This timeout instead of the client's, for this request.
@@ -466,6 +517,9 @@ impl<'a> GetDealCustomFieldMeta<'a> {
         if let Some(value) = &self.limit {
             query.push("limit", value);
         }
+        if let Some(value) = &self.offset {
+            query.push("offset", value);
+        }
         Ok(Request {
             method: reqwest::Method::GET,
             path: "/dealCustomFieldMeta".to_string(),
@@ -481,6 +535,24 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<serde_json::Value, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "dealCustomFieldMeta",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for GetDealCustomFieldMeta<'a> {

@@ -65,7 +65,7 @@ impl<'a> IntoFuture for GetContactsIdDeals<'a> {
 impl Client {
     /// Retrieve all existing deals
     ///
-    /// `GET /deals`. Source: line 365 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /deals`. Source: line 365 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `deals`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_existing_deals(&self) -> RetrieveAllExistingDeals<'_> {
         RetrieveAllExistingDeals {
             client: self,
@@ -95,6 +95,8 @@ impl Client {
             orders_contact_name: None,
             orders_contact_orgname: None,
             orders_next_action: None,
+            offset: None,
+            limit: None,
             options: RequestOptions::default(),
         }
     }
@@ -130,6 +132,8 @@ pub struct RetrieveAllExistingDeals<'a> {
     orders_contact_name: Option<String>,
     orders_contact_orgname: Option<String>,
     orders_next_action: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
     options: RequestOptions,
 }
 impl<'a> RetrieveAllExistingDeals<'a> {
@@ -315,6 +319,20 @@ impl<'a> RetrieveAllExistingDeals<'a> {
         self.orders_next_action = Some(value.into());
         self
     }
+    /// Number of items to skip: the page starts after them.
+    ///
+    /// Query parameter `offset`. Source: overlay entry `lists.7`.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Number of items a page holds.
+    ///
+    /// Default: `20`. Query parameter `limit`. Source: overlay entry `lists.7`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -405,6 +423,12 @@ impl<'a> RetrieveAllExistingDeals<'a> {
         if let Some(value) = &self.orders_next_action {
             query.push("orders[next-action]", value);
         }
+        if let Some(value) = &self.offset {
+            query.push("offset", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
         Ok(Request {
             method: reqwest::Method::GET,
             path: "/deals".to_string(),
@@ -420,6 +444,24 @@ impl<'a> RetrieveAllExistingDeals<'a> {
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<serde_json::Value, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "deals",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllExistingDeals<'a> {

@@ -9,7 +9,7 @@ use crate::{Client, Error};
 impl Client {
     /// Retrieve all existing pipelines
     ///
-    /// `GET /dealGroups`. Source: line 146 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealGroups`. Source: line 146 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealGroups`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_existing_pipelines(&self) -> RetrieveAllExistingPipelines<'_> {
         RetrieveAllExistingPipelines {
             client: self,
@@ -17,6 +17,8 @@ impl Client {
             filters_have_stages: None,
             orders_title: None,
             orders_popular: None,
+            offset: None,
+            limit: None,
             options: RequestOptions::default(),
         }
     }
@@ -30,6 +32,8 @@ pub struct RetrieveAllExistingPipelines<'a> {
     filters_have_stages: Option<i64>,
     orders_title: Option<String>,
     orders_popular: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
     options: RequestOptions,
 }
 impl<'a> RetrieveAllExistingPipelines<'a> {
@@ -61,6 +65,20 @@ impl<'a> RetrieveAllExistingPipelines<'a> {
         self.orders_popular = Some(value.into());
         self
     }
+    /// Number of items to skip: the page starts after them.
+    ///
+    /// Query parameter `offset`. Source: overlay entry `lists.4`.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Number of items a page holds.
+    ///
+    /// Default: `20`. Query parameter `limit`. Source: overlay entry `lists.4`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -85,6 +103,12 @@ impl<'a> RetrieveAllExistingPipelines<'a> {
         if let Some(value) = &self.orders_popular {
             query.push("orders[popular]", value);
         }
+        if let Some(value) = &self.offset {
+            query.push("offset", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
         Ok(Request {
             method: reqwest::Method::GET,
             path: "/dealGroups".to_string(),
@@ -100,6 +124,24 @@ impl<'a> RetrieveAllExistingPipelines<'a> {
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<serde_json::Value, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "dealGroups",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllExistingPipelines<'a> {

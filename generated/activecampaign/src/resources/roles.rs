@@ -7,11 +7,13 @@ use std::time::Duration;
 use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
-    /// `GET /dealRoles`. Source: line 189 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealRoles`. Source: line 189 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealRoles`; the builder's `.stream()` and `.all()` walk every page.
     pub fn get_deal_roles(&self) -> GetDealRoles<'_> {
         GetDealRoles {
             client: self,
             search: None,
+            offset: None,
+            limit: None,
             options: RequestOptions::default(),
         }
     }
@@ -22,6 +24,8 @@ impl Client {
 pub struct GetDealRoles<'a> {
     client: &'a Client,
     search: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
     options: RequestOptions,
 }
 impl<'a> GetDealRoles<'a> {
@@ -30,6 +34,20 @@ impl<'a> GetDealRoles<'a> {
     /// Query parameter `search`. Source: line 192 of `specs/activecampaign/snapshot.txt`.
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
+        self
+    }
+    /// Number of items to skip: the page starts after them.
+    ///
+    /// Query parameter `offset`. Source: overlay entry `lists.5`.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Number of items a page holds.
+    ///
+    /// Default: `20`. Query parameter `limit`. Source: overlay entry `lists.5`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
         self
     }
     /// This timeout instead of the client's, for this request.
@@ -47,6 +65,12 @@ impl<'a> GetDealRoles<'a> {
         if let Some(value) = &self.search {
             query.push("search", value);
         }
+        if let Some(value) = &self.offset {
+            query.push("offset", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
         Ok(Request {
             method: reqwest::Method::GET,
             path: "/dealRoles".to_string(),
@@ -62,6 +86,24 @@ impl<'a> GetDealRoles<'a> {
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<serde_json::Value, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "dealRoles",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for GetDealRoles<'a> {

@@ -9,10 +9,12 @@ use crate::{Client, Error};
 impl Client {
     /// Retrieve all secondary contacts
     ///
-    /// `GET /contactDeals`. Source: line 1 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /contactDeals`. Source: line 1 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `contactDeals`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_secondary_contacts(&self) -> RetrieveAllSecondaryContacts<'_> {
         RetrieveAllSecondaryContacts {
             client: self,
+            offset: None,
+            limit: None,
             options: RequestOptions::default(),
         }
     }
@@ -22,9 +24,25 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveAllSecondaryContacts<'a> {
     client: &'a Client,
+    offset: Option<i64>,
+    limit: Option<i64>,
     options: RequestOptions,
 }
 impl<'a> RetrieveAllSecondaryContacts<'a> {
+    /// Number of items to skip: the page starts after them.
+    ///
+    /// Query parameter `offset`. Source: overlay entry `lists.0`.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Number of items a page holds.
+    ///
+    /// Default: `20`. Query parameter `limit`. Source: overlay entry `lists.0`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -36,7 +54,13 @@ impl<'a> RetrieveAllSecondaryContacts<'a> {
         self
     }
     fn request(&self) -> Result<Request, Error> {
-        let query = Query::new();
+        let mut query = Query::new();
+        if let Some(value) = &self.offset {
+            query.push("offset", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
         Ok(Request {
             method: reqwest::Method::GET,
             path: "/contactDeals".to_string(),
@@ -52,6 +76,24 @@ impl<'a> RetrieveAllSecondaryContacts<'a> {
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<serde_json::Value, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "contactDeals",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllSecondaryContacts<'a> {

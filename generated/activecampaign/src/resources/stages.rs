@@ -9,13 +9,15 @@ use crate::{Client, Error};
 impl Client {
     /// Retrieve all existing stages
     ///
-    /// `GET /dealStages`. Source: line 209 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealStages`. Source: line 209 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealStages`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_existing_stages(&self) -> RetrieveAllExistingStages<'_> {
         RetrieveAllExistingStages {
             client: self,
             filters_title: None,
             filters_d_groupid: None,
             orders_title: None,
+            offset: None,
+            limit: None,
             options: RequestOptions::default(),
         }
     }
@@ -28,6 +30,8 @@ pub struct RetrieveAllExistingStages<'a> {
     filters_title: Option<String>,
     filters_d_groupid: Option<String>,
     orders_title: Option<String>,
+    offset: Option<i64>,
+    limit: Option<i64>,
     options: RequestOptions,
 }
 impl<'a> RetrieveAllExistingStages<'a> {
@@ -52,6 +56,20 @@ impl<'a> RetrieveAllExistingStages<'a> {
         self.orders_title = Some(value.into());
         self
     }
+    /// Number of items to skip: the page starts after them.
+    ///
+    /// Query parameter `offset`. Source: overlay entry `lists.6`.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Number of items a page holds.
+    ///
+    /// Default: `20`. Query parameter `limit`. Source: overlay entry `lists.6`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -73,6 +91,12 @@ impl<'a> RetrieveAllExistingStages<'a> {
         if let Some(value) = &self.orders_title {
             query.push("orders[title]", value);
         }
+        if let Some(value) = &self.offset {
+            query.push("offset", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
         Ok(Request {
             method: reqwest::Method::GET,
             path: "/dealStages".to_string(),
@@ -88,6 +112,24 @@ impl<'a> RetrieveAllExistingStages<'a> {
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         self.client.core().execute(&self.request()?).await
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<serde_json::Value, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "dealStages",
+        )
+    }
+    /// Every item of every page, fetched one page after the other.
+    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllExistingStages<'a> {
