@@ -52,6 +52,11 @@ impl Client {
     pub const BASE_URL_TEMPLATE: &'static str = "https://{account}.api-us1.com/api/3";
     /// The default timeout of each attempt.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+    ///The documented rate limit, as at most 5 requests in any 1 s. Not applied unless passed to [`ClientBuilder::rate_limit`]. Source: overlay entry `api.rate_limit`.
+    pub const DOCUMENTED_RATE_LIMIT: RateLimit = RateLimit {
+        max_requests: 5,
+        window: Duration::from_secs(1),
+    };
     /// A client with the documented base URL and default settings.
     pub fn new(account: impl Into<String>, auth: Auth) -> Result<Client, Error> {
         Client::builder(account, auth).build()
