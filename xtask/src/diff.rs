@@ -398,7 +398,8 @@ fn operation_change(was: &Operation, op: &Operation, b: &mut Builder) {
 
 fn paging_change(was: &Operation, op: &Operation, b: &mut Builder) {
     let id = &op.id;
-    let source = |p: &codegen::spec::ListPagination, o: &Operation| p.source.clone().unwrap_or_else(|| o.source.clone());
+    let source =
+        |p: &codegen::spec::ListPagination, o: &Operation| p.source.clone().unwrap_or_else(|| o.source.clone());
     match (&was.pagination, &op.pagination) {
         (None, Some(now)) => b.push(
             Kind::PagingChanged,
@@ -962,30 +963,20 @@ pub fn run(
     old: &OldSide,
     new: Option<&std::path::Path>,
 ) -> Result<(String, bool), crate::pipeline::Error> {
-    use crate::pipeline::{self, Error};
+    use crate::pipeline;
     let mut text = String::new();
     let mut breaking = false;
     for api in apis {
         let spec_file = pipeline::spec_path(api);
+        // `None`: the old side has no spec of this API (it is new since).
         let (old_spec, old_label) = match old {
-            OldSide::Committed => (pipeline::read_spec(&root.join(&spec_file))?, format!("`{spec_file}`")),
-            OldSide::File(path) => (pipeline::read_spec(path)?, format!("`{}`", path.display())),
-            OldSide::Rev(rev) => {
-                let object = format!("{rev}:{spec_file}");
-                let output = std::process::Command::new("git")
-                    .arg("-C")
-                    .arg(root)
-                    .args(["show", "--end-of-options", &object])
-                    .output()
-                    .map_err(|e| Error(format!("git show {object}: cannot run git: {e}")))?;
-                if !output.status.success() {
-                    let stderr = String::from_utf8_lossy(&output.stderr);
-                    return Err(Error(format!("git show {object}: {}", stderr.trim())));
-                }
-                let yaml = String::from_utf8(output.stdout)
-                    .map_err(|_| Error(format!("git show {object}: the file is not UTF-8")))?;
-                (pipeline::parse_spec(&yaml, &object)?, format!("`{spec_file}` at `{rev}`"))
+            OldSide::Committed => {
+                let path = root.join(&spec_file);
+                let spec = if path.exists() { Some(pipeline::read_spec(&path)?) } else { None };
+                (spec, format!("`{spec_file}`"))
             }
+            OldSide::File(path) => (Some(pipeline::read_spec(path)?), format!("`{}`", path.display())),
+            OldSide::Rev(rev) => (spec_at_revision(root, rev, &spec_file)?, format!("`{spec_file}` at `{rev}`")),
         };
         let (new_spec, new_label) = match new {
             Some(path) => (pipeline::read_spec(path)?, format!("`{}`", path.display())),
@@ -994,12 +985,61 @@ pub fn run(
                 format!("what `specs/{api}/snapshot.txt` and `specs/{api}/overlay.yaml` produce now"),
             ),
         };
-        let changes = diff(&old_spec, &new_spec);
-        breaking |= any_breaking(&changes);
         if !text.is_empty() {
             text.push('\n');
         }
-        text.push_str(&report(&new_spec.api.name, &old_label, &new_label, &changes));
+        match old_spec {
+            Some(old_spec) => {
+                let changes = diff(&old_spec, &new_spec);
+                breaking |= any_breaking(&changes);
+                text.push_str(&report(&new_spec.api.name, &old_label, &new_label, &changes));
+            }
+            None => text.push_str(&new_api_report(&new_spec, &old_label, &new_label)),
+        }
     }
     Ok((text, breaking))
+}
+
+/// `specs/<api>.yaml` at a git revision; `None` when the revision exists but has no such
+/// file (the API is new since).
+fn spec_at_revision(
+    root: &std::path::Path,
+    rev: &str,
+    spec_file: &str,
+) -> Result<Option<Spec>, crate::pipeline::Error> {
+    use crate::pipeline::{self, Error};
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map_err(|e| Error(format!("git {}: cannot run git: {e}", args.join(" "))))
+    };
+    let commit = format!("{rev}^{{commit}}");
+    let resolved = git(&["rev-parse", "--verify", "--quiet", "--end-of-options", &commit])?;
+    if !resolved.status.success() {
+        return Err(Error(format!("git: `{rev}` names no revision of this repository")));
+    }
+    let object = format!("{rev}:{spec_file}");
+    if !git(&["cat-file", "-e", "--end-of-options", &object])?.status.success() {
+        return Ok(None);
+    }
+    let output = git(&["show", "--end-of-options", &object])?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(Error(format!("git show {object}: {}", stderr.trim())));
+    }
+    let yaml =
+        String::from_utf8(output.stdout).map_err(|_| Error(format!("git show {object}: the file is not UTF-8")))?;
+    pipeline::parse_spec(&yaml, &object).map(Some)
+}
+
+/// The report of an API the old side does not have: nothing to break, so its size only.
+pub fn new_api_report(spec: &Spec, old_label: &str, new_label: &str) -> String {
+    let c = crate::report::coverage(spec);
+    format!(
+        "## API changes: {}\n\nA new API: there is no {old_label}; {new_label} has {} operations ({} resolved) and {} types.\nNothing can break: no code uses its client yet.\n",
+        spec.api.name, c.operations, c.resolved, c.types
+    )
 }

@@ -216,7 +216,7 @@ fn bad_revisions_and_files_are_errors_naming_them() {
     let root = repo_root();
     let apis = ["wealthbox".to_string()];
     let err = diff::run(&root, &apis, &OldSide::Rev("no-such-revision".into()), None).unwrap_err();
-    assert!(err.0.contains("no-such-revision:specs/wealthbox.yaml"), "{}", err.0);
+    assert!(err.0.contains("`no-such-revision` names no revision"), "{}", err.0);
     let err = diff::run(&root, &apis, &OldSide::Rev("--output=/tmp/x".into()), None).unwrap_err();
     assert!(err.0.contains("--output=/tmp/x"), "{}", err.0);
 
@@ -318,4 +318,39 @@ fn a_list_operation_the_overlay_no_longer_names_loses_its_stream() {
     // Read the other way, the same edit adds a stream: compatible.
     let gained = diff::diff(&new, &old);
     assert!(!only(&gained, Kind::PagingChanged).breaking);
+}
+
+#[test]
+fn an_api_the_old_side_lacks_is_reported_as_new_not_as_an_error() {
+    let root = std::env::temp_dir().join(format!("xtask-diff-new-api-{}", std::process::id()));
+    let inputs = root.join("specs/activecampaign");
+    fs::create_dir_all(&inputs).unwrap();
+    for file in ["snapshot.txt", "overlay.yaml"] {
+        fs::copy(repo_root().join("specs/activecampaign").join(file), inputs.join(file)).unwrap();
+    }
+    let apis = ["activecampaign".to_string()];
+
+    // No committed spec yet: the first `cargo xtask diff` of a new vendor.
+    let (text, breaking) = diff::run(&root, &apis, &OldSide::Committed, None).unwrap();
+    assert!(!breaking);
+    assert!(text.contains("A new API: there is no `specs/activecampaign.yaml`;"), "{text}");
+    assert!(text.contains("50 operations (50 resolved) and 21 types"), "{text}");
+
+    // A revision from before the API was added.
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&root)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "--quiet"]);
+    git(&["commit", "--quiet", "--allow-empty", "-m", "before the API"]);
+    let (text, breaking) = diff::run(&root, &apis, &OldSide::Rev("HEAD".into()), None).unwrap();
+    assert!(!breaking);
+    assert!(text.contains("A new API: there is no `specs/activecampaign.yaml` at `HEAD`;"), "{text}");
+    fs::remove_dir_all(&root).unwrap();
 }
