@@ -11,8 +11,8 @@ use wealthbox::models::{
     AddMemberToHouseholdRequest, Amount, AmountKind, CompleteWorkflowStepRequest, ContactRoleValueRequest, ContactType,
     CreateNewContactRequest, CreateNewEventRequest, CreateNewNoteRequest, CreateNewOpportunityRequest,
     CreateNewProjectRequest, CreateNewTaskAndAssignItToTeamRequest, CreateNewTaskAndAssignItToUserRequest,
-    CreateNewTaskAndAssignItToUserRequestPriority, CreateNewWorkflowRequest, CustomFieldConfigDocumentType, Document,
-    EmailAddressRequest, ErrorResponse, EventState, HouseholdRequest, HouseholdRequestTitle,
+    CreateNewTaskAndAssignItToUserPriority, CreateNewWorkflowRequest, CustomFieldConfigDocumentType, Document,
+    EmailAddressRequest, ErrorResponse, EventState, HouseholdRequest, HouseholdTitle,
     ListAllCustomFieldsRequest, ListAllMembersOfCustomizableCategoryType, ListAllTagsDocumentType,
     RetrieveAllContactsHouseholdTitle, RetrieveAllContactsOrder, RetrieveAllContactsType, RetrieveAllEventsOrder,
     RetrieveAllNotesOrder, RetrieveAllOpportunitiesOrder, RetrieveAllWorkflowsStatus, RevertWorkflowStepRequest,
@@ -246,7 +246,7 @@ async fn contacts_create_sends_only_the_fields_that_are_set() {
     body.birth_date = Some("1975-10-27".parse().unwrap());
     body.type_ = Some(ContactType::Person);
     body.household =
-        Some(HouseholdRequest { name: Some("The Anderson's".into()), title: Some(HouseholdRequestTitle::Head) });
+        Some(HouseholdRequest { name: Some("The Anderson's".into()), title: Some(HouseholdTitle::Head) });
     body.tags = Some(vec!["Clients".into()]);
     let mut email = EmailAddressRequest::new("kevin.anderson@example.com");
     email.principal = Some(true);
@@ -617,7 +617,7 @@ async fn households_add_member_posts_to_the_household() {
     let household = ok(
         &server,
         client(&server)
-            .add_member_to_household(5, AddMemberToHouseholdRequest::new(2, HouseholdRequestTitle::Head))
+            .add_member_to_household(5, AddMemberToHouseholdRequest::new(2, HouseholdTitle::Head))
             .await,
     )
     .await;
@@ -949,7 +949,7 @@ async fn tasks_create_for_a_user_and_for_a_team() {
     let client = client(&server);
     let mut for_user =
         CreateNewTaskAndAssignItToUserRequest::new("Return Bill's call", timestamp("2015-05-24 11:00 AM -0400"));
-    for_user.priority = Some(CreateNewTaskAndAssignItToUserRequestPriority::High);
+    for_user.priority = Some(CreateNewTaskAndAssignItToUserPriority::High);
     for_user.assigned_to = Some(1);
     let task = ok(&server, client.create_new_task_and_assign_it_to_user(for_user).await).await;
     assert_eq!(task.due_date.map(|t| t.local().to_string()).as_deref(), Some("2015-05-24 11:00:00"));

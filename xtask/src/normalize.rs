@@ -752,6 +752,92 @@ fn dedupe_enums(spec: &mut Spec, doc_named: &BTreeSet<String>, enum_fields: &BTr
         }
     }
     merge_aliases(spec, &aliases);
+    merge_identical_enums(spec, enum_fields);
+}
+
+/// Derived-name enums of one field name and the same values are merged, in two steps.
+/// First those of one owner's request and response shapes (`EmailAddressRequestKind` and
+/// `EmailAddressKind` are `EmailAddressKind`; `InviteeRequestType` and
+/// `InviteeResponseType` are `InviteeType`). Then, when no other enum has that field name
+/// and no type has the field's own name, all of them under the field's name (`record_type`
+/// of three contact searches is `RecordType`). Enums of a field name whose values differ
+/// elsewhere (`kind` of an email address and of a website) stay apart, so that each
+/// keeps its owner's name.
+fn merge_identical_enums(spec: &mut Spec, enum_fields: &BTreeMap<String, String>) {
+    let mut enum_fields = enum_fields.clone();
+    // (field, values) -> members, from the current types.
+    let enums = |spec: &Spec, enum_fields: &BTreeMap<String, String>| {
+        let mut groups: BTreeMap<(String, Vec<String>), Vec<String>> = BTreeMap::new();
+        for def in &spec.types {
+            if let (TypeKind::Enum { values }, Some(wire)) = (&def.kind, enum_fields.get(&def.name)) {
+                groups.entry((wire.clone(), values.clone())).or_default().push(def.name.clone());
+            }
+        }
+        groups
+    };
+    let owner_stem = |name: &str, wire: &str| {
+        let field = wire.to_upper_camel_case();
+        let owner = name.strip_suffix(&field).unwrap_or(name);
+        let stem = owner.strip_suffix("Request").or_else(|| owner.strip_suffix("Response")).unwrap_or(owner);
+        format!("{stem}{field}")
+    };
+
+    let mut merges: Vec<(Vec<String>, String)> = Vec::new();
+    for ((wire, _), members) in enums(spec, &enum_fields) {
+        let mut by_stem: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for m in members {
+            by_stem.entry(owner_stem(&m, &wire)).or_default().push(m);
+        }
+        merges.extend(by_stem.into_iter().filter(|(_, m)| m.len() > 1).map(|(stem, m)| (m, stem)));
+    }
+    apply_enum_merges(spec, merges, &mut enum_fields);
+
+    let groups = enums(spec, &enum_fields);
+    let mut value_sets: BTreeMap<&String, usize> = BTreeMap::new();
+    for (wire, _) in groups.keys() {
+        *value_sets.entry(wire).or_default() += 1;
+    }
+    let merges = groups
+        .iter()
+        .filter(|((wire, _), members)| members.len() > 1 && value_sets[wire] == 1)
+        .map(|((wire, _), members)| (members.clone(), wire.to_upper_camel_case()))
+        .collect();
+    apply_enum_merges(spec, merges, &mut enum_fields);
+}
+
+/// Merges each group of enums into one named `name`, unless another type has that name
+/// (then into the group's shortest name); a new name takes its members' field in
+/// `enum_fields`.
+fn apply_enum_merges(spec: &mut Spec, merges: Vec<(Vec<String>, String)>, enum_fields: &mut BTreeMap<String, String>) {
+    let mut aliases = BTreeMap::new();
+    let mut renames = BTreeMap::new();
+    for (members, name) in merges {
+        let free = !spec.types.iter().any(|t| t.name == name && !members.contains(&t.name));
+        let target = if free && !name.is_empty() {
+            name
+        } else {
+            members.iter().min_by_key(|n| (n.len(), n.as_str())).expect("a group has members").clone()
+        };
+        if !members.contains(&target) {
+            if let Some(wire) = enum_fields.get(&members[0]).cloned() {
+                enum_fields.insert(target.clone(), wire);
+            }
+            renames.insert(members[0].clone(), target.clone());
+        }
+        for m in members.iter().filter(|m| **m != target) {
+            aliases.insert(m.clone(), target.clone());
+        }
+    }
+    if aliases.is_empty() {
+        return;
+    }
+    for def in &mut spec.types {
+        if let Some(name) = renames.get(&def.name) {
+            def.name = name.clone();
+        }
+    }
+    merge_aliases(spec, &aliases);
+    spec.types.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
 /// GET operations whose success body is an object holding exactly one array (and, if the

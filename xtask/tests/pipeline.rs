@@ -285,3 +285,36 @@ mod blueprint_reader {
         );
     }
 }
+
+#[test]
+fn identical_enums_of_one_field_are_one_type_named_for_what_they_share() {
+    use codegen::spec::{TypeKind, TypeRef};
+    let root = repo_root();
+    let field_type = |spec: &codegen::spec::Spec, owner: &str, field: &str| -> TypeRef {
+        let Some(TypeKind::Object { fields }) = spec.type_def(owner).map(|t| &t.kind) else { panic!("{owner}") };
+        fields.iter().find(|f| f.name == field).unwrap_or_else(|| panic!("{owner}.{field}")).ty.clone()
+    };
+    let wealthbox = pipeline::build(&root, "wealthbox").unwrap().spec;
+    // A model's request and response shapes share their enum, under the model's name.
+    assert_eq!(field_type(&wealthbox, "EmailAddressRequest", "kind"), TypeRef::Named("EmailAddressKind".into()));
+    assert_eq!(field_type(&wealthbox, "EmailAddress", "kind"), TypeRef::Named("EmailAddressKind".into()));
+    assert_eq!(field_type(&wealthbox, "HouseholdRequest", "title"), TypeRef::Named("HouseholdTitle".into()));
+    // Same values, other models, and `kind` has other values elsewhere: kept apart.
+    assert_eq!(field_type(&wealthbox, "PhoneNumber", "kind"), TypeRef::Named("PhoneNumberKind".into()));
+    assert!(wealthbox.type_def("Kind").is_none());
+    // One field name, one set of values anywhere: named by the field.
+    assert_eq!(field_type(&wealthbox, "CustomField", "field_type"), TypeRef::Named("FieldType".into()));
+    assert_eq!(field_type(&wealthbox, "CustomFieldConfig", "field_type"), TypeRef::Named("FieldType".into()));
+    assert!(wealthbox.type_def("CustomFieldFieldType").is_none());
+
+    let nimble = pipeline::build(&root, "nimble").unwrap().spec;
+    let record_types: Vec<&TypeRef> = nimble
+        .operations
+        .iter()
+        .flat_map(|o| &o.parameters)
+        .filter(|p| p.name == "record_type")
+        .map(|p| &p.ty)
+        .collect();
+    assert_eq!(record_types.len(), 3);
+    assert!(record_types.iter().all(|t| **t == TypeRef::Named("RecordType".into())), "{record_types:?}");
+}

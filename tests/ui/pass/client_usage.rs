@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use wealthbox::models::{
     AddMemberToHouseholdRequest, CompleteWorkflowStepRequest, CreateNewContactRequest, CreateNewEventRequest,
-    CreateNewNoteRequest, Document, EmailAddressRequest, HouseholdRequestTitle,
+    CreateNewNoteRequest, Document, EmailAddressRequest, HouseholdTitle,
     ListAllMembersOfCustomizableCategoryType, ListAllTagsDocumentType, RetrieveAllContactsOrder,
     RetrieveAllContactsType, UpdateExistingContactRequest,
 };
@@ -42,7 +42,7 @@ async fn exercise(client: &Client) -> Result<(), Error> {
 
     client.list_all_tags().document_type(ListAllTagsDocumentType::Contact).await?;
     client.list_all_members_of_customizable_category(ListAllMembersOfCustomizableCategoryType::ContactTypes).await?;
-    client.add_member_to_household(5, AddMemberToHouseholdRequest::new(2, HouseholdRequestTitle::Head)).await?;
+    client.add_member_to_household(5, AddMemberToHouseholdRequest::new(2, HouseholdTitle::Head)).await?;
 
     let starts: Timestamp = "2015-05-24 10:00 AM -0400".parse().expect("a documented format");
     let ends = Timestamp::parse("2015-05-24 11:00 AM -0400").expect("a documented format");

@@ -32,9 +32,7 @@ pub struct DeletesListOfContactsBySpecifiedAdvancedSearchQuery<'a> {
     client: &'a Client,
     keyword: Option<Vec<String>>,
     query: Option<String>,
-    record_type: Option<
-        crate::models::DeletesListOfContactsBySpecifiedAdvancedSearchQueryRecordType,
-    >,
+    record_type: Option<crate::models::RecordType>,
     preflight_checks: Option<bool>,
     options: RequestOptions,
 }
@@ -59,12 +57,7 @@ impl<'a> DeletesListOfContactsBySpecifiedAdvancedSearchQuery<'a> {
     /// Delete all contacts with provided record_type. This parameter could be combined with keyword parameter in order to delete contacts of specific record_type
     ///
     /// Default: `all`. Query parameter `record_type`. Source: line 317 of `specs/nimble/snapshot.txt`.
-    pub fn record_type(
-        mut self,
-        value: impl Into<
-            crate::models::DeletesListOfContactsBySpecifiedAdvancedSearchQueryRecordType,
-        >,
-    ) -> Self {
+    pub fn record_type(mut self, value: impl Into<crate::models::RecordType>) -> Self {
         self.record_type = Some(value.into());
         self
     }
@@ -175,9 +168,7 @@ pub struct ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
     last_contacted: Option<bool>,
     sort: Option<Vec<String>>,
     query: Option<Vec<String>>,
-    record_type: Option<
-        crate::models::ReturnsListOfContactsFilteredBySpecifiedParametersRecordType,
-    >,
+    record_type: Option<crate::models::RecordType>,
     page: Option<i64>,
     per_page: Option<i64>,
     files_data: Option<bool>,
@@ -228,12 +219,7 @@ impl<'a> ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
         self
     }
     /// Default: `all`. Query parameter `record_type`. Source: line 338 of `specs/nimble/snapshot.txt`.
-    pub fn record_type(
-        mut self,
-        value: impl Into<
-            crate::models::ReturnsListOfContactsFilteredBySpecifiedParametersRecordType,
-        >,
-    ) -> Self {
+    pub fn record_type(mut self, value: impl Into<crate::models::RecordType>) -> Self {
         self.record_type = Some(value.into());
         self
     }
@@ -405,9 +391,7 @@ pub struct HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'a> {
     last_contacted: Option<bool>,
     sort: Option<Vec<String>>,
     query: Option<Vec<String>>,
-    record_type: Option<
-        crate::models::HasSameParametersAsRegularContactsListButReturnsOnlyContactIdsRecordType,
-    >,
+    record_type: Option<crate::models::RecordType>,
     page: Option<i64>,
     per_page: Option<i64>,
     options: RequestOptions,
@@ -456,12 +440,7 @@ impl<'a> HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'a> {
         self
     }
     /// Default: `all`. Query parameter `record_type`. Source: line 543 of `specs/nimble/snapshot.txt`.
-    pub fn record_type(
-        mut self,
-        value: impl Into<
-            crate::models::HasSameParametersAsRegularContactsListButReturnsOnlyContactIdsRecordType,
-        >,
-    ) -> Self {
+    pub fn record_type(mut self, value: impl Into<crate::models::RecordType>) -> Self {
         self.record_type = Some(value.into());
         self
     }

@@ -10,11 +10,11 @@ pub struct AddMemberToHouseholdRequest {
     /// The household title you wish to assign to the added contact
     ///
     /// Required. Source: line 14585 of `specs/wealthbox/snapshot.txt`.
-    pub title: crate::models::HouseholdRequestTitle,
+    pub title: crate::models::HouseholdTitle,
 }
 impl AddMemberToHouseholdRequest {
     ///A `AddMemberToHouseholdRequest` with its required fields set and every other field empty.
-    pub fn new(id: i64, title: crate::models::HouseholdRequestTitle) -> Self {
+    pub fn new(id: i64, title: crate::models::HouseholdTitle) -> Self {
         AddMemberToHouseholdRequest {
             id,
             title,

@@ -30,7 +30,7 @@ pub struct CreateNewTaskAndAssignItToTeamRequest {
     ///
     /// Source: line 5988 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<crate::models::CreateNewTaskAndAssignItToTeamRequestPriority>,
+    pub priority: Option<crate::models::CreateNewTaskAndAssignItToTeamPriority>,
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 5995 of `specs/wealthbox/snapshot.txt`.

@@ -52,7 +52,7 @@ pub struct CreateNewTaskAndAssignItToTeamResponse {
     ///
     /// Source: line 6088 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<crate::models::CreateNewTaskAndAssignItToTeamResponsePriority>,
+    pub priority: Option<crate::models::CreateNewTaskAndAssignItToTeamPriority>,
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 6095 of `specs/wealthbox/snapshot.txt`.

@@ -30,7 +30,7 @@ pub struct CreateNewTaskAndAssignItToUserRequest {
     ///
     /// Source: line 5706 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<crate::models::CreateNewTaskAndAssignItToUserRequestPriority>,
+    pub priority: Option<crate::models::CreateNewTaskAndAssignItToUserPriority>,
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 5713 of `specs/wealthbox/snapshot.txt`.

@@ -52,7 +52,7 @@ pub struct CreateNewTaskAndAssignItToUserResponse {
     ///
     /// Source: line 5806 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<crate::models::CreateNewTaskAndAssignItToUserResponsePriority>,
+    pub priority: Option<crate::models::CreateNewTaskAndAssignItToUserPriority>,
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 5813 of `specs/wealthbox/snapshot.txt`.

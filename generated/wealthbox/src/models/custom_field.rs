@@ -23,5 +23,5 @@ pub struct CustomField {
     pub document_type: Option<crate::models::CustomFieldDocumentType>,
     /// Source: line 1104 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field_type: Option<crate::models::CustomFieldFieldType>,
+    pub field_type: Option<crate::models::FieldType>,
 }

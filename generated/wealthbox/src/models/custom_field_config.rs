@@ -14,7 +14,7 @@ pub struct CustomFieldConfig {
     pub document_type: Option<crate::models::CustomFieldConfigDocumentType>,
     /// Source: line 14341 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field_type: Option<crate::models::CustomFieldConfigFieldType>,
+    pub field_type: Option<crate::models::FieldType>,
     /// Returns values for multi_check_box and single_select field types only
     ///
     /// Source: line 14346 of `specs/wealthbox/snapshot.txt`.

@@ -16,7 +16,7 @@ pub struct EmailAddressRequest {
     ///
     /// Source: line 1794 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<crate::models::EmailAddressRequestKind>,
+    pub kind: Option<crate::models::EmailAddressKind>,
     /// Flag to indicate whether or not to destroy the email address being updated
     ///
     /// Source: line 1801 of `specs/wealthbox/snapshot.txt`.

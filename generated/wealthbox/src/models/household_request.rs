@@ -12,5 +12,5 @@ pub struct HouseholdRequest {
     ///
     /// Source: line 1712 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<crate::models::HouseholdRequestTitle>,
+    pub title: Option<crate::models::HouseholdTitle>,
 }

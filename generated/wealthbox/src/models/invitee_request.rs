@@ -11,11 +11,11 @@ pub struct InviteeRequest {
     ///
     /// Required. Source: line 10780 of `specs/wealthbox/snapshot.txt`.
     #[serde(rename = "type")]
-    pub type_: crate::models::InviteeRequestType,
+    pub type_: crate::models::InviteeType,
 }
 impl InviteeRequest {
     ///A `InviteeRequest` with its required fields set and every other field empty.
-    pub fn new(id: i64, type_: crate::models::InviteeRequestType) -> Self {
+    pub fn new(id: i64, type_: crate::models::InviteeType) -> Self {
         InviteeRequest { id, type_ }
     }
 }

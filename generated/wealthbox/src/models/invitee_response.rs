@@ -13,7 +13,7 @@ pub struct InviteeResponse {
     /// Required. Source: line 10595 of `specs/wealthbox/snapshot.txt`.
     #[serde(rename = "type")]
     #[serde(default)]
-    pub type_: Option<crate::models::InviteeResponseType>,
+    pub type_: Option<crate::models::InviteeType>,
     /// The name of the invitee
     ///
     /// Source: line 10602 of `specs/wealthbox/snapshot.txt`.

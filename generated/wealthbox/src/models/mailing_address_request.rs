@@ -42,7 +42,7 @@ pub struct MailingAddressRequest {
     ///
     /// Source: line 1766 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<crate::models::MailingAddressRequestKind>,
+    pub kind: Option<crate::models::MailingAddressKind>,
     /// Flag to indicate whether or not to destroy the mailing address being updated
     ///
     /// Source: line 1773 of `specs/wealthbox/snapshot.txt`.

@@ -21,7 +21,7 @@ pub struct PhoneNumberRequest {
     ///
     /// Source: line 1827 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<crate::models::PhoneNumberRequestKind>,
+    pub kind: Option<crate::models::PhoneNumberKind>,
     /// Flag to indicate whether or not to destroy the phone number being updated
     ///
     /// Source: line 1834 of `specs/wealthbox/snapshot.txt`.

@@ -30,9 +30,7 @@ pub struct UpdateExistingTaskAndAssignItToTeamRequest {
     ///
     /// Source: line 6750 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<
-        crate::models::UpdateExistingTaskAndAssignItToTeamRequestPriority,
-    >,
+    pub priority: Option<crate::models::UpdateExistingTaskAndAssignItToTeamPriority>,
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 6757 of `specs/wealthbox/snapshot.txt`.

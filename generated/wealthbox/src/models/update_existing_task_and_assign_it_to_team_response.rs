@@ -52,9 +52,7 @@ pub struct UpdateExistingTaskAndAssignItToTeamResponse {
     ///
     /// Source: line 6850 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<
-        crate::models::UpdateExistingTaskAndAssignItToTeamResponsePriority,
-    >,
+    pub priority: Option<crate::models::UpdateExistingTaskAndAssignItToTeamPriority>,
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 6857 of `specs/wealthbox/snapshot.txt`.

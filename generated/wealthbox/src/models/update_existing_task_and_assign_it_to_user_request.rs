@@ -30,9 +30,7 @@ pub struct UpdateExistingTaskAndAssignItToUserRequest {
     ///
     /// Source: line 6462 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<
-        crate::models::UpdateExistingTaskAndAssignItToUserRequestPriority,
-    >,
+    pub priority: Option<crate::models::UpdateExistingTaskAndAssignItToUserPriority>,
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 6469 of `specs/wealthbox/snapshot.txt`.

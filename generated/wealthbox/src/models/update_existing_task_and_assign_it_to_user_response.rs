@@ -52,9 +52,7 @@ pub struct UpdateExistingTaskAndAssignItToUserResponse {
     ///
     /// Source: line 6562 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<
-        crate::models::UpdateExistingTaskAndAssignItToUserResponsePriority,
-    >,
+    pub priority: Option<crate::models::UpdateExistingTaskAndAssignItToUserPriority>,
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 6569 of `specs/wealthbox/snapshot.txt`.

@@ -16,7 +16,7 @@ pub struct WebsiteRequest {
     ///
     /// Source: line 1855 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<crate::models::WebsiteRequestKind>,
+    pub kind: Option<crate::models::WebsiteKind>,
     /// Flag to indicate whether or not to destroy the website being updated
     ///
     /// Source: line 1862 of `specs/wealthbox/snapshot.txt`.
