@@ -43,7 +43,8 @@
 //! - **API.** Base URL changed: not breaking. An auth scheme removed: **breaking** (an
 //!   `Auth` variant disappears); added: not breaking (`Auth` is `#[non_exhaustive]`).
 //!
-//! Descriptions, summaries, examples and source lines are not API changes and are not
+//! Descriptions and summaries are not API changes (they are doc comments); the report
+//! ends with the list of items whose texts changed. Examples and source lines are not
 //! reported.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -993,11 +994,56 @@ pub fn run(
                 let changes = diff(&old_spec, &new_spec);
                 breaking |= any_breaking(&changes);
                 text.push_str(&report(&new_spec.api.name, &old_label, &new_label, &changes));
+                text.push_str(&doc_changes_line(&doc_changes(&old_spec, &new_spec)));
             }
             None => text.push_str(&new_api_report(&new_spec, &old_label, &new_label)),
         }
     }
     Ok((text, breaking))
+}
+
+/// The items whose documentation texts changed (summary or description of an
+/// operation, description of a parameter or a field): `retrieve_all_contacts`,
+/// `retrieve_all_contacts(email)`, `Contact.first_name`. In the new document's order.
+pub fn doc_changes(old: &Spec, new: &Spec) -> Vec<String> {
+    let mut changed = Vec::new();
+    let old_ops: BTreeMap<&str, &Operation> = old.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    for op in &new.operations {
+        let Some(was) = old_ops.get(op.id.as_str()) else { continue };
+        if (&was.summary, &was.description) != (&op.summary, &op.description) {
+            changed.push(format!("`{}`", op.id));
+        }
+        for p in &op.parameters {
+            if was.parameters.iter().any(|w| w.name == p.name && w.description != p.description) {
+                changed.push(format!("`{}({})`", op.id, p.name));
+            }
+        }
+    }
+    let old_types: BTreeMap<&str, &TypeKind> = old.types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
+    for def in &new.types {
+        let (TypeKind::Object { fields }, Some(TypeKind::Object { fields: before })) =
+            (&def.kind, old_types.get(def.name.as_str()))
+        else {
+            continue;
+        };
+        for f in fields {
+            if before.iter().any(|w| w.name == f.name && w.description != f.description) {
+                changed.push(format!("`{}.{}`", def.name, f.name));
+            }
+        }
+    }
+    changed
+}
+
+/// The closing line of a report: which documentation texts changed (the first 20).
+pub fn doc_changes_line(changed: &[String]) -> String {
+    if changed.is_empty() {
+        return String::new();
+    }
+    let shown = changed.iter().take(20).cloned().collect::<Vec<_>>().join(", ");
+    let more = changed.len().saturating_sub(20);
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    format!("\nDocumentation texts changed ({}; doc comments only, no code change): {shown}{more}.\n", changed.len())
 }
 
 /// `specs/<api>.yaml` at a git revision; `None` when the revision exists but has no such

@@ -354,3 +354,20 @@ fn an_api_the_old_side_lacks_is_reported_as_new_not_as_an_error() {
     assert!(text.contains("A new API: there is no `specs/activecampaign.yaml` at `HEAD`;"), "{text}");
     fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn documentation_texts_that_change_are_listed_apart_from_api_changes() {
+    let edited = replace_once_after(
+        snapshot(),
+        400,
+        "The name that you wish to search for.",
+        "The name, or part of it, that you wish to search for.",
+    );
+    let new = pipeline::build_spec_from("wealthbox", &edited, overlay()).unwrap();
+    assert!(diff::diff(base(), &new).is_empty(), "a description is no API change");
+    let texts = diff::doc_changes(base(), &new);
+    assert_eq!(texts, ["`retrieve_all_contacts(name)`"]);
+    let line = diff::doc_changes_line(&texts);
+    assert!(line.contains("Documentation texts changed (1; doc comments only"), "{line}");
+    assert!(diff::doc_changes_line(&[]).is_empty());
+}
