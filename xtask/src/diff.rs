@@ -1004,7 +1004,8 @@ pub fn run(
 
 /// The items whose documentation texts changed (summary or description of an
 /// operation, description of a parameter or a field): `retrieve_all_contacts`,
-/// `retrieve_all_contacts(email)`, `Contact.first_name`. In the new document's order.
+/// `retrieve_all_contacts(email)`, `Contact.first_name`. Operations in document order,
+/// then fields by type name.
 pub fn doc_changes(old: &Spec, new: &Spec) -> Vec<String> {
     let mut changed = Vec::new();
     let old_ops: BTreeMap<&str, &Operation> = old.operations.iter().map(|o| (o.id.as_str(), o)).collect();

@@ -811,14 +811,17 @@ fn merge_identical_enums(spec: &mut Spec, enum_fields: &BTreeMap<String, String>
 fn apply_enum_merges(spec: &mut Spec, merges: Vec<(Vec<String>, String)>, enum_fields: &mut BTreeMap<String, String>) {
     let mut aliases = BTreeMap::new();
     let mut renames = BTreeMap::new();
+    // New names given in this pass (`record_type` and `recordType` both ask for `RecordType`).
+    let mut claimed = BTreeSet::new();
     for (members, name) in merges {
-        let free = !spec.types.iter().any(|t| t.name == name && !members.contains(&t.name));
+        let free = !claimed.contains(&name) && !spec.types.iter().any(|t| t.name == name && !members.contains(&t.name));
         let target = if free && !name.is_empty() {
             name
         } else {
             members.iter().min_by_key(|n| (n.len(), n.as_str())).expect("a group has members").clone()
         };
         if !members.contains(&target) {
+            claimed.insert(target.clone());
             if let Some(wire) = enum_fields.get(&members[0]).cloned() {
                 enum_fields.insert(target.clone(), wire);
             }
