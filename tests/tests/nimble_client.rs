@@ -6,8 +6,8 @@
 //! `ApiError`. Operations without a known route have no method.
 
 use nimble::models::{
-    CreateContactNoteRequest, CreateDraftMessageRequest, CreatesContactWithDataProvidedRequest,
-    ExitLeadFromPipelineSuccessfullyRequest, UpdatesExistingFieldRequest,
+    CreateNoteRequest, CreateDraftMessageRequest, CreatesContactWithDataProvidedRequest,
+    ExitTransitionRequest, UpdatesExistingFieldRequest,
 };
 use nimble::{Auth, Client, Error};
 use serde_json::json;
@@ -39,7 +39,7 @@ async fn myself_returns_the_authenticated_user() {
         .expect(1)
         .mount(&server)
         .await;
-    let me = client(&server).returns_information_about_authenticated_user().await.unwrap();
+    let me = client(&server).get_authenticated_user().await.unwrap();
     assert_eq!(me.user_id.as_deref(), Some("u1"));
     assert_eq!(me.company_size, Some(3));
 }
@@ -78,7 +78,7 @@ async fn contacts_list_get_create_update_and_delete() {
         .await;
     let client = client(&server);
     let page = client
-        .returns_list_of_contacts_filtered_by_specified_parameters()
+        .list_contacts()
         .keyword("acme")
         .record_type("company")
         .per_page(50)
@@ -93,7 +93,7 @@ async fn contacts_list_get_create_update_and_delete() {
     let created = client.creates_contact_with_data_provided(body).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("c2"));
     client
-        .deletes_list_of_contacts_by_specified_advanced_search_query()
+        .delete_contacts_by_query()
         .query("{\"tag\":{\"is\":\"old\"}}")
         .await
         .unwrap();
@@ -122,10 +122,10 @@ async fn notes_go_under_contacts_and_a_contact() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = CreateContactNoteRequest::new(vec!["c1".into()], "Met at the fair", "Met");
-    client.creates_note_on_one_or_more_contacts(body.clone()).await.unwrap();
+    let body = CreateNoteRequest::new(vec!["c1".into()], "Met at the fair", "Met");
+    client.create_note(body.clone()).await.unwrap();
     client.update_contact_note("n1".into(), body).await.unwrap();
-    client.returns_list_of_notes_for_specified_contact("c1".into()).page(2).await.unwrap();
+    client.list_contact_notes("c1".into()).page(2).await.unwrap();
 }
 
 #[tokio::test]
@@ -164,9 +164,9 @@ async fn pipelines_leads_move_under_api_v2() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = ExitLeadFromPipelineSuccessfullyRequest { notes: Some("signed".into()), ..Default::default() };
+    let body = ExitTransitionRequest { notes: Some("signed".into()), ..Default::default() };
     client.exit_lead_from_pipeline_successfully("l1".into(), "p1".into(), body).await.unwrap();
-    let pipelines = client.undescribed_pipelines().await.unwrap();
+    let pipelines = client.list_deal_pipelines().await.unwrap();
     assert_eq!(pipelines.pipelines.unwrap()[0].pipeline_id.as_deref(), Some("p1"));
 }
 

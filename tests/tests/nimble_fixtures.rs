@@ -11,63 +11,44 @@ fn same_timestamp(a: &str, b: &str) -> bool {
 }
 ///Example at line 167 of `specs/nimble/snapshot.txt`.
 #[test]
-fn returns_information_about_authenticated_user_200() {
+fn get_authenticated_user_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnsInformationAboutAuthenticatedUserResponse,
+        nimble::models::GetAuthenticatedUserResponse,
     >(
-        include_str!(
-            "../fixtures/nimble/returns_information_about_authenticated_user.200.json"
-        ),
+        include_str!("../fixtures/nimble/get_authenticated_user.200.json"),
         same_timestamp,
     );
 }
 ///Example at line 319 of `specs/nimble/snapshot.txt`.
 #[test]
-fn deletes_list_of_contacts_by_specified_advanced_search_query_200() {
+fn delete_contacts_by_query_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::DeletesListOfContactsBySpecifiedAdvancedSearchQueryResponse,
+        nimble::models::DeleteContactsByQueryResponse,
     >(
-        include_str!(
-            "../fixtures/nimble/deletes_list_of_contacts_by_specified_advanced_search_query.200.json"
-        ),
+        include_str!("../fixtures/nimble/delete_contacts_by_query.200.json"),
         same_timestamp,
     );
 }
 ///Example at line 343 of `specs/nimble/snapshot.txt`.
 #[test]
-fn returns_list_of_contacts_filtered_by_specified_parameters_200() {
+fn list_contacts_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnsListOfContactsFilteredBySpecifiedParametersResponse,
-    >(
-        include_str!(
-            "../fixtures/nimble/returns_list_of_contacts_filtered_by_specified_parameters.200.json"
-        ),
-        same_timestamp,
-    );
+        nimble::models::ListContactsResponse,
+    >(include_str!("../fixtures/nimble/list_contacts.200.json"), same_timestamp);
 }
 ///Example at line 546 of `specs/nimble/snapshot.txt`.
 #[test]
-fn has_same_parameters_as_regular_contacts_list_but_returns_only_contact_ids_200() {
+fn list_contact_ids_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::HasSameParametersAsRegularContactsListButReturnsOnlyContactIdsResponse,
-    >(
-        include_str!(
-            "../fixtures/nimble/has_same_parameters_as_regular_contacts_list_but_returns_only_contact_ids.200.json"
-        ),
-        same_timestamp,
-    );
+        nimble::models::ListContactIdsResponse,
+    >(include_str!("../fixtures/nimble/list_contact_ids.200.json"), same_timestamp);
 }
 ///Example at line 561 of `specs/nimble/snapshot.txt`.
 #[test]
-fn returns_list_of_contacts_for_specified_identifiers_200() {
+fn list_contacts_by_ids_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ReturnsContactResponse,
-    >(
-        include_str!(
-            "../fixtures/nimble/returns_list_of_contacts_for_specified_identifiers.200.json"
-        ),
-        same_timestamp,
-    );
+    >(include_str!("../fixtures/nimble/list_contacts_by_ids.200.json"), same_timestamp);
 }
 ///Example at line 787 of `specs/nimble/snapshot.txt`.
 #[test]
@@ -85,7 +66,7 @@ fn creates_contact_with_data_provided_request() {
 #[test]
 fn creates_contact_with_data_provided_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactResponse,
+        nimble::models::Contact,
     >(
         include_str!("../fixtures/nimble/creates_contact_with_data_provided.200.json"),
         same_timestamp,
@@ -109,55 +90,42 @@ fn updates_contact_request() {
 #[test]
 fn updates_contact_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactResponse,
+        nimble::models::Contact,
     >(include_str!("../fixtures/nimble/updates_contact.200.json"), same_timestamp);
 }
 ///Example at line 1413 of `specs/nimble/snapshot.txt`.
 #[test]
-fn deprecated_this_method_return_all_available_metadata_for_company_s_fields_groups_200() {
+fn get_contacts_metadata_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnsContactResponseContactsMeta,
-    >(
-        include_str!(
-            "../fixtures/nimble/deprecated_this_method_return_all_available_metadata_for_company_s_fields_groups.200.json"
-        ),
-        same_timestamp,
-    );
+        nimble::models::GetContactsMetadataResponse,
+    >(include_str!("../fixtures/nimble/get_contacts_metadata.200.json"), same_timestamp);
 }
 ///Example at line 1443 of `specs/nimble/snapshot.txt`.
 #[test]
-fn creates_note_on_one_or_more_contacts_request() {
+fn create_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateContactNoteRequest,
-    >(
-        include_str!(
-            "../fixtures/nimble/creates_note_on_one_or_more_contacts.request.json"
-        ),
-        same_timestamp,
-    );
+        nimble::models::CreateNoteRequest,
+    >(include_str!("../fixtures/nimble/create_note.request.json"), same_timestamp);
 }
 ///Example at line 1447 of `specs/nimble/snapshot.txt`.
 #[test]
-fn creates_note_on_one_or_more_contacts_200() {
+fn create_note_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnSingleNoteResponse,
-    >(
-        include_str!("../fixtures/nimble/creates_note_on_one_or_more_contacts.200.json"),
-        same_timestamp,
-    );
+        nimble::models::Note,
+    >(include_str!("../fixtures/nimble/create_note.200.json"), same_timestamp);
 }
 ///Example at line 1479 of `specs/nimble/snapshot.txt`.
 #[test]
 fn return_single_note_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnSingleNoteResponse,
+        nimble::models::Note,
     >(include_str!("../fixtures/nimble/return_single_note.200.json"), same_timestamp);
 }
 ///Example at line 1514 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_contact_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateContactNoteRequest,
+        nimble::models::CreateNoteRequest,
     >(
         include_str!("../fixtures/nimble/create_contact_note.request.json"),
         same_timestamp,
@@ -167,14 +135,14 @@ fn create_contact_note_request() {
 #[test]
 fn create_contact_note_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnSingleNoteResponse,
+        nimble::models::Note,
     >(include_str!("../fixtures/nimble/create_contact_note.200.json"), same_timestamp);
 }
 ///Example at line 1553 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_contact_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateContactNoteRequest,
+        nimble::models::CreateNoteRequest,
     >(
         include_str!("../fixtures/nimble/update_contact_note.request.json"),
         same_timestamp,
@@ -184,56 +152,39 @@ fn update_contact_note_request() {
 #[test]
 fn update_contact_note_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnSingleNoteResponse,
+        nimble::models::Note,
     >(include_str!("../fixtures/nimble/update_contact_note.200.json"), same_timestamp);
 }
 ///Example at line 1591 of `specs/nimble/snapshot.txt`.
 #[test]
-fn returns_list_of_notes_for_specified_contact_200() {
+fn list_contact_notes_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnsListOfNotesForSpecifiedContactResponse,
-    >(
-        include_str!(
-            "../fixtures/nimble/returns_list_of_notes_for_specified_contact.200.json"
-        ),
-        same_timestamp,
-    );
+        nimble::models::ListContactNotesResponse,
+    >(include_str!("../fixtures/nimble/list_contact_notes.200.json"), same_timestamp);
 }
 ///Example at line 1632 of `specs/nimble/snapshot.txt`.
 #[test]
-fn returns_list_of_user_available_contact_proceeding_types_200() {
+fn list_proceeding_types_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnsListOfUserAvailableContactProceedingTypesResponse,
-    >(
-        include_str!(
-            "../fixtures/nimble/returns_list_of_user_available_contact_proceeding_types.200.json"
-        ),
-        same_timestamp,
-    );
+        nimble::models::ListProceedingTypesResponse,
+    >(include_str!("../fixtures/nimble/list_proceeding_types.200.json"), same_timestamp);
 }
 ///Example at line 1653 of `specs/nimble/snapshot.txt`.
 #[test]
-fn get_all_proceedings_that_match_query_parameters_200() {
+fn list_contact_proceedings_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::GetAllProceedingsThatMatchQueryParametersResponse,
+        nimble::models::ListContactProceedingsResponse,
     >(
-        include_str!(
-            "../fixtures/nimble/get_all_proceedings_that_match_query_parameters.200.json"
-        ),
+        include_str!("../fixtures/nimble/list_contact_proceedings.200.json"),
         same_timestamp,
     );
 }
 ///Example at line 2045 of `specs/nimble/snapshot.txt`.
 #[test]
-fn return_all_available_metadata_for_company_s_fields_200() {
+fn list_contact_fields_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdatesChoiseResponse,
-    >(
-        include_str!(
-            "../fixtures/nimble/return_all_available_metadata_for_company_s_fields.200.json"
-        ),
-        same_timestamp,
-    );
+    >(include_str!("../fixtures/nimble/list_contact_fields.200.json"), same_timestamp);
 }
 ///Example at line 2087 of `specs/nimble/snapshot.txt`.
 #[test]
@@ -246,7 +197,7 @@ fn create_new_field_request() {
 #[test]
 fn create_new_field_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewFieldResponse,
+        nimble::models::ContactFieldsTab,
     >(include_str!("../fixtures/nimble/create_new_field.200.json"), same_timestamp);
 }
 ///Example at line 2136 of `specs/nimble/snapshot.txt`.
@@ -263,7 +214,7 @@ fn updates_existing_field_request() {
 #[test]
 fn updates_existing_field_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewFieldResponse,
+        nimble::models::ContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/updates_existing_field.200.json"),
         same_timestamp,
@@ -283,7 +234,7 @@ fn create_new_fields_group_request() {
 #[test]
 fn create_new_fields_group_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewFieldResponse,
+        nimble::models::ContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/create_new_fields_group.200.json"),
         same_timestamp,
@@ -303,7 +254,7 @@ fn updates_existing_fields_group_request() {
 #[test]
 fn updates_existing_fields_group_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewFieldResponse,
+        nimble::models::ContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/updates_existing_fields_group.200.json"),
         same_timestamp,
@@ -323,7 +274,7 @@ fn create_new_fields_tabs_request() {
 #[test]
 fn create_new_fields_tabs_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewFieldResponse,
+        nimble::models::ContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/create_new_fields_tabs.200.json"),
         same_timestamp,
@@ -343,7 +294,7 @@ fn updates_existing_fields_tab_request() {
 #[test]
 fn updates_existing_fields_tab_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewFieldResponse,
+        nimble::models::ContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/updates_existing_fields_tab.200.json"),
         same_timestamp,
@@ -363,7 +314,7 @@ fn create_choice_for_field_request() {
 #[test]
 fn create_choice_for_field_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewFieldResponse,
+        nimble::models::ContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/create_choice_for_field.200.json"),
         same_timestamp,
@@ -434,13 +385,11 @@ fn mark_field_with_is_primary_flag_200() {
 }
 ///Example at line 2463 of `specs/nimble/snapshot.txt`.
 #[test]
-fn returns_list_pipelines_available_to_view_for_requesting_user_200() {
+fn list_contact_pipelines_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnsListPipelinesAvailableToViewForRequestingUserResponse,
+        nimble::models::ListContactPipelinesResponse,
     >(
-        include_str!(
-            "../fixtures/nimble/returns_list_pipelines_available_to_view_for_requesting_user.200.json"
-        ),
+        include_str!("../fixtures/nimble/list_contact_pipelines.200.json"),
         same_timestamp,
     );
 }
@@ -448,7 +397,7 @@ fn returns_list_pipelines_available_to_view_for_requesting_user_200() {
 #[test]
 fn exit_lead_from_pipeline_successfully_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ExitLeadFromPipelineSuccessfullyRequest,
+        nimble::models::ExitTransitionRequest,
     >(
         include_str!(
             "../fixtures/nimble/exit_lead_from_pipeline_successfully.request.json"
@@ -460,7 +409,7 @@ fn exit_lead_from_pipeline_successfully_request() {
 #[test]
 fn exit_lead_from_pipeline_successfully_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactResponse,
+        nimble::models::Contact,
     >(
         include_str!("../fixtures/nimble/exit_lead_from_pipeline_successfully.200.json"),
         same_timestamp,
@@ -468,25 +417,21 @@ fn exit_lead_from_pipeline_successfully_200() {
 }
 ///Example at line 2708 of `specs/nimble/snapshot.txt`.
 #[test]
-fn updates_exit_transition_with_new_notes_and_or_actual_exit_date_request() {
+fn update_exit_transition_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ExitLeadFromPipelineSuccessfullyRequest,
+        nimble::models::ExitTransitionRequest,
     >(
-        include_str!(
-            "../fixtures/nimble/updates_exit_transition_with_new_notes_and_or_actual_exit_date.request.json"
-        ),
+        include_str!("../fixtures/nimble/update_exit_transition.request.json"),
         same_timestamp,
     );
 }
 ///Example at line 2710 of `specs/nimble/snapshot.txt`.
 #[test]
-fn updates_exit_transition_with_new_notes_and_or_actual_exit_date_200() {
+fn update_exit_transition_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactResponse,
+        nimble::models::Contact,
     >(
-        include_str!(
-            "../fixtures/nimble/updates_exit_transition_with_new_notes_and_or_actual_exit_date.200.json"
-        ),
+        include_str!("../fixtures/nimble/update_exit_transition.200.json"),
         same_timestamp,
     );
 }
@@ -494,7 +439,7 @@ fn updates_exit_transition_with_new_notes_and_or_actual_exit_date_200() {
 #[test]
 fn exit_lead_from_pipeline_unsuccessfully_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ExitLeadFromPipelineUnsuccessfullyRequest,
+        nimble::models::LostExitTransitionRequest,
     >(
         include_str!(
             "../fixtures/nimble/exit_lead_from_pipeline_unsuccessfully.request.json"
@@ -506,7 +451,7 @@ fn exit_lead_from_pipeline_unsuccessfully_request() {
 #[test]
 fn exit_lead_from_pipeline_unsuccessfully_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactResponse,
+        nimble::models::Contact,
     >(
         include_str!(
             "../fixtures/nimble/exit_lead_from_pipeline_unsuccessfully.200.json"
@@ -516,24 +461,24 @@ fn exit_lead_from_pipeline_unsuccessfully_200() {
 }
 ///Example at line 3093 of `specs/nimble/snapshot.txt`.
 #[test]
-fn updates_exit_transition_with_new_notes_and_or_actual_exit_date_and_or_lost_reason_request() {
+fn update_exit_transition_with_lost_reason_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ExitLeadFromPipelineUnsuccessfullyRequest,
+        nimble::models::LostExitTransitionRequest,
     >(
         include_str!(
-            "../fixtures/nimble/updates_exit_transition_with_new_notes_and_or_actual_exit_date_and_or_lost_reason.request.json"
+            "../fixtures/nimble/update_exit_transition_with_lost_reason.request.json"
         ),
         same_timestamp,
     );
 }
 ///Example at line 3096 of `specs/nimble/snapshot.txt`.
 #[test]
-fn updates_exit_transition_with_new_notes_and_or_actual_exit_date_and_or_lost_reason_200() {
+fn update_exit_transition_with_lost_reason_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactResponse,
+        nimble::models::Contact,
     >(
         include_str!(
-            "../fixtures/nimble/updates_exit_transition_with_new_notes_and_or_actual_exit_date_and_or_lost_reason.200.json"
+            "../fixtures/nimble/update_exit_transition_with_lost_reason.200.json"
         ),
         same_timestamp,
     );
@@ -554,7 +499,7 @@ fn move_lead_to_stage_within_pipeline_request() {
 #[test]
 fn move_lead_to_stage_within_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactResponse,
+        nimble::models::Contact,
     >(
         include_str!("../fixtures/nimble/move_lead_to_stage_within_pipeline.200.json"),
         same_timestamp,
@@ -562,25 +507,18 @@ fn move_lead_to_stage_within_pipeline_200() {
 }
 ///Example at line 3472 of `specs/nimble/snapshot.txt`.
 #[test]
-fn undo_recent_lead_transition_to_won_or_lost_stage_200() {
+fn undo_lead_exit_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactResponse,
-    >(
-        include_str!(
-            "../fixtures/nimble/undo_recent_lead_transition_to_won_or_lost_stage.200.json"
-        ),
-        same_timestamp,
-    );
+        nimble::models::Contact,
+    >(include_str!("../fixtures/nimble/undo_lead_exit.200.json"), same_timestamp);
 }
 ///Example at line 3659 of `specs/nimble/snapshot.txt`.
 #[test]
-fn clear_all_leads_transitions_in_current_pipeline_run_200() {
+fn clear_lead_transitions_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactResponse,
+        nimble::models::Contact,
     >(
-        include_str!(
-            "../fixtures/nimble/clear_all_leads_transitions_in_current_pipeline_run.200.json"
-        ),
+        include_str!("../fixtures/nimble/clear_lead_transitions.200.json"),
         same_timestamp,
     );
 }
@@ -608,7 +546,7 @@ fn create_new_deal_v2_request() {
 #[test]
 fn create_new_deal_v2_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::GetDealByIdResponse,
+        nimble::models::Deal,
     >(include_str!("../fixtures/nimble/create_new_deal_v2.200.json"), same_timestamp);
 }
 ///Example at line 4455 of `specs/nimble/snapshot.txt`.
@@ -655,7 +593,7 @@ fn delete_deals_tag_by_name_default() {
 #[test]
 fn get_deal_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::GetDealByIdResponse,
+        nimble::models::Deal,
     >(include_str!("../fixtures/nimble/get_deal_by_id.200.json"), same_timestamp);
 }
 ///Example at line 4689 of `specs/nimble/snapshot.txt`.
@@ -669,7 +607,7 @@ fn edit_deal_by_id_request() {
 #[test]
 fn edit_deal_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::GetDealByIdResponse,
+        nimble::models::Deal,
     >(include_str!("../fixtures/nimble/edit_deal_by_id.200.json"), same_timestamp);
 }
 ///Example at line 4925 of `specs/nimble/snapshot.txt`.
@@ -725,46 +663,34 @@ fn update_note_200() {
 }
 ///Example at line 4975 of `specs/nimble/snapshot.txt`.
 #[test]
-fn returns_feed_of_overdue_activities_for_given_deals_200() {
+fn list_overdue_deal_activities_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnsFeedOfOverdueActivitiesForGivenDealsResponse,
+        nimble::models::ListOverdueDealActivitiesResponse,
     >(
-        include_str!(
-            "../fixtures/nimble/returns_feed_of_overdue_activities_for_given_deals.200.json"
-        ),
+        include_str!("../fixtures/nimble/list_overdue_deal_activities.200.json"),
         same_timestamp,
     );
 }
 ///Example at line 5191 of `specs/nimble/snapshot.txt`.
 #[test]
-fn returns_list_of_columns_and_column_groups_for_user_who_making_request_200() {
+fn list_columns_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnsListOfColumnsAndColumnGroupsForUserWhoMakingRequestResponse,
-    >(
-        include_str!(
-            "../fixtures/nimble/returns_list_of_columns_and_column_groups_for_user_who_making_request.200.json"
-        ),
-        same_timestamp,
-    );
+        nimble::models::ListColumnsResponse,
+    >(include_str!("../fixtures/nimble/list_columns.200.json"), same_timestamp);
 }
 ///Example at line 5217 of `specs/nimble/snapshot.txt`.
 #[test]
-fn retrieves_list_of_deal_fields_for_this_user_standard_and_fields_for_each_pipeline_200() {
+fn list_deal_fields_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineDealGroupResponse,
-    >(
-        include_str!(
-            "../fixtures/nimble/retrieves_list_of_deal_fields_for_this_user_standard_and_fields_for_each_pipeline.200.json"
-        ),
-        same_timestamp,
-    );
+        nimble::models::ListDealFieldsResponse,
+    >(include_str!("../fixtures/nimble/list_deal_fields.200.json"), same_timestamp);
 }
 ///Example at line 5244 of `specs/nimble/snapshot.txt`.
 #[test]
-fn undescribed_pipelines_200() {
+fn list_deal_pipelines_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UndescribedPipelinesResponse,
-    >(include_str!("../fixtures/nimble/undescribed_pipelines.200.json"), same_timestamp);
+        nimble::models::ListDealPipelinesResponse,
+    >(include_str!("../fixtures/nimble/list_deal_pipelines.200.json"), same_timestamp);
 }
 ///Example at line 5315 of `specs/nimble/snapshot.txt`.
 #[test]
@@ -780,14 +706,14 @@ fn create_new_pipeline_request() {
 #[test]
 fn create_new_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateStageResponse,
+        nimble::models::Pipeline,
     >(include_str!("../fixtures/nimble/create_new_pipeline.200.json"), same_timestamp);
 }
 ///Example at line 5401 of `specs/nimble/snapshot.txt`.
 #[test]
 fn get_pipeline_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateStageResponse,
+        nimble::models::Pipeline,
     >(include_str!("../fixtures/nimble/get_pipeline_by_id.200.json"), same_timestamp);
 }
 ///Example at line 5465 of `specs/nimble/snapshot.txt`.
@@ -804,7 +730,7 @@ fn update_pipeline_by_id_request() {
 #[test]
 fn update_pipeline_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateStageResponse,
+        nimble::models::Pipeline,
     >(include_str!("../fixtures/nimble/update_pipeline_by_id.200.json"), same_timestamp);
 }
 ///Example at line 5529 of `specs/nimble/snapshot.txt`.
@@ -819,25 +745,21 @@ fn delete_pipeline_by_its_id_default() {
 }
 ///Example at line 5536 of `specs/nimble/snapshot.txt`.
 #[test]
-fn get_deals_in_pipeline_listing_separated_by_stages_200() {
+fn list_pipeline_deals_by_stage_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::GetDealsInPipelineListingSeparatedByStagesResponse,
+        nimble::models::ListPipelineDealsByStageResponse,
     >(
-        include_str!(
-            "../fixtures/nimble/get_deals_in_pipeline_listing_separated_by_stages.200.json"
-        ),
+        include_str!("../fixtures/nimble/list_pipeline_deals_by_stage.200.json"),
         same_timestamp,
     );
 }
 ///Example at line 5758 of `specs/nimble/snapshot.txt`.
 #[test]
-fn get_deals_in_pipeline_listing_separated_by_owners_200() {
+fn list_pipeline_deals_by_owner_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::GetDealsInPipelineListingSeparatedByOwnersResponse,
+        nimble::models::ListPipelineDealsByOwnerResponse,
     >(
-        include_str!(
-            "../fixtures/nimble/get_deals_in_pipeline_listing_separated_by_owners.200.json"
-        ),
+        include_str!("../fixtures/nimble/list_pipeline_deals_by_owner.200.json"),
         same_timestamp,
     );
 }
@@ -855,7 +777,7 @@ fn add_lost_reason_to_pipeline_request() {
 #[test]
 fn add_lost_reason_to_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateStageResponse,
+        nimble::models::Pipeline,
     >(
         include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.200.json"),
         same_timestamp,
@@ -872,7 +794,7 @@ fn create_deal_stage_request() {
 #[test]
 fn create_deal_stage_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateStageResponse,
+        nimble::models::Pipeline,
     >(include_str!("../fixtures/nimble/create_deal_stage.200.json"), same_timestamp);
 }
 ///Example at line 6104 of `specs/nimble/snapshot.txt`.
@@ -886,7 +808,7 @@ fn update_stage_request() {
 #[test]
 fn update_stage_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateStageResponse,
+        nimble::models::Pipeline,
     >(include_str!("../fixtures/nimble/update_stage.200.json"), same_timestamp);
 }
 ///Example at line 6178 of `specs/nimble/snapshot.txt`.
@@ -903,7 +825,7 @@ fn creates_custom_field_in_pipeline_request() {
 #[test]
 fn creates_custom_field_in_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineDealGroupResponse,
+        nimble::models::ListDealFieldsResponse,
     >(
         include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.200.json"),
         same_timestamp,
@@ -923,7 +845,7 @@ fn updates_custom_field_in_pipeline_request() {
 #[test]
 fn updates_custom_field_in_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineDealGroupResponse,
+        nimble::models::ListDealFieldsResponse,
     >(
         include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.200.json"),
         same_timestamp,
@@ -955,49 +877,41 @@ fn deletes_custom_field_from_pipeline_default() {
 }
 ///Example at line 6270 of `specs/nimble/snapshot.txt`.
 #[test]
-fn creates_choice_in_specified_pipeline_field_request() {
+fn create_pipeline_field_choice_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatesChoiceInSpecifiedPipelineFieldRequest,
+        nimble::models::CreatePipelineFieldChoiceRequest,
     >(
-        include_str!(
-            "../fixtures/nimble/creates_choice_in_specified_pipeline_field.request.json"
-        ),
+        include_str!("../fixtures/nimble/create_pipeline_field_choice.request.json"),
         same_timestamp,
     );
 }
 ///Example at line 6274 of `specs/nimble/snapshot.txt`.
 #[test]
-fn creates_choice_in_specified_pipeline_field_200() {
+fn create_pipeline_field_choice_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineDealGroupResponse,
+        nimble::models::ListDealFieldsResponse,
     >(
-        include_str!(
-            "../fixtures/nimble/creates_choice_in_specified_pipeline_field.200.json"
-        ),
+        include_str!("../fixtures/nimble/create_pipeline_field_choice.200.json"),
         same_timestamp,
     );
 }
 ///Example at line 6310 of `specs/nimble/snapshot.txt`.
 #[test]
-fn updates_choice_in_custom_field_in_pipeline_request() {
+fn update_pipeline_field_choice_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesChoiceInCustomFieldInPipelineRequest,
+        nimble::models::UpdatePipelineFieldChoiceRequest,
     >(
-        include_str!(
-            "../fixtures/nimble/updates_choice_in_custom_field_in_pipeline.request.json"
-        ),
+        include_str!("../fixtures/nimble/update_pipeline_field_choice.request.json"),
         same_timestamp,
     );
 }
 ///Example at line 6312 of `specs/nimble/snapshot.txt`.
 #[test]
-fn updates_choice_in_custom_field_in_pipeline_200() {
+fn update_pipeline_field_choice_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineDealGroupResponse,
+        nimble::models::ListDealFieldsResponse,
     >(
-        include_str!(
-            "../fixtures/nimble/updates_choice_in_custom_field_in_pipeline.200.json"
-        ),
+        include_str!("../fixtures/nimble/update_pipeline_field_choice.200.json"),
         same_timestamp,
     );
 }
@@ -1035,7 +949,7 @@ fn create_pipeline_deal_group_request() {
 #[test]
 fn create_pipeline_deal_group_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineDealGroupResponse,
+        nimble::models::ListDealFieldsResponse,
     >(
         include_str!("../fixtures/nimble/create_pipeline_deal_group.200.json"),
         same_timestamp,
@@ -1055,7 +969,7 @@ fn update_pipeline_deal_group_request() {
 #[test]
 fn update_pipeline_deal_group_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineDealGroupResponse,
+        nimble::models::ListDealFieldsResponse,
     >(
         include_str!("../fixtures/nimble/update_pipeline_deal_group.200.json"),
         same_timestamp,

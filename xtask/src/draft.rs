@@ -25,6 +25,8 @@ pub struct Draft {
 pub struct DraftOperation {
     /// The document's title for it; the operation id derives from it.
     pub title: String,
+    /// The id the overlay gives it instead (readers leave it `None`).
+    pub id: Option<String>,
     /// Prose under the title.
     pub description: Option<String>,
     /// HTTP method, when the document shows it.

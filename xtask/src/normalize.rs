@@ -24,6 +24,9 @@ pub struct Options<'a> {
     pub choice_splits: &'a ChoiceSplits,
     /// Operation ids whose resource the overlay sets.
     pub resources: &'a BTreeMap<String, String>,
+    /// Names the overlay gives derived types, by a name the type has or had before it
+    /// was merged.
+    pub type_names: &'a BTreeMap<String, String>,
 }
 
 /// The result, with the overlay entries it used (so unused ones can be reported).
@@ -32,6 +35,8 @@ pub struct Normalized {
     pub spec: Spec,
     /// Choice texts of the overlay that matched a choice list.
     pub used_choice_splits: BTreeSet<String>,
+    /// Names of `type_names` entries that named a type of the spec.
+    pub used_type_names: BTreeSet<String>,
 }
 
 /// Builds the spec from a draft.
@@ -119,35 +124,47 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
     n.resolve_named_references();
     let mut spec = Spec { api, operations, types: n.types.into_values().collect(), gaps: n.gaps };
     define_unknown_operation_types(&mut spec);
-    dedupe_into_doc_named(&mut spec, &n.doc_named);
+    // Each name merged or renamed away, with the name it became.
+    let mut former = BTreeMap::new();
+    dedupe_into_doc_named(&mut spec, &n.doc_named, &mut former);
     if merge_identical_shapes {
-        dedupe_identical_shapes(&mut spec, &n.doc_named);
+        dedupe_identical_shapes(&mut spec, &n.doc_named, &mut former);
     }
-    dedupe_enums(&mut spec, &n.doc_named, &n.enum_fields);
+    dedupe_enums(&mut spec, &n.doc_named, &n.enum_fields, &mut former);
     mark_list_operations(&mut spec, &globals);
     drop_unused_types(&mut spec);
-    Normalized { spec, used_choice_splits: n.used_choice_splits }
+    let used_type_names = name_types(&mut spec, options.type_names, &former);
+    Normalized { spec, used_choice_splits: n.used_choice_splits, used_type_names }
 }
 
 /// Operation ids: the slug of the document's title for the operation, or of its method
 /// and path when it has no title (`GET /contacts/{id}/deals` → `get_contacts_id_deals`).
-/// Operations whose titles give one id all get their method and path appended.
+/// Operations whose titles give one id all get their method and path appended. An id
+/// the overlay gives is kept as it is.
 pub fn operation_ids(operations: &[crate::draft::DraftOperation]) -> Vec<String> {
     let route = |op: &crate::draft::DraftOperation| {
         let method = op.method.map(|m| m.as_str()).unwrap_or("");
         operation_id(&format!("{method} {}", op.path.as_deref().unwrap_or("").replace(['{', '}', '/'], " ")))
     };
-    let bases: Vec<String> =
-        operations.iter().map(|op| if op.title.is_empty() { route(op) } else { operation_id(&op.title) }).collect();
+    // The overlay's ids take no part in the tie-break: one equal to a derived id is a
+    // duplicate, which validation reports, not a reason to rename the other.
+    let bases: Vec<Option<String>> = operations
+        .iter()
+        .map(|op| match op.id {
+            Some(_) => None,
+            None if op.title.is_empty() => Some(route(op)),
+            None => Some(operation_id(&op.title)),
+        })
+        .collect();
     bases
         .iter()
         .zip(operations)
-        .map(|(base, op)| {
-            if bases.iter().filter(|b| *b == base).count() > 1 {
+        .map(|(base, op)| match (base, &op.id) {
+            (Some(base), _) if bases.iter().flatten().filter(|b| *b == base).count() > 1 => {
                 format!("{base}_{}", route(op))
-            } else {
-                base.clone()
             }
+            (Some(base), _) => base.clone(),
+            (None, id) => id.clone().unwrap_or_default(),
         })
         .collect()
 }
@@ -623,7 +640,7 @@ fn type_key(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> String {
 
 /// A derived-name object type that has exactly the shape of a type the document names
 /// is that type (`fetch_existing_contact` returns a `Contact`).
-fn dedupe_into_doc_named(spec: &mut Spec, doc_named: &BTreeSet<String>) {
+fn dedupe_into_doc_named(spec: &mut Spec, doc_named: &BTreeSet<String>, former: &mut BTreeMap<String, String>) {
     loop {
         let types: BTreeMap<String, TypeDef> = spec.types.iter().map(|t| (t.name.clone(), t.clone())).collect();
         let mut by_shape: BTreeMap<String, String> = BTreeMap::new();
@@ -643,13 +660,14 @@ fn dedupe_into_doc_named(spec: &mut Spec, doc_named: &BTreeSet<String>) {
         }
         rename_refs(spec, &aliases);
         spec.types.retain(|t| !aliases.contains_key(&t.name));
+        former.extend(aliases);
     }
 }
 
 /// Derived-name object types of one shape are one type, named by the shortest of their
 /// names (a shape that recurs under many owners: a user, a timestamp record). Repeated
 /// until nothing merges, since merging children can make parents identical.
-fn dedupe_identical_shapes(spec: &mut Spec, doc_named: &BTreeSet<String>) {
+fn dedupe_identical_shapes(spec: &mut Spec, doc_named: &BTreeSet<String>, former: &mut BTreeMap<String, String>) {
     loop {
         let types: BTreeMap<String, TypeDef> = spec.types.iter().map(|t| (t.name.clone(), t.clone())).collect();
         let mut groups: BTreeMap<String, Vec<&String>> = BTreeMap::new();
@@ -668,13 +686,14 @@ fn dedupe_identical_shapes(spec: &mut Spec, doc_named: &BTreeSet<String>) {
         if aliases.is_empty() {
             return;
         }
-        merge_aliases(spec, &aliases);
+        merge_aliases(spec, &aliases, former);
     }
 }
 
 /// Makes every reference to an alias name its target, drops the aliases, and gives each
 /// target the sources of the types merged into it.
-fn merge_aliases(spec: &mut Spec, aliases: &BTreeMap<String, String>) {
+fn merge_aliases(spec: &mut Spec, aliases: &BTreeMap<String, String>, former: &mut BTreeMap<String, String>) {
+    former.extend(aliases.iter().map(|(a, b)| (a.clone(), b.clone())));
     let mut merged_sources: BTreeMap<String, Vec<Source>> = BTreeMap::new();
     for def in spec.types.iter().filter(|t| aliases.contains_key(&t.name)) {
         merged_sources.entry(aliases[&def.name].clone()).or_default().extend(def.sources.iter().cloned());
@@ -691,7 +710,9 @@ fn merge_aliases(spec: &mut Spec, aliases: &BTreeMap<String, String>) {
     }
 }
 
-fn rename_refs(spec: &mut Spec, aliases: &BTreeMap<String, String>) {
+/// Makes every reference to a name in `aliases` (types, fields, parameters, bodies)
+/// refer to its target instead.
+pub(crate) fn rename_refs(spec: &mut Spec, aliases: &BTreeMap<String, String>) {
     fn rename(ty: &mut TypeRef, aliases: &BTreeMap<String, String>) {
         match ty {
             TypeRef::Named(n) => {
@@ -727,7 +748,12 @@ fn rename_refs(spec: &mut Spec, aliases: &BTreeMap<String, String>) {
 /// An enum of a derived-name type (or of a parameter) with the same field name and
 /// values as the enum of a document-named type is that enum
 /// (`CreateNewContactRequestGender` is `ContactGender`).
-fn dedupe_enums(spec: &mut Spec, doc_named: &BTreeSet<String>, enum_fields: &BTreeMap<String, String>) {
+fn dedupe_enums(
+    spec: &mut Spec,
+    doc_named: &BTreeSet<String>,
+    enum_fields: &BTreeMap<String, String>,
+    former: &mut BTreeMap<String, String>,
+) {
     let owner_is_doc_named = |name: &str| {
         let wire = &enum_fields[name];
         name.strip_suffix(&wire.to_upper_camel_case()).is_some_and(|owner| doc_named.contains(owner))
@@ -751,8 +777,8 @@ fn dedupe_enums(spec: &mut Spec, doc_named: &BTreeSet<String>, enum_fields: &BTr
             }
         }
     }
-    merge_aliases(spec, &aliases);
-    merge_identical_enums(spec, enum_fields);
+    merge_aliases(spec, &aliases, former);
+    merge_identical_enums(spec, enum_fields, former);
 }
 
 /// Derived-name enums of one field name and the same values are merged, in two steps.
@@ -763,7 +789,11 @@ fn dedupe_enums(spec: &mut Spec, doc_named: &BTreeSet<String>, enum_fields: &BTr
 /// of three contact searches is `RecordType`). Enums of a field name whose values differ
 /// elsewhere (`kind` of an email address and of a website) stay apart, so that each
 /// keeps its owner's name.
-fn merge_identical_enums(spec: &mut Spec, enum_fields: &BTreeMap<String, String>) {
+fn merge_identical_enums(
+    spec: &mut Spec,
+    enum_fields: &BTreeMap<String, String>,
+    former: &mut BTreeMap<String, String>,
+) {
     let mut enum_fields = enum_fields.clone();
     // (field, values) -> members, from the current types.
     let enums = |spec: &Spec, enum_fields: &BTreeMap<String, String>| {
@@ -790,7 +820,7 @@ fn merge_identical_enums(spec: &mut Spec, enum_fields: &BTreeMap<String, String>
         }
         merges.extend(by_stem.into_iter().filter(|(_, m)| m.len() > 1).map(|(stem, m)| (m, stem)));
     }
-    apply_enum_merges(spec, merges, &mut enum_fields);
+    apply_enum_merges(spec, merges, &mut enum_fields, former);
 
     let groups = enums(spec, &enum_fields);
     let mut value_sets: BTreeMap<&String, usize> = BTreeMap::new();
@@ -802,13 +832,18 @@ fn merge_identical_enums(spec: &mut Spec, enum_fields: &BTreeMap<String, String>
         .filter(|((wire, _), members)| members.len() > 1 && value_sets[wire] == 1)
         .map(|((wire, _), members)| (members.clone(), wire.to_upper_camel_case()))
         .collect();
-    apply_enum_merges(spec, merges, &mut enum_fields);
+    apply_enum_merges(spec, merges, &mut enum_fields, former);
 }
 
 /// Merges each group of enums into one named `name`, unless another type has that name
 /// (then into the group's shortest name); a new name takes its members' field in
 /// `enum_fields`.
-fn apply_enum_merges(spec: &mut Spec, merges: Vec<(Vec<String>, String)>, enum_fields: &mut BTreeMap<String, String>) {
+fn apply_enum_merges(
+    spec: &mut Spec,
+    merges: Vec<(Vec<String>, String)>,
+    enum_fields: &mut BTreeMap<String, String>,
+    former: &mut BTreeMap<String, String>,
+) {
     let mut aliases = BTreeMap::new();
     let mut renames = BTreeMap::new();
     // New names given in this pass (`record_type` and `recordType` both ask for `RecordType`).
@@ -839,8 +874,63 @@ fn apply_enum_merges(spec: &mut Spec, merges: Vec<(Vec<String>, String)>, enum_f
             def.name = name.clone();
         }
     }
-    merge_aliases(spec, &aliases);
+    former.extend(renames);
+    merge_aliases(spec, &aliases, former);
     spec.types.sort_by(|a, b| a.name.cmp(&b.name));
+}
+
+/// Gives derived types the names the overlay chooses (`type_names`: a name the type has,
+/// or had before it was merged, and its new name), and types whose names derive from a
+/// renamed one the new name in its place (`UndoLeadExitResponseNotice` becomes
+/// `ContactNotice` when `UndoLeadExitResponse` becomes `Contact`). Returns the entries
+/// used; one that names no type is the overlay's error to report.
+fn name_types(
+    spec: &mut Spec,
+    type_names: &BTreeMap<String, String>,
+    former: &BTreeMap<String, String>,
+) -> BTreeSet<String> {
+    let current = |given: &str| {
+        // Merges chain (a child merged, then its parent): follow them to the end.
+        let mut name = given.to_string();
+        for _ in 0..=former.len() {
+            match former.get(&name) {
+                Some(next) if *next != name => name = next.clone(),
+                _ => break,
+            }
+        }
+        name
+    };
+    let names: BTreeSet<String> = spec.types.iter().map(|t| t.name.clone()).collect();
+    let mut explicit: BTreeMap<String, String> = BTreeMap::new();
+    let mut used = BTreeSet::new();
+    for (given, new) in type_names {
+        let name = current(given);
+        if names.contains(&name) {
+            explicit.insert(name, new.clone());
+            used.insert(given.clone());
+        }
+    }
+    let mut renames = explicit.clone();
+    for name in names.iter().filter(|n| !explicit.contains_key(*n)) {
+        let parent = explicit
+            .iter()
+            .filter(|(old, _)| name.strip_prefix(old.as_str()).is_some_and(|rest| rest.starts_with(char::is_uppercase)))
+            .max_by_key(|(old, _)| old.len());
+        if let Some((old, new)) = parent {
+            renames.insert(name.clone(), format!("{new}{}", &name[old.len()..]));
+        }
+    }
+    if renames.is_empty() {
+        return used;
+    }
+    for def in &mut spec.types {
+        if let Some(new) = renames.get(&def.name) {
+            def.name = new.clone();
+        }
+    }
+    rename_refs(spec, &renames);
+    spec.types.sort_by(|a, b| a.name.cmp(&b.name));
+    used
 }
 
 /// GET operations whose success body is an object holding exactly one array (and, if the

@@ -13,9 +13,11 @@ use codegen::spec::{
     Api, AuthScheme, Gap, ListPagination, Pagination, ParamLocation, Parameter, Source, Spec, TypeDef, TypeRef,
 };
 use codegen::yaml;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::draft::Draft;
 use crate::normalize::ChoiceSplits;
 
 /// A parsed overlay file.
@@ -35,12 +37,16 @@ pub struct Overlay {
     types: Vec<(String, Value)>,
     /// Resource of operations, by operation id.
     pub resources: BTreeMap<String, String>,
+    /// New names of derived types, by a name the type has or had before merging.
+    pub type_names: BTreeMap<String, String>,
+    /// The entry key of each `type_names` entry, by the name it gives.
+    type_name_keys: BTreeMap<String, String>,
     /// Parameter type corrections, with their entry keys.
     parameter_types: Vec<(String, ParameterType)>,
     /// Every quote with its entry key, checked against the snapshot.
     quotes: Vec<(String, String)>,
-    /// Method and path of operations whose text lost them, with their entry keys.
-    operations: Vec<(String, OperationRoute)>,
+    /// Ids, and method and path, of operations, with their entry keys.
+    operations: Vec<(String, OperationEntry)>,
     /// List operations whose document shows no response, with their entry keys.
     lists: Vec<(String, ListEntry)>,
 }
@@ -53,17 +59,27 @@ struct ListEntry {
     items: String,
 }
 
-/// Method and path for one operation, matched by its description (or, for an operation
-/// whose description was lost, by its response's keys).
+/// One operation, matched by the start of its description, its whole description (when
+/// it is the start of another's), or, for an operation whose description was lost, its
+/// response's keys: the id to give it instead of the slug of its
+/// description, and the method and path its text lost.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct OperationRoute {
+struct OperationEntry {
     #[serde(default)]
     description_starts_with: Option<String>,
     #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
     response_keys: Option<Vec<String>>,
-    method: codegen::spec::Method,
-    path: String,
+    /// A name, not a fact: it needs no citation, and shortens the method's name and the
+    /// names of the types derived from the operation.
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    method: Option<codegen::spec::Method>,
+    #[serde(default)]
+    path: Option<String>,
     /// The group it belongs to; default: the path's first segment after `api`/version.
     #[serde(default)]
     resource: Option<String>,
@@ -89,6 +105,8 @@ struct RawOverlay {
     operations: Vec<Value>,
     #[serde(default)]
     lists: Vec<Value>,
+    #[serde(default)]
+    type_names: Vec<Value>,
 }
 
 /// A correction of a parameter's type.
@@ -240,26 +258,48 @@ impl Overlay {
         for (i, mut entry) in raw.operations.into_iter().enumerate() {
             let key = format!("operations.{i}");
             let first_quote = quotes.len();
-            take_citation(&key, &mut entry, &mut quotes)?;
-            let route: OperationRoute =
+            // A route is a fact and cites its source; an entry that only names needs none.
+            let names_only = entry.get("method").is_none() && entry.get("path").is_none();
+            if !(names_only && entry.get("cite").is_none()) {
+                take_citation(&key, &mut entry, &mut quotes)?;
+            }
+            let op: OperationEntry =
                 serde_json::from_value(entry).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
-            if route.description_starts_with.is_some() == route.response_keys.is_some() {
+            let finders = [op.description_starts_with.is_some(), op.description.is_some(), op.response_keys.is_some()];
+            if finders.iter().filter(|&&given| given).count() != 1 {
                 return Err(OverlayError(format!(
-                    "{file}: `{key}` needs exactly one of `description_starts_with` and `response_keys` to find its operation"
+                    "{file}: `{key}` needs exactly one of `description_starts_with`, `description` and `response_keys` to find its operation"
                 )));
             }
-            if !route.path.starts_with('/') {
-                return Err(OverlayError(format!(
-                    "{file}: `{key}`: the path `{}` does not start with `/`",
-                    route.path
-                )));
+            match (&op.method, &op.path) {
+                (Some(_), Some(path)) if !path.starts_with('/') => {
+                    return Err(OverlayError(format!("{file}: `{key}`: the path `{path}` does not start with `/`")))
+                }
+                (Some(_), Some(_)) => {}
+                (None, None) if op.id.is_some() && op.resource.is_none() && op.stated_at.is_none() => {}
+                (None, None) => {
+                    return Err(OverlayError(format!(
+                        "{file}: `{key}` gives neither an `id` nor a `method` and `path` (a `resource` or `stated_at` goes with a route)"
+                    )))
+                }
+                _ => {
+                    return Err(OverlayError(format!("{file}: `{key}` gives a `method` or a `path` but not both")))
+                }
             }
-            if route.stated_at.is_some() && quotes.len() == first_quote {
+            if let Some(id) = &op.id {
+                let snake = id.to_snake_case();
+                if id.is_empty() || *id != snake || !id.starts_with(|c: char| c.is_ascii_lowercase()) {
+                    return Err(OverlayError(format!(
+                        "{file}: `{key}`: the id `{id}` is not a snake_case name (such as `{snake}`)"
+                    )));
+                }
+            }
+            if op.stated_at.is_some() && quotes.len() == first_quote {
                 return Err(OverlayError(format!(
                     "{file}: `{key}` says the snapshot states the route at a line but quotes nothing of it"
                 )));
             }
-            operations.push((key, route));
+            operations.push((key, op));
         }
         let mut lists = Vec::new();
         for (i, mut entry) in raw.lists.into_iter().enumerate() {
@@ -269,7 +309,34 @@ impl Overlay {
                 serde_json::from_value(entry).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
             lists.push((key, list));
         }
+        // Names, not facts: no citation.
+        let mut type_names = BTreeMap::new();
+        let mut type_name_keys = BTreeMap::new();
+        for (i, entry) in raw.type_names.into_iter().enumerate() {
+            let key = format!("type_names.{i}");
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct TypeName {
+                #[serde(rename = "type")]
+                ty: String,
+                name: String,
+            }
+            let TypeName { ty, name } =
+                serde_json::from_value(entry).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
+            let camel = name.to_upper_camel_case();
+            if name != camel || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}`: the name `{name}` is not an UpperCamelCase type name (such as `{camel}`)"
+                )));
+            }
+            if let Some(first) = type_name_keys.insert(ty.clone(), key.clone()) {
+                return Err(OverlayError(format!("{file}: `{key}` names `{ty}` again (first `{first}`)")));
+            }
+            type_names.insert(ty, name);
+        }
         Ok(Overlay {
+            type_names,
+            type_name_keys,
             operations,
             lists,
             parameter_types,
@@ -314,36 +381,55 @@ impl Overlay {
         Ok(())
     }
 
+    /// Gives the operations the overlay names their ids, before any name derives from
+    /// them. An entry matching no operation, or several, is an error.
+    pub fn apply_ids(&self, draft: &mut Draft, file: &str) -> Result<(), OverlayError> {
+        for (key, entry) in &self.operations {
+            let Some(id) = &entry.id else { continue };
+            let candidates: Vec<Matchable> = draft
+                .operations
+                .iter()
+                .map(|op| Matchable {
+                    text: op.description.as_deref().unwrap_or(&op.title),
+                    title: &op.title,
+                    described: op.description.is_some(),
+                    success_example: op
+                        .responses
+                        .iter()
+                        .find(|r| r.status.starts_with('2'))
+                        .and_then(|r| r.examples.first())
+                        .map(|e| e.json.as_str()),
+                    name: &op.title,
+                })
+                .collect();
+            let i = find_operation(key, entry, &candidates, file)?;
+            if let Some(first) = draft.operations[i].id.replace(id.clone()) {
+                return Err(OverlayError(format!("{file}: `{key}` names `{first}` again, as `{id}`")));
+            }
+        }
+        Ok(())
+    }
+
     /// Sets method, path, resource and `resolved_by` of the operations the overlay
     /// routes; parameters the path names travel in the path, the others in the query.
     /// An entry matching no operation, or several, or one the document already routes,
     /// is an error.
     pub fn apply_operations(&self, spec: &mut Spec, file: &str) -> Result<Vec<Gap>, OverlayError> {
         let mut gaps = Vec::new();
-        for (key, route) in &self.operations {
-            let matches: Vec<usize> =
-                spec.operations.iter().enumerate().filter(|(_, op)| route_matches(route, op)).map(|(i, _)| i).collect();
-            let what = match (&route.description_starts_with, &route.response_keys) {
-                (Some(prefix), _) => format!("the description starting {prefix:?}"),
-                (_, Some(keys)) => format!("no description and response keys {keys:?}"),
-                _ => unreachable!("checked when parsed"),
-            };
-            let i = match matches.as_slice() {
-                [i] => *i,
-                [] => {
-                    return Err(OverlayError(format!(
-                        "{file}: `{key}` routes the operation with {what}, which the document does not have (the document changed under this entry: check its facts)"
-                    )))
-                }
-                several => {
-                    let ids: Vec<&str> = several.iter().map(|&i| spec.operations[i].id.as_str()).collect();
-                    return Err(OverlayError(format!(
-                        "{file}: `{key}` matches {} operations with {what} ({}): make it match one",
-                        several.len(),
-                        ids.join(", ")
-                    )));
-                }
-            };
+        for (key, entry) in &self.operations {
+            let (Some(method), Some(path)) = (entry.method, &entry.path) else { continue };
+            let candidates: Vec<Matchable> = spec
+                .operations
+                .iter()
+                .map(|op| Matchable {
+                    text: op.description.as_deref().or(op.summary.as_deref()).unwrap_or(""),
+                    title: op.summary.as_deref().unwrap_or(""),
+                    described: op.description.is_some(),
+                    success_example: op.success().and_then(|r| r.examples.first()).map(|e| e.json.as_str()),
+                    name: &op.id,
+                })
+                .collect();
+            let i = find_operation(key, entry, &candidates, file)?;
             let op = &mut spec.operations[i];
             if op.is_resolved() && op.resolved_by.is_none() {
                 return Err(OverlayError(format!(
@@ -354,11 +440,11 @@ impl Overlay {
             if let Some(first) = &op.resolved_by {
                 return Err(OverlayError(format!("{file}: `{key}` routes `{}` again (first by {first})", op.id)));
             }
-            op.method = Some(route.method);
-            op.path = Some(route.path.clone());
-            op.resolved_by = Some(route.stated_at.map(Source::Doc).unwrap_or_else(|| Source::Overlay(key.clone())));
-            op.resource = route.resource.clone().unwrap_or_else(|| crate::normalize::resource_of(&route.path));
-            gaps.extend(locate_parameters(op, &route.path, key));
+            op.method = Some(method);
+            op.path = Some(path.clone());
+            op.resolved_by = Some(entry.stated_at.map(Source::Doc).unwrap_or_else(|| Source::Overlay(key.clone())));
+            op.resource = entry.resource.clone().unwrap_or_else(|| crate::normalize::resource_of(path));
+            gaps.extend(locate_parameters(op, path, key));
         }
         Ok(gaps)
     }
@@ -521,7 +607,20 @@ impl Overlay {
     }
 
     /// Errors for entries that matched nothing.
-    pub fn check_used(&self, spec: &Spec, used_choices: &BTreeSet<String>, file: &str) -> Result<(), OverlayError> {
+    pub fn check_used(
+        &self,
+        spec: &Spec,
+        used_choices: &BTreeSet<String>,
+        used_type_names: &BTreeSet<String>,
+        file: &str,
+    ) -> Result<(), OverlayError> {
+        for (ty, key) in &self.type_name_keys {
+            if !used_type_names.contains(ty) {
+                return Err(OverlayError(format!(
+                    "{file}: `{key}` names type `{ty}`, which the spec does not have under that name or as one merged into another (the document or an operation id changed: update it)"
+                )));
+            }
+        }
         for text in self.choices.keys() {
             if !used_choices.contains(text) {
                 return Err(OverlayError(format!(
@@ -540,20 +639,68 @@ impl Overlay {
     }
 }
 
-fn route_matches(route: &OperationRoute, op: &codegen::spec::Operation) -> bool {
-    if let Some(prefix) = &route.description_starts_with {
-        let text = op.description.as_deref().or(op.summary.as_deref()).unwrap_or("");
+/// What an overlay entry finds an operation by, read alike from a draft operation
+/// (before ids exist) and from a spec operation.
+struct Matchable<'a> {
+    /// The description, or the title when there is none.
+    text: &'a str,
+    /// The reader's title (the spec's summary).
+    title: &'a str,
+    /// Whether the document gives a description apart from the title.
+    described: bool,
+    /// The first example of the success response.
+    success_example: Option<&'a str>,
+    /// What error messages call it.
+    name: &'a str,
+}
+
+/// The one operation `entry` matches; none, or several, is an error.
+fn find_operation(
+    key: &str,
+    entry: &OperationEntry,
+    candidates: &[Matchable],
+    file: &str,
+) -> Result<usize, OverlayError> {
+    let matches: Vec<usize> =
+        candidates.iter().enumerate().filter(|(_, op)| entry_matches(entry, op)).map(|(i, _)| i).collect();
+    let what = match (&entry.description_starts_with, &entry.description, &entry.response_keys) {
+        (Some(prefix), _, _) => format!("the description starting {prefix:?}"),
+        (_, Some(whole), _) => format!("the description {whole:?}"),
+        (_, _, Some(keys)) => format!("no description and response keys {keys:?}"),
+        _ => unreachable!("checked when parsed"),
+    };
+    match matches.as_slice() {
+        [i] => Ok(*i),
+        [] => Err(OverlayError(format!(
+            "{file}: `{key}` names the operation with {what}, which the document does not have (the document changed under this entry: check its facts)"
+        ))),
+        several => {
+            let names: Vec<&str> = several.iter().map(|&i| candidates[i].name).collect();
+            Err(OverlayError(format!(
+                "{file}: `{key}` matches {} operations with {what} ({}): make it match one",
+                several.len(),
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+fn entry_matches(entry: &OperationEntry, op: &Matchable) -> bool {
+    if let Some(prefix) = &entry.description_starts_with {
         // Whole words: `Create new field` does not match `Create new fields group`.
-        let (text, prefix) = (squash(text), squash(prefix));
+        let (text, prefix) = (squash(op.text), squash(prefix));
         return text.strip_prefix(&prefix).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric));
     }
-    let Some(keys) = &route.response_keys else { return false };
-    let Some(example) = op.success().and_then(|r| r.examples.first()) else { return false };
-    let shown: Vec<String> = match serde_json::from_str::<Value>(&example.json) {
+    if let Some(whole) = &entry.description {
+        return squash(op.text) == squash(whole);
+    }
+    let Some(keys) = &entry.response_keys else { return false };
+    let Some(example) = op.success_example else { return false };
+    let shown: Vec<String> = match serde_json::from_str::<Value>(example) {
         Ok(Value::Object(map)) => map.keys().cloned().collect(),
         _ => return false,
     };
-    op.description.is_none() && op.id.starts_with("undescribed") && &shown == keys
+    !op.described && op.title.starts_with("undescribed") && &shown == keys
 }
 
 /// Parameters whose location the document lost: those the path names travel in the

@@ -99,7 +99,9 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     overlay.check_quotes(snapshot_text, &overlay_file).map_err(overlay_error)?;
     overlay.check_stated_lines(snapshot_text, &overlay_file).map_err(overlay_error)?;
     overlay.apply_api(&mut draft.api, &overlay_file).map_err(overlay_error)?;
-    let options = Options { choice_splits: &overlay.choices, resources: &overlay.resources };
+    overlay.apply_ids(&mut draft, &overlay_file).map_err(overlay_error)?;
+    let options =
+        Options { choice_splits: &overlay.choices, resources: &overlay.resources, type_names: &overlay.type_names };
     let normalized = normalize(draft, &options);
     let mut spec = normalized.spec;
     let route_gaps = overlay.apply_operations(&mut spec, &overlay_file).map_err(overlay_error)?;
@@ -111,7 +113,9 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
     overlay.apply_types(&mut spec, &overlay_file).map_err(overlay_error)?;
     overlay.apply_parameter_types(&mut spec, &overlay_file).map_err(overlay_error)?;
-    overlay.check_used(&spec, &normalized.used_choice_splits, &overlay_file).map_err(overlay_error)?;
+    overlay
+        .check_used(&spec, &normalized.used_choice_splits, &normalized.used_type_names, &overlay_file)
+        .map_err(overlay_error)?;
     let problems = validate(&spec);
     if !problems.is_empty() {
         return Err(Error(format!("the spec of {api} is not valid:\n  - {}", problems.join("\n  - "))));

@@ -227,7 +227,11 @@ mod blueprint_reader {
         let draft = blueprint::read(text, "demo", "nesting.txt").unwrap();
         let splits = Default::default();
         let resources = Default::default();
-        normalize(draft, &Options { choice_splits: &splits, resources: &resources }).spec
+        normalize(
+            draft,
+            &Options { choice_splits: &splits, resources: &resources, type_names: &std::collections::BTreeMap::new() },
+        )
+        .spec
     }
 
     fn fields(spec: &codegen::spec::Spec, name: &str) -> Vec<(String, String, bool, bool)> {
@@ -317,4 +321,25 @@ fn identical_enums_of_one_field_are_one_type_named_for_what_they_share() {
         .collect();
     assert_eq!(record_types.len(), 3);
     assert!(record_types.iter().all(|t| **t == TypeRef::Named("RecordType".into())), "{record_types:?}");
+}
+
+#[test]
+fn nimble_names_its_shared_shapes_through_a_name_merged_away() {
+    use codegen::spec::TypeRef;
+    let nimble = pipeline::build(&repo_root(), "nimble").unwrap().spec;
+    let success = |id: &str| {
+        let op = nimble.operations.iter().find(|o| o.id == id).unwrap_or_else(|| panic!("no operation {id}"));
+        op.success().and_then(|r| r.ty.clone()).unwrap()
+    };
+    // The overlay names the shape by the list's items, merged into another name first.
+    assert_eq!(success("updates_contact"), TypeRef::Named("Contact".into()));
+    assert_eq!(success("creates_contact_with_data_provided"), TypeRef::Named("Contact".into()));
+    let types: Vec<&str> = nimble.types.iter().map(|t| t.name.as_str()).collect();
+    assert!(types.contains(&"ContactNotice"), "types named after it follow");
+    assert!(!types.iter().any(|t| t.starts_with("UndoLeadExitResponse")), "{types:?}");
+    // Overlay ids shorten method names.
+    assert!(nimble.operations.iter().any(|o| o.id == "list_contact_ids"));
+    let sentences: Vec<&str> =
+        nimble.operations.iter().map(|o| o.id.as_str()).filter(|id| id.split('_').count() > 6).collect();
+    assert!(sentences.is_empty(), "ids that read as sentences: {sentences:?}");
 }

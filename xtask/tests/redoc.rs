@@ -190,3 +190,71 @@ fn the_client_has_methods_for_routed_operations_only_and_models_for_all() {
     let lib = files.iter().find(|f| f.path == "generated/widgets/src/lib.rs").unwrap();
     assert!(lib.contents.contains("4 documented operations have no known method and path"), "{}", lib.contents);
 }
+
+#[test]
+fn an_id_entry_names_the_operation_and_the_types_derived_from_it() {
+    // A name alone cites nothing; a route with it does.
+    let names = "operations:\n  - description_starts_with: List widgets.\n    id: list_all\n  - response_keys: [widgets]\n    id: widget_index\n    method: GET\n    path: /v1/widgets/index\n    cite: test\n";
+    let spec = spec_with(names).unwrap();
+    let ids: Vec<&str> = spec.operations.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["returns_current_account", "list_all", "updates_widget_choice", "widget_index", "deletes_widget"]);
+    assert!(!op(&spec, "list_all").is_resolved(), "an id alone routes nothing");
+    assert_eq!(op(&spec, "widget_index").path.as_deref(), Some("/v1/widgets/index"));
+    assert_eq!(
+        fields(&spec, "ListAllResponse")[1],
+        ("widgets".to_string(), "array<ListAllResponseWidgets>".to_string())
+    );
+    assert!(spec.type_def("ListWidgetsResponse").is_none());
+    assert!(spec.type_def("WidgetIndexResponse").is_some());
+
+    // The whole description finds an operation whose description starts another's.
+    let whole = spec_with("operations:\n  - description: Deletes a widget\n    id: drop_widget\n").unwrap();
+    assert!(whole.operations.iter().any(|o| o.id == "drop_widget"));
+    let part = spec_with("operations:\n  - description: Deletes\n    id: drop_widget\n").unwrap_err();
+    assert!(part.contains("operations.0") && part.contains("does not have"), "{part}");
+}
+
+#[test]
+fn bad_id_entries_are_errors_naming_the_entry() {
+    let cases = [
+        ("operations:\n  - description_starts_with: List widgets.\n    id: ListAll\n", "not a snake_case name"),
+        ("operations:\n  - description_starts_with: List widgets.\n    id: deletes_widget\n", "deletes_widget"),
+        (
+            "operations:\n  - description_starts_with: List widgets.\n    id: a\n  - description_starts_with: List widgets.\n    id: b\n",
+            "names `a` again",
+        ),
+        ("operations:\n  - description_starts_with: List widgets.\n    method: GET\n    path: /x\n", "has no `cite`"),
+        ("operations:\n  - description_starts_with: List widgets.\n    path: /x\n    cite: t\n", "not both"),
+        ("operations:\n  - description_starts_with: List widgets.\n    resource: w\n    id: a\n", "goes with a route"),
+        ("operations:\n  - description_starts_with: List widgets.\n    description: List widgets.\n    id: a\n", "exactly one"),
+    ];
+    for (entry, expected) in cases {
+        let err = spec_with(entry).unwrap_err();
+        assert!(err.contains(expected), "{entry}: {err}");
+    }
+}
+
+#[test]
+fn type_names_rename_a_type_and_the_types_named_after_it() {
+    let names = "type_names:\n  - type: ListWidgetsResponse\n    name: WidgetPage\n  - type: ListWidgetsResponseWidgets\n    name: Widget\n";
+    let spec = spec_with(names).unwrap();
+    let names: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
+    for (gone, new) in [
+        ("ListWidgetsResponse", "WidgetPage"),
+        ("ListWidgetsResponseMeta", "WidgetPageMeta"),
+        ("ListWidgetsResponseWidgets", "Widget"),
+    ] {
+        assert!(!names.contains(&gone) && names.contains(&new), "{gone} -> {new}: {names:?}");
+    }
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "types stay sorted: {names:?}");
+    assert_eq!(fields(&spec, "WidgetPage")[1], ("widgets".to_string(), "array<Widget>".to_string()));
+    let list = op(&spec, "list_widgets");
+    assert_eq!(list.success().unwrap().ty.as_ref().unwrap().to_string(), "WidgetPage");
+
+    let unknown = spec_with("type_names:\n  - type: Gizmo\n    name: Widget\n").unwrap_err();
+    assert!(unknown.contains("type_names.0") && unknown.contains("`Gizmo`"), "{unknown}");
+    let lower = spec_with("type_names:\n  - type: ListWidgetsResponse\n    name: widget_page\n").unwrap_err();
+    assert!(lower.contains("UpperCamelCase"), "{lower}");
+    let taken = spec_with("type_names:\n  - type: ListWidgetsResponseMeta\n    name: WidgetsStyle\n").unwrap_err();
+    assert!(taken.contains("WidgetsStyle"), "a name another type has is a duplicate: {taken}");
+}

@@ -1,17 +1,17 @@
 //! A program using the Nimble client: bearer token, builders, a request body, and the
 //! models of an operation that has no known route (kept, though it has no method).
-use nimble::models::{CreateContactNoteRequest, UpdateStageResponse};
+use nimble::models::{CreateNoteRequest, Pipeline};
 use nimble::{Auth, Client};
 
 #[allow(dead_code)]
 async fn contacts() -> Result<(), nimble::Error> {
     let client = Client::new(Auth::Bearer("token".into()))?;
-    let page = client.returns_list_of_contacts_filtered_by_specified_parameters().keyword("acme").page(2).await?;
+    let page = client.list_contacts().keyword("acme").page(2).await?;
     let _total: Option<i64> = page.meta.and_then(|m| m.total);
     let _contact = client.returns_contact("4f60a873fcf7b752ed006b7a".into()).await?;
-    let note = CreateContactNoteRequest::new(vec!["4f60a873fcf7b752ed006b7a".into()], "Met", "Met");
-    client.creates_note_on_one_or_more_contacts(note).await?;
-    let _unrouted: Option<UpdateStageResponse> = None;
+    let note = CreateNoteRequest::new(vec!["4f60a873fcf7b752ed006b7a".into()], "Met", "Met");
+    client.create_note(note).await?;
+    let _unrouted: Option<Pipeline> = None;
     Ok(())
 }
 

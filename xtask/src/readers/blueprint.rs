@@ -409,6 +409,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
 
     DraftOperation {
         title,
+        id: None,
         description: (!description.is_empty()).then(|| description.join("\n\n")),
         method,
         path: Some(path),

@@ -134,6 +134,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
     let title = summary.clone().unwrap_or_default();
     DraftOperation {
         title,
+        id: None,
         description: None,
         method: Some(method),
         path: Some(path.to_string()),

@@ -907,6 +907,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
     let description = (!full.is_empty() && full != title).then_some(full);
     DraftOperation {
         title,
+        id: None,
         description,
         method: None,
         path: None,

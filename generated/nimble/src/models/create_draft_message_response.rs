@@ -14,7 +14,7 @@ pub struct CreateDraftMessageResponse {
     pub updated: Option<String>,
     /// Source: line 6702 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator: Option<crate::models::GetDealByIdResponseOwner>,
+    pub creator: Option<crate::models::User>,
     /// Source: line 6668 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<crate::models::CreateDraftMessageResponseCc>>,

@@ -8,8 +8,8 @@ pub struct CreateDraftMessageResponseCc {
     pub email: Option<String>,
     /// Source: line 6711 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<crate::models::ReturnSingleNoteResponseContacts>,
+    pub contact: Option<crate::models::ContactSummary>,
     /// Source: line 6726 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<crate::models::GetDealByIdResponseOwner>,
+    pub user: Option<crate::models::User>,
 }

@@ -8,5 +8,5 @@ pub struct ListDraftMessagesResponse {
     pub drafts: Option<Vec<crate::models::CreateDraftMessageResponse>>,
     /// Source: line 6598 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::models::ListDraftMessagesResponseMeta>,
+    pub meta: Option<crate::models::PageMeta>,
 }

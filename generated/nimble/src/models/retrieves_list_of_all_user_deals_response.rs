@@ -5,8 +5,8 @@
 pub struct RetrievesListOfAllUserDealsResponse {
     /// Source: line 4009 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::models::ListDraftMessagesResponseMeta>,
+    pub meta: Option<crate::models::PageMeta>,
     /// Source: line 4014 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<crate::models::GetDealByIdResponse>>,
+    pub resources: Option<Vec<crate::models::Deal>>,
 }

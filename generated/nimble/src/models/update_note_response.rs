@@ -20,5 +20,5 @@ pub struct UpdateNoteResponse {
     pub updated: Option<crate::runtime::Timestamp>,
     /// Source: line 4964 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator: Option<crate::models::GetDealByIdResponseOwner>,
+    pub creator: Option<crate::models::User>,
 }

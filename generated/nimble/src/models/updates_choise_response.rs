@@ -5,5 +5,5 @@
 pub struct UpdatesChoiseResponse {
     /// Source: line 2412 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tabs: Option<Vec<crate::models::CreateNewFieldResponse>>,
+    pub tabs: Option<Vec<crate::models::ContactFieldsTab>>,
 }

@@ -12,10 +12,8 @@ impl Client {
     /// Deletes a list of contacts by specified advanced search query. Requires bulk delete permission for authenticated user.
     ///
     /// `DELETE /api/v1/contacts/list`. Source: line 314 of `specs/nimble/snapshot.txt`.
-    pub fn deletes_list_of_contacts_by_specified_advanced_search_query(
-        &self,
-    ) -> DeletesListOfContactsBySpecifiedAdvancedSearchQuery<'_> {
-        DeletesListOfContactsBySpecifiedAdvancedSearchQuery {
+    pub fn delete_contacts_by_query(&self) -> DeleteContactsByQuery<'_> {
+        DeleteContactsByQuery {
             client: self,
             keyword: None,
             query: None,
@@ -25,10 +23,10 @@ impl Client {
         }
     }
 }
-///Request builder for [`Client::deletes_list_of_contacts_by_specified_advanced_search_query`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::delete_contacts_by_query`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeletesListOfContactsBySpecifiedAdvancedSearchQuery<'a> {
+pub struct DeleteContactsByQuery<'a> {
     client: &'a Client,
     keyword: Option<Vec<String>>,
     query: Option<String>,
@@ -36,7 +34,7 @@ pub struct DeletesListOfContactsBySpecifiedAdvancedSearchQuery<'a> {
     preflight_checks: Option<bool>,
     options: RequestOptions,
 }
-impl<'a> DeletesListOfContactsBySpecifiedAdvancedSearchQuery<'a> {
+impl<'a> DeleteContactsByQuery<'a> {
     /// Delete all contacts where fields are containing value from this parameter
     ///
     /// Query parameter `keyword`. Source: line 315 of `specs/nimble/snapshot.txt`.
@@ -103,29 +101,18 @@ impl<'a> DeletesListOfContactsBySpecifiedAdvancedSearchQuery<'a> {
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::models::DeletesListOfContactsBySpecifiedAdvancedSearchQueryResponse,
-        Error,
-    > {
+    ) -> Result<crate::models::DeleteContactsByQueryResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        Response<
-            crate::models::DeletesListOfContactsBySpecifiedAdvancedSearchQueryResponse,
-        >,
-        Error,
-    > {
+    ) -> Result<Response<crate::models::DeleteContactsByQueryResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
-impl<'a> IntoFuture for DeletesListOfContactsBySpecifiedAdvancedSearchQuery<'a> {
-    type Output = Result<
-        crate::models::DeletesListOfContactsBySpecifiedAdvancedSearchQueryResponse,
-        Error,
-    >;
+impl<'a> IntoFuture for DeleteContactsByQuery<'a> {
+    type Output = Result<crate::models::DeleteContactsByQueryResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -137,10 +124,8 @@ impl Client {
     /// Returns list of contacts filtered by specified parameters. Allows filters by advanced search query, tags, keyword. You can receive all fields or specify a list of fields to return.
     ///
     /// `GET /api/v1/contacts`. Source: line 331 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
-    pub fn returns_list_of_contacts_filtered_by_specified_parameters(
-        &self,
-    ) -> ReturnsListOfContactsFilteredBySpecifiedParameters<'_> {
-        ReturnsListOfContactsFilteredBySpecifiedParameters {
+    pub fn list_contacts(&self) -> ListContacts<'_> {
+        ListContacts {
             client: self,
             keyword: None,
             fields: None,
@@ -157,10 +142,10 @@ impl Client {
         }
     }
 }
-///Request builder for [`Client::returns_list_of_contacts_filtered_by_specified_parameters`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::list_contacts`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
+pub struct ListContacts<'a> {
     client: &'a Client,
     keyword: Option<String>,
     fields: Option<String>,
@@ -175,7 +160,7 @@ pub struct ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
     contexts: Option<crate::models::ContactsContactViewContextKinds>,
     options: RequestOptions,
 }
-impl<'a> ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
+impl<'a> ListContacts<'a> {
     /// Specifies a set of simple search criteria for the query. This simple search is performed on any (indexed in our search engine) field of contact
     ///
     /// Query parameter `keyword`. Source: line 332 of `specs/nimble/snapshot.txt`.
@@ -308,23 +293,13 @@ impl<'a> ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::ReturnsListOfContactsFilteredBySpecifiedParametersResponse,
-        Error,
-    > {
+    pub async fn send(self) -> Result<crate::models::ListContactsResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        Response<
-            crate::models::ReturnsListOfContactsFilteredBySpecifiedParametersResponse,
-        >,
-        Error,
-    > {
+    ) -> Result<Response<crate::models::ListContactsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// Every item of every page, fetching the pages as the stream is read
@@ -332,7 +307,7 @@ impl<'a> ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
-        Item = Result<crate::models::UpdatesContactResponse, Error>,
+        Item = Result<crate::models::Contact, Error>,
     > + Send + 'static {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -342,15 +317,12 @@ impl<'a> ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
         )
     }
     /// Every item of every page, fetched one page after the other.
-    pub async fn all(self) -> Result<Vec<crate::models::UpdatesContactResponse>, Error> {
+    pub async fn all(self) -> Result<Vec<crate::models::Contact>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
-impl<'a> IntoFuture for ReturnsListOfContactsFilteredBySpecifiedParameters<'a> {
-    type Output = Result<
-        crate::models::ReturnsListOfContactsFilteredBySpecifiedParametersResponse,
-        Error,
-    >;
+impl<'a> IntoFuture for ListContacts<'a> {
+    type Output = Result<crate::models::ListContactsResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -362,10 +334,8 @@ impl Client {
     /// Has same parameters as a regular contacts list, but returns only contact ids. Works faster than regular contact list.
     ///
     /// `GET /api/v1/contacts/ids`. Source: line 536 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
-    pub fn has_same_parameters_as_regular_contacts_list_but_returns_only_contact_ids(
-        &self,
-    ) -> HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'_> {
-        HasSameParametersAsRegularContactsListButReturnsOnlyContactIds {
+    pub fn list_contact_ids(&self) -> ListContactIds<'_> {
+        ListContactIds {
             client: self,
             keyword: None,
             fields: None,
@@ -380,10 +350,10 @@ impl Client {
         }
     }
 }
-///Request builder for [`Client::has_same_parameters_as_regular_contacts_list_but_returns_only_contact_ids`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::list_contact_ids`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'a> {
+pub struct ListContactIds<'a> {
     client: &'a Client,
     keyword: Option<String>,
     fields: Option<String>,
@@ -396,7 +366,7 @@ pub struct HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'a> {
     per_page: Option<i64>,
     options: RequestOptions,
 }
-impl<'a> HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'a> {
+impl<'a> ListContactIds<'a> {
     /// Specifies a set of simple search criteria for the query. This simple search is performed on any (indexed in our search engine) field of contact
     ///
     /// Query parameter `keyword`. Source: line 537 of `specs/nimble/snapshot.txt`.
@@ -506,23 +476,13 @@ impl<'a> HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::HasSameParametersAsRegularContactsListButReturnsOnlyContactIdsResponse,
-        Error,
-    > {
+    pub async fn send(self) -> Result<crate::models::ListContactIdsResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        Response<
-            crate::models::HasSameParametersAsRegularContactsListButReturnsOnlyContactIdsResponse,
-        >,
-        Error,
-    > {
+    ) -> Result<Response<crate::models::ListContactIdsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// Every item of every page, fetching the pages as the stream is read
@@ -542,12 +502,8 @@ impl<'a> HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'a> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
-impl<'a> IntoFuture
-for HasSameParametersAsRegularContactsListButReturnsOnlyContactIds<'a> {
-    type Output = Result<
-        crate::models::HasSameParametersAsRegularContactsListButReturnsOnlyContactIdsResponse,
-        Error,
-    >;
+impl<'a> IntoFuture for ListContactIds<'a> {
+    type Output = Result<crate::models::ListContactIdsResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -600,18 +556,18 @@ impl<'a> CreatesContactWithDataProvided<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::UpdatesContactResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Contact, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::UpdatesContactResponse>, Error> {
+    ) -> Result<Response<crate::models::Contact>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreatesContactWithDataProvided<'a> {
-    type Output = Result<crate::models::UpdatesContactResponse, Error>;
+    type Output = Result<crate::models::Contact, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -823,18 +779,18 @@ impl<'a> UpdatesContact<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::UpdatesContactResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Contact, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::UpdatesContactResponse>, Error> {
+    ) -> Result<Response<crate::models::Contact>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdatesContact<'a> {
-    type Output = Result<crate::models::UpdatesContactResponse, Error>;
+    type Output = Result<crate::models::Contact, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -846,13 +802,13 @@ impl Client {
     /// Get all proceedings that match query parameters.
     ///
     /// `GET /api/v1/contacts/{contact_id}/proceedings`. Source: line 1644 of `specs/nimble/snapshot.txt`.
-    pub fn get_all_proceedings_that_match_query_parameters(
+    pub fn list_contact_proceedings(
         &self,
         contact_id: String,
-        direction: crate::models::GetAllProceedingsThatMatchQueryParametersDirection,
+        direction: crate::models::ListContactProceedingsDirection,
         limit: i64,
-    ) -> GetAllProceedingsThatMatchQueryParameters<'_> {
-        GetAllProceedingsThatMatchQueryParameters {
+    ) -> ListContactProceedings<'_> {
+        ListContactProceedings {
             client: self,
             contact_id,
             direction,
@@ -866,31 +822,29 @@ impl Client {
         }
     }
 }
-///Request builder for [`Client::get_all_proceedings_that_match_query_parameters`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::list_contact_proceedings`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAllProceedingsThatMatchQueryParameters<'a> {
+pub struct ListContactProceedings<'a> {
     client: &'a Client,
     contact_id: String,
-    direction: crate::models::GetAllProceedingsThatMatchQueryParametersDirection,
+    direction: crate::models::ListContactProceedingsDirection,
     limit: i64,
-    types: Option<Vec<crate::models::GetAllProceedingsThatMatchQueryParametersTypes>>,
+    types: Option<Vec<crate::models::ListContactProceedingsTypes>>,
     next_tstamp: Option<String>,
     next_id: Option<String>,
     completed: Option<bool>,
     notes_search_query: Option<String>,
     options: RequestOptions,
 }
-impl<'a> GetAllProceedingsThatMatchQueryParameters<'a> {
+impl<'a> ListContactProceedings<'a> {
     /// List of proceedings types to return.
     ///
     /// Query parameter `types`. Source: line 1648 of `specs/nimble/snapshot.txt`.
     pub fn types(
         mut self,
         values: impl IntoIterator<
-            Item = impl Into<
-                crate::models::GetAllProceedingsThatMatchQueryParametersTypes,
-            >,
+            Item = impl Into<crate::models::ListContactProceedingsTypes>,
         >,
     ) -> Self {
         self.types = Some(values.into_iter().map(Into::into).collect());
@@ -975,27 +929,18 @@ impl<'a> GetAllProceedingsThatMatchQueryParameters<'a> {
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::models::GetAllProceedingsThatMatchQueryParametersResponse,
-        Error,
-    > {
+    ) -> Result<crate::models::ListContactProceedingsResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        Response<crate::models::GetAllProceedingsThatMatchQueryParametersResponse>,
-        Error,
-    > {
+    ) -> Result<Response<crate::models::ListContactProceedingsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
-impl<'a> IntoFuture for GetAllProceedingsThatMatchQueryParameters<'a> {
-    type Output = Result<
-        crate::models::GetAllProceedingsThatMatchQueryParametersResponse,
-        Error,
-    >;
+impl<'a> IntoFuture for ListContactProceedings<'a> {
+    type Output = Result<crate::models::ListContactProceedingsResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

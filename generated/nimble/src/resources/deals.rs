@@ -129,18 +129,18 @@ impl<'a> CreateNewDealV2<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::GetDealByIdResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Deal, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::GetDealByIdResponse>, Error> {
+    ) -> Result<Response<crate::models::Deal>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewDealV2<'a> {
-    type Output = Result<crate::models::GetDealByIdResponse, Error>;
+    type Output = Result<crate::models::Deal, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -189,18 +189,18 @@ impl<'a> GetDealById<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::GetDealByIdResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Deal, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::GetDealByIdResponse>, Error> {
+    ) -> Result<Response<crate::models::Deal>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetDealById<'a> {
-    type Output = Result<crate::models::GetDealByIdResponse, Error>;
+    type Output = Result<crate::models::Deal, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -255,18 +255,18 @@ impl<'a> EditDealById<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::GetDealByIdResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Deal, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::GetDealByIdResponse>, Error> {
+    ) -> Result<Response<crate::models::Deal>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for EditDealById<'a> {
-    type Output = Result<crate::models::GetDealByIdResponse, Error>;
+    type Output = Result<crate::models::Deal, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

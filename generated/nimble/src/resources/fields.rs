@@ -12,23 +12,21 @@ impl Client {
     /// (DEPRECATED) This method return all available metadata for company's fields/groups.
     ///
     /// `GET /api/v1/contacts/metadata`. Source: line 1412 of `specs/nimble/snapshot.txt`.
-    pub fn deprecated_this_method_return_all_available_metadata_for_company_s_fields_groups(
-        &self,
-    ) -> DeprecatedThisMethodReturnAllAvailableMetadataForCompanySFieldsGroups<'_> {
-        DeprecatedThisMethodReturnAllAvailableMetadataForCompanySFieldsGroups {
+    pub fn get_contacts_metadata(&self) -> GetContactsMetadata<'_> {
+        GetContactsMetadata {
             client: self,
             options: RequestOptions::default(),
         }
     }
 }
-///Request builder for [`Client::deprecated_this_method_return_all_available_metadata_for_company_s_fields_groups`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::get_contacts_metadata`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeprecatedThisMethodReturnAllAvailableMetadataForCompanySFieldsGroups<'a> {
+pub struct GetContactsMetadata<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-impl<'a> DeprecatedThisMethodReturnAllAvailableMetadataForCompanySFieldsGroups<'a> {
+impl<'a> GetContactsMetadata<'a> {
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -52,19 +50,18 @@ impl<'a> DeprecatedThisMethodReturnAllAvailableMetadataForCompanySFieldsGroups<'
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
-    ) -> Result<crate::models::ReturnsContactResponseContactsMeta, Error> {
+    ) -> Result<crate::models::GetContactsMetadataResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ReturnsContactResponseContactsMeta>, Error> {
+    ) -> Result<Response<crate::models::GetContactsMetadataResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
-impl<'a> IntoFuture
-for DeprecatedThisMethodReturnAllAvailableMetadataForCompanySFieldsGroups<'a> {
-    type Output = Result<crate::models::ReturnsContactResponseContactsMeta, Error>;
+impl<'a> IntoFuture for GetContactsMetadata<'a> {
+    type Output = Result<crate::models::GetContactsMetadataResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -74,23 +71,21 @@ impl Client {
     /// Return all available metadata for company's fields
     ///
     /// `GET /api/v1/contacts/fields`. Source: line 2044 of `specs/nimble/snapshot.txt`.
-    pub fn return_all_available_metadata_for_company_s_fields(
-        &self,
-    ) -> ReturnAllAvailableMetadataForCompanySFields<'_> {
-        ReturnAllAvailableMetadataForCompanySFields {
+    pub fn list_contact_fields(&self) -> ListContactFields<'_> {
+        ListContactFields {
             client: self,
             options: RequestOptions::default(),
         }
     }
 }
-///Request builder for [`Client::return_all_available_metadata_for_company_s_fields`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::list_contact_fields`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ReturnAllAvailableMetadataForCompanySFields<'a> {
+pub struct ListContactFields<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-impl<'a> ReturnAllAvailableMetadataForCompanySFields<'a> {
+impl<'a> ListContactFields<'a> {
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -122,7 +117,7 @@ impl<'a> ReturnAllAvailableMetadataForCompanySFields<'a> {
         self.client.core().execute(&self.request()?).await
     }
 }
-impl<'a> IntoFuture for ReturnAllAvailableMetadataForCompanySFields<'a> {
+impl<'a> IntoFuture for ListContactFields<'a> {
     type Output = Result<crate::models::UpdatesChoiseResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -174,18 +169,18 @@ impl<'a> CreateNewField<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::CreateNewFieldResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::CreateNewFieldResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewField<'a> {
-    type Output = Result<crate::models::CreateNewFieldResponse, Error>;
+    type Output = Result<crate::models::ContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -243,18 +238,18 @@ impl<'a> UpdatesExistingField<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::CreateNewFieldResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::CreateNewFieldResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdatesExistingField<'a> {
-    type Output = Result<crate::models::CreateNewFieldResponse, Error>;
+    type Output = Result<crate::models::ContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -305,18 +300,18 @@ impl<'a> CreateNewFieldsGroup<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::CreateNewFieldResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::CreateNewFieldResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewFieldsGroup<'a> {
-    type Output = Result<crate::models::CreateNewFieldResponse, Error>;
+    type Output = Result<crate::models::ContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -374,18 +369,18 @@ impl<'a> UpdatesExistingFieldsGroup<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::CreateNewFieldResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::CreateNewFieldResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdatesExistingFieldsGroup<'a> {
-    type Output = Result<crate::models::CreateNewFieldResponse, Error>;
+    type Output = Result<crate::models::ContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -436,18 +431,18 @@ impl<'a> CreateNewFieldsTabs<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::CreateNewFieldResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::CreateNewFieldResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewFieldsTabs<'a> {
-    type Output = Result<crate::models::CreateNewFieldResponse, Error>;
+    type Output = Result<crate::models::ContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -505,18 +500,18 @@ impl<'a> UpdatesExistingFieldsTab<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::CreateNewFieldResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::CreateNewFieldResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdatesExistingFieldsTab<'a> {
-    type Output = Result<crate::models::CreateNewFieldResponse, Error>;
+    type Output = Result<crate::models::ContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -575,18 +570,18 @@ impl<'a> CreateChoiceForField<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::CreateNewFieldResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::CreateNewFieldResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateChoiceForField<'a> {
-    type Output = Result<crate::models::CreateNewFieldResponse, Error>;
+    type Output = Result<crate::models::ContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -12,23 +12,21 @@ impl Client {
     /// Returns information about authenticated user. User_id from this response can be used to assign different Nimble entities to this user. Such as tasks, contacts, etc.
     ///
     /// `GET /api/v1/myself`. Source: line 166 of `specs/nimble/snapshot.txt`.
-    pub fn returns_information_about_authenticated_user(
-        &self,
-    ) -> ReturnsInformationAboutAuthenticatedUser<'_> {
-        ReturnsInformationAboutAuthenticatedUser {
+    pub fn get_authenticated_user(&self) -> GetAuthenticatedUser<'_> {
+        GetAuthenticatedUser {
             client: self,
             options: RequestOptions::default(),
         }
     }
 }
-///Request builder for [`Client::returns_information_about_authenticated_user`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::get_authenticated_user`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ReturnsInformationAboutAuthenticatedUser<'a> {
+pub struct GetAuthenticatedUser<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-impl<'a> ReturnsInformationAboutAuthenticatedUser<'a> {
+impl<'a> GetAuthenticatedUser<'a> {
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -52,24 +50,18 @@ impl<'a> ReturnsInformationAboutAuthenticatedUser<'a> {
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
-    ) -> Result<crate::models::ReturnsInformationAboutAuthenticatedUserResponse, Error> {
+    ) -> Result<crate::models::GetAuthenticatedUserResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        Response<crate::models::ReturnsInformationAboutAuthenticatedUserResponse>,
-        Error,
-    > {
+    ) -> Result<Response<crate::models::GetAuthenticatedUserResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
-impl<'a> IntoFuture for ReturnsInformationAboutAuthenticatedUser<'a> {
-    type Output = Result<
-        crate::models::ReturnsInformationAboutAuthenticatedUserResponse,
-        Error,
-    >;
+impl<'a> IntoFuture for GetAuthenticatedUser<'a> {
+    type Output = Result<crate::models::GetAuthenticatedUserResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -12,26 +12,23 @@ impl Client {
     /// Creates a note on one or more contacts. At least one contact id is required as Nimble currently doesn't support notes without contacts.
     ///
     /// `POST /api/v1/contacts/notes`. Source: line 1439 of `specs/nimble/snapshot.txt`.
-    pub fn creates_note_on_one_or_more_contacts(
-        &self,
-        body: crate::models::CreateContactNoteRequest,
-    ) -> CreatesNoteOnOneOrMoreContacts<'_> {
-        CreatesNoteOnOneOrMoreContacts {
+    pub fn create_note(&self, body: crate::models::CreateNoteRequest) -> CreateNote<'_> {
+        CreateNote {
             client: self,
             body,
             options: RequestOptions::default(),
         }
     }
 }
-///Request builder for [`Client::creates_note_on_one_or_more_contacts`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::create_note`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreatesNoteOnOneOrMoreContacts<'a> {
+pub struct CreateNote<'a> {
     client: &'a Client,
-    body: crate::models::CreateContactNoteRequest,
+    body: crate::models::CreateNoteRequest,
     options: RequestOptions,
 }
-impl<'a> CreatesNoteOnOneOrMoreContacts<'a> {
+impl<'a> CreateNote<'a> {
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -53,18 +50,18 @@ impl<'a> CreatesNoteOnOneOrMoreContacts<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ReturnSingleNoteResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Note, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ReturnSingleNoteResponse>, Error> {
+    ) -> Result<Response<crate::models::Note>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
-impl<'a> IntoFuture for CreatesNoteOnOneOrMoreContacts<'a> {
-    type Output = Result<crate::models::ReturnSingleNoteResponse, Error>;
+impl<'a> IntoFuture for CreateNote<'a> {
+    type Output = Result<crate::models::Note, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -116,18 +113,18 @@ impl<'a> ReturnSingleNote<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ReturnSingleNoteResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Note, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ReturnSingleNoteResponse>, Error> {
+    ) -> Result<Response<crate::models::Note>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for ReturnSingleNote<'a> {
-    type Output = Result<crate::models::ReturnSingleNoteResponse, Error>;
+    type Output = Result<crate::models::Note, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -140,7 +137,7 @@ impl Client {
     pub fn update_contact_note(
         &self,
         note_id: String,
-        body: crate::models::CreateContactNoteRequest,
+        body: crate::models::CreateNoteRequest,
     ) -> UpdateContactNote<'_> {
         UpdateContactNote {
             client: self,
@@ -156,7 +153,7 @@ impl Client {
 pub struct UpdateContactNote<'a> {
     client: &'a Client,
     note_id: String,
-    body: crate::models::CreateContactNoteRequest,
+    body: crate::models::CreateNoteRequest,
     options: RequestOptions,
 }
 impl<'a> UpdateContactNote<'a> {
@@ -185,18 +182,18 @@ impl<'a> UpdateContactNote<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ReturnSingleNoteResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Note, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ReturnSingleNoteResponse>, Error> {
+    ) -> Result<Response<crate::models::Note>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateContactNote<'a> {
-    type Output = Result<crate::models::ReturnSingleNoteResponse, Error>;
+    type Output = Result<crate::models::Note, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -206,11 +203,8 @@ impl Client {
     /// Returns a list of notes for the specified contact
     ///
     /// `GET /api/v1/contact/{contact_id}/notes`. Source: line 1587 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
-    pub fn returns_list_of_notes_for_specified_contact(
-        &self,
-        contact_id: String,
-    ) -> ReturnsListOfNotesForSpecifiedContact<'_> {
-        ReturnsListOfNotesForSpecifiedContact {
+    pub fn list_contact_notes(&self, contact_id: String) -> ListContactNotes<'_> {
+        ListContactNotes {
             client: self,
             contact_id,
             page: None,
@@ -219,17 +213,17 @@ impl Client {
         }
     }
 }
-///Request builder for [`Client::returns_list_of_notes_for_specified_contact`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::list_contact_notes`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ReturnsListOfNotesForSpecifiedContact<'a> {
+pub struct ListContactNotes<'a> {
     client: &'a Client,
     contact_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
     options: RequestOptions,
 }
-impl<'a> ReturnsListOfNotesForSpecifiedContact<'a> {
+impl<'a> ListContactNotes<'a> {
     /// Query parameter `page`. Source: line 1589 of `specs/nimble/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -272,18 +266,13 @@ impl<'a> ReturnsListOfNotesForSpecifiedContact<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ReturnsListOfNotesForSpecifiedContactResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ListContactNotesResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        Response<crate::models::ReturnsListOfNotesForSpecifiedContactResponse>,
-        Error,
-    > {
+    ) -> Result<Response<crate::models::ListContactNotesResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// Every item of every page, fetching the pages as the stream is read
@@ -291,7 +280,7 @@ impl<'a> ReturnsListOfNotesForSpecifiedContact<'a> {
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
-        Item = Result<crate::models::ReturnSingleNoteResponse, Error>,
+        Item = Result<crate::models::Note, Error>,
     > + Send + 'static {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -301,17 +290,12 @@ impl<'a> ReturnsListOfNotesForSpecifiedContact<'a> {
         )
     }
     /// Every item of every page, fetched one page after the other.
-    pub async fn all(
-        self,
-    ) -> Result<Vec<crate::models::ReturnSingleNoteResponse>, Error> {
+    pub async fn all(self) -> Result<Vec<crate::models::Note>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
-impl<'a> IntoFuture for ReturnsListOfNotesForSpecifiedContact<'a> {
-    type Output = Result<
-        crate::models::ReturnsListOfNotesForSpecifiedContactResponse,
-        Error,
-    >;
+impl<'a> IntoFuture for ListContactNotes<'a> {
+    type Output = Result<crate::models::ListContactNotesResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

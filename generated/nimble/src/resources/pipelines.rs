@@ -10,23 +10,21 @@ impl Client {
     /// Returns a list pipelines available to view for the requesting user
     ///
     /// `GET /api/v1/contacts/pipelines`. Source: line 2462 of `specs/nimble/snapshot.txt`.
-    pub fn returns_list_pipelines_available_to_view_for_requesting_user(
-        &self,
-    ) -> ReturnsListPipelinesAvailableToViewForRequestingUser<'_> {
-        ReturnsListPipelinesAvailableToViewForRequestingUser {
+    pub fn list_contact_pipelines(&self) -> ListContactPipelines<'_> {
+        ListContactPipelines {
             client: self,
             options: RequestOptions::default(),
         }
     }
 }
-///Request builder for [`Client::returns_list_pipelines_available_to_view_for_requesting_user`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::list_contact_pipelines`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ReturnsListPipelinesAvailableToViewForRequestingUser<'a> {
+pub struct ListContactPipelines<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-impl<'a> ReturnsListPipelinesAvailableToViewForRequestingUser<'a> {
+impl<'a> ListContactPipelines<'a> {
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -50,29 +48,18 @@ impl<'a> ReturnsListPipelinesAvailableToViewForRequestingUser<'a> {
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::models::ReturnsListPipelinesAvailableToViewForRequestingUserResponse,
-        Error,
-    > {
+    ) -> Result<crate::models::ListContactPipelinesResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        Response<
-            crate::models::ReturnsListPipelinesAvailableToViewForRequestingUserResponse,
-        >,
-        Error,
-    > {
+    ) -> Result<Response<crate::models::ListContactPipelinesResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
-impl<'a> IntoFuture for ReturnsListPipelinesAvailableToViewForRequestingUser<'a> {
-    type Output = Result<
-        crate::models::ReturnsListPipelinesAvailableToViewForRequestingUserResponse,
-        Error,
-    >;
+impl<'a> IntoFuture for ListContactPipelines<'a> {
+    type Output = Result<crate::models::ListContactPipelinesResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -86,7 +73,7 @@ impl Client {
         &self,
         lead_id: String,
         pipeline_id: String,
-        body: crate::models::ExitLeadFromPipelineSuccessfullyRequest,
+        body: crate::models::ExitTransitionRequest,
     ) -> ExitLeadFromPipelineSuccessfully<'_> {
         ExitLeadFromPipelineSuccessfully {
             client: self,
@@ -104,7 +91,7 @@ pub struct ExitLeadFromPipelineSuccessfully<'a> {
     client: &'a Client,
     lead_id: String,
     pipeline_id: String,
-    body: crate::models::ExitLeadFromPipelineSuccessfullyRequest,
+    body: crate::models::ExitTransitionRequest,
     options: RequestOptions,
 }
 impl<'a> ExitLeadFromPipelineSuccessfully<'a> {
@@ -136,18 +123,18 @@ impl<'a> ExitLeadFromPipelineSuccessfully<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::UpdatesContactResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Contact, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::UpdatesContactResponse>, Error> {
+    ) -> Result<Response<crate::models::Contact>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for ExitLeadFromPipelineSuccessfully<'a> {
-    type Output = Result<crate::models::UpdatesContactResponse, Error>;
+    type Output = Result<crate::models::Contact, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -161,7 +148,7 @@ impl Client {
         &self,
         lead_id: String,
         pipeline_id: String,
-        body: crate::models::ExitLeadFromPipelineUnsuccessfullyRequest,
+        body: crate::models::LostExitTransitionRequest,
     ) -> ExitLeadFromPipelineUnsuccessfully<'_> {
         ExitLeadFromPipelineUnsuccessfully {
             client: self,
@@ -179,7 +166,7 @@ pub struct ExitLeadFromPipelineUnsuccessfully<'a> {
     client: &'a Client,
     lead_id: String,
     pipeline_id: String,
-    body: crate::models::ExitLeadFromPipelineUnsuccessfullyRequest,
+    body: crate::models::LostExitTransitionRequest,
     options: RequestOptions,
 }
 impl<'a> ExitLeadFromPipelineUnsuccessfully<'a> {
@@ -211,18 +198,18 @@ impl<'a> ExitLeadFromPipelineUnsuccessfully<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::UpdatesContactResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Contact, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::UpdatesContactResponse>, Error> {
+    ) -> Result<Response<crate::models::Contact>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for ExitLeadFromPipelineUnsuccessfully<'a> {
-    type Output = Result<crate::models::UpdatesContactResponse, Error>;
+    type Output = Result<crate::models::Contact, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -288,18 +275,18 @@ impl<'a> MoveLeadToStageWithinPipeline<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::UpdatesContactResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Contact, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::UpdatesContactResponse>, Error> {
+    ) -> Result<Response<crate::models::Contact>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for MoveLeadToStageWithinPipeline<'a> {
-    type Output = Result<crate::models::UpdatesContactResponse, Error>;
+    type Output = Result<crate::models::Contact, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -309,21 +296,21 @@ impl Client {
     /// undescribed pipelines
     ///
     /// `GET /api/v2/deals/pipelines`. Source: line 5244 of `specs/nimble/snapshot.txt`.
-    pub fn undescribed_pipelines(&self) -> UndescribedPipelines<'_> {
-        UndescribedPipelines {
+    pub fn list_deal_pipelines(&self) -> ListDealPipelines<'_> {
+        ListDealPipelines {
             client: self,
             options: RequestOptions::default(),
         }
     }
 }
-///Request builder for [`Client::undescribed_pipelines`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::list_deal_pipelines`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UndescribedPipelines<'a> {
+pub struct ListDealPipelines<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
-impl<'a> UndescribedPipelines<'a> {
+impl<'a> ListDealPipelines<'a> {
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -345,20 +332,18 @@ impl<'a> UndescribedPipelines<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::UndescribedPipelinesResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ListDealPipelinesResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::UndescribedPipelinesResponse>, Error> {
+    ) -> Result<Response<crate::models::ListDealPipelinesResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
-impl<'a> IntoFuture for UndescribedPipelines<'a> {
-    type Output = Result<crate::models::UndescribedPipelinesResponse, Error>;
+impl<'a> IntoFuture for ListDealPipelines<'a> {
+    type Output = Result<crate::models::ListDealPipelinesResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
