@@ -12,9 +12,10 @@
 //! - **Operations.** Each resolved operation is a `Client` method plus a request builder
 //!   in `resources::<resource>`. Removed, or no longer resolved (method or path now
 //!   unknown): **breaking** (the method disappears). Moved to another resource:
-//!   **breaking** (the builder type changes module). Added or newly resolved: not
-//!   breaking. Method or path changed: not breaking (same signature; calls follow the
-//!   document).
+//!   **breaking** (the builder type changes module). Renamed (an operation that starts
+//!   on the same line under another id): **breaking**, one change, not a removal and an
+//!   addition. Added or newly resolved: not breaking. Method or path changed: not
+//!   breaking (same signature; calls follow the document).
 //! - **Parameters.** Path parameters and required parameters are positional arguments,
 //!   in document order; optional ones are builder methods. Removed, retyped, made
 //!   required or optional (positional ↔ builder), positional order changed, or a new
@@ -24,8 +25,10 @@
 //!   argument). **Success response** (first 2xx) body type changed, added or removed:
 //!   **breaking** (the method's output type). Other responses: not breaking (errors all
 //!   decode into the API's error body).
-//! - **Types.** Removed, or of another kind (object, enum, unknown): **breaking**. Added:
-//!   not breaking.
+//! - **Types.** Removed, renamed, or of another kind (object, enum, unknown):
+//!   **breaking**. Added: not breaking. A type gone and a type come with the same kind,
+//!   sources and field names (or values) is one renamed type, and what refers to it is
+//!   compared under its new name, so it is not also reported as retyped.
 //! - **Fields.** Removed or retyped: **breaking**. A field's Rust shape is `T` when the
 //!   type is an input type (reachable from a request body) and the field is required and
 //!   not nullable (then it is also an argument of `new()`), else `Option<T>`: a change of
@@ -50,7 +53,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use codegen::spec::{AuthScheme, Field, Operation, ParamLocation, Parameter, Source, Spec, TypeKind, TypeRef};
+use codegen::spec::{AuthScheme, Field, Operation, ParamLocation, Parameter, Source, Spec, TypeDef, TypeKind, TypeRef};
 
 /// Whether the emitter marks generated structs `#[non_exhaustive]` (it does not, so that
 /// struct literals with `..Default::default()` work). A test reads the committed
@@ -68,6 +71,8 @@ pub enum Kind {
     OperationAdded,
     /// An operation is gone.
     OperationRemoved,
+    /// An operation has a new id: the same place in the document, under another name.
+    OperationRenamed,
     /// An operation's method or path is now known.
     OperationResolved,
     /// An operation's method or path is no longer known.
@@ -113,6 +118,8 @@ pub enum Kind {
     TypeAdded,
     /// A named type is gone.
     TypeRemoved,
+    /// A type has a new name: the same sources and kind, under another name.
+    TypeRenamed,
     /// A type is now of another kind (object, enum, unknown).
     TypeKindChanged,
     /// A new field.
@@ -177,9 +184,21 @@ pub const UNUSED: &str = "(types no operation uses)";
 /// Every change from `old` to `new`, grouped (groups sorted) and in document order.
 pub fn diff(old: &Spec, new: &Spec) -> Vec<Change> {
     let mut changes = Vec::new();
+    // Renamed types are compared under their new names, so that what refers to them is
+    // not also reported as retyped.
+    let type_renames = type_renames(old, new);
+    let mut renamed_old = old.clone();
+    for t in &mut renamed_old.types {
+        if let Some(name) = type_renames.get(&t.name) {
+            t.name = name.clone();
+        }
+    }
+    crate::normalize::rename_refs(&mut renamed_old, &type_renames);
+    let old = &renamed_old;
     api_changes(old, new, &mut changes);
     operation_changes(old, new, &mut changes);
-    type_changes(old, new, &mut changes);
+    let renamed_from = type_renames.iter().map(|(was, name)| (name.clone(), was.clone())).collect();
+    type_changes(old, new, &renamed_from, &mut changes);
     changes.sort_by(|a, b| group_rank(&a.group).cmp(&group_rank(&b.group)));
     changes
 }
@@ -301,11 +320,43 @@ fn location(l: ParamLocation) -> &'static str {
     }
 }
 
+/// Pairs of (old, new) that are one thing renamed: the one item of each side gone from the
+/// other, that `key` (where it is in the document) gives to exactly one old and one new.
+fn renamed<'a, T>(gone: Vec<&'a T>, came: Vec<&'a T>, key: impl Fn(&T) -> Option<String>) -> Vec<(&'a T, &'a T)> {
+    let mut by_key: BTreeMap<String, (Vec<&T>, Vec<&T>)> = BTreeMap::new();
+    for t in gone {
+        if let Some(k) = key(t) {
+            by_key.entry(k).or_default().0.push(t);
+        }
+    }
+    for t in came {
+        if let Some(k) = key(t) {
+            by_key.entry(k).or_default().1.push(t);
+        }
+    }
+    by_key
+        .into_values()
+        .filter_map(|pair| match pair {
+            (o, n) if o.len() == 1 && n.len() == 1 => Some((o[0], n[0])),
+            _ => None,
+        })
+        .collect()
+}
+
 fn operation_changes(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
     let old_ops: BTreeMap<&str, &Operation> = old.operations.iter().map(|o| (o.id.as_str(), o)).collect();
     let new_ids: BTreeSet<&str> = new.operations.iter().map(|o| o.id.as_str()).collect();
+    // An operation that starts on the same line of the document under another id is
+    // renamed (an overlay `id`), not removed and added.
+    let renames = renamed(
+        old.operations.iter().filter(|o| !new_ids.contains(o.id.as_str())).collect(),
+        new.operations.iter().filter(|o| !old_ops.contains_key(o.id.as_str())).collect(),
+        |o: &Operation| Some(o.source.to_string()),
+    );
+    let renamed_from: BTreeMap<&str, &Operation> = renames.iter().map(|(was, op)| (op.id.as_str(), *was)).collect();
+    let renamed_old: BTreeSet<&str> = renames.iter().map(|(was, _)| was.id.as_str()).collect();
     for op in &old.operations {
-        if !new_ids.contains(op.id.as_str()) {
+        if !new_ids.contains(op.id.as_str()) && !renamed_old.contains(op.id.as_str()) {
             let mut b = Builder { out, group: op.resource.clone(), subject: op.id.clone() };
             let breaking = op.is_resolved();
             b.push(
@@ -321,6 +372,20 @@ fn operation_changes(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
     }
     for op in &new.operations {
         let mut b = Builder { out: &mut *out, group: op.resource.clone(), subject: op.id.clone() };
+        if let Some(was) = renamed_from.get(op.id.as_str()) {
+            let breaking = was.is_resolved() && op.is_resolved();
+            b.push(
+                Kind::OperationRenamed,
+                None,
+                format!("operation `{}` renamed `{}`{}", was.id, op.id, endpoint_suffix(op)),
+                breaking,
+                breaking.then_some("its `Client` method and builder are renamed"),
+                Some(&op.source),
+                false,
+            );
+            operation_change(was, op, &mut b);
+            continue;
+        }
         let Some(was) = old_ops.get(op.id.as_str()) else {
             b.push(
                 Kind::OperationAdded,
@@ -699,7 +764,30 @@ fn shape(f: &Field, is_input: bool) -> (&TypeRef, bool) {
     (&f.ty, !(is_input && f.required && !f.nullable))
 }
 
-fn type_changes(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
+/// Types of `old` that `new` has under another name, by old name: a type gone and a type
+/// come of one kind, from the same places in the document, with the same field names
+/// (an overlay `type_names` entry, or an operation's new id). Only one-to-one matches.
+fn type_renames(old: &Spec, new: &Spec) -> BTreeMap<String, String> {
+    let key = |t: &TypeDef| {
+        let sources: Vec<String> = t.sources.iter().map(Source::to_string).collect();
+        let members: Vec<&str> = match &t.kind {
+            TypeKind::Object { fields } => fields.iter().map(|f| f.name.as_str()).collect(),
+            TypeKind::Enum { values } => values.iter().map(String::as_str).collect(),
+            TypeKind::Unknown => Vec::new(),
+        };
+        (!sources.is_empty()).then(|| format!("{} {} {}", kind_name(&t.kind), sources.join(" "), members.join(" ")))
+    };
+    renamed(
+        old.types.iter().filter(|t| new.type_def(&t.name).is_none()).collect(),
+        new.types.iter().filter(|t| old.type_def(&t.name).is_none()).collect(),
+        key,
+    )
+    .into_iter()
+    .map(|(was, t)| (was.name.clone(), t.name.clone()))
+    .collect()
+}
+
+fn type_changes(old: &Spec, new: &Spec, renamed_from: &BTreeMap<String, String>, out: &mut Vec<Change>) {
     let (old_users, new_users) = (users(old), users(new));
     let (old_inputs, new_inputs) = (old.input_types(), new.input_types());
     let group = |name: &str| {
@@ -729,6 +817,17 @@ fn type_changes(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
         let mut b = Builder { out: &mut *out, group: group(&t.name), subject: t.name.clone() };
         let name = &t.name;
         let source = t.sources.first();
+        if let Some(was) = renamed_from.get(name) {
+            b.push(
+                Kind::TypeRenamed,
+                None,
+                format!("type `{was}` renamed `{name}` ({})", kind_name(&t.kind)),
+                true,
+                Some("code naming the model type must use its new name"),
+                source,
+                false,
+            );
+        }
         let Some(was) = old.type_def(name) else {
             b.push(
                 Kind::TypeAdded,

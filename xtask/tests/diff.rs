@@ -371,3 +371,27 @@ fn documentation_texts_that_change_are_listed_apart_from_api_changes() {
     assert!(line.contains("Documentation texts changed (1; doc comments only"), "{line}");
     assert!(diff::doc_changes_line(&[]).is_empty());
 }
+
+#[test]
+fn ids_and_type_names_the_overlay_changes_are_renames_not_removals() {
+    let doc = include_str!("fixtures/redoc/widgets.txt");
+    let api = "api:\n  name: widgets\n  title: Widgets\n  reader: redoc_text\n";
+    let route = "operations:\n  - description_starts_with: List widgets.\n    method: GET\n    path: /v1/widgets\n    cite: t\n";
+    let old = pipeline::build_spec_from("widgets", doc, &format!("{api}{route}")).unwrap();
+    let renamed =
+        format!("{api}{route}    id: list_all\ntype_names:\n  - type: ListAllResponseWidgets\n    name: Widget\n");
+    let new = pipeline::build_spec_from("widgets", doc, &renamed).unwrap();
+    let changes = diff::diff(&old, &new);
+    let texts: Vec<&str> = changes.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "operation `list_widgets` renamed `list_all` (`GET /v1/widgets`)",
+            "type `ListWidgetsResponse` renamed `ListAllResponse` (object)",
+            "type `ListWidgetsResponseMeta` renamed `ListAllResponseMeta` (object)",
+            "type `ListWidgetsResponseWidgets` renamed `Widget` (object)",
+        ],
+        "what refers to a renamed type is not also retyped: {changes:#?}"
+    );
+    assert!(changes.iter().all(|c| c.breaking));
+}
