@@ -35,7 +35,7 @@ pub struct Normalized {
     pub spec: Spec,
     /// Choice texts of the overlay that matched a choice list.
     pub used_choice_splits: BTreeSet<String>,
-    /// Names of `type_names` entries that named a type of the spec.
+    /// The names `type_names` entries find types by that found one.
     pub used_type_names: BTreeSet<String>,
 }
 

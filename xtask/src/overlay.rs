@@ -59,9 +59,9 @@ struct ListEntry {
     items: String,
 }
 
-/// One operation, matched by the start of its description, its whole description (when
-/// it is the start of another's), or, for an operation whose description was lost, its
-/// response's keys: the id to give it instead of the slug of its
+/// One operation, found by the start of its description, its whole description (when it
+/// is the start of another's), or, for an operation whose description was lost, its
+/// response's keys; and what the overlay gives it: an id in place of the slug of its
 /// description, and the method and path its text lost.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -384,25 +384,28 @@ impl Overlay {
     /// Gives the operations the overlay names their ids, before any name derives from
     /// them. An entry matching no operation, or several, is an error.
     pub fn apply_ids(&self, draft: &mut Draft, file: &str) -> Result<(), OverlayError> {
+        let candidates: Vec<Matchable> = draft
+            .operations
+            .iter()
+            .map(|op| Matchable {
+                text: op.description.as_deref().unwrap_or(&op.title),
+                title: &op.title,
+                described: op.description.is_some(),
+                success_example: op
+                    .responses
+                    .iter()
+                    .find(|r| r.status.starts_with('2'))
+                    .and_then(|r| r.examples.first())
+                    .map(|e| e.json.as_str()),
+                name: &op.title,
+            })
+            .collect();
+        let mut named = Vec::new();
         for (key, entry) in &self.operations {
             let Some(id) = &entry.id else { continue };
-            let candidates: Vec<Matchable> = draft
-                .operations
-                .iter()
-                .map(|op| Matchable {
-                    text: op.description.as_deref().unwrap_or(&op.title),
-                    title: &op.title,
-                    described: op.description.is_some(),
-                    success_example: op
-                        .responses
-                        .iter()
-                        .find(|r| r.status.starts_with('2'))
-                        .and_then(|r| r.examples.first())
-                        .map(|e| e.json.as_str()),
-                    name: &op.title,
-                })
-                .collect();
-            let i = find_operation(key, entry, &candidates, file)?;
+            named.push((key, id, find_operation(key, entry, &candidates, file)?));
+        }
+        for (key, id, i) in named {
             if let Some(first) = draft.operations[i].id.replace(id.clone()) {
                 return Err(OverlayError(format!("{file}: `{key}` names `{first}` again, as `{id}`")));
             }
