@@ -7,6 +7,7 @@
 
 pub mod emit;
 pub mod names;
+pub mod path;
 pub mod spec;
 pub mod yaml;
 

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+use crate::path::PathTemplate;
+
 /// One API, as one YAML file under `specs/`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -243,7 +245,7 @@ pub struct Operation {
     pub method: Option<Method>,
     /// Path template relative to the base URL, `{name}` placeholders; absent while unresolved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<PathTemplate>,
     /// Where method and path come from, when not from `source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_by: Option<Source>,

@@ -411,7 +411,7 @@ fn endpoint_suffix(op: &Operation) -> String {
 
 fn endpoint(op: &Operation) -> String {
     let method = op.method.map(|m| m.as_str()).unwrap_or("?");
-    format!("`{method} {}`", op.path.as_deref().unwrap_or("?"))
+    format!("`{method} {}`", op.path.as_ref().map_or("?", |p| p.as_str()))
 }
 
 fn operation_change(was: &Operation, op: &Operation, b: &mut Builder) {

@@ -10,6 +10,7 @@ use codegen::spec::{
     Field, Gap, ListPagination, Method, Operation, Pagination, Parameter, RequestBody, Response, Source, Spec, TypeDef,
     TypeKind, TypeRef,
 };
+use codegen::path::PathTemplate;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
@@ -61,11 +62,22 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
     let mut operations = Vec::new();
     for (op, id) in draft.operations.into_iter().zip(ids) {
         let pascal = id.to_upper_camel_case();
+        let path = op.path.as_deref().and_then(|text| match PathTemplate::parse(text) {
+            Ok(path) => Some(path),
+            Err(e) => {
+                n.gaps.push(Gap {
+                    kind: "invalid_path".into(),
+                    message: format!("{e}; the operation stays unresolved"),
+                    source: op.source.clone(),
+                });
+                None
+            }
+        });
         let resource = options
             .resources
             .get(&id)
             .cloned()
-            .unwrap_or_else(|| op.path.as_deref().map(resource_of).unwrap_or_else(|| "unresolved".into()));
+            .unwrap_or_else(|| path.as_ref().map(resource_of).unwrap_or_else(|| "unresolved".into()));
         let parameters = op
             .parameters
             .into_iter()
@@ -110,7 +122,7 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
             id,
             resource,
             method: op.method,
-            path: op.path,
+            path,
             resolved_by: None,
             summary: (!op.title.is_empty()).then_some(op.title),
             description: op.description,
@@ -181,9 +193,8 @@ pub fn operation_id(title: &str) -> String {
 }
 
 /// The resource of a path: its first segment that is not `api` or a version (`v1`).
-pub fn resource_of(path: &str) -> String {
-    path.split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+pub fn resource_of(path: &PathTemplate) -> String {
+    path.literal_segments()
         .find(|s| *s != "api" && !(s.starts_with('v') && s.len() > 1 && s[1..].chars().all(|c| c.is_ascii_digit())))
         .map(|s| s.to_snake_case())
         .unwrap_or_else(|| "root".into())
@@ -1026,10 +1037,11 @@ mod tests {
 
     #[test]
     fn resources_skip_api_and_version_segments() {
-        assert_eq!(resource_of("/v1/contacts/{id}"), "contacts");
-        assert_eq!(resource_of("/api/v1/contact/{id}/notes"), "contact");
-        assert_eq!(resource_of("/dealGroups/{id}"), "deal_groups");
-        assert_eq!(resource_of("/v1/workflow_templates"), "workflow_templates");
+        let resource = |path: &str| resource_of(&path.parse().unwrap());
+        assert_eq!(resource("/v1/contacts/{id}"), "contacts");
+        assert_eq!(resource("/api/v1/contact/{id}/notes"), "contact");
+        assert_eq!(resource("/dealGroups/{id}"), "deal_groups");
+        assert_eq!(resource("/v1/workflow_templates"), "workflow_templates");
     }
 
     #[test]

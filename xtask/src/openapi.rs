@@ -76,7 +76,7 @@ pub fn document(spec: &Spec) -> Value {
     let mut paths: Map<String, Value> = Map::new();
     let mut unplaced = Vec::new();
     for op in &spec.operations {
-        let (Some(method), Some(path)) = (op.method, op.path.as_deref()) else {
+        let (Some(method), Some(path)) = (op.method, op.path.as_ref().map(|p| p.as_str())) else {
             unplaced.push(json!({
                 "operationId": op.id,
                 "summary": op.summary,

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use codegen::spec::{
     Api, AuthScheme, Gap, ListPagination, Pagination, ParamLocation, Parameter, Source, Spec, TypeDef, TypeRef,
 };
+use codegen::path::PathTemplate;
 use codegen::yaml;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Deserialize;
@@ -79,7 +80,7 @@ struct OperationEntry {
     #[serde(default)]
     method: Option<codegen::spec::Method>,
     #[serde(default)]
-    path: Option<String>,
+    path: Option<PathTemplate>,
     /// The group it belongs to; default: the path's first segment after `api`/version.
     #[serde(default)]
     resource: Option<String>,
@@ -272,9 +273,6 @@ impl Overlay {
                 )));
             }
             match (&op.method, &op.path) {
-                (Some(_), Some(path)) if !path.starts_with('/') => {
-                    return Err(OverlayError(format!("{file}: `{key}`: the path `{path}` does not start with `/`")))
-                }
                 (Some(_), Some(_)) => {}
                 (None, None) if op.id.is_some() && op.resource.is_none() && op.stated_at.is_none() => {}
                 (None, None) => {
@@ -710,12 +708,10 @@ fn entry_matches(entry: &OperationEntry, op: &Matchable) -> bool {
 /// path (the first of each name: a body field of the same name is not a parameter),
 /// the others in the query. A placeholder no parameter describes gets a string
 /// parameter and a gap.
-fn locate_parameters(op: &mut codegen::spec::Operation, path: &str, key: &str) -> Vec<Gap> {
-    use codegen::spec::{ParamLocation, Parameter, TypeRef};
-    let holes = crate::readers::blueprint::placeholders(path);
+fn locate_parameters(op: &mut codegen::spec::Operation, path: &PathTemplate, key: &str) -> Vec<Gap> {
     let mut gaps = Vec::new();
-    for hole in &holes {
-        match op.parameters.iter_mut().find(|p| &p.name == hole && p.location == ParamLocation::Unknown) {
+    for hole in path.placeholders() {
+        match op.parameters.iter_mut().find(|p| p.name == hole && p.location == ParamLocation::Unknown) {
             Some(p) => {
                 p.location = ParamLocation::Path;
                 p.required = true;
@@ -730,7 +726,7 @@ fn locate_parameters(op: &mut codegen::spec::Operation, path: &str, key: &str) -
                     source: Source::Overlay(key.to_string()),
                 });
                 op.parameters.push(Parameter {
-                    name: hole.clone(),
+                    name: hole.to_string(),
                     location: ParamLocation::Path,
                     ty: TypeRef::String,
                     type_source: None,

@@ -9,8 +9,6 @@ use codegen::emit::UNDOCUMENTED_VARIANT;
 use codegen::names::{camel, snake};
 use codegen::spec::{AuthScheme, ParamLocation, Spec, TypeKind, TypeRef};
 
-use crate::readers::blueprint::placeholders;
-
 /// Every problem found; an empty list means the spec can be generated.
 pub fn validate(spec: &Spec) -> Vec<String> {
     let mut errors = Vec::new();
@@ -72,16 +70,15 @@ pub fn validate(spec: &Spec) -> Vec<String> {
             }
         }
         if let Some(path) = &op.path {
-            let holes = placeholders(path);
-            for hole in &holes {
-                if !op.parameters.iter().any(|p| &p.name == hole && p.location == ParamLocation::Path) {
+            for hole in path.placeholders() {
+                if !op.parameters.iter().any(|p| p.name == hole && p.location == ParamLocation::Path) {
                     errors.push(format!(
                         "{at}: the path `{path}` has placeholder `{{{hole}}}` but no path parameter of that name"
                     ));
                 }
             }
             for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
-                if !holes.contains(&p.name) {
+                if !path.has_placeholder(&p.name) {
                     errors.push(format!("{at}: path parameter `{}` has no placeholder in `{path}`", p.name));
                 }
             }

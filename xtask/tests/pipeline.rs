@@ -223,7 +223,10 @@ mod blueprint_reader {
     use xtask::readers::blueprint;
 
     fn spec() -> codegen::spec::Spec {
-        let text = include_str!("fixtures/blueprint/nesting.txt");
+        spec_of(include_str!("fixtures/blueprint/nesting.txt"))
+    }
+
+    fn spec_of(text: &str) -> codegen::spec::Spec {
         let draft = blueprint::read(text, "demo", "nesting.txt").unwrap();
         let splits = Default::default();
         let resources = Default::default();
@@ -267,7 +270,7 @@ mod blueprint_reader {
         let spec = spec();
         let op = &spec.operations[0];
         assert_eq!(op.id, "list_things");
-        assert_eq!(op.path.as_deref(), Some("/v1/things"));
+        assert_eq!(op.path.as_ref().map(|p| p.as_str()), Some("/v1/things"));
         let kind = op.parameters.iter().find(|p| p.name == "kind").unwrap();
         assert_eq!(kind.location, ParamLocation::Query);
         assert_eq!(kind.ty, TypeRef::Named("ListThingsKind".into()));
@@ -278,6 +281,17 @@ mod blueprint_reader {
         let undocumented = op.parameters.iter().find(|p| p.name == "undocumented").unwrap();
         assert_eq!(undocumented.ty, TypeRef::String);
         assert!(spec.gaps.iter().any(|g| g.kind == "undescribed_parameter" && g.source.line() == Some(11)));
+    }
+
+    #[test]
+    fn a_path_that_is_no_template_leaves_the_operation_unresolved_with_a_gap() {
+        let text = include_str!("fixtures/blueprint/nesting.txt").replace("/v1/things{?kind}", "/v1/things/{id{?kind}");
+        let spec = spec_of(&text);
+        let op = &spec.operations[0];
+        assert!(op.path.is_none() && !op.is_resolved());
+        let gap = spec.gaps.iter().find(|g| g.kind == "invalid_path").expect("a gap says why");
+        assert_eq!(gap.source, op.source);
+        assert!(gap.message.contains("`/v1/things/{id` is not a path template"), "{}", gap.message);
     }
 
     #[test]

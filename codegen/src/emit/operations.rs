@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 
 use super::{doc_attrs, rust_type, source_note, Context};
 use crate::names::{camel, ident, snake};
+use crate::path::{Part, PathTemplate};
 use crate::spec::{Operation, ParamLocation, Parameter, TypeKind, TypeRef};
 
 /// Tokens of one resource file.
@@ -32,7 +33,7 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
     let method_name = ident(&snake(&op.id));
     let builder = format_ident!("{}", camel(&op.id));
     let method = op.method.expect("only resolved operations are emitted");
-    let path = op.path.as_deref().expect("only resolved operations are emitted");
+    let path = op.path.as_ref().expect("only resolved operations are emitted");
     let http_method = ident(method.as_str());
 
     let required: Vec<&Parameter> =
@@ -258,27 +259,18 @@ fn setter(ctx: &Context, p: &Parameter) -> TokenStream {
 }
 
 /// `["/v1/contacts/", &path_segment(&self.id)].concat()`, or a plain string.
-fn path_expression(path: &str, op: &Operation) -> TokenStream {
-    let mut parts = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        let literal = &rest[..open];
-        if !literal.is_empty() {
-            parts.push(quote!(#literal));
+fn path_expression(path: &PathTemplate, op: &Operation) -> TokenStream {
+    let text = path.as_str();
+    if path.placeholders().next().is_none() {
+        return quote!(#text.to_string());
+    }
+    let parts = path.parts().iter().map(|part| match part {
+        Part::Literal(literal) => quote!(#literal),
+        Part::Placeholder(name) => {
+            let param = op.parameters.iter().find(|p| &p.name == name && p.location == ParamLocation::Path);
+            let field = ident(&snake(param.map(|p| p.name.as_str()).unwrap_or(name)));
+            quote!(&crate::runtime::path_segment(&self.#field))
         }
-        let name = &rest[open + 1..open + close];
-        let param = op.parameters.iter().find(|p| p.name == name && p.location == ParamLocation::Path);
-        let field = ident(&snake(param.map(|p| p.name.as_str()).unwrap_or(name)));
-        parts.push(quote!(&crate::runtime::path_segment(&self.#field)));
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        parts.push(quote!(#rest));
-    }
-    if !path.contains('{') {
-        quote!(#path.to_string())
-    } else {
-        quote!([#(#parts),*].concat())
-    }
+    });
+    quote!([#(#parts),*].concat())
 }

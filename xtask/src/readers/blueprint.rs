@@ -9,6 +9,7 @@
 //! document's best witness): an attribute belongs to the deepest open object whose
 //! example has its key. Placements the example cannot settle are reported as gaps.
 
+use codegen::path::PathTemplate;
 use codegen::spec::{Api, AuthScheme, BaseUrl, Example, Gap, Method, ParamLocation, Source, StatusDoc, TypeRef};
 use serde_json::{Map, Value};
 
@@ -200,7 +201,10 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
     let title = lines.get(start + 1).trim().to_string();
     let template = lines.get(start + 2).trim();
     let (path, template_query) = split_uri_template(template);
-    let path_params = placeholders(&path);
+    // A path that does not parse has no placeholders here; normalization reports it.
+    let path_params: Vec<String> = PathTemplate::parse(&path)
+        .map(|p| p.placeholders().map(String::from).collect())
+        .unwrap_or_default();
 
     let mut n = start + 3;
     let mut description = Vec::new();
@@ -451,11 +455,6 @@ fn split_uri_template(template: &str) -> (String, Vec<String>) {
         .filter(|name| !name.is_empty())
         .collect();
     (path.to_string(), names)
-}
-
-/// `{name}` placeholders of a path.
-pub fn placeholders(path: &str) -> Vec<String> {
-    path.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name.to_string()).collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -801,6 +800,5 @@ mod tests {
         let (path, query) = split_uri_template("/v1/contacts{?id}{?contactType}");
         assert_eq!(path, "/v1/contacts");
         assert_eq!(query, vec!["id", "contactType"]);
-        assert_eq!(placeholders("/v1/workflows/{workflow_id}/steps/{id}"), vec!["workflow_id", "id"]);
     }
 }
