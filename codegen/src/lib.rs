@@ -8,6 +8,7 @@
 pub mod emit;
 pub mod names;
 pub mod path;
+pub mod refs;
 pub mod spec;
 pub mod yaml;
 

@@ -706,28 +706,6 @@ impl Spec {
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name == name)
     }
-
-    /// Names of the types reachable from request bodies. Their required, non-nullable
-    /// fields are plain `T` in Rust and arguments of the type's `new()`.
-    pub fn input_types(&self) -> std::collections::BTreeSet<String> {
-        let mut seen = std::collections::BTreeSet::new();
-        let mut stack: Vec<String> = self
-            .operations
-            .iter()
-            .filter_map(|op| op.request.as_ref())
-            .filter_map(|r| r.ty.named())
-            .map(String::from)
-            .collect();
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            if let Some(TypeKind::Object { fields }) = self.type_def(&name).map(|t| &t.kind) {
-                stack.extend(fields.iter().filter_map(|f| f.ty.named()).map(String::from));
-            }
-        }
-        seen
-    }
 }
 
 #[cfg(test)]

@@ -193,7 +193,7 @@ pub fn diff(old: &Spec, new: &Spec) -> Vec<Change> {
             t.name = name.clone();
         }
     }
-    crate::normalize::rename_refs(&mut renamed_old, &type_renames);
+    renamed_old.rename_refs(&type_renames);
     let old = &renamed_old;
     api_changes(old, new, &mut changes);
     operation_changes(old, new, &mut changes);
@@ -728,24 +728,8 @@ fn body_changes(was: &Operation, op: &Operation, b: &mut Builder) {
 fn users(spec: &Spec) -> BTreeMap<String, BTreeSet<String>> {
     let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for op in &spec.operations {
-        let mut stack: Vec<String> = op
-            .parameters
-            .iter()
-            .map(|p| &p.ty)
-            .chain(op.request.iter().map(|r| &r.ty))
-            .chain(op.responses.iter().filter_map(|r| r.ty.as_ref()))
-            .filter_map(|t| t.named())
-            .map(String::from)
-            .collect();
-        let mut seen = BTreeSet::new();
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            users.entry(name.clone()).or_default().insert(op.resource.clone());
-            if let Some(TypeKind::Object { fields }) = spec.type_def(&name).map(|t| &t.kind) {
-                stack.extend(fields.iter().filter_map(|f| f.ty.named()).map(String::from));
-            }
+        for name in spec.reachable(op.type_refs().map(|(_, ty)| ty)) {
+            users.entry(name).or_default().insert(op.resource.clone());
         }
     }
     users

@@ -11,6 +11,7 @@ use codegen::spec::{
     TypeKind, TypeRef,
 };
 use codegen::path::PathTemplate;
+use codegen::refs::RefSite;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
@@ -558,15 +559,14 @@ impl Normalizer<'_> {
 /// defines become types of unknown shape, each with a gap.
 fn define_unknown_operation_types(spec: &mut Spec) {
     let mut missing: BTreeMap<String, Vec<Source>> = BTreeMap::new();
-    for op in &spec.operations {
-        let bodies = op.request.iter().map(|r| (&r.ty, &r.source));
-        let responses = op.responses.iter().filter_map(|r| r.ty.as_ref().map(|t| (t, &r.source)));
-        for (ty, source) in bodies.chain(responses) {
-            if let Some(name) = ty.named() {
-                if spec.type_def(name).is_none() {
-                    missing.entry(name.to_string()).or_default().push(source.clone());
-                }
-            }
+    for (site, ty) in spec.type_refs() {
+        let source = match site {
+            RefSite::Request(_, body) => &body.source,
+            RefSite::Response(_, response) => &response.source,
+            _ => continue,
+        };
+        if let Some(name) = ty.named().filter(|name| spec.type_def(name).is_none()) {
+            missing.entry(name.to_string()).or_default().push(source.clone());
         }
     }
     for (name, sources) in missing {
@@ -669,7 +669,7 @@ fn dedupe_into_doc_named(spec: &mut Spec, doc_named: &BTreeSet<String>, former: 
         if aliases.is_empty() {
             return;
         }
-        rename_refs(spec, &aliases);
+        spec.rename_refs(&aliases);
         spec.types.retain(|t| !aliases.contains_key(&t.name));
         former.extend(aliases);
     }
@@ -709,7 +709,7 @@ fn merge_aliases(spec: &mut Spec, aliases: &BTreeMap<String, String>, former: &m
     for def in spec.types.iter().filter(|t| aliases.contains_key(&t.name)) {
         merged_sources.entry(aliases[&def.name].clone()).or_default().extend(def.sources.iter().cloned());
     }
-    rename_refs(spec, aliases);
+    spec.rename_refs(aliases);
     spec.types.retain(|t| !aliases.contains_key(&t.name));
     for def in &mut spec.types {
         for source in merged_sources.remove(&def.name).unwrap_or_default() {
@@ -718,41 +718,6 @@ fn merge_aliases(spec: &mut Spec, aliases: &BTreeMap<String, String>, former: &m
             }
         }
         def.sources.sort();
-    }
-}
-
-/// Makes every reference to a name in `aliases` (types, fields, parameters, bodies)
-/// refer to its target instead.
-pub(crate) fn rename_refs(spec: &mut Spec, aliases: &BTreeMap<String, String>) {
-    fn rename(ty: &mut TypeRef, aliases: &BTreeMap<String, String>) {
-        match ty {
-            TypeRef::Named(n) => {
-                if let Some(target) = aliases.get(n) {
-                    *n = target.clone();
-                }
-            }
-            TypeRef::Array(t) | TypeRef::Map(t) => rename(t, aliases),
-            _ => {}
-        }
-    }
-    for op in &mut spec.operations {
-        op.parameters.iter_mut().for_each(|p| rename(&mut p.ty, aliases));
-        if let Some(r) = &mut op.request {
-            rename(&mut r.ty, aliases);
-        }
-        for r in &mut op.responses {
-            if let Some(t) = &mut r.ty {
-                rename(t, aliases);
-            }
-        }
-    }
-    for def in &mut spec.types {
-        if let TypeKind::Object { fields } = &mut def.kind {
-            fields.iter_mut().for_each(|f| rename(&mut f.ty, aliases));
-        }
-    }
-    if let Some(e) = &mut spec.api.error_body {
-        rename(&mut e.ty, aliases);
     }
 }
 
@@ -939,7 +904,7 @@ fn name_types(
             def.name = new.clone();
         }
     }
-    rename_refs(spec, &renames);
+    spec.rename_refs(&renames);
     spec.types.sort_by(|a, b| a.name.cmp(&b.name));
     used
 }
@@ -994,32 +959,7 @@ pub fn mark_list_operations(spec: &mut Spec, globals: &[Parameter]) {
 
 /// Drops types nothing refers to (left behind by merging and deduplication).
 fn drop_unused_types(spec: &mut Spec) {
-    let types: BTreeMap<String, &TypeDef> = spec.types.iter().map(|t| (t.name.clone(), t)).collect();
-    let mut used = BTreeSet::new();
-    let mut stack: Vec<String> = Vec::new();
-    let push = |ty: &TypeRef, stack: &mut Vec<String>| {
-        if let Some(n) = ty.named() {
-            stack.push(n.to_string());
-        }
-    };
-    for op in &spec.operations {
-        op.parameters.iter().for_each(|p| push(&p.ty, &mut stack));
-        if let Some(r) = &op.request {
-            push(&r.ty, &mut stack);
-        }
-        op.responses.iter().filter_map(|r| r.ty.as_ref()).for_each(|t| push(t, &mut stack));
-    }
-    if let Some(e) = &spec.api.error_body {
-        push(&e.ty, &mut stack);
-    }
-    while let Some(name) = stack.pop() {
-        if !used.insert(name.clone()) {
-            continue;
-        }
-        if let Some(TypeKind::Object { fields }) = types.get(&name).map(|t| &t.kind) {
-            fields.iter().for_each(|f| push(&f.ty, &mut stack));
-        }
-    }
+    let used = spec.used_types();
     spec.types.retain(|t| used.contains(&t.name));
 }
 

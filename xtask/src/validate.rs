@@ -7,27 +7,23 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::emit::UNDOCUMENTED_VARIANT;
 use codegen::names::{camel, snake};
-use codegen::spec::{AuthScheme, ParamLocation, Spec, TypeKind, TypeRef};
+use codegen::refs::RefSite;
+use codegen::spec::{AuthScheme, Operation, ParamLocation, Spec, TypeKind};
 
 /// Every problem found; an empty list means the spec can be generated.
 pub fn validate(spec: &Spec) -> Vec<String> {
     let mut errors = Vec::new();
     let names: BTreeSet<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
-    let check_ref = |ty: &TypeRef, at: String, errors: &mut Vec<String>| {
-        if let Some(n) = ty.named() {
-            if !names.contains(n) {
-                errors.push(format!("{at}: refers to type `{n}`, which the spec does not define"));
-            }
+    for (site, ty) in spec.type_refs() {
+        if let Some(n) = ty.named().filter(|n| !names.contains(n)) {
+            errors.push(format!("{}: refers to type `{n}`, which the spec does not define", site_text(&site)));
         }
-    };
+    }
 
     unique(spec.types.iter().map(|t| (camel(&t.name), format!("type `{}`", t.name))), "type", &mut errors);
     for def in &spec.types {
         match &def.kind {
             TypeKind::Object { fields } => {
-                for f in fields {
-                    check_ref(&f.ty, format!("field `{}.{}` ({})", def.name, f.name, f.source), &mut errors);
-                }
                 unique(
                     fields.iter().map(|f| (snake(&f.name), format!("field `{}.{}`", def.name, f.name))),
                     "field",
@@ -53,22 +49,11 @@ pub fn validate(spec: &Spec) -> Vec<String> {
     );
     for op in &spec.operations {
         let at = format!("operation `{}` ({})", op.id, op.source);
-        for p in &op.parameters {
-            check_ref(&p.ty, format!("{at}, parameter `{}`", p.name), &mut errors);
-        }
         unique(
             op.parameters.iter().map(|p| (snake(&p.name), format!("{at}, parameter `{}`", p.name))),
             "parameter",
             &mut errors,
         );
-        if let Some(r) = &op.request {
-            check_ref(&r.ty, format!("{at}, request body"), &mut errors);
-        }
-        for r in &op.responses {
-            if let Some(t) = &r.ty {
-                check_ref(t, format!("{at}, response {}", r.status), &mut errors);
-            }
-        }
         if let Some(path) = &op.path {
             for hole in path.placeholders() {
                 if !op.parameters.iter().any(|p| p.name == hole && p.location == ParamLocation::Path) {
@@ -92,9 +77,6 @@ pub fn validate(spec: &Spec) -> Vec<String> {
             errors.push(format!("{at}: header parameters are not supported by the emitter yet"));
         }
     }
-    if let Some(e) = &spec.api.error_body {
-        check_ref(&e.ty, format!("api.error_body ({})", e.source), &mut errors);
-    }
     for scheme in &spec.api.auth {
         if let AuthScheme::ApiKeyHeader { header, source, .. } = scheme {
             let token = !header.is_empty()
@@ -105,6 +87,18 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         }
     }
     errors
+}
+
+/// Where a type reference is, in words.
+fn site_text(site: &RefSite) -> String {
+    let operation = |op: &Operation| format!("operation `{}` ({})", op.id, op.source);
+    match site {
+        RefSite::Parameter(op, p) => format!("{}, parameter `{}`", operation(op), p.name),
+        RefSite::Request(op, _) => format!("{}, request body", operation(op)),
+        RefSite::Response(op, r) => format!("{}, response {}", operation(op), r.status),
+        RefSite::Field(def, f) => format!("field `{}.{}` ({})", def.name, f.name, f.source),
+        RefSite::ErrorBody(e) => format!("api.error_body ({})", e.source),
+    }
 }
 
 /// Reports every Rust name that two things share.
