@@ -9,10 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use codegen::path::PathTemplate;
 use codegen::spec::{
     Api, AuthScheme, Gap, ListPagination, Pagination, ParamLocation, Parameter, Source, Spec, TypeDef, TypeRef,
 };
-use codegen::path::PathTemplate;
 use codegen::yaml;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Deserialize;

@@ -202,9 +202,8 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
     let template = lines.get(start + 2).trim();
     let (path, template_query) = split_uri_template(template);
     // A path that does not parse has no placeholders here; normalization reports it.
-    let path_params: Vec<String> = PathTemplate::parse(&path)
-        .map(|p| p.placeholders().map(String::from).collect())
-        .unwrap_or_default();
+    let path_params: Vec<String> =
+        PathTemplate::parse(&path).map(|p| p.placeholders().map(String::from).collect()).unwrap_or_default();
 
     let mut n = start + 3;
     let mut description = Vec::new();

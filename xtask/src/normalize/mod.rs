@@ -1,0 +1,79 @@
+//! Turns a reader's [`Draft`] into a [`Spec`]. Everything here is style-independent:
+//! every reader feeds it. One file per concern:
+//!
+//! - [`ids`]: operation ids and resources from the document's words;
+//! - [`numbers`]: `number`s that every example shows as whole numbers become `integer`;
+//! - [`datetimes`]: the timestamp formats the examples show;
+//! - [`types`]: operations and named types from the draft's shapes (variants, enums from
+//!   choice lists, types named but never defined);
+//! - [`naming`]: which types are one and what each is called (deduplication, unused
+//!   types dropped, the overlay's names);
+//! - [`paging`]: list operations and their paging parameters.
+
+pub mod datetimes;
+pub mod ids;
+pub mod naming;
+pub mod numbers;
+pub mod paging;
+pub mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use codegen::spec::{Source, Spec};
+
+use crate::draft::Draft;
+
+pub use datetimes::timestamp_format;
+pub use ids::{operation_id, operation_ids, resource_of};
+pub use paging::mark_list_operations;
+pub use types::split_choices;
+
+/// How choice texts split into values, by text (from the overlay).
+pub type ChoiceSplits = BTreeMap<String, (Vec<String>, Source)>;
+
+/// Settings of one normalization run (what the overlay says about names and choices).
+pub struct Options<'a> {
+    /// Overlay-given splits of choice texts the reader cannot split without guessing.
+    pub choice_splits: &'a ChoiceSplits,
+    /// Operation ids whose resource the overlay sets.
+    pub resources: &'a BTreeMap<String, String>,
+    /// Names the overlay gives derived types, by a name the type has or had before it
+    /// was merged.
+    pub type_names: &'a BTreeMap<String, String>,
+}
+
+/// The result, with the overlay entries it used (so unused ones can be reported).
+pub struct Normalized {
+    /// The spec.
+    pub spec: Spec,
+    /// Choice texts of the overlay that matched a choice list.
+    pub used_choice_splits: BTreeSet<String>,
+    /// The names `type_names` entries find types by that found one.
+    pub used_type_names: BTreeSet<String>,
+}
+
+/// Builds the spec from a draft.
+pub fn normalize(draft: Draft, options: &Options) -> Normalized {
+    let stats = numbers::NumberStats::from_draft(&draft);
+    let globals = types::global_parameters(&draft, &stats);
+    let mut api = draft.api;
+    api.datetime_formats = datetimes::datetime_formats(&draft.operations);
+    let ids = operation_ids(&draft.operations);
+
+    let mut builder = types::TypeBuilder::new(stats, options.choice_splits, draft.gaps);
+    let operations = draft
+        .operations
+        .into_iter()
+        .zip(ids)
+        .map(|(op, id)| {
+            let resource = options.resources.get(&id);
+            builder.operation(op, id, resource)
+        })
+        .collect();
+    let built = builder.finish();
+    let mut spec = Spec { api, operations, types: built.types, gaps: built.gaps };
+    types::define_unknown_operation_types(&mut spec);
+    let used_type_names = naming::run(&mut spec, built.origins, options.type_names, draft.merge_identical_shapes);
+    mark_list_operations(&mut spec, &globals);
+    Normalized { spec, used_choice_splits: built.used_choice_splits, used_type_names }
+}
