@@ -13,6 +13,15 @@ use crate::spec::{Field, TypeDef, TypeKind};
 /// The variant that keeps values the documentation does not list.
 pub const UNDOCUMENTED_VARIANT: &str = "Undocumented";
 
+/// Whether generated structs are `#[non_exhaustive]`. They are not, so that struct
+/// literals with `..Default::default()` work; a field added to a model therefore breaks
+/// struct literals and exhaustive patterns (the diff's rules follow this).
+pub const STRUCTS_NON_EXHAUSTIVE: bool = false;
+
+/// Whether generated enums are `#[non_exhaustive]`. They are: with the undocumented
+/// variant they are open already, so an added value breaks no `match`.
+pub const ENUMS_NON_EXHAUSTIVE: bool = true;
+
 /// Tokens of one model file.
 pub fn model(ctx: &Context, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(def.description.as_deref(), &type_note(ctx, def));
@@ -97,9 +106,11 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
             },
         )
     };
+    let non_exhaustive = STRUCTS_NON_EXHAUSTIVE.then(|| quote!(#[non_exhaustive]));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #non_exhaustive
         pub struct #name {
             #(#members)*
         }
@@ -121,13 +132,14 @@ fn open_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) ->
     let open_doc = format!(
         "Open: a value the documentation does not list decodes as [`{name}::{UNDOCUMENTED_VARIANT}`] instead of failing."
     );
+    let non_exhaustive = ENUMS_NON_EXHAUSTIVE.then(|| quote!(#[non_exhaustive]));
     quote! {
         #docs
         ///
         #[doc = #open_doc]
         #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(from = "String", into = "String")]
-        #[non_exhaustive]
+        #non_exhaustive
         pub enum #name {
             #(#decls)*
             /// A value the documentation does not list, kept as received.
