@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod draft;
+pub mod error;
 pub mod lines;
 pub mod normalize;
 pub mod openapi;
@@ -11,3 +12,5 @@ pub mod pipeline;
 pub mod readers;
 pub mod report;
 pub mod validate;
+
+pub use error::Error;

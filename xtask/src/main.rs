@@ -88,7 +88,7 @@ fn main() -> ExitCode {
 }
 
 fn selected(root: &Path, apis: Vec<String>) -> Result<Vec<String>, String> {
-    let known = pipeline::api_names(root).map_err(|e| e.0)?;
+    let known = pipeline::api_names(root).map_err(|e| e.to_string())?;
     if apis.is_empty() {
         return Ok(known);
     }
@@ -105,10 +105,10 @@ fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool, strict: bool) -> R
     if strict {
         // Checked before anything is written.
         for api in &apis {
-            report::require_resolved(&pipeline::build(root, api).map_err(|e| e.0)?.spec)?;
+            report::require_resolved(&pipeline::build(root, api).map_err(|e| e.to_string())?.spec)?;
         }
     }
-    for outcome in pipeline::regenerate(root, &apis, accept_gaps).map_err(|e| e.0)? {
+    for outcome in pipeline::regenerate(root, &apis, accept_gaps).map_err(|e| e.to_string())? {
         out(&format!("{}\n", outcome.summary));
         for path in &outcome.changed {
             out(&format!("  wrote {path}\n"));
@@ -120,9 +120,9 @@ fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool, strict: bool) -> R
 fn check(root: &Path, strict: bool) -> Result<(), String> {
     let mut stale = Vec::new();
     let mut unresolved = Vec::new();
-    for api in pipeline::api_names(root).map_err(|e| e.0)? {
-        let first = pipeline::build(root, &api).map_err(|e| e.0)?;
-        let second = pipeline::build(root, &api).map_err(|e| e.0)?;
+    for api in pipeline::api_names(root).map_err(|e| e.to_string())? {
+        let first = pipeline::build(root, &api).map_err(|e| e.to_string())?;
+        let second = pipeline::build(root, &api).map_err(|e| e.to_string())?;
         if first.files != second.files {
             return Err(format!(
                 "{api}: two runs on the same inputs gave different files: the generator is not deterministic"
@@ -149,7 +149,7 @@ fn diff(root: &Path, apis: Vec<String>, old: Option<PathBuf>, rev: Option<String
     let result = (|| {
         let apis = match old.as_deref().or(new.as_deref()) {
             // A spec file names its API.
-            Some(file) if apis.is_empty() => vec![pipeline::read_spec(file).map_err(|e| e.0)?.api.name],
+            Some(file) if apis.is_empty() => vec![pipeline::read_spec(file).map_err(|e| e.to_string())?.api.name],
             _ => selected(root, apis)?,
         };
         let old_side = match (old, rev) {
@@ -157,7 +157,7 @@ fn diff(root: &Path, apis: Vec<String>, old: Option<PathBuf>, rev: Option<String
             (None, Some(rev)) => diff::OldSide::Rev(rev),
             (None, None) => diff::OldSide::Committed,
         };
-        diff::run(root, &apis, &old_side, new.as_deref()).map_err(|e| e.0)
+        diff::run(root, &apis, &old_side, new.as_deref()).map_err(|e| e.to_string())
     })();
     match result {
         Ok((report, breaking)) => {
@@ -177,12 +177,12 @@ fn diff(root: &Path, apis: Vec<String>, old: Option<PathBuf>, rev: Option<String
 
 fn openapi(root: &Path, api: String, output: Option<PathBuf>, yaml: bool) -> Result<(), String> {
     let api = selected(root, vec![api])?.remove(0);
-    let spec = pipeline::read_spec(&root.join(pipeline::spec_path(&api))).map_err(|e| e.0)?;
+    let spec = pipeline::read_spec(&root.join(pipeline::spec_path(&api))).map_err(|e| e.to_string())?;
     let yaml = yaml || output.as_ref().and_then(|p| p.extension()).is_some_and(|e| e == "yaml" || e == "yml");
-    let text = xtask::openapi::to_text(&xtask::openapi::document(&spec), yaml).map_err(|e| e.0)?;
+    let text = xtask::openapi::to_text(&xtask::openapi::document(&spec), yaml).map_err(|e| e.to_string())?;
     match output {
         Some(path) => {
-            pipeline::write_atomically(&path, &text).map_err(|e| e.0)?;
+            pipeline::write_atomically(&path, &text).map_err(|e| e.to_string())?;
             eprintln!("wrote {}", path.display());
         }
         None => out(&text),

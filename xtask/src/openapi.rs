@@ -354,10 +354,11 @@ fn operation(spec: &Spec, op: &Operation) -> Value {
 pub fn to_text(doc: &Value, yaml: bool) -> Result<String, crate::pipeline::Error> {
     use crate::pipeline::Error;
     if yaml {
-        codegen::yaml::to_string(doc).map_err(|e| Error(format!("cannot write the OpenAPI document as YAML: {e}")))
+        codegen::yaml::to_string(doc)
+            .map_err(|e| Error::Write { what: "the OpenAPI document as YAML".into(), reason: e.to_string() })
     } else {
         serde_json::to_string_pretty(doc)
             .map(|s| s + "\n")
-            .map_err(|e| Error(format!("cannot write the OpenAPI document as JSON: {e}")))
+            .map_err(|e| Error::Write { what: "the OpenAPI document as JSON".into(), reason: e.to_string() })
     }
 }

@@ -18,17 +18,7 @@ use crate::validate::validate;
 /// The command named in generated headers.
 pub const COMMAND: &str = "cargo xtask codegen";
 
-/// A failure, with the file or line it concerns.
-#[derive(Debug)]
-pub struct Error(pub String);
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
+pub use crate::Error;
 
 /// Everything one API produces.
 pub struct Built {
@@ -41,7 +31,7 @@ pub struct Built {
 /// The APIs of the repository: folders of `specs/` holding an `overlay.yaml`.
 pub fn api_names(root: &Path) -> Result<Vec<String>, Error> {
     let dir = root.join("specs");
-    let entries = fs::read_dir(&dir).map_err(|e| Error(format!("{}: {e}", dir.display())))?;
+    let entries = fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
         .filter(|e| e.path().join("overlay.yaml").is_file())
@@ -52,7 +42,7 @@ pub fn api_names(root: &Path) -> Result<Vec<String>, Error> {
 }
 
 fn read(path: &Path) -> Result<String, Error> {
-    fs::read_to_string(path).map_err(|e| Error(format!("{}: {e}", path.display())))
+    fs::read_to_string(path).map_err(|e| Error::io(path, e))
 }
 
 /// Path of an API's spec file, relative to the root.
@@ -64,23 +54,20 @@ pub fn spec_path(api: &str) -> String {
 pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Result<Spec, Error> {
     let overlay_file = format!("specs/{api}/overlay.yaml");
     let snapshot_file = format!("specs/{api}/snapshot.txt");
-    let overlay = Overlay::parse(overlay_text, &overlay_file).map_err(|e| Error(e.0))?;
-    if overlay.name != api {
-        return Err(Error(format!("{overlay_file}: `api.name` is `{}` but the folder is `{api}`", overlay.name)));
-    }
-    let mut draft = match overlay.reader.as_str() {
-        "blueprint" => readers::blueprint::read(snapshot_text, api, &snapshot_file)
-            .map_err(|e| Error(format!("{snapshot_file}: {}", e.0)))?,
-        "openapi_text" => readers::openapi_text::read(snapshot_text, api, &snapshot_file)
-            .map_err(|e| Error(format!("{snapshot_file}: {}", e.0)))?,
-        "redoc_text" => readers::redoc_text::read(snapshot_text, api, &snapshot_file)
-            .map_err(|e| Error(format!("{snapshot_file}: {}", e.0)))?,
-        other => {
-            return Err(Error(format!(
-                "{overlay_file}: unknown reader `{other}` (known: blueprint, openapi_text, redoc_text)"
-            )))
+    let overlay =
+        Overlay::parse(overlay_text, &overlay_file).map_err(|source| Error::Overlay { source, damage: Vec::new() })?;
+    overlay.check_name(api).map_err(|source| Error::Overlay { source, damage: Vec::new() })?;
+    let read = match overlay.reader.as_str() {
+        "blueprint" => readers::blueprint::read,
+        "openapi_text" => readers::openapi_text::read,
+        "redoc_text" => readers::redoc_text::read,
+        _ => {
+            let source = overlay.unknown_reader(&["blueprint", "openapi_text", "redoc_text"]);
+            return Err(Error::Overlay { source, damage: Vec::new() });
         }
     };
+    let mut draft = read(snapshot_text, api, &snapshot_file)
+        .map_err(|source| Error::Read { file: snapshot_file.clone(), source })?;
     // An overlay entry that no longer fits often means a damaged document: its errors
     // come with what the reader could not read, with lines.
     let damage: Vec<String> = draft
@@ -89,36 +76,28 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
         .filter(|g| matches!(g.kind.as_str(), "invalid_json_example" | "unrecognized_line" | "missing_example"))
         .map(|g| format!("  {} {}: {}", g.source, g.kind, g.message))
         .collect();
-    let overlay_error = |e: crate::overlay::OverlayError| {
-        if damage.is_empty() {
-            Error(e.0)
-        } else {
-            Error(format!("{}\nThe snapshot may be damaged; its reader reported:\n{}", e.0, damage.join("\n")))
-        }
-    };
-    overlay.check_quotes(snapshot_text, &overlay_file).map_err(overlay_error)?;
-    overlay.check_stated_lines(snapshot_text, &overlay_file).map_err(overlay_error)?;
-    overlay.apply_api(&mut draft.api, &overlay_file).map_err(overlay_error)?;
-    overlay.apply_ids(&mut draft, &overlay_file).map_err(overlay_error)?;
+    let overlay_error = |source| Error::Overlay { source, damage: damage.clone() };
+    overlay.check_quotes(snapshot_text).map_err(overlay_error)?;
+    overlay.check_stated_lines(snapshot_text).map_err(overlay_error)?;
+    overlay.apply_api(&mut draft.api).map_err(overlay_error)?;
+    overlay.apply_ids(&mut draft).map_err(overlay_error)?;
     let options =
         Options { choice_splits: &overlay.choices, resources: &overlay.resources, type_names: &overlay.type_names };
     let normalized = normalize(draft, &options);
     let mut spec = normalized.spec;
-    let route_gaps = overlay.apply_operations(&mut spec, &overlay_file).map_err(overlay_error)?;
+    let route_gaps = overlay.apply_operations(&mut spec).map_err(overlay_error)?;
     // Operations routed just now may be list operations (their paging parameters, if the
     // document has them, are their own).
     crate::normalize::mark_list_operations(&mut spec, &[]);
-    overlay.apply_lists(&mut spec, &overlay_file).map_err(overlay_error)?;
+    overlay.apply_lists(&mut spec).map_err(overlay_error)?;
     spec.gaps.extend(route_gaps);
     spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
-    overlay.apply_types(&mut spec, &overlay_file).map_err(overlay_error)?;
-    overlay.apply_parameter_types(&mut spec, &overlay_file).map_err(overlay_error)?;
-    overlay
-        .check_used(&spec, &normalized.used_choice_splits, &normalized.used_type_names, &overlay_file)
-        .map_err(overlay_error)?;
+    overlay.apply_types(&mut spec).map_err(overlay_error)?;
+    overlay.apply_parameter_types(&mut spec).map_err(overlay_error)?;
+    overlay.check_used(&spec, &normalized.used_choice_splits, &normalized.used_type_names).map_err(overlay_error)?;
     let problems = validate(&spec);
     if !problems.is_empty() {
-        return Err(Error(format!("the spec of {api} is not valid:\n  - {}", problems.join("\n  - "))));
+        return Err(Error::Invalid { api: api.to_string(), problems });
     }
     Ok(spec)
 }
@@ -136,7 +115,7 @@ pub fn build(root: &Path, api: &str) -> Result<Built, Error> {
 pub fn generate_files(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
     let path = spec_path(&spec.api.name);
     let config = codegen::Config { command: COMMAND.into(), spec_path: path.clone() };
-    let mut files = codegen::generate(spec, &config).map_err(|e| Error(e.0))?;
+    let mut files = codegen::generate(spec, &config)?;
     files.push(GeneratedFile { path, contents: spec_text(spec)? });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -145,7 +124,7 @@ pub fn generate_files(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
 /// The spec as committed YAML text.
 pub fn spec_text(spec: &Spec) -> Result<String, Error> {
     let file = SpecFileOut { coverage: crate::report::coverage(spec), spec };
-    let body = yaml::to_string(&file).map_err(|e| Error(format!("cannot write the spec as YAML: {e}")))?;
+    let body = yaml::to_string(&file).map_err(|source| Error::SpecFile { label: spec_path(&spec.api.name), source })?;
     Ok(format!(
         "# @generated by `{COMMAND}` from specs/{api}/snapshot.txt and specs/{api}/overlay.yaml.\n# The normalized spec of {title}; its format is described in specs/README.md.\n{body}",
         api = spec.api.name,
@@ -161,7 +140,8 @@ pub fn read_spec(path: &Path) -> Result<Spec, Error> {
 
 /// Parses spec text; errors name `label` (the file or git object it comes from).
 pub fn parse_spec(text: &str, label: &str) -> Result<Spec, Error> {
-    let file: SpecFileIn = yaml::from_str(text).map_err(|e| Error(format!("{label}: {e}")))?;
+    let file: SpecFileIn =
+        yaml::from_str(text).map_err(|source| Error::SpecFile { label: label.to_string(), source })?;
     Ok(Spec { api: file.api, operations: file.operations, types: file.types, gaps: file.gaps })
 }
 
@@ -265,7 +245,9 @@ pub fn write_files(root: &Path, api: &str, files: &[GeneratedFile]) -> Result<Ve
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(Error("a writer thread panicked".into()))))
+            .map(|h| {
+                h.join().unwrap_or_else(|_| Err(Error::io(root, std::io::Error::other("a writer thread panicked"))))
+            })
             .collect()
     });
     let mut changed = Vec::new();
@@ -277,7 +259,7 @@ pub fn write_files(root: &Path, api: &str, files: &[GeneratedFile]) -> Result<Ve
         for path in walk(&root.join(&dir)) {
             let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             if !produced.contains(rel.as_str()) && !rel.contains("/target/") {
-                fs::remove_file(&path).map_err(|e| Error(format!("{rel}: {e}")))?;
+                fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
                 changed.push(format!("{rel} (removed)"));
             }
         }
@@ -288,14 +270,14 @@ pub fn write_files(root: &Path, api: &str, files: &[GeneratedFile]) -> Result<Ve
 /// Writes `contents` to a temporary file beside `path`, then renames it over `path`, so
 /// that `path` holds either the old or the new contents, never a part.
 pub fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
-    let dir = path.parent().ok_or_else(|| Error(format!("{}: no parent folder", path.display())))?;
-    fs::create_dir_all(dir).map_err(|e| Error(format!("{}: {e}", dir.display())))?;
+    let dir = path.parent().ok_or_else(|| Error::io(path, std::io::Error::other("no parent folder")))?;
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    fs::write(&tmp, contents).map_err(|e| Error(format!("{}: {e}", tmp.display())))?;
+    fs::write(&tmp, contents).map_err(|e| Error::io(&tmp, e))?;
     fs::rename(&tmp, path).map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        Error(format!("{}: {e}", path.display()))
+        Error::io(path, e)
     })
 }
 
@@ -323,12 +305,7 @@ pub fn regenerate(root: &Path, apis: &[String], accept_gaps: bool) -> Result<Vec
             if !fresh.is_empty() {
                 let list: Vec<String> =
                     fresh.iter().map(|g| format!("  {} {}: {}", g.source, g.kind, g.message)).collect();
-                return Err(Error(format!(
-                    "{api}: this run finds {} gap(s) that {} does not list; nothing was written.\n{}\nFix the document or the overlay, or rerun with --accept-gaps to record them.",
-                    fresh.len(),
-                    spec_path(api),
-                    list.join("\n")
-                )));
+                return Err(Error::NewGaps { api: api.clone(), spec_file: spec_path(api), gaps: list });
             }
         }
     }

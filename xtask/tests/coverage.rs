@@ -67,8 +67,8 @@ fn the_spec_file_starts_with_its_coverage_and_reads_back_without_it() {
     assert_eq!(pipeline::parse_spec(&without, "old.yaml").unwrap(), spec);
 
     // Any other unknown key is still refused, naming the file.
-    let err = pipeline::parse_spec(&format!("extra: 1\n{without}"), "odd.yaml").unwrap_err();
-    assert!(err.0.contains("odd.yaml") && err.0.contains("extra"), "{}", err.0);
+    let err = pipeline::parse_spec(&format!("extra: 1\n{without}"), "odd.yaml").unwrap_err().to_string();
+    assert!(err.contains("odd.yaml") && err.contains("extra"), "{}", err);
 }
 
 #[test]

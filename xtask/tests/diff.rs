@@ -216,20 +216,20 @@ fn required_only_breaks_where_the_rust_shape_changes() {
 fn bad_revisions_and_files_are_errors_naming_them() {
     let root = repo_root();
     let apis = ["wealthbox".to_string()];
-    let err = diff::run(&root, &apis, &OldSide::Rev("no-such-revision".into()), None).unwrap_err();
-    assert!(err.0.contains("`no-such-revision` names no revision"), "{}", err.0);
-    let err = diff::run(&root, &apis, &OldSide::Rev("--output=/tmp/x".into()), None).unwrap_err();
-    assert!(err.0.contains("--output=/tmp/x"), "{}", err.0);
+    let err = diff::run(&root, &apis, &OldSide::Rev("no-such-revision".into()), None).unwrap_err().to_string();
+    assert!(err.contains("`no-such-revision` names no revision"), "{}", err);
+    let err = diff::run(&root, &apis, &OldSide::Rev("--output=/tmp/x".into()), None).unwrap_err().to_string();
+    assert!(err.contains("--output=/tmp/x"), "{}", err);
 
     let dir = std::env::temp_dir().join(format!("xtask-diff-{}", std::process::id()));
     fs::create_dir_all(&dir).unwrap();
     let broken = dir.join("broken.yaml");
     fs::write(&broken, "api: [\n").unwrap();
-    let err = diff::run(&root, &apis, &OldSide::File(broken.clone()), None).unwrap_err();
-    assert!(err.0.contains("broken.yaml"), "{}", err.0);
+    let err = diff::run(&root, &apis, &OldSide::File(broken.clone()), None).unwrap_err().to_string();
+    assert!(err.contains("broken.yaml"), "{}", err);
     let missing = dir.join("missing.yaml");
-    let err = diff::run(&root, &apis, &OldSide::Committed, Some(&missing)).unwrap_err();
-    assert!(err.0.contains("missing.yaml"), "{}", err.0);
+    let err = diff::run(&root, &apis, &OldSide::Committed, Some(&missing)).unwrap_err().to_string();
+    assert!(err.contains("missing.yaml"), "{}", err);
     let _ = fs::remove_dir_all(&dir);
 }
 

@@ -35,7 +35,7 @@ impl Scratch {
         fs::write(self.0.join("specs/wealthbox/snapshot.txt"), text).unwrap();
     }
 
-    fn regenerate(&self) -> Result<Vec<pipeline::Outcome>, pipeline::Error> {
+    fn regenerate(&self) -> Result<Vec<pipeline::Outcome>, xtask::Error> {
         pipeline::regenerate(&self.0, &["wealthbox".to_string()], false)
     }
 
@@ -80,12 +80,12 @@ fn a_document_cut_inside_an_example_reports_the_line_and_writes_nothing() {
     let cut = lines[..open + 5].join("\n");
     scratch.set_snapshot(&cut);
     let before = scratch.committed_spec();
-    let err = scratch.regenerate().err().expect("a truncated document is refused");
+    let err = scratch.regenerate().err().expect("a truncated document is refused").to_string();
     let example_line = open + 1;
     assert!(
-        err.0.contains(&format!("the example starting at line {example_line} is not valid JSON")),
+        err.contains(&format!("the example starting at line {example_line} is not valid JSON")),
         "the error names the example's line:\n{}",
-        err.0
+        err
     );
     assert_eq!(scratch.committed_spec(), before, "the committed spec is untouched");
     assert!(!scratch.0.join("generated").exists(), "no generated file was written");
@@ -101,7 +101,7 @@ fn truncating_anywhere_never_panics() {
         // Either a clear error or a spec; both are fine, a panic is not.
         match pipeline::build_spec_from("wealthbox", &truncated, &overlay) {
             Ok(spec) => assert!(spec.operations.len() <= 51),
-            Err(e) => assert!(!e.0.is_empty()),
+            Err(e) => assert!(!e.to_string().is_empty()),
         }
     }
 }
@@ -112,8 +112,9 @@ fn garbled_documents_give_errors_or_gaps_naming_lines() {
     let text = fs::read_to_string(repo_root().join("specs/wealthbox/snapshot.txt")).unwrap();
 
     // No operation at all: an error that says what was expected.
-    let err = pipeline::build_spec_from("wealthbox", "just some text\nno API here\n", &overlay).unwrap_err();
-    assert!(err.0.contains("specs/wealthbox/snapshot.txt: no operation found"), "{}", err.0);
+    let err =
+        pipeline::build_spec_from("wealthbox", "just some text\nno API here\n", &overlay).unwrap_err().to_string();
+    assert!(err.contains("specs/wealthbox/snapshot.txt: no operation found"), "{}", err);
 
     // A stray line where an attribute must start: a gap at that line.
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
@@ -138,12 +139,12 @@ fn an_overlay_quote_the_document_lost_is_an_error() {
     let overlay = fs::read_to_string(repo_root().join("specs/wealthbox/overlay.yaml")).unwrap();
     let text = fs::read_to_string(repo_root().join("specs/wealthbox/snapshot.txt")).unwrap();
     let changed = text.replace("one request/second", "two requests/second");
-    let err = pipeline::build_spec_from("wealthbox", &changed, &overlay).unwrap_err();
-    assert!(err.0.contains("api.rate_limit") && err.0.contains("no longer holds"), "{}", err.0);
+    let err = pipeline::build_spec_from("wealthbox", &changed, &overlay).unwrap_err().to_string();
+    assert!(err.contains("api.rate_limit") && err.contains("no longer holds"), "{}", err);
 }
 
 /// The ActiveCampaign inputs, with `edit` applied to the overlay.
-fn activecampaign_with_overlay(edit: impl Fn(&str) -> String) -> Result<codegen::spec::Spec, pipeline::Error> {
+fn activecampaign_with_overlay(mut edit: impl FnMut(&str) -> String) -> Result<codegen::spec::Spec, xtask::Error> {
     let overlay = fs::read_to_string(repo_root().join("specs/activecampaign/overlay.yaml")).unwrap();
     let snapshot = fs::read_to_string(repo_root().join("specs/activecampaign/snapshot.txt")).unwrap();
     pipeline::build_spec_from("activecampaign", &snapshot, &edit(&overlay))
@@ -180,12 +181,19 @@ fn overlay_lists_that_do_not_fit_the_document_are_errors() {
         ("- operation: get_deal_roles", "- operation: retrieve_all_existing_deals", "already a list operation"),
     ];
     for (from, to, expected) in cases {
+        let mut entry_line = 0;
         let err = activecampaign_with_overlay(|text| {
             assert!(text.contains(from), "the overlay has no {from:?}");
-            text.replacen(from, to, 1)
+            let edited = text.replacen(from, to, 1);
+            // The entry the error is about: the one now naming `to` last.
+            entry_line = edited[..edited.rfind(to).unwrap()].matches('\n').count() + 1;
+            edited
         })
-        .unwrap_err();
-        assert!(err.0.contains("specs/activecampaign/overlay.yaml") && err.0.contains(expected), "{}", err.0);
+        .unwrap_err()
+        .to_string();
+        // The file and the line of the entry, then its key.
+        let at = format!("specs/activecampaign/overlay.yaml:{entry_line}: `lists.");
+        assert!(err.starts_with(&at) && err.contains(expected), "{at}\n{err}");
     }
     // Without the API's paging fact there is nothing to page by.
     let err = activecampaign_with_overlay(|text| {
@@ -193,8 +201,24 @@ fn overlay_lists_that_do_not_fit_the_document_are_errors() {
         let end = start + text[start..].find("\n\n").unwrap();
         format!("{}{}", &text[..start], &text[end + 1..])
     })
-    .unwrap_err();
-    assert!(err.0.contains("no `pagination` fact"), "{}", err.0);
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("no `pagination` fact"), "{}", err);
+}
+
+#[test]
+fn an_overlay_entry_with_a_key_twice_is_an_error_naming_its_line() {
+    let mut entry_line = 0;
+    let err = activecampaign_with_overlay(|text| {
+        let from = "    items: deals\n";
+        let at = text.find(from).expect("the overlay lists the deals");
+        entry_line = text[..at].matches('\n').count();
+        text.replacen(from, "    items: deals\n    items: contacts\n", 1)
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with(&format!("specs/activecampaign/overlay.yaml: line {entry_line}, ")), "{err}");
+    assert!(err.contains("duplicate entry with key \"items\""), "{err}");
 }
 
 #[test]
@@ -203,8 +227,8 @@ fn a_broken_spec_file_is_an_error_naming_file_and_line() {
     fs::create_dir_all(&dir).unwrap();
     let path = dir.join("broken.yaml");
     fs::write(&path, "api:\n  name: x\n  title: [unclosed\noperations: []\n").unwrap();
-    let err = pipeline::read_spec(&path).unwrap_err();
-    assert!(err.0.contains("broken.yaml") && err.0.contains("line"), "{}", err.0);
+    let err = pipeline::read_spec(&path).unwrap_err().to_string();
+    assert!(err.contains("broken.yaml") && err.contains("line"), "{}", err);
     let _ = fs::remove_dir_all(&dir);
 }
 

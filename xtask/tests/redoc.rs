@@ -13,7 +13,7 @@ const DOC: &str = include_str!("fixtures/redoc/widgets.txt");
 const OVERLAY: &str = "api:\n  name: widgets\n  title: Widgets\n  reader: redoc_text\n";
 
 fn spec_with(routes: &str) -> Result<Spec, String> {
-    build_spec_from("widgets", DOC, &format!("{OVERLAY}{routes}")).map_err(|e| e.0)
+    build_spec_from("widgets", DOC, &format!("{OVERLAY}{routes}")).map_err(|e| e.to_string())
 }
 
 fn op<'a>(spec: &'a Spec, id: &str) -> &'a codegen::spec::Operation {

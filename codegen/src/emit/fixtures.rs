@@ -63,7 +63,7 @@ pub fn fixtures(ctx: &Context, header: &str) -> Result<Vec<GeneratedFile>, EmitE
     };
     let path = format!("tests/tests/{api}_fixtures.rs");
     let file: syn::File =
-        syn::parse2(tokens).map_err(|e| EmitError(format!("{path}: emitted tokens do not parse: {e}")))?;
+        syn::parse2(tokens).map_err(|e| EmitError::Unparsable { path: path.clone(), reason: e.to_string() })?;
     files.push(GeneratedFile { path, contents: format!("{header}{}", prettyplease::unparse(&file)) });
     Ok(files)
 }

@@ -36,16 +36,27 @@ pub struct Config {
 }
 
 /// A spec the emitter cannot turn into Rust.
-#[derive(Debug)]
-pub struct EmitError(pub String);
-
-impl std::fmt::Display for EmitError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    /// A parameter whose Rust name is taken by a method every request builder has.
+    #[error("operation `{operation}`: parameter `{parameter}` would be named like a request builder's own `{name}`")]
+    ReservedName {
+        /// The operation id.
+        operation: String,
+        /// The parameter's wire name.
+        parameter: String,
+        /// The Rust name both would have.
+        name: String,
+    },
+    /// Tokens that do not parse as Rust: a fault of the emitter, not of the spec.
+    #[error("{path}: emitted tokens do not parse: {reason}")]
+    Unparsable {
+        /// The file being generated.
+        path: String,
+        /// What syn says.
+        reason: String,
+    },
 }
-
-impl std::error::Error for EmitError {}
 
 /// What every emitter function may look up.
 pub(crate) struct Context<'a> {
@@ -71,10 +82,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
         for p in &op.parameters {
             let name = snake(&p.name);
             if operations::BUILDER_METHODS.contains(&name.as_str()) || (name == "body" && op.request.is_some()) {
-                return Err(EmitError(format!(
-                    "operation `{}`: parameter `{}` would be named like a request builder's own `{name}`",
-                    op.id, p.name
-                )));
+                return Err(EmitError::ReservedName { operation: op.id.clone(), parameter: p.name.clone(), name });
             }
         }
     }
@@ -87,7 +95,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
     let mut files = Vec::new();
     let mut rust = |path: String, tokens: TokenStream| -> Result<(), EmitError> {
         let file: syn::File =
-            syn::parse2(tokens).map_err(|e| EmitError(format!("{path}: emitted tokens do not parse: {e}")))?;
+            syn::parse2(tokens).map_err(|e| EmitError::Unparsable { path: path.clone(), reason: e.to_string() })?;
         files.push(GeneratedFile { path, contents: format!("{header}{}", prettyplease::unparse(&file)) });
         Ok(())
     };

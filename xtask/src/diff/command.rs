@@ -76,12 +76,15 @@ fn spec_at_revision(
             .arg(root)
             .args(args)
             .output()
-            .map_err(|e| Error(format!("git {}: cannot run git: {e}", args.join(" "))))
+            .map_err(|e| Error::Git { command: args.join(" "), reason: format!("cannot run git: {e}") })
     };
     let commit = format!("{rev}^{{commit}}");
     let resolved = git(&["rev-parse", "--verify", "--quiet", "--end-of-options", &commit])?;
     if !resolved.status.success() {
-        return Err(Error(format!("git: `{rev}` names no revision of this repository")));
+        return Err(Error::Git {
+            command: format!("rev-parse {rev}"),
+            reason: format!("`{rev}` names no revision of this repository"),
+        });
     }
     let object = format!("{rev}:{spec_file}");
     if !git(&["cat-file", "-e", "--end-of-options", &object])?.status.success() {
@@ -90,9 +93,9 @@ fn spec_at_revision(
     let output = git(&["show", "--end-of-options", &object])?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(Error(format!("git show {object}: {}", stderr.trim())));
+        return Err(Error::Git { command: format!("show {object}"), reason: stderr.trim().to_string() });
     }
-    let yaml =
-        String::from_utf8(output.stdout).map_err(|_| Error(format!("git show {object}: the file is not UTF-8")))?;
+    let yaml = String::from_utf8(output.stdout)
+        .map_err(|_| Error::Git { command: format!("show {object}"), reason: "the file is not UTF-8".into() })?;
     pipeline::parse_spec(&yaml, &object).map(Some)
 }

@@ -27,10 +27,12 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
     let lines = Lines::new(text);
     let starts = operation_starts(&lines);
     if starts.is_empty() {
-        return Err(ReadError(format!(
-            "no operation found: no line holds only an HTTP method followed by a title and a path \
+        return Err(ReadError::NoOperations {
+            expected: format!(
+                "no line holds only an HTTP method followed by a title and a path \
              (is {snapshot} an API Blueprint-style page?)"
-        )));
+            ),
+        });
     }
     let mut gaps = Vec::new();
     let preamble_end = heading_start(&lines, starts[0]);

@@ -37,9 +37,9 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
         }
     }
     if operations.is_empty() {
-        return Err(ReadError(format!(
-            "no operation found: no line holds `METHOD /path` (is {snapshot} an OpenAPI reference rendered as text?)"
-        )));
+        return Err(ReadError::NoOperations {
+            expected: format!("no line holds `METHOD /path` (is {snapshot} an OpenAPI reference rendered as text?)"),
+        });
     }
     let api = Api::new(api_name, snapshot);
     Ok(Draft { api, operations, global_parameters: Vec::new(), gaps, merge_identical_shapes: false })

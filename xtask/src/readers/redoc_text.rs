@@ -46,10 +46,12 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
     let pieces = scan(&lines, &mut gaps);
     let segmented = segment(&pieces, &mut gaps);
     if segmented.is_empty() {
-        return Err(ReadError(format!(
-            "no operation found: no parameter row (`| name | type |`) and no Redoc sample (`{{- \"key\": ...}}`) \
+        return Err(ReadError::NoOperations {
+            expected: format!(
+                "no parameter row (`| name | type |`) and no Redoc sample (`{{- \"key\": ...}}`) \
              follows a description (is {snapshot} a Redoc page scraped to text?)"
-        )));
+            ),
+        });
     }
     let counts = Counts::of(&segmented);
     if counts.by_descriptions != counts.by_samples {
