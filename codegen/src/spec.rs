@@ -512,12 +512,140 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Gap {
-    /// What kind of gap (a short snake_case word, see `specs/README.md`).
-    pub kind: String,
+    /// What kind of gap.
+    pub kind: GapKind,
     /// What was seen and what was done about it.
     pub message: String,
     /// Where.
     pub source: Source,
+}
+
+/// The kinds of gap (written as snake_case words; `specs/README.md` lists them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapKind {
+    /// A line that is part of no block the reader knows.
+    UnrecognizedLine,
+    /// An example that is not valid JSON (kept verbatim, not a fixture).
+    InvalidJsonExample,
+    /// A heading that announces an example the document does not show.
+    MissingExample,
+    /// A type the document prints as `undefined`.
+    UndefinedType,
+    /// A declared type that its child attributes contradict.
+    DeclaredTypeConflict,
+    /// A nested attribute no example places.
+    UnwitnessedNesting,
+    /// A choice list that cannot be split without guessing.
+    AmbiguousChoices,
+    /// Choices on a field that is not a string.
+    ChoicesOnNonString,
+    /// A field listed twice in one object.
+    DuplicateField,
+    /// An appearance of a named type that disagrees with the first.
+    TypeVariant,
+    /// A path or URI-template parameter no row describes.
+    UndescribedParameter,
+    /// A parameter that lists child attributes.
+    NestedParameter,
+    /// A GET the document gives a request body.
+    GetWithBody,
+    /// A request example without attributes.
+    ExampleWithoutAttributes,
+    /// Attributes without an example.
+    AttributesWithoutExample,
+    /// A key an example shows that the attributes do not document.
+    UndocumentedExampleKey,
+    /// A body named but never defined.
+    UndefinedSchema,
+    /// A success status the document shows no body for.
+    ResponseNotShown,
+    /// A description that stops mid-sentence.
+    TruncatedDescription,
+    /// An operation that opens and closes with different paths.
+    PathMismatch,
+    /// A row that lost its name, named from the request sample.
+    RecoveredName,
+    /// A row that lost its name, with no sample to name it (dropped).
+    NamelessRow,
+    /// An operation whose description was lost.
+    UndescribedOperation,
+    /// A response whose status the document lost.
+    ResponseStatusUnknown,
+    /// The two counts of a Redoc scrape's operations disagree.
+    OperationCount,
+    /// A path that is not a path template (the operation stays unresolved).
+    InvalidPath,
+}
+
+impl GapKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [GapKind; 26] = [
+        GapKind::UnrecognizedLine,
+        GapKind::InvalidJsonExample,
+        GapKind::MissingExample,
+        GapKind::UndefinedType,
+        GapKind::DeclaredTypeConflict,
+        GapKind::UnwitnessedNesting,
+        GapKind::AmbiguousChoices,
+        GapKind::ChoicesOnNonString,
+        GapKind::DuplicateField,
+        GapKind::TypeVariant,
+        GapKind::UndescribedParameter,
+        GapKind::NestedParameter,
+        GapKind::GetWithBody,
+        GapKind::ExampleWithoutAttributes,
+        GapKind::AttributesWithoutExample,
+        GapKind::UndocumentedExampleKey,
+        GapKind::UndefinedSchema,
+        GapKind::ResponseNotShown,
+        GapKind::TruncatedDescription,
+        GapKind::PathMismatch,
+        GapKind::RecoveredName,
+        GapKind::NamelessRow,
+        GapKind::UndescribedOperation,
+        GapKind::ResponseStatusUnknown,
+        GapKind::OperationCount,
+        GapKind::InvalidPath,
+    ];
+
+    /// The snake_case word the spec writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GapKind::UnrecognizedLine => "unrecognized_line",
+            GapKind::InvalidJsonExample => "invalid_json_example",
+            GapKind::MissingExample => "missing_example",
+            GapKind::UndefinedType => "undefined_type",
+            GapKind::DeclaredTypeConflict => "declared_type_conflict",
+            GapKind::UnwitnessedNesting => "unwitnessed_nesting",
+            GapKind::AmbiguousChoices => "ambiguous_choices",
+            GapKind::ChoicesOnNonString => "choices_on_non_string",
+            GapKind::DuplicateField => "duplicate_field",
+            GapKind::TypeVariant => "type_variant",
+            GapKind::UndescribedParameter => "undescribed_parameter",
+            GapKind::NestedParameter => "nested_parameter",
+            GapKind::GetWithBody => "get_with_body",
+            GapKind::ExampleWithoutAttributes => "example_without_attributes",
+            GapKind::AttributesWithoutExample => "attributes_without_example",
+            GapKind::UndocumentedExampleKey => "undocumented_example_key",
+            GapKind::UndefinedSchema => "undefined_schema",
+            GapKind::ResponseNotShown => "response_not_shown",
+            GapKind::TruncatedDescription => "truncated_description",
+            GapKind::PathMismatch => "path_mismatch",
+            GapKind::RecoveredName => "recovered_name",
+            GapKind::NamelessRow => "nameless_row",
+            GapKind::UndescribedOperation => "undescribed_operation",
+            GapKind::ResponseStatusUnknown => "response_status_unknown",
+            GapKind::OperationCount => "operation_count",
+            GapKind::InvalidPath => "invalid_path",
+        }
+    }
+}
+
+impl fmt::Display for GapKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The type language: written in the YAML as `string`, `integer`, `number`, `boolean`,
@@ -720,6 +848,16 @@ mod tests {
         }
         assert!("array<string".parse::<TypeRef>().is_err());
         assert!("lowercase_name".parse::<TypeRef>().is_err());
+    }
+
+    #[test]
+    fn gap_kinds_are_written_as_their_words() {
+        for kind in GapKind::ALL {
+            let yaml = crate::yaml::to_string(&kind).unwrap();
+            assert_eq!(yaml.trim(), kind.as_str());
+            assert_eq!(crate::yaml::from_str::<GapKind>(&yaml).unwrap(), kind);
+        }
+        assert!(crate::yaml::from_str::<GapKind>("no_such_kind").is_err());
     }
 
     #[test]

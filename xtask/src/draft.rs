@@ -2,7 +2,7 @@
 //! document writes them (anonymous nested objects, choices as raw text, the doc's own
 //! type words), before `normalize` names, merges and types them into a `Spec`.
 
-use codegen::spec::{Api, Example, Gap, Method, ParamLocation, Source, TypeRef};
+use codegen::spec::{Api, Example, Gap, GapKind, Method, ParamLocation, Source, TypeRef};
 
 /// A reader's whole result.
 #[derive(Debug, Clone)]
@@ -167,6 +167,6 @@ pub struct Choices {
 }
 
 /// A gap at a line.
-pub fn gap(kind: &str, line: u32, message: impl Into<String>) -> Gap {
-    Gap { kind: kind.to_string(), message: message.into(), source: Source::Doc(line) }
+pub fn gap(kind: GapKind, line: u32, message: impl Into<String>) -> Gap {
+    Gap { kind, message: message.into(), source: Source::Doc(line) }
 }

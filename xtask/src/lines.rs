@@ -2,7 +2,7 @@
 //! example extraction (with validity and the JSON error's own line), and small lexical
 //! tests every reader needs.
 
-use codegen::spec::{Example, Gap, Source};
+use codegen::spec::{Example, Gap, GapKind, Source};
 
 use crate::draft::gap;
 
@@ -90,7 +90,7 @@ impl<'a> Lines<'a> {
                 let at = start + e.line().saturating_sub(1) as u32;
                 let why = if closed { e.to_string() } else { format!("its brackets never close ({e})") };
                 gaps.push(gap(
-                    "invalid_json_example",
+                    GapKind::InvalidJsonExample,
                     at,
                     format!("the example starting at line {start} is not valid JSON: {why}; kept verbatim, not used as a fixture"),
                 ));

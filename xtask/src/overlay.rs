@@ -17,7 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::path::PathTemplate;
 use codegen::spec::{
-    Api, AuthScheme, Gap, ListPagination, Method, Pagination, ParamLocation, Parameter, Source, Spec, TypeDef, TypeRef,
+    Api, AuthScheme, Gap, GapKind, ListPagination, Method, Pagination, ParamLocation, Parameter, Source, Spec, TypeDef,
+    TypeRef,
 };
 use codegen::yaml::{self, Step, YamlError};
 use heck::{ToSnakeCase, ToUpperCamelCase};
@@ -899,7 +900,7 @@ fn locate_parameters(op: &mut codegen::spec::Operation, path: &PathTemplate, key
             }
             None => {
                 gaps.push(Gap {
-                    kind: "undescribed_parameter".into(),
+                    kind: GapKind::UndescribedParameter,
                     message: format!(
                         "the path `{path}` of `{}` names `{hole}` but no parameter row describes it; typed as string",
                         op.id

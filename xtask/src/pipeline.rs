@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use codegen::spec::{Gap, Spec};
+use codegen::spec::{Gap, GapKind, Spec};
 use codegen::{yaml, GeneratedFile};
 
 use crate::normalize::{normalize, Options};
@@ -73,7 +73,7 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     let damage: Vec<String> = draft
         .gaps
         .iter()
-        .filter(|g| matches!(g.kind.as_str(), "invalid_json_example" | "unrecognized_line" | "missing_example"))
+        .filter(|g| matches!(g.kind, GapKind::InvalidJsonExample | GapKind::UnrecognizedLine | GapKind::MissingExample))
         .map(|g| format!("  {} {}: {}", g.source, g.kind, g.message))
         .collect();
     let overlay_error = |source| Error::Overlay { source, damage: damage.clone() };
@@ -171,8 +171,8 @@ struct SpecFileIn {
 
 /// Gaps of `new` that `old` does not have (compared by kind and message, not line).
 pub fn new_gaps<'a>(old: &Spec, new: &'a Spec) -> Vec<&'a Gap> {
-    let known: BTreeSet<(&str, &str)> = old.gaps.iter().map(|g| (g.kind.as_str(), g.message.as_str())).collect();
-    new.gaps.iter().filter(|g| !known.contains(&(g.kind.as_str(), g.message.as_str()))).collect()
+    let known: BTreeSet<(GapKind, &str)> = old.gaps.iter().map(|g| (g.kind, g.message.as_str())).collect();
+    new.gaps.iter().filter(|g| !known.contains(&(g.kind, g.message.as_str()))).collect()
 }
 
 /// Folders whose every file the generator owns, for `api`.

@@ -55,7 +55,7 @@ pub fn coverage(spec: &Spec) -> Coverage {
         .sum();
     let mut gaps_by_kind = BTreeMap::new();
     for g in &spec.gaps {
-        *gaps_by_kind.entry(g.kind.clone()).or_insert(0) += 1;
+        *gaps_by_kind.entry(g.kind.to_string()).or_insert(0) += 1;
     }
     Coverage {
         operations: spec.operations.len(),

@@ -88,3 +88,11 @@ fn every_type_and_field_names_a_real_line() {
         }
     }
 }
+
+#[test]
+fn the_format_documents_every_gap_kind() {
+    let format = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/README.md")).unwrap();
+    for kind in codegen::spec::GapKind::ALL {
+        assert!(format.contains(&format!("`{kind}`")), "specs/README.md does not list the gap kind `{kind}`");
+    }
+}

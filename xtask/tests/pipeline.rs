@@ -130,7 +130,11 @@ fn garbled_documents_give_errors_or_gaps_naming_lines() {
     let body = lines.iter().position(|l| l == "Body").unwrap() + 3;
     lines[body] = lines[body].replace(':', "");
     let spec = pipeline::build_spec_from("wealthbox", &lines.join("\n"), &overlay).unwrap();
-    let gap = spec.gaps.iter().find(|g| g.kind == "invalid_json_example").expect("a gap for the broken example");
+    let gap = spec
+        .gaps
+        .iter()
+        .find(|g| g.kind == codegen::spec::GapKind::InvalidJsonExample)
+        .expect("a gap for the broken example");
     assert_eq!(gap.source.line(), Some(body as u32 + 1), "{}", gap.message);
 }
 
@@ -286,7 +290,10 @@ mod blueprint_reader {
         assert_eq!(fields[1].default.as_deref(), Some("Norway"));
         let TypeKind::Object { fields } = &spec.type_def("Thing").unwrap().kind else { unreachable!() };
         assert_eq!(fields[3].description.as_deref(), Some("Inline description"));
-        assert!(spec.gaps.iter().any(|g| g.kind == "unwitnessed_nesting" && g.message.contains("`mystery`")));
+        assert!(spec
+            .gaps
+            .iter()
+            .any(|g| g.kind == codegen::spec::GapKind::UnwitnessedNesting && g.message.contains("`mystery`")));
     }
 
     #[test]
@@ -304,7 +311,10 @@ mod blueprint_reader {
         );
         let undocumented = op.parameters.iter().find(|p| p.name == "undocumented").unwrap();
         assert_eq!(undocumented.ty, TypeRef::String);
-        assert!(spec.gaps.iter().any(|g| g.kind == "undescribed_parameter" && g.source.line() == Some(11)));
+        assert!(spec
+            .gaps
+            .iter()
+            .any(|g| g.kind == codegen::spec::GapKind::UndescribedParameter && g.source.line() == Some(11)));
     }
 
     #[test]
@@ -313,7 +323,7 @@ mod blueprint_reader {
         let spec = spec_of(&text);
         let op = &spec.operations[0];
         assert!(op.path.is_none() && !op.is_resolved());
-        let gap = spec.gaps.iter().find(|g| g.kind == "invalid_path").expect("a gap says why");
+        let gap = spec.gaps.iter().find(|g| g.kind == codegen::spec::GapKind::InvalidPath).expect("a gap says why");
         assert_eq!(gap.source, op.source);
         assert!(gap.message.contains("`/v1/things/{id` is not a path template"), "{}", gap.message);
     }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use codegen::path::PathTemplate;
 use codegen::refs::RefSite;
 use codegen::spec::{
-    Field, Gap, Operation, Parameter, RequestBody, Response, Source, Spec, TypeDef, TypeKind, TypeRef,
+    Field, Gap, GapKind, Operation, Parameter, RequestBody, Response, Source, Spec, TypeDef, TypeKind, TypeRef,
 };
 use heck::ToUpperCamelCase;
 
@@ -89,7 +89,7 @@ impl<'a> TypeBuilder<'a> {
             Ok(path) => Some(path),
             Err(e) => {
                 self.gaps.push(Gap {
-                    kind: "invalid_path".into(),
+                    kind: GapKind::InvalidPath,
                     message: format!("{e}; the operation stays unresolved"),
                     source: op.source.clone(),
                 });
@@ -193,7 +193,7 @@ impl<'a> TypeBuilder<'a> {
                     }
                     Some(choices) => {
                         self.gaps.push(Gap {
-                            kind: "choices_on_non_string".into(),
+                            kind: GapKind::ChoicesOnNonString,
                             message: format!("`{wire}` is a {prim} with choices `{}`; kept as {prim}", choices.text),
                             source: choices.source,
                         });
@@ -251,7 +251,7 @@ impl<'a> TypeBuilder<'a> {
                 Some(first) => {
                     let same_type = first.ty == f.ty;
                     self.gaps.push(Gap {
-                        kind: "duplicate_field".into(),
+                        kind: GapKind::DuplicateField,
                         message: format!(
                             "`{}` is listed again in the same object (first at {}){}; the first listing is kept",
                             f.name,
@@ -288,7 +288,7 @@ impl<'a> TypeBuilder<'a> {
         if !variants.is_empty() {
             let first = &self.types[&variants[0]];
             self.gaps.push(Gap {
-                kind: "type_variant".into(),
+                kind: GapKind::TypeVariant,
                 message: format!(
                     "this `{base}` disagrees with the one at {} on a field's type; kept apart as `{name}`",
                     first.sources[0]
@@ -317,7 +317,7 @@ impl<'a> TypeBuilder<'a> {
                 }
                 None => {
                     self.gaps.push(Gap {
-                        kind: "ambiguous_choices".into(),
+                        kind: GapKind::AmbiguousChoices,
                         message: format!(
                             "choices `{}` cannot be split into values without guessing (values may contain spaces, or the list is glued); typed as string — an overlay `choices` entry can split it",
                             choices.text
@@ -393,7 +393,7 @@ pub(super) fn define_unknown_operation_types(spec: &mut Spec) {
     }
     for (name, sources) in missing {
         spec.gaps.push(Gap {
-            kind: "undefined_schema".into(),
+            kind: GapKind::UndefinedSchema,
             message: format!(
                 "`{name}` is named as a body but the document never lists its fields; it accepts any JSON object"
             ),

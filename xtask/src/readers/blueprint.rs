@@ -10,7 +10,9 @@
 //! example has its key. Placements the example cannot settle are reported as gaps.
 
 use codegen::path::PathTemplate;
-use codegen::spec::{Api, AuthScheme, BaseUrl, Example, Gap, Method, ParamLocation, Source, StatusDoc, TypeRef};
+use codegen::spec::{
+    Api, AuthScheme, BaseUrl, Example, Gap, GapKind, Method, ParamLocation, Source, StatusDoc, TypeRef,
+};
 use serde_json::{Map, Value};
 
 use crate::draft::{
@@ -235,7 +237,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 for e in entries {
                     if e.has_children {
                         gaps.push(gap(
-                            "nested_parameter",
+                            GapKind::NestedParameter,
                             e.line,
                             format!("parameter `{}` lists child attributes; they are kept out of the query", e.name),
                         ));
@@ -275,7 +277,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                     body += 1;
                 }
                 if lines.get(body).trim() != "Body" {
-                    gaps.push(gap("unrecognized_line", n, format!("`{line}` is not followed by `Body`")));
+                    gaps.push(gap(GapKind::UnrecognizedLine, n, format!("`{line}` is not followed by `Body`")));
                     n += 1;
                     continue;
                 }
@@ -285,7 +287,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 }
                 if !lines.get(json_start).trim_start().starts_with(['{', '[']) {
                     gaps.push(gap(
-                        "missing_example",
+                        GapKind::MissingExample,
                         body,
                         format!("`{line}` has a `Body` heading but no JSON after it"),
                     ));
@@ -306,7 +308,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
             }
             _ => {
                 gaps.push(gap(
-                    "unrecognized_line",
+                    GapKind::UnrecognizedLine,
                     n,
                     format!("not part of any block of the operation: `{}`", truncate(line)),
                 ));
@@ -320,7 +322,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         if !params.iter().any(|p| &p.name == name) {
             let location = if path_params.contains(name) { ParamLocation::Path } else { ParamLocation::Query };
             gaps.push(gap(
-                "undescribed_parameter",
+                GapKind::UndescribedParameter,
                 start + 2,
                 format!("the URI template names `{name}` but no Parameters entry describes it; typed as string"),
             ));
@@ -351,7 +353,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 None => {
                     let line = request_examples[0].source.line().unwrap_or(start);
                     gaps.push(gap(
-                        "example_without_attributes",
+                        GapKind::ExampleWithoutAttributes,
                         line,
                         "the request example has no Request Attributes; the body is typed as any JSON",
                     ));
@@ -360,7 +362,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
             };
             if method == Some(Method::Get) {
                 gaps.push(gap(
-                    "get_with_body",
+                    GapKind::GetWithBody,
                     line,
                     format!("`{title}` is a GET but the document gives it a request body; kept as documented"),
                 ));
@@ -386,7 +388,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         };
         let shape = shape.or_else(|| {
             gaps.push(gap(
-                "example_without_attributes",
+                GapKind::ExampleWithoutAttributes,
                 line,
                 format!("response {status} has an example but no Response Attributes; typed as any JSON"),
             ));
@@ -398,7 +400,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         // Attributes without any example: the status is not shown; 200 is the document's
         // only success status.
         gaps.push(gap(
-            "attributes_without_example",
+            GapKind::AttributesWithoutExample,
             line,
             "Response Attributes without a `Response` example; assumed to be the 200 response",
         ));
@@ -479,7 +481,7 @@ impl DocType {
             DocType::Named(n) => DraftType::Named(n),
             DocType::Undefined => {
                 gaps.push(gap(
-                    "undefined_type",
+                    GapKind::UndefinedType,
                     line,
                     "the document prints `undefined` as the type and lists no attributes; typed as any JSON",
                 ));
@@ -579,7 +581,7 @@ fn read_entries(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> (Ve
         }
         let Some(entry) = entries.last_mut() else {
             gaps.push(gap(
-                "unrecognized_line",
+                GapKind::UnrecognizedLine,
                 n,
                 format!("expected an attribute name and type, found `{}`", truncate(line)),
             ));
@@ -642,7 +644,7 @@ fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &
                 None => {
                     let parent = stack[top].parent.as_ref().map(|p| p.name.as_str()).unwrap_or("");
                     gaps.push(gap(
-                        "unwitnessed_nesting",
+                        GapKind::UnwitnessedNesting,
                         entry.line,
                         format!(
                             "no example shows where `{}` belongs; kept inside `{parent}`, the list it follows",
@@ -707,7 +709,7 @@ fn add_undocumented_keys(frame: &mut Frame, line: u32, gaps: &mut Vec<Gap>) {
     let owner = frame.parent.as_ref().map(|p| format!("`{}`", p.name)).unwrap_or_else(|| "the body".into());
     for (name, ty) in extra {
         gaps.push(gap(
-            "undocumented_example_key",
+            GapKind::UndocumentedExampleKey,
             line,
             format!("the example of {owner} has key `{name}`, which its attribute list does not document here; kept as a field typed from the example"),
         ));
@@ -748,14 +750,14 @@ fn to_field(entry: Entry, children: Option<Vec<DraftField>>, gaps: &mut Vec<Gap>
                 DocType::Array(inner) => DraftType::Array(Box::new(match *inner {
                     DocType::Named(n) => DraftType::Object(object(Some(n))),
                     other => {
-                        gaps.push(gap("declared_type_conflict", line, format!("`{}` is declared an array of {other:?} but lists child attributes; typed from the child attributes", entry.name)));
+                        gaps.push(gap(GapKind::DeclaredTypeConflict, line, format!("`{}` is declared an array of {other:?} but lists child attributes; typed from the child attributes", entry.name)));
                         DraftType::Object(object(None))
                     }
                 })),
                 DocType::Named(n) => DraftType::Object(object(Some(n))),
                 other => {
                     gaps.push(gap(
-                        "declared_type_conflict",
+                        GapKind::DeclaredTypeConflict,
                         line,
                         format!(
                             "`{}` is declared {other:?} but lists child attributes; typed from the child attributes",

@@ -7,7 +7,7 @@
 //! Request schemas are only named, never defined: they become named types of unknown
 //! shape. Response bodies are not shown at all: responses have no type, and a gap says so.
 
-use codegen::spec::{Api, Gap, Method, ParamLocation, Source, TypeRef};
+use codegen::spec::{Api, Gap, GapKind, Method, ParamLocation, Source, TypeRef};
 
 use crate::draft::{gap, Draft, DraftBody, DraftOperation, DraftParam, DraftResponse, DraftType};
 use crate::lines::Lines;
@@ -30,7 +30,7 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
     for n in start..=lines.len() {
         if !lines.is_blank(n) {
             gaps.push(gap(
-                "unrecognized_line",
+                GapKind::UnrecognizedLine,
                 n,
                 format!("after the last operation, no closing `METHOD /path` line: `{}`", lines.get(n).trim()),
             ));
@@ -64,7 +64,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
     }
     if lines.get(n).trim() != path {
         gaps.push(gap(
-            "path_mismatch",
+            GapKind::PathMismatch,
             n,
             format!(
                 "the operation opens with `{}` but closes with `{} {path}`; the closing line is used",
@@ -104,7 +104,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 });
                 n += 2;
             } else {
-                gaps.push(gap("unrecognized_line", n + 1, format!("`{line}` is not followed by a schema name")));
+                gaps.push(gap(GapKind::UnrecognizedLine, n + 1, format!("`{line}` is not followed by a schema name")));
                 n += 1;
             }
         } else if is_status(line) {
@@ -120,13 +120,13 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
             summary = Some(line.to_string());
             n += 1;
         } else {
-            gaps.push(gap("unrecognized_line", n, format!("not part of the operation's layout: `{line}`")));
+            gaps.push(gap(GapKind::UnrecognizedLine, n, format!("not part of the operation's layout: `{line}`")));
             n += 1;
         }
     }
     if let Some(success) = responses.iter().find(|r| r.status.starts_with('2')) {
         gaps.push(gap(
-            "response_not_shown",
+            GapKind::ResponseNotShown,
             start,
             format!("`{} {path}` lists status {} but the document shows no response body; the client returns it as any JSON", method.as_str(), success.status),
         ));
@@ -150,7 +150,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
 fn table_row(line: &str, n: u32, gaps: &mut Vec<Gap>) -> Option<DraftParam> {
     let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
     if cells.len() < 5 {
-        gaps.push(gap("unrecognized_line", n, format!("a parameter row needs 5 cells: `{}`", line.trim())));
+        gaps.push(gap(GapKind::UnrecognizedLine, n, format!("a parameter row needs 5 cells: `{}`", line.trim())));
         return None;
     }
     let description = cells[4..].join("|").trim().to_string();
@@ -160,7 +160,7 @@ fn table_row(line: &str, n: u32, gaps: &mut Vec<Gap>) -> Option<DraftParam> {
         "header" => ParamLocation::Header,
         other => {
             let why = format!("parameter `{}` travels in `{other}`, which is not path, query or header", cells[0]);
-            gaps.push(gap("unrecognized_line", n, why));
+            gaps.push(gap(GapKind::UnrecognizedLine, n, why));
             return None;
         }
     };
@@ -171,7 +171,7 @@ fn table_row(line: &str, n: u32, gaps: &mut Vec<Gap>) -> Option<DraftParam> {
         "boolean" => TypeRef::Boolean,
         other => {
             let why = format!("parameter `{}` has type `{other}`, which this reader does not know", cells[0]);
-            gaps.push(gap("unrecognized_line", n, why));
+            gaps.push(gap(GapKind::UnrecognizedLine, n, why));
             return None;
         }
     };
@@ -180,7 +180,7 @@ fn table_row(line: &str, n: u32, gaps: &mut Vec<Gap>) -> Option<DraftParam> {
     let last_word = description.rsplit(' ').next().unwrap_or("").to_lowercase();
     if matches!(last_word.as_str(), "of" | "with" | "either" | "the" | "a" | "an" | "for" | "and" | "or" | "be") {
         gaps.push(gap(
-            "truncated_description",
+            GapKind::TruncatedDescription,
             n,
             format!("the description of `{}` stops mid-sentence (`{description}`); kept as printed", cells[0]),
         ));

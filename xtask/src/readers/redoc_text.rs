@@ -29,7 +29,7 @@
 //! vendor fact: the API's base URL, auth and paging, stated only in prose, are overlay
 //! entries with checked quotes.
 
-use codegen::spec::{Api, Example, Gap, ParamLocation, Source, TypeRef};
+use codegen::spec::{Api, Example, Gap, GapKind, ParamLocation, Source, TypeRef};
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
@@ -56,7 +56,7 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
     let counts = Counts::of(&segmented);
     if counts.by_descriptions != counts.by_samples {
         gaps.push(gap(
-            "operation_count",
+            GapKind::OperationCount,
             segmented[0].start,
             format!(
                 "the two counts of operations differ: {} by descriptions ({} described + {} that start with a sample), {} by samples ({} response samples + {} operations without one)",
@@ -194,7 +194,7 @@ fn read_sample<'a>(lines: &Lines<'a>, start: u32, first: &'a str, gaps: &mut Vec
         }
         if n >= lines.len() || !continues_sample(lines.get(n + 1)) {
             gaps.push(gap(
-                "invalid_json_example",
+                GapKind::InvalidJsonExample,
                 n,
                 format!("the sample starting at line {start} never closes its brackets; kept verbatim, not used as a fixture"),
             ));
@@ -211,7 +211,7 @@ fn finish_sample(start: u32, json: String, gaps: &mut Vec<Gap>) -> Sample {
         Ok(value) => Sample { line: start, json, value: Some(value) },
         Err(e) => {
             gaps.push(gap(
-                "invalid_json_example",
+                GapKind::InvalidJsonExample,
                 start + e.line().saturating_sub(1) as u32,
                 format!("the sample starting at line {start} is not valid JSON once Redoc's markers are removed: {e}; not used as a fixture"),
             ));
@@ -369,7 +369,7 @@ fn segment(pieces: &[Piece], gaps: &mut Vec<Gap>) -> Vec<Segment> {
                 block.clear();
                 if description.is_empty() {
                     gaps.push(gap(
-                        "undescribed_operation",
+                        GapKind::UndescribedOperation,
                         sample.line,
                         "a sample follows the previous operation's samples with no text between: an operation whose description was lost; its id comes from its response's keys",
                     ));
@@ -438,7 +438,7 @@ fn segment(pieces: &[Piece], gaps: &mut Vec<Gap>) -> Vec<Segment> {
         if let Some(last) = op.rows.last() {
             if !last.closed {
                 gaps.push(gap(
-                    "unrecognized_line",
+                    GapKind::UnrecognizedLine,
                     last.line,
                     "a parameter row never closes with `|`; read up to the next sample or description",
                 ));
@@ -473,7 +473,7 @@ fn body_alignment(rows: &[RawRow], sample: &Sample) -> Option<usize> {
     let mut named = 0;
     for (row, key) in rows[from..].iter().zip(&keys) {
         match row_name(&row.text) {
-            Some((name, _, _)) if &name == key => named += 1,
+            Some(row) if &row.name == key => named += 1,
             Some(_) => return None,
             // A row without its name takes the key at its place only if the value there
             // is of the row's type.
@@ -503,7 +503,17 @@ fn body_alignment(rows: &[RawRow], sample: &Sample) -> Option<usize> {
 // Rows.
 
 /// The name cell of a row: (name, required, deprecated); `None` when the row lost it.
-fn row_name(text: &str) -> Option<(String, bool, bool)> {
+/// What a row's name cell says: the wire name and the marks beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RowName {
+    name: String,
+    /// Marked `required`.
+    required: bool,
+    /// Marked `DEPRECATED`.
+    deprecated: bool,
+}
+
+fn row_name(text: &str) -> Option<RowName> {
     let rest = text.strip_prefix("| ")?;
     let (cell, _) = rest.split_once('|')?;
     let cell = cell.trim();
@@ -514,7 +524,7 @@ fn row_name(text: &str) -> Option<(String, bool, bool)> {
     let after = cell[name.len()..].trim();
     let required = after.split_whitespace().any(|w| w == "required");
     let deprecated = after.contains("DEPRECATED");
-    Some((name.to_string(), required, deprecated))
+    Some(RowName { name: name.to_string(), required, deprecated })
 }
 
 /// The type cell of a row (everything after the name cell, trailing `|` removed).
@@ -795,11 +805,11 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
         let cell = parse_cell(&body);
         let in_body = i >= body_from;
         let name = match (&named, in_body) {
-            (Some((name, _, _)), _) => name.clone(),
+            (Some(row), _) => row.name.clone(),
             (None, true) => {
                 let key = keys[i - body_from].clone();
                 gaps.push(gap(
-                    "recovered_name",
+                    GapKind::RecoveredName,
                     row.line,
                     format!(
                         "this body row lost its name cell; named `{key}` after the request sample's key at its place"
@@ -809,7 +819,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
             }
             (None, false) => {
                 gaps.push(gap(
-                    "nameless_row",
+                    GapKind::NamelessRow,
                     row.line,
                     format!(
                         "a parameter row lost its name cell and no request sample names it: `{}`; dropped",
@@ -819,8 +829,8 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 continue;
             }
         };
-        let required = required_mark || named.as_ref().is_some_and(|n| n.1);
-        let deprecated = cell.deprecated || named.as_ref().is_some_and(|n| n.2);
+        let required = required_mark || named.as_ref().is_some_and(|n| n.required);
+        let deprecated = cell.deprecated || named.as_ref().is_some_and(|n| n.deprecated);
         let choices = cell.values.clone().map(|values| Choices {
             text: values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(" "),
             values: Some(values),
@@ -887,7 +897,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
         .map(|sample| {
             let status = if looks_like_error(&sample) {
                 gaps.push(gap(
-                    "response_status_unknown",
+                    GapKind::ResponseStatusUnknown,
                     sample.line,
                     "the scrape lost the response status codes and this sample has only error-like keys with a real message: recorded as the `default` response, not as the success body",
                 ));
@@ -1133,10 +1143,11 @@ mod tests {
 
     #[test]
     fn name_cells_carry_required_and_deprecation() {
-        assert_eq!(row_name("| contact_id required | string |"), Some(("contact_id".into(), true, false)));
+        let row = |name: &str, required, deprecated| Some(RowName { name: name.into(), required, deprecated });
+        assert_eq!(row_name("| contact_id required | string |"), row("contact_id", true, false));
         assert_eq!(
             row_name("| last_contacted (DEPRECATED; use contexts) | boolean |"),
-            Some(("last_contacted".into(), false, true))
+            row("last_contacted", false, true)
         );
         assert_eq!(row_name("object (Contacts.ContactPrivacy) Defines scopes | |"), None);
         assert_eq!(row_body("required | object New choice |"), (true, "object New choice".into()));
