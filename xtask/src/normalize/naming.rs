@@ -348,3 +348,94 @@ fn type_key(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use codegen::spec::{Api, Field, Operation, Response, Source};
+
+    use super::*;
+
+    fn object(name: &str, line: u32, fields: &[(&str, &str)]) -> TypeDef {
+        let fields = fields
+            .iter()
+            .map(|(n, t)| Field {
+                name: n.to_string(),
+                ty: t.parse().unwrap(),
+                required: true,
+                nullable: false,
+                format: None,
+                deprecated: false,
+                default: None,
+                description: None,
+                source: Source::Doc(line),
+            })
+            .collect();
+        TypeDef {
+            name: name.into(),
+            description: None,
+            kind: TypeKind::Object { fields },
+            sources: vec![Source::Doc(line)],
+        }
+    }
+
+    fn returning(id: &str, ty: &str, line: u32) -> Operation {
+        Operation {
+            id: id.into(),
+            resource: "things".into(),
+            method: None,
+            path: None,
+            resolved_by: None,
+            summary: None,
+            description: None,
+            parameters: vec![],
+            request: None,
+            responses: vec![Response {
+                status: "200".into(),
+                description: None,
+                ty: Some(ty.parse().unwrap()),
+                examples: vec![],
+                source: Source::Doc(line),
+            }],
+            pagination: None,
+            source: Source::Doc(line),
+        }
+    }
+
+    #[test]
+    fn the_pass_merges_drops_and_names_by_any_name_a_type_had() {
+        let mut spec = Spec {
+            api: Api::new("demo", "demo.txt"),
+            operations: vec![
+                returning("get_thing", "GetThingResponse", 10),
+                returning("list_widgets", "ListWidgetsResponse", 20),
+                returning("list_gadgets", "ListGadgetsResponse", 30),
+            ],
+            types: vec![
+                object("GetThingResponse", 11, &[("id", "integer")]),
+                object("ListGadgetsResponse", 31, &[("items", "array<ListGadgetsResponseItems>")]),
+                object("ListGadgetsResponseItems", 32, &[("id", "string")]),
+                object("ListWidgetsResponse", 21, &[("items", "array<ListWidgetsResponseItems>")]),
+                object("ListWidgetsResponseItems", 22, &[("id", "string")]),
+                object("Orphan", 40, &[("id", "boolean")]),
+                object("Thing", 5, &[("id", "integer")]),
+            ],
+            gaps: vec![],
+        };
+        let origins = Origins { doc_named: ["Thing".to_string()].into(), enum_fields: BTreeMap::new() };
+        // Found by a name merged away: rule 2 makes the widget list the gadget list (the
+        // shortest name, then the first).
+        let overlay = [("ListWidgetsResponse".to_string(), "WidgetPage".to_string())].into();
+        let used = run(&mut spec, origins, &overlay, true);
+        assert_eq!(used, ["ListWidgetsResponse".to_string()].into());
+        let names: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
+        // Rule 1 (into `Thing`), rule 2 (one list shape, then its items), rule 5 (the
+        // orphan), rule 6 (the list and the type named after it).
+        assert_eq!(names, ["Thing", "WidgetPage", "WidgetPageItems"]);
+        let returns: Vec<String> =
+            spec.operations.iter().map(|o| o.responses[0].ty.as_ref().unwrap().to_string()).collect();
+        assert_eq!(returns, ["Thing", "WidgetPage", "WidgetPage"]);
+        // A document-named type keeps its own sources; merged derived shapes join theirs.
+        assert_eq!(spec.types[0].sources, [Source::Doc(5)]);
+        assert_eq!(spec.types[1].sources, [Source::Doc(21), Source::Doc(31)]);
+    }
+}
