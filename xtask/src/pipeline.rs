@@ -57,7 +57,7 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     let overlay =
         Overlay::parse(overlay_text, &overlay_file).map_err(|source| Error::Overlay { source, damage: Vec::new() })?;
     overlay.check_name(api).map_err(|source| Error::Overlay { source, damage: Vec::new() })?;
-    let read = match overlay.reader.as_str() {
+    let reader = match overlay.reader.as_str() {
         "blueprint" => readers::blueprint::read,
         "openapi_text" => readers::openapi_text::read,
         "redoc_text" => readers::redoc_text::read,
@@ -66,7 +66,7 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
             return Err(Error::Overlay { source, damage: Vec::new() });
         }
     };
-    let mut draft = read(snapshot_text, api, &snapshot_file)
+    let mut draft = reader(snapshot_text, api, &snapshot_file)
         .map_err(|source| Error::Read { file: snapshot_file.clone(), source })?;
     // An overlay entry that no longer fits often means a damaged document: its errors
     // come with what the reader could not read, with lines.
