@@ -43,31 +43,46 @@ async fn requests(server: &MockServer) -> usize {
     server.received_requests().await.map_or(0, |r| r.len())
 }
 
-/// A server that answers every connection with `200` and a chunked JSON body that never
-/// ends (`[1,1,1,...`), a chunk every `pause`, until the client goes away. Its base URL.
-async fn endless_body_server(pause: Duration) -> String {
+/// A server that reads the head of each request and answers `200`, a JSON content type,
+/// then `rest` (more header lines, the blank line, the start of the body), then `chunk`
+/// `chunks` times, one every `pause` (`usize::MAX` times: until the client goes away),
+/// then keeps the connection open for a minute. Its base URL.
+async fn raw_server(rest: String, chunk: &'static str, chunks: usize, pause: Duration) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
+            let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{rest}");
             tokio::spawn(async move {
-                let mut head = [0u8; 8192];
-                let _ = socket.read(&mut head).await;
-                let start = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n1\r\n[\r\n";
-                if socket.write_all(start.as_bytes()).await.is_err() {
-                    return;
-                }
-                let data = "1,".repeat(8 * 1024);
-                let chunk = format!("{:x}\r\n{data}\r\n", data.len());
-                while socket.write_all(chunk.as_bytes()).await.is_ok() {
-                    if !pause.is_zero() {
-                        tokio::time::sleep(pause).await;
+                let _ = socket.read(&mut [0u8; 8192]).await;
+                let mut sent = socket.write_all(head.as_bytes()).await;
+                for _ in 0..chunks {
+                    sent = sent.and(socket.write_all(chunk.as_bytes()).await);
+                    if sent.is_err() {
+                        return;
                     }
+                    tokio::time::sleep(pause).await;
                 }
+                tokio::time::sleep(Duration::from_secs(60)).await;
             });
         }
     });
     url
+}
+
+/// A server whose chunked JSON body never ends (`[1,1,1,...`): a chunk every `pause`.
+async fn endless_body_server(pause: Duration) -> String {
+    static CHUNK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let chunk = CHUNK.get_or_init(|| {
+        let data = "1,".repeat(8 * 1024);
+        format!("{:x}\r\n{data}\r\n", data.len())
+    });
+    raw_server("transfer-encoding: chunked\r\n\r\n1\r\n[\r\n".into(), chunk, usize::MAX, pause).await
+}
+
+/// A server that announces a body of `length` bytes, then sends one byte and waits.
+async fn announcing_server(length: u64) -> String {
+    raw_server(format!("content-length: {length}\r\n\r\n["), "", 0, Duration::ZERO).await
 }
 
 /// The value of `key` in a request's query string.
@@ -536,6 +551,19 @@ macro_rules! shared_behaviour {
                     }
                     other => panic!("expected Error::ResponseTooLarge, got {other:?}"),
                 }
+            }
+
+            #[tokio::test]
+            async fn a_body_announced_over_the_limit_is_refused_before_it_is_read() {
+                // 1.5 GB announced, then silence: refused at once, not at the timeout.
+                let url = announcing_server(1_500_000_000).await;
+                let client = make_builder().base_url(url).timeout(Some(Duration::from_secs(20))).build().unwrap();
+                let started = Instant::now();
+                match client.request::<Value>(Method::GET, "/probe").await {
+                    Err(Error::ResponseTooLarge { status: 200, limit }) => assert_eq!(limit, Client::DEFAULT_MAX_RESPONSE_BYTES),
+                    other => panic!("expected Error::ResponseTooLarge, got {other:?}"),
+                }
+                assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
             }
 
             #[tokio::test]
