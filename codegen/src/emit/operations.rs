@@ -89,8 +89,8 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
     let paging = list_items(ctx, op).map(|item| {
         let items = &op.pagination.as_ref().expect("list_items needs pagination").items;
         quote! {
-            /// The most pages `.stream()` and `.all()` fetch, instead of the client's
-            /// limit ([`crate::ClientBuilder::max_pages`]).
+            /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+            /// client's limit ([`crate::ClientBuilder::max_pages`]).
             pub fn max_pages(mut self, limit: u64) -> Self {
                 self.options.max_pages = Some(limit);
                 self

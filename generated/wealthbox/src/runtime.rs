@@ -1177,7 +1177,7 @@ impl Pages {
         let position = request.query.get(position_param).and_then(|v| v.parse().ok()).unwrap_or(first);
         let size = request.query.get(size_param).and_then(|v| v.parse().ok()).unwrap_or(default_size).max(1);
         request.query.set(size_param, size);
-        let max_pages = request.options.max_pages.unwrap_or(core.max_pages);
+        let max_pages = request.options.max_pages.unwrap_or(core.max_pages).max(1);
         Pages {
             core,
             request,

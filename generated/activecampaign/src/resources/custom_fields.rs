@@ -87,8 +87,8 @@ impl<'a> GetDealCustomFieldData<'a> {
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         self.client.core().execute(&self.request()?).await
     }
-    /// The most pages `.stream()` and `.all()` fetch, instead of the client's
-    /// limit ([`crate::ClientBuilder::max_pages`]).
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self
@@ -549,8 +549,8 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
         self.client.core().execute(&self.request()?).await
     }
-    /// The most pages `.stream()` and `.all()` fetch, instead of the client's
-    /// limit ([`crate::ClientBuilder::max_pages`]).
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self

@@ -302,8 +302,8 @@ impl<'a> ListContacts<'a> {
     ) -> Result<Response<crate::models::ListContactsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
-    /// The most pages `.stream()` and `.all()` fetch, instead of the client's
-    /// limit ([`crate::ClientBuilder::max_pages`]).
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self
@@ -498,8 +498,8 @@ impl<'a> ListContactIds<'a> {
     ) -> Result<Response<crate::models::ListContactIdsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
-    /// The most pages `.stream()` and `.all()` fetch, instead of the client's
-    /// limit ([`crate::ClientBuilder::max_pages`]).
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self

@@ -79,8 +79,8 @@ impl<'a> ListAllContactRoles<'a> {
     ) -> Result<Response<crate::models::ListAllContactRolesResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
-    /// The most pages `.stream()` and `.all()` fetch, instead of the client's
-    /// limit ([`crate::ClientBuilder::max_pages`]).
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self
@@ -196,8 +196,8 @@ impl<'a> ListAllCustomFields<'a> {
     ) -> Result<Response<crate::models::ListAllCustomFieldsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
-    /// The most pages `.stream()` and `.all()` fetch, instead of the client's
-    /// limit ([`crate::ClientBuilder::max_pages`]).
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self
@@ -321,8 +321,8 @@ impl<'a> ListAllTags<'a> {
     ) -> Result<Response<crate::models::ListAllTagsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
-    /// The most pages `.stream()` and `.all()` fetch, instead of the client's
-    /// limit ([`crate::ClientBuilder::max_pages`]).
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self
@@ -442,8 +442,8 @@ impl<'a> ListAllMembersOfCustomizableCategory<'a> {
     > {
         self.client.core().execute(&self.request()?).await
     }
-    /// The most pages `.stream()` and `.all()` fetch, instead of the client's
-    /// limit ([`crate::ClientBuilder::max_pages`]).
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self

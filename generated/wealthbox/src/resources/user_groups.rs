@@ -79,8 +79,8 @@ impl<'a> RetrieveAllUserGroups<'a> {
     ) -> Result<Response<crate::models::RetrieveAllUserGroupsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
-    /// The most pages `.stream()` and `.all()` fetch, instead of the client's
-    /// limit ([`crate::ClientBuilder::max_pages`]).
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self
