@@ -1,7 +1,8 @@
-//! The client runtime: sending requests (with retries, a rate limit and OAuth 2
-//! tokens), decoding responses, errors, secrets, timestamps, query strings and paging.
-//! The same file is emitted into every generated crate; it knows no vendor fact. It uses
-//! two items of the crate root: `ApiErrorBody`, the vendor's error body, and
+//! The client runtime: sending requests (with retries, a rate limit, OAuth 2 tokens and
+//! redirects that keep credentials on the API's origin), the bounds of every call (time,
+//! response size, pages), decoding responses, errors, secrets, timestamps, query strings
+//! and paging. The same file is emitted into every generated crate; it knows no vendor
+//! fact. It uses two items of the crate root: `ApiErrorBody`, the vendor's error body, and
 //! `DATETIME_FORMATS`, the timestamp formats of the vendor's documentation.
 
 use std::fmt;
@@ -47,15 +48,26 @@ impl From<&str> for Secret {
     }
 }
 
-/// A timestamp, with its UTC offset when the text gives one. Read in any of the
-/// documentation's formats (and RFC 3339); written back in the format it was read in, or
-/// in the documentation's main format.
+/// A timestamp, with its UTC offset when the text gives one.
+///
+/// Read in the first of these that fits:
+/// 1. a format of the documentation (`crate::DATETIME_FORMATS`, chrono syntax; `rfc3339`);
+/// 2. ISO 8601 / RFC 3339 in its extended form: a date `2015-05-24` alone (midnight, no
+///    offset), or followed by `T` (or `t`, or a space) and a time `10:00`, `10:00:30` or
+///    `10:00:30.123456789` (any number of fraction digits, nanoseconds kept), then
+///    optionally an offset `Z` (or `z`), `+02:00`, `+0200` or `+02`. Without an offset
+///    it is a local time ([`Timestamp::offset`] is `None`).
+///
+/// Nothing else: no basic form (`20150524T1000`), week or ordinal dates, comma as the
+/// decimal sign, or zone names. Written back in the documented format it was read in, or
+/// else in the documentation's first format with (or without) an offset like it, or else
+/// as RFC 3339 (`2015-05-24T10:00:00`, without an offset, when it has none).
 #[derive(Debug, Clone, Copy)]
 pub struct Timestamp {
     local: chrono::NaiveDateTime,
     offset: Option<chrono::FixedOffset>,
     /// Index in `DATETIME_FORMATS` of the format it was read in (`None`: built in code,
-    /// or read as RFC 3339 without being one of the documented formats).
+    /// or read in a form the documentation does not list).
     format: Option<usize>,
 }
 
@@ -63,8 +75,66 @@ fn has_offset(format: &str) -> bool {
     format == "rfc3339" || format.contains("%z") || format.contains("%:z") || format.contains("%#z")
 }
 
+/// Whether `text` has the layout of `pattern`, where `d` stands for an ASCII digit.
+fn shaped(text: &str, pattern: &str) -> bool {
+    text.len() == pattern.len()
+        && text.bytes().zip(pattern.bytes()).all(|(t, p)| if p == b'd' { t.is_ascii_digit() } else { t == p })
+}
+
+/// `2015-05-24`, `2015-05-24T10:00:30.5+02:00` and the other forms [`Timestamp`] lists.
+fn parse_iso(text: &str) -> Option<Timestamp> {
+    let date = text.get(..10).filter(|date| shaped(date, "dddd-dd-dd"))?;
+    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let rest = &text[10..];
+    if rest.is_empty() {
+        return Some(Timestamp::from_local(date.and_time(chrono::NaiveTime::MIN)));
+    }
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let (time, zone) = rest.split_at(rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len()));
+    let (clock, fraction) = match time.split_once('.') {
+        Some((clock, digits)) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => (clock, digits),
+        Some(_) => return None,
+        None => (time, ""),
+    };
+    let mut local = date.and_time(if shaped(clock, "dd:dd:dd") {
+        chrono::NaiveTime::parse_from_str(clock, "%H:%M:%S").ok()?
+    } else if shaped(clock, "dd:dd") && fraction.is_empty() {
+        chrono::NaiveTime::parse_from_str(clock, "%H:%M").ok()?
+    } else {
+        return None;
+    });
+    if !fraction.is_empty() {
+        let nanos: String = fraction.chars().chain(std::iter::repeat('0')).take(9).collect();
+        local += chrono::Duration::nanoseconds(nanos.parse().ok()?);
+    }
+    let offset = match zone {
+        "" => return Some(Timestamp::from_local(local)),
+        "Z" | "z" => 0,
+        _ => {
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let digits = &zone[1..];
+            let (hours, minutes) = if shaped(digits, "dd") {
+                (digits, "00")
+            } else if shaped(digits, "dd:dd") {
+                (&digits[..2], &digits[3..])
+            } else if shaped(digits, "dddd") {
+                (&digits[..2], &digits[2..])
+            } else {
+                return None;
+            };
+            let (hours, minutes): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            sign * (hours * 3600 + minutes * 60)
+        }
+    };
+    Some(Timestamp { local, offset: Some(chrono::FixedOffset::east_opt(offset)?), format: None })
+}
+
 impl Timestamp {
-    /// Parses `text` in one of the documented formats, or RFC 3339.
+    /// Parses `text` in one of the documented formats, or one of the ISO 8601 forms the
+    /// type's documentation lists.
     pub fn parse(text: &str) -> Option<Timestamp> {
         for (index, format) in crate::DATETIME_FORMATS.iter().enumerate() {
             if let Some(mut t) = Timestamp::parse_with(text, format) {
@@ -72,7 +142,7 @@ impl Timestamp {
                 return Some(t);
             }
         }
-        Timestamp::parse_with(text, "rfc3339")
+        parse_iso(text)
     }
 
     fn parse_with(text: &str, format: &str) -> Option<Timestamp> {
@@ -140,7 +210,7 @@ impl fmt::Display for Timestamp {
 impl std::str::FromStr for Timestamp {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
-        Timestamp::parse(text).ok_or_else(|| format!("not a timestamp in a documented format: {text:?}"))
+        Timestamp::parse(text).ok_or_else(|| format!("not a timestamp in a documented or ISO 8601 form: {text:?}"))
     }
 }
 
@@ -202,15 +272,56 @@ pub enum Error {
     /// OAuth 2 failed: no token stored, no refresh token, or the token endpoint refused.
     /// The message never holds a token.
     Auth(String),
-    /// The request could not be built (a bad base URL, a body that cannot be encoded).
+    /// The request could not be built (a bad base URL or base URL variable, a body that
+    /// cannot be encoded).
     InvalidRequest(String),
+    /// A redirect the client did not follow: to another origin (credentials never leave
+    /// the API's origin; `ClientBuilder::follow_cross_origin_redirects` follows such
+    /// redirects without them), to a scheme other than HTTP(S), or more than
+    /// [`MAX_REDIRECTS`] in a row.
+    Redirect {
+        /// HTTP status of the redirect.
+        status: u16,
+        /// Where it pointed: the origin (`https://host:port`) of the target, or the
+        /// `Location` header as received (cut) when it is not a URL.
+        location: String,
+        /// Why it was not followed.
+        reason: String,
+    },
+    /// The response body is larger than the client's limit
+    /// (`ClientBuilder::max_response_bytes`); it was not read further.
+    ResponseTooLarge {
+        /// HTTP status.
+        status: u16,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// Walking the pages of a list reached the page limit (`ClientBuilder::max_pages`, or
+    /// `.max_pages` on the request) before the last page; the items of the pages walked
+    /// came before this error.
+    TooManyPages {
+        /// The limit, in pages.
+        limit: u64,
+    },
+    /// A page of a list holds the same items as a page walked before: the server ignores
+    /// the page asked for, or goes round in a cycle. The walk stops here, after the items
+    /// of every page before it.
+    RepeatedPage {
+        /// Which page of the walk repeated an earlier one (1: the first page walked).
+        page: u64,
+        /// Which page it repeated.
+        same_as: u64,
+    },
 }
 
 impl Error {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Decode { status, .. }
+            | Error::Redirect { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::RateLimited { .. } => Some(429),
             _ => None,
         }
@@ -230,6 +341,19 @@ impl fmt::Display for Error {
             }
             Error::Auth(why) => write!(f, "OAuth: {why}"),
             Error::InvalidRequest(why) => write!(f, "invalid request: {why}"),
+            Error::Redirect { status, location, reason } => {
+                write!(f, "redirect {status} to {location} not followed: {reason}")
+            }
+            Error::ResponseTooLarge { status, limit } => {
+                write!(f, "response {status} is larger than the limit of {limit} bytes; not read further")
+            }
+            Error::TooManyPages { limit } => {
+                write!(f, "the list has more than {limit} pages, the page limit; stopped there (raise it with max_pages)")
+            }
+            Error::RepeatedPage { page, same_as } => write!(
+                f,
+                "page {page} of the list repeats page {same_as} (the server ignores the page asked for, or cycles); stopped"
+            ),
         }
     }
 }
@@ -250,6 +374,15 @@ fn without_url(e: &reqwest::Error) -> String {
         message = message.replace(url.as_str(), "<url>");
     }
     message
+}
+
+/// `text` with every occurrence of `secret` replaced by `***` (secrets shorter than 8
+/// bytes are left: they would match ordinary words).
+fn redact(text: String, secret: Option<&str>) -> String {
+    match secret {
+        Some(secret) if secret.len() >= 8 && text.contains(secret) => text.replace(secret, "***"),
+        _ => text,
+    }
 }
 
 /// The first `max` characters of `text`.
@@ -345,6 +478,8 @@ pub struct RequestOptions {
     pub timeout: Option<Option<Duration>>,
     /// This retry policy instead of the client's.
     pub retry: Option<RetryPolicy>,
+    /// This page limit instead of the client's (list walks only).
+    pub max_pages: Option<u64>,
 }
 
 /// A request, ready to send (and to send again).
@@ -378,6 +513,19 @@ impl Request {
 /// `Retry-After` (seconds or an HTTP date), which is honoured up to `max_retry_after`;
 /// a longer wait is not retried but returned as the error. Timeouts are not retried:
 /// the server may still be working on the request.
+///
+/// # How long a call can take
+///
+/// The timeout `T` (`ClientBuilder::timeout`, or `.timeout` on the request) bounds each
+/// send (connecting, redirects within the API's origin, reading the whole body), each
+/// OAuth 2 token request, and the wait for a refresh another call is making. A call
+/// refreshes its token at most once (before sending, or after a 401, which is then sent
+/// once more outside the count of attempts). So a call ends within
+/// `(max_attempts + 1) × T` for its sends, plus `2 × T` for a token refresh, plus
+/// `(max_attempts - 1) × max(max_backoff, max_retry_after)` between attempts, plus the
+/// time a client-side rate limit holds it back (none by default). With the defaults
+/// (30 s, 3 attempts, 30 s, 60 s): 5 minutes at the very worst, and 30 s for one send.
+/// A list walk makes one such call per page, up to its page limit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -619,6 +767,12 @@ impl<S: TokenStore + ?Sized> TokenStore for std::sync::Arc<S> {
 
 /// A registered OAuth 2 application: builds the authorize URL, exchanges codes and
 /// refreshes tokens (the authorization-code grant).
+///
+/// Token requests follow no redirect (a redirect is an [`Error::Auth`]: the client
+/// secret and refresh token are sent to the token URL and nowhere else) and are bounded
+/// by a timeout: the calling client's when a client refreshes its token, else
+/// [`OAuthApp::timeout`]. An error never shows what the token endpoint answered beyond
+/// its status and its RFC 6749 error code, since an answer may echo the secrets sent.
 #[derive(Clone)]
 pub struct OAuthApp {
     authorize_url: String,
@@ -627,7 +781,9 @@ pub struct OAuthApp {
     client_id: String,
     client_secret: Secret,
     redirect_uri: String,
-    http: reqwest::Client,
+    /// Built with redirects off (or why it could not be built).
+    http: Result<reqwest::Client, String>,
+    timeout: Option<Duration>,
 }
 
 impl fmt::Debug for OAuthApp {
@@ -638,6 +794,7 @@ impl fmt::Debug for OAuthApp {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("redirect_uri", &self.redirect_uri)
+            .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
 }
@@ -653,6 +810,23 @@ struct TokenResponse {
     #[serde(default)]
     scope: Option<String>,
 }
+
+/// The largest token endpoint answer read (a token is well under a kilobyte).
+const TOKEN_RESPONSE_LIMIT: usize = 64 * 1024;
+
+/// The error codes of RFC 6749 (sections 4.1.2.1 and 5.2): the only part of a token
+/// endpoint's error answer an error message shows.
+const OAUTH_ERROR_CODES: &[&str] = &[
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "access_denied",
+    "server_error",
+    "temporarily_unavailable",
+];
 
 impl OAuthApp {
     /// An application with its endpoints; `form_encoded`: token requests are
@@ -672,7 +846,8 @@ impl OAuthApp {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
             redirect_uri: redirect_uri.into(),
-            http: reqwest::Client::new(),
+            http: without_redirects(reqwest::Client::builder()).map_err(|e| e.to_string()),
+            timeout: Some(DEFAULT_TIMEOUT),
         }
     }
 
@@ -682,9 +857,18 @@ impl OAuthApp {
         self
     }
 
-    /// Uses this HTTP client for token requests.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = http;
+    /// Uses an HTTP client with these settings (proxy, TLS) for token requests; its
+    /// redirect policy is replaced: token requests follow no redirect.
+    pub fn http_client(mut self, http: reqwest::ClientBuilder) -> Self {
+        self.http = without_redirects(http).map_err(|e| e.to_string());
+        self
+    }
+
+    /// The timeout of a token request made by [`OAuthApp::exchange_code`] or
+    /// [`OAuthApp::refresh`] (default 30 s; `None`: none). A client refreshing its token
+    /// uses its own timeout instead.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
         self
     }
 
@@ -710,29 +894,39 @@ impl OAuthApp {
 
     /// Trades the `code` the redirect URI received for a token.
     pub async fn exchange_code(&self, code: &str) -> Result<Token, Error> {
-        self.token_request(&[("grant_type", "authorization_code"), ("code", code), ("redirect_uri", &self.redirect_uri)])
-            .await
+        let grant = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", &self.redirect_uri)];
+        self.token_request(&grant, self.timeout).await
     }
 
     /// Trades a refresh token for a new token (which keeps the old refresh token when the
     /// endpoint sends none).
     pub async fn refresh(&self, refresh_token: &Secret) -> Result<Token, Error> {
-        let mut token =
-            self.token_request(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token.expose())]).await?;
+        self.refresh_within(refresh_token, self.timeout).await
+    }
+
+    async fn refresh_within(&self, refresh_token: &Secret, timeout: Option<Duration>) -> Result<Token, Error> {
+        let grant = [("grant_type", "refresh_token"), ("refresh_token", refresh_token.expose())];
+        let mut token = self.token_request(&grant, timeout).await?;
         token.refresh_token.get_or_insert_with(|| refresh_token.clone());
         Ok(token)
     }
 
     /// A session that authenticates a client with the tokens in `store`.
     pub fn session(self, store: impl TokenStore + 'static) -> OAuthSession {
-        OAuthSession { app: self, store: Box::new(store), refreshing: tokio::sync::Mutex::new(()) }
+        OAuthSession {
+            app: Box::new(self),
+            store: Box::new(store),
+            refreshing: tokio::sync::Mutex::new(None),
+            refreshes: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
-    async fn token_request(&self, grant: &[(&str, &str)]) -> Result<Token, Error> {
+    async fn token_request(&self, grant: &[(&str, &str)], timeout: Option<Duration>) -> Result<Token, Error> {
+        let http = self.http.as_ref().map_err(|why| Error::Auth(format!("no HTTP client for token requests: {why}")))?;
         let mut params: Vec<(&str, &str)> =
             vec![("client_id", &self.client_id), ("client_secret", self.client_secret.expose())];
         params.extend_from_slice(grant);
-        let request = self.http.post(&self.token_url).header(reqwest::header::ACCEPT, "application/json");
+        let request = http.post(&self.token_url).header(reqwest::header::ACCEPT, "application/json");
         let request = if self.form_encoded {
             request.form(&params)
         } else {
@@ -740,18 +934,43 @@ impl OAuthApp {
                 params.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(*v))).collect();
             request.json(&object)
         };
-        let response = request.send().await.map_err(transport)?;
-        let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(transport)?;
-        if !(200..300).contains(&status) {
+        let answer = within(timeout, async {
+            let mut response = request.send().await.map_err(transport)?;
+            let status = response.status().as_u16();
+            let (bytes, complete) = read_up_to(&mut response, TOKEN_RESPONSE_LIMIT).await?;
+            Ok::<_, Error>((status, bytes, complete))
+        });
+        let (status, bytes, complete) = answer.await?;
+        if (300..400).contains(&status) {
             return Err(Error::Auth(format!(
-                "the token endpoint answered {status}: {}",
-                excerpt(&String::from_utf8_lossy(&bytes), 200)
+                "the token endpoint answered {status}, a redirect; token requests follow none, so that the client secret goes nowhere else"
             )));
         }
-        // No excerpt of a successful body: it holds tokens.
-        let answer: TokenResponse = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::Auth(format!("the token endpoint's answer ({status}) is not a token: {e}")))?;
+        if !(200..300).contains(&status) {
+            // Only the status and a registered error code: the rest may echo the secrets.
+            let code = serde_json::from_slice::<serde_json::Value>(&bytes).ok().and_then(|body| {
+                let code = body.get("error")?.as_str()?;
+                OAUTH_ERROR_CODES.iter().find(|known| **known == code).copied()
+            });
+            return Err(Error::Auth(match code {
+                Some(code) => format!("the token endpoint answered {status}: {code}"),
+                None => format!("the token endpoint answered {status}"),
+            }));
+        }
+        if !complete {
+            return Err(Error::Auth(format!("the token endpoint's answer ({status}) is larger than {TOKEN_RESPONSE_LIMIT} bytes")));
+        }
+        // Never serde's message: it quotes the values it could not read.
+        let answer: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| {
+            let why = match e.classify() {
+                serde_json::error::Category::Data if e.to_string().starts_with("missing field") => {
+                    e.to_string().split(" at line").next().unwrap_or_default().to_string()
+                }
+                serde_json::error::Category::Data => "a field has the wrong type".to_string(),
+                _ => "not JSON".to_string(),
+            };
+            Error::Auth(format!("the token endpoint's answer ({status}) is not a token: {why}"))
+        })?;
         Ok(Token {
             access_token: Secret::new(answer.access_token),
             refresh_token: answer.refresh_token.map(Secret::new),
@@ -762,12 +981,18 @@ impl OAuthApp {
 }
 
 /// OAuth 2 credentials of a client: the application and a store of tokens. An access
-/// token about to expire (or refused with 401) is refreshed once, and the call sent again.
+/// token about to expire (or refused with 401) is refreshed, at most once per call, and
+/// the call sent again. Concurrent calls refresh once: the others wait (within their
+/// timeout) and use the new token, or fail at once with the refresh's error.
 pub struct OAuthSession {
-    app: OAuthApp,
+    /// Boxed, so that `Auth` stays small.
+    app: Box<OAuthApp>,
     store: Box<dyn TokenStore>,
-    /// Held while refreshing, so that concurrent calls refresh once.
-    refreshing: tokio::sync::Mutex<()>,
+    /// Held while refreshing, so that concurrent calls refresh once; holds why the last
+    /// refresh failed, for the calls that waited for it.
+    refreshing: tokio::sync::Mutex<Option<Box<Error>>>,
+    /// How many refreshes have ended (read without the lock).
+    refreshes: std::sync::atomic::AtomicU64,
 }
 
 impl fmt::Debug for OAuthSession {
@@ -780,18 +1005,27 @@ impl fmt::Debug for OAuthSession {
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 
 impl OAuthSession {
-    /// The access token to send, refreshed first if it is about to expire.
-    async fn access_token(&self) -> Result<Secret, Error> {
+    /// The access token to send, and whether it was refreshed first (as it was about to
+    /// expire).
+    async fn access_token(&self, timeout: Option<Duration>) -> Result<(Secret, bool), Error> {
         let token = self.store.load().ok_or_else(|| Error::Auth("the token store holds no token".into()))?;
         if token.expires_within(EXPIRY_MARGIN) && token.refresh_token.is_some() {
-            return self.refresh_after(&token.access_token).await;
+            return Ok((self.refresh_after(&token.access_token, timeout).await?, true));
         }
-        Ok(token.access_token)
+        Ok((token.access_token, false))
     }
 
-    /// Refreshes the token, unless another call already replaced `stale`.
-    async fn refresh_after(&self, stale: &Secret) -> Result<Secret, Error> {
-        let _refreshing = self.refreshing.lock().await;
+    /// Refreshes the token, unless another call already replaced `stale` (or failed to,
+    /// while this one waited: then its error).
+    async fn refresh_after(&self, stale: &Secret, timeout: Option<Duration>) -> Result<Secret, Error> {
+        use std::sync::atomic::Ordering;
+        let ended = self.refreshes.load(Ordering::Acquire);
+        let mut last_failure = within(timeout, async { Ok::<_, Error>(self.refreshing.lock().await) }).await?;
+        if self.refreshes.load(Ordering::Acquire) != ended {
+            if let Some(failure) = last_failure.as_ref() {
+                return Err(failure.replay());
+            }
+        }
         let current = self.store.load().ok_or_else(|| Error::Auth("the token store holds no token".into()))?;
         if current.access_token != *stale && !current.expires_within(EXPIRY_MARGIN) {
             return Ok(current.access_token);
@@ -799,10 +1033,24 @@ impl OAuthSession {
         let refresh_token = current
             .refresh_token
             .ok_or_else(|| Error::Auth("the access token expired and there is no refresh token".into()))?;
-        let token = self.app.refresh(&refresh_token).await?;
+        let outcome = self.app.refresh_within(&refresh_token, timeout).await;
+        *last_failure = outcome.as_ref().err().map(|e| Box::new(e.replay()));
+        self.refreshes.fetch_add(1, Ordering::Release);
+        let token = outcome?;
         let access = token.access_token.clone();
         self.store.save(token);
         Ok(access)
+    }
+}
+
+impl Error {
+    /// The same failure, for a call that waited for the one that had it (a token refresh).
+    fn replay(&self) -> Error {
+        match self {
+            Error::Timeout => Error::Timeout,
+            Error::Auth(why) => Error::Auth(why.clone()),
+            other => Error::Auth(format!("refreshing the access token failed: {other}")),
+        }
     }
 }
 
@@ -835,8 +1083,9 @@ pub enum Paging {
     },
 }
 
-/// Where a walk through the pages is.
-struct Pager<T> {
+/// A walk through the pages of a list: fetches each page when its items are all read,
+/// and keeps the items as JSON (the stream decodes them one by one).
+struct Pages {
     core: Core,
     request: Request,
     paging: Paging,
@@ -844,23 +1093,79 @@ struct Pager<T> {
     /// Page number or offset of the next page.
     position: u64,
     size: u64,
-    buffer: std::collections::VecDeque<T>,
+    max_pages: u64,
+    /// Pages fetched so far.
+    fetched: u64,
+    /// The current page's items not read yet, with their index on the page.
+    buffer: std::collections::VecDeque<(usize, serde_json::Value)>,
+    /// The current page's status.
+    status: u16,
+    /// Items read so far, over all pages.
+    read: u64,
+    /// A fingerprint of each page's items, and the page it was seen on.
+    seen: std::collections::HashMap<u64, u64>,
     done: bool,
-    /// The previous page's items, to stop if a server ignores the page asked for.
-    previous: Option<Vec<serde_json::Value>>,
+}
+
+/// One item of a list, as JSON, and where it is.
+struct ListItem {
+    value: serde_json::Value,
+    /// Index on its page.
+    index: usize,
+    /// Its page (1: the first page walked).
+    page: u64,
+    /// Index in the whole walk.
+    position: u64,
+    status: u16,
 }
 
 /// Every item of every page of a list operation, fetching each page when the stream
 /// reaches it. Starts at the page (or offset) `request` asks for, else the first; stops
-/// after an empty page, a page shorter than the page size, the last page the response
-/// announces, or a page that repeats the previous one.
+/// after an empty page, a page shorter than the page size, or the last page the response
+/// announces.
+///
+/// An item that does not decode into `T` is yielded as an [`Error::Decode`] naming its
+/// place (`contacts[3].id`, its page and its index in the list), and the stream goes on
+/// with the next item. Any other error ends the stream after it: a failed page
+/// request, [`Error::RepeatedPage`] (a page holding the same items as one walked
+/// before), [`Error::TooManyPages`] (after `max_pages` pages: the request's
+/// `.max_pages`, else the client's).
 pub fn paginate<T: DeserializeOwned + Send + 'static>(
     core: Core,
     request: Result<Request, Error>,
     paging: Paging,
     items: &'static str,
 ) -> impl futures_util::Stream<Item = Result<T, Error>> + Send + 'static {
-    let start = request.map(|mut request| {
+    let pages = request.map(|request| Pages::new(core, request, paging, items));
+    futures_util::stream::unfold(Some(pages), move |state| async move {
+        let mut pages = match state? {
+            Ok(pages) => pages,
+            Err(e) => return Some((Err(e), None)),
+        };
+        let item = match pages.next_item().await? {
+            Ok(item) => decode_item(items, item),
+            Err(e) => Err(e),
+        };
+        Some((item, Some(Ok(pages))))
+    })
+}
+
+/// Decodes one list item; an error names its place.
+fn decode_item<T: DeserializeOwned>(items: &str, item: ListItem) -> Result<T, Error> {
+    serde_path_to_error::deserialize(&item.value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { format!("{items}[{}]", item.index) } else { format!("{items}[{}].{path}", item.index) };
+        Error::Decode {
+            status: item.status,
+            path,
+            message: format!("{} (list item {}, on page {})", e.inner(), item.position, item.page),
+            excerpt: excerpt(&item.value.to_string(), 200),
+        }
+    })
+}
+
+impl Pages {
+    fn new(core: Core, mut request: Request, paging: Paging, items: &'static str) -> Pages {
         let (position_param, size_param, first, default_size) = match paging {
             Paging::PageNumber { page_param, per_page_param, first_page, per_page, .. } => {
                 (page_param, per_page_param, first_page, per_page)
@@ -870,59 +1175,77 @@ pub fn paginate<T: DeserializeOwned + Send + 'static>(
         let position = request.query.get(position_param).and_then(|v| v.parse().ok()).unwrap_or(first);
         let size = request.query.get(size_param).and_then(|v| v.parse().ok()).unwrap_or(default_size).max(1);
         request.query.set(size_param, size);
-        Pager { core, request, paging, items, position, size, buffer: Default::default(), done: false, previous: None }
-    });
-    futures_util::stream::try_unfold(Some(start), |state| async move {
-        let mut pager = match state {
-            None => return Ok(None),
-            Some(Err(e)) => return Err(e),
-            Some(Ok(pager)) => pager,
-        };
-        loop {
-            if let Some(item) = pager.buffer.pop_front() {
-                return Ok(Some((item, Some(Ok(pager)))));
-            }
-            if pager.done {
-                return Ok(None);
-            }
-            pager.next_page().await?;
+        let max_pages = request.options.max_pages.unwrap_or(core.max_pages).max(1);
+        Pages {
+            core,
+            request,
+            paging,
+            items,
+            position,
+            size,
+            max_pages,
+            fetched: 0,
+            buffer: Default::default(),
+            status: 0,
+            read: 0,
+            seen: Default::default(),
+            done: false,
         }
-    })
-}
+    }
 
-impl<T: DeserializeOwned> Pager<T> {
+    /// The next item, fetching the next page when this one is read; `None` at the end.
+    /// After an error, the walk is over.
+    async fn next_item(&mut self) -> Option<Result<ListItem, Error>> {
+        loop {
+            if let Some((index, value)) = self.buffer.pop_front() {
+                self.read += 1;
+                let (page, position, status) = (self.fetched, self.read - 1, self.status);
+                return Some(Ok(ListItem { value, index, page, position, status }));
+            }
+            if self.done {
+                return None;
+            }
+            if let Err(e) = self.next_page().await {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
+    }
+
     async fn next_page(&mut self) -> Result<(), Error> {
+        if self.fetched >= self.max_pages {
+            return Err(Error::TooManyPages { limit: self.max_pages });
+        }
         let param = match self.paging {
             Paging::PageNumber { page_param, .. } => page_param,
             Paging::Offset { offset_param, .. } => offset_param,
         };
         self.request.query.set(param, self.position);
         let response = self.core.execute::<serde_json::Value>(&self.request).await?;
-        let status = response.status;
-        let shape_error = |path: String, message: String| Error::Decode {
-            status,
-            path,
-            message,
-            excerpt: excerpt(&response.body.to_string(), 200),
-        };
-        let items = match lookup(&response.body, self.items) {
-            Some(serde_json::Value::Array(items)) => items.clone(),
+        self.fetched += 1;
+        self.status = response.status;
+        let mut body = response.body;
+        let items = match lookup_mut(&mut body, self.items).map(serde_json::Value::take) {
+            Some(serde_json::Value::Array(items)) => items,
             Some(serde_json::Value::Null) | None => Vec::new(),
-            Some(_) => return Err(shape_error(self.items.to_string(), "the page's items are not an array".into())),
+            Some(_) => {
+                return Err(Error::Decode {
+                    status: self.status,
+                    path: self.items.to_string(),
+                    message: "the page's items are not an array".into(),
+                    excerpt: excerpt(&body.to_string(), 200),
+                })
+            }
         };
         let count = items.len() as u64;
-        if count > 0 && self.previous.as_ref() == Some(&items) {
-            // The same page again: the server ignores the page parameter.
-            self.done = true;
-            return Ok(());
+        if count > 0 {
+            let page = self.fetched;
+            if let Some(same_as) = self.seen.insert(fingerprint(&items), page) {
+                return Err(Error::RepeatedPage { page, same_as });
+            }
         }
-        self.previous = Some(items.clone());
-        for (index, item) in items.into_iter().enumerate() {
-            let decoded = serde_path_to_error::deserialize(item)
-                .map_err(|e| shape_error(format!("{}[{index}].{}", self.items, e.path()), e.inner().to_string()))?;
-            self.buffer.push_back(decoded);
-        }
-        let announced = |path: Option<&str>| path.and_then(|p| lookup(&response.body, p)).and_then(as_count);
+        self.buffer.extend(items.into_iter().enumerate());
+        let announced = |path: Option<&str>| path.and_then(|p| lookup(&body, p)).and_then(as_count);
         match self.paging {
             Paging::PageNumber { total_pages, .. } => {
                 let last = announced(total_pages).is_some_and(|pages| self.position >= pages);
@@ -938,9 +1261,32 @@ impl<T: DeserializeOwned> Pager<T> {
     }
 }
 
+/// A hash of a page's items, to know a page seen before.
+fn fingerprint(items: &[serde_json::Value]) -> u64 {
+    use std::hash::Hasher;
+    struct Writer(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Writer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut writer = Writer(Default::default());
+    // Writing JSON values to a hasher cannot fail.
+    let _ = serde_json::to_writer(&mut writer, items);
+    writer.0.finish()
+}
+
 /// The value at a dotted path (`meta.total`).
 fn lookup<'v>(value: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
     path.split('.').try_fold(value, |value, key| value.get(key))
+}
+
+fn lookup_mut<'v>(value: &'v mut serde_json::Value, path: &str) -> Option<&'v mut serde_json::Value> {
+    path.split('.').try_fold(value, |value, key| value.get_mut(key))
 }
 
 /// A count given as a number or as a string of digits.
@@ -948,21 +1294,100 @@ fn as_count(value: &serde_json::Value) -> Option<u64> {
     value.as_u64().or_else(|| value.as_str()?.trim().parse().ok())
 }
 
-/// The connection settings every call uses.
-#[derive(Debug, Clone)]
-pub struct Core {
-    /// Base URL, without a trailing slash.
-    pub base_url: String,
-    /// The HTTP client.
-    pub http: reqwest::Client,
-    /// How calls authenticate.
-    pub credentials: Credentials,
+/// The default timeout of each attempt.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The default limit of a response body: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The default limit of pages a list walk fetches.
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
+
+/// Redirects followed in a row, at most.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// Error bodies are read up to this size (their excerpt is shorter still).
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// What a client builder collects; [`Core::new`] checks it.
+#[derive(Debug)]
+pub struct Settings {
+    /// Base URL (or why the one given, or one of its variables, is not valid).
+    pub base_url: Result<String, Error>,
+    /// Settings of the HTTP client (its redirect policy is replaced).
+    pub http: Option<reqwest::ClientBuilder>,
     /// Timeout of each attempt.
     pub timeout: Option<Duration>,
     /// When failed calls are sent again.
     pub retry: RetryPolicy,
-    /// Holds calls back to stay under a rate limit.
-    pub rate_limiter: Option<RateLimiter>,
+    /// Client-side rate limit.
+    pub rate_limit: Option<RateLimit>,
+    /// Largest response body read, in bytes.
+    pub max_response_bytes: u64,
+    /// Most pages a list walk fetches.
+    pub max_pages: u64,
+    /// Whether redirects to another origin are followed (without credentials).
+    pub cross_origin_redirects: bool,
+}
+
+impl Settings {
+    /// The defaults, with this base URL.
+    pub fn new(base_url: Result<String, Error>) -> Settings {
+        Settings {
+            base_url,
+            http: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            retry: RetryPolicy::default(),
+            rate_limit: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pages: DEFAULT_MAX_PAGES,
+            cross_origin_redirects: false,
+        }
+    }
+}
+
+/// The base URL `template` with each `{name}` replaced by its value. Each value must be
+/// one DNS label (1 to 63 ASCII letters, digits and `-`, not starting or ending with
+/// `-`), so that it cannot send requests, and credentials, to another host.
+pub fn fill_base_url(template: &str, variables: &[(&str, String)]) -> Result<String, Error> {
+    let mut url = template.to_string();
+    for (name, value) in variables {
+        let label = (1..=63).contains(&value.len())
+            && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !value.starts_with('-')
+            && !value.ends_with('-');
+        if !label {
+            return Err(Error::InvalidRequest(format!(
+                "`{name}` must be a host name label (1 to 63 letters, digits and `-`, no `-` at either end): {:?}",
+                excerpt(value, 80)
+            )));
+        }
+        url = url.replace(&format!("{{{name}}}"), value);
+    }
+    Ok(url)
+}
+
+/// An HTTP client with these settings that follows no redirect (the runtime decides).
+fn without_redirects(http: reqwest::ClientBuilder) -> Result<reqwest::Client, Error> {
+    http.redirect(reqwest::redirect::Policy::none()).build().map_err(transport)
+}
+
+/// The connection settings every call uses.
+#[derive(Debug, Clone)]
+pub struct Core {
+    /// Base URL, without a trailing slash.
+    base_url: String,
+    /// The API's origin: the only one credentials are sent to.
+    origin: reqwest::Url,
+    /// The HTTP client; it follows no redirect.
+    http: reqwest::Client,
+    credentials: Credentials,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    rate_limiter: Option<RateLimiter>,
+    max_response_bytes: u64,
+    max_pages: u64,
+    cross_origin_redirects: bool,
 }
 
 /// A failed attempt, with the wait the server asked for.
@@ -977,33 +1402,99 @@ impl From<Error> for Failure {
     }
 }
 
+/// `work`, failing with [`Error::Timeout`] after `timeout`.
+async fn within<T, E: From<Error>>(
+    timeout: Option<Duration>,
+    work: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    match timeout {
+        Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or_else(|_| Err(Error::Timeout.into())),
+        None => work.await,
+    }
+}
+
+/// Reads a body up to `limit` bytes: the bytes, and whether that was all of it.
+async fn read_up_to(response: &mut reqwest::Response, limit: usize) -> Result<(Vec<u8>, bool), Error> {
+    let announced = response.content_length().unwrap_or(0).min(limit as u64) as usize;
+    let mut bytes = Vec::with_capacity(announced.min(1024 * 1024));
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if bytes.len() + chunk.len() > limit {
+            bytes.extend_from_slice(&chunk[..limit - bytes.len()]);
+            return Ok((bytes, false));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((bytes, true))
+}
+
+/// Whether two URLs have the same scheme, host and port.
+fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.origin() == b.origin()
+}
+
 impl Core {
+    /// Checks the settings and builds the HTTP client, with redirects off whatever
+    /// `settings.http` says: the runtime follows them itself, keeping credentials on the
+    /// API's origin.
+    pub fn new(settings: Settings, credentials: Credentials) -> Result<Core, Error> {
+        let base_url = settings.base_url?.trim_end_matches('/').to_string();
+        let invalid = |why: &str| Error::InvalidRequest(format!("the base URL {why}: {base_url:?}"));
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(invalid("must start with http:// or https://"));
+        }
+        let origin = reqwest::Url::parse(&base_url).map_err(|e| invalid(&format!("is not a URL ({e})")))?;
+        if origin.host_str().is_none_or(str::is_empty) || origin.query().is_some() || origin.fragment().is_some() {
+            return Err(invalid("must have a host, and no query or fragment"));
+        }
+        Ok(Core {
+            http: without_redirects(settings.http.unwrap_or_default())?,
+            base_url,
+            origin,
+            credentials,
+            timeout: settings.timeout,
+            retry: settings.retry,
+            rate_limiter: settings.rate_limit.map(RateLimiter::new),
+            max_response_bytes: settings.max_response_bytes,
+            max_pages: settings.max_pages.max(1),
+            cross_origin_redirects: settings.cross_origin_redirects,
+        })
+    }
+
+    /// Base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     /// Sends a request (again if it fails and the retry policy allows it) and decodes a
     /// JSON body into `T`.
     pub async fn execute<T: DeserializeOwned>(&self, request: &Request) -> Result<Response<T>, Error> {
+        let response = self.send(request).await?;
+        let body = decode(response.status, &response.body)?;
+        Ok(Response { status: response.status, headers: response.headers, body })
+    }
+
+    /// Sends a request (again if it fails and the retry policy allows it); the body as
+    /// received.
+    pub async fn send(&self, request: &Request) -> Result<Response<Vec<u8>>, Error> {
         let policy = request.options.retry.as_ref().unwrap_or(&self.retry);
+        let timeout = request.options.timeout.unwrap_or(self.timeout);
         let mut attempt = 1;
         let mut refreshed = false;
         loop {
             if let Some(limiter) = &self.rate_limiter {
                 limiter.acquire().await;
             }
-            let (authorization, token) = self.authorization().await?;
-            let failure = match self.attempt(request, authorization).await {
-                Ok((status, headers, bytes)) => {
-                    let body = decode(status, &bytes)?;
-                    return Ok(Response { status, headers, body });
-                }
+            let (authorization, token) = self.authorization(timeout, &mut refreshed).await?;
+            let failure = match within(timeout, self.attempt(request, &authorization)).await {
+                Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
-            if let (Error::Api { status: 401, .. }, Credentials::OAuth(session), Some(token)) =
-                (&failure.error, &self.credentials, &token)
+            if let (Error::Api { status: 401, .. }, Credentials::OAuth(session), Some(token), false) =
+                (&failure.error, &self.credentials, &token, refreshed)
             {
-                if !refreshed {
-                    refreshed = true;
-                    session.refresh_after(token).await?;
-                    continue;
-                }
+                refreshed = true;
+                session.refresh_after(token, timeout).await?;
+                continue;
             }
             match policy.delay(&request.method, &failure.error, failure.retry_after, attempt) {
                 Some(wait) => {
@@ -1015,54 +1506,130 @@ impl Core {
         }
     }
 
-    /// The authorization header to send, and the OAuth access token in it.
+    /// The authorization header to send, and the OAuth access token in it (refreshed
+    /// first if it is about to expire and no refresh happened in this call yet).
     async fn authorization(
         &self,
+        timeout: Option<Duration>,
+        refreshed: &mut bool,
     ) -> Result<((reqwest::header::HeaderName, reqwest::header::HeaderValue), Option<Secret>), Error> {
         match &self.credentials {
             Credentials::Header(name, value) => Ok(((name.clone(), value.clone()), None)),
             Credentials::OAuth(session) => {
-                let token = session.access_token().await?;
+                let token = if *refreshed {
+                    session.store.load().ok_or_else(|| Error::Auth("the token store holds no token".into()))?.access_token
+                } else {
+                    let (token, fresh) = session.access_token(timeout).await?;
+                    *refreshed = fresh;
+                    token
+                };
                 let value = bearer(&token)?;
                 Ok(((reqwest::header::AUTHORIZATION, value), Some(token)))
             }
         }
     }
 
+    /// One attempt: sends the request, follows redirects within the API's origin (and to
+    /// other origins, without credentials, if allowed), reads the body within the limit.
     async fn attempt(
         &self,
         request: &Request,
-        (name, value): (reqwest::header::HeaderName, reqwest::header::HeaderValue),
-    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), Failure> {
-        let url = format!("{}{}", self.base_url, request.path);
-        let mut builder = self
-            .http
-            .request(request.method.clone(), &url)
-            .query(request.query.pairs())
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(name, value);
-        if let Some(timeout) = request.options.timeout.unwrap_or(self.timeout) {
-            builder = builder.timeout(timeout);
+        (name, value): &(reqwest::header::HeaderName, reqwest::header::HeaderValue),
+    ) -> Result<Response<Vec<u8>>, Failure> {
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, request.path))
+            .map_err(|e| Error::InvalidRequest(format!("the path does not make a URL: {e}")))?;
+        if !request.query.pairs().is_empty() {
+            url.query_pairs_mut().extend_pairs(request.query.pairs());
         }
-        if let Some(bytes) = &request.body {
-            builder = builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone());
-        }
-        let response = builder.send().await.map_err(transport)?;
+        let mut method = request.method.clone();
+        let mut body = request.body.as_ref();
+        let mut hops = 0;
+        let mut response = loop {
+            let mut builder =
+                self.http.request(method.clone(), url.clone()).header(reqwest::header::ACCEPT, "application/json");
+            if same_origin(&url, &self.origin) {
+                builder = builder.header(name.clone(), value.clone());
+            }
+            if let Some(bytes) = body {
+                builder = builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone());
+            }
+            let response = builder.send().await.map_err(transport)?;
+            let status = response.status();
+            let location = response.headers().get(reqwest::header::LOCATION);
+            let redirect = matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308);
+            let Some(location) = location.filter(|_| redirect) else { break response };
+            url = self.redirect_target(&url, status.as_u16(), location, hops)?;
+            hops += 1;
+            // 303, and 301/302 after a POST, turn into a GET without body (as browsers do);
+            // 307 and 308 repeat the request.
+            if status == reqwest::StatusCode::SEE_OTHER && method != reqwest::Method::HEAD
+                || matches!(status.as_u16(), 301 | 302) && method == reqwest::Method::POST
+            {
+                method = reqwest::Method::GET;
+                body = None;
+            }
+        };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(transport)?.to_vec();
         if (200..300).contains(&status) {
-            return Ok((status, headers, bytes));
+            let limit = self.max_response_bytes;
+            let too_large = Error::ResponseTooLarge { status, limit };
+            if response.content_length().is_some_and(|length| length > limit) {
+                return Err(too_large.into());
+            }
+            let (body, complete) = read_up_to(&mut response, usize::try_from(limit).unwrap_or(usize::MAX)).await?;
+            if !complete {
+                return Err(too_large.into());
+            }
+            return Ok(Response { status, headers, body });
         }
-        let raw = excerpt(&String::from_utf8_lossy(&bytes), 4096);
+        // An error body is read in part only (its excerpt is all an error keeps), and the
+        // credential taken out, should the server echo it.
+        let limit = ERROR_BODY_LIMIT.min(usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX));
+        let (bytes, _) = read_up_to(&mut response, limit).await?;
+        let secret = value.to_str().ok().map(|v| v.strip_prefix("Bearer ").unwrap_or(v));
+        let text = redact(String::from_utf8_lossy(&bytes).into_owned(), secret);
+        let raw = excerpt(&text, 4096);
         let retry_after = retry_after(&headers);
         let error = if status == 429 {
             Error::RateLimited { retry_after, raw }
         } else {
-            let body = serde_json::from_slice::<crate::ApiErrorBody>(&bytes).ok();
+            let body = serde_json::from_str::<crate::ApiErrorBody>(&text).ok();
             Error::Api { status, body, raw }
         };
         Err(Failure { error, retry_after })
+    }
+
+    /// Where a redirect from `from` leads, if the client follows it.
+    fn redirect_target(
+        &self,
+        from: &reqwest::Url,
+        status: u16,
+        location: &reqwest::header::HeaderValue,
+        hops: usize,
+    ) -> Result<reqwest::Url, Error> {
+        let refuse = |location: String, reason: &str| Error::Redirect { status, location, reason: reason.to_string() };
+        let raw = excerpt(&String::from_utf8_lossy(location.as_bytes()), 100);
+        let target = location
+            .to_str()
+            .ok()
+            .and_then(|text| from.join(text).ok())
+            .ok_or_else(|| refuse(raw, "its Location is not a URL"))?;
+        let origin = target.origin().ascii_serialization();
+        if !matches!(target.scheme(), "http" | "https") {
+            return Err(refuse(origin, "not HTTP(S)"));
+        }
+        if !same_origin(&target, &self.origin) && !self.cross_origin_redirects {
+            return Err(refuse(
+                origin,
+                "it leads to another origin, and credentials never leave the API's origin \
+                 (ClientBuilder::follow_cross_origin_redirects(true) follows such redirects, without credentials)",
+            ));
+        }
+        if hops >= MAX_REDIRECTS {
+            return Err(refuse(origin, "too many redirects in a row"));
+        }
+        Ok(target)
     }
 }
 
@@ -1082,17 +1649,22 @@ fn transport(e: reqwest::Error) -> Error {
     }
 }
 
-/// Decodes a JSON body, naming the path where it stops matching `T`.
+/// Decodes a JSON body, naming the path where it stops matching `T`. Anything but
+/// whitespace after the JSON value is an error too.
 pub fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
     // An empty body (204) reads as `null`, so that bodies documented as optional decode.
     let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"null" } else { bytes };
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
+    let error = |path: String, message: String| Error::Decode {
         status,
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
+        path,
+        message,
         excerpt: excerpt(&String::from_utf8_lossy(bytes), 200),
-    })
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| error(e.path().to_string(), e.inner().to_string()))?;
+    deserializer.end().map_err(|e| error(".".into(), format!("data after the JSON value: {e}")))?;
+    Ok(value)
 }
 
 /// A request to any path, for endpoints the documentation does not give: the response

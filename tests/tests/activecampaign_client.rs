@@ -1,7 +1,7 @@
 //! The generated ActiveCampaign client against a local mock server: every resource sends
 //! the documented method and path, query parameters under their wire names byte for byte
 //! (brackets, `=`, `-`, the document's own misspelling), the `Api-Token` header and the
-//! JSON body; the base URL is built from the account name.
+//! JSON body; the base URL is built from the account name, which must be a host label.
 
 use activecampaign::models::{DealCreateNewTaskRequest, DealNewDealCreationRequest};
 use activecampaign::{Auth, Client, Error};
@@ -33,6 +33,39 @@ fn the_base_url_is_built_from_the_account_name() {
     let client = Client::new("myaccount", Auth::ApiToken(TOKEN.into())).unwrap();
     assert_eq!(client.base_url(), "https://myaccount.api-us1.com/api/3");
     assert!(!format!("{client:?}").contains(TOKEN));
+}
+
+#[test]
+fn an_account_name_that_is_not_a_host_label_is_refused() {
+    let long = "a".repeat(64);
+    for bad in [
+        "attacker.example/#",
+        "attacker.example",
+        "acme/../x",
+        "acme#",
+        "acme?x=1",
+        "acme:8080",
+        "user@acme",
+        "ac me",
+        "",
+        "-acme",
+        "acme-",
+        "acmé",
+        long.as_str(),
+    ] {
+        match Client::new(bad, Auth::ApiToken(TOKEN.into())) {
+            Err(Error::InvalidRequest(why)) => assert!(why.contains("`account` must be a host name label"), "{bad:?}: {why}"),
+            other => panic!("{bad:?}: expected Error::InvalidRequest, got {other:?}"),
+        }
+        // Not even with another base URL: the account is checked at construction.
+        let builder = Client::builder(bad, Auth::ApiToken(TOKEN.into())).base_url("http://127.0.0.1:1");
+        assert!(matches!(builder.build(), Err(Error::InvalidRequest(_))), "{bad:?}");
+    }
+    let longest = "a".repeat(63);
+    for good in ["acme", "a", "Acme-2-Corp", "123", longest.as_str()] {
+        let client = Client::new(good, Auth::ApiToken(TOKEN.into())).unwrap();
+        assert_eq!(client.base_url(), format!("https://{good}.api-us1.com/api/3"));
+    }
 }
 
 #[tokio::test]

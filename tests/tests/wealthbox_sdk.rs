@@ -1,7 +1,8 @@
 //! The Wealthbox client's own SDK behaviour against a local mock server: walking every
-//! page of a list operation (`page`/`per_page`, ending on a short page), and OAuth 2 (the
-//! authorize URL, the code exchange and refresh, form-encoded as the documentation says;
-//! an expired or refused access token refreshed once, through the user's token store).
+//! page of a list operation (`page`/`per_page`, ending on a short page, going on past an
+//! item that does not decode), and OAuth 2 (the authorize URL, the code exchange and
+//! refresh, form-encoded as the documentation says; an expired or refused access token
+//! refreshed once, through the user's token store).
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -70,22 +71,27 @@ async fn a_list_stream_starts_at_the_page_asked_and_stops_on_an_empty_page() {
 }
 
 #[tokio::test]
-async fn a_list_stream_reports_an_item_of_the_wrong_shape_and_stops() {
+async fn a_list_stream_reports_an_item_of_the_wrong_shape_and_goes_on() {
     let server = MockServer::start().await;
     Mock::given(query_param("page", "1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"contacts": [{"id": 1}, {"id": "x"}]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"contacts": [{"id": 1}, {"id": "x"}, {"id": 3}]})))
         .mount(&server)
         .await;
     let client = Client::builder(Auth::AccessToken("t".into())).base_url(server.uri()).build().unwrap();
 
     let results: Vec<Result<_, Error>> = client.retrieve_all_contacts().stream().collect().await;
-    assert_eq!(results.len(), 1, "the stream ends at the error");
-    match &results[0] {
-        Err(Error::Decode { path, .. }) => assert_eq!(path, "contacts[1].id"),
+    assert_eq!(results.len(), 3, "the good items on both sides of the bad one");
+    match &results[1] {
+        Err(Error::Decode { path, message, .. }) => {
+            assert_eq!(path, "contacts[1].id");
+            assert!(message.contains("list item 1, on page 1"), "{message}");
+        }
         other => panic!("expected Error::Decode, got {other:?}"),
     }
+    let ids: Vec<Option<i64>> = results.iter().filter_map(|r| r.as_ref().ok()).map(|c| c.id).collect();
+    assert_eq!(ids, [Some(1), Some(3)]);
     let failed = client.retrieve_all_contacts().stream().try_collect::<Vec<_>>().await;
-    assert!(failed.is_err());
+    assert!(failed.is_err(), "collecting with try_collect (or .all()) fails on the bad item");
 }
 
 const CLIENT_ID: &str = "app-id";

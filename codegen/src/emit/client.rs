@@ -156,7 +156,7 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
             let doc = format!("The documented base URL. Source: {}.", ctx.source_text(&base.source));
             (
                 quote!(#[doc = #doc] pub const DEFAULT_BASE_URL: &'static str = #url;),
-                quote!(Client::DEFAULT_BASE_URL.to_string()),
+                quote!(Ok(Client::DEFAULT_BASE_URL.to_string())),
             )
         }
         Some(base) => {
@@ -166,20 +166,21 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
                 .map(|v| format!("`{{{}}}`: {}", v.name, v.description.as_deref().unwrap_or("undocumented")))
                 .collect();
             let doc = format!(
-                "The documented base URL; `new` and `builder` fill its placeholders ({}). Source: {}.",
+                "The documented base URL; `new` and `builder` fill its placeholders ({}), each of which \
+                 must be a host name label (else `build` fails with `Error::InvalidRequest`). Source: {}.",
                 placeholders.join(", "),
                 ctx.source_text(&base.source)
             );
-            let replaces = variables.iter().zip(&var_idents).map(|(v, name)| {
-                let placeholder = format!("{{{}}}", v.name);
-                quote!(.replace(#placeholder, &#name.into()))
+            let values = variables.iter().zip(&var_idents).map(|(v, name)| {
+                let placeholder = &v.name;
+                quote!((#placeholder, #name.into()))
             });
             (
                 quote!(#[doc = #doc] pub const BASE_URL_TEMPLATE: &'static str = #url;),
-                quote!(Client::BASE_URL_TEMPLATE.to_string() #(#replaces)*),
+                quote!(crate::runtime::fill_base_url(Client::BASE_URL_TEMPLATE, &[#(#values),*])),
             )
         }
-        None => (quote!(), quote!(String::new())),
+        None => (quote!(), quote!(Ok(String::new()))),
     };
     let oauth = api.auth.iter().find(|a| matches!(a, AuthScheme::OAuth2 { .. }));
     let oauth_variant = oauth.map(|_| {
@@ -279,14 +280,15 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
     let auth_doc = doc_attrs(Some("How requests authenticate. Secrets never appear in `Debug` output."), "");
     let client_doc = format!("A client of the {}.", api.title);
     quote! {
-        //! The client: base URL, HTTP client, credentials, timeout, retries and rate limit.
+        //! The client: base URL, HTTP client, credentials, timeout, retries, rate limit and the
+        //! bounds of a response and a list walk.
         #arc_import
         use std::time::Duration;
 
         #header_import
         use serde::de::DeserializeOwned;
 
-        use crate::runtime::{Core, Credentials, #(#runtime_imports,)* RateLimit, RateLimiter, RawRequest, RetryPolicy};
+        use crate::runtime::{Core, Credentials, #(#runtime_imports,)* RateLimit, RawRequest, RetryPolicy, Settings};
         use crate::Error;
 
         #auth_doc
@@ -322,7 +324,13 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
             #base_url_const
 
             /// The default timeout of each attempt.
-            pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+            pub const DEFAULT_TIMEOUT: Duration = crate::runtime::DEFAULT_TIMEOUT;
+
+            /// The default limit of a response body, in bytes (32 MiB).
+            pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = crate::runtime::DEFAULT_MAX_RESPONSE_BYTES;
+
+            /// The default limit of pages a list walk (`.stream()`, `.all()`) fetches.
+            pub const DEFAULT_MAX_PAGES: u64 = crate::runtime::DEFAULT_MAX_PAGES;
 
             #rate_limit_const
 
@@ -333,21 +341,15 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
                 Client::builder(#(#var_idents,)* auth).build()
             }
 
-            /// A builder to change the base URL, HTTP client, timeout, retries or rate limit.
+            /// A builder to change the base URL, HTTP client, timeout, retries, rate limit
+            /// or limits.
             pub fn builder(#(#var_args,)* auth: Auth) -> ClientBuilder {
-                ClientBuilder {
-                    auth,
-                    base_url: #base_url_init,
-                    http: None,
-                    timeout: Some(Client::DEFAULT_TIMEOUT),
-                    retry: RetryPolicy::default(),
-                    rate_limit: None,
-                }
+                ClientBuilder { auth, settings: Settings::new(#base_url_init) }
             }
 
             /// The base URL requests go to.
             pub fn base_url(&self) -> &str {
-                &self.core.base_url
+                self.core.base_url()
             }
 
             /// A request to any path (one the documentation does not give), with this
@@ -368,61 +370,73 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
         #[must_use = "call `.build()` to get a client"]
         pub struct ClientBuilder {
             auth: Auth,
-            base_url: String,
-            http: Option<reqwest::Client>,
-            timeout: Option<Duration>,
-            retry: RetryPolicy,
-            rate_limit: Option<RateLimit>,
+            settings: Settings,
         }
 
         impl ClientBuilder {
-            /// Sends requests to `url` instead (a test server, a proxy).
+            /// Sends requests to `url` instead (a test server, a proxy). It must be an
+            /// `http://` or `https://` URL with a host and no query or fragment;
+            /// credentials are sent to its origin only.
             pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.base_url = url.into();
+                self.settings.base_url = self.settings.base_url.and(Ok(url.into()));
                 self
             }
 
-            /// Uses this HTTP client (for its proxy, TLS or pool settings).
-            pub fn http_client(mut self, http: reqwest::Client) -> Self {
-                self.http = Some(http);
+            /// Uses an HTTP client with these settings (proxy, TLS, pool). Its redirect
+            /// policy is replaced: the client follows redirects itself, so that
+            /// credentials never leave the API's origin.
+            pub fn http_client(mut self, http: reqwest::ClientBuilder) -> Self {
+                self.settings.http = Some(http);
                 self
             }
 
-            /// Sets the timeout of each attempt (`None`: no timeout).
+            /// Sets the timeout of each attempt (`None`: no timeout). It also bounds an
+            /// OAuth token refresh; [`RetryPolicy`] says what bounds a whole call.
             pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-                self.timeout = timeout;
+                self.settings.timeout = timeout;
                 self
             }
 
             /// When failed calls are sent again ([`RetryPolicy::none`]: never).
             pub fn retry(mut self, policy: RetryPolicy) -> Self {
-                self.retry = policy;
+                self.settings.retry = policy;
                 self
             }
 
             /// Holds calls back so that no more than the limit are sent (`None`: no limit,
             /// the default).
             pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
-                self.rate_limit = limit;
+                self.settings.rate_limit = limit;
+                self
+            }
+
+            /// The largest response body read, in bytes (default
+            /// [`Client::DEFAULT_MAX_RESPONSE_BYTES`]); a larger one is
+            /// `Error::ResponseTooLarge`, found from `Content-Length` or while reading.
+            pub fn max_response_bytes(mut self, limit: u64) -> Self {
+                self.settings.max_response_bytes = limit;
+                self
+            }
+
+            /// The most pages a list walk fetches (default [`Client::DEFAULT_MAX_PAGES`],
+            /// at least 1); a walk with more pages ends with `Error::TooManyPages`.
+            pub fn max_pages(mut self, limit: u64) -> Self {
+                self.settings.max_pages = limit;
+                self
+            }
+
+            /// Follows redirects to another origin (scheme, host and port), without the
+            /// credentials, which never leave the API's origin (a 307 or 308 sends the body
+            /// again). Off by default: such a redirect is `Error::Redirect`.
+            pub fn follow_cross_origin_redirects(mut self, follow: bool) -> Self {
+                self.settings.cross_origin_redirects = follow;
                 self
             }
 
             /// The client.
             pub fn build(self) -> Result<Client, Error> {
-                let base_url = self.base_url.trim_end_matches('/').to_string();
-                if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-                    return Err(Error::InvalidRequest(format!("the base URL must start with http:// or https://: {base_url:?}")));
-                }
-                Ok(Client {
-                    core: Core {
-                        base_url,
-                        http: self.http.unwrap_or_default(),
-                        credentials: self.auth.credentials()?,
-                        timeout: self.timeout,
-                        retry: self.retry,
-                        rate_limiter: self.rate_limit.map(RateLimiter::new),
-                    },
-                })
+                let credentials = self.auth.credentials()?;
+                Ok(Client { core: Core::new(self.settings, credentials)? })
             }
         }
     }

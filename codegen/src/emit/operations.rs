@@ -90,13 +90,27 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
     let paging = list_items(ctx, op).map(|item| {
         let items = &op.pagination.as_ref().expect("list_items needs pagination").items;
         quote! {
+            /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+            /// client's limit ([`crate::ClientBuilder::max_pages`]).
+            pub fn max_pages(mut self, limit: u64) -> Self {
+                self.options.max_pages = Some(limit);
+                self
+            }
+
             /// Every item of every page, fetching the pages as the stream is read
             /// (from the page set on this builder, else the first).
+            ///
+            /// An item that does not decode is yielded as `Err(Error::Decode)` naming its
+            /// place, and the stream goes on with the next item. Any other error ends the
+            /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
+            /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
             pub fn stream(self) -> impl futures_util::Stream<Item = Result<#item, Error>> + Send + 'static {
                 crate::runtime::paginate(self.client.core().clone(), self.request(), crate::client::PAGING, #items)
             }
 
-            /// Every item of every page, fetched one page after the other.
+            /// Every item of every page, fetched one page after the other; the first error
+            /// (an item that does not decode included) fails it: read `.stream()` to keep
+            /// the other items.
             pub async fn all(self) -> Result<Vec<#item>, Error> {
                 futures_util::TryStreamExt::try_collect(self.stream()).await
             }
@@ -205,7 +219,7 @@ pub(crate) fn list_items(ctx: &Context, op: &Operation) -> Option<TokenStream> {
 
 /// Builder methods every operation has; a parameter must not take their names.
 pub const BUILDER_METHODS: &[&str] =
-    &["all", "client", "options", "request", "retry", "send", "send_with_response", "stream", "timeout"];
+    &["all", "client", "max_pages", "options", "request", "retry", "send", "send_with_response", "stream", "timeout"];
 
 fn setter(ctx: &Context, p: &Parameter) -> TokenStream {
     let name = ident(&snake(&p.name));

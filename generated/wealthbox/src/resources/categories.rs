@@ -79,8 +79,19 @@ impl<'a> ListAllContactRoles<'a> {
     ) -> Result<Response<crate::models::ListAllContactRolesResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
+    pub fn max_pages(mut self, limit: u64) -> Self {
+        self.options.max_pages = Some(limit);
+        self
+    }
     /// Every item of every page, fetching the pages as the stream is read
     /// (from the page set on this builder, else the first).
+    ///
+    /// An item that does not decode is yielded as `Err(Error::Decode)` naming its
+    /// place, and the stream goes on with the next item. Any other error ends the
+    /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
+    /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
@@ -93,7 +104,9 @@ impl<'a> ListAllContactRoles<'a> {
             "contact_roles",
         )
     }
-    /// Every item of every page, fetched one page after the other.
+    /// Every item of every page, fetched one page after the other; the first error
+    /// (an item that does not decode included) fails it: read `.stream()` to keep
+    /// the other items.
     pub async fn all(self) -> Result<Vec<crate::models::ContactRole>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
@@ -183,8 +196,19 @@ impl<'a> ListAllCustomFields<'a> {
     ) -> Result<Response<crate::models::ListAllCustomFieldsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
+    pub fn max_pages(mut self, limit: u64) -> Self {
+        self.options.max_pages = Some(limit);
+        self
+    }
     /// Every item of every page, fetching the pages as the stream is read
     /// (from the page set on this builder, else the first).
+    ///
+    /// An item that does not decode is yielded as `Err(Error::Decode)` naming its
+    /// place, and the stream goes on with the next item. Any other error ends the
+    /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
+    /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
@@ -197,7 +221,9 @@ impl<'a> ListAllCustomFields<'a> {
             "custom_fields",
         )
     }
-    /// Every item of every page, fetched one page after the other.
+    /// Every item of every page, fetched one page after the other; the first error
+    /// (an item that does not decode included) fails it: read `.stream()` to keep
+    /// the other items.
     pub async fn all(self) -> Result<Vec<crate::models::CustomFieldConfig>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
@@ -295,8 +321,19 @@ impl<'a> ListAllTags<'a> {
     ) -> Result<Response<crate::models::ListAllTagsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
+    pub fn max_pages(mut self, limit: u64) -> Self {
+        self.options.max_pages = Some(limit);
+        self
+    }
     /// Every item of every page, fetching the pages as the stream is read
     /// (from the page set on this builder, else the first).
+    ///
+    /// An item that does not decode is yielded as `Err(Error::Decode)` naming its
+    /// place, and the stream goes on with the next item. Any other error ends the
+    /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
+    /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
@@ -309,7 +346,9 @@ impl<'a> ListAllTags<'a> {
             "tags",
         )
     }
-    /// Every item of every page, fetched one page after the other.
+    /// Every item of every page, fetched one page after the other; the first error
+    /// (an item that does not decode included) fails it: read `.stream()` to keep
+    /// the other items.
     pub async fn all(self) -> Result<Vec<crate::models::TagWithDocumentType>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
@@ -403,8 +442,19 @@ impl<'a> ListAllMembersOfCustomizableCategory<'a> {
     > {
         self.client.core().execute(&self.request()?).await
     }
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
+    pub fn max_pages(mut self, limit: u64) -> Self {
+        self.options.max_pages = Some(limit);
+        self
+    }
     /// Every item of every page, fetching the pages as the stream is read
     /// (from the page set on this builder, else the first).
+    ///
+    /// An item that does not decode is yielded as `Err(Error::Decode)` naming its
+    /// place, and the stream goes on with the next item. Any other error ends the
+    /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
+    /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
@@ -417,7 +467,9 @@ impl<'a> ListAllMembersOfCustomizableCategory<'a> {
             "tags",
         )
     }
-    /// Every item of every page, fetched one page after the other.
+    /// Every item of every page, fetched one page after the other; the first error
+    /// (an item that does not decode included) fails it: read `.stream()` to keep
+    /// the other items.
     pub async fn all(self) -> Result<Vec<crate::models::Document>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }

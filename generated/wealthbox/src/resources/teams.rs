@@ -77,8 +77,19 @@ impl<'a> RetrieveAllTeams<'a> {
     ) -> Result<Response<crate::models::RetrieveAllTeamsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
+    pub fn max_pages(mut self, limit: u64) -> Self {
+        self.options.max_pages = Some(limit);
+        self
+    }
     /// Every item of every page, fetching the pages as the stream is read
     /// (from the page set on this builder, else the first).
+    ///
+    /// An item that does not decode is yielded as `Err(Error::Decode)` naming its
+    /// place, and the stream goes on with the next item. Any other error ends the
+    /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
+    /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
@@ -91,7 +102,9 @@ impl<'a> RetrieveAllTeams<'a> {
             "teams",
         )
     }
-    /// Every item of every page, fetched one page after the other.
+    /// Every item of every page, fetched one page after the other; the first error
+    /// (an item that does not decode included) fails it: read `.stream()` to keep
+    /// the other items.
     pub async fn all(self) -> Result<Vec<crate::models::Team>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
