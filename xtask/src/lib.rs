@@ -8,6 +8,7 @@ pub mod normalize;
 pub mod openapi;
 pub mod overlay;
 pub mod pipeline;
+pub mod provenance;
 pub mod readers;
 pub mod report;
 pub mod validate;
