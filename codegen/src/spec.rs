@@ -728,7 +728,8 @@ impl FromStr for Pointer {
         if rest.is_empty() {
             return Ok(Pointer::root());
         }
-        let rest = rest.strip_prefix('/').ok_or_else(|| format!("after `#`, a pointer's tokens start with `/`: {s:?}"))?;
+        let rest =
+            rest.strip_prefix('/').ok_or_else(|| format!("after `#`, a pointer's tokens start with `/`: {s:?}"))?;
         rest.split('/')
             .map(|token| {
                 let mut out = String::new();

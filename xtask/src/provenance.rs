@@ -205,7 +205,10 @@ mod tests {
     #[test]
     fn entries_are_validated_when_read() {
         let entry = |extra: &str| {
-            format!("inputs:\n- file: snapshot.txt\n  sha256: {}\n  what: w\n  source: s\n  obtained: o\n{extra}", "a".repeat(64))
+            format!(
+                "inputs:\n- file: snapshot.txt\n  sha256: {}\n  what: w\n  source: s\n  obtained: o\n{extra}",
+                "a".repeat(64)
+            )
         };
         assert!(parse(&entry(""), "p").is_ok());
         let twice = format!("{}{}", entry(""), entry("").replacen("inputs:\n", "", 1));

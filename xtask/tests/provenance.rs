@@ -19,7 +19,9 @@ fn every_committed_input_matches_its_provenance_entry() {
     for api in pipeline::api_names(&root).unwrap() {
         match check(&root, &api) {
             Ok(files) => checked.extend(files),
-            Err(problems) => panic!("{api}:\n{}", problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")),
+            Err(problems) => {
+                panic!("{api}:\n{}", problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))
+            }
         }
     }
     assert_eq!(
@@ -73,6 +75,8 @@ fn a_broken_provenance_file_is_an_error_naming_it() {
     let root = copy_of_nimble("broken");
     fs::write(root.join("specs/nimble/provenance.yaml"), "inputs:\n- file: snapshot.txt\n  sha256: [\n").unwrap();
     let problems = check(&root, "nimble").unwrap_err();
-    assert!(matches!(&problems[..], [ProvenanceError::Malformed { path, .. }] if path == "specs/nimble/provenance.yaml"));
+    assert!(
+        matches!(&problems[..], [ProvenanceError::Malformed { path, .. }] if path == "specs/nimble/provenance.yaml")
+    );
     fs::remove_dir_all(root).unwrap();
 }
