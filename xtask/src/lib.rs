@@ -10,5 +10,6 @@ pub mod overlay;
 pub mod pipeline;
 pub mod provenance;
 pub mod readers;
+pub mod reconcile;
 pub mod report;
 pub mod validate;
