@@ -154,28 +154,73 @@ pub fn operation(w: &mut Walk, t: &mut DraftOperation, d: &DraftOperation) {
 }
 
 fn parameters(w: &mut Walk, t: &mut DraftOperation, d: &DraftOperation) {
-    let mut removed = Vec::new();
-    for (i, p) in t.parameters.iter_mut().enumerate() {
-        let fact = format!("parameters.{}", p.name);
-        match d.parameters.iter().find(|q| q.name == p.name) {
-            Some(q) => parameter(w, &fact, p, q),
+    members(w, "parameters", &mut t.parameters, &d.parameters, &d.source, parameter);
+}
+
+/// What a list compared member by member holds: parameters, fields.
+trait Member: Clone {
+    fn name(&self) -> &str;
+    fn source(&self) -> &Source;
+    /// The member in a few words, for the report.
+    fn words(&self) -> String;
+}
+
+impl Member for DraftParam {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn source(&self) -> &Source {
+        &self.source
+    }
+    fn words(&self) -> String {
+        format!("{:?} {}", self.location, shape_words(&self.ty)).to_lowercase()
+    }
+}
+
+impl Member for DraftField {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn source(&self) -> &Source {
+        &self.source
+    }
+    fn words(&self) -> String {
+        shape_words(&self.ty)
+    }
+}
+
+/// Parameters or fields (at `place.<name>`), paired by name: a pair is compared; one the
+/// page lists and the definition (`holder`) lacks is a conflict, dropped when settled
+/// so; one only the definition lists is taken.
+fn members<T: Member>(
+    w: &mut Walk,
+    place: &str,
+    page: &mut Vec<T>,
+    definition: &[T],
+    holder: &Source,
+    compare: fn(&mut Walk, &str, &mut T, &T),
+) {
+    let mut dropped = Vec::new();
+    for (i, member) in page.iter_mut().enumerate() {
+        let fact = format!("{place}.{}", member.name());
+        match definition.iter().find(|d| d.name() == member.name()) {
+            Some(d) => compare(w, &fact, member, d),
             None => {
-                let page = Some(("listed".to_string(), &p.source));
-                if w.judge(&fact, Relation::Differs, page, ("absent".into(), &d.source)) {
-                    removed.push(i);
+                let listed = Some(("listed".to_string(), member.source()));
+                if w.judge(&fact, Relation::Differs, listed, ("absent".into(), holder)) {
+                    dropped.push(i);
                 }
             }
         }
     }
-    for i in removed.into_iter().rev() {
-        t.parameters.remove(i);
+    for i in dropped.into_iter().rev() {
+        page.remove(i);
     }
-    for q in &d.parameters {
-        if !t.parameters.iter().any(|p| p.name == q.name) {
-            let fact = format!("parameters.{}", q.name);
-            let value = format!("{:?} {}", q.location, shape_words(&q.ty)).to_lowercase();
-            if w.judge(&fact, Relation::Refines, None, (value, &q.source)) {
-                t.parameters.push(q.clone());
+    for d in definition {
+        if !page.iter().any(|m| m.name() == d.name()) {
+            let fact = format!("{place}.{}", d.name());
+            if w.judge(&fact, Relation::Refines, None, (d.words(), d.source())) {
+                page.push(d.clone());
             }
         }
     }
@@ -357,30 +402,7 @@ fn object(w: &mut Walk, place: &str, a: &mut crate::draft::DraftObject, b: &crat
             a.doc_name = Some(name.clone());
         }
     }
-    let mut removed = Vec::new();
-    for (i, f) in a.fields.iter_mut().enumerate() {
-        let fact = format!("{place}.{}", f.name);
-        match b.fields.iter().find(|g| g.name == f.name) {
-            Some(g) => field(w, &fact, f, g),
-            None => {
-                let page = Some(("listed".to_string(), &f.source));
-                if w.judge(&fact, Relation::Differs, page, ("absent".into(), &b.source)) {
-                    removed.push(i);
-                }
-            }
-        }
-    }
-    for i in removed.into_iter().rev() {
-        a.fields.remove(i);
-    }
-    for g in &b.fields {
-        if !a.fields.iter().any(|f| f.name == g.name) {
-            let fact = format!("{place}.{}", g.name);
-            if w.judge(&fact, Relation::Refines, None, (shape_words(&g.ty), &g.source)) {
-                a.fields.push(g.clone());
-            }
-        }
-    }
+    members(w, place, &mut a.fields, &b.fields, &b.source, field);
 }
 
 fn field(w: &mut Walk, place: &str, f: &mut DraftField, g: &DraftField) {
