@@ -186,7 +186,7 @@ fn parameter(doc: &Document, schemas: &mut Schemas, at: &Pointer) -> Result<Opti
     } else {
         let why = if doc.get(&at.join("content")).is_some() { "is described by `content`" } else { "has no `schema`" };
         schemas.gaps.push(def_gap("unsupported_construct", at, format!("parameter `{name}` {why}; read as a string")));
-        schema_of(DraftType::Prim(TypeRef::String))
+        Reading::of(DraftType::Prim(TypeRef::String))
     };
     if doc.get(&at.join("explode")) == Some(&Value::Bool(false)) && matches!(reading.ty, DraftType::Array(_)) {
         schemas.gaps.push(def_gap(
@@ -211,10 +211,6 @@ fn parameter(doc: &Document, schemas: &mut Schemas, at: &Pointer) -> Result<Opti
         choices: reading.choices,
         source: Source::Def(at.clone()),
     }))
-}
-
-fn schema_of(ty: DraftType) -> Reading {
-    Reading { ty, nullable: false, choices: None, format: None, default: None, description: None, deprecated: false }
 }
 
 /// A request body or response: its JSON media type (or its only one), the shape of its

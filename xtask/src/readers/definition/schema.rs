@@ -87,7 +87,8 @@ pub struct Reading {
 }
 
 impl Reading {
-    fn of(ty: DraftType) -> Reading {
+    /// A reading that says only the type.
+    pub fn of(ty: DraftType) -> Reading {
         Reading {
             ty,
             nullable: false,
