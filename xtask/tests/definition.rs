@@ -270,6 +270,7 @@ fn what_is_not_understood_is_a_gap_at_its_pointer() {
         ("unsupported_construct", "def:#/paths/~1widgets/post/responses/201/content/text~1plain"),
         ("unsupported_construct", "def:#/paths/~1widgets/head"),
         ("string_body", "def:#/paths/~1widgets~1{widget_id}/delete/responses/200/content/application~1json/schema"),
+        ("unsupported_construct", "def:#/paths/~1remote/get/deprecated"),
         ("external_ref", "def:#/paths/~1remote/get/responses/200/content/application~1json/schema"),
         ("unsupported_construct", "def:#/servers"),
         ("unsupported_construct", "def:#/components/securitySchemes/Basic"),

@@ -83,8 +83,9 @@ fn operation(
     at: &Pointer,
     shared: &[Pointer],
 ) -> Result<DraftOperation, DefinitionError> {
-    for key in ["callbacks", "servers"] {
-        if doc.get(&at.join(key)).is_some() {
+    // What the spec has no place for. (`deprecated: false` says nothing.)
+    for key in ["callbacks", "servers", "security", "deprecated"] {
+        if doc.get(&at.join(key)).is_some_and(|v| v != &Value::Bool(false)) {
             schemas.gaps.push(def_gap(
                 "unsupported_construct",
                 &at.join(key),
