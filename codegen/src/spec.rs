@@ -2,7 +2,8 @@
 //! readers (in `xtask`) and the Rust emitter (in this crate).
 //!
 //! Principles (see `specs/README.md` for the file format):
-//! - every fact carries a [`Source`]: a line of the snapshot or an overlay entry;
+//! - every fact carries a [`Source`]: a line of the snapshot, a place in the API's
+//!   OpenAPI definition (a [`Pointer`]), or an overlay entry;
 //! - what is not known is said (`Option`, [`TypeKind::Unknown`], [`Gap`]), never invented;
 //! - wire names are kept byte for byte, Rust names are derived by the emitter;
 //! - a small closed type language ([`TypeRef`]).
@@ -41,6 +42,10 @@ pub struct Api {
     pub version: Option<String>,
     /// The snapshot the spec was read from, relative to the repository root.
     pub snapshot: String,
+    /// The OpenAPI definition the snapshot's page is rendered from, when there is one (a
+    /// second witness; `def:` sources point into it), relative to the repository root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
     /// Base URL every operation path is relative to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<BaseUrl>,
@@ -576,11 +581,27 @@ pub enum GapKind {
     OperationCount,
     /// A path that is not a path template (the operation stays unresolved).
     InvalidPath,
+    /// A definition's schema with no reading in the type language (read as any JSON).
+    UnreadableSchema,
+    /// A keyword of a definition the reader does not know.
+    UnreadKeyword,
+    /// A `$ref` into another document (not read).
+    ExternalRef,
+    /// A JSON body the definition types as a bare string (an example pasted where a shape belongs).
+    StringBody,
+    /// A definition's parameter name carrying a note (`name (DEPRECATED; ...)`).
+    ParameterNameNote,
+    /// What the spec cannot hold (cookie parameters, comma-separated arrays, other media types, ...).
+    UnsupportedConstruct,
+    /// A fact the page and the definition state differently.
+    DefinitionConflict,
+    /// A page operation no definition operation pairs with.
+    DefinitionUnmatched,
 }
 
 impl GapKind {
     /// Every kind, in declaration order.
-    pub const ALL: [GapKind; 26] = [
+    pub const ALL: [GapKind; 34] = [
         GapKind::UnrecognizedLine,
         GapKind::InvalidJsonExample,
         GapKind::MissingExample,
@@ -607,6 +628,14 @@ impl GapKind {
         GapKind::ResponseStatusUnknown,
         GapKind::OperationCount,
         GapKind::InvalidPath,
+        GapKind::UnreadableSchema,
+        GapKind::UnreadKeyword,
+        GapKind::ExternalRef,
+        GapKind::StringBody,
+        GapKind::ParameterNameNote,
+        GapKind::UnsupportedConstruct,
+        GapKind::DefinitionConflict,
+        GapKind::DefinitionUnmatched,
     ];
 
     /// The snake_case word the spec writes.
@@ -638,6 +667,14 @@ impl GapKind {
             GapKind::ResponseStatusUnknown => "response_status_unknown",
             GapKind::OperationCount => "operation_count",
             GapKind::InvalidPath => "invalid_path",
+            GapKind::UnreadableSchema => "unreadable_schema",
+            GapKind::UnreadKeyword => "unread_keyword",
+            GapKind::ExternalRef => "external_ref",
+            GapKind::StringBody => "string_body",
+            GapKind::ParameterNameNote => "parameter_name_note",
+            GapKind::UnsupportedConstruct => "unsupported_construct",
+            GapKind::DefinitionConflict => "definition_conflict",
+            GapKind::DefinitionUnmatched => "definition_unmatched",
         }
     }
 }
@@ -750,12 +787,15 @@ impl<'de> Deserialize<'de> for TypeRef {
     }
 }
 
-/// Where a fact comes from: written `doc:142` (line 142 of the snapshot) or
+/// Where a fact comes from: written `doc:142` (line 142 of the snapshot),
+/// `def:#/paths/~1contacts/get/parameters/2` (a place in the API's OpenAPI definition) or
 /// `overlay:<entry>` (an entry of the hand-kept overlay beside the snapshot).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Source {
     /// A 1-based line of the snapshot.
     Doc(u32),
+    /// A place in the definition ([`Api::definition`]).
+    Def(Pointer),
     /// An overlay entry, by its key.
     Overlay(String),
 }
@@ -765,7 +805,7 @@ impl Source {
     pub fn line(&self) -> Option<u32> {
         match self {
             Source::Doc(l) => Some(*l),
-            Source::Overlay(_) => None,
+            Source::Def(_) | Source::Overlay(_) => None,
         }
     }
 }
@@ -774,6 +814,7 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Doc(line) => write!(f, "doc:{line}"),
+            Source::Def(pointer) => write!(f, "def:{pointer}"),
             Source::Overlay(key) => write!(f, "overlay:{key}"),
         }
     }
@@ -785,10 +826,91 @@ impl FromStr for Source {
         if let Some(line) = s.strip_prefix("doc:") {
             return line.parse().map(Source::Doc).map_err(|_| format!("bad line number in source {s:?}"));
         }
+        if let Some(pointer) = s.strip_prefix("def:") {
+            return pointer.parse().map(Source::Def).map_err(|e| format!("bad pointer in source {s:?}: {e}"));
+        }
         if let Some(key) = s.strip_prefix("overlay:") {
             return Ok(Source::Overlay(key.to_string()));
         }
-        Err(format!("a source is `doc:LINE` or `overlay:KEY`, not {s:?}"))
+        Err(format!("a source is `doc:LINE`, `def:#/POINTER` or `overlay:KEY`, not {s:?}"))
+    }
+}
+
+/// A place in a JSON (or YAML) document: a JSON Pointer (RFC 6901), kept as its reference
+/// tokens and written in its URI-fragment form without percent-encoding, the way `$ref`s
+/// are usually written: `#` then `/token` for each token, `~` escaped as `~0` and `/` as
+/// `~1` (`#/paths/~1api~1v1~1contacts/get/parameters/2`). `#` alone is the whole document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pointer(Vec<String>);
+
+impl Pointer {
+    /// The whole document.
+    pub fn root() -> Pointer {
+        Pointer(Vec::new())
+    }
+
+    /// The pointer one level down, at `token` (an object key or an array index).
+    pub fn join(&self, token: impl fmt::Display) -> Pointer {
+        let mut tokens = self.0.clone();
+        tokens.push(token.to_string());
+        Pointer(tokens)
+    }
+
+    /// The reference tokens, unescaped.
+    pub fn tokens(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Whether `self` is `other` or a place inside it.
+    pub fn starts_with(&self, other: &Pointer) -> bool {
+        self.0.starts_with(&other.0)
+    }
+}
+
+impl<S: Into<String>> FromIterator<S> for Pointer {
+    fn from_iter<I: IntoIterator<Item = S>>(tokens: I) -> Self {
+        Pointer(tokens.into_iter().map(Into::into).collect())
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("#")?;
+        for token in &self.0 {
+            write!(f, "/{}", token.replace('~', "~0").replace('/', "~1"))?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for Pointer {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let rest = s.strip_prefix('#').ok_or_else(|| format!("a pointer starts with `#`: {s:?}"))?;
+        if rest.is_empty() {
+            return Ok(Pointer::root());
+        }
+        let rest =
+            rest.strip_prefix('/').ok_or_else(|| format!("after `#`, a pointer's tokens start with `/`: {s:?}"))?;
+        rest.split('/')
+            .map(|token| {
+                let mut out = String::new();
+                let mut chars = token.chars();
+                while let Some(c) = chars.next() {
+                    if c != '~' {
+                        out.push(c);
+                        continue;
+                    }
+                    match chars.next() {
+                        Some('0') => out.push('~'),
+                        Some('1') => out.push('/'),
+                        _ => return Err(format!("`~` must be followed by `0` or `1` in {s:?}")),
+                    }
+                }
+                Ok(out)
+            })
+            .collect::<Result<Vec<String>, String>>()
+            .map(Pointer)
     }
 }
 
@@ -818,6 +940,7 @@ impl Api {
             title: name.to_string(),
             version: None,
             snapshot: snapshot.to_string(),
+            definition: None,
             base_url: None,
             auth: Vec::new(),
             pagination: None,
@@ -869,5 +992,35 @@ mod tests {
         );
         assert!("line 3".parse::<Source>().is_err());
         assert!("doc:x".parse::<Source>().is_err());
+    }
+
+    #[test]
+    fn definition_sources_are_json_pointers_with_rfc_6901_escapes() {
+        let text = "def:#/paths/~1api~1v1~1contacts/get/parameters/2";
+        let source: Source = text.parse().unwrap();
+        let Source::Def(pointer) = &source else { panic!("{source:?}") };
+        assert_eq!(pointer.tokens(), ["paths", "/api/v1/contacts", "get", "parameters", "2"]);
+        assert_eq!(source.to_string(), text);
+        assert_eq!(source.line(), None);
+        // `~` and `/` inside one token, escaped in the order RFC 6901 prescribes, and a
+        // token that is empty or holds spaces and braces, all kept exactly.
+        let pointer = Pointer::root().join("a~/b").join("").join("/c/{id} x").join("~1");
+        assert_eq!(pointer.to_string(), "#/a~0~1b//~1c~1{id} x/~01");
+        assert_eq!(pointer.to_string().parse::<Pointer>().unwrap(), pointer);
+        assert_eq!("#".parse::<Pointer>().unwrap(), Pointer::root());
+        assert_eq!(Pointer::root().to_string(), "#");
+        // `~01` is `~1`, not `/`.
+        assert_eq!("#/~01".parse::<Pointer>().unwrap().tokens(), ["~1"]);
+        assert!("def:/paths".parse::<Source>().is_err());
+        assert!("def:#paths".parse::<Source>().is_err());
+        assert!("def:#/a~2b".parse::<Source>().is_err());
+        assert!("def:#/a~".parse::<Source>().is_err());
+    }
+
+    #[test]
+    fn a_definition_source_survives_yaml() {
+        let source = Source::Def(Pointer::root().join("paths").join("/contacts/{id}").join("get"));
+        let text = crate::yaml::to_string(&source).unwrap();
+        assert_eq!(crate::yaml::from_str::<Source>(&text).unwrap(), source);
     }
 }

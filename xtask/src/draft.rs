@@ -3,6 +3,7 @@
 //! type words), before `normalize` names, merges and types them into a `Spec`.
 
 use codegen::spec::{Api, Example, Gap, GapKind, Method, ParamLocation, Source, TypeRef};
+use heck::ToUpperCamelCase;
 
 /// A reader's whole result.
 #[derive(Debug, Clone)]
@@ -169,4 +170,10 @@ pub struct Choices {
 /// A gap at a line.
 pub fn gap(kind: GapKind, line: u32, message: impl Into<String>) -> Gap {
     Gap { kind, message: message.into(), source: Source::Doc(line) }
+}
+
+/// The type name for a name the document gives a type, every reader alike:
+/// `Contacts.ContactType` → `ContactsContactType`, `DealNewDealCreationRequest` unchanged.
+pub fn doc_type_name(doc: &str) -> String {
+    doc.split('.').map(|part| part.to_upper_camel_case()).collect()
 }

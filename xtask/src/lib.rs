@@ -9,7 +9,9 @@ pub mod normalize;
 pub mod openapi;
 pub mod overlay;
 pub mod pipeline;
+pub mod provenance;
 pub mod readers;
+pub mod reconcile;
 pub mod report;
 pub mod validate;
 

@@ -66,12 +66,22 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// `line 142 of specs/wealthbox/snapshot.txt` or `overlay entry api.auth.0`.
+    /// `line 142 of specs/wealthbox/snapshot.txt`, `` `#/paths/~1contacts/get` in
+    /// `specs/nimble/definition.yaml` `` or `overlay entry api.auth.0`.
     pub fn source_text(&self, source: &Source) -> String {
-        match source {
-            Source::Doc(line) => format!("line {line} of `{}`", self.spec.api.snapshot),
-            Source::Overlay(key) => format!("overlay entry `{key}`"),
-        }
+        source_text(self.spec, source)
+    }
+}
+
+/// How generated documentation names a source.
+fn source_text(spec: &Spec, source: &Source) -> String {
+    match source {
+        Source::Doc(line) => format!("line {line} of `{}`", spec.api.snapshot),
+        Source::Def(pointer) => match &spec.api.definition {
+            Some(file) => format!("`{pointer}` in `{file}`"),
+            None => format!("`{pointer}` in the API's definition"),
+        },
+        Source::Overlay(key) => format!("overlay entry `{key}`"),
     }
 }
 
@@ -219,4 +229,26 @@ fn escape_doc(text: &str) -> String {
 /// `Source: line 142 of ...`.
 pub(crate) fn source_note(ctx: &Context, source: &Source) -> String {
     format!("Source: {}.", ctx.source_text(source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_text;
+    use crate::spec::{Api, Pointer, Source, Spec};
+
+    #[test]
+    fn sources_are_named_by_the_file_they_point_into() {
+        let mut spec = Spec {
+            api: Api::new("nimble", "specs/nimble/snapshot.txt"),
+            operations: vec![],
+            types: vec![],
+            gaps: vec![],
+        };
+        let def = Source::Def(Pointer::root().join("paths").join("/api/v1/contacts").join("get"));
+        assert_eq!(source_text(&spec, &def), "`#/paths/~1api~1v1~1contacts/get` in the API's definition");
+        spec.api.definition = Some("specs/nimble/definition.yaml".into());
+        assert_eq!(source_text(&spec, &def), "`#/paths/~1api~1v1~1contacts/get` in `specs/nimble/definition.yaml`");
+        assert_eq!(source_text(&spec, &Source::Doc(12)), "line 12 of `specs/nimble/snapshot.txt`");
+        assert_eq!(source_text(&spec, &Source::Overlay("api.auth.0".into())), "overlay entry `api.auth.0`");
+    }
 }

@@ -2,6 +2,7 @@
 //! nothing about Rust: it turns snapshot text into a [`crate::draft::Draft`].
 
 pub mod blueprint;
+pub mod definition;
 pub mod openapi_text;
 pub mod redoc_text;
 

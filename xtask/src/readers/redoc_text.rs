@@ -30,11 +30,11 @@
 //! entries with checked quotes.
 
 use codegen::spec::{Api, Example, Gap, GapKind, ParamLocation, Source, TypeRef};
-use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
 use crate::draft::{
-    gap, Choices, Draft, DraftBody, DraftField, DraftObject, DraftOperation, DraftParam, DraftResponse, DraftType,
+    doc_type_name, gap, Choices, Draft, DraftBody, DraftField, DraftObject, DraftOperation, DraftParam, DraftResponse,
+    DraftType,
 };
 use crate::lines::{is_identifier, Lines};
 use crate::readers::ReadError;
@@ -570,11 +570,6 @@ struct Cell {
     description: Option<String>,
 }
 
-/// `Contacts.ContactType` → `ContactsContactType`.
-fn type_name(doc: &str) -> String {
-    doc.split('.').map(|part| part.to_upper_camel_case()).collect()
-}
-
 fn is_doc_type_name(s: &str) -> bool {
     let mut parts = s.split('.');
     let ok = |p: Option<&str>| {
@@ -834,7 +829,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
         let choices = cell.values.clone().map(|values| Choices {
             text: values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(" "),
             values: Some(values),
-            doc_name: cell.doc_name.as_deref().map(type_name),
+            doc_name: cell.doc_name.as_deref().map(doc_type_name),
             source: Source::Doc(row.line),
         });
         if in_body {
@@ -971,7 +966,7 @@ fn truncate(s: &str) -> String {
 
 /// A body field's type: the row's word, with objects shaped by the request sample.
 fn field_type(cell: &Cell, witness: Option<&Value>) -> DraftType {
-    let named = cell.doc_name.as_deref().map(type_name);
+    let named = cell.doc_name.as_deref().map(doc_type_name);
     let object = |doc_name: Option<String>, value: Option<&Value>| match value {
         Some(Value::Object(map)) if !map.is_empty() => match infer(&Value::Object(map.clone())) {
             DraftType::Object(mut o) => {

@@ -1,0 +1,116 @@
+//! Runs the definition reader and the reconciliation on the committed inputs of every API
+//! that has a definition (`specs/<api>/definition.yaml`) and prints what they find: the
+//! definition reader's gaps, the pairing of operations, every conflict, what the
+//! definition adds, how it types numbers, and the overlay's routes checked against it.
+//! Reads only; writes nothing.
+//!
+//! `cargo run -p xtask --example reconcile [API...]`
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use xtask::draft::DraftType;
+use xtask::pipeline;
+use xtask::reconcile::inputs::{self, Run};
+use xtask::reconcile::{Fact, RouteCheck};
+
+fn main() -> Result<(), String> {
+    let root: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the repository").into();
+    let wanted: Vec<String> = std::env::args().skip(1).collect();
+    for api in pipeline::api_names(&root).map_err(|e| e.to_string())? {
+        if !wanted.is_empty() && !wanted.contains(&api) {
+            continue;
+        }
+        match inputs::run(&root, &api)? {
+            Some(run) => print(&api, &run),
+            None => println!("# {api}\n\nno definition: nothing to reconcile\n"),
+        }
+    }
+    Ok(())
+}
+
+fn print(api: &str, run: &Run) {
+    let report = &run.reconciled.report;
+    println!("# {api}\n");
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for g in &run.definition.gaps {
+        *kinds.entry(g.kind.as_str()).or_default() += 1;
+    }
+    println!("definition: {} operations; its reader's gaps: {kinds:?}", run.definition.operations.len());
+    for g in &run.definition.gaps {
+        println!("  {} {}: {}", g.source, g.kind, g.message);
+    }
+    println!();
+    print!("{}", report.summary(api));
+    println!("\nagreements by attribute: {:?}", by_attribute(&report.agreements));
+    println!("taken by attribute: {:?}", by_attribute(&report.taken));
+
+    let draft = &run.reconciled.draft;
+    let paired: Vec<usize> = report.matches.iter().map(|m| m.text).collect();
+    let routes_taken = report.taken.iter().filter(|f| f.fact == "route").count();
+    let typed = |shape: Option<&DraftType>| matches!(shape, Some(DraftType::Object(_)));
+    let bodies = paired.iter().filter(|t| draft.operations[**t].request.is_some()).count();
+    let typed_bodies =
+        paired.iter().filter(|t| typed(draft.operations[**t].request.as_ref().and_then(|b| b.shape.as_ref()))).count();
+    let successes: Vec<_> = paired
+        .iter()
+        .filter_map(|t| draft.operations[*t].responses.iter().find(|r| r.status.starts_with('2')))
+        .collect();
+    let typed_successes = successes.iter().filter(|r| typed(r.shape.as_ref())).count();
+    println!(
+        "after reconciliation: {routes_taken} routes taken from the definition; {typed_bodies} of {bodies} request bodies and {typed_successes} of {} success responses are objects",
+        successes.len()
+    );
+    let numbers = |facts: &[Fact], text: &str, def: &str| {
+        facts
+            .iter()
+            .filter(|f| f.fact.ends_with(":type"))
+            .filter(|f| f.text.as_ref().is_some_and(|t| t.value == text) && f.definition.value == def)
+            .count()
+    };
+    println!(
+        "numbers: {} the page's `number`s the definition says are integers, {} it agrees are numbers; {} integers agreed",
+        numbers(&report.taken, "number", "integer"),
+        numbers(&report.agreements, "number", "number"),
+        numbers(&report.agreements, "integer", "integer"),
+    );
+    for f in report.agreements.iter().filter(|f| f.fact.ends_with(":type") && f.definition.value == "number") {
+        println!("  number: {} {} ({})", op_title(run, f), f.fact, f.definition.source);
+    }
+    for (key, check) in &run.route_checks {
+        match check {
+            RouteCheck::Same { .. } => println!("overlay route {key}: the definition has it too (removable)"),
+            RouteCheck::Contradicts { method, path, definition } => {
+                println!(
+                    "overlay route {key}: CONTRADICTED: the definition says {} {path} ({definition})",
+                    method.as_str()
+                )
+            }
+            RouteCheck::Unpaired => println!("overlay route {key}: its operation pairs with none of the definition"),
+        }
+    }
+    println!("overlay API entries the definition repeats (removable): {:?}\n", report.redundant_overlay_entries());
+}
+
+/// Counts facts by attribute (`type`, `required`, ...; `exists` for a whole place).
+fn by_attribute(facts: &[Fact]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for f in facts {
+        let attribute = match f.fact.rsplit_once(':') {
+            Some((_, a)) => a.to_string(),
+            None if matches!(f.fact.as_str(), "route" | "base_url" | "auth") => f.fact.clone(),
+            None => "exists".to_string(),
+        };
+        *counts.entry(attribute).or_default() += 1;
+    }
+    counts
+}
+
+fn op_title(run: &Run, fact: &Fact) -> String {
+    match fact.scope {
+        xtask::reconcile::Scope::Api => "api".into(),
+        xtask::reconcile::Scope::Operation { text, .. } => {
+            format!("`{}`", run.reconciled.draft.operations[text].title.chars().take(60).collect::<String>())
+        }
+    }
+}
