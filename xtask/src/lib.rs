@@ -7,6 +7,7 @@ pub mod lines;
 pub mod normalize;
 pub mod openapi;
 pub mod overlay;
+pub mod pages;
 pub mod pipeline;
 pub mod readers;
 pub mod report;
