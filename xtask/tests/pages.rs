@@ -87,14 +87,22 @@ fn without_script(page: &str, marker: &str) -> String {
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-/// (method, path) → {(name, in, required)} of a definition, path-level parameters included.
-fn parameters_by_operation(document: &Value) -> Vec<(String, String, BTreeSet<(String, String, bool)>)> {
+/// A parameter as (name, in, required).
+type Parameter = (String, String, bool);
+
+/// (method, path, its parameters) of a definition's operations, path-level parameters included.
+fn parameters_by_operation(document: &Value) -> Vec<(String, String, BTreeSet<Parameter>)> {
     let mut out = Vec::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for method in METHODS {
             let Some(operation) = item.get(method) else { continue };
             let mut parameters = BTreeSet::new();
-            for p in item.get("parameters").into_iter().chain(operation.get("parameters")).flat_map(|p| p.as_array().unwrap()) {
+            for p in item
+                .get("parameters")
+                .into_iter()
+                .chain(operation.get("parameters"))
+                .flat_map(|p| p.as_array().unwrap())
+            {
                 let place = p["in"].as_str().unwrap().to_string();
                 let required = p["required"].as_bool().unwrap_or(false) || place == "path";
                 parameters.insert((p["name"].as_str().unwrap().to_string(), place, required));
@@ -159,4 +167,83 @@ fn pages_of_another_style_or_empty_are_errors() {
     }
     let err = pages::read(Style::Generic, "<html><body><script>x()</script></body></html>", "blank.html").unwrap_err();
     assert!(err.message.contains("no text"), "{err}");
+}
+
+mod generic_pages {
+    use super::*;
+    use codegen::spec::{Spec, TypeKind};
+    use xtask::normalize::{normalize, Options};
+    use xtask::readers::blueprint;
+
+    fn spec(text: &str) -> Spec {
+        let draft = blueprint::read(text, "demo", "snapshot.txt").unwrap();
+        let (splits, resources, names) = (Default::default(), Default::default(), Default::default());
+        normalize(draft, &Options { choice_splits: &splits, resources: &resources, type_names: &names }).spec
+    }
+
+    /// The spec as JSON with line numbers taken out (`doc:12` → `doc:_`): the page's text
+    /// has other lines than the excerpt, and the same facts.
+    fn without_lines(spec: &Spec) -> Value {
+        fn strip(value: &mut Value) {
+            match value {
+                Value::String(s) if s.strip_prefix("doc:").is_some_and(|n| n.parse::<u32>().is_ok()) => {
+                    *s = "doc:_".into()
+                }
+                Value::Array(items) => items.iter_mut().for_each(strip),
+                Value::Object(map) => map.values_mut().for_each(strip),
+                _ => {}
+            }
+        }
+        let mut value = serde_json::to_value(spec).unwrap();
+        strip(&mut value);
+        value
+    }
+
+    fn field_names(spec: &Spec, owner_of: &str) -> Vec<String> {
+        spec.types
+            .iter()
+            .find_map(|t| match &t.kind {
+                TypeKind::Object { fields } if fields.iter().any(|f| f.name == owner_of) => {
+                    Some(fields.iter().map(|f| f.name.clone()).collect())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no type has a field `{owner_of}`"))
+    }
+
+    #[test]
+    fn the_page_of_a_wealthbox_excerpt_reads_into_the_same_spec_as_the_excerpt() {
+        let excerpt = fixture("generic/wealthbox-excerpt.txt");
+        let reading = pages::read(Style::Generic, &fixture("generic/wealthbox-excerpt.html"), "excerpt.html").unwrap();
+        let text = reading.text.unwrap();
+        let (from_text, from_page) = (spec(&excerpt), spec(&text));
+        assert_eq!(from_page.operations.len(), 1);
+        assert_eq!(from_page.api.statuses.len(), 12);
+        assert!(from_page.api.base_url.is_some() && from_page.api.auth.len() == 2);
+        assert_eq!(without_lines(&from_page), without_lines(&from_text));
+        // The page's text nests the child attributes by indentation.
+        assert!(text.contains("\ncurrent_user\nAccountUser\n"), "{text}");
+        assert!(text.contains("\n  account\n  number\n"), "{text}");
+        assert!(reading.notes.iter().any(|n| n.contains("3 list(s) nested")), "{:?}", reading.notes);
+    }
+
+    #[test]
+    fn the_page_states_the_nesting_the_text_had_to_guess() {
+        let from_text = spec(
+            &std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/blueprint/nesting.txt"),
+            )
+            .unwrap(),
+        );
+        let reading = pages::read(Style::Generic, &fixture("generic/nesting.html"), "nesting.html").unwrap();
+        let from_page = spec(&reading.text.unwrap());
+        // The text: `mystery`, which no example shows, stays in the list it follows, with a gap.
+        assert_eq!(field_names(&from_text, "id"), ["id", "owner", "size", "label", "mystery"]);
+        assert!(from_text.gaps.iter().any(|g| g.kind == "unwitnessed_nesting" && g.message.contains("`mystery`")));
+        // The page: its markup puts `mystery` in the top-level list; no gap.
+        assert_eq!(field_names(&from_page, "id"), ["id", "owner", "size", "label"]);
+        assert_eq!(field_names(&from_page, "things"), ["things", "mystery"]);
+        assert_eq!(field_names(&from_page, "country"), ["name", "country"]);
+        assert!(!from_page.gaps.iter().any(|g| g.kind == "unwitnessed_nesting"), "{:?}", from_page.gaps);
+    }
 }

@@ -117,9 +117,7 @@ pub(crate) fn json_prefix(text: &str) -> Result<(Value, usize), String> {
     let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
     match stream.next() {
         Some(Ok(value)) => Ok((value, start + stream.byte_offset())),
-        Some(Err(e)) if e.is_eof() => {
-            Err(format!("the embedded JSON ends before it closes (truncated page?): {e}"))
-        }
+        Some(Err(e)) if e.is_eof() => Err(format!("the embedded JSON ends before it closes (truncated page?): {e}")),
         Some(Err(e)) => Err(format!("the embedded JSON is not valid: {e}")),
         None => Err("no JSON value where the definition should start".into()),
     }

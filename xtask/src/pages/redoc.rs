@@ -107,14 +107,13 @@ fn embedded(doc: &Html, origin: &str) -> Result<Option<DefinitionFound>, PageErr
             };
             let (value, _) =
                 json_prefix(&text[start..]).map_err(|e| PageError::new(origin, format!("{location}: {e}")))?;
-            let document = match inner {
-                Some(_) => value
-                    .get("spec")
-                    .and_then(|s| s.get("data"))
-                    .cloned()
-                    .ok_or_else(|| PageError::new(origin, format!("`{name}` has no `spec.data` (the definition)")))?,
-                None => value,
-            };
+            let document =
+                match inner {
+                    Some(_) => value.get("spec").and_then(|s| s.get("data")).cloned().ok_or_else(|| {
+                        PageError::new(origin, format!("`{name}` has no `spec.data` (the definition)"))
+                    })?,
+                    None => value,
+                };
             check_openapi(&document, origin, &location)?;
             return Ok(Some(DefinitionFound::Embedded { document, location }));
         }
@@ -141,7 +140,11 @@ fn linked(doc: &Html) -> Option<String> {
 
 /// One operation section of Redoc 2's markup: path, method, and an OpenAPI operation
 /// with what the markup states.
-fn markup_operation(section: ElementRef, origin: &str, notes: &mut Vec<String>) -> Result<(String, String, Value), PageError> {
+fn markup_operation(
+    section: ElementRef,
+    origin: &str,
+    notes: &mut Vec<String>,
+) -> Result<(String, String, Value), PageError> {
     let id = section.value().attr("data-section-id").unwrap_or("").to_string();
     let badge = section.select(&sel("span.http-verb")).next().expect("kept sections have a badge");
     let method = one_line(badge).to_lowercase();
@@ -151,7 +154,9 @@ fn markup_operation(section: ElementRef, origin: &str, notes: &mut Vec<String>) 
         .next()
         .map(one_line)
         .filter(|p| p.starts_with('/'))
-        .ok_or_else(|| PageError::new(origin, format!("operation section `{id}`: no path beside its `{method}` badge")))?;
+        .ok_or_else(|| {
+        PageError::new(origin, format!("operation section `{id}`: no path beside its `{method}` badge"))
+    })?;
     let mut operation = Map::new();
     if let Some(h2) = section.select(&sel("h2")).next() {
         operation.insert("summary".into(), Value::String(one_line(h2)));
@@ -198,7 +203,8 @@ fn markup_operation(section: ElementRef, origin: &str, notes: &mut Vec<String>) 
             let type_text = blocks.next().map(one_line).unwrap_or_default();
             match schema_of(&type_text) {
                 Some(schema) => parameter["schema"] = schema,
-                None => notes.push(format!("{id}: parameter `{name}` has a type the markup words as `{type_text}`; left out")),
+                None => notes
+                    .push(format!("{id}: parameter `{name}` has a type the markup words as `{type_text}`; left out")),
             }
             let description: String = blocks.map(|b| inner_text(b).trim().to_string()).collect::<Vec<_>>().join("\n");
             if !description.is_empty() {
