@@ -107,6 +107,11 @@ struct RawOverlay {
     lists: Vec<Value>,
     #[serde(default)]
     type_names: Vec<Value>,
+    /// The vendor pages `cargo xtask fetch` reads: its own section, parsed by
+    /// `fetch::PagesSection`.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pages: Option<serde::de::IgnoredAny>,
 }
 
 /// A correction of a parameter's type.
