@@ -287,7 +287,7 @@ pub fn write_files(root: &Path, api: &str, files: &[GeneratedFile]) -> Result<Ve
 
 /// Writes `contents` to a temporary file beside `path`, then renames it over `path`, so
 /// that `path` holds either the old or the new contents, never a part.
-pub fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
+pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), Error> {
     let dir = path.parent().ok_or_else(|| Error(format!("{}: no parent folder", path.display())))?;
     fs::create_dir_all(dir).map_err(|e| Error(format!("{}: {e}", dir.display())))?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
