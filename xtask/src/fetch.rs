@@ -122,9 +122,11 @@ pub fn run(root: &Path, api: &str, options: &Options) -> Result<Outcome, FetchEr
         codegen::yaml::from_str(&overlay_text).map_err(|e| FetchError(format!("{overlay_file}: `pages`: {e}")))?;
     let style = match section.pages.first() {
         Some(first) => first.style,
-        None => return Err(FetchError(format!(
+        None => {
+            return Err(FetchError(format!(
             "{overlay_file} lists no `pages` (url, style, cite): nothing says where {api}'s documentation is published"
-        ))),
+        )))
+        }
     };
     if let Some(other) = section.pages.iter().find(|p| p.style != style) {
         return Err(FetchError(format!(
@@ -204,10 +206,29 @@ pub fn run(root: &Path, api: &str, options: &Options) -> Result<Outcome, FetchEr
             (merged, notes)
         };
         lines.extend(notes);
+        lines.push(definition_summary(&document));
         outputs.push(definition_output(root, &dir, document, sources.join("; "))?);
     }
 
     report_and_write(root, api, &dir, outputs, &command, options.check, lines)
+}
+
+/// What a definition holds, in one line: what a text snapshot may lack.
+fn definition_summary(document: &Value) -> String {
+    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let paths = document.get("paths").and_then(Value::as_object);
+    let operations: Vec<&Value> = paths
+        .into_iter()
+        .flat_map(|p| p.values())
+        .flat_map(|item| METHODS.iter().filter_map(move |m| item.get(*m)))
+        .collect();
+    let with_body = operations.iter().filter(|o| o.get("requestBody").is_some()).count();
+    let schemas = document.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len());
+    format!(
+        "the definition: {} operations on {} paths, each with its method and path; {with_body} with a request body; {schemas} schemas",
+        operations.len(),
+        paths.map_or(0, |p| p.len())
+    )
 }
 
 /// The definition as a file: in the format of the committed one (`definition.yaml` stays

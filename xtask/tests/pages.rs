@@ -247,3 +247,51 @@ mod generic_pages {
         assert!(!from_page.gaps.iter().any(|g| g.kind == "unwitnessed_nesting"), "{:?}", from_page.gaps);
     }
 }
+
+mod readme_pages {
+    use super::*;
+
+    #[test]
+    fn both_shapes_of_the_server_side_props_give_the_definition() {
+        for (file, location) in
+            [("list-all-deals.html", "<script id=\"ssr-props\">"), ("create-a-deal.html", "data-initial-props")]
+        {
+            let (document, found_at) =
+                embedded(pages::read(Style::Readme, &fixture(&format!("readme/{file}")), file).unwrap());
+            assert!(found_at.contains(location) && found_at.contains("oasDefinition"), "{found_at}");
+            assert_eq!(document["paths"].as_object().unwrap().keys().collect::<Vec<_>>(), ["/deals"]);
+        }
+    }
+
+    #[test]
+    fn pages_without_a_usable_definition_are_errors_naming_the_page() {
+        let page = |props: &str| {
+            format!("<html><body><script id=\"ssr-props\" type=\"application/json\">{props}</script></body></html>")
+        };
+        let err =
+            pages::read(Style::Readme, &page(r#"{"oasPublicUrl": "@acme/v1#abc"}"#), "superhub.html").unwrap_err();
+        assert_eq!(err.origin, "superhub.html");
+        assert!(err.message.contains("registry id (`oasPublicUrl`) but embeds none"), "{err}");
+        let err = pages::read(Style::Readme, &page(r#"{"doc": {"title": "Guide"}}"#), "guide.html").unwrap_err();
+        assert!(err.message.contains("has no `oasDefinition`"), "{err}");
+        let err = pages::read(Style::Readme, &page(r#"{"oasDefinition": {"openapi": "3.0.0", "paths": {"#), "cut.html")
+            .unwrap_err();
+        assert!(err.message.contains("truncated"), "{err}");
+        let err = pages::read(Style::Readme, &page(r#"{"oasDefinition": {"title": "x"}}"#), "odd.html").unwrap_err();
+        assert!(err.message.contains("no `openapi` version"), "{err}");
+        // An attribute cut short (the escaped form) is reported the same way.
+        let full = fixture("readme/create-a-deal.html");
+        let cut = full.replacen("&quot;paths&quot;", "\"", 1);
+        let err = pages::read(Style::Readme, &cut, "create-a-deal.html").unwrap_err();
+        assert!(err.message.contains("data-initial-props"), "{err}");
+    }
+
+    #[test]
+    fn a_page_whose_operation_its_definition_lacks_is_noted() {
+        let page = fixture("readme/list-all-deals.html")
+            .replace(r#""url": "/deals""#, r#""url": "/dealz""#)
+            .replace(r#""path": "/deals""#, r#""path": "/dealz""#);
+        let reading = pages::read(Style::Readme, &page, "p.html").unwrap();
+        assert_eq!(reading.notes, ["the page documents GET /dealz, which its `oasDefinition` lacks"]);
+    }
+}
