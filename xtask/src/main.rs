@@ -134,6 +134,7 @@ fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool, strict: bool) -> R
 fn check(root: &Path, strict: bool) -> Result<(), String> {
     let mut stale = Vec::new();
     let mut unresolved = Vec::new();
+    let mut changed_inputs = Vec::new();
     for api in pipeline::api_names(root).map_err(|e| e.0)? {
         let first = pipeline::build(root, &api).map_err(|e| e.0)?;
         let second = pipeline::build(root, &api).map_err(|e| e.0)?;
@@ -144,13 +145,16 @@ fn check(root: &Path, strict: bool) -> Result<(), String> {
         }
         out(&format!("{}\n", report::summary(&first.spec)));
         stale.extend(pipeline::stale_files(root, &api, &first.files));
-        stale.extend(xtask::provenance::check(root, &api)?);
+        changed_inputs.extend(xtask::provenance::check(root, &api)?);
         if strict {
             unresolved.extend(report::require_resolved(&first.spec).err());
         }
     }
     if !unresolved.is_empty() {
         return Err(unresolved.join("\n"));
+    }
+    if !changed_inputs.is_empty() {
+        return Err(format!("inputs that no longer match their provenance:\n  {}", changed_inputs.join("\n  ")));
     }
     if stale.is_empty() {
         out("all generated files are up to date\n");

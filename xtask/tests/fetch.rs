@@ -341,3 +341,12 @@ fn readme_pages_give_one_definition_merged_from_their_pages() {
     );
     assert!(scratch.file("page-1.html").is_some() && scratch.file("page-2.html").is_some());
 }
+
+#[test]
+fn committed_inputs_match_their_provenance() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    for api in xtask::pipeline::api_names(root).unwrap() {
+        let problems = xtask::provenance::check(root, &api).unwrap();
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
