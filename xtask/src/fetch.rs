@@ -236,7 +236,17 @@ fn definition_summary(document: &Value) -> String {
 fn definition_output(root: &Path, dir: &str, document: Value, source: String) -> Result<Output, FetchError> {
     for file in ["definition.yaml", "definition.json"] {
         let Ok(committed) = std::fs::read_to_string(root.join(dir).join(file)) else { continue };
-        let bytes = match parse_definition(&committed, &format!("{dir}/{file}")) {
+        let old = parse_definition(&committed, &format!("{dir}/{file}"));
+        // A page that stopped embedding its definition gives fewer facts from its markup:
+        // that is not a new version of the committed definition.
+        let from_markup = |d: &Value| d.get(pages::MARKUP_KEY).is_some();
+        if from_markup(&document) && old.as_ref().is_ok_and(|o| !from_markup(o)) {
+            return Err(FetchError(format!(
+                "{dir}/{file}: not replaced by the definition {source}: the page no longer embeds its definition, \
+                 and its markup shows less; nothing was written (fetch a page that embeds it, or remove the file to accept)"
+            )));
+        }
+        let bytes = match old {
             Ok(old) if old == document => committed.into_bytes(),
             _ if file.ends_with(".yaml") => codegen::yaml::to_string(&document)
                 .map_err(|e| FetchError(format!("{dir}/{file}: cannot write the definition as YAML: {e}")))?

@@ -350,3 +350,28 @@ fn committed_inputs_match_their_provenance() {
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }
+
+#[test]
+fn a_page_that_stopped_embedding_its_definition_does_not_replace_the_committed_one() {
+    let scratch = Scratch::new("markup", "redoc_text", &[("https://docs.example.test/", "redoc")]);
+    let mut page = String::new();
+    flate2::read::GzDecoder::new(&fs::read(fixtures().join("pages/redoc/redoc-cli-0.13.21.html.gz")).unwrap()[..])
+        .read_to_string(&mut page)
+        .unwrap();
+    // The committed definition: the one the page embeds.
+    let full = scratch.0.join("full.html");
+    fs::write(&full, &page).unwrap();
+    scratch.fetch(&Options { from: vec![full.to_string_lossy().to_string()], ..Default::default() }).unwrap();
+    let committed = scratch.snapshot();
+    // The same page without its script gives only what its markup shows.
+    let at = page.find("__redoc_state").unwrap();
+    let start = page[..at].rfind("<script").unwrap();
+    let end = at + page[at..].find("</script>").unwrap() + "</script>".len();
+    let stripped = scratch.0.join("stripped.html");
+    fs::write(&stripped, format!("{}{}", &page[..start], &page[end..])).unwrap();
+    let err = scratch
+        .fetch(&Options { from: vec![stripped.to_string_lossy().to_string()], ..Default::default() })
+        .unwrap_err();
+    assert!(err.0.contains("no longer embeds its definition") && err.0.contains("stripped.html"), "{err}");
+    assert_eq!(scratch.snapshot(), committed);
+}

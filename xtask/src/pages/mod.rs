@@ -19,6 +19,10 @@ pub mod text;
 
 use serde_json::Value;
 
+/// The top-level key (value `page-markup`) that marks a definition rebuilt from a page's
+/// markup rather than found in the page.
+pub const MARKUP_KEY: &str = "x-crm-clients-from";
+
 /// The page styles, as the overlay's `pages` entries name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,7 +81,7 @@ pub enum DefinitionFound {
         location: String,
     },
     /// Rebuilt from what the page's markup shows (no definition in the page): only the
-    /// facts the markup states, with `x-crm-clients-from: page-markup` at the top.
+    /// facts the markup states, marked by [`MARKUP_KEY`].
     FromMarkup(Value),
     /// The page names the URL it loads its definition from (`<redoc spec-url>`),
     /// resolved against the page's URL when relative.

@@ -76,12 +76,8 @@ pub fn read(html: &str, origin: &str) -> Result<Reading, PageError> {
          parameters, response codes); request and response bodies are not in the markup",
         paths.values().map(|p| p.as_object().map_or(0, Map::len)).sum::<usize>()
     ));
-    let document = json!({
-        "openapi": "3.0.0",
-        "x-crm-clients-from": "page-markup",
-        "info": { "title": title, "version": "" },
-        "paths": paths,
-    });
+    let mut document = json!({ "openapi": "3.0.0", "info": { "title": title, "version": "" }, "paths": paths });
+    document[super::MARKUP_KEY] = json!("page-markup");
     Ok(Reading { definition: Some(DefinitionFound::FromMarkup(document)), text: None, notes })
 }
 
