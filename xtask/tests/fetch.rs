@@ -375,3 +375,36 @@ fn a_page_that_stopped_embedding_its_definition_does_not_replace_the_committed_o
     assert!(err.0.contains("no longer embeds its definition") && err.0.contains("stripped.html"), "{err}");
     assert_eq!(scratch.snapshot(), committed);
 }
+
+#[test]
+fn a_redoc_page_that_loads_its_definition_by_url_gets_it_fetched_too() {
+    let server = Server::start();
+    let page = server.set(
+        "/docs/",
+        html(r#"<html><body><redoc spec-url="openapi.yaml"></redoc><script src="redoc.js"></script></body></html>"#),
+    );
+    let definition = "openapi: 3.0.0\ninfo: {title: Demo, version: '1'}\npaths:\n  /things:\n    get:\n      responses:\n        '200': {description: ok}\n";
+    server.set(
+        "/docs/openapi.yaml",
+        Answer {
+            status: 200,
+            headers: vec![("Content-Type", "application/yaml".into())],
+            body: Body::Bytes(definition.as_bytes().to_vec()),
+        },
+    );
+    let scratch = Scratch::new("linked", "redoc_text", &[(&page, "redoc")]);
+    let outcome = scratch.fetch(&Options::default()).unwrap();
+    assert!(outcome.lines.iter().any(|l| l.contains("loads it from openapi.yaml")), "{:?}", outcome.lines);
+    let stored: Value = serde_json::from_slice(&scratch.file("definition.json").unwrap()).unwrap();
+    assert_eq!(stored, codegen::yaml::from_str::<Value>(definition).unwrap());
+    let provenance = xtask::provenance::read(&scratch.0, "demo").unwrap().unwrap();
+    let entry = provenance.inputs.iter().find(|i| i.file == "definition.json").unwrap();
+    assert!(entry.source.starts_with(&format!("{}/docs/openapi.yaml", server.base)), "{}", entry.source);
+
+    // The linked document missing: an error naming its URL; nothing changes.
+    let committed = scratch.snapshot();
+    server.set("/docs/", html(r#"<redoc spec-url="gone.json"></redoc>"#));
+    let err = scratch.fetch(&Options::default()).unwrap_err();
+    assert!(err.0.contains(&format!("{}/docs/gone.json", server.base)) && err.0.contains("404"), "{err}");
+    assert_eq!(scratch.snapshot(), committed);
+}
