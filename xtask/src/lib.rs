@@ -4,10 +4,12 @@
 pub mod diff;
 pub mod draft;
 pub mod error;
+pub mod fetch;
 pub mod lines;
 pub mod normalize;
 pub mod openapi;
 pub mod overlay;
+pub mod pages;
 pub mod pipeline;
 pub mod provenance;
 pub mod readers;

@@ -52,6 +52,19 @@ enum Command {
         #[arg(long)]
         new: Option<PathBuf>,
     },
+    /// Download an API's documentation pages (the overlay's `pages`) and store the pages,
+    /// their text and the definition they carry under specs/<api>/, with provenance.yaml.
+    /// Exit 1 with --check when what the project reads from them changed, 2 on error.
+    Fetch {
+        /// The API (folder name under specs/).
+        api: String,
+        /// Read this URL or file instead of the overlay's pages (repeat for several).
+        #[arg(long)]
+        from: Vec<String>,
+        /// Compare with the committed inputs and write nothing.
+        #[arg(long)]
+        check: bool,
+    },
     /// Write the OpenAPI 3.1 document of an API's committed spec (specs/<api>.yaml).
     Openapi {
         /// The API (folder name under specs/).
@@ -77,6 +90,7 @@ fn main() -> ExitCode {
         Command::Check { strict } => check(&root, strict),
         Command::Diff { apis, old, rev, new } => return diff(&root, apis, old, rev, new),
         Command::Openapi { api, output, yaml } => openapi(&root, api, output, yaml),
+        Command::Fetch { api, from, check } => return fetch(&root, api, from, check),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -120,6 +134,7 @@ fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool, strict: bool) -> R
 fn check(root: &Path, strict: bool) -> Result<(), String> {
     let mut stale = Vec::new();
     let mut unresolved = Vec::new();
+    let mut changed_inputs = Vec::new();
     for api in pipeline::api_names(root).map_err(|e| e.to_string())? {
         let first = pipeline::build(root, &api).map_err(|e| e.to_string())?;
         let second = pipeline::build(root, &api).map_err(|e| e.to_string())?;
@@ -130,12 +145,18 @@ fn check(root: &Path, strict: bool) -> Result<(), String> {
         }
         out(&format!("{}\n", report::summary(&first.spec)));
         stale.extend(pipeline::stale_files(root, &api, &first.files));
+        if let Err(problems) = xtask::provenance::check(root, &api) {
+            changed_inputs.extend(problems.iter().map(ToString::to_string));
+        }
         if strict {
             unresolved.extend(report::require_resolved(&first.spec).err());
         }
     }
     if !unresolved.is_empty() {
         return Err(unresolved.join("\n"));
+    }
+    if !changed_inputs.is_empty() {
+        return Err(format!("inputs that no longer match their provenance:\n  {}", changed_inputs.join("\n  ")));
     }
     if stale.is_empty() {
         out("all generated files are up to date\n");
@@ -163,6 +184,32 @@ fn diff(root: &Path, apis: Vec<String>, old: Option<PathBuf>, rev: Option<String
         Ok((report, breaking)) => {
             out(&report);
             if breaking {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn fetch(root: &Path, api: String, from: Vec<String>, check: bool) -> ExitCode {
+    let result = selected(root, vec![api]).and_then(|mut apis| {
+        let options = xtask::fetch::Options { from, check, ..Default::default() };
+        xtask::fetch::run(root, &apis.remove(0), &options).map_err(|e| e.0)
+    });
+    match result {
+        Ok(outcome) => {
+            for line in outcome.lines {
+                out(&format!("{line}\n"));
+            }
+            for path in &outcome.written {
+                out(&format!("  wrote {path}\n"));
+            }
+            if check && outcome.codegen_input_changed {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

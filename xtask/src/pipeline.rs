@@ -57,14 +57,9 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     let overlay =
         Overlay::parse(overlay_text, &overlay_file).map_err(|source| Error::Overlay { source, damage: Vec::new() })?;
     overlay.check_name(api).map_err(|source| Error::Overlay { source, damage: Vec::new() })?;
-    let reader = match overlay.reader.as_str() {
-        "blueprint" => readers::blueprint::read,
-        "openapi_text" => readers::openapi_text::read,
-        "redoc_text" => readers::redoc_text::read,
-        _ => {
-            let source = overlay.unknown_reader(&["blueprint", "openapi_text", "redoc_text"]);
-            return Err(Error::Overlay { source, damage: Vec::new() });
-        }
+    let Some(reader) = readers::reader(&overlay.reader) else {
+        let source = overlay.unknown_reader(readers::STYLES);
+        return Err(Error::Overlay { source, damage: Vec::new() });
     };
     let mut draft = reader(snapshot_text, api, &snapshot_file)
         .map_err(|source| Error::Read { file: snapshot_file.clone(), source })?;
@@ -269,7 +264,7 @@ pub fn write_files(root: &Path, api: &str, files: &[GeneratedFile]) -> Result<Ve
 
 /// Writes `contents` to a temporary file beside `path`, then renames it over `path`, so
 /// that `path` holds either the old or the new contents, never a part.
-pub fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
+pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), Error> {
     let dir = path.parent().ok_or_else(|| Error::io(path, std::io::Error::other("no parent folder")))?;
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();

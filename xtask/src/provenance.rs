@@ -1,25 +1,41 @@
 //! The inputs of each API (`specs/<api>/snapshot.txt`, `definition.yaml` or
 //! `definition.json`, `page.html`) and their provenance file (`specs/<api>/provenance.yaml`):
 //! one entry per input naming its public source and how it was obtained, with its SHA-256.
-//! This module owns reading that file and checking that every input on disk has an entry
-//! whose checksum matches its bytes, so a fresh clone regenerates from inputs it can
-//! trace, and an input changed by hand (or damaged) is refused by name.
+//! This module owns that file: reading and writing it (`cargo xtask fetch` records what
+//! it stores), and checking that every input on disk has an entry whose checksum matches
+//! its bytes, so a fresh clone regenerates from inputs it can trace, and an input changed
+//! by hand (or damaged) is refused by name (`cargo xtask check`).
 
 use std::fmt;
 use std::path::Path;
 
 use codegen::yaml;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The input files an API folder may hold, in the order they are checked.
-pub const INPUT_FILES: [&str; 4] = ["snapshot.txt", "definition.yaml", "definition.json", "page.html"];
+/// The input files an API folder may hold besides its pages (`page.html`, `page-2.html`,
+/// gzipped `.html.gz`; see [`is_input_file`]).
+pub const INPUT_FILES: [&str; 3] = ["snapshot.txt", "definition.yaml", "definition.json"];
+
+/// Whether `name` is an input file of an API folder: one of [`INPUT_FILES`], or a fetched
+/// page (`page.html`, `page-N.html`, either gzipped).
+pub fn is_input_file(name: &str) -> bool {
+    if INPUT_FILES.contains(&name) {
+        return true;
+    }
+    let stem = name.strip_suffix(".html.gz").or_else(|| name.strip_suffix(".html"));
+    match stem {
+        Some("page") => true,
+        Some(stem) => stem.strip_prefix("page-").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+        None => false,
+    }
+}
 
 /// The provenance file name inside `specs/<api>/`.
 pub const FILE: &str = "provenance.yaml";
 
 /// A provenance file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
     /// One entry per input file.
@@ -27,7 +43,7 @@ pub struct Provenance {
 }
 
 /// Where one input file comes from.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
     /// File name inside `specs/<api>/`.
@@ -39,21 +55,21 @@ pub struct Input {
     /// Who publishes it, in words.
     pub source: String,
     /// A public repository holding it (`owner/name`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// Its path in that repository.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The repository's commit it was taken at (40 hex digits).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// The URL it was downloaded from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// When it was downloaded (RFC 3339).
-    #[serde(default)]
+    /// When it was downloaded (a UTC date, `YYYY-MM-DD`, or RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retrieved: Option<String>,
-    /// How it was obtained (copied, fetched, extracted from a page).
+    /// How it was obtained (copied by hand, or the `cargo xtask fetch` command that stored it).
     pub obtained: String,
 }
 
@@ -126,8 +142,11 @@ pub fn parse(text: &str, label: &str) -> Result<Provenance, ProvenanceError> {
     let provenance: Provenance = yaml::from_str(text).map_err(|e| malformed(e.to_string()))?;
     for (i, input) in provenance.inputs.iter().enumerate() {
         let at = format!("inputs.{i} (`{}`)", input.file);
-        if !INPUT_FILES.contains(&input.file.as_str()) {
-            return Err(malformed(format!("{at}: not an input file name (known: {})", INPUT_FILES.join(", "))));
+        if !is_input_file(&input.file) {
+            return Err(malformed(format!(
+                "{at}: not an input file name (known: {}, page.html, page-N.html, gzipped or not)",
+                INPUT_FILES.join(", ")
+            )));
         }
         if provenance.inputs[..i].iter().any(|other| other.file == input.file) {
             return Err(malformed(format!("{at}: a second entry for the same file")));
@@ -147,6 +166,30 @@ pub fn parse(text: &str, label: &str) -> Result<Provenance, ProvenanceError> {
     Ok(provenance)
 }
 
+/// Path of an API's provenance file, relative to the root.
+pub fn path(api: &str) -> String {
+    format!("specs/{api}/{FILE}")
+}
+
+/// Reads an API's provenance file; `None` when it has none.
+pub fn read(root: &Path, api: &str) -> Result<Option<Provenance>, ProvenanceError> {
+    let file = path(api);
+    match std::fs::read_to_string(root.join(&file)) {
+        Ok(text) => parse(&text, &file).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ProvenanceError::Unreadable { path: file, message: e.to_string() }),
+    }
+}
+
+/// The file's text, as `cargo xtask fetch` writes it.
+pub fn render(provenance: &Provenance, api: &str) -> Result<String, ProvenanceError> {
+    let body = yaml::to_string(provenance)
+        .map_err(|e| ProvenanceError::Malformed { path: path(api), message: e.to_string() })?;
+    Ok(format!(
+        "# Where each input of specs/{api}/ comes from, and its checksum; format: specs/README.md,\n# \"Inputs and their provenance\". `cargo xtask fetch` writes its entries; `cargo xtask\n# check` refuses an input whose bytes no longer match its entry.\n{body}"
+    ))
+}
+
 /// Checks the inputs of `api` under `root` against its provenance file: every input on
 /// disk has an entry, every entry's file is there, every checksum matches. Returns the
 /// inputs checked (paths relative to `root`), or every problem found.
@@ -158,9 +201,16 @@ pub fn check(root: &Path, api: &str) -> Result<Vec<String>, Vec<ProvenanceError>
     let provenance = parse(&text, &file).map_err(|e| vec![e])?;
     let mut problems = Vec::new();
     let mut checked = Vec::new();
-    for name in INPUT_FILES {
+    let mut names: Vec<String> = provenance.inputs.iter().map(|i| i.file.clone()).collect();
+    let on_disk = std::fs::read_dir(root.join(&dir))
+        .map_err(|e| vec![ProvenanceError::Unreadable { path: dir.clone(), message: e.to_string() }])?;
+    names.extend(on_disk.flatten().map(|e| e.file_name().to_string_lossy().to_string()).filter(|n| is_input_file(n)));
+    // The fixed inputs first, in their order, then the pages.
+    names.sort_by_key(|n| (INPUT_FILES.iter().position(|f| f == n).unwrap_or(INPUT_FILES.len()), n.clone()));
+    names.dedup();
+    for name in &names {
         let path = format!("{dir}/{name}");
-        let entry = provenance.inputs.iter().find(|i| i.file == name);
+        let entry = provenance.inputs.iter().find(|i| &i.file == name);
         let bytes = match std::fs::read(root.join(&path)) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -219,6 +269,7 @@ mod tests {
         assert!(parse(&short, "p").unwrap_err().to_string().contains("64 lower-case hex"));
         let unknown = entry("  licence: MIT\n");
         assert!(parse(&unknown, "p").is_err());
+        assert!(is_input_file("page-2.html.gz") && is_input_file("page.html") && !is_input_file("page-.html"));
         let other_file = entry("").replace("snapshot.txt", "notes.txt");
         assert!(parse(&other_file, "p").unwrap_err().to_string().contains("not an input file name"));
     }

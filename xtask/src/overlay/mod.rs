@@ -27,6 +27,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
 use crate::normalize::ChoiceSplits;
+pub use sections::PageEntry;
 use sections::{entries, Cited, Key, OperationEntry, Sections, SpecShaped};
 
 /// An overlay that cannot be used.
@@ -115,6 +116,11 @@ pub struct Overlay {
 }
 
 impl Overlay {
+    /// The vendor pages the API's documentation is published on (`cargo xtask fetch`).
+    pub fn pages(&self) -> &[PageEntry] {
+        &self.sections.pages
+    }
+
     /// Parses overlay text (`file` names it in errors).
     pub fn parse(text: &str, file: &str) -> Result<Overlay, OverlayError> {
         let sections: Sections =
@@ -206,6 +212,7 @@ impl Overlay {
         let routes = entries(&s.operations, "operations").filter(|(_, e)| e.method.is_some() || e.path.is_some());
         cited.extend(routes.map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.lists, "lists").map(|(k, e)| (k, e as &dyn Cited)));
+        cited.extend(entries(&s.pages, "pages").map(|(k, e)| (k, e as &dyn Cited)));
         let mut quotes = Vec::new();
         for (key, entry) in cited {
             let (cite, entry_quotes) = entry.citation();

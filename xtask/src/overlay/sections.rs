@@ -69,6 +69,27 @@ pub(super) struct Sections {
     /// Names of derived types.
     #[serde(default)]
     pub(super) type_names: Vec<TypeName>,
+    /// The vendor pages `cargo xtask fetch` reads.
+    #[serde(default)]
+    pub(super) pages: Vec<PageEntry>,
+}
+
+/// `pages:`: one vendor page the API's documentation is published on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageEntry {
+    /// Where it is published.
+    pub url: String,
+    /// How to read it.
+    pub style: crate::pages::Style,
+    /// Why this is the API's page (its public evidence).
+    pub cite: String,
+}
+
+impl Cited for PageEntry {
+    fn citation(&self) -> (Option<&str>, &[String]) {
+        (Some(&self.cite), &[])
+    }
 }
 
 /// `api:`: the reader, the API's names, and facts in the spec's own shapes.

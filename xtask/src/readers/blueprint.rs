@@ -8,6 +8,10 @@
 //! have no end marker, so the nesting is rebuilt from the operation's JSON example (the
 //! document's best witness): an attribute belongs to the deepest open object whose
 //! example has its key. Placements the example cannot settle are reported as gaps.
+//!
+//! Text made from the page's HTML (`cargo xtask fetch`, `pages::generic`) keeps the
+//! nesting the page's markup states: child attributes are indented two spaces per level.
+//! A list with indented attributes is nested by its indentation, not by the example.
 
 use codegen::path::PathTemplate;
 use codegen::spec::{
@@ -546,6 +550,8 @@ struct Entry {
     choices: Option<Choices>,
     has_children: bool,
     line: u32,
+    /// Spaces before the name: the page's own nesting, in text made from its HTML.
+    indent: usize,
 }
 
 /// Reads attribute entries from `start` up to the next block keyword (or `end`).
@@ -574,6 +580,7 @@ fn read_entries(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> (Ve
                     choices: None,
                     has_children: false,
                     line: n,
+                    indent: raw.len() - raw.trim_start().len(),
                 });
                 n += 2;
                 continue;
@@ -628,9 +635,16 @@ struct Frame<'w> {
 fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &mut Vec<Gap>) -> Vec<DraftField> {
     let roots = examples.iter().filter_map(Value::as_object).collect();
     let mut stack = vec![Frame { parent: None, fields: Vec::new(), witnesses: roots, fresh: false }];
+    // Indented entries state their nesting: an entry closes the lists of entries indented
+    // as much as it or more.
+    let indented = entries.iter().any(|e| e.indent > 0);
     for entry in entries {
         let top = stack.len() - 1;
-        if top > 0 && !stack[top].fresh {
+        if indented {
+            while stack.last().and_then(|f| f.parent.as_ref()).is_some_and(|p| p.indent >= entry.indent) {
+                close_frame(&mut stack, gaps);
+            }
+        } else if top > 0 && !stack[top].fresh {
             // The deepest open object whose example has the key; an object lists a key
             // once, so one that already holds this name is passed over when another fits.
             let shows = |d: usize| stack[d].witnesses.iter().any(|w| w.contains_key(&entry.name));

@@ -40,13 +40,7 @@ pub fn run(root: &Path, api: &str) -> Result<Option<Run>, String> {
     let snapshot_file = format!("{dir}/snapshot.txt");
     let overlay = Overlay::parse(&read(&overlay_file)?, &overlay_file).map_err(|e| e.to_string())?;
     let snapshot = read(&snapshot_file)?;
-    let mut text = match overlay.reader.as_str() {
-        "blueprint" => readers::blueprint::read(&snapshot, api, &snapshot_file),
-        "openapi_text" => readers::openapi_text::read(&snapshot, api, &snapshot_file),
-        "redoc_text" => readers::redoc_text::read(&snapshot, api, &snapshot_file),
-        other => return Err(format!("{overlay_file}: unknown reader `{other}`")),
-    }
-    .map_err(|e| format!("{snapshot_file}: {e}"))?;
+    let mut text = readers::read_snapshot(&overlay.reader, &snapshot, api, &snapshot_file).map_err(|e| format!("{snapshot_file}: {e}"))?;
     overlay.apply_api(&mut text.api).map_err(|e| e.to_string())?;
     let reconciled = reconcile(text, &definition, &[]);
 
