@@ -80,7 +80,7 @@ async fn deals_list_sends_bracketed_filters_under_their_wire_names() {
         .mount(&server)
         .await;
     let body = client(&server)
-        .retrieve_all_existing_deals()
+        .deals().list()
         .filters_title("Big")
         .filters_stage(3)
         .orders_next_action("ASC")
@@ -107,9 +107,9 @@ async fn deals_create_sends_the_body_and_contact_deals_nest_under_contacts() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let created = client.create_new_deal(DealNewDealCreationRequest::from(object(deal))).await.unwrap();
+    let created = client.deals().create(DealNewDealCreationRequest::from(object(deal))).await.unwrap();
     assert_eq!(created["deal"]["id"], "7");
-    client.get_contacts_id_deals(5).await.unwrap();
+    client.deals().list_for_contact(5).await.unwrap();
 }
 
 #[tokio::test]
@@ -127,8 +127,8 @@ async fn pipelines_use_the_deal_groups_path() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.retrieve_all_existing_pipelines().filters_have_stages(1).await.unwrap();
-    client.delete_existing_pipeline(4).await.unwrap();
+    client.pipelines().list().filters_have_stages(1).await.unwrap();
+    client.pipelines().delete(4).await.unwrap();
 }
 
 #[tokio::test]
@@ -148,8 +148,8 @@ async fn stages_send_reorder_and_move_deals() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.move_all_deals_in_one_stage_to_another_stage(3, object(body)).await.unwrap();
-    client.create_new_stage_for_pipeline(object(json!({"dealStage": {"title": "S"}}))).reorder(1).await.unwrap();
+    client.stages().move_deals_in_one_stage_to_another_stage(3, object(body)).await.unwrap();
+    client.stages().create(object(json!({"dealStage": {"title": "S"}}))).reorder(1).await.unwrap();
 }
 
 #[tokio::test]
@@ -171,12 +171,12 @@ async fn tasks_keep_the_documents_misspelled_filter() {
         .await;
     let client = client(&server);
     client
-        .retrieve_list_of_existing_tasks()
+        .tasks().list()
         .fitlers_due_before("2024-01-01")
         .filters_due_after("2023-01-01")
         .await
         .unwrap();
-    client.create_new_task(DealCreateNewTaskRequest::from(object(task))).await.unwrap();
+    client.tasks().create(DealCreateNewTaskRequest::from(object(task))).await.unwrap();
 }
 
 #[tokio::test]
@@ -189,7 +189,7 @@ async fn task_types_move_tasks() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).move_tasks_to_different_task_type(2, object(body)).await.unwrap();
+    client(&server).task_types().move_tasks_to_different_task_type(2, object(body)).await.unwrap();
 }
 
 #[tokio::test]
@@ -213,9 +213,9 @@ async fn custom_fields_keep_the_capital_i_of_deal_id_and_send_limit() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.get_deal_custom_field_data().filters_deal_id("12").await.unwrap();
-    client.get_deal_custom_field_meta().limit(50).await.unwrap();
-    client.patch_deal_custom_field_data_bulk_update(object(json!({"data": []}))).await.unwrap();
+    client.custom_fields().get_deal_custom_field_data().filters_deal_id("12").await.unwrap();
+    client.custom_fields().get_deal_custom_field_meta().limit(50).await.unwrap();
+    client.custom_fields().patch_deal_custom_field_data_bulk_update(object(json!({"data": []}))).await.unwrap();
 }
 
 #[tokio::test]
@@ -243,10 +243,10 @@ async fn secondary_contacts_and_roles() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.retrieve_existing_secondary_contact(8).await.unwrap();
-    client.get_contacts_id_contact_deals(5).await.unwrap();
-    client.get_deal_roles().search("Buyer").await.unwrap();
-    client.delete_deal_roles_id("r1".to_string()).await.unwrap();
+    client.secondary_contacts().get(8).await.unwrap();
+    client.secondary_contacts().list_for_contact(5).await.unwrap();
+    client.roles().list().search("Buyer").await.unwrap();
+    client.roles().delete("r1".to_string()).await.unwrap();
 }
 
 #[tokio::test]
@@ -257,7 +257,7 @@ async fn activities_send_the_parameter_named_with_an_equals_sign() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).view_recent_activity_for_deals().exclude_email("1").deal("3").await.unwrap();
+    client(&server).activities().list().exclude_email("1").deal("3").await.unwrap();
     let query = raw_query(&server.received_requests().await.unwrap());
     // The wire name `exclude=email` is kept byte for byte (its `=` percent-encoded).
     assert_eq!(query, "exclude%3Demail=1&deal=3");
@@ -272,7 +272,7 @@ async fn errors_keep_their_status_and_body() {
         )
         .mount(&server)
         .await;
-    match client(&server).retrieve_existing_deal(1).await {
+    match client(&server).deals().get(1).await {
         Err(Error::Api { status: 404, raw, .. }) => assert!(raw.contains("No Result found")),
         other => panic!("expected an API error, got {other:?}"),
     }

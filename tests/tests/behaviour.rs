@@ -107,7 +107,7 @@ fn list_pages(
 
 /// The tests, for one client crate. `$builder` makes a `ClientBuilder` with the secret
 /// as credential; `$header` is the header that credential is sent in, and `$value` its
-/// value. `$list` is a list operation without required inputs, its page's items under
+/// value. `$resource().list()` is a list operation without required inputs, its page's items under
 /// `$items`, its page size in the query parameter `$size`; `$item(n)` is an item that
 /// decodes, and `$bad` (when the items are typed) one that does not.
 macro_rules! shared_behaviour {
@@ -117,7 +117,7 @@ macro_rules! shared_behaviour {
         builder = $builder:expr,
         header = $header:literal,
         value = $value:expr,
-        list = $list:ident,
+        resource = $resource:ident,
         items = $items:literal,
         size_param = $size:literal,
         item = $item:expr
@@ -640,7 +640,7 @@ macro_rules! shared_behaviour {
                 let endless = list_pages($items, $size, move |n, size| (0..size).map(|i| item(n * 1000 + i)).collect());
                 Mock::given(method("GET")).respond_with(endless).mount(&server).await;
 
-                let results: Vec<_> = client(&server).$list().max_pages(3).stream().collect().await;
+                let results: Vec<_> = client(&server).$resource().list().max_pages(3).stream().collect().await;
                 let size = results.len() as u64 / 3;
                 assert!(size > 0);
                 match split(results) {
@@ -650,7 +650,7 @@ macro_rules! shared_behaviour {
                 assert_eq!(requests(&server).await, 3);
 
                 let limited = builder(&server).max_pages(2).build().unwrap();
-                match limited.$list().all().await {
+                match limited.$resource().list().all().await {
                     Err(error @ Error::TooManyPages { limit: 2 }) => assert!(error.to_string().contains("max_pages"), "{error}"),
                     other => panic!("expected Error::TooManyPages, got {other:?}"),
                 }
@@ -666,7 +666,7 @@ macro_rules! shared_behaviour {
                 let cycle = list_pages($items, $size, move |n, size| (0..size).map(|i| item((n % 2) * 1000 + i)).collect());
                 Mock::given(method("GET")).respond_with(cycle).mount(&server).await;
 
-                let results: Vec<_> = client(&server).$list().stream().collect().await;
+                let results: Vec<_> = client(&server).$resource().list().stream().collect().await;
                 let size = (results.len() as u64 - 1) / 2;
                 match split(results) {
                     (count, Some(error @ Error::RepeatedPage { page: 3, same_as: 1 })) => {
@@ -692,7 +692,7 @@ macro_rules! shared_behaviour {
                 });
                 Mock::given(method("GET")).respond_with(pages).mount(&server).await;
 
-                let results: Vec<_> = client(&server).$list().stream().collect().await;
+                let results: Vec<_> = client(&server).$resource().list().stream().collect().await;
                 let size = results.len() - 1;
                 assert!(size > 2, "{results:?}");
                 for (index, result) in results.iter().enumerate() {
@@ -708,7 +708,7 @@ macro_rules! shared_behaviour {
                     }
                 }
                 assert_eq!(requests(&server).await, 2, "the walk went on to the second page");
-                assert!(client(&server).$list().all().await.is_err(), ".all() fails on the bad item");
+                assert!(client(&server).$resource().list().all().await.is_err(), ".all() fails on the bad item");
             }
 
             fn bad_item_text() -> String {
@@ -794,7 +794,7 @@ shared_behaviour!(
     builder = || ::wealthbox::Client::builder(::wealthbox::Auth::AccessToken(SECRET.into())),
     header = "access_token",
     value = SECRET,
-    list = retrieve_all_contacts,
+    resource = contacts,
     items = "contacts",
     size_param = "per_page",
     item = |n: u64| json!({"id": n, "first_name": "Kevin"}),
@@ -807,7 +807,7 @@ shared_behaviour!(
     builder = || ::activecampaign::Client::builder("acme", ::activecampaign::Auth::ApiToken(SECRET.into())),
     header = "api-token",
     value = SECRET,
-    list = get_deal_roles,
+    resource = roles,
     items = "dealRoles",
     size_param = "limit",
     item = |n: u64| json!({"id": n.to_string(), "name": "Owner"})
@@ -819,7 +819,7 @@ shared_behaviour!(
     builder = || ::nimble::Client::builder(::nimble::Auth::Bearer(SECRET.into())),
     header = "authorization",
     value = format!("Bearer {SECRET}").as_str(),
-    list = list_contacts,
+    resource = contacts,
     items = "resources",
     size_param = "per_page",
     item = |n: u64| json!({"id": n.to_string(), "record_type": "person"}),

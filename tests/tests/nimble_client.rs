@@ -39,7 +39,7 @@ async fn myself_returns_the_authenticated_user() {
         .expect(1)
         .mount(&server)
         .await;
-    let me = client(&server).get_authenticated_user().await.unwrap();
+    let me = client(&server).myself().get().await.unwrap();
     assert_eq!(me.user_id.as_deref(), Some("u1"));
     assert_eq!(me.company_size, Some(3));
 }
@@ -78,7 +78,7 @@ async fn contacts_list_get_create_update_and_delete() {
         .await;
     let client = client(&server);
     let page = client
-        .list_contacts()
+        .contacts().list()
         .keyword("acme")
         .record_type("company")
         .per_page(50)
@@ -87,13 +87,13 @@ async fn contacts_list_get_create_update_and_delete() {
     let meta = page.meta.unwrap();
     assert_eq!((meta.pages, meta.total), (Some(4), Some(180)), "meta tells how many pages there are");
     assert_eq!(page.resources.unwrap()[0].id.as_deref(), Some("c1"));
-    client.returns_contact("c 1".into()).fields("first name").await.unwrap();
+    client.contacts().get("c 1".into()).fields("first name").await.unwrap();
     let mut body = CreatesContactWithDataProvidedRequest::new(fields.clone());
     body.record_type = Some("person".into());
-    let created = client.creates_contact_with_data_provided(body).await.unwrap();
+    let created = client.contacts().create(body).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("c2"));
     client
-        .delete_contacts_by_query()
+        .contacts().delete_by_query()
         .query("{\"tag\":{\"is\":\"old\"}}")
         .await
         .unwrap();
@@ -123,9 +123,9 @@ async fn notes_go_under_contacts_and_a_contact() {
         .await;
     let client = client(&server);
     let body = CreateNoteRequest::new(vec!["c1".into()], "Met at the fair", "Met");
-    client.create_note(body.clone()).await.unwrap();
-    client.update_contact_note("n1".into(), body).await.unwrap();
-    client.list_contact_notes("c1".into()).page(2).await.unwrap();
+    client.notes().create(body.clone()).await.unwrap();
+    client.notes().update("n1".into(), body).await.unwrap();
+    client.notes().list_for_contact("c1".into()).page(2).await.unwrap();
 }
 
 #[tokio::test]
@@ -145,8 +145,8 @@ async fn fields_update_and_choice_delete_put_ids_in_the_path() {
         .await;
     let client = client(&server);
     let body = UpdatesExistingFieldRequest { name: Some("Rank".into()), ..Default::default() };
-    client.updates_existing_field("f1".into(), body).await.unwrap();
-    client.deletes_choice_by_id("f1".into(), "ch9".into(), true).await.unwrap();
+    client.fields().update("f1".into(), body).await.unwrap();
+    client.fields().delete_choice("f1".into(), "ch9".into(), true).await.unwrap();
 }
 
 #[tokio::test]
@@ -165,8 +165,8 @@ async fn pipelines_leads_move_under_api_v2() {
         .await;
     let client = client(&server);
     let body = ExitTransitionRequest { notes: Some("signed".into()), ..Default::default() };
-    client.exit_lead_from_pipeline_successfully("l1".into(), "p1".into(), body).await.unwrap();
-    let pipelines = client.list_deal_pipelines().await.unwrap();
+    client.pipelines().exit_lead_successfully("l1".into(), "p1".into(), body).await.unwrap();
+    let pipelines = client.pipelines().list_deal_pipelines().await.unwrap();
     assert_eq!(pipelines.pipelines.unwrap()[0].pipeline_id.as_deref(), Some("p1"));
 }
 
@@ -186,8 +186,8 @@ async fn deals_list_with_the_required_sort_and_get_by_id() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.retrieves_list_of_all_user_deals("created:desc".into()).limit(5).await.unwrap();
-    let deal = client.get_deal_by_id("d1".into()).await.unwrap();
+    client.deals().list("created:desc".into()).limit(5).await.unwrap();
+    let deal = client.deals().get("d1".into()).await.unwrap();
     assert_eq!(deal.deal_number, Some(7));
 }
 
@@ -201,7 +201,7 @@ async fn messages_create_a_draft() {
         .mount(&server)
         .await;
     let body = CreateDraftMessageRequest { subject: Some("Hello".into()), ..Default::default() };
-    let draft = client(&server).create_draft_message(body).await.unwrap();
+    let draft = client(&server).messages().create_draft_message(body).await.unwrap();
     assert_eq!(draft.draft_id.as_deref(), Some("m1"));
 }
 
@@ -223,11 +223,11 @@ async fn error_bodies_decode_into_api_error() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let err = client.updates_contact("c1".into(), Default::default()).await.unwrap_err();
+    let err = client.contacts().update("c1".into(), Default::default()).await.unwrap_err();
     let Error::Api { status: 409, body: Some(body), .. } = err else { panic!("{err:?}") };
     assert_eq!(body.code, Some(245));
     assert_eq!(body.errors.unwrap()["first name"][0].field_id.as_deref(), Some("f1"));
-    let err = client.returns_contact("gone".into()).await.unwrap_err();
+    let err = client.contacts().get("gone".into()).await.unwrap_err();
     let Error::Api { status: 404, body: Some(body), .. } = err else { panic!("{err:?}") };
     assert_eq!(body.object_type.as_deref(), Some("contact"));
 }

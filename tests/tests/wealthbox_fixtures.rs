@@ -133,7 +133,7 @@ fn create_new_task_and_assign_it_to_user_200() {
 #[test]
 fn create_new_task_and_assign_it_to_team_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewTaskAndAssignItToTeamRequest,
+        wealthbox::models::CreateNewTaskAndAssignItToUserRequest,
     >(
         include_str!(
             "../fixtures/wealthbox/create_new_task_and_assign_it_to_team.request.json"
@@ -145,7 +145,7 @@ fn create_new_task_and_assign_it_to_team_request() {
 #[test]
 fn create_new_task_and_assign_it_to_team_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewTaskAndAssignItToTeamResponse,
+        wealthbox::models::CreateNewTaskAndAssignItToUserResponse,
     >(
         include_str!(
             "../fixtures/wealthbox/create_new_task_and_assign_it_to_team.200.json"
@@ -191,7 +191,7 @@ fn update_existing_task_and_assign_it_to_user_200() {
 #[test]
 fn update_existing_task_and_assign_it_to_team_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingTaskAndAssignItToTeamRequest,
+        wealthbox::models::UpdateExistingTaskAndAssignItToUserRequest,
     >(
         include_str!(
             "../fixtures/wealthbox/update_existing_task_and_assign_it_to_team.request.json"
@@ -203,7 +203,7 @@ fn update_existing_task_and_assign_it_to_team_request() {
 #[test]
 fn update_existing_task_and_assign_it_to_team_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingTaskAndAssignItToTeamResponse,
+        wealthbox::models::UpdateExistingTaskAndAssignItToUserResponse,
     >(
         include_str!(
             "../fixtures/wealthbox/update_existing_task_and_assign_it_to_team.200.json"

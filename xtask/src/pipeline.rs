@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use codegen::spec::{Gap, GapKind, Spec};
 use codegen::{yaml, GeneratedFile};
 
+use crate::normalize::naming::OverlayNames;
 use crate::normalize::{normalize, Options};
 use crate::overlay::Overlay;
 use crate::readers;
@@ -76,8 +77,7 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     overlay.check_stated_lines(snapshot_text).map_err(overlay_error)?;
     overlay.apply_api(&mut draft.api).map_err(overlay_error)?;
     overlay.apply_ids(&mut draft).map_err(overlay_error)?;
-    let options =
-        Options { choice_splits: &overlay.choices, resources: &overlay.resources, type_names: &overlay.type_names };
+    let options = Options { choice_splits: &overlay.choices, resources: &overlay.resources };
     let normalized = normalize(draft, &options);
     let mut spec = normalized.spec;
     let route_gaps = overlay.apply_operations(&mut spec).map_err(overlay_error)?;
@@ -89,7 +89,10 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
     overlay.apply_types(&mut spec).map_err(overlay_error)?;
     overlay.apply_parameter_types(&mut spec).map_err(overlay_error)?;
-    overlay.check_used(&spec, &normalized.used_choice_splits, &normalized.used_type_names).map_err(overlay_error)?;
+    let rust_names = overlay.rust_names(&spec).map_err(overlay_error)?;
+    let names = OverlayNames { types: &overlay.type_names, operations: &rust_names };
+    let used_type_names = normalized.naming.finish(&mut spec, &names);
+    overlay.check_used(&spec, &normalized.used_choice_splits, &used_type_names).map_err(overlay_error)?;
     let problems = validate(&spec);
     if !problems.is_empty() {
         return Err(Error::Invalid { api: api.to_string(), problems });

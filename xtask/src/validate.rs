@@ -77,6 +77,7 @@ pub fn validate(spec: &Spec) -> Vec<String> {
             errors.push(format!("{at}: header parameters are not supported by the emitter yet"));
         }
     }
+    rust_names(spec, &mut errors);
     for scheme in &spec.api.auth {
         if let AuthScheme::ApiKeyHeader { header, source, .. } = scheme {
             let token = !header.is_empty()
@@ -109,6 +110,60 @@ fn unique(items: impl Iterator<Item = (String, String)>, what: &str, errors: &mu
             errors.push(format!("{at} and {first} both become the Rust {what} name `{name}`"));
         } else {
             seen.insert(name, at);
+        }
+    }
+}
+
+/// Methods of the generated `Client` that a resource's accessor must not take.
+const CLIENT_METHODS: &[&str] = &["base_url", "builder", "core", "new", "oauth_app", "request"];
+
+/// Operations' Rust names: snake_case; one per method of a resource, unless the
+/// operations are one endpoint with one signature (one method); request builders (their
+/// PascalCase) and resource handles apart; resource accessors apart from `Client`'s own
+/// methods.
+fn rust_names(spec: &Spec, errors: &mut Vec<String>) {
+    let mut by_resource: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for op in spec.operations.iter().filter(|o| o.is_resolved()) {
+        by_resource.entry(&op.resource).or_default().push(op);
+    }
+    for (resource, ops) in by_resource {
+        let accessor = snake(resource);
+        if CLIENT_METHODS.contains(&accessor.as_str()) {
+            errors.push(format!("resource `{resource}` would be named like the client's own method `{accessor}`"));
+        }
+        let mut first: BTreeMap<&str, &Operation> = BTreeMap::new();
+        let mut builders: BTreeMap<String, &str> = BTreeMap::new();
+        for op in ops {
+            let at = format!("operation `{}` ({})", op.id, op.source);
+            if op.rust_name.is_empty() || snake(&op.rust_name) != op.rust_name {
+                errors.push(format!("{at}: its Rust name `{}` is not a snake_case name", op.rust_name));
+                continue;
+            }
+            match first.get(op.rust_name.as_str()) {
+                Some(other) => {
+                    let one = other.method == op.method
+                        && other.path == op.path
+                        && other.parameters == op.parameters
+                        && other.request.as_ref().map(|r| &r.ty) == op.request.as_ref().map(|r| &r.ty)
+                        && other.success().map(|r| &r.ty) == op.success().map(|r| &r.ty);
+                    if !one {
+                        errors.push(format!(
+                            "{at} and operation `{}` ({}) both become the Rust method `{resource}().{}` but are not one endpoint with one signature",
+                            other.id, other.source, op.rust_name
+                        ));
+                    }
+                }
+                None => {
+                    first.insert(&op.rust_name, op);
+                    let builder = camel(&op.rust_name);
+                    if builder == camel(resource) {
+                        errors.push(format!("{at}: its request builder `{builder}` is named like its resource's handle"));
+                    }
+                    if let Some(other) = builders.insert(builder.clone(), &op.rust_name) {
+                        errors.push(format!("{at}: its request builder `{builder}` is named like that of `{other}`"));
+                    }
+                }
+            }
         }
     }
 }

@@ -394,5 +394,32 @@ fn ids_and_type_names_the_overlay_changes_are_renames_not_removals() {
         ],
         "what refers to a renamed type is not also retyped: {changes:#?}"
     );
-    assert!(changes.iter().all(|c| c.breaking));
+    // The id is the spec's identity only: the Rust method (`client.widgets().list()`)
+    // keeps its name, so the operation's rename breaks nothing; the types' do.
+    let breaking: Vec<bool> = changes.iter().map(|c| c.breaking).collect();
+    assert_eq!(breaking, [false, true, true, true]);
+}
+
+#[test]
+fn a_new_rust_name_is_one_breaking_line() {
+    let doc = include_str!("fixtures/redoc/widgets.txt");
+    let api = "api:\n  name: widgets\n  title: Widgets\n  reader: redoc_text\n";
+    let route = "operations:\n  - description_starts_with: List widgets.\n    method: GET\n    path: /v1/widgets\n    cite: t\n";
+    let old = pipeline::build_spec_from("widgets", doc, &format!("{api}{route}")).unwrap();
+    let list = old.operations.iter().position(|o| o.id == "list_widgets").unwrap();
+    assert_eq!(old.operations[list].rust_name, "list");
+    let new = pipeline::build_spec_from("widgets", doc, &format!("{api}{route}    rust_name: list_all\n")).unwrap();
+    let changes = diff::diff(&old, &new);
+    let lines: Vec<(&str, bool)> = changes.iter().map(|c| (c.text.as_str(), c.breaking)).collect();
+    assert_eq!(
+        lines,
+        [("`list_widgets`: Rust method `client.widgets().list()` renamed `client.widgets().list_all()`", true)]
+    );
+    // A spec written before operations had Rust names had one flat `Client` method per
+    // operation, named by its id: moving to the resource's handle is a rename.
+    let mut unnamed = old.clone();
+    unnamed.operations[list].rust_name.clear();
+    let changes = diff::diff(&unnamed, &old);
+    let lines: Vec<(&str, bool)> = changes.iter().map(|c| (c.text.as_str(), c.breaking)).collect();
+    assert_eq!(lines, [("`list_widgets`: Rust method `client.list_widgets()` renamed `client.widgets().list()`", true)]);
 }

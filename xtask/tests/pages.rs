@@ -177,8 +177,8 @@ mod generic_pages {
 
     fn spec(text: &str) -> Spec {
         let draft = blueprint::read(text, "demo", "snapshot.txt").unwrap();
-        let (splits, resources, names) = (Default::default(), Default::default(), Default::default());
-        normalize(draft, &Options { choice_splits: &splits, resources: &resources, type_names: &names }).spec
+        let (splits, resources) = (Default::default(), Default::default());
+        normalize(draft, &Options { choice_splits: &splits, resources: &resources }).spec
     }
 
     /// The spec as JSON with line numbers taken out (`doc:12` → `doc:_`): the page's text

@@ -1,7 +1,8 @@
-//! Emits one file per resource: a `Client` method per operation, taking the required
-//! inputs positionally, and a request builder holding the optional ones. Builders are
-//! sent with `.send()` (or awaited directly), or `.send_with_response()` for the status
-//! and headers.
+//! Emits one file per resource: `client.contacts()` gives the resource's handle, whose
+//! methods (one per Rust name: operations of one endpoint named alike are one method)
+//! take the required inputs positionally and return a request builder holding the
+//! optional ones. Builders are sent with `.send()` (or awaited directly), or
+//! `.send_with_response()` for the status and headers.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -13,25 +14,45 @@ use crate::spec::{Operation, ParamLocation, Parameter, TypeKind, TypeRef};
 
 /// Tokens of one resource file.
 pub fn resource(ctx: &Context, resource: &str, operations: &[&Operation]) -> TokenStream {
-    let items = operations.iter().filter(|op| op.is_resolved()).map(|op| operation(ctx, op));
-    let doc = format!("Operations on the `{resource}` resource.");
+    let mut seen = std::collections::BTreeSet::new();
+    let methods: Vec<&Operation> =
+        operations.iter().copied().filter(|op| op.is_resolved() && seen.insert(op.rust_name.as_str())).collect();
+    let handle = ident(&camel(resource));
+    let accessor = ident(&snake(resource));
+    let (calls, builders): (Vec<TokenStream>, Vec<TokenStream>) =
+        methods.iter().map(|op| operation(ctx, &handle, op)).unzip();
+    let doc = format!("Operations on the `{resource}` resource: `client.{accessor}()`.");
+    let handle_doc = format!("The `{resource}` resource's operations (from [`Client::{accessor}`]).");
+    let accessor_doc = format!("The `{resource}` resource's operations.");
     quote! {
         #![doc = #doc]
-        use std::future::{Future, IntoFuture};
-        use std::pin::Pin;
-
-        use std::time::Duration;
-
-        use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
         use crate::{Client, Error};
 
-        #(#items)*
+        #[doc = #handle_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            client: &'a Client,
+        }
+
+        impl Client {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #handle<'_> {
+                #handle { client: self }
+            }
+        }
+
+        impl<'a> #handle<'a> {
+            #(#calls)*
+        }
+
+        #(#builders)*
     }
 }
 
-fn operation(ctx: &Context, op: &Operation) -> TokenStream {
-    let method_name = ident(&snake(&op.id));
-    let builder = format_ident!("{}", camel(&op.id));
+/// The handle's method of an operation, and its request builder.
+fn operation(ctx: &Context, handle: &proc_macro2::Ident, op: &Operation) -> (TokenStream, TokenStream) {
+    let method_name = ident(&op.rust_name);
+    let builder = format_ident!("{}", camel(&op.rust_name));
     let method = op.method.expect("only resolved operations are emitted");
     let path = op.path.as_ref().expect("only resolved operations are emitted");
     let http_method = ident(method.as_str());
@@ -66,7 +87,11 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
     let setters = optional.iter().map(|p| setter(ctx, p));
     let path_expr = path_expression(path, op);
     let has_query = op.parameters.iter().any(|p| p.location == ParamLocation::Query);
-    let query_decl = if has_query { quote!(let mut query = Query::new();) } else { quote!(let query = Query::new();) };
+    let query_decl = if has_query {
+        quote!(let mut query = crate::runtime::Query::new();)
+    } else {
+        quote!(let query = crate::runtime::Query::new();)
+    };
     let query_pushes = op.parameters.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let name = field(p);
         let wire = &p.name;
@@ -130,48 +155,47 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
     }
     let method_docs = doc_attrs(Some(&text), &note);
     let builder_doc = format!(
-        "Request builder for [`Client::{}`]: set optional inputs, then `.send().await` (or `.await`).",
-        snake(&op.id)
+        "Request builder for [`{handle}::{}`]: set optional inputs, then `.send().await` (or `.await`).",
+        op.rust_name
     );
     let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
 
-    quote! {
-        impl Client {
-            #method_docs
-            #too_many
-            pub fn #method_name(&self, #(#args),*) -> #builder<'_> {
-                #builder { client: self, #(#inits,)* options: RequestOptions::default() }
-            }
+    let call = quote! {
+        #method_docs
+        #too_many
+        pub fn #method_name(&self, #(#args),*) -> #builder<'a> {
+            #builder { client: self.client, #(#inits,)* options: crate::runtime::RequestOptions::default() }
         }
-
+    };
+    let builder_tokens = quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a> {
             client: &'a Client,
             #(#members)*
-            options: RequestOptions,
+            options: crate::runtime::RequestOptions,
         }
 
         impl<'a> #builder<'a> {
             #(#setters)*
 
             /// This timeout instead of the client's, for this request.
-            pub fn timeout(mut self, timeout: Duration) -> Self {
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.options.timeout = Some(Some(timeout));
                 self
             }
 
             /// This retry policy instead of the client's, for this request.
-            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+            pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
                 self.options.retry = Some(policy);
                 self
             }
 
-            fn request(&self) -> Result<Request, Error> {
+            fn request(&self) -> Result<crate::runtime::Request, Error> {
                 #query_decl
                 #(#query_pushes)*
-                Ok(Request {
+                Ok(crate::runtime::Request {
                     method: reqwest::Method::#http_method,
                     path: #path_expr,
                     query,
@@ -186,22 +210,23 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
             }
 
             /// Sends the request; the response keeps its status and headers.
-            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+            pub async fn send_with_response(self) -> Result<crate::Response<#output>, Error> {
                 self.client.core().execute(&self.request()?).await
             }
 
             #paging
         }
 
-        impl<'a> IntoFuture for #builder<'a> {
+        impl<'a> std::future::IntoFuture for #builder<'a> {
             type Output = Result<#output, Error>;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
         }
-    }
+    };
+    (call, builder_tokens)
 }
 
 /// The Rust type of a list operation's items, when the API pages: the element type of

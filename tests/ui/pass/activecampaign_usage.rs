@@ -5,11 +5,11 @@ use activecampaign::{Auth, Client};
 async fn deals() -> Result<(), activecampaign::Error> {
     let client = Client::new("myaccount", Auth::ApiToken("token".into()))?;
     let _deals: serde_json::Value =
-        client.retrieve_all_existing_deals().filters_title("Big").orders_next_action("ASC").await?;
-    let _one = client.retrieve_existing_deal(7).await?;
+        client.deals().list().filters_title("Big").orders_next_action("ASC").await?;
+    let _one = client.deals().get(7).await?;
     let mut body = serde_json::Map::new();
     body.insert("deal".into(), serde_json::json!({"title": "New"}));
-    client.create_new_deal(body).await?;
+    client.deals().create(body).await?;
     Ok(())
 }
 

@@ -11,12 +11,16 @@
 //! rules follow what `codegen/src/emit/` generates (checked by tests that read the
 //! committed generated crates):
 //!
-//! - **Operations.** Each resolved operation is a `Client` method plus a request builder
-//!   in `resources::<resource>`. Removed, or no longer resolved (method or path now
-//!   unknown): **breaking** (the method disappears). Moved to another resource:
-//!   **breaking** (the builder type changes module). Renamed (an operation that starts
-//!   on the same line under another id): **breaking**, one change, not a removal and an
-//!   addition. Added or newly resolved: not breaking. Method or path changed: not
+//! - **Operations.** Each resolved operation is a method of its resource's handle
+//!   (`client.contacts().list()`, named by its `rust_name`) plus a request builder in
+//!   `resources::<resource>` (operations of one endpoint with one name are one method).
+//!   Removed, or no longer resolved (method or path now unknown): **breaking** (the
+//!   method disappears). Moved to another resource: **breaking** (the method moves to
+//!   another handle). Its Rust name changed: **breaking**, one line (an old spec without
+//!   Rust names had one flat `Client` method per operation, named by its id, and is
+//!   compared as such). Renamed (an operation that starts on the same line under another
+//!   id): one change, not a removal and an addition, breaking only when its Rust name
+//!   changed too. Added or newly resolved: not breaking. Method or path changed: not
 //!   breaking (same signature; calls follow the document).
 //! - **Parameters.** Path parameters and required parameters are positional arguments,
 //!   in document order; optional ones are builder methods. Removed, retyped, made
@@ -79,6 +83,8 @@ pub enum Kind {
     OperationUnresolved,
     /// Method or path changed.
     EndpointChanged,
+    /// The operation's Rust method has a new name (`rust_name`).
+    MethodRenamed,
     /// The operation belongs to another resource.
     ResourceChanged,
     /// The operation now pages (its builder walks pages), or no longer does, or its

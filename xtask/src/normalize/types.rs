@@ -141,6 +141,7 @@ impl<'a> TypeBuilder<'a> {
         Operation {
             id,
             resource,
+            rust_name: String::new(),
             method: op.method,
             path,
             resolved_by: None,
@@ -422,7 +423,7 @@ fn agree(a: &[Field], b: &[Field]) -> bool {
 
 /// Merges appearance `b` into `a`: the union of fields; required only where every
 /// appearance has the field and requires it.
-fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
+pub(crate) fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
     for fa in a.iter_mut() {
         match b.iter().find(|fb| fb.name == fa.name) {
             Some(fb) => {

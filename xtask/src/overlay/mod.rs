@@ -241,11 +241,12 @@ impl Overlay {
         }
         match (&op.method, &op.path) {
             (Some(_), Some(_)) => {}
-            (None, None) if op.id.is_some() && op.resource.is_none() && op.stated_at.is_none() => {}
+            (None, None)
+                if (op.id.is_some() || op.rust_name.is_some()) && op.resource.is_none() && op.stated_at.is_none() => {}
             (None, None) => {
                 return Err(self.invalid(
                     key,
-                    "gives neither an `id` nor a `method` and `path` (a `resource` or `stated_at` goes with a route)"
+                    "gives neither an `id`, a `rust_name` nor a `method` and `path` (a `resource` or `stated_at` goes with a route)"
                         .into(),
                 ))
             }
@@ -255,6 +256,12 @@ impl Overlay {
             let snake = id.to_snake_case();
             if id.is_empty() || *id != snake || !id.starts_with(|c: char| c.is_ascii_lowercase()) {
                 return Err(self.invalid(key, format!("the id `{id}` is not a snake_case name (such as `{snake}`)")));
+            }
+        }
+        if let Some(name) = &op.rust_name {
+            let snake = name.to_snake_case();
+            if name.is_empty() || *name != snake || !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+                return Err(self.invalid(key, format!("the rust_name `{name}` is not a snake_case name (such as `{snake}`)")));
             }
         }
         if op.stated_at.is_some() && op.quotes.is_empty() {

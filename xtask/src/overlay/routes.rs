@@ -3,6 +3,8 @@
 //! them, and the routes it gives those whose text lost them (with their parameters
 //! located in the path or the query).
 
+use std::collections::BTreeMap;
+
 use codegen::path::PathTemplate;
 use codegen::spec::{Gap, GapKind, ParamLocation, Parameter, Source, Spec, TypeRef};
 use serde_json::Value;
@@ -72,18 +74,7 @@ impl Overlay {
         let mut gaps = Vec::new();
         for (key, entry) in entries(&self.sections.operations, "operations") {
             let (Some(method), Some(path)) = (entry.method, &entry.path) else { continue };
-            let candidates: Vec<Matchable> = spec
-                .operations
-                .iter()
-                .map(|op| Matchable {
-                    text: op.description.as_deref().or(op.summary.as_deref()).unwrap_or(""),
-                    title: op.summary.as_deref().unwrap_or(""),
-                    described: op.description.is_some(),
-                    success_example: op.success().and_then(|r| r.examples.first()).map(|e| e.json.as_str()),
-                    name: &op.id,
-                })
-                .collect();
-            let i = self.find_operation(&key, entry, &candidates)?;
+            let i = self.find_operation(&key, entry, &spec_candidates(spec))?;
             let op = &mut spec.operations[i];
             if op.is_resolved() && op.resolved_by.is_none() {
                 return Err(self.redundant(
@@ -104,6 +95,18 @@ impl Overlay {
             gaps.extend(locate_parameters(op, path, &key));
         }
         Ok(gaps)
+    }
+
+    /// The Rust method names the overlay gives, by operation id.
+    pub fn rust_names(&self, spec: &Spec) -> Result<BTreeMap<String, String>, OverlayError> {
+        let candidates = spec_candidates(spec);
+        let mut names = BTreeMap::new();
+        for (key, entry) in entries(&self.sections.operations, "operations") {
+            let Some(name) = &entry.rust_name else { continue };
+            let i = self.find_operation(&key, entry, &candidates)?;
+            names.insert(spec.operations[i].id.clone(), name.clone());
+        }
+        Ok(names)
     }
 
     /// The one operation `entry` matches; none, or several, is an error.
@@ -136,6 +139,20 @@ impl Overlay {
             }
         }
     }
+}
+
+/// The spec's operations as overlay entries find them.
+fn spec_candidates(spec: &Spec) -> Vec<Matchable<'_>> {
+    spec.operations
+        .iter()
+        .map(|op| Matchable {
+            text: op.description.as_deref().or(op.summary.as_deref()).unwrap_or(""),
+            title: op.summary.as_deref().unwrap_or(""),
+            described: op.description.is_some(),
+            success_example: op.success().and_then(|r| r.examples.first()).map(|e| e.json.as_str()),
+            name: &op.id,
+        })
+        .collect()
 }
 
 /// What an overlay entry finds an operation by, read alike from a draft operation

@@ -236,7 +236,8 @@ pub(super) struct TypeName {
 /// `operations`: one operation, found by the start of its description, its whole
 /// description (when it is the start of another's), or, for an operation whose
 /// description was lost, its response's keys; and what the overlay gives it: an id in
-/// place of the slug of its description, and the method and path its text lost.
+/// place of the slug of its description, a Rust method name, and the method and path its
+/// text lost.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OperationEntry {
@@ -250,6 +251,10 @@ pub(super) struct OperationEntry {
     /// names of the types derived from the operation.
     #[serde(default)]
     pub(super) id: Option<String>,
+    /// A name, not a fact: the operation's Rust method on its resource, where the one
+    /// derived from its route and words does not read well.
+    #[serde(default)]
+    pub(super) rust_name: Option<String>,
     #[serde(default)]
     pub(super) method: Option<Method>,
     #[serde(default)]

@@ -1,5 +1,8 @@
-//! Naming and deduplication: the one pass that decides, once type building is done,
-//! which types are one and what each is called. Its rules, in the order they run:
+//! Naming and deduplication: the one pass that decides which types are one, what each
+//! type is called, and what each operation's Rust method is called. It runs in two
+//! phases: [`run`] once type building is done, [`Naming::finish`] once the overlay has
+//! routed operations and marked lists (names of operations and of the models of a
+//! resource depend on routes). Its rules, in the order they run:
 //!
 //! 1. a derived-name object type with exactly the shape of a document-named type is that
 //!    type (`fetch_existing_contact` returns a `Contact`);
@@ -13,19 +16,31 @@
 //!    `EmailAddressKind`), then, when no enum elsewhere gives that field other values,
 //!    all of them under the field's name (`RecordType`);
 //! 5. types nothing uses any more are dropped;
-//! 6. the overlay's `type_names` rename derived types, found by a name they have or had
+//!
+//! then, in [`Naming::finish`]:
+//!
+//! 6. every operation gets its Rust method name ([`operations`]: verbs from the path's
+//!    shape, else the document's words, collisions resolved);
+//! 7. operations of one endpoint given one name are one method: their request bodies,
+//!    success bodies and parameters are merged into one (the union of their fields, a
+//!    field required only where each requires it); where they cannot be (a field of two
+//!    shapes), each keeps a method of its own, named by the document's words;
+//! 8. the overlay's `type_names` rename derived types, found by a name they have or had
 //!    before a merge, and the types named after them follow.
 //!
 //! Every rule states its decisions as merges or renames, which [`Pass`] applies to the
 //! spec and records in its history (each name merged or renamed away, with the name it
 //! became), so a later rule or the overlay can find a type by any name it had. A new rule
-//! is a method of [`Pass`] and a line in [`run`]; what type building knows of a name
-//! comes in [`Origins`].
+//! is a method of [`Pass`] and a line in [`run`] or [`Naming::finish`]; what type building
+//! knows of a name comes in [`Origins`].
+
+mod operations;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use codegen::spec::{Spec, TypeDef, TypeKind, TypeRef};
+use codegen::spec::{Field, Operation, Parameter, Spec, TypeDef, TypeKind, TypeRef};
 use heck::ToUpperCamelCase;
+
 
 /// What type building knows of the names it made.
 #[derive(Debug, Clone, Default)]
@@ -36,15 +51,9 @@ pub struct Origins {
     pub enum_fields: BTreeMap<String, String>,
 }
 
-/// Runs the pass on a freshly built spec. `overlay_names` are the overlay's
-/// `type_names` (a name the type has or had → its new name); returns those that found a
-/// type (one that found none is the overlay's error to report).
-pub fn run(
-    spec: &mut Spec,
-    origins: Origins,
-    overlay_names: &BTreeMap<String, String>,
-    merge_identical_shapes: bool,
-) -> BTreeSet<String> {
+/// Runs the first phase of the pass (rules 1 to 5) on a freshly built spec; the
+/// returned [`Naming`] finishes it once operations are routed.
+pub fn run(spec: &mut Spec, origins: Origins, merge_identical_shapes: bool) -> Naming {
     let mut pass = Pass { origins, history: BTreeMap::new() };
     pass.shapes_of_doc_named(spec);
     if merge_identical_shapes {
@@ -53,13 +62,43 @@ pub fn run(
     pass.enums_of_doc_named(spec);
     pass.identical_enums(spec);
     drop_unused_types(spec);
-    let used = pass.overlay_names(spec, overlay_names);
-    // A type's sources in document order; types by name.
+    sort(spec);
+    Naming { pass }
+}
+
+/// The pass between its two phases: what it knows of names, and their history.
+pub struct Naming {
+    pass: Pass,
+}
+
+/// What the overlay says about names.
+pub struct OverlayNames<'a> {
+    /// New names of derived types, by a name the type has or had.
+    pub types: &'a BTreeMap<String, String>,
+    /// Rust method names of operations, by operation id.
+    pub operations: &'a BTreeMap<String, String>,
+}
+
+impl Naming {
+    /// The second phase (rules 6 to 8), on the routed spec. Returns the overlay's
+    /// `type_names` entries that found a type (one that found none is the overlay's
+    /// error to report).
+    pub fn finish(mut self, spec: &mut Spec, overlay: &OverlayNames) -> BTreeSet<String> {
+        operations::name_operations(spec, overlay.operations);
+        self.pass.one_method_per_endpoint(spec, overlay.operations);
+        drop_unused_types(spec);
+        let used = self.pass.overlay_names(spec, overlay.types);
+        sort(spec);
+        used
+    }
+}
+
+/// A type's sources in document order; types by name.
+fn sort(spec: &mut Spec) {
     for def in &mut spec.types {
         def.sources.sort();
     }
     spec.types.sort_by(|a, b| a.name.cmp(&b.name));
-    used
 }
 
 /// What becomes of the sources of types merged into another.
@@ -285,7 +324,39 @@ impl Pass {
         spec.types.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
-    /// Rule 6: the overlay's names for derived types, and for the types named after
+    /// Rule 7: operations of one endpoint with one name are one method.
+    fn one_method_per_endpoint(&mut self, spec: &mut Spec, given: &BTreeMap<String, String>) {
+        let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+        for (i, op) in spec.operations.iter().enumerate() {
+            groups.entry((op.resource.clone(), op.rust_name.clone())).or_default().push(i);
+        }
+        for members in groups.into_values().filter(|m| m.len() > 1) {
+            let ops: Vec<Operation> = members.iter().map(|&i| spec.operations[i].clone()).collect();
+            match one_operation(spec, &ops) {
+                Some(merged) => {
+                    self.merge(spec, &merged.aliases, Sources::Join);
+                    for def in &mut spec.types {
+                        if let Some(fields) = merged.fields.get(&def.name) {
+                            def.kind = TypeKind::Object { fields: fields.clone() };
+                        }
+                    }
+                    for &i in &members {
+                        spec.operations[i].parameters.clone_from(&merged.parameters);
+                    }
+                }
+                None => {
+                    for &i in &members {
+                        let op = &mut spec.operations[i];
+                        if !given.contains_key(&op.id) {
+                            op.rust_name = operations::words_name(&op.id, &op.resource);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rule 8: the overlay's names for derived types, and for the types named after
     /// them (`UndoLeadExitResponseNotice` becomes `ContactNotice` when
     /// `UndoLeadExitResponse` becomes `Contact`). Returns the entries that found a type.
     fn overlay_names(&mut self, spec: &mut Spec, overlay_names: &BTreeMap<String, String>) -> BTreeSet<String> {
@@ -314,6 +385,85 @@ impl Pass {
         self.rename(spec, &renames);
         used
     }
+}
+
+/// What makes several operations of one endpoint one: the fields of each merged body
+/// type (by the name that stays), the names merged into it, and the parameters.
+struct OneOperation {
+    fields: BTreeMap<String, Vec<Field>>,
+    aliases: BTreeMap<String, String>,
+    parameters: Vec<Parameter>,
+}
+
+/// How `ops` (one endpoint) become one method, or `None` when their bodies cannot be one
+/// type (a field of two shapes, a body that is not an object).
+fn one_operation(spec: &Spec, ops: &[Operation]) -> Option<OneOperation> {
+    let types = by_name(spec);
+    let mut out = OneOperation { fields: BTreeMap::new(), aliases: BTreeMap::new(), parameters: Vec::new() };
+    let bodies: Vec<Option<&TypeRef>> = ops.iter().map(|o| o.request.as_ref().map(|r| &r.ty)).collect();
+    let successes: Vec<Option<&TypeRef>> = ops.iter().map(|o| o.success().and_then(|r| r.ty.as_ref())).collect();
+    for refs in [bodies, successes] {
+        let Some(first) = refs[0] else {
+            if refs.iter().all(Option::is_none) {
+                continue;
+            }
+            return None;
+        };
+        let TypeRef::Named(target) = first else {
+            if refs.iter().all(|r| *r == Some(first)) {
+                continue;
+            }
+            return None;
+        };
+        let mut fields = match &types.get(target)?.kind {
+            TypeKind::Object { fields } => fields.clone(),
+            _ => return None,
+        };
+        for other in &refs[1..] {
+            let Some(TypeRef::Named(name)) = other else { return None };
+            if name == target {
+                continue;
+            }
+            let TypeKind::Object { fields: theirs } = &types.get(name)?.kind else { return None };
+            for f in theirs {
+                let Some(mine) = fields.iter().find(|m| m.name == f.name) else { continue };
+                if mine.ty == f.ty {
+                    continue;
+                }
+                let (Some(a), Some(b)) = (mine.ty.named(), f.ty.named()) else { return None };
+                let same_container = mine.ty.to_string().replace(a, "") == f.ty.to_string().replace(b, "");
+                if !same_container || type_key(&types, &TypeRef::Named(a.into())) != type_key(&types, &TypeRef::Named(b.into())) {
+                    return None;
+                }
+                out.aliases.insert(b.to_string(), a.to_string());
+            }
+            let mut theirs = theirs.clone();
+            for f in &mut theirs {
+                if let Some(mine) = fields.iter().find(|m| m.name == f.name) {
+                    f.ty = mine.ty.clone();
+                }
+            }
+            crate::normalize::types::merge_fields(&mut fields, theirs);
+            out.aliases.insert(name.clone(), target.clone());
+        }
+        out.fields.insert(target.clone(), fields);
+    }
+    // Parameters: the union, each required only where every operation requires it.
+    for op in ops {
+        for p in &op.parameters {
+            match out.parameters.iter_mut().find(|q| q.name == p.name) {
+                Some(q) if q.ty == p.ty && q.location == p.location => q.required &= p.required,
+                Some(_) => return None,
+                None => out.parameters.push(p.clone()),
+            }
+        }
+    }
+    for q in &mut out.parameters {
+        if !ops.iter().all(|op| op.parameters.iter().any(|p| p.name == q.name)) {
+            q.required = false;
+        }
+    }
+    Some(out)
 }
 
 /// Rule 5: drops types nothing refers to (left behind by merging).
@@ -382,6 +532,7 @@ mod tests {
         Operation {
             id: id.into(),
             resource: "things".into(),
+            rust_name: String::new(),
             method: None,
             path: None,
             resolved_by: None,
@@ -425,7 +576,9 @@ mod tests {
         // Found by a name merged away: rule 2 makes the widget list the gadget list (the
         // shortest name, then the first).
         let overlay = [("ListWidgetsResponse".to_string(), "WidgetPage".to_string())].into();
-        let used = run(&mut spec, origins, &overlay, true);
+        let no_names = BTreeMap::new();
+        let names = OverlayNames { types: &overlay, operations: &no_names };
+        let used = run(&mut spec, origins, true).finish(&mut spec, &names);
         assert_eq!(used, ["ListWidgetsResponse".to_string()].into());
         let names: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
         // Rule 1 (into `Thing`), rule 2 (one list shape, then its items), rule 5 (the
