@@ -6,8 +6,8 @@
 //! `ApiError`. Operations without a known route have no method.
 
 use nimble::models::{
-    CreateNoteRequest, CreateDraftMessageRequest, CreatesContactWithDataProvidedRequest,
-    ExitTransitionRequest, UpdatesExistingFieldRequest,
+    CreateNote, CreateDraftMessageRequest, CreateContact,
+    ExitTransitionRequest, UpdateField,
 };
 use nimble::{Auth, Client, Error};
 use serde_json::json;
@@ -88,7 +88,7 @@ async fn contacts_list_get_create_update_and_delete() {
     assert_eq!((meta.pages, meta.total), (Some(4), Some(180)), "meta tells how many pages there are");
     assert_eq!(page.resources.unwrap()[0].id.as_deref(), Some("c1"));
     client.contacts().get("c 1".into()).fields("first name").await.unwrap();
-    let mut body = CreatesContactWithDataProvidedRequest::new(fields.clone());
+    let mut body = CreateContact::new(fields.clone());
     body.record_type = Some("person".into());
     let created = client.contacts().create(body).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("c2"));
@@ -122,7 +122,7 @@ async fn notes_go_under_contacts_and_a_contact() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = CreateNoteRequest::new(vec!["c1".into()], "Met at the fair", "Met");
+    let body = CreateNote::new(vec!["c1".into()], "Met at the fair", "Met");
     client.notes().create(body.clone()).await.unwrap();
     client.notes().update("n1".into(), body).await.unwrap();
     client.notes().list_for_contact("c1".into()).page(2).await.unwrap();
@@ -144,7 +144,7 @@ async fn fields_update_and_choice_delete_put_ids_in_the_path() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = UpdatesExistingFieldRequest { name: Some("Rank".into()), ..Default::default() };
+    let body = UpdateField { name: Some("Rank".into()), ..Default::default() };
     client.fields().update("f1".into(), body).await.unwrap();
     client.fields().delete_choice("f1".into(), "ch9".into(), true).await.unwrap();
 }

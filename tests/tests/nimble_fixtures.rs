@@ -13,7 +13,7 @@ fn same_timestamp(a: &str, b: &str) -> bool {
 #[test]
 fn get_authenticated_user_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::GetAuthenticatedUserResponse,
+        nimble::models::Myself,
     >(
         include_str!("../fixtures/nimble/get_authenticated_user.200.json"),
         same_timestamp,
@@ -33,7 +33,7 @@ fn delete_contacts_by_query_200() {
 #[test]
 fn list_contacts_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListContactsResponse,
+        nimble::models::ContactPage,
     >(include_str!("../fixtures/nimble/list_contacts.200.json"), same_timestamp);
 }
 ///Example at line 546 of `specs/nimble/snapshot.txt`.
@@ -54,7 +54,7 @@ fn list_contacts_by_ids_200() {
 #[test]
 fn creates_contact_with_data_provided_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatesContactWithDataProvidedRequest,
+        nimble::models::CreateContact,
     >(
         include_str!(
             "../fixtures/nimble/creates_contact_with_data_provided.request.json"
@@ -83,7 +83,7 @@ fn returns_contact_200() {
 #[test]
 fn updates_contact_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactRequest,
+        nimble::models::UpdateContact,
     >(include_str!("../fixtures/nimble/updates_contact.request.json"), same_timestamp);
 }
 ///Example at line 1228 of `specs/nimble/snapshot.txt`.
@@ -104,7 +104,7 @@ fn get_contacts_metadata_200() {
 #[test]
 fn create_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNoteRequest,
+        nimble::models::CreateNote,
     >(include_str!("../fixtures/nimble/create_note.request.json"), same_timestamp);
 }
 ///Example at line 1447 of `specs/nimble/snapshot.txt`.
@@ -125,7 +125,7 @@ fn return_single_note_200() {
 #[test]
 fn create_contact_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNoteRequest,
+        nimble::models::CreateNote,
     >(
         include_str!("../fixtures/nimble/create_contact_note.request.json"),
         same_timestamp,
@@ -142,7 +142,7 @@ fn create_contact_note_200() {
 #[test]
 fn update_contact_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNoteRequest,
+        nimble::models::CreateNote,
     >(
         include_str!("../fixtures/nimble/update_contact_note.request.json"),
         same_timestamp,
@@ -190,7 +190,7 @@ fn list_contact_fields_200() {
 #[test]
 fn create_new_field_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewFieldRequest,
+        nimble::models::CreateField,
     >(include_str!("../fixtures/nimble/create_new_field.request.json"), same_timestamp);
 }
 ///Example at line 2099 of `specs/nimble/snapshot.txt`.
@@ -204,7 +204,7 @@ fn create_new_field_200() {
 #[test]
 fn updates_existing_field_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesExistingFieldRequest,
+        nimble::models::UpdateField,
     >(
         include_str!("../fixtures/nimble/updates_existing_field.request.json"),
         same_timestamp,
@@ -536,7 +536,7 @@ fn retrieves_list_of_all_user_deals_200() {
 #[test]
 fn create_new_deal_v2_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewDealV2Request,
+        nimble::models::CreateDeal,
     >(
         include_str!("../fixtures/nimble/create_new_deal_v2.request.json"),
         same_timestamp,
@@ -600,7 +600,7 @@ fn get_deal_by_id_200() {
 #[test]
 fn edit_deal_by_id_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::EditDealByIdRequest,
+        nimble::models::UpdateDeal,
     >(include_str!("../fixtures/nimble/edit_deal_by_id.request.json"), same_timestamp);
 }
 ///Example at line 4728 of `specs/nimble/snapshot.txt`.

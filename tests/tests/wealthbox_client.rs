@@ -9,14 +9,14 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use wealthbox::models::{
     AddMemberToHouseholdRequest, Amount, AmountKind, CompleteWorkflowStepRequest, ContactRoleValueRequest, ContactType,
-    CreateNewContactRequest, CreateNewEventRequest, CreateNewNoteRequest, CreateNewOpportunityRequest,
-    CreateNewProjectRequest, CreateNewTaskAndAssignItToUserRequest,
-    CreateNewTaskAndAssignItToUserPriority, CreateNewWorkflowRequest, CustomFieldConfigDocumentType, Document,
+    CreateContact, CreateEvent, CreateNote, CreateOpportunity,
+    CreateProject, CreateTask,
+    TaskPriority, CreateWorkflow, CustomFieldConfigDocumentType, Document,
     EmailAddressRequest, ErrorResponse, EventState, HouseholdRequest, HouseholdTitle,
     ListAllCustomFieldsRequest, ListAllMembersOfCustomizableCategoryType, ListAllTagsDocumentType,
     RetrieveAllContactsHouseholdTitle, RetrieveAllContactsOrder, RetrieveAllContactsType, RetrieveAllEventsOrder,
     RetrieveAllNotesOrder, RetrieveAllOpportunitiesOrder, RetrieveAllWorkflowsStatus, RevertWorkflowStepRequest,
-    UpdateExistingContactRequest, UpdateExistingEventRequest, UpdateExistingNoteRequest, UpdateExistingProjectRequest,
+    UpdateContact, UpdateEvent, UpdateNote, UpdateProject,
 };
 use wealthbox::{Auth, Client, Error, RetryPolicy, Timestamp};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -242,7 +242,7 @@ async fn contacts_create_sends_only_the_fields_that_are_set() {
         .mount(&server)
         .await;
 
-    let mut body = CreateNewContactRequest::new("Kevin", "Anderson");
+    let mut body = CreateContact::new("Kevin", "Anderson");
     body.birth_date = Some("1975-10-27".parse().unwrap());
     body.type_ = Some(ContactType::Person);
     body.household =
@@ -277,7 +277,7 @@ async fn contacts_create_sends_the_documentation_example_unchanged() {
         .mount(&server)
         .await;
 
-    let body: CreateNewContactRequest = serde_json::from_value(example).expect("the example decodes");
+    let body: CreateContact = serde_json::from_value(example).expect("the example decodes");
     let created = ok(&server, client(&server).contacts().create(body).await).await;
     assert_eq!(created.last_name.as_deref(), Some("Anderson"));
 }
@@ -308,7 +308,7 @@ async fn contacts_update_sends_only_the_changed_fields() {
         .mount(&server)
         .await;
 
-    let update = UpdateExistingContactRequest {
+    let update = UpdateContact {
         nickname: Some("Kev".into()),
         contact_roles: Some(vec![ContactRoleValueRequest::new(1, 3)]),
         ..Default::default()
@@ -544,7 +544,7 @@ async fn events_create_writes_timestamps_in_the_documented_format() {
         .mount(&server)
         .await;
 
-    let mut body = CreateNewEventRequest::new(
+    let mut body = CreateEvent::new(
         "Client Meeting",
         timestamp("2015-05-24 10:00 AM -0400"),
         timestamp("2015-05-24 11:00 AM -0400"),
@@ -565,7 +565,7 @@ async fn events_create_sends_the_documentation_example_unchanged() {
         .mount(&server)
         .await;
 
-    let body: CreateNewEventRequest = serde_json::from_value(example).expect("the example decodes");
+    let body: CreateEvent = serde_json::from_value(example).expect("the example decodes");
     ok(&server, client(&server).events().create(body).await).await;
 }
 
@@ -589,7 +589,7 @@ async fn events_update_and_delete() {
         .await;
 
     let client = client(&server);
-    let mut update = UpdateExistingEventRequest::new(
+    let mut update = UpdateEvent::new(
         "Moved",
         timestamp("2015-05-25 10:00 AM -0400"),
         timestamp("2015-05-25 11:00 AM -0400"),
@@ -735,7 +735,7 @@ async fn notes_create_fetch_and_update() {
         .await;
 
     let client = client(&server);
-    let mut note = CreateNewNoteRequest::new("Spoke with Kevin");
+    let mut note = CreateNote::new("Spoke with Kevin");
     note.linked_to = Some(vec![Document::new(1, "Contact")]);
     note.tags = Some(vec!["Clients".into()]);
     let created = ok(&server, client.notes().create(note).await).await;
@@ -744,7 +744,7 @@ async fn notes_create_fetch_and_update() {
     let fetched = ok(&server, client.notes().get(9).await).await;
     assert_eq!(fetched.linked_to.as_deref().map(|l| l[0].type_.as_str()), Some("Contact"));
 
-    let mut update = UpdateExistingNoteRequest::new("Called back");
+    let mut update = UpdateNote::new("Called back");
     update.visible_to = Some("Everyone".into());
     ok(&server, client.notes().update(9, update).await).await;
 }
@@ -818,7 +818,7 @@ async fn opportunities_create_and_delete() {
 
     let client = client(&server);
     let amount = Amount { amount: Some(56.76), currency: Some("$".into()), kind: Some(AmountKind::Fee) };
-    let body = CreateNewOpportunityRequest::new(
+    let body = CreateOpportunity::new(
         "Financial Plan",
         timestamp("2015-11-12 11:00 AM -0500"),
         70,
@@ -884,12 +884,12 @@ async fn projects_create_fetch_update_and_delete() {
         .await;
 
     let client = client(&server);
-    let mut body = CreateNewProjectRequest::new("Client Seminar", "Project to plan spring seminar.");
+    let mut body = CreateProject::new("Client Seminar", "Project to plan spring seminar.");
     body.organizer = Some(1);
     ok(&server, client.projects().create(body).await).await;
     let project = ok(&server, client.projects().get(7).await).await;
     assert_eq!(project.organizer, Some(1));
-    let update = UpdateExistingProjectRequest::new("Spring Seminar", "Moved to May.");
+    let update = UpdateProject::new("Spring Seminar", "Moved to May.");
     ok(&server, client.projects().update(7, update).await).await;
     ok(&server, client.projects().delete(7).await).await;
 }
@@ -920,8 +920,9 @@ async fn tasks_list_sends_the_filters() {
     .tasks
     .expect("tasks");
     assert_eq!(tasks.len(), 2);
-    assert_eq!(tasks[0]["name"], "Return Bill's call");
-    assert_eq!(tasks[1]["assigned_to_team"], 10);
+    // The list's items are the task model the task operations return.
+    assert_eq!(tasks[0].name.as_deref(), Some("Return Bill's call"));
+    assert_eq!(tasks[1].assigned_to_team, Some(10));
 }
 
 #[tokio::test]
@@ -948,8 +949,8 @@ async fn tasks_create_for_a_user_and_for_a_team() {
 
     let client = client(&server);
     let mut for_user =
-        CreateNewTaskAndAssignItToUserRequest::new("Return Bill's call", timestamp("2015-05-24 11:00 AM -0400"));
-    for_user.priority = Some(CreateNewTaskAndAssignItToUserPriority::High);
+        CreateTask::new("Return Bill's call", timestamp("2015-05-24 11:00 AM -0400"));
+    for_user.priority = Some(TaskPriority::High);
     for_user.assigned_to = Some(1);
     let task = ok(&server, client.tasks().create(for_user).await).await;
     assert_eq!(task.due_date.map(|t| t.local().to_string()).as_deref(), Some("2015-05-24 11:00:00"));
@@ -957,7 +958,7 @@ async fn tasks_create_for_a_user_and_for_a_team() {
 
     // One method for the endpoint the document describes twice: one body covers both.
     let mut for_team =
-        CreateNewTaskAndAssignItToUserRequest::new("Return Bill's call", timestamp("2015-05-24 11:00 AM -0400"));
+        CreateTask::new("Return Bill's call", timestamp("2015-05-24 11:00 AM -0400"));
     for_team.assigned_to_team = Some(10);
     ok(&server, client.tasks().create(for_team).await).await;
 }
@@ -1134,7 +1135,7 @@ async fn workflows_create_fetch_and_delete() {
         .await;
 
     let client = client(&server);
-    let mut body = CreateNewWorkflowRequest::new(2);
+    let mut body = CreateWorkflow::new(2);
     body.label = Some("Onboard a new client to the firm".into());
     let mut linked = Document::new(1, "Contact");
     linked.name = Some("Kevin Anderson".into());
@@ -1200,7 +1201,7 @@ async fn send_with_response_exposes_status_and_headers() {
     assert_eq!(response.headers.get("x-request-id").and_then(|v| v.to_str().ok()), Some("req-123"));
     assert_eq!(response.body.first_name.as_deref(), Some("Kevin"));
 
-    let body = CreateNewContactRequest::new("Kevin", "Anderson");
+    let body = CreateContact::new("Kevin", "Anderson");
     let created = ok(&server, client.contacts().create(body).send_with_response().await).await;
     assert_eq!(created.status, 201);
     assert_eq!(created.headers.get("location").and_then(|v| v.to_str().ok()), Some("/v1/contacts/1"));

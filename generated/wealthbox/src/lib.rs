@@ -4,7 +4,7 @@
 //!
 //! Every operation is a method on [`Client`] that takes the required inputs and returns a request builder for the optional ones: `.await` it (or call `.send()`), or call `.send_with_response()` for the status and headers.
 //!
-//! 51 operations, 125 types.
+//! 51 operations, 119 types.
 #![forbid(unsafe_code)]
 pub mod client;
 pub mod models;

@@ -1,8 +1,8 @@
 //! A request body with required fields has no `Default`, so `..Default::default()`
 //! cannot leave them out.
 
-use wealthbox::models::CreateNewContactRequest;
+use wealthbox::models::CreateContact;
 
 fn main() {
-    let _ = CreateNewContactRequest { nickname: Some("Kev".into()), ..Default::default() };
+    let _ = CreateContact { nickname: Some("Kev".into()), ..Default::default() };
 }

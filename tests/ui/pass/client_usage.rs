@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use wealthbox::models::{
-    AddMemberToHouseholdRequest, CompleteWorkflowStepRequest, CreateNewContactRequest, CreateNewEventRequest,
-    CreateNewNoteRequest, Document, EmailAddressRequest, HouseholdTitle,
+    AddMemberToHouseholdRequest, CompleteWorkflowStepRequest, CreateContact, CreateEvent,
+    CreateNote, Document, EmailAddressRequest, HouseholdTitle,
     ListAllMembersOfCustomizableCategoryType, ListAllTagsDocumentType, RetrieveAllContactsOrder,
-    RetrieveAllContactsType, UpdateExistingContactRequest,
+    RetrieveAllContactsType, UpdateContact,
 };
 use wealthbox::{Auth, Client, Error, Timestamp};
 
@@ -26,7 +26,7 @@ async fn exercise(client: &Client) -> Result<(), Error> {
     let _first_name: Option<&str> =
         page.contacts.as_deref().and_then(|contacts| contacts.first()).and_then(|c| c.first_name.as_deref());
 
-    let mut new_contact = CreateNewContactRequest::new("Kevin", "Anderson");
+    let mut new_contact = CreateContact::new("Kevin", "Anderson");
     new_contact.email_addresses = Some(vec![EmailAddressRequest::new("kevin@example.com")]);
     new_contact.tags = Some(vec!["Clients".into()]);
     let created = client.contacts().create(new_contact).send().await?;
@@ -36,7 +36,7 @@ async fn exercise(client: &Client) -> Result<(), Error> {
     let _request_id = response.headers.get("x-request-id");
     let _created_at: Option<Timestamp> = response.body.created_at;
 
-    let update = UpdateExistingContactRequest { nickname: Some("Kev".into()), ..Default::default() };
+    let update = UpdateContact { nickname: Some("Kev".into()), ..Default::default() };
     client.contacts().update(1, update).await?;
     client.contacts().delete(1).await?;
 
@@ -46,9 +46,9 @@ async fn exercise(client: &Client) -> Result<(), Error> {
 
     let starts: Timestamp = "2015-05-24 10:00 AM -0400".parse().expect("a documented format");
     let ends = Timestamp::parse("2015-05-24 11:00 AM -0400").expect("a documented format");
-    client.events().create(CreateNewEventRequest::new("Client Meeting", starts, ends)).await?;
+    client.events().create(CreateEvent::new("Client Meeting", starts, ends)).await?;
 
-    let mut note = CreateNewNoteRequest::new("Spoke with Kevin");
+    let mut note = CreateNote::new("Spoke with Kevin");
     note.linked_to = Some(vec![Document::new(1, "Contact")]);
     client.notes().create(note).await?;
 

@@ -8,5 +8,5 @@ pub struct ContactContexts {
     pub context_key: Option<serde_json::Value>,
     /// Source: line 3632 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Vec<crate::models::ContactContextsContext>>,
+    pub context: Option<Vec<crate::models::ContactContext>>,
 }

@@ -18,5 +18,5 @@ pub struct ContactFieldsTabMembers {
     pub logo_id: Option<String>,
     /// Source: line 2109 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<crate::models::ContactFieldsTabMembersFields>>,
+    pub fields: Option<Vec<crate::models::ContactFieldsTabFields>>,
 }

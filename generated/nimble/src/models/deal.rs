@@ -43,7 +43,7 @@ pub struct Deal {
     pub owner: Option<crate::models::User>,
     /// Source: line 4565 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields_values: Option<crate::models::EditDealByIdRequestFieldsValues>,
+    pub fields_values: Option<crate::models::UpdateDealFieldsValues>,
     /// Source: line 4573 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields_values_with_names: Option<crate::models::DealFieldsValuesWithNames>,

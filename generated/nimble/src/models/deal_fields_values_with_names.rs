@@ -8,5 +8,5 @@ pub struct DealFieldsValuesWithNames {
     pub field_name: Option<String>,
     /// Source: line 4575 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<crate::models::EditDealByIdRequestFieldsValuesValues>>,
+    pub values: Option<Vec<crate::models::UpdateDealValues>>,
 }

@@ -11,5 +11,5 @@ pub struct DealRelatedContacts {
     pub note: Option<String>,
     /// Source: line 4536 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employments: Option<Vec<crate::models::DealRelatedContactsEmployments>>,
+    pub employments: Option<Vec<crate::models::DealEmployments>>,
 }

@@ -14,7 +14,7 @@ pub struct DealStageTransitions {
     pub pipeline_name: Option<String>,
     /// Source: line 4585 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transitions: Option<Vec<crate::models::DealStageTransitionsTransitions>>,
+    pub transitions: Option<Vec<crate::models::DealTransitions>>,
     /// Source: line 4634 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_final_stage: Option<crate::models::PipelineStage>,

@@ -8,5 +8,5 @@ pub struct DeleteContactsByQueryResponseData {
     pub ids: Option<Vec<String>>,
     /// Source: line 322 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub push_data: Option<crate::models::DeleteContactsByQueryResponseDataPushData>,
+    pub push_data: Option<crate::models::DeleteContactsByQueryResponsePushData>,
 }

@@ -8,7 +8,7 @@ pub struct DeleteDealsTagByNameResponseErrors {
     pub message: Option<String>,
     /// Source: line 4465 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nse_query: Option<crate::models::DeleteDealsTagByNameResponseErrorsNseQuery>,
+    pub nse_query: Option<crate::models::DeleteDealsTagByNameResponseNseQuery>,
     /// Source: line 4480 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,

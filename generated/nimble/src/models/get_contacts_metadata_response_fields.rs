@@ -5,7 +5,5 @@
 pub struct GetContactsMetadataResponseFields {
     /// Source: line 1414 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instagram: Option<
-        Vec<crate::models::GetContactsMetadataResponseFieldsInstagram>,
-    >,
+    pub instagram: Option<Vec<crate::models::GetContactsMetadataResponseInstagram>>,
 }

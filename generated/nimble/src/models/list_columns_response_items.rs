@@ -5,7 +5,7 @@
 pub struct ListColumnsResponseItems {
     /// Source: line 5192 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub columns: Option<Vec<crate::models::ListColumnsResponseItemsColumns>>,
+    pub columns: Option<Vec<crate::models::ListColumnsResponseColumns>>,
     /// Source: line 5213 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,

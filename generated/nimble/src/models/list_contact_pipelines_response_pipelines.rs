@@ -14,7 +14,7 @@ pub struct ListContactPipelinesResponsePipelines {
     pub created: Option<String>,
     /// Source: line 2468 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<crate::models::ListContactPipelinesResponsePipelinesFields>>,
+    pub fields: Option<Vec<crate::models::ListContactPipelinesResponseFields>>,
     /// Source: line 2473 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<crate::models::User>,
@@ -29,7 +29,7 @@ pub struct ListContactPipelinesResponsePipelines {
     pub pipeline_id: Option<String>,
     /// Source: line 2482 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stages: Option<Vec<crate::models::ListContactPipelinesResponsePipelinesStages>>,
+    pub stages: Option<Vec<crate::models::ListContactPipelinesResponseStages>>,
     /// Source: line 2501 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,

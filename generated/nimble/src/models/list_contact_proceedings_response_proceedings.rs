@@ -20,7 +20,5 @@ pub struct ListContactProceedingsResponseProceedings {
     pub proceeding_id: Option<String>,
     /// Source: line 1661 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proceeding_type: Option<
-        crate::models::ListProceedingTypesResponseProvidersTypes,
-    >,
+    pub proceeding_type: Option<crate::models::ListProceedingTypesResponseTypes>,
 }

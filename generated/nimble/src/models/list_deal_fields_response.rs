@@ -8,5 +8,5 @@ pub struct ListDealFieldsResponse {
     pub pipelines_tabs: Option<Vec<crate::models::PipelineTabs>>,
     /// Source: line 5234 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard_fields: Option<Vec<crate::models::PipelineTabsMembersField>>,
+    pub standard_fields: Option<Vec<crate::models::PipelineField>>,
 }

@@ -9,18 +9,14 @@ pub struct ListOverdueDealActivitiesResponseActivities {
     /// Source: line 4978 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<
-        crate::models::ListOverdueDealActivitiesResponseActivitiesActivityType,
+        crate::models::ListOverdueDealActivitiesResponseActivityType,
     >,
     /// Source: line 4985 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assigned_to: Option<
-        crate::models::ListOverdueDealActivitiesResponseActivitiesOwner,
-    >,
+    pub assigned_to: Option<crate::models::ListOverdueDealActivitiesResponseAssignedTo>,
     /// Source: line 5038 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comments: Option<
-        Vec<crate::models::ListOverdueDealActivitiesResponseActivitiesComments>,
-    >,
+    pub comments: Option<Vec<crate::models::ListOverdueDealActivitiesResponseComments>>,
     /// Source: line 5098 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_tstamp: Option<serde_json::Value>,
@@ -44,7 +40,7 @@ pub struct ListOverdueDealActivitiesResponseActivities {
     pub name: Option<String>,
     /// Source: line 5105 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<crate::models::ListOverdueDealActivitiesResponseActivitiesOwner>,
+    pub owner: Option<crate::models::ListOverdueDealActivitiesResponseAssignedTo>,
     /// Source: line 5158 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
@@ -54,7 +50,7 @@ pub struct ListOverdueDealActivitiesResponseActivities {
     /// Source: line 5176 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_related_deals: Option<
-        Vec<crate::models::ListOverdueDealActivitiesResponseActivitiesNewRelatedDeals>,
+        Vec<crate::models::ListOverdueDealActivitiesResponseNewRelatedDeals>,
     >,
     /// Source: line 5184 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

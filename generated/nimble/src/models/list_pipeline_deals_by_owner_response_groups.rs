@@ -5,11 +5,11 @@
 pub struct ListPipelineDealsByOwnerResponseGroups {
     /// Source: line 5760 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deals: Option<Vec<crate::models::ListPipelineDealsByOwnerResponseGroupsDeals>>,
+    pub deals: Option<Vec<crate::models::ListPipelineDealsByOwnerResponseDeals>>,
     /// Source: line 5829 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<crate::models::User>,
     /// Source: line 5950 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::models::ListPipelineDealsByOwnerResponseGroupsMeta>,
+    pub meta: Option<crate::models::ListPipelineDealsByOwnerResponseMeta>,
 }

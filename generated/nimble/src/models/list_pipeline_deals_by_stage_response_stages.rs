@@ -5,11 +5,11 @@
 pub struct ListPipelineDealsByStageResponseStages {
     /// Source: line 5538 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deals: Option<Vec<crate::models::ListPipelineDealsByOwnerResponseGroupsDeals>>,
+    pub deals: Option<Vec<crate::models::ListPipelineDealsByOwnerResponseDeals>>,
     /// Source: line 5722 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<crate::models::PipelineStage>,
     /// Source: line 5741 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::models::ListPipelineDealsByStageResponseStagesMeta>,
+    pub meta: Option<crate::models::ListPipelineDealsByStageResponseMeta>,
 }

@@ -11,5 +11,5 @@ pub struct ListProceedingTypesResponseProviders {
     pub provider_id: Option<String>,
     /// Source: line 1636 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub types: Option<Vec<crate::models::ListProceedingTypesResponseProvidersTypes>>,
+    pub types: Option<Vec<crate::models::ListProceedingTypesResponseTypes>>,
 }

@@ -14,5 +14,5 @@ pub struct PipelineTabs {
     pub pipeline_id: Option<String>,
     /// Source: line 6154 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members: Option<crate::models::PipelineTabsMembers>,
+    pub members: Option<crate::models::PipelineMembers>,
 }

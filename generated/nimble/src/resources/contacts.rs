@@ -76,10 +76,7 @@ impl<'a> Contacts<'a> {
     /// Creates contact with data provided. For contact-persons at least first name or last name is required. For contact-companies—company name is required field.
     ///
     /// `POST /api/v1/contact`. Source: line 776 of `specs/nimble/snapshot.txt`.
-    pub fn create(
-        &self,
-        body: crate::models::CreatesContactWithDataProvidedRequest,
-    ) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateContact) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -108,7 +105,7 @@ impl<'a> Contacts<'a> {
     pub fn update(
         &self,
         contact_id: String,
-        body: crate::models::UpdatesContactRequest,
+        body: crate::models::UpdateContact,
     ) -> Update<'a> {
         Update {
             client: self.client,
@@ -392,13 +389,13 @@ impl<'a> List<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ListContactsResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactPage, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ListContactsResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactPage>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -434,7 +431,7 @@ impl<'a> List<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::ListContactsResponse, Error>;
+    type Output = Result<crate::models::ContactPage, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -621,7 +618,7 @@ impl<'a> std::future::IntoFuture for ListIds<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreatesContactWithDataProvidedRequest,
+    body: crate::models::CreateContact,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {
@@ -792,7 +789,7 @@ pub struct Update<'a> {
     contact_id: String,
     type_: Option<crate::models::UpdatesContactType>,
     leads_data: Option<bool>,
-    body: crate::models::UpdatesContactRequest,
+    body: crate::models::UpdateContact,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Update<'a> {

@@ -28,7 +28,7 @@ impl<'a> Deals<'a> {
     /// Create a new deal_v2
     ///
     /// `POST /api/v2/deals`. Source: line 4205 of `specs/nimble/snapshot.txt`.
-    pub fn create(&self, body: crate::models::CreateNewDealV2Request) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateDeal) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -51,7 +51,7 @@ impl<'a> Deals<'a> {
     pub fn update(
         &self,
         deal_id: String,
-        body: crate::models::EditDealByIdRequest,
+        body: crate::models::UpdateDeal,
     ) -> Update<'a> {
         Update {
             client: self.client,
@@ -133,7 +133,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewDealV2Request,
+    body: crate::models::CreateDeal,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {
@@ -233,7 +233,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     deal_id: String,
-    body: crate::models::EditDealByIdRequest,
+    body: crate::models::UpdateDeal,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Update<'a> {

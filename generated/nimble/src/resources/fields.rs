@@ -37,7 +37,7 @@ impl<'a> Fields<'a> {
     /// Create new field
     ///
     /// `POST /api/v1/contacts/fields`. Source: line 2079 of `specs/nimble/snapshot.txt`.
-    pub fn create(&self, body: crate::models::CreateNewFieldRequest) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateField) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -50,7 +50,7 @@ impl<'a> Fields<'a> {
     pub fn update(
         &self,
         field_id: String,
-        body: crate::models::UpdatesExistingFieldRequest,
+        body: crate::models::UpdateField,
     ) -> Update<'a> {
         Update {
             client: self.client,
@@ -251,7 +251,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewFieldRequest,
+    body: crate::models::CreateField,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {
@@ -301,7 +301,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     field_id: String,
-    body: crate::models::UpdatesExistingFieldRequest,
+    body: crate::models::UpdateField,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Update<'a> {

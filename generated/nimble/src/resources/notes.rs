@@ -19,7 +19,7 @@ impl<'a> Notes<'a> {
     /// Creates a note on one or more contacts. At least one contact id is required as Nimble currently doesn't support notes without contacts.
     ///
     /// `POST /api/v1/contacts/notes`. Source: line 1439 of `specs/nimble/snapshot.txt`.
-    pub fn create(&self, body: crate::models::CreateNoteRequest) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateNote) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -42,7 +42,7 @@ impl<'a> Notes<'a> {
     pub fn update(
         &self,
         note_id: String,
-        body: crate::models::CreateNoteRequest,
+        body: crate::models::CreateNote,
     ) -> Update<'a> {
         Update {
             client: self.client,
@@ -69,7 +69,7 @@ impl<'a> Notes<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNoteRequest,
+    body: crate::models::CreateNote,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {
@@ -172,7 +172,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     note_id: String,
-    body: crate::models::CreateNoteRequest,
+    body: crate::models::CreateNote,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Update<'a> {

@@ -43,7 +43,7 @@ impl<'a> Contacts<'a> {
     /// Create a new Contact.
     ///
     /// `POST /v1/contacts`. Source: line 1319 of `specs/wealthbox/snapshot.txt`.
-    pub fn create(&self, body: crate::models::CreateNewContactRequest) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateContact) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -67,11 +67,7 @@ impl<'a> Contacts<'a> {
     /// Update a specific contact using it unique identifier. Any of the attributes that are returned by GET /v1/contacts/{id} may be updated using this request. All fields are optional; any fields not included in the request will not be updated. The contact returned will include all of the attributes for GET /v1/contacts/{id}, with the updated values of the attributes in the request.
     ///
     /// `PUT /v1/contacts/{id}`. Source: line 3756 of `specs/wealthbox/snapshot.txt`.
-    pub fn update(
-        &self,
-        id: i64,
-        body: crate::models::UpdateExistingContactRequest,
-    ) -> Update<'a> {
+    pub fn update(&self, id: i64, body: crate::models::UpdateContact) -> Update<'a> {
         Update {
             client: self.client,
             id,
@@ -269,15 +265,13 @@ impl<'a> List<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrieveAllContactsResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactPage, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::RetrieveAllContactsResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactPage>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -313,7 +307,7 @@ impl<'a> List<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::RetrieveAllContactsResponse, Error>;
+    type Output = Result<crate::models::ContactPage, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -326,7 +320,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewContactRequest,
+    body: crate::models::CreateContact,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {
@@ -425,7 +419,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     id: i64,
-    body: crate::models::UpdateExistingContactRequest,
+    body: crate::models::UpdateContact,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Update<'a> {

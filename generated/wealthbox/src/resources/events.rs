@@ -37,7 +37,7 @@ impl<'a> Events<'a> {
     /// Create a new event
     ///
     /// `POST /v1/events`. Source: line 10684 of `specs/wealthbox/snapshot.txt`.
-    pub fn create(&self, body: crate::models::CreateNewEventRequest) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateEvent) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -61,11 +61,7 @@ impl<'a> Events<'a> {
     /// Update a existing event with new properties, these properties will be saved to the database and the new event will be returned.
     ///
     /// `PUT /v1/events/{id}`. Source: line 11242 of `specs/wealthbox/snapshot.txt`.
-    pub fn update(
-        &self,
-        id: i64,
-        body: crate::models::UpdateExistingEventRequest,
-    ) -> Update<'a> {
+    pub fn update(&self, id: i64, body: crate::models::UpdateEvent) -> Update<'a> {
         Update {
             client: self.client,
             id,
@@ -191,13 +187,13 @@ impl<'a> List<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::RetrieveAllEventsResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::EventPage, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::RetrieveAllEventsResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::EventPage>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -233,7 +229,7 @@ impl<'a> List<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::RetrieveAllEventsResponse, Error>;
+    type Output = Result<crate::models::EventPage, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -246,7 +242,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewEventRequest,
+    body: crate::models::CreateEvent,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {
@@ -345,7 +341,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     id: i64,
-    body: crate::models::UpdateExistingEventRequest,
+    body: crate::models::UpdateEvent,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Update<'a> {

@@ -55,23 +55,18 @@ impl<'a> Get<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrieveLoginProfileInformationResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Me, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::RetrieveLoginProfileInformationResponse>,
-        Error,
-    > {
+    ) -> Result<crate::Response<crate::models::Me>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<crate::models::RetrieveLoginProfileInformationResponse, Error>;
+    type Output = Result<crate::models::Me, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;

@@ -35,7 +35,7 @@ impl<'a> Notes<'a> {
     /// Create a new Note.
     ///
     /// `POST /v1/notes`. Source: line 13776 of `specs/wealthbox/snapshot.txt`.
-    pub fn create(&self, body: crate::models::CreateNewNoteRequest) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateNote) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -59,11 +59,7 @@ impl<'a> Notes<'a> {
     /// Update a existing note with new properties, these properties will be saved to the database and the new note will be returned.
     ///
     /// `PUT /v1/notes/{id}`. Source: line 14032 of `specs/wealthbox/snapshot.txt`.
-    pub fn update(
-        &self,
-        id: i64,
-        body: crate::models::UpdateExistingNoteRequest,
-    ) -> Update<'a> {
+    pub fn update(&self, id: i64, body: crate::models::UpdateNote) -> Update<'a> {
         Update {
             client: self.client,
             id,
@@ -155,13 +151,13 @@ impl<'a> List<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::RetrieveAllNotesResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::NotePage, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::RetrieveAllNotesResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::NotePage>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -197,7 +193,7 @@ impl<'a> List<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::RetrieveAllNotesResponse, Error>;
+    type Output = Result<crate::models::NotePage, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -210,7 +206,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewNoteRequest,
+    body: crate::models::CreateNote,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {
@@ -309,7 +305,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     id: i64,
-    body: crate::models::UpdateExistingNoteRequest,
+    body: crate::models::UpdateNote,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Update<'a> {

@@ -36,10 +36,7 @@ impl<'a> Opportunities<'a> {
     /// Create a new Opportunity.
     ///
     /// `POST /v1/opportunities`. Source: line 12012 of `specs/wealthbox/snapshot.txt`.
-    pub fn create(
-        &self,
-        body: crate::models::CreateNewOpportunityRequest,
-    ) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateOpportunity) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -63,11 +60,7 @@ impl<'a> Opportunities<'a> {
     /// Update a existing opportunity with new properties, these properties will be saved to the database and the new opportunity will be returned.
     ///
     /// `PUT /v1/opportunities/{id}`. Source: line 12501 of `specs/wealthbox/snapshot.txt`.
-    pub fn update(
-        &self,
-        id: i64,
-        body: crate::models::UpdateExistingOpportunityRequest,
-    ) -> Update<'a> {
+    pub fn update(&self, id: i64, body: crate::models::UpdateOpportunity) -> Update<'a> {
         Update {
             client: self.client,
             id,
@@ -182,18 +175,13 @@ impl<'a> List<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrieveAllOpportunitiesResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::OpportunityPage, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::RetrieveAllOpportunitiesResponse>,
-        Error,
-    > {
+    ) -> Result<crate::Response<crate::models::OpportunityPage>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -229,7 +217,7 @@ impl<'a> List<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::RetrieveAllOpportunitiesResponse, Error>;
+    type Output = Result<crate::models::OpportunityPage, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -242,7 +230,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewOpportunityRequest,
+    body: crate::models::CreateOpportunity,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {
@@ -342,7 +330,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     id: i64,
-    body: crate::models::UpdateExistingOpportunityRequest,
+    body: crate::models::UpdateOpportunity,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Update<'a> {

@@ -32,7 +32,7 @@ impl<'a> Projects<'a> {
     /// Create a new Project.
     ///
     /// `POST /v1/projects`. Source: line 13108 of `specs/wealthbox/snapshot.txt`.
-    pub fn create(&self, body: crate::models::CreateNewProjectRequest) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateProject) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -56,11 +56,7 @@ impl<'a> Projects<'a> {
     /// Update a existing project with new properties, these properties will be saved to the database and the new project will be returned.
     ///
     /// `PUT /v1/projects/{id}`. Source: line 13378 of `specs/wealthbox/snapshot.txt`.
-    pub fn update(
-        &self,
-        id: i64,
-        body: crate::models::UpdateExistingProjectRequest,
-    ) -> Update<'a> {
+    pub fn update(&self, id: i64, body: crate::models::UpdateProject) -> Update<'a> {
         Update {
             client: self.client,
             id,
@@ -128,15 +124,13 @@ impl<'a> List<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrieveAllProjectsResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ProjectPage, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::RetrieveAllProjectsResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::ProjectPage>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -172,7 +166,7 @@ impl<'a> List<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::RetrieveAllProjectsResponse, Error>;
+    type Output = Result<crate::models::ProjectPage, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -185,7 +179,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewProjectRequest,
+    body: crate::models::CreateProject,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {
@@ -284,7 +278,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     id: i64,
-    body: crate::models::UpdateExistingProjectRequest,
+    body: crate::models::UpdateProject,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Update<'a> {

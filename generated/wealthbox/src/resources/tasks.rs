@@ -38,10 +38,7 @@ impl<'a> Tasks<'a> {
     /// Create a new task and assign it to a user.
     ///
     /// `POST /v1/tasks`. Source: line 5658 of `specs/wealthbox/snapshot.txt`.
-    pub fn create(
-        &self,
-        body: crate::models::CreateNewTaskAndAssignItToUserRequest,
-    ) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateTask) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -65,11 +62,7 @@ impl<'a> Tasks<'a> {
     /// Update an existing task and assign it to a user with some new properties, these properties will be saved to the database and the new task will be returned.
     ///
     /// `PUT /v1/tasks/{id}`. Source: line 6408 of `specs/wealthbox/snapshot.txt`.
-    pub fn update(
-        &self,
-        id: i64,
-        body: crate::models::UpdateExistingTaskAndAssignItToUserRequest,
-    ) -> Update<'a> {
+    pub fn update(&self, id: i64, body: crate::models::UpdateTask) -> Update<'a> {
         Update {
             client: self.client,
             id,
@@ -203,13 +196,13 @@ impl<'a> List<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::RetrieveAllTasksResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::TaskPage, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::RetrieveAllTasksResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::TaskPage>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -228,7 +221,7 @@ impl<'a> List<'a> {
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
-        Item = Result<serde_json::Value, Error>,
+        Item = Result<crate::models::Task, Error>,
     > + Send + 'static {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -240,12 +233,12 @@ impl<'a> List<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn all(self) -> Result<Vec<crate::models::Task>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::RetrieveAllTasksResponse, Error>;
+    type Output = Result<crate::models::TaskPage, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -258,7 +251,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewTaskAndAssignItToUserRequest,
+    body: crate::models::CreateTask,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {
@@ -283,23 +276,18 @@ impl<'a> Create<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CreateNewTaskAndAssignItToUserResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Task, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::CreateNewTaskAndAssignItToUserResponse>,
-        Error,
-    > {
+    ) -> Result<crate::Response<crate::models::Task>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> std::future::IntoFuture for Create<'a> {
-    type Output = Result<crate::models::CreateNewTaskAndAssignItToUserResponse, Error>;
+    type Output = Result<crate::models::Task, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -337,18 +325,18 @@ impl<'a> Get<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::FetchExistingTaskResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Task, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::FetchExistingTaskResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::Task>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<crate::models::FetchExistingTaskResponse, Error>;
+    type Output = Result<crate::models::Task, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -362,7 +350,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     id: i64,
-    body: crate::models::UpdateExistingTaskAndAssignItToUserRequest,
+    body: crate::models::UpdateTask,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Update<'a> {
@@ -387,26 +375,18 @@ impl<'a> Update<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::UpdateExistingTaskAndAssignItToUserResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Task, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::UpdateExistingTaskAndAssignItToUserResponse>,
-        Error,
-    > {
+    ) -> Result<crate::Response<crate::models::Task>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> std::future::IntoFuture for Update<'a> {
-    type Output = Result<
-        crate::models::UpdateExistingTaskAndAssignItToUserResponse,
-        Error,
-    >;
+    type Output = Result<crate::models::Task, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -444,18 +424,18 @@ impl<'a> Delete<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DeleteTaskResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::Task, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::DeleteTaskResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::Task>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> std::future::IntoFuture for Delete<'a> {
-    type Output = Result<crate::models::DeleteTaskResponse, Error>;
+    type Output = Result<crate::models::Task, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;

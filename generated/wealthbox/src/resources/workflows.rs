@@ -35,7 +35,7 @@ impl<'a> Workflows<'a> {
     /// Create a new Workflow.
     ///
     /// `POST /v1/workflows`. Source: line 7744 of `specs/wealthbox/snapshot.txt`.
-    pub fn create(&self, body: crate::models::CreateNewWorkflowRequest) -> Create<'a> {
+    pub fn create(&self, body: crate::models::CreateWorkflow) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -184,15 +184,13 @@ impl<'a> List<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrieveAllWorkflowsResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::WorkflowPage, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::RetrieveAllWorkflowsResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::WorkflowPage>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -228,7 +226,7 @@ impl<'a> List<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::RetrieveAllWorkflowsResponse, Error>;
+    type Output = Result<crate::models::WorkflowPage, Error>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -241,7 +239,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewWorkflowRequest,
+    body: crate::models::CreateWorkflow,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> Create<'a> {

@@ -34,6 +34,7 @@
 //! is a method of [`Pass`] and a line in [`run`] or [`Naming::finish`]; what type building
 //! knows of a name comes in [`Origins`].
 
+mod models;
 mod operations;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -54,7 +55,8 @@ pub struct Origins {
 /// Runs the first phase of the pass (rules 1 to 5) on a freshly built spec; the
 /// returned [`Naming`] finishes it once operations are routed.
 pub fn run(spec: &mut Spec, origins: Origins, merge_identical_shapes: bool) -> Naming {
-    let mut pass = Pass { origins, history: BTreeMap::new() };
+    let named = origins.doc_named.clone();
+    let mut pass = Pass { origins, history: BTreeMap::new(), named, models: BTreeMap::new() };
     pass.shapes_of_doc_named(spec);
     if merge_identical_shapes {
         pass.identical_shapes(spec);
@@ -84,10 +86,26 @@ impl Naming {
     /// `type_names` entries that found a type (one that found none is the overlay's
     /// error to report).
     pub fn finish(mut self, spec: &mut Spec, overlay: &OverlayNames) -> BTreeSet<String> {
+        let pass = &mut self.pass;
+        // Types the overlay adds are named by it; types the document names without
+        // defining them, by the document.
+        for def in &spec.types {
+            let by_overlay =
+                !def.sources.is_empty() && def.sources.iter().all(|s| matches!(s, codegen::spec::Source::Overlay(_)));
+            if by_overlay || matches!(def.kind, TypeKind::Unknown) {
+                pass.named.insert(def.name.clone());
+            }
+        }
         operations::name_operations(spec, overlay.operations);
-        self.pass.one_method_per_endpoint(spec, overlay.operations);
+        pass.one_method_per_endpoint(spec, overlay.operations);
         drop_unused_types(spec);
-        let used = self.pass.overlay_names(spec, overlay.types);
+        let used = pass.overlay_names(spec, overlay.types);
+        pass.resource_models(spec);
+        pass.typed_list_items(spec);
+        drop_unused_types(spec);
+        pass.crud_body_names(spec);
+        pass.nearest_named_parent(spec);
+        pass.same_field_enums(spec);
         sort(spec);
         used
     }
@@ -116,6 +134,10 @@ struct Pass {
     origins: Origins,
     /// Each name merged or renamed away, with the name it became.
     history: BTreeMap<String, String>,
+    /// Names that are no derivation: the document's, the overlay's, resources' models.
+    named: BTreeSet<String>,
+    /// Each resource's model, by resource.
+    models: BTreeMap<String, String>,
 }
 
 impl Pass {
@@ -368,6 +390,7 @@ impl Pass {
             if names.contains(&name) {
                 explicit.insert(name, new.clone());
                 used.insert(given.clone());
+                self.named.insert(new.clone());
             }
         }
         let mut renames = explicit.clone();
