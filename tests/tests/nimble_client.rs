@@ -86,7 +86,7 @@ async fn contacts_list_get_create_update_and_delete() {
         .unwrap();
     let meta = page.meta.unwrap();
     assert_eq!((meta.pages, meta.total), (Some(4), Some(180)), "meta tells how many pages there are");
-    assert_eq!(page.resources.unwrap()[0].id.as_deref(), Some("c1"));
+    assert_eq!(page.resources[0].id.as_deref(), Some("c1"));
     client.contacts().get("c 1".into()).fields("first name").await.unwrap();
     let mut body = CreateContact::new(fields.clone());
     body.record_type = Some("person".into());
@@ -144,7 +144,7 @@ async fn fields_update_and_choice_delete_put_ids_in_the_path() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = UpdateField { name: Some("Rank".into()), ..Default::default() };
+    let body = UpdateField::new().name("Rank");
     client.fields().update("f1".into(), body).await.unwrap();
     client.fields().delete_choice("f1".into(), "ch9".into(), true).await.unwrap();
 }
@@ -164,10 +164,10 @@ async fn pipelines_leads_move_under_api_v2() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = ExitTransitionRequest { notes: Some("signed".into()), ..Default::default() };
+    let body = ExitTransitionRequest::new().notes("signed");
     client.pipelines().exit_lead_successfully("l1".into(), "p1".into(), body).await.unwrap();
     let pipelines = client.pipelines().list_deal_pipelines().await.unwrap();
-    assert_eq!(pipelines.pipelines.unwrap()[0].pipeline_id.as_deref(), Some("p1"));
+    assert_eq!(pipelines.pipelines[0].pipeline_id.as_deref(), Some("p1"));
 }
 
 #[tokio::test]
@@ -200,7 +200,7 @@ async fn messages_create_a_draft() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = CreateDraftMessageRequest { subject: Some("Hello".into()), ..Default::default() };
+    let body = CreateDraftMessageRequest::new().subject("Hello");
     let draft = client(&server).messages().create_draft_message(body).await.unwrap();
     assert_eq!(draft.draft_id.as_deref(), Some("m1"));
 }

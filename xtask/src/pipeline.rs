@@ -89,6 +89,7 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
     overlay.apply_types(&mut spec).map_err(overlay_error)?;
     overlay.apply_parameter_types(&mut spec).map_err(overlay_error)?;
+    overlay.apply_bodies(&mut spec).map_err(overlay_error)?;
     let rust_names = overlay.rust_names(&spec).map_err(overlay_error)?;
     let names = OverlayNames { types: &overlay.type_names, operations: &rust_names };
     let used_type_names = normalized.naming.finish(&mut spec, &names);

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use codegen::emit::{ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE};
+use codegen::emit::{field_shape, FieldShape, ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE};
 use codegen::spec::{Source, Spec, TypeKind};
 use xtask::diff::{self, Change, Kind, OldSide};
 use xtask::pipeline;
@@ -117,11 +117,37 @@ fn an_added_field_is_reported_with_its_new_line() {
     assert_eq!((added.subject.as_str(), added.item.as_deref()), ("User", Some("title")));
     assert_eq!(added.source, Some(Source::Doc(line_of(&text, users, "title\nstring"))));
     assert!(!added.source_is_old);
-    // User is an output type: the field is `Option<String>`, no `new()` argument; it
-    // breaks only struct literals, because the struct is not `#[non_exhaustive]`.
-    assert_eq!(added.breaking, !STRUCTS_NON_EXHAUSTIVE);
+    // User is an output type: the field is `Option<String>`, no `new()` argument, and
+    // the struct is `#[non_exhaustive]`: code reading responses is unaffected.
+    const { assert!(STRUCTS_NON_EXHAUSTIVE) };
+    assert!(!added.breaking, "{added:?}");
     assert!(added.why.as_deref().unwrap().contains("non_exhaustive"), "{added:?}");
     assert_eq!(changes.len(), 1, "{changes:#?}");
+}
+
+#[test]
+fn a_required_field_added_to_a_request_body_breaks_an_optional_one_does_not() {
+    // A required attribute added to "Create a new note": a new argument of `new()`.
+    let at = snapshot().find("POST\nCreate a new note\n/v1/notes").unwrap();
+    let from = snapshot()[..at].matches('\n').count();
+    let required = replace_once_after(
+        snapshot(),
+        from,
+        "content\nstring, required\n",
+        "content\nstring, required\n\npinned\nboolean, required\n\nWhether the note is pinned\n",
+    );
+    let required = replace_once_after(&required, from, "\"content\": \"", "\"pinned\": true,\n  \"content\": \"");
+    let changes = changes_for(&required);
+    let added = only(&changes, Kind::FieldAdded);
+    assert_eq!((added.subject.as_str(), added.item.as_deref()), ("CreateNote", Some("pinned")));
+    assert!(added.breaking, "{added:?}");
+    assert!(added.why.as_deref().unwrap().contains("new()"), "{added:?}");
+    // The same attribute, optional: a new setter, compatible.
+    let optional = required.replacen("pinned\nboolean, required", "pinned\nboolean", 1);
+    let changes = changes_for(&optional);
+    let added = only(&changes, Kind::FieldAdded);
+    assert!(!added.breaking, "{added:?}");
+    assert!(added.why.as_deref().unwrap().contains("setter"), "{added:?}");
 }
 
 #[test]
@@ -286,10 +312,25 @@ fn the_breaking_rules_match_the_generated_code() {
                     "{api} {name}: the committed crate disagrees with codegen::emit::*_NON_EXHAUSTIVE (regenerate)"
                 );
             }
-            // Required, non-nullable fields of input types are `new()` arguments.
+            // Input types are built with `new()`, whose arguments are their required,
+            // non-nullable fields, and chained setters; output types are only read.
             if let TypeKind::Object { fields } = &def.kind {
-                let has_arguments = inputs.contains(&name) && fields.iter().any(|f| f.required && !f.nullable);
-                assert_eq!(code.contains("pub fn new("), has_arguments, "{api} {name}: the input-type rule differs");
+                let is_input = inputs.contains(&name);
+                assert_eq!(code.contains("pub fn new("), is_input, "{api} {name}: the input-type rule differs");
+                if is_input {
+                    let has_arguments = fields.iter().any(|f| f.required && !f.nullable);
+                    assert_eq!(!code.contains("pub fn new() -> Self"), has_arguments, "{api} {name}: `new()`'s arguments differ");
+                }
+                for f in fields {
+                    let field = codegen::names::snake(&f.name);
+                    let held = match field_shape(f, is_input) {
+                        FieldShape::Plain => format!("pub {field}: crate::"),
+                        FieldShape::DefaultVec => format!("pub {field}: Vec<"),
+                        FieldShape::Optional => format!("pub {field}: Option<"),
+                    };
+                    let plain_primitive = matches!(field_shape(f, is_input), FieldShape::Plain) && !matches!(f.ty, codegen::spec::TypeRef::Named(_));
+                    assert!(plain_primitive || code.contains(&held), "{api} {name}.{}: not held as {held}", f.name);
+                }
             }
         }
     }

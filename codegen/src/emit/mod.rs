@@ -15,7 +15,7 @@ use quote::quote;
 use crate::names::{camel, ident, snake};
 use crate::spec::{Source, Spec, TypeRef};
 
-pub use models::{ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE, UNDOCUMENTED_VARIANT};
+pub use models::{field_shape, FieldShape, ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE, UNDOCUMENTED_VARIANT};
 
 /// A file to write, relative to the repository root.
 #[derive(Debug, Clone, PartialEq, Eq)]

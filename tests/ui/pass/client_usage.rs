@@ -24,11 +24,11 @@ async fn exercise(client: &Client) -> Result<(), Error> {
         .per_page(50)
         .await?;
     let _first_name: Option<&str> =
-        page.contacts.as_deref().and_then(|contacts| contacts.first()).and_then(|c| c.first_name.as_deref());
+        page.contacts.first().and_then(|c| c.first_name.as_deref());
 
-    let mut new_contact = CreateContact::new("Kevin", "Anderson");
-    new_contact.email_addresses = Some(vec![EmailAddressRequest::new("kevin@example.com")]);
-    new_contact.tags = Some(vec!["Clients".into()]);
+    let new_contact = CreateContact::new("Kevin", "Anderson")
+        .email_addresses([EmailAddressRequest::new("kevin@example.com")])
+        .tags(["Clients"]);
     let created = client.contacts().create(new_contact).send().await?;
 
     let response = client.contacts().get(created.id.unwrap_or(1)).send_with_response().await?;
@@ -36,7 +36,7 @@ async fn exercise(client: &Client) -> Result<(), Error> {
     let _request_id = response.headers.get("x-request-id");
     let _created_at: Option<Timestamp> = response.body.created_at;
 
-    let update = UpdateContact { nickname: Some("Kev".into()), ..Default::default() };
+    let update = UpdateContact::new().nickname("Kev");
     client.contacts().update(1, update).await?;
     client.contacts().delete(1).await?;
 
@@ -53,7 +53,7 @@ async fn exercise(client: &Client) -> Result<(), Error> {
     client.notes().create(note).await?;
 
     client
-        .workflows().complete_step(10, 3, CompleteWorkflowStepRequest { complete: Some(true), ..Default::default() })
+        .workflows().complete_step(10, 3, CompleteWorkflowStepRequest::new().complete(true))
         .await?;
     client.activity().list().cursor("next").await?;
     let me = client.me().get().await?;

@@ -35,15 +35,18 @@
 //!   **breaking**. Added: not breaking. A type gone and a type come with the same kind,
 //!   sources and field names (or values) is one renamed type, and what refers to it is
 //!   compared under its new name, so it is not also reported as retyped.
-//! - **Fields.** Removed or retyped: **breaking**. A field's Rust shape is `T` when the
-//!   type is an input type (reachable from a request body) and the field is required and
-//!   not nullable (then it is also an argument of `new()`), else `Option<T>`: a change of
-//!   shape (made required or optional, nullable or not, on an input type) is
-//!   **breaking**; a change of `required`/`nullable` that keeps the shape (output types)
-//!   is not. Added: **breaking** while generated structs are not `#[non_exhaustive]`
-//!   ([`codegen::emit::STRUCTS_NON_EXHAUSTIVE`]): their fields are public, so struct literals
-//!   and exhaustive patterns stop compiling. Code that builds values with `new()` or
-//!   `Default` and reads fields is unaffected; the report says so.
+//! - **Fields.** Removed or retyped: **breaking**. A field's Rust shape
+//!   ([`codegen::emit::field_shape`]) is `T` when the type is an input type (reachable
+//!   from a request body) and the field is required and not nullable (then it is also an
+//!   argument of `new()`), `Vec<T>` (empty when absent) for a non-nullable array of an
+//!   output-only type, else `Option<T>`: a change of shape (made required or optional,
+//!   nullable or not, where that moves the field between these) is **breaking**; a change
+//!   of `required`/`nullable` that keeps the shape is not. Added: not breaking, since
+//!   generated structs are `#[non_exhaustive]` ([`codegen::emit::STRUCTS_NON_EXHAUSTIVE`]):
+//!   users read responses (patterns need `..`) and build request bodies with `new()` and
+//!   chained setters, never with struct literals, so a field the vendor adds to a
+//!   response, or an optional field added to a request, breaks no build; a **required**
+//!   field added to a request body is **breaking** (a new argument of `new()`).
 //! - **Enum values.** Removed: **breaking** (the variant disappears). Added: not
 //!   breaking, since generated enums are `#[non_exhaustive]`
 //!   ([`codegen::emit::ENUMS_NON_EXHAUSTIVE`]); the value, which decoded as

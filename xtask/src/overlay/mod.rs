@@ -213,6 +213,7 @@ impl Overlay {
         cited.extend(routes.map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.lists, "lists").map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.pages, "pages").map(|(k, e)| (k, e as &dyn Cited)));
+        cited.extend(entries(&s.bodies, "bodies").map(|(k, e)| (k, e as &dyn Cited)));
         let mut quotes = Vec::new();
         for (key, entry) in cited {
             let (cite, entry_quotes) = entry.citation();

@@ -72,6 +72,22 @@ pub(super) struct Sections {
     /// The vendor pages `cargo xtask fetch` reads.
     #[serde(default)]
     pub(super) pages: Vec<PageEntry>,
+    /// Request bodies the document describes in prose.
+    #[serde(default)]
+    pub(super) bodies: Vec<BodyEntry>,
+}
+
+/// `bodies`: a request body the document describes in prose as taking the fields of
+/// another operation's body (an update "may change any attribute"): `operation`'s body
+/// gets every field of `fields_of`'s body it lacks, all optional.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BodyEntry {
+    pub(super) operation: String,
+    pub(super) fields_of: String,
+    pub(super) cite: String,
+    #[serde(default)]
+    pub(super) quotes: Vec<String>,
 }
 
 /// `pages:`: one vendor page the API's documentation is published on.
@@ -128,7 +144,7 @@ macro_rules! cited {
         })*
     };
 }
-cited!(Version, SpecShaped, ChoiceSplit, ResourceGroup, ParameterType, ListEntry);
+cited!(Version, SpecShaped, ChoiceSplit, ResourceGroup, ParameterType, ListEntry, BodyEntry);
 
 impl Cited for OperationEntry {
     fn citation(&self) -> (Option<&str>, &[String]) {

@@ -2,6 +2,7 @@
 
 /// Documented at line 5963 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddLostReasonToPipelineRequest {
     /// Reason description
     ///
@@ -9,10 +10,8 @@ pub struct AddLostReasonToPipelineRequest {
     pub reason: String,
 }
 impl AddLostReasonToPipelineRequest {
-    ///A `AddLostReasonToPipelineRequest` with its required fields set and every other field empty.
+    ///A `AddLostReasonToPipelineRequest` with its required fields; set the others with the methods below.
     pub fn new(reason: impl Into<String>) -> Self {
-        AddLostReasonToPipelineRequest {
-            reason: reason.into(),
-        }
+        Self { reason: reason.into() }
     }
 }

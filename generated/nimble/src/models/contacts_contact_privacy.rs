@@ -2,6 +2,7 @@
 
 /// Documented at line 790 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsContactPrivacy {
     /// Source: line 791 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct ContactsContactPrivacy {
     /// Source: line 797 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<crate::models::DealsDealPrivacyEdit>,
+}
+impl ContactsContactPrivacy {
+    ///An empty `ContactsContactPrivacy`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { edit: None, read: None }
+    }
+    /// Source: line 791 of `specs/nimble/snapshot.txt`.
+    pub fn edit(
+        mut self,
+        value: impl Into<crate::models::DealsDealPrivacyEdit>,
+    ) -> Self {
+        self.edit = Some(value.into());
+        self
+    }
+    /// Source: line 797 of `specs/nimble/snapshot.txt`.
+    pub fn read(
+        mut self,
+        value: impl Into<crate::models::DealsDealPrivacyEdit>,
+    ) -> Self {
+        self.read = Some(value.into());
+        self
+    }
 }

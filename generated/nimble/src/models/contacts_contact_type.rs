@@ -18,24 +18,24 @@ impl ContactsContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactsContactType::Person => "person",
-            ContactsContactType::Company => "company",
-            ContactsContactType::Undocumented(value) => value,
+            Self::Person => "person",
+            Self::Company => "company",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ContactsContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "person" => ContactsContactType::Person,
-            "company" => ContactsContactType::Company,
-            _ => ContactsContactType::Undocumented(value),
+            "person" => Self::Person,
+            "company" => Self::Company,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ContactsContactType {
     fn from(value: &str) -> Self {
-        ContactsContactType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ContactsContactType> for String {

@@ -24,30 +24,30 @@ impl ContactsContactViewContextKinds {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactsContactViewContextKinds::LastContactedData => "last_contacted_data",
-            ContactsContactViewContextKinds::EmployersData => "employers_data",
-            ContactsContactViewContextKinds::LeadsData => "leads_data",
-            ContactsContactViewContextKinds::SequencesData => "sequences_data",
-            ContactsContactViewContextKinds::ContactFiles => "contact_files",
-            ContactsContactViewContextKinds::Undocumented(value) => value,
+            Self::LastContactedData => "last_contacted_data",
+            Self::EmployersData => "employers_data",
+            Self::LeadsData => "leads_data",
+            Self::SequencesData => "sequences_data",
+            Self::ContactFiles => "contact_files",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ContactsContactViewContextKinds {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "last_contacted_data" => ContactsContactViewContextKinds::LastContactedData,
-            "employers_data" => ContactsContactViewContextKinds::EmployersData,
-            "leads_data" => ContactsContactViewContextKinds::LeadsData,
-            "sequences_data" => ContactsContactViewContextKinds::SequencesData,
-            "contact_files" => ContactsContactViewContextKinds::ContactFiles,
-            _ => ContactsContactViewContextKinds::Undocumented(value),
+            "last_contacted_data" => Self::LastContactedData,
+            "employers_data" => Self::EmployersData,
+            "leads_data" => Self::LeadsData,
+            "sequences_data" => Self::SequencesData,
+            "contact_files" => Self::ContactFiles,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ContactsContactViewContextKinds {
     fn from(value: &str) -> Self {
-        ContactsContactViewContextKinds::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ContactsContactViewContextKinds> for String {

@@ -2,6 +2,7 @@
 
 /// Documented at line 2329 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateChoiceForFieldRequest {
     /// Required. Source: line 2329 of `specs/nimble/snapshot.txt`.
     pub id: String,
@@ -14,12 +15,19 @@ pub struct CreateChoiceForFieldRequest {
     pub value: String,
 }
 impl CreateChoiceForFieldRequest {
-    ///A `CreateChoiceForFieldRequest` with its required fields set and every other field empty.
+    ///A `CreateChoiceForFieldRequest` with its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>, value: impl Into<String>) -> Self {
-        CreateChoiceForFieldRequest {
+        Self {
             id: id.into(),
             insert_after: None,
             value: value.into(),
         }
+    }
+    /// If not null, inserts a new choice after another choice with specified id. If null, then inserted choice to be the first one in field
+    ///
+    /// Required. Source: line 2330 of `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
     }
 }

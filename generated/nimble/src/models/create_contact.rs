@@ -2,6 +2,7 @@
 
 /// Documented at line 777 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateContact {
     /// Source: line 777 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,9 +40,9 @@ pub struct CreateContact {
     pub file_ids: Option<Vec<String>>,
 }
 impl CreateContact {
-    ///A `CreateContact` with its required fields set and every other field empty.
+    ///A `CreateContact` with its required fields; set the others with the methods below.
     pub fn new(fields: serde_json::Value) -> Self {
-        CreateContact {
+        Self {
             avatar_url: None,
             fields,
             owner_id: None,
@@ -51,5 +52,60 @@ impl CreateContact {
             type_: None,
             file_ids: None,
         }
+    }
+    /// Source: line 777 of `specs/nimble/snapshot.txt`.
+    pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+    /// Describes id of user who is owning this contact. Keep in mind that the creator and owner may be different.
+    ///
+    /// Source: line 779 of `specs/nimble/snapshot.txt`.
+    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+    /// Defines scopes of object visibility and editability.
+    ///
+    /// Source: line 780 of `specs/nimble/snapshot.txt`.
+    pub fn privacy(
+        mut self,
+        value: impl Into<crate::models::ContactsContactPrivacy>,
+    ) -> Self {
+        self.privacy = Some(value.into());
+        self
+    }
+    /// Source: line 781 of `specs/nimble/snapshot.txt`.
+    pub fn record_type(
+        mut self,
+        value: impl Into<crate::models::ContactsContactType>,
+    ) -> Self {
+        self.record_type = Some(value.into());
+        self
+    }
+    /// Comma separated list of tags to assign to contacts. If you need to create tags, containing comma sign — escape it with backslash. E.g.
+    ///
+    /// Source: line 782 of `specs/nimble/snapshot.txt`.
+    pub fn tags(mut self, value: impl Into<String>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Source: line 785 of `specs/nimble/snapshot.txt`.
+    pub fn type_(
+        mut self,
+        value: impl Into<crate::models::ContactsContactType>,
+    ) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// List of already uploaded file ids to attach to the contact
+    ///
+    /// Source: line 786 of `specs/nimble/snapshot.txt`.
+    pub fn file_ids(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.file_ids = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 4206 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDeal {
     /// Source: line 4206 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,7 +43,7 @@ pub struct CreateDeal {
     pub tags: Option<Vec<String>>,
 }
 impl CreateDeal {
-    ///A `CreateDeal` with its required fields set and every other field empty.
+    ///A `CreateDeal` with its required fields; set the others with the methods below.
     pub fn new(
         fields_values: std::collections::BTreeMap<
             String,
@@ -51,7 +52,7 @@ impl CreateDeal {
         pipeline_id: impl Into<String>,
         stage_id: impl Into<String>,
     ) -> Self {
-        CreateDeal {
+        Self {
             owner_id: None,
             privacy: None,
             fields_values,
@@ -62,5 +63,53 @@ impl CreateDeal {
             related_external_contacts: None,
             tags: None,
         }
+    }
+    /// Source: line 4206 of `specs/nimble/snapshot.txt`.
+    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+    /// Source: line 4208 of `specs/nimble/snapshot.txt`.
+    pub fn privacy(mut self, value: impl Into<crate::models::DealsDealPrivacy>) -> Self {
+        self.privacy = Some(value.into());
+        self
+    }
+    /// Currency of the deal in
+    ///
+    /// Source: line 4216 of `specs/nimble/snapshot.txt`.
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// List of Nimble contacts that take part in the deal.
+    ///
+    /// Source: line 4217 of `specs/nimble/snapshot.txt`.
+    pub fn related_contacts(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::UpdateDealRelatedContacts>,
+        >,
+    ) -> Self {
+        self.related_contacts = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// A list with related external contacts. Similar to related_contacts, but instead of
+    ///
+    /// Source: line 4218 of `specs/nimble/snapshot.txt`.
+    pub fn related_external_contacts(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::DealsRelatedExternalContact>,
+        >,
+    ) -> Self {
+        self.related_external_contacts = Some(
+            values.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Source: line 4219 of `specs/nimble/snapshot.txt`.
+    pub fn tags(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 6026 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDealStageRequest {
     /// Name of the stage
     ///
@@ -33,4 +34,59 @@ pub struct CreateDealStageRequest {
     /// Source: line 6031 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_probability: Option<i64>,
+}
+impl CreateDealStageRequest {
+    ///An empty `CreateDealStageRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            pipeline_id: None,
+            insert_after: None,
+            expected_days: None,
+            default_probability: None,
+        }
+    }
+    /// Name of the stage
+    ///
+    /// Source: line 6026 of `specs/nimble/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Stage description
+    ///
+    /// Source: line 6027 of `specs/nimble/snapshot.txt`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Id of the pipeline where stage should be
+    ///
+    /// Source: line 6028 of `specs/nimble/snapshot.txt`.
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = Some(value.into());
+        self
+    }
+    /// Id of the stage that should be positioned before this new stage
+    ///
+    /// Source: line 6029 of `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+    /// \>= 0. Expected day before stage complete
+    ///
+    /// Source: line 6030 of `specs/nimble/snapshot.txt`.
+    pub fn expected_days(mut self, value: i64) -> Self {
+        self.expected_days = Some(value);
+        self
+    }
+    /// \[ 0 .. 100 \]. Default probability for all deals in this stage (will be deal probability if one doesn't have its own)
+    ///
+    /// Source: line 6031 of `specs/nimble/snapshot.txt`.
+    pub fn default_probability(mut self, value: i64) -> Self {
+        self.default_probability = Some(value);
+        self
+    }
 }

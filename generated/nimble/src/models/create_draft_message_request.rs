@@ -2,6 +2,7 @@
 
 /// Documented at line 6605 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDraftMessageRequest {
     /// Default: `[]`. Source: line 6605 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,4 +58,138 @@ pub struct CreateDraftMessageRequest {
     /// Source: line 6618 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_credential_id: Option<String>,
+}
+impl CreateDraftMessageRequest {
+    ///An empty `CreateDraftMessageRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            attachments: None,
+            bcc: None,
+            body: None,
+            cc: None,
+            in_reply_to: None,
+            recipients: None,
+            sender: None,
+            subject: None,
+            tracking_enabled: None,
+            tracking_configuration: None,
+            watch_replies: None,
+            builder_data: None,
+            content_mode: None,
+            sender_credential_id: None,
+        }
+    }
+    /// Default: `[]`. Source: line 6605 of `specs/nimble/snapshot.txt`.
+    pub fn attachments(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::MessagesAttachment>>,
+    ) -> Self {
+        self.attachments = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Default: `[]`. Source: line 6606 of `specs/nimble/snapshot.txt`.
+    pub fn bcc(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::MessagesMessagingAccount>,
+        >,
+    ) -> Self {
+        self.bcc = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Source: line 6607 of `specs/nimble/snapshot.txt`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Default: `[]`. Source: line 6608 of `specs/nimble/snapshot.txt`.
+    pub fn cc(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::MessagesMessagingAccount>,
+        >,
+    ) -> Self {
+        self.cc = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// if this message spec is a reply to a thread, this object contains the id of message it's a reply to and the id of a thread
+    ///
+    /// Source: line 6609 of `specs/nimble/snapshot.txt`.
+    pub fn in_reply_to(
+        mut self,
+        value: impl Into<crate::models::CreateDraftMessageRequestInReplyTo>,
+    ) -> Self {
+        self.in_reply_to = Some(value.into());
+        self
+    }
+    /// Source: line 6610 of `specs/nimble/snapshot.txt`.
+    pub fn recipients(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::MessagesMessagingAccount>,
+        >,
+    ) -> Self {
+        self.recipients = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Source: line 6611 of `specs/nimble/snapshot.txt`.
+    pub fn sender(
+        mut self,
+        value: impl Into<crate::models::MessagesMessagingAccount>,
+    ) -> Self {
+        self.sender = Some(value.into());
+        self
+    }
+    /// Source: line 6612 of `specs/nimble/snapshot.txt`.
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// DEPRECATED. use
+    ///
+    /// Source: line 6613 of `specs/nimble/snapshot.txt`.
+    pub fn tracking_enabled(mut self, value: serde_json::Value) -> Self {
+        self.tracking_enabled = Some(value);
+        self
+    }
+    /// tracking configuration
+    ///
+    /// Source: line 6614 of `specs/nimble/snapshot.txt`.
+    pub fn tracking_configuration(
+        mut self,
+        value: impl Into<crate::models::MessagesMessageTrackingConfiguration>,
+    ) -> Self {
+        self.tracking_configuration = Some(value.into());
+        self
+    }
+    /// Source: line 6615 of `specs/nimble/snapshot.txt`.
+    pub fn watch_replies(
+        mut self,
+        value: impl Into<crate::models::MessagesWatchRepliesRequest>,
+    ) -> Self {
+        self.watch_replies = Some(value.into());
+        self
+    }
+    /// client Email builder data
+    ///
+    /// Source: line 6616 of `specs/nimble/snapshot.txt`.
+    pub fn builder_data(mut self, value: serde_json::Value) -> Self {
+        self.builder_data = Some(value);
+        self
+    }
+    /// Source: line 6617 of `specs/nimble/snapshot.txt`.
+    pub fn content_mode(
+        mut self,
+        value: impl Into<crate::models::MessagesMessageTemplateContentMode>,
+    ) -> Self {
+        self.content_mode = Some(value.into());
+        self
+    }
+    /// credential to send this message (if null, credential will be determined by sender)
+    ///
+    /// Source: line 6618 of `specs/nimble/snapshot.txt`.
+    pub fn sender_credential_id(mut self, value: impl Into<String>) -> Self {
+        self.sender_credential_id = Some(value.into());
+        self
+    }
 }

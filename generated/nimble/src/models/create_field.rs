@@ -2,6 +2,7 @@
 
 /// Documented at line 2080 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateField {
     /// Required. Source: line 2080 of `specs/nimble/snapshot.txt`.
     pub field_type: crate::models::FieldsFieldTypeOnFieldCreation,
@@ -30,14 +31,14 @@ pub struct CreateField {
     pub multiples: Option<bool>,
 }
 impl CreateField {
-    ///A `CreateField` with its required fields set and every other field empty.
+    ///A `CreateField` with its required fields; set the others with the methods below.
     pub fn new(
         field_type: crate::models::FieldsFieldTypeOnFieldCreation,
         name: impl Into<String>,
         presentation: crate::models::FieldsFieldPresentation,
         tab_id: impl Into<String>,
     ) -> Self {
-        CreateField {
+        Self {
             field_type,
             group_id: None,
             insert_after: None,
@@ -46,5 +47,24 @@ impl CreateField {
             tab_id: tab_id.into(),
             multiples: None,
         }
+    }
+    /// Required. Source: line 2081 of `specs/nimble/snapshot.txt`.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// If not null, inserts a new field after another field or group with specified id. If null, then inserted field to be the first one
+    ///
+    /// Required. Source: line 2082 of `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+    /// whether this field can hold multiple values (by default, false)
+    ///
+    /// Source: line 2086 of `specs/nimble/snapshot.txt`.
+    pub fn multiples(mut self, value: bool) -> Self {
+        self.multiples = Some(value);
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 2173 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateNewFieldsGroupRequest {
     /// If not null, inserts a new group after another group or field with specified id. If null, then tab is inserted as the first one
     ///
@@ -18,17 +19,24 @@ pub struct CreateNewFieldsGroupRequest {
     pub tab_id: String,
 }
 impl CreateNewFieldsGroupRequest {
-    ///A `CreateNewFieldsGroupRequest` with its required fields set and every other field empty.
+    ///A `CreateNewFieldsGroupRequest` with its required fields; set the others with the methods below.
     pub fn new(
         logo_id: impl Into<String>,
         name: impl Into<String>,
         tab_id: impl Into<String>,
     ) -> Self {
-        CreateNewFieldsGroupRequest {
+        Self {
             insert_after: None,
             logo_id: logo_id.into(),
             name: name.into(),
             tab_id: tab_id.into(),
         }
+    }
+    /// If not null, inserts a new group after another group or field with specified id. If null, then tab is inserted as the first one
+    ///
+    /// Required. Source: line 2173 of `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 2252 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateNewFieldsTabsRequest {
     /// Required. Source: line 2252 of `specs/nimble/snapshot.txt`.
     pub contact_types: Vec<crate::models::ContactsContactType>,
@@ -16,15 +17,22 @@ pub struct CreateNewFieldsTabsRequest {
     pub tab_name: String,
 }
 impl CreateNewFieldsTabsRequest {
-    ///A `CreateNewFieldsTabsRequest` with its required fields set and every other field empty.
+    ///A `CreateNewFieldsTabsRequest` with its required fields; set the others with the methods below.
     pub fn new(
         contact_types: Vec<crate::models::ContactsContactType>,
         tab_name: impl Into<String>,
     ) -> Self {
-        CreateNewFieldsTabsRequest {
+        Self {
             contact_types,
             insert_after: None,
             tab_name: tab_name.into(),
         }
+    }
+    /// If not null, inserts a new tab after another tab with specified id. If null, then tab is inserted as the first one
+    ///
+    /// Required. Source: line 2253 of `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
     }
 }

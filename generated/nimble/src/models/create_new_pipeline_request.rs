@@ -2,6 +2,7 @@
 
 /// Documented at line 5308 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateNewPipelineRequest {
     /// \[ 1 .. 200 \] characters. Name of new pipeline
     ///
@@ -25,7 +26,7 @@ pub struct CreateNewPipelineRequest {
     pub default_currency: String,
 }
 impl CreateNewPipelineRequest {
-    ///A `CreateNewPipelineRequest` with its required fields set and every other field empty.
+    ///A `CreateNewPipelineRequest` with its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
@@ -35,7 +36,7 @@ impl CreateNewPipelineRequest {
         fields_tab_members: Vec<crate::models::CreateNewPipelineRequestFieldsTabMembers>,
         default_currency: impl Into<String>,
     ) -> Self {
-        CreateNewPipelineRequest {
+        Self {
             name: name.into(),
             description: description.into(),
             color: color.into(),

@@ -2,6 +2,7 @@
 
 /// Documented at line 5320 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateNewPipelineRequestFieldsTabMembers {
     /// Source: line 5322 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,4 +16,40 @@ pub struct CreateNewPipelineRequestFieldsTabMembers {
     /// Source: line 5325 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<crate::models::PipelineCreateDealsPipelineFieldRequest>>,
+}
+impl CreateNewPipelineRequestFieldsTabMembers {
+    ///An empty `CreateNewPipelineRequestFieldsTabMembers`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            group_name: None,
+            logo_id: None,
+            insert_after: None,
+            fields: None,
+        }
+    }
+    /// Source: line 5322 of `specs/nimble/snapshot.txt`.
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+    /// Source: line 5323 of `specs/nimble/snapshot.txt`.
+    pub fn logo_id(mut self, value: impl Into<String>) -> Self {
+        self.logo_id = Some(value.into());
+        self
+    }
+    /// Source: line 5324 of `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+    /// Source: line 5325 of `specs/nimble/snapshot.txt`.
+    pub fn fields(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::PipelineCreateDealsPipelineFieldRequest>,
+        >,
+    ) -> Self {
+        self.fields = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 1440 of `specs/nimble/snapshot.txt`, line 1511 of `specs/nimble/snapshot.txt`, line 1550 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateNote {
     /// List of contacts’ IDs in BSON format to which the note will be attached. Contacts count should be between 1 and 10.
     ///
@@ -15,13 +16,13 @@ pub struct CreateNote {
     pub note_preview: String,
 }
 impl CreateNote {
-    ///A `CreateNote` with its required fields set and every other field empty.
+    ///A `CreateNote` with its required fields; set the others with the methods below.
     pub fn new(
         contact_ids: Vec<String>,
         note: impl Into<String>,
         note_preview: impl Into<String>,
     ) -> Self {
-        CreateNote {
+        Self {
             contact_ids,
             note: note.into(),
             note_preview: note_preview.into(),

@@ -2,6 +2,7 @@
 
 /// Documented at line 6268 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePipelineFieldChoiceRequest {
     /// New choice
     ///
@@ -14,11 +15,15 @@ pub struct CreatePipelineFieldChoiceRequest {
     pub insert_after: Option<String>,
 }
 impl CreatePipelineFieldChoiceRequest {
-    ///A `CreatePipelineFieldChoiceRequest` with its required fields set and every other field empty.
+    ///A `CreatePipelineFieldChoiceRequest` with its required fields; set the others with the methods below.
     pub fn new(choice: crate::models::CreatePipelineFieldChoiceRequestChoice) -> Self {
-        CreatePipelineFieldChoiceRequest {
-            choice,
-            insert_after: None,
-        }
+        Self { choice, insert_after: None }
+    }
+    /// Move choice after choice with specified id. If
+    ///
+    /// Source: line 6269 of `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
     }
 }

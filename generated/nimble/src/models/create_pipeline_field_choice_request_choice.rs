@@ -2,6 +2,7 @@
 
 /// Documented at line 5202 of `specs/nimble/snapshot.txt`, line 6270 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePipelineFieldChoiceRequestChoice {
     /// Source: line 6271 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,20 @@ pub struct CreatePipelineFieldChoiceRequestChoice {
     /// Source: line 6272 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl CreatePipelineFieldChoiceRequestChoice {
+    ///An empty `CreatePipelineFieldChoiceRequestChoice`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { id: None, value: None }
+    }
+    /// Source: line 6271 of `specs/nimble/snapshot.txt`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Source: line 6272 of `specs/nimble/snapshot.txt`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 6170 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatesCustomFieldInPipelineRequest {
     /// Name of the new field
     ///
@@ -26,13 +27,13 @@ pub struct CreatesCustomFieldInPipelineRequest {
     pub group_id: Option<String>,
 }
 impl CreatesCustomFieldInPipelineRequest {
-    ///A `CreatesCustomFieldInPipelineRequest` with its required fields set and every other field empty.
+    ///A `CreatesCustomFieldInPipelineRequest` with its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         field_type: crate::models::PipelineFieldTypeOnFieldCreation,
         presentation: crate::models::FieldsFieldPresentation,
     ) -> Self {
-        CreatesCustomFieldInPipelineRequest {
+        Self {
             name: name.into(),
             field_type,
             presentation,
@@ -40,5 +41,22 @@ impl CreatesCustomFieldInPipelineRequest {
             insert_after: None,
             group_id: None,
         }
+    }
+    /// Source: line 6173 of `specs/nimble/snapshot.txt`.
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = Some(value.into());
+        self
+    }
+    /// Inserts a new field after field or group with specified
+    ///
+    /// Source: line 6175 of `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+    /// Source: line 6176 of `specs/nimble/snapshot.txt`.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
     }
 }

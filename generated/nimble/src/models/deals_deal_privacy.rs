@@ -2,6 +2,7 @@
 
 /// Documented at line 4221 of `specs/nimble/snapshot.txt`, line 4690 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsDealPrivacy {
     /// Source: line 4222 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct DealsDealPrivacy {
     /// Source: line 4228 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edit: Option<crate::models::DealsDealPrivacyEdit>,
+}
+impl DealsDealPrivacy {
+    ///An empty `DealsDealPrivacy`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { read: None, edit: None }
+    }
+    /// Source: line 4222 of `specs/nimble/snapshot.txt`.
+    pub fn read(
+        mut self,
+        value: impl Into<crate::models::DealsDealPrivacyEdit>,
+    ) -> Self {
+        self.read = Some(value.into());
+        self
+    }
+    /// Source: line 4228 of `specs/nimble/snapshot.txt`.
+    pub fn edit(
+        mut self,
+        value: impl Into<crate::models::DealsDealPrivacyEdit>,
+    ) -> Self {
+        self.edit = Some(value.into());
+        self
+    }
 }

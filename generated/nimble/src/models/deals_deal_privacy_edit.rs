@@ -2,6 +2,7 @@
 
 /// Documented at line 457 of `specs/nimble/snapshot.txt`, line 463 of `specs/nimble/snapshot.txt`, line 697 of `specs/nimble/snapshot.txt`, line 703 of `specs/nimble/snapshot.txt`, line 791 of `specs/nimble/snapshot.txt`, line 797 of `specs/nimble/snapshot.txt`, line 917 of `specs/nimble/snapshot.txt`, line 923 of `specs/nimble/snapshot.txt`, line 1138 of `specs/nimble/snapshot.txt`, line 1144 of `specs/nimble/snapshot.txt`, line 1335 of `specs/nimble/snapshot.txt`, line 1341 of `specs/nimble/snapshot.txt`, line 2626 of `specs/nimble/snapshot.txt`, line 2632 of `specs/nimble/snapshot.txt`, line 2817 of `specs/nimble/snapshot.txt`, line 2823 of `specs/nimble/snapshot.txt`, line 3010 of `specs/nimble/snapshot.txt`, line 3016 of `specs/nimble/snapshot.txt`, line 3203 of `specs/nimble/snapshot.txt`, line 3209 of `specs/nimble/snapshot.txt`, line 3392 of `specs/nimble/snapshot.txt`, line 3398 of `specs/nimble/snapshot.txt`, line 3579 of `specs/nimble/snapshot.txt`, line 3585 of `specs/nimble/snapshot.txt`, line 3766 of `specs/nimble/snapshot.txt`, line 3772 of `specs/nimble/snapshot.txt`, line 4031 of `specs/nimble/snapshot.txt`, line 4037 of `specs/nimble/snapshot.txt`, line 4222 of `specs/nimble/snapshot.txt`, line 4228 of `specs/nimble/snapshot.txt`, line 4280 of `specs/nimble/snapshot.txt`, line 4286 of `specs/nimble/snapshot.txt`, line 4501 of `specs/nimble/snapshot.txt`, line 4507 of `specs/nimble/snapshot.txt`, line 4691 of `specs/nimble/snapshot.txt`, line 4697 of `specs/nimble/snapshot.txt`, line 4743 of `specs/nimble/snapshot.txt`, line 4749 of `specs/nimble/snapshot.txt`, line 5555 of `specs/nimble/snapshot.txt`, line 5561 of `specs/nimble/snapshot.txt`, line 5777 of `specs/nimble/snapshot.txt`, line 5783 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsDealPrivacyEdit {
     /// Source: line 4229 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,29 @@ pub struct DealsDealPrivacyEdit {
     /// Source: line 4231 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<String>>,
+}
+impl DealsDealPrivacyEdit {
+    ///An empty `DealsDealPrivacyEdit`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            user_ids: None,
+            group_ids: None,
+        }
+    }
+    /// Source: line 4229 of `specs/nimble/snapshot.txt`.
+    pub fn user_ids(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.user_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Source: line 4231 of `specs/nimble/snapshot.txt`.
+    pub fn group_ids(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.group_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
 }

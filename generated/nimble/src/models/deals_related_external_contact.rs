@@ -2,6 +2,7 @@
 
 /// Documented at line 4257 of `specs/nimble/snapshot.txt`, line 4720 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsRelatedExternalContact {
     /// Source: line 4259 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,23 @@ pub struct DealsRelatedExternalContact {
     /// Source: line 4260 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+impl DealsRelatedExternalContact {
+    ///An empty `DealsRelatedExternalContact`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            contact_info: None,
+            note: None,
+        }
+    }
+    /// Source: line 4259 of `specs/nimble/snapshot.txt`.
+    pub fn contact_info(mut self, value: impl Into<String>) -> Self {
+        self.contact_info = Some(value.into());
+        self
+    }
+    /// Source: line 4260 of `specs/nimble/snapshot.txt`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
 }

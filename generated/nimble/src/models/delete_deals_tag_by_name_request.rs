@@ -2,10 +2,24 @@
 
 /// Documented at line 4460 of `specs/nimble/snapshot.txt`, line 6260 of `specs/nimble/snapshot.txt`, line 6346 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteDealsTagByNameRequest {
     /// check query's deals are editable
     ///
     /// Default: `false`. Source: line 4460 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preflight_checks: Option<bool>,
+}
+impl DeleteDealsTagByNameRequest {
+    ///An empty `DeleteDealsTagByNameRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { preflight_checks: None }
+    }
+    /// check query's deals are editable
+    ///
+    /// Default: `false`. Source: line 4460 of `specs/nimble/snapshot.txt`.
+    pub fn preflight_checks(mut self, value: bool) -> Self {
+        self.preflight_checks = Some(value);
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 2515 of `specs/nimble/snapshot.txt`, line 2706 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExitTransitionRequest {
     /// if specified, this value will be set as the actual exit data, otherwise the time of the request will be used
     ///
@@ -13,4 +14,27 @@ pub struct ExitTransitionRequest {
     /// Source: line 2707 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+impl ExitTransitionRequest {
+    ///An empty `ExitTransitionRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            actual_exit_date: None,
+            notes: None,
+        }
+    }
+    /// if specified, this value will be set as the actual exit data, otherwise the time of the request will be used
+    ///
+    /// Source: line 2706 of `specs/nimble/snapshot.txt`.
+    pub fn actual_exit_date(mut self, value: impl Into<String>) -> Self {
+        self.actual_exit_date = Some(value.into());
+        self
+    }
+    /// optional notes (comments) to add to this transition to a won stage
+    ///
+    /// Source: line 2707 of `specs/nimble/snapshot.txt`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
 }

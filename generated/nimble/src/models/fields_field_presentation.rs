@@ -2,8 +2,20 @@
 
 /// Documented at line 2095 of `specs/nimble/snapshot.txt`, line 2139 of `specs/nimble/snapshot.txt`, line 6182 of `specs/nimble/snapshot.txt`, line 6224 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldsFieldPresentation {
     /// Source: line 2096 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_type: Option<String>,
+}
+impl FieldsFieldPresentation {
+    ///An empty `FieldsFieldPresentation`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { number_type: None }
+    }
+    /// Source: line 2096 of `specs/nimble/snapshot.txt`.
+    pub fn number_type(mut self, value: impl Into<String>) -> Self {
+        self.number_type = Some(value.into());
+        self
+    }
 }

@@ -2,9 +2,21 @@
 
 /// Documented at line 2067 of `specs/nimble/snapshot.txt`, line 2089 of `specs/nimble/snapshot.txt`, line 2119 of `specs/nimble/snapshot.txt`, line 2162 of `specs/nimble/snapshot.txt`, line 2201 of `specs/nimble/snapshot.txt`, line 2241 of `specs/nimble/snapshot.txt`, line 2279 of `specs/nimble/snapshot.txt`, line 2317 of `specs/nimble/snapshot.txt`, line 2355 of `specs/nimble/snapshot.txt`, line 2391 of `specs/nimble/snapshot.txt`, line 2434 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldsFieldTypeOnFieldCreationValidationRule {
     /// Source: line 2090 of `specs/nimble/snapshot.txt`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+}
+impl FieldsFieldTypeOnFieldCreationValidationRule {
+    ///An empty `FieldsFieldTypeOnFieldCreationValidationRule`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { type_: None }
+    }
+    /// Source: line 2090 of `specs/nimble/snapshot.txt`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
 }

@@ -18,24 +18,24 @@ impl ListContactProceedingsDirection {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ListContactProceedingsDirection::Pending => "pending",
-            ListContactProceedingsDirection::Past => "past",
-            ListContactProceedingsDirection::Undocumented(value) => value,
+            Self::Pending => "pending",
+            Self::Past => "past",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ListContactProceedingsDirection {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "pending" => ListContactProceedingsDirection::Pending,
-            "past" => ListContactProceedingsDirection::Past,
-            _ => ListContactProceedingsDirection::Undocumented(value),
+            "pending" => Self::Pending,
+            "past" => Self::Past,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ListContactProceedingsDirection {
     fn from(value: &str) -> Self {
-        ListContactProceedingsDirection::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ListContactProceedingsDirection> for String {

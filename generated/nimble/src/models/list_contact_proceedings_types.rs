@@ -32,38 +32,38 @@ impl ListContactProceedingsTypes {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ListContactProceedingsTypes::ContactNote => "contact_note",
-            ListContactProceedingsTypes::ContactAttachment => "contact_attachment",
-            ListContactProceedingsTypes::Message => "message",
-            ListContactProceedingsTypes::WebformResponse => "webform_response",
-            ListContactProceedingsTypes::Task => "task",
-            ListContactProceedingsTypes::Call => "call",
-            ListContactProceedingsTypes::Event => "event",
-            ListContactProceedingsTypes::Deal => "deal",
-            ListContactProceedingsTypes::NewDeal => "new_deal",
-            ListContactProceedingsTypes::Undocumented(value) => value,
+            Self::ContactNote => "contact_note",
+            Self::ContactAttachment => "contact_attachment",
+            Self::Message => "message",
+            Self::WebformResponse => "webform_response",
+            Self::Task => "task",
+            Self::Call => "call",
+            Self::Event => "event",
+            Self::Deal => "deal",
+            Self::NewDeal => "new_deal",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ListContactProceedingsTypes {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "contact_note" => ListContactProceedingsTypes::ContactNote,
-            "contact_attachment" => ListContactProceedingsTypes::ContactAttachment,
-            "message" => ListContactProceedingsTypes::Message,
-            "webform_response" => ListContactProceedingsTypes::WebformResponse,
-            "task" => ListContactProceedingsTypes::Task,
-            "call" => ListContactProceedingsTypes::Call,
-            "event" => ListContactProceedingsTypes::Event,
-            "deal" => ListContactProceedingsTypes::Deal,
-            "new_deal" => ListContactProceedingsTypes::NewDeal,
-            _ => ListContactProceedingsTypes::Undocumented(value),
+            "contact_note" => Self::ContactNote,
+            "contact_attachment" => Self::ContactAttachment,
+            "message" => Self::Message,
+            "webform_response" => Self::WebformResponse,
+            "task" => Self::Task,
+            "call" => Self::Call,
+            "event" => Self::Event,
+            "deal" => Self::Deal,
+            "new_deal" => Self::NewDeal,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ListContactProceedingsTypes {
     fn from(value: &str) -> Self {
-        ListContactProceedingsTypes::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ListContactProceedingsTypes> for String {

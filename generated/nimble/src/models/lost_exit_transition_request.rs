@@ -2,6 +2,7 @@
 
 /// Documented at line 2897 of `specs/nimble/snapshot.txt`, line 3090 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LostExitTransitionRequest {
     /// if specified, this value will be set as the actual exit data, otherwise the time of the request will be used
     ///
@@ -18,4 +19,35 @@ pub struct LostExitTransitionRequest {
     /// Source: line 2899 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost_reason: Option<String>,
+}
+impl LostExitTransitionRequest {
+    ///An empty `LostExitTransitionRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            actual_exit_date: None,
+            notes: None,
+            lost_reason: None,
+        }
+    }
+    /// if specified, this value will be set as the actual exit data, otherwise the time of the request will be used
+    ///
+    /// Source: line 2897 of `specs/nimble/snapshot.txt`.
+    pub fn actual_exit_date(mut self, value: impl Into<String>) -> Self {
+        self.actual_exit_date = Some(value.into());
+        self
+    }
+    /// optional notes (comments) to add to this transition to a lost stage
+    ///
+    /// Source: line 2898 of `specs/nimble/snapshot.txt`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+    /// optional lost reason to add to this "exit"
+    ///
+    /// Source: line 2899 of `specs/nimble/snapshot.txt`.
+    pub fn lost_reason(mut self, value: impl Into<String>) -> Self {
+        self.lost_reason = Some(value.into());
+        self
+    }
 }

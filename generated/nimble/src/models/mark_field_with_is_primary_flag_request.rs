@@ -2,6 +2,7 @@
 
 /// Documented at line 2448 of `specs/nimble/snapshot.txt`, line 2456 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MarkFieldWithIsPrimaryFlagRequest {
     /// Required. Source: line 2456 of `specs/nimble/snapshot.txt`.
     pub field_id: String,
@@ -11,9 +12,9 @@ pub struct MarkFieldWithIsPrimaryFlagRequest {
     pub position: i64,
 }
 impl MarkFieldWithIsPrimaryFlagRequest {
-    ///A `MarkFieldWithIsPrimaryFlagRequest` with its required fields set and every other field empty.
+    ///A `MarkFieldWithIsPrimaryFlagRequest` with its required fields; set the others with the methods below.
     pub fn new(field_id: impl Into<String>, position: i64) -> Self {
-        MarkFieldWithIsPrimaryFlagRequest {
+        Self {
             field_id: field_id.into(),
             position,
         }

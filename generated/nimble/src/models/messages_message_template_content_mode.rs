@@ -20,26 +20,26 @@ impl MessagesMessageTemplateContentMode {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            MessagesMessageTemplateContentMode::Standard => "standard",
-            MessagesMessageTemplateContentMode::Builder => "builder",
-            MessagesMessageTemplateContentMode::CustomHtml => "custom_html",
-            MessagesMessageTemplateContentMode::Undocumented(value) => value,
+            Self::Standard => "standard",
+            Self::Builder => "builder",
+            Self::CustomHtml => "custom_html",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for MessagesMessageTemplateContentMode {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "standard" => MessagesMessageTemplateContentMode::Standard,
-            "builder" => MessagesMessageTemplateContentMode::Builder,
-            "custom_html" => MessagesMessageTemplateContentMode::CustomHtml,
-            _ => MessagesMessageTemplateContentMode::Undocumented(value),
+            "standard" => Self::Standard,
+            "builder" => Self::Builder,
+            "custom_html" => Self::CustomHtml,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for MessagesMessageTemplateContentMode {
     fn from(value: &str) -> Self {
-        MessagesMessageTemplateContentMode::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<MessagesMessageTemplateContentMode> for String {

@@ -2,6 +2,7 @@
 
 /// Documented at line 6358 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineCreateDealsPipelineFieldRequest {
     /// Source: line 6360 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21,4 +22,53 @@ pub struct PipelineCreateDealsPipelineFieldRequest {
     /// Source: line 6368 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+}
+impl PipelineCreateDealsPipelineFieldRequest {
+    ///An empty `PipelineCreateDealsPipelineFieldRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            field_type: None,
+            presentation: None,
+            pipeline_id: None,
+            insert_after: None,
+            group_id: None,
+        }
+    }
+    /// Source: line 6360 of `specs/nimble/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Source: line 6361 of `specs/nimble/snapshot.txt`.
+    pub fn field_type(
+        mut self,
+        value: impl Into<crate::models::PipelineFieldTypeOnFieldCreation>,
+    ) -> Self {
+        self.field_type = Some(value.into());
+        self
+    }
+    /// Source: line 6364 of `specs/nimble/snapshot.txt`.
+    pub fn presentation(
+        mut self,
+        value: impl Into<crate::models::FieldsFieldPresentation>,
+    ) -> Self {
+        self.presentation = Some(value.into());
+        self
+    }
+    /// Source: line 6366 of `specs/nimble/snapshot.txt`.
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = Some(value.into());
+        self
+    }
+    /// Source: line 6367 of `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+    /// Source: line 6368 of `specs/nimble/snapshot.txt`.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
 }

@@ -20,26 +20,26 @@ impl RecordType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RecordType::Person => "person",
-            RecordType::Company => "company",
-            RecordType::All => "all",
-            RecordType::Undocumented(value) => value,
+            Self::Person => "person",
+            Self::Company => "company",
+            Self::All => "all",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for RecordType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "person" => RecordType::Person,
-            "company" => RecordType::Company,
-            "all" => RecordType::All,
-            _ => RecordType::Undocumented(value),
+            "person" => Self::Person,
+            "company" => Self::Company,
+            "all" => Self::All,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for RecordType {
     fn from(value: &str) -> Self {
-        RecordType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<RecordType> for String {

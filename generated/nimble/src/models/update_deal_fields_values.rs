@@ -2,6 +2,7 @@
 
 /// Documented at line 4095 of `specs/nimble/snapshot.txt`, line 4344 of `specs/nimble/snapshot.txt`, line 4565 of `specs/nimble/snapshot.txt`, line 4704 of `specs/nimble/snapshot.txt`, line 4807 of `specs/nimble/snapshot.txt`, line 5613 of `specs/nimble/snapshot.txt`, line 5835 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDealFieldsValues {
     /// Source: line 4705 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct UpdateDealFieldsValues {
     /// Source: line 4706 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<crate::models::UpdateDealValues>>,
+}
+impl UpdateDealFieldsValues {
+    ///An empty `UpdateDealFieldsValues`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            field_id: None,
+            values: None,
+        }
+    }
+    /// Source: line 4705 of `specs/nimble/snapshot.txt`.
+    pub fn field_id(mut self, value: impl Into<String>) -> Self {
+        self.field_id = Some(value.into());
+        self
+    }
+    /// Source: line 4706 of `specs/nimble/snapshot.txt`.
+    pub fn values(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::UpdateDealValues>>,
+    ) -> Self {
+        self.values = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 4252 of `specs/nimble/snapshot.txt`, line 4715 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDealRelatedContacts {
     /// Source: line 4717 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,23 @@ pub struct UpdateDealRelatedContacts {
     /// Source: line 4718 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+impl UpdateDealRelatedContacts {
+    ///An empty `UpdateDealRelatedContacts`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            contact_id: None,
+            note: None,
+        }
+    }
+    /// Source: line 4717 of `specs/nimble/snapshot.txt`.
+    pub fn contact_id(mut self, value: impl Into<String>) -> Self {
+        self.contact_id = Some(value.into());
+        self
+    }
+    /// Source: line 4718 of `specs/nimble/snapshot.txt`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
 }

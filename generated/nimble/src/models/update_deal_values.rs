@@ -2,6 +2,7 @@
 
 /// Documented at line 4097 of `specs/nimble/snapshot.txt`, line 4105 of `specs/nimble/snapshot.txt`, line 4346 of `specs/nimble/snapshot.txt`, line 4354 of `specs/nimble/snapshot.txt`, line 4567 of `specs/nimble/snapshot.txt`, line 4575 of `specs/nimble/snapshot.txt`, line 4706 of `specs/nimble/snapshot.txt`, line 4809 of `specs/nimble/snapshot.txt`, line 4817 of `specs/nimble/snapshot.txt`, line 5615 of `specs/nimble/snapshot.txt`, line 5623 of `specs/nimble/snapshot.txt`, line 5837 of `specs/nimble/snapshot.txt`, line 5845 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDealValues {
     /// Source: line 4708 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,23 @@ pub struct UpdateDealValues {
     /// Source: line 4709 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_primary: Option<bool>,
+}
+impl UpdateDealValues {
+    ///An empty `UpdateDealValues`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            value: None,
+            is_primary: None,
+        }
+    }
+    /// Source: line 4708 of `specs/nimble/snapshot.txt`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Source: line 4709 of `specs/nimble/snapshot.txt`.
+    pub fn is_primary(mut self, value: bool) -> Self {
+        self.is_primary = Some(value);
+        self
+    }
 }

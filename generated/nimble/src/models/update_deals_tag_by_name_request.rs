@@ -2,15 +2,14 @@
 
 /// Documented at line 4454 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDealsTagByNameRequest {
     /// Required. Source: line 4454 of `specs/nimble/snapshot.txt`.
     pub new_tag: String,
 }
 impl UpdateDealsTagByNameRequest {
-    ///A `UpdateDealsTagByNameRequest` with its required fields set and every other field empty.
+    ///A `UpdateDealsTagByNameRequest` with its required fields; set the others with the methods below.
     pub fn new(new_tag: impl Into<String>) -> Self {
-        UpdateDealsTagByNameRequest {
-            new_tag: new_tag.into(),
-        }
+        Self { new_tag: new_tag.into() }
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 5462 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePipelineByIdRequest {
     /// \[ 1 .. 200 \] characters. New pipeline name
     ///
@@ -18,4 +19,35 @@ pub struct UpdatePipelineByIdRequest {
     /// Source: line 5464 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+}
+impl UpdatePipelineByIdRequest {
+    ///An empty `UpdatePipelineByIdRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            color: None,
+        }
+    }
+    /// \[ 1 .. 200 \] characters. New pipeline name
+    ///
+    /// Source: line 5462 of `specs/nimble/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// New pipeline description
+    ///
+    /// Source: line 5463 of `specs/nimble/snapshot.txt`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// New pipeline color
+    ///
+    /// Source: line 5464 of `specs/nimble/snapshot.txt`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
 }

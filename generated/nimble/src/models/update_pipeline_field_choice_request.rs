@@ -2,6 +2,7 @@
 
 /// Documented at line 6308 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePipelineFieldChoiceRequest {
     /// New choice value
     ///
@@ -13,4 +14,27 @@ pub struct UpdatePipelineFieldChoiceRequest {
     /// Source: line 6309 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_after: Option<String>,
+}
+impl UpdatePipelineFieldChoiceRequest {
+    ///An empty `UpdatePipelineFieldChoiceRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            value: None,
+            insert_after: None,
+        }
+    }
+    /// New choice value
+    ///
+    /// Source: line 6308 of `specs/nimble/snapshot.txt`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Move choice after choice with specified id. If
+    ///
+    /// Source: line 6309 of `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 6100 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateStageRequest {
     /// \[ 1 .. 4096 \] characters. Stage name
     ///
@@ -23,4 +24,43 @@ pub struct UpdateStageRequest {
     /// Source: line 6103 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_probability: Option<i64>,
+}
+impl UpdateStageRequest {
+    ///An empty `UpdateStageRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            expected_days: None,
+            default_probability: None,
+        }
+    }
+    /// \[ 1 .. 4096 \] characters. Stage name
+    ///
+    /// Source: line 6100 of `specs/nimble/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// \[ 1 .. 4096 \] characters. Stage description
+    ///
+    /// Source: line 6101 of `specs/nimble/snapshot.txt`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// The number of days a deal is expected to spend at this stage
+    ///
+    /// Source: line 6102 of `specs/nimble/snapshot.txt`.
+    pub fn expected_days(mut self, value: i64) -> Self {
+        self.expected_days = Some(value);
+        self
+    }
+    /// \[ 0 .. 100 \]. Stage default probability. Will be assigned to all deals in stage if they don't have their own
+    ///
+    /// Source: line 6103 of `specs/nimble/snapshot.txt`.
+    pub fn default_probability(mut self, value: i64) -> Self {
+        self.default_probability = Some(value);
+        self
+    }
 }

@@ -18,24 +18,24 @@ impl UpdatesContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            UpdatesContactType::V0 => "0",
-            UpdatesContactType::V1 => "1",
-            UpdatesContactType::Undocumented(value) => value,
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for UpdatesContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "0" => UpdatesContactType::V0,
-            "1" => UpdatesContactType::V1,
-            _ => UpdatesContactType::Undocumented(value),
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for UpdatesContactType {
     fn from(value: &str) -> Self {
-        UpdatesContactType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<UpdatesContactType> for String {

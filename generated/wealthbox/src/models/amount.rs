@@ -2,6 +2,7 @@
 
 /// Documented at line 11889 of `specs/wealthbox/snapshot.txt`, line 12049 of `specs/wealthbox/snapshot.txt`, line 12166 of `specs/wealthbox/snapshot.txt`, line 12382 of `specs/wealthbox/snapshot.txt`, line 12544 of `specs/wealthbox/snapshot.txt`, line 12661 of `specs/wealthbox/snapshot.txt`, line 12874 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Amount {
     /// The amount in dollars
     ///
@@ -18,4 +19,35 @@ pub struct Amount {
     /// Source: line 11906 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<crate::models::AmountKind>,
+}
+impl Amount {
+    ///An empty `Amount`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            currency: None,
+            kind: None,
+        }
+    }
+    /// The amount in dollars
+    ///
+    /// Source: line 11895 of `specs/wealthbox/snapshot.txt`.
+    pub fn amount(mut self, value: f64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// The type of currency the amount was recorded in
+    ///
+    /// Default: `$`. Source: line 11900 of `specs/wealthbox/snapshot.txt`.
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// The type of amount represented here
+    ///
+    /// Source: line 11906 of `specs/wealthbox/snapshot.txt`.
+    pub fn kind(mut self, value: impl Into<crate::models::AmountKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
 }

@@ -22,28 +22,28 @@ impl AmountKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            AmountKind::Fee => "Fee",
-            AmountKind::Commission => "Commission",
-            AmountKind::Aum => "AUM",
-            AmountKind::Other => "Other",
-            AmountKind::Undocumented(value) => value,
+            Self::Fee => "Fee",
+            Self::Commission => "Commission",
+            Self::Aum => "AUM",
+            Self::Other => "Other",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for AmountKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Fee" => AmountKind::Fee,
-            "Commission" => AmountKind::Commission,
-            "AUM" => AmountKind::Aum,
-            "Other" => AmountKind::Other,
-            _ => AmountKind::Undocumented(value),
+            "Fee" => Self::Fee,
+            "Commission" => Self::Commission,
+            "AUM" => Self::Aum,
+            "Other" => Self::Other,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for AmountKind {
     fn from(value: &str) -> Self {
-        AmountKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<AmountKind> for String {

@@ -24,30 +24,30 @@ impl ContactContactSource {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactContactSource::Referral => "Referral",
-            ContactContactSource::Conference => "Conference",
-            ContactContactSource::DirectMail => "Direct Mail",
-            ContactContactSource::ColdCall => "Cold Call",
-            ContactContactSource::Other => "Other",
-            ContactContactSource::Undocumented(value) => value,
+            Self::Referral => "Referral",
+            Self::Conference => "Conference",
+            Self::DirectMail => "Direct Mail",
+            Self::ColdCall => "Cold Call",
+            Self::Other => "Other",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ContactContactSource {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Referral" => ContactContactSource::Referral,
-            "Conference" => ContactContactSource::Conference,
-            "Direct Mail" => ContactContactSource::DirectMail,
-            "Cold Call" => ContactContactSource::ColdCall,
-            "Other" => ContactContactSource::Other,
-            _ => ContactContactSource::Undocumented(value),
+            "Referral" => Self::Referral,
+            "Conference" => Self::Conference,
+            "Direct Mail" => Self::DirectMail,
+            "Cold Call" => Self::ColdCall,
+            "Other" => Self::Other,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ContactContactSource {
     fn from(value: &str) -> Self {
-        ContactContactSource::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ContactContactSource> for String {

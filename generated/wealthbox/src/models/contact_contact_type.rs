@@ -24,30 +24,30 @@ impl ContactContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactContactType::Client => "Client",
-            ContactContactType::PastClient => "Past Client",
-            ContactContactType::Prospect => "Prospect",
-            ContactContactType::Vendor => "Vendor",
-            ContactContactType::Organization => "Organization",
-            ContactContactType::Undocumented(value) => value,
+            Self::Client => "Client",
+            Self::PastClient => "Past Client",
+            Self::Prospect => "Prospect",
+            Self::Vendor => "Vendor",
+            Self::Organization => "Organization",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ContactContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Client" => ContactContactType::Client,
-            "Past Client" => ContactContactType::PastClient,
-            "Prospect" => ContactContactType::Prospect,
-            "Vendor" => ContactContactType::Vendor,
-            "Organization" => ContactContactType::Organization,
-            _ => ContactContactType::Undocumented(value),
+            "Client" => Self::Client,
+            "Past Client" => Self::PastClient,
+            "Prospect" => Self::Prospect,
+            "Vendor" => Self::Vendor,
+            "Organization" => Self::Organization,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ContactContactType {
     fn from(value: &str) -> Self {
-        ContactContactType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ContactContactType> for String {

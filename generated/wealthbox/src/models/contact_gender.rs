@@ -22,28 +22,28 @@ impl ContactGender {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactGender::Female => "Female",
-            ContactGender::Male => "Male",
-            ContactGender::NonBinary => "Non-binary",
-            ContactGender::Unknown => "Unknown",
-            ContactGender::Undocumented(value) => value,
+            Self::Female => "Female",
+            Self::Male => "Male",
+            Self::NonBinary => "Non-binary",
+            Self::Unknown => "Unknown",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ContactGender {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Female" => ContactGender::Female,
-            "Male" => ContactGender::Male,
-            "Non-binary" => ContactGender::NonBinary,
-            "Unknown" => ContactGender::Unknown,
-            _ => ContactGender::Undocumented(value),
+            "Female" => Self::Female,
+            "Male" => Self::Male,
+            "Non-binary" => Self::NonBinary,
+            "Unknown" => Self::Unknown,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ContactGender {
     fn from(value: &str) -> Self {
-        ContactGender::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ContactGender> for String {

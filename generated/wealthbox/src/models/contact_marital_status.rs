@@ -28,34 +28,34 @@ impl ContactMaritalStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactMaritalStatus::Married => "Married",
-            ContactMaritalStatus::Single => "Single",
-            ContactMaritalStatus::Divorced => "Divorced",
-            ContactMaritalStatus::Widowed => "Widowed",
-            ContactMaritalStatus::LifePartner => "Life Partner",
-            ContactMaritalStatus::Separated => "Separated",
-            ContactMaritalStatus::Unknown => "Unknown",
-            ContactMaritalStatus::Undocumented(value) => value,
+            Self::Married => "Married",
+            Self::Single => "Single",
+            Self::Divorced => "Divorced",
+            Self::Widowed => "Widowed",
+            Self::LifePartner => "Life Partner",
+            Self::Separated => "Separated",
+            Self::Unknown => "Unknown",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ContactMaritalStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Married" => ContactMaritalStatus::Married,
-            "Single" => ContactMaritalStatus::Single,
-            "Divorced" => ContactMaritalStatus::Divorced,
-            "Widowed" => ContactMaritalStatus::Widowed,
-            "Life Partner" => ContactMaritalStatus::LifePartner,
-            "Separated" => ContactMaritalStatus::Separated,
-            "Unknown" => ContactMaritalStatus::Unknown,
-            _ => ContactMaritalStatus::Undocumented(value),
+            "Married" => Self::Married,
+            "Single" => Self::Single,
+            "Divorced" => Self::Divorced,
+            "Widowed" => Self::Widowed,
+            "Life Partner" => Self::LifePartner,
+            "Separated" => Self::Separated,
+            "Unknown" => Self::Unknown,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ContactMaritalStatus {
     fn from(value: &str) -> Self {
-        ContactMaritalStatus::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ContactMaritalStatus> for String {

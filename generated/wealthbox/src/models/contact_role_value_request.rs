@@ -2,6 +2,7 @@
 
 /// Documented at line 1883 of `specs/wealthbox/snapshot.txt`, line 3779 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactRoleValueRequest {
     /// The id of the contact role
     ///
@@ -13,11 +14,8 @@ pub struct ContactRoleValueRequest {
     pub value: i64,
 }
 impl ContactRoleValueRequest {
-    ///A `ContactRoleValueRequest` with its required fields set and every other field empty.
+    ///A `ContactRoleValueRequest` with its required fields; set the others with the methods below.
     pub fn new(id: i64, value: i64) -> Self {
-        ContactRoleValueRequest {
-            id,
-            value,
-        }
+        Self { id, value }
     }
 }

@@ -18,24 +18,24 @@ impl ContactStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactStatus::Active => "Active",
-            ContactStatus::Inactive => "Inactive",
-            ContactStatus::Undocumented(value) => value,
+            Self::Active => "Active",
+            Self::Inactive => "Inactive",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ContactStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Active" => ContactStatus::Active,
-            "Inactive" => ContactStatus::Inactive,
-            _ => ContactStatus::Undocumented(value),
+            "Active" => Self::Active,
+            "Inactive" => Self::Inactive,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ContactStatus {
     fn from(value: &str) -> Self {
-        ContactStatus::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ContactStatus> for String {

@@ -20,26 +20,26 @@ impl ContactTimeHorizon {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactTimeHorizon::ShortTerm => "Short Term",
-            ContactTimeHorizon::Intermediate => "Intermediate",
-            ContactTimeHorizon::LongTerm => "Long Term",
-            ContactTimeHorizon::Undocumented(value) => value,
+            Self::ShortTerm => "Short Term",
+            Self::Intermediate => "Intermediate",
+            Self::LongTerm => "Long Term",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ContactTimeHorizon {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Short Term" => ContactTimeHorizon::ShortTerm,
-            "Intermediate" => ContactTimeHorizon::Intermediate,
-            "Long Term" => ContactTimeHorizon::LongTerm,
-            _ => ContactTimeHorizon::Undocumented(value),
+            "Short Term" => Self::ShortTerm,
+            "Intermediate" => Self::Intermediate,
+            "Long Term" => Self::LongTerm,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ContactTimeHorizon {
     fn from(value: &str) -> Self {
-        ContactTimeHorizon::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ContactTimeHorizon> for String {

@@ -22,28 +22,28 @@ impl ContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactType::Person => "Person",
-            ContactType::Household => "Household",
-            ContactType::Organization => "Organization",
-            ContactType::Trust => "Trust",
-            ContactType::Undocumented(value) => value,
+            Self::Person => "Person",
+            Self::Household => "Household",
+            Self::Organization => "Organization",
+            Self::Trust => "Trust",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Person" => ContactType::Person,
-            "Household" => ContactType::Household,
-            "Organization" => ContactType::Organization,
-            "Trust" => ContactType::Trust,
-            _ => ContactType::Undocumented(value),
+            "Person" => Self::Person,
+            "Household" => Self::Household,
+            "Organization" => Self::Organization,
+            "Trust" => Self::Trust,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ContactType {
     fn from(value: &str) -> Self {
-        ContactType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ContactType> for String {

@@ -2,6 +2,7 @@
 
 /// Documented at line 1325 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateContact {
     /// The preferred prefix for the Contact
     ///
@@ -374,9 +375,9 @@ pub struct CreateContact {
     pub visible_to: Option<String>,
 }
 impl CreateContact {
-    ///A `CreateContact` with its required fields set and every other field empty.
+    ///A `CreateContact` with its required fields; set the others with the methods below.
     pub fn new(first_name: impl Into<String>, last_name: impl Into<String>) -> Self {
-        CreateContact {
+        Self {
             prefix: None,
             first_name: first_name.into(),
             middle_name: None,
@@ -452,5 +453,547 @@ impl CreateContact {
             contact_roles: None,
             visible_to: None,
         }
+    }
+    /// The preferred prefix for the Contact
+    ///
+    /// Source: line 1326 of `specs/wealthbox/snapshot.txt`.
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+    /// The middle name of the Contact
+    ///
+    /// Source: line 1336 of `specs/wealthbox/snapshot.txt`.
+    pub fn middle_name(mut self, value: impl Into<String>) -> Self {
+        self.middle_name = Some(value.into());
+        self
+    }
+    /// The suffix associated with the Contact
+    ///
+    /// Source: line 1346 of `specs/wealthbox/snapshot.txt`.
+    pub fn suffix(mut self, value: impl Into<String>) -> Self {
+        self.suffix = Some(value.into());
+        self
+    }
+    /// A preferred shortname for the Contact
+    ///
+    /// Source: line 1351 of `specs/wealthbox/snapshot.txt`.
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+    /// The title the contact holds at his/her present company
+    ///
+    /// Source: line 1356 of `specs/wealthbox/snapshot.txt`.
+    pub fn job_title(mut self, value: impl Into<String>) -> Self {
+        self.job_title = Some(value.into());
+        self
+    }
+    /// The name of the contact’s present company
+    ///
+    /// Source: line 1361 of `specs/wealthbox/snapshot.txt`.
+    pub fn company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+    /// The twitter handle of the contact
+    ///
+    /// Source: line 1366 of `specs/wealthbox/snapshot.txt`.
+    pub fn twitter_name(mut self, value: impl Into<String>) -> Self {
+        self.twitter_name = Some(value.into());
+        self
+    }
+    /// The LinkedIn url for the contact
+    ///
+    /// Source: line 1371 of `specs/wealthbox/snapshot.txt`.
+    pub fn linkedin_url(mut self, value: impl Into<String>) -> Self {
+        self.linkedin_url = Some(value.into());
+        self
+    }
+    /// A brief description of the contact in a longer format
+    ///
+    /// Source: line 1376 of `specs/wealthbox/snapshot.txt`.
+    pub fn background_information(mut self, value: impl Into<String>) -> Self {
+        self.background_information = Some(value.into());
+        self
+    }
+    /// The birthdate of the contact
+    ///
+    /// Source: line 1381 of `specs/wealthbox/snapshot.txt`.
+    pub fn birth_date(mut self, value: crate::runtime::Date) -> Self {
+        self.birth_date = Some(value);
+        self
+    }
+    /// The wedding anniversary of the contact
+    ///
+    /// Source: line 1386 of `specs/wealthbox/snapshot.txt`.
+    pub fn anniversary(mut self, value: crate::runtime::Date) -> Self {
+        self.anniversary = Some(value);
+        self
+    }
+    /// The date when the contact became a client
+    ///
+    /// Source: line 1391 of `specs/wealthbox/snapshot.txt`.
+    pub fn client_since(mut self, value: crate::runtime::Date) -> Self {
+        self.client_since = Some(value);
+        self
+    }
+    /// The date of death of the contact
+    ///
+    /// Source: line 1396 of `specs/wealthbox/snapshot.txt`.
+    pub fn date_of_death(mut self, value: crate::runtime::Date) -> Self {
+        self.date_of_death = Some(value);
+        self
+    }
+    /// The id of the User who is assigned to this contact
+    ///
+    /// Source: line 1401 of `specs/wealthbox/snapshot.txt`.
+    pub fn assigned_to(mut self, value: i64) -> Self {
+        self.assigned_to = Some(value);
+        self
+    }
+    /// The id of the Contact who referred this Contact to the firm
+    ///
+    /// Source: line 1406 of `specs/wealthbox/snapshot.txt`.
+    pub fn referred_by(mut self, value: i64) -> Self {
+        self.referred_by = Some(value);
+        self
+    }
+    /// The type of the Contact being created
+    ///
+    /// Source: line 1411 of `specs/wealthbox/snapshot.txt`.
+    pub fn type_(mut self, value: impl Into<crate::models::ContactType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// The gender of the Contact
+    ///
+    /// Source: line 1418 of `specs/wealthbox/snapshot.txt`.
+    pub fn gender(mut self, value: impl Into<crate::models::ContactGender>) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+    /// The method in which this contact was taken on as new business
+    ///
+    /// Source: line 1425 of `specs/wealthbox/snapshot.txt`.
+    pub fn contact_source(
+        mut self,
+        value: impl Into<crate::models::ContactContactSource>,
+    ) -> Self {
+        self.contact_source = Some(value.into());
+        self
+    }
+    /// A string further classifying the Contact
+    ///
+    /// Source: line 1432 of `specs/wealthbox/snapshot.txt`.
+    pub fn contact_type(
+        mut self,
+        value: impl Into<crate::models::ContactContactType>,
+    ) -> Self {
+        self.contact_type = Some(value.into());
+        self
+    }
+    /// A flag indicating whether or not the contact is currently active
+    ///
+    /// Source: line 1439 of `specs/wealthbox/snapshot.txt`.
+    pub fn status(mut self, value: impl Into<crate::models::ContactStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// The marital status of the contact
+    ///
+    /// Source: line 1446 of `specs/wealthbox/snapshot.txt`.
+    pub fn marital_status(
+        mut self,
+        value: impl Into<crate::models::ContactMaritalStatus>,
+    ) -> Self {
+        self.marital_status = Some(value.into());
+        self
+    }
+    /// The id of the Contact acting as this Contact’s attorney
+    ///
+    /// Source: line 1453 of `specs/wealthbox/snapshot.txt`.
+    pub fn attorney(mut self, value: i64) -> Self {
+        self.attorney = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s accountant
+    ///
+    /// Source: line 1458 of `specs/wealthbox/snapshot.txt`.
+    pub fn cpa(mut self, value: i64) -> Self {
+        self.cpa = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s doctor
+    ///
+    /// Source: line 1463 of `specs/wealthbox/snapshot.txt`.
+    pub fn doctor(mut self, value: i64) -> Self {
+        self.doctor = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s insurance agent
+    ///
+    /// Source: line 1468 of `specs/wealthbox/snapshot.txt`.
+    pub fn insurance(mut self, value: i64) -> Self {
+        self.insurance = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s business manager
+    ///
+    /// Source: line 1473 of `specs/wealthbox/snapshot.txt`.
+    pub fn business_manager(mut self, value: i64) -> Self {
+        self.business_manager = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s family officer
+    ///
+    /// Source: line 1478 of `specs/wealthbox/snapshot.txt`.
+    pub fn family_officer(mut self, value: i64) -> Self {
+        self.family_officer = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s assistant
+    ///
+    /// Source: line 1483 of `specs/wealthbox/snapshot.txt`.
+    pub fn assistant(mut self, value: i64) -> Self {
+        self.assistant = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s other
+    ///
+    /// Source: line 1488 of `specs/wealthbox/snapshot.txt`.
+    pub fn other(mut self, value: i64) -> Self {
+        self.other = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s trusted contact
+    ///
+    /// Source: line 1493 of `specs/wealthbox/snapshot.txt`.
+    pub fn trusted_contact(mut self, value: i64) -> Self {
+        self.trusted_contact = Some(value);
+        self
+    }
+    /// A block of text containing any other important info for the Contact
+    ///
+    /// Source: line 1498 of `specs/wealthbox/snapshot.txt`.
+    pub fn important_information(mut self, value: impl Into<String>) -> Self {
+        self.important_information = Some(value.into());
+        self
+    }
+    /// A block of text containing personal interests for the Contact
+    ///
+    /// Source: line 1503 of `specs/wealthbox/snapshot.txt`.
+    pub fn personal_interests(mut self, value: impl Into<String>) -> Self {
+        self.personal_interests = Some(value.into());
+        self
+    }
+    /// A basic classification of the Contact’s investment objectives
+    ///
+    /// Source: line 1508 of `specs/wealthbox/snapshot.txt`.
+    pub fn investment_objective(mut self, value: impl Into<String>) -> Self {
+        self.investment_objective = Some(value.into());
+        self
+    }
+    /// A basic classification of the time horizon for the Contact’s investment goals
+    ///
+    /// Source: line 1515 of `specs/wealthbox/snapshot.txt`.
+    pub fn time_horizon(
+        mut self,
+        value: impl Into<crate::models::ContactTimeHorizon>,
+    ) -> Self {
+        self.time_horizon = Some(value.into());
+        self
+    }
+    /// A basic classification of the Contact’s risk tolerance
+    ///
+    /// Source: line 1522 of `specs/wealthbox/snapshot.txt`.
+    pub fn risk_tolerance(mut self, value: impl Into<String>) -> Self {
+        self.risk_tolerance = Some(value.into());
+        self
+    }
+    /// Years of experience the contact has in the mutual fund market
+    ///
+    /// Source: line 1529 of `specs/wealthbox/snapshot.txt`.
+    pub fn mutual_fund_experience(mut self, value: i64) -> Self {
+        self.mutual_fund_experience = Some(value);
+        self
+    }
+    /// Years of experience the contact has in the stocks and bonds fund market
+    ///
+    /// Source: line 1534 of `specs/wealthbox/snapshot.txt`.
+    pub fn stocks_and_bonds_experience(mut self, value: i64) -> Self {
+        self.stocks_and_bonds_experience = Some(value);
+        self
+    }
+    /// Years of experience the contact has in partnerships
+    ///
+    /// Source: line 1539 of `specs/wealthbox/snapshot.txt`.
+    pub fn partnerships_experience(mut self, value: i64) -> Self {
+        self.partnerships_experience = Some(value);
+        self
+    }
+    /// Years of experience the contact has in other aspects of the investment world
+    ///
+    /// Source: line 1544 of `specs/wealthbox/snapshot.txt`.
+    pub fn other_investing_experience(mut self, value: i64) -> Self {
+        self.other_investing_experience = Some(value);
+        self
+    }
+    /// The Contact’s estimated gross annual income
+    ///
+    /// Source: line 1549 of `specs/wealthbox/snapshot.txt`.
+    pub fn gross_annual_income(mut self, value: i64) -> Self {
+        self.gross_annual_income = Some(value);
+        self
+    }
+    /// The value of all of the Contact’s holdings
+    ///
+    /// Source: line 1554 of `specs/wealthbox/snapshot.txt`.
+    pub fn assets(mut self, value: i64) -> Self {
+        self.assets = Some(value);
+        self
+    }
+    /// The value of all of the Contact’s holdings that are illiquid
+    ///
+    /// Source: line 1559 of `specs/wealthbox/snapshot.txt`.
+    pub fn non_liquid_assets(mut self, value: i64) -> Self {
+        self.non_liquid_assets = Some(value);
+        self
+    }
+    /// The total value of the Contact’s liabilities
+    ///
+    /// Source: line 1564 of `specs/wealthbox/snapshot.txt`.
+    pub fn liabilities(mut self, value: i64) -> Self {
+        self.liabilities = Some(value);
+        self
+    }
+    /// The Contact’s annual income adjusted for tax withholdings
+    ///
+    /// Source: line 1569 of `specs/wealthbox/snapshot.txt`.
+    pub fn adjusted_gross_income(mut self, value: i64) -> Self {
+        self.adjusted_gross_income = Some(value);
+        self
+    }
+    /// The total amount of taxes paid by the Contact during a tax year
+    ///
+    /// Source: line 1574 of `specs/wealthbox/snapshot.txt`.
+    pub fn estimated_taxes(mut self, value: i64) -> Self {
+        self.estimated_taxes = Some(value);
+        self
+    }
+    /// Flag to indicate if the Contact’s adjusted gross income and estimated taxes have been confirmed by their tax return
+    ///
+    /// Source: line 1579 of `specs/wealthbox/snapshot.txt`.
+    pub fn confirmed_by_tax_return(mut self, value: bool) -> Self {
+        self.confirmed_by_tax_return = Some(value);
+        self
+    }
+    /// The year of the tax return that was used to confirm the Contact’s income and tax liability
+    ///
+    /// Source: line 1584 of `specs/wealthbox/snapshot.txt`.
+    pub fn tax_year(mut self, value: i64) -> Self {
+        self.tax_year = Some(value);
+        self
+    }
+    /// Tax bracket that the Contact sits in according to his last recorded tax return
+    ///
+    /// Source: line 1589 of `specs/wealthbox/snapshot.txt`.
+    pub fn tax_bracket(mut self, value: i64) -> Self {
+        self.tax_bracket = Some(value);
+        self
+    }
+    /// The city/state where the Contact was born
+    ///
+    /// Source: line 1594 of `specs/wealthbox/snapshot.txt`.
+    pub fn birth_place(mut self, value: impl Into<String>) -> Self {
+        self.birth_place = Some(value.into());
+        self
+    }
+    /// The maiden name of the Contact is she has one
+    ///
+    /// Source: line 1599 of `specs/wealthbox/snapshot.txt`.
+    pub fn maiden_name(mut self, value: impl Into<String>) -> Self {
+        self.maiden_name = Some(value.into());
+        self
+    }
+    /// The passport number of the Contact
+    ///
+    /// Source: line 1604 of `specs/wealthbox/snapshot.txt`.
+    pub fn passport_number(mut self, value: impl Into<String>) -> Self {
+        self.passport_number = Some(value.into());
+        self
+    }
+    /// The green card number of the Contact
+    ///
+    /// Source: line 1609 of `specs/wealthbox/snapshot.txt`.
+    pub fn green_card_number(mut self, value: impl Into<String>) -> Self {
+        self.green_card_number = Some(value.into());
+        self
+    }
+    /// An object representing critical information about the contact’s occupation
+    ///
+    /// Source: line 1614 of `specs/wealthbox/snapshot.txt`.
+    pub fn occupation(mut self, value: impl Into<crate::models::Occupation>) -> Self {
+        self.occupation = Some(value.into());
+        self
+    }
+    /// An object representing the contact’s driver’s license
+    ///
+    /// Source: line 1630 of `specs/wealthbox/snapshot.txt`.
+    pub fn drivers_license(
+        mut self,
+        value: impl Into<crate::models::DriversLicense>,
+    ) -> Self {
+        self.drivers_license = Some(value.into());
+        self
+    }
+    /// The date when the Contact hope to retire
+    ///
+    /// Source: line 1656 of `specs/wealthbox/snapshot.txt`.
+    pub fn retirement_date(mut self, value: crate::runtime::Date) -> Self {
+        self.retirement_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s fee agreement was signed
+    ///
+    /// Source: line 1661 of `specs/wealthbox/snapshot.txt`.
+    pub fn signed_fee_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+        self.signed_fee_agreement_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s IPS agreement was signed
+    ///
+    /// Source: line 1666 of `specs/wealthbox/snapshot.txt`.
+    pub fn signed_ips_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+        self.signed_ips_agreement_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s FP agreement was signed
+    ///
+    /// Source: line 1671 of `specs/wealthbox/snapshot.txt`.
+    pub fn signed_fp_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+        self.signed_fp_agreement_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s was last offered ADV
+    ///
+    /// Source: line 1676 of `specs/wealthbox/snapshot.txt`.
+    pub fn last_adv_offering_date(mut self, value: crate::runtime::Date) -> Self {
+        self.last_adv_offering_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s was initially offered CRS
+    ///
+    /// Source: line 1681 of `specs/wealthbox/snapshot.txt`.
+    pub fn initial_crs_offering_date(mut self, value: crate::runtime::Date) -> Self {
+        self.initial_crs_offering_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s was last offered CRS
+    ///
+    /// Source: line 1686 of `specs/wealthbox/snapshot.txt`.
+    pub fn last_crs_offering_date(mut self, value: crate::runtime::Date) -> Self {
+        self.last_crs_offering_date = Some(value);
+        self
+    }
+    /// The date when the Contact last signed their privacy agreement
+    ///
+    /// Source: line 1691 of `specs/wealthbox/snapshot.txt`.
+    pub fn last_privacy_offering_date(mut self, value: crate::runtime::Date) -> Self {
+        self.last_privacy_offering_date = Some(value);
+        self
+    }
+    /// The name of the company the person is employed with
+    ///
+    /// Source: line 1696 of `specs/wealthbox/snapshot.txt`.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// An object representing the contact’s household
+    ///
+    /// Source: line 1701 of `specs/wealthbox/snapshot.txt`.
+    pub fn household(
+        mut self,
+        value: impl Into<crate::models::HouseholdRequest>,
+    ) -> Self {
+        self.household = Some(value.into());
+        self
+    }
+    /// An array of tags that are associated with the contact
+    ///
+    /// Source: line 1719 of `specs/wealthbox/snapshot.txt`.
+    pub fn tags(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of the street addresses associated with the contact
+    ///
+    /// Source: line 1724 of `specs/wealthbox/snapshot.txt`.
+    pub fn street_addresses(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::MailingAddressRequest>>,
+    ) -> Self {
+        self.street_addresses = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of the email addresses associated with the contact
+    ///
+    /// Source: line 1778 of `specs/wealthbox/snapshot.txt`.
+    pub fn email_addresses(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::EmailAddressRequest>>,
+    ) -> Self {
+        self.email_addresses = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of the phone numbers associated with the contact
+    ///
+    /// Source: line 1806 of `specs/wealthbox/snapshot.txt`.
+    pub fn phone_numbers(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::PhoneNumberRequest>>,
+    ) -> Self {
+        self.phone_numbers = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of the websites associated with the contact
+    ///
+    /// Source: line 1839 of `specs/wealthbox/snapshot.txt`.
+    pub fn websites(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::WebsiteRequest>>,
+    ) -> Self {
+        self.websites = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of custom fields for this object
+    ///
+    /// Source: line 1867 of `specs/wealthbox/snapshot.txt`.
+    pub fn custom_fields(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::CustomFieldRequest>>,
+    ) -> Self {
+        self.custom_fields = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of contact roles for this contact, with their assigned options
+    ///
+    /// Source: line 1883 of `specs/wealthbox/snapshot.txt`.
+    pub fn contact_roles(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::ContactRoleValueRequest>,
+        >,
+    ) -> Self {
+        self.contact_roles = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The user group which is able to view the resource being created
+    ///
+    /// Source: line 1899 of `specs/wealthbox/snapshot.txt`.
+    pub fn visible_to(mut self, value: impl Into<String>) -> Self {
+        self.visible_to = Some(value.into());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 13114 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateProject {
     /// The name of the project being returned
     ///
@@ -28,14 +29,38 @@ pub struct CreateProject {
     pub custom_fields: Option<Vec<crate::models::CustomFieldRequest>>,
 }
 impl CreateProject {
-    ///A `CreateProject` with its required fields set and every other field empty.
+    ///A `CreateProject` with its required fields; set the others with the methods below.
     pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
-        CreateProject {
+        Self {
             name: name.into(),
             description: description.into(),
             organizer: None,
             visible_to: None,
             custom_fields: None,
         }
+    }
+    /// The id of the user who is responsible for organizating the project
+    ///
+    /// Source: line 13125 of `specs/wealthbox/snapshot.txt`.
+    pub fn organizer(mut self, value: i64) -> Self {
+        self.organizer = Some(value);
+        self
+    }
+    /// The user group which is able to view the resource being created
+    ///
+    /// Source: line 13130 of `specs/wealthbox/snapshot.txt`.
+    pub fn visible_to(mut self, value: impl Into<String>) -> Self {
+        self.visible_to = Some(value.into());
+        self
+    }
+    /// An array of custom fields for this object
+    ///
+    /// Source: line 13135 of `specs/wealthbox/snapshot.txt`.
+    pub fn custom_fields(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::CustomFieldRequest>>,
+    ) -> Self {
+        self.custom_fields = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 5664 of `specs/wealthbox/snapshot.txt`, line 5946 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTask {
     /// The name of the task being returned
     ///
@@ -58,9 +59,9 @@ pub struct CreateTask {
     pub assigned_to_team: Option<i64>,
 }
 impl CreateTask {
-    ///A `CreateTask` with its required fields set and every other field empty.
+    ///A `CreateTask` with its required fields; set the others with the methods below.
     pub fn new(name: impl Into<String>, due_date: crate::runtime::Timestamp) -> Self {
-        CreateTask {
+        Self {
             name: name.into(),
             due_date,
             complete: None,
@@ -73,5 +74,74 @@ impl CreateTask {
             description: None,
             assigned_to_team: None,
         }
+    }
+    /// Flag to indicate whether or not the task is complete
+    ///
+    /// Source: line 5675 of `specs/wealthbox/snapshot.txt`.
+    pub fn complete(mut self, value: bool) -> Self {
+        self.complete = Some(value);
+        self
+    }
+    /// The category the task will belong to
+    ///
+    /// Source: line 5680 of `specs/wealthbox/snapshot.txt`.
+    pub fn category(mut self, value: i64) -> Self {
+        self.category = Some(value);
+        self
+    }
+    /// An array of resources that are linked to this task. Supported resource types: Contacts, projects, and opportunities.
+    ///
+    /// Source: line 5685 of `specs/wealthbox/snapshot.txt`.
+    pub fn linked_to(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::Document>>,
+    ) -> Self {
+        self.linked_to = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// String to indicate the priority of the task you are creating
+    ///
+    /// Source: line 5706 of `specs/wealthbox/snapshot.txt`.
+    pub fn priority(mut self, value: impl Into<crate::models::TaskPriority>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+    /// The user group which is able to view the resource being created
+    ///
+    /// Source: line 5713 of `specs/wealthbox/snapshot.txt`.
+    pub fn visible_to(mut self, value: impl Into<String>) -> Self {
+        self.visible_to = Some(value.into());
+        self
+    }
+    /// An array of custom fields for this object
+    ///
+    /// Source: line 5718 of `specs/wealthbox/snapshot.txt`.
+    pub fn custom_fields(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::CustomFieldRequest>>,
+    ) -> Self {
+        self.custom_fields = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The id of the user who the task is assigned to
+    ///
+    /// Source: line 5734 of `specs/wealthbox/snapshot.txt`.
+    pub fn assigned_to(mut self, value: i64) -> Self {
+        self.assigned_to = Some(value);
+        self
+    }
+    /// A short explaination of the task being returned as plain text or html
+    ///
+    /// Source: line 5739 of `specs/wealthbox/snapshot.txt`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// The id of the team which the task is assigned to
+    ///
+    /// Source: line 6016 of `specs/wealthbox/snapshot.txt`.
+    pub fn assigned_to_team(mut self, value: i64) -> Self {
+        self.assigned_to_team = Some(value);
+        self
     }
 }

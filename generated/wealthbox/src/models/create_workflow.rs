@@ -2,6 +2,7 @@
 
 /// Documented at line 7750 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateWorkflow {
     /// A short name for the Workflow
     ///
@@ -34,9 +35,9 @@ pub struct CreateWorkflow {
     pub workflow_milestones: Option<Vec<serde_json::Value>>,
 }
 impl CreateWorkflow {
-    ///A `CreateWorkflow` with its required fields set and every other field empty.
+    ///A `CreateWorkflow` with its required fields; set the others with the methods below.
     pub fn new(workflow_template: i64) -> Self {
-        CreateWorkflow {
+        Self {
             label: None,
             linked_to: None,
             visible_to: None,
@@ -44,5 +45,43 @@ impl CreateWorkflow {
             starts_at: None,
             workflow_milestones: None,
         }
+    }
+    /// A short name for the Workflow
+    ///
+    /// Source: line 7751 of `specs/wealthbox/snapshot.txt`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// An object that is linked to this Workflow
+    ///
+    /// Source: line 7756 of `specs/wealthbox/snapshot.txt`.
+    pub fn linked_to(mut self, value: impl Into<crate::models::Document>) -> Self {
+        self.linked_to = Some(value.into());
+        self
+    }
+    /// The user group which is able to view the resource being created
+    ///
+    /// Source: line 7777 of `specs/wealthbox/snapshot.txt`.
+    pub fn visible_to(mut self, value: impl Into<String>) -> Self {
+        self.visible_to = Some(value.into());
+        self
+    }
+    /// The date (time is optional) you want the workflow to start
+    ///
+    /// Source: line 7787 of `specs/wealthbox/snapshot.txt`.
+    pub fn starts_at(mut self, value: crate::runtime::Timestamp) -> Self {
+        self.starts_at = Some(value);
+        self
+    }
+    /// An array of all workflow milestones needed for the provided workflow template
+    ///
+    /// Source: line 7792 of `specs/wealthbox/snapshot.txt`.
+    pub fn workflow_milestones(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<serde_json::Value>>,
+    ) -> Self {
+        self.workflow_milestones = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

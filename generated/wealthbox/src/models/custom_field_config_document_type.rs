@@ -26,36 +26,32 @@ impl CustomFieldConfigDocumentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            CustomFieldConfigDocumentType::Contact => "Contact",
-            CustomFieldConfigDocumentType::Opportunity => "Opportunity",
-            CustomFieldConfigDocumentType::Project => "Project",
-            CustomFieldConfigDocumentType::Task => "Task",
-            CustomFieldConfigDocumentType::Event => "Event",
-            CustomFieldConfigDocumentType::ManualInvestmentAccount => {
-                "ManualInvestmentAccount"
-            }
-            CustomFieldConfigDocumentType::Undocumented(value) => value,
+            Self::Contact => "Contact",
+            Self::Opportunity => "Opportunity",
+            Self::Project => "Project",
+            Self::Task => "Task",
+            Self::Event => "Event",
+            Self::ManualInvestmentAccount => "ManualInvestmentAccount",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for CustomFieldConfigDocumentType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Contact" => CustomFieldConfigDocumentType::Contact,
-            "Opportunity" => CustomFieldConfigDocumentType::Opportunity,
-            "Project" => CustomFieldConfigDocumentType::Project,
-            "Task" => CustomFieldConfigDocumentType::Task,
-            "Event" => CustomFieldConfigDocumentType::Event,
-            "ManualInvestmentAccount" => {
-                CustomFieldConfigDocumentType::ManualInvestmentAccount
-            }
-            _ => CustomFieldConfigDocumentType::Undocumented(value),
+            "Contact" => Self::Contact,
+            "Opportunity" => Self::Opportunity,
+            "Project" => Self::Project,
+            "Task" => Self::Task,
+            "Event" => Self::Event,
+            "ManualInvestmentAccount" => Self::ManualInvestmentAccount,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for CustomFieldConfigDocumentType {
     fn from(value: &str) -> Self {
-        CustomFieldConfigDocumentType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<CustomFieldConfigDocumentType> for String {

@@ -26,32 +26,32 @@ impl CustomFieldDocumentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            CustomFieldDocumentType::Contact => "Contact",
-            CustomFieldDocumentType::Opportunity => "Opportunity",
-            CustomFieldDocumentType::Project => "Project",
-            CustomFieldDocumentType::Task => "Task",
-            CustomFieldDocumentType::Event => "Event",
-            CustomFieldDocumentType::ManualInvestmentAccount => "ManualInvestmentAccount",
-            CustomFieldDocumentType::Undocumented(value) => value,
+            Self::Contact => "Contact",
+            Self::Opportunity => "Opportunity",
+            Self::Project => "Project",
+            Self::Task => "Task",
+            Self::Event => "Event",
+            Self::ManualInvestmentAccount => "ManualInvestmentAccount",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for CustomFieldDocumentType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Contact" => CustomFieldDocumentType::Contact,
-            "Opportunity" => CustomFieldDocumentType::Opportunity,
-            "Project" => CustomFieldDocumentType::Project,
-            "Task" => CustomFieldDocumentType::Task,
-            "Event" => CustomFieldDocumentType::Event,
-            "ManualInvestmentAccount" => CustomFieldDocumentType::ManualInvestmentAccount,
-            _ => CustomFieldDocumentType::Undocumented(value),
+            "Contact" => Self::Contact,
+            "Opportunity" => Self::Opportunity,
+            "Project" => Self::Project,
+            "Task" => Self::Task,
+            "Event" => Self::Event,
+            "ManualInvestmentAccount" => Self::ManualInvestmentAccount,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for CustomFieldDocumentType {
     fn from(value: &str) -> Self {
-        CustomFieldDocumentType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<CustomFieldDocumentType> for String {

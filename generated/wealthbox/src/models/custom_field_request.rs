@@ -2,6 +2,7 @@
 
 /// Documented at line 1867 of `specs/wealthbox/snapshot.txt`, line 5718 of `specs/wealthbox/snapshot.txt`, line 6000 of `specs/wealthbox/snapshot.txt`, line 6474 of `specs/wealthbox/snapshot.txt`, line 6762 of `specs/wealthbox/snapshot.txt`, line 10787 of `specs/wealthbox/snapshot.txt`, line 11351 of `specs/wealthbox/snapshot.txt`, line 12099 of `specs/wealthbox/snapshot.txt`, line 12594 of `specs/wealthbox/snapshot.txt`, line 13135 of `specs/wealthbox/snapshot.txt`, line 13411 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomFieldRequest {
     /// The name of the custom field that you wish to set
     ///
@@ -13,4 +14,24 @@ pub struct CustomFieldRequest {
     /// Source: line 1878 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl CustomFieldRequest {
+    ///An empty `CustomFieldRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { id: None, value: None }
+    }
+    /// The name of the custom field that you wish to set
+    ///
+    /// Source: line 1873 of `specs/wealthbox/snapshot.txt`.
+    pub fn id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+    /// The value that the custom field should take on
+    ///
+    /// Source: line 1878 of `specs/wealthbox/snapshot.txt`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 342 of `specs/wealthbox/snapshot.txt`, line 5685 of `specs/wealthbox/snapshot.txt`, line 5785 of `specs/wealthbox/snapshot.txt`, line 5967 of `specs/wealthbox/snapshot.txt`, line 6067 of `specs/wealthbox/snapshot.txt`, line 6278 of `specs/wealthbox/snapshot.txt`, line 6441 of `specs/wealthbox/snapshot.txt`, line 6541 of `specs/wealthbox/snapshot.txt`, line 6729 of `specs/wealthbox/snapshot.txt`, line 6829 of `specs/wealthbox/snapshot.txt`, line 7037 of `specs/wealthbox/snapshot.txt`, line 7223 of `specs/wealthbox/snapshot.txt`, line 7756 of `specs/wealthbox/snapshot.txt`, line 7823 of `specs/wealthbox/snapshot.txt`, line 8406 of `specs/wealthbox/snapshot.txt`, line 8961 of `specs/wealthbox/snapshot.txt`, line 10563 of `specs/wealthbox/snapshot.txt`, line 10748 of `specs/wealthbox/snapshot.txt`, line 10881 of `specs/wealthbox/snapshot.txt`, line 11125 of `specs/wealthbox/snapshot.txt`, line 11312 of `specs/wealthbox/snapshot.txt`, line 11445 of `specs/wealthbox/snapshot.txt`, line 11686 of `specs/wealthbox/snapshot.txt`, line 11913 of `specs/wealthbox/snapshot.txt`, line 12073 of `specs/wealthbox/snapshot.txt`, line 12190 of `specs/wealthbox/snapshot.txt`, line 12406 of `specs/wealthbox/snapshot.txt`, line 12568 of `specs/wealthbox/snapshot.txt`, line 12685 of `specs/wealthbox/snapshot.txt`, line 12898 of `specs/wealthbox/snapshot.txt`, line 13707 of `specs/wealthbox/snapshot.txt`, line 13788 of `specs/wealthbox/snapshot.txt`, line 13845 of `specs/wealthbox/snapshot.txt`, line 13967 of `specs/wealthbox/snapshot.txt`, line 14050 of `specs/wealthbox/snapshot.txt`, line 14107 of `specs/wealthbox/snapshot.txt`, line 14450 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// The id of the resource being linked to this status update
     ///
@@ -19,12 +20,19 @@ pub struct Document {
     pub name: Option<String>,
 }
 impl Document {
-    ///A `Document` with its required fields set and every other field empty.
+    ///A `Document` with its required fields; set the others with the methods below.
     pub fn new(id: i64, type_: impl Into<String>) -> Self {
-        Document {
+        Self {
             id,
             type_: type_.into(),
             name: None,
         }
+    }
+    /// The name of the resource being linked
+    ///
+    /// Source: line 358 of `specs/wealthbox/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 786 of `specs/wealthbox/snapshot.txt`, line 1630 of `specs/wealthbox/snapshot.txt`, line 2229 of `specs/wealthbox/snapshot.txt`, line 3230 of `specs/wealthbox/snapshot.txt`, line 4120 of `specs/wealthbox/snapshot.txt`, line 4995 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DriversLicense {
     /// The ID number for this Contact’s drivers license
     ///
@@ -23,4 +24,43 @@ pub struct DriversLicense {
     /// Source: line 807 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_date: Option<crate::runtime::Date>,
+}
+impl DriversLicense {
+    ///An empty `DriversLicense`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            number: None,
+            state: None,
+            issued_date: None,
+            expires_date: None,
+        }
+    }
+    /// The ID number for this Contact’s drivers license
+    ///
+    /// Source: line 792 of `specs/wealthbox/snapshot.txt`.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// The state in which this Contact’s drivers license was issued
+    ///
+    /// Source: line 797 of `specs/wealthbox/snapshot.txt`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// The date when the Contact’s driver’s license was last issued
+    ///
+    /// Source: line 802 of `specs/wealthbox/snapshot.txt`.
+    pub fn issued_date(mut self, value: crate::runtime::Date) -> Self {
+        self.issued_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s driver’s license is set to expire
+    ///
+    /// Source: line 807 of `specs/wealthbox/snapshot.txt`.
+    pub fn expires_date(mut self, value: crate::runtime::Date) -> Self {
+        self.expires_date = Some(value);
+        self
+    }
 }

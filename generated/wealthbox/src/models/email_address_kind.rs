@@ -26,32 +26,32 @@ impl EmailAddressKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            EmailAddressKind::Work => "Work",
-            EmailAddressKind::Home => "Home",
-            EmailAddressKind::Mobile => "Mobile",
-            EmailAddressKind::Vacation => "Vacation",
-            EmailAddressKind::Fax => "Fax",
-            EmailAddressKind::Other => "Other",
-            EmailAddressKind::Undocumented(value) => value,
+            Self::Work => "Work",
+            Self::Home => "Home",
+            Self::Mobile => "Mobile",
+            Self::Vacation => "Vacation",
+            Self::Fax => "Fax",
+            Self::Other => "Other",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for EmailAddressKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Work" => EmailAddressKind::Work,
-            "Home" => EmailAddressKind::Home,
-            "Mobile" => EmailAddressKind::Mobile,
-            "Vacation" => EmailAddressKind::Vacation,
-            "Fax" => EmailAddressKind::Fax,
-            "Other" => EmailAddressKind::Other,
-            _ => EmailAddressKind::Undocumented(value),
+            "Work" => Self::Work,
+            "Home" => Self::Home,
+            "Mobile" => Self::Mobile,
+            "Vacation" => Self::Vacation,
+            "Fax" => Self::Fax,
+            "Other" => Self::Other,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for EmailAddressKind {
     fn from(value: &str) -> Self {
-        EmailAddressKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<EmailAddressKind> for String {

@@ -2,6 +2,7 @@
 
 /// Documented at line 1778 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailAddressRequest {
     /// The address assoicated with the email address
     ///
@@ -24,13 +25,34 @@ pub struct EmailAddressRequest {
     pub destroy: Option<bool>,
 }
 impl EmailAddressRequest {
-    ///A `EmailAddressRequest` with its required fields set and every other field empty.
+    ///A `EmailAddressRequest` with its required fields; set the others with the methods below.
     pub fn new(address: impl Into<String>) -> Self {
-        EmailAddressRequest {
+        Self {
             address: address.into(),
             principal: None,
             kind: None,
             destroy: None,
         }
+    }
+    /// Flag to indicate if the email address is the principal address of the contact
+    ///
+    /// Source: line 1789 of `specs/wealthbox/snapshot.txt`.
+    pub fn principal(mut self, value: bool) -> Self {
+        self.principal = Some(value);
+        self
+    }
+    /// The type of the phone number being created
+    ///
+    /// Source: line 1794 of `specs/wealthbox/snapshot.txt`.
+    pub fn kind(mut self, value: impl Into<crate::models::EmailAddressKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+    /// Flag to indicate whether or not to destroy the email address being updated
+    ///
+    /// Source: line 1801 of `specs/wealthbox/snapshot.txt`.
+    pub fn destroy(mut self, value: bool) -> Self {
+        self.destroy = Some(value);
+        self
     }
 }

@@ -24,30 +24,30 @@ impl EventState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            EventState::Unconfirmed => "unconfirmed",
-            EventState::Confirmed => "confirmed",
-            EventState::Tentative => "tentative",
-            EventState::Completed => "completed",
-            EventState::Cancelled => "cancelled",
-            EventState::Undocumented(value) => value,
+            Self::Unconfirmed => "unconfirmed",
+            Self::Confirmed => "confirmed",
+            Self::Tentative => "tentative",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for EventState {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "unconfirmed" => EventState::Unconfirmed,
-            "confirmed" => EventState::Confirmed,
-            "tentative" => EventState::Tentative,
-            "completed" => EventState::Completed,
-            "cancelled" => EventState::Cancelled,
-            _ => EventState::Undocumented(value),
+            "unconfirmed" => Self::Unconfirmed,
+            "confirmed" => Self::Confirmed,
+            "tentative" => Self::Tentative,
+            "completed" => Self::Completed,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for EventState {
     fn from(value: &str) -> Self {
-        EventState::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<EventState> for String {

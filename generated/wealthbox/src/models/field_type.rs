@@ -26,32 +26,32 @@ impl FieldType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            FieldType::SingleSelect => "single_select",
-            FieldType::MultiCheckBox => "multi_check_box",
-            FieldType::TextField => "text_field",
-            FieldType::TextArea => "text_area",
-            FieldType::CheckBox => "check_box",
-            FieldType::Date => "date",
-            FieldType::Undocumented(value) => value,
+            Self::SingleSelect => "single_select",
+            Self::MultiCheckBox => "multi_check_box",
+            Self::TextField => "text_field",
+            Self::TextArea => "text_area",
+            Self::CheckBox => "check_box",
+            Self::Date => "date",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for FieldType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "single_select" => FieldType::SingleSelect,
-            "multi_check_box" => FieldType::MultiCheckBox,
-            "text_field" => FieldType::TextField,
-            "text_area" => FieldType::TextArea,
-            "check_box" => FieldType::CheckBox,
-            "date" => FieldType::Date,
-            _ => FieldType::Undocumented(value),
+            "single_select" => Self::SingleSelect,
+            "multi_check_box" => Self::MultiCheckBox,
+            "text_field" => Self::TextField,
+            "text_area" => Self::TextArea,
+            "check_box" => Self::CheckBox,
+            "date" => Self::Date,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for FieldType {
     fn from(value: &str) -> Self {
-        FieldType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<FieldType> for String {

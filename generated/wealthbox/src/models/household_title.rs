@@ -32,38 +32,38 @@ impl HouseholdTitle {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            HouseholdTitle::Head => "Head",
-            HouseholdTitle::Spouse => "Spouse",
-            HouseholdTitle::Partner => "Partner",
-            HouseholdTitle::Child => "Child",
-            HouseholdTitle::Grandchild => "Grandchild",
-            HouseholdTitle::Parent => "Parent",
-            HouseholdTitle::Grandparent => "Grandparent",
-            HouseholdTitle::Sibling => "Sibling",
-            HouseholdTitle::OtherDependent => "Other Dependent",
-            HouseholdTitle::Undocumented(value) => value,
+            Self::Head => "Head",
+            Self::Spouse => "Spouse",
+            Self::Partner => "Partner",
+            Self::Child => "Child",
+            Self::Grandchild => "Grandchild",
+            Self::Parent => "Parent",
+            Self::Grandparent => "Grandparent",
+            Self::Sibling => "Sibling",
+            Self::OtherDependent => "Other Dependent",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for HouseholdTitle {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Head" => HouseholdTitle::Head,
-            "Spouse" => HouseholdTitle::Spouse,
-            "Partner" => HouseholdTitle::Partner,
-            "Child" => HouseholdTitle::Child,
-            "Grandchild" => HouseholdTitle::Grandchild,
-            "Parent" => HouseholdTitle::Parent,
-            "Grandparent" => HouseholdTitle::Grandparent,
-            "Sibling" => HouseholdTitle::Sibling,
-            "Other Dependent" => HouseholdTitle::OtherDependent,
-            _ => HouseholdTitle::Undocumented(value),
+            "Head" => Self::Head,
+            "Spouse" => Self::Spouse,
+            "Partner" => Self::Partner,
+            "Child" => Self::Child,
+            "Grandchild" => Self::Grandchild,
+            "Parent" => Self::Parent,
+            "Grandparent" => Self::Grandparent,
+            "Sibling" => Self::Sibling,
+            "Other Dependent" => Self::OtherDependent,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for HouseholdTitle {
     fn from(value: &str) -> Self {
-        HouseholdTitle::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<HouseholdTitle> for String {

@@ -2,6 +2,7 @@
 
 /// Documented at line 10769 of `specs/wealthbox/snapshot.txt`, line 11333 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InviteeRequest {
     /// The id of the Contact/User being invited
     ///
@@ -14,8 +15,8 @@ pub struct InviteeRequest {
     pub type_: crate::models::InviteeType,
 }
 impl InviteeRequest {
-    ///A `InviteeRequest` with its required fields set and every other field empty.
+    ///A `InviteeRequest` with its required fields; set the others with the methods below.
     pub fn new(id: i64, type_: crate::models::InviteeType) -> Self {
-        InviteeRequest { id, type_ }
+        Self { id, type_ }
     }
 }

@@ -18,24 +18,24 @@ impl InviteeType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            InviteeType::User => "User",
-            InviteeType::Contact => "Contact",
-            InviteeType::Undocumented(value) => value,
+            Self::User => "User",
+            Self::Contact => "Contact",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for InviteeType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "User" => InviteeType::User,
-            "Contact" => InviteeType::Contact,
-            _ => InviteeType::Undocumented(value),
+            "User" => Self::User,
+            "Contact" => Self::Contact,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for InviteeType {
     fn from(value: &str) -> Self {
-        InviteeType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<InviteeType> for String {

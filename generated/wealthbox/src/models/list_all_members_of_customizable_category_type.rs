@@ -42,68 +42,48 @@ impl ListAllMembersOfCustomizableCategoryType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ListAllMembersOfCustomizableCategoryType::OpportunityStages => {
-                "opportunity_stages"
-            }
-            ListAllMembersOfCustomizableCategoryType::OpportunityPipelines => {
-                "opportunity_pipelines"
-            }
-            ListAllMembersOfCustomizableCategoryType::ContactTypes => "contact_types",
-            ListAllMembersOfCustomizableCategoryType::ContactSources => "contact_sources",
-            ListAllMembersOfCustomizableCategoryType::TaskCategories => "task_categories",
-            ListAllMembersOfCustomizableCategoryType::EventCategories => {
-                "event_categories"
-            }
-            ListAllMembersOfCustomizableCategoryType::FileCategories => "file_categories",
-            ListAllMembersOfCustomizableCategoryType::InvestmentObjectives => {
-                "investment_objectives"
-            }
-            ListAllMembersOfCustomizableCategoryType::FinancialAccountTypes => {
-                "financial_account_types"
-            }
-            ListAllMembersOfCustomizableCategoryType::EmailTypes => "email_types",
-            ListAllMembersOfCustomizableCategoryType::PhoneTypes => "phone_types",
-            ListAllMembersOfCustomizableCategoryType::AddressTypes => "address_types",
-            ListAllMembersOfCustomizableCategoryType::WebsiteTypes => "website_types",
-            ListAllMembersOfCustomizableCategoryType::ContactRoles => "contact_roles",
-            ListAllMembersOfCustomizableCategoryType::Undocumented(value) => value,
+            Self::OpportunityStages => "opportunity_stages",
+            Self::OpportunityPipelines => "opportunity_pipelines",
+            Self::ContactTypes => "contact_types",
+            Self::ContactSources => "contact_sources",
+            Self::TaskCategories => "task_categories",
+            Self::EventCategories => "event_categories",
+            Self::FileCategories => "file_categories",
+            Self::InvestmentObjectives => "investment_objectives",
+            Self::FinancialAccountTypes => "financial_account_types",
+            Self::EmailTypes => "email_types",
+            Self::PhoneTypes => "phone_types",
+            Self::AddressTypes => "address_types",
+            Self::WebsiteTypes => "website_types",
+            Self::ContactRoles => "contact_roles",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ListAllMembersOfCustomizableCategoryType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "opportunity_stages" => {
-                ListAllMembersOfCustomizableCategoryType::OpportunityStages
-            }
-            "opportunity_pipelines" => {
-                ListAllMembersOfCustomizableCategoryType::OpportunityPipelines
-            }
-            "contact_types" => ListAllMembersOfCustomizableCategoryType::ContactTypes,
-            "contact_sources" => ListAllMembersOfCustomizableCategoryType::ContactSources,
-            "task_categories" => ListAllMembersOfCustomizableCategoryType::TaskCategories,
-            "event_categories" => {
-                ListAllMembersOfCustomizableCategoryType::EventCategories
-            }
-            "file_categories" => ListAllMembersOfCustomizableCategoryType::FileCategories,
-            "investment_objectives" => {
-                ListAllMembersOfCustomizableCategoryType::InvestmentObjectives
-            }
-            "financial_account_types" => {
-                ListAllMembersOfCustomizableCategoryType::FinancialAccountTypes
-            }
-            "email_types" => ListAllMembersOfCustomizableCategoryType::EmailTypes,
-            "phone_types" => ListAllMembersOfCustomizableCategoryType::PhoneTypes,
-            "address_types" => ListAllMembersOfCustomizableCategoryType::AddressTypes,
-            "website_types" => ListAllMembersOfCustomizableCategoryType::WebsiteTypes,
-            "contact_roles" => ListAllMembersOfCustomizableCategoryType::ContactRoles,
-            _ => ListAllMembersOfCustomizableCategoryType::Undocumented(value),
+            "opportunity_stages" => Self::OpportunityStages,
+            "opportunity_pipelines" => Self::OpportunityPipelines,
+            "contact_types" => Self::ContactTypes,
+            "contact_sources" => Self::ContactSources,
+            "task_categories" => Self::TaskCategories,
+            "event_categories" => Self::EventCategories,
+            "file_categories" => Self::FileCategories,
+            "investment_objectives" => Self::InvestmentObjectives,
+            "financial_account_types" => Self::FinancialAccountTypes,
+            "email_types" => Self::EmailTypes,
+            "phone_types" => Self::PhoneTypes,
+            "address_types" => Self::AddressTypes,
+            "website_types" => Self::WebsiteTypes,
+            "contact_roles" => Self::ContactRoles,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ListAllMembersOfCustomizableCategoryType {
     fn from(value: &str) -> Self {
-        ListAllMembersOfCustomizableCategoryType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ListAllMembersOfCustomizableCategoryType> for String {

@@ -18,24 +18,24 @@ impl ListAllTagsDocumentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ListAllTagsDocumentType::Contact => "Contact",
-            ListAllTagsDocumentType::Note => "Note",
-            ListAllTagsDocumentType::Undocumented(value) => value,
+            Self::Contact => "Contact",
+            Self::Note => "Note",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for ListAllTagsDocumentType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Contact" => ListAllTagsDocumentType::Contact,
-            "Note" => ListAllTagsDocumentType::Note,
-            _ => ListAllTagsDocumentType::Undocumented(value),
+            "Contact" => Self::Contact,
+            "Note" => Self::Note,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for ListAllTagsDocumentType {
     fn from(value: &str) -> Self {
-        ListAllTagsDocumentType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<ListAllTagsDocumentType> for String {

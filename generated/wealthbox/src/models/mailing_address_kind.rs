@@ -26,32 +26,32 @@ impl MailingAddressKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            MailingAddressKind::Work => "Work",
-            MailingAddressKind::Home => "Home",
-            MailingAddressKind::Mobile => "Mobile",
-            MailingAddressKind::Vacation => "Vacation",
-            MailingAddressKind::Fax => "Fax",
-            MailingAddressKind::Other => "Other",
-            MailingAddressKind::Undocumented(value) => value,
+            Self::Work => "Work",
+            Self::Home => "Home",
+            Self::Mobile => "Mobile",
+            Self::Vacation => "Vacation",
+            Self::Fax => "Fax",
+            Self::Other => "Other",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for MailingAddressKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Work" => MailingAddressKind::Work,
-            "Home" => MailingAddressKind::Home,
-            "Mobile" => MailingAddressKind::Mobile,
-            "Vacation" => MailingAddressKind::Vacation,
-            "Fax" => MailingAddressKind::Fax,
-            "Other" => MailingAddressKind::Other,
-            _ => MailingAddressKind::Undocumented(value),
+            "Work" => Self::Work,
+            "Home" => Self::Home,
+            "Mobile" => Self::Mobile,
+            "Vacation" => Self::Vacation,
+            "Fax" => Self::Fax,
+            "Other" => Self::Other,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for MailingAddressKind {
     fn from(value: &str) -> Self {
-        MailingAddressKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<MailingAddressKind> for String {

@@ -2,6 +2,7 @@
 
 /// Documented at line 770 of `specs/wealthbox/snapshot.txt`, line 1614 of `specs/wealthbox/snapshot.txt`, line 2213 of `specs/wealthbox/snapshot.txt`, line 3214 of `specs/wealthbox/snapshot.txt`, line 4104 of `specs/wealthbox/snapshot.txt`, line 4979 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Occupation {
     /// The current occupation of the contact
     ///
@@ -13,4 +14,27 @@ pub struct Occupation {
     /// Source: line 781 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<crate::runtime::Date>,
+}
+impl Occupation {
+    ///An empty `Occupation`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            start_date: None,
+        }
+    }
+    /// The current occupation of the contact
+    ///
+    /// Source: line 776 of `specs/wealthbox/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The date when the Contact started his current job
+    ///
+    /// Source: line 781 of `specs/wealthbox/snapshot.txt`.
+    pub fn start_date(mut self, value: crate::runtime::Date) -> Self {
+        self.start_date = Some(value);
+        self
+    }
 }

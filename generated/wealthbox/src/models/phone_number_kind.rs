@@ -26,32 +26,32 @@ impl PhoneNumberKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            PhoneNumberKind::Work => "Work",
-            PhoneNumberKind::Home => "Home",
-            PhoneNumberKind::Mobile => "Mobile",
-            PhoneNumberKind::Vacation => "Vacation",
-            PhoneNumberKind::Fax => "Fax",
-            PhoneNumberKind::Other => "Other",
-            PhoneNumberKind::Undocumented(value) => value,
+            Self::Work => "Work",
+            Self::Home => "Home",
+            Self::Mobile => "Mobile",
+            Self::Vacation => "Vacation",
+            Self::Fax => "Fax",
+            Self::Other => "Other",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for PhoneNumberKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Work" => PhoneNumberKind::Work,
-            "Home" => PhoneNumberKind::Home,
-            "Mobile" => PhoneNumberKind::Mobile,
-            "Vacation" => PhoneNumberKind::Vacation,
-            "Fax" => PhoneNumberKind::Fax,
-            "Other" => PhoneNumberKind::Other,
-            _ => PhoneNumberKind::Undocumented(value),
+            "Work" => Self::Work,
+            "Home" => Self::Home,
+            "Mobile" => Self::Mobile,
+            "Vacation" => Self::Vacation,
+            "Fax" => Self::Fax,
+            "Other" => Self::Other,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for PhoneNumberKind {
     fn from(value: &str) -> Self {
-        PhoneNumberKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<PhoneNumberKind> for String {

@@ -24,30 +24,30 @@ impl RetrieveAllContactsOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllContactsOrder::Asc => "asc",
-            RetrieveAllContactsOrder::Desc => "desc",
-            RetrieveAllContactsOrder::Recent => "recent",
-            RetrieveAllContactsOrder::Created => "created",
-            RetrieveAllContactsOrder::Updated => "updated",
-            RetrieveAllContactsOrder::Undocumented(value) => value,
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Recent => "recent",
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for RetrieveAllContactsOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "asc" => RetrieveAllContactsOrder::Asc,
-            "desc" => RetrieveAllContactsOrder::Desc,
-            "recent" => RetrieveAllContactsOrder::Recent,
-            "created" => RetrieveAllContactsOrder::Created,
-            "updated" => RetrieveAllContactsOrder::Updated,
-            _ => RetrieveAllContactsOrder::Undocumented(value),
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            "recent" => Self::Recent,
+            "created" => Self::Created,
+            "updated" => Self::Updated,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for RetrieveAllContactsOrder {
     fn from(value: &str) -> Self {
-        RetrieveAllContactsOrder::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<RetrieveAllContactsOrder> for String {

@@ -22,28 +22,28 @@ impl RetrieveAllContactsType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllContactsType::Person => "person",
-            RetrieveAllContactsType::Household => "household",
-            RetrieveAllContactsType::Organization => "organization",
-            RetrieveAllContactsType::Trust => "trust",
-            RetrieveAllContactsType::Undocumented(value) => value,
+            Self::Person => "person",
+            Self::Household => "household",
+            Self::Organization => "organization",
+            Self::Trust => "trust",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for RetrieveAllContactsType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "person" => RetrieveAllContactsType::Person,
-            "household" => RetrieveAllContactsType::Household,
-            "organization" => RetrieveAllContactsType::Organization,
-            "trust" => RetrieveAllContactsType::Trust,
-            _ => RetrieveAllContactsType::Undocumented(value),
+            "person" => Self::Person,
+            "household" => Self::Household,
+            "organization" => Self::Organization,
+            "trust" => Self::Trust,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for RetrieveAllContactsType {
     fn from(value: &str) -> Self {
-        RetrieveAllContactsType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<RetrieveAllContactsType> for String {

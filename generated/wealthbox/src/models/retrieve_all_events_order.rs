@@ -22,28 +22,28 @@ impl RetrieveAllEventsOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllEventsOrder::Asc => "asc",
-            RetrieveAllEventsOrder::Desc => "desc",
-            RetrieveAllEventsOrder::Recent => "recent",
-            RetrieveAllEventsOrder::Created => "created",
-            RetrieveAllEventsOrder::Undocumented(value) => value,
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Recent => "recent",
+            Self::Created => "created",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for RetrieveAllEventsOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "asc" => RetrieveAllEventsOrder::Asc,
-            "desc" => RetrieveAllEventsOrder::Desc,
-            "recent" => RetrieveAllEventsOrder::Recent,
-            "created" => RetrieveAllEventsOrder::Created,
-            _ => RetrieveAllEventsOrder::Undocumented(value),
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            "recent" => Self::Recent,
+            "created" => Self::Created,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for RetrieveAllEventsOrder {
     fn from(value: &str) -> Self {
-        RetrieveAllEventsOrder::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<RetrieveAllEventsOrder> for String {

@@ -20,26 +20,26 @@ impl RetrieveAllNotesOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllNotesOrder::Asc => "asc",
-            RetrieveAllNotesOrder::Created => "created",
-            RetrieveAllNotesOrder::Updated => "updated",
-            RetrieveAllNotesOrder::Undocumented(value) => value,
+            Self::Asc => "asc",
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for RetrieveAllNotesOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "asc" => RetrieveAllNotesOrder::Asc,
-            "created" => RetrieveAllNotesOrder::Created,
-            "updated" => RetrieveAllNotesOrder::Updated,
-            _ => RetrieveAllNotesOrder::Undocumented(value),
+            "asc" => Self::Asc,
+            "created" => Self::Created,
+            "updated" => Self::Updated,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for RetrieveAllNotesOrder {
     fn from(value: &str) -> Self {
-        RetrieveAllNotesOrder::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<RetrieveAllNotesOrder> for String {

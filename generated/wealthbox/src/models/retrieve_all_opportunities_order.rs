@@ -22,28 +22,28 @@ impl RetrieveAllOpportunitiesOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllOpportunitiesOrder::Asc => "asc",
-            RetrieveAllOpportunitiesOrder::Desc => "desc",
-            RetrieveAllOpportunitiesOrder::Recent => "recent",
-            RetrieveAllOpportunitiesOrder::Created => "created",
-            RetrieveAllOpportunitiesOrder::Undocumented(value) => value,
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Recent => "recent",
+            Self::Created => "created",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for RetrieveAllOpportunitiesOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "asc" => RetrieveAllOpportunitiesOrder::Asc,
-            "desc" => RetrieveAllOpportunitiesOrder::Desc,
-            "recent" => RetrieveAllOpportunitiesOrder::Recent,
-            "created" => RetrieveAllOpportunitiesOrder::Created,
-            _ => RetrieveAllOpportunitiesOrder::Undocumented(value),
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            "recent" => Self::Recent,
+            "created" => Self::Created,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for RetrieveAllOpportunitiesOrder {
     fn from(value: &str) -> Self {
-        RetrieveAllOpportunitiesOrder::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<RetrieveAllOpportunitiesOrder> for String {

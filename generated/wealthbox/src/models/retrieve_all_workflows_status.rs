@@ -20,26 +20,26 @@ impl RetrieveAllWorkflowsStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllWorkflowsStatus::Active => "active",
-            RetrieveAllWorkflowsStatus::Completed => "completed",
-            RetrieveAllWorkflowsStatus::Scheduled => "scheduled",
-            RetrieveAllWorkflowsStatus::Undocumented(value) => value,
+            Self::Active => "active",
+            Self::Completed => "completed",
+            Self::Scheduled => "scheduled",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for RetrieveAllWorkflowsStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "active" => RetrieveAllWorkflowsStatus::Active,
-            "completed" => RetrieveAllWorkflowsStatus::Completed,
-            "scheduled" => RetrieveAllWorkflowsStatus::Scheduled,
-            _ => RetrieveAllWorkflowsStatus::Undocumented(value),
+            "active" => Self::Active,
+            "completed" => Self::Completed,
+            "scheduled" => Self::Scheduled,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for RetrieveAllWorkflowsStatus {
     fn from(value: &str) -> Self {
-        RetrieveAllWorkflowsStatus::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<RetrieveAllWorkflowsStatus> for String {

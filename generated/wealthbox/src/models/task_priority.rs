@@ -20,26 +20,26 @@ impl TaskPriority {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            TaskPriority::Low => "Low",
-            TaskPriority::Medium => "Medium",
-            TaskPriority::High => "High",
-            TaskPriority::Undocumented(value) => value,
+            Self::Low => "Low",
+            Self::Medium => "Medium",
+            Self::High => "High",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for TaskPriority {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Low" => TaskPriority::Low,
-            "Medium" => TaskPriority::Medium,
-            "High" => TaskPriority::High,
-            _ => TaskPriority::Undocumented(value),
+            "Low" => Self::Low,
+            "Medium" => Self::Medium,
+            "High" => Self::High,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for TaskPriority {
     fn from(value: &str) -> Self {
-        TaskPriority::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<TaskPriority> for String {

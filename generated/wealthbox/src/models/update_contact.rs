@@ -2,6 +2,7 @@
 
 /// Documented at line 3768 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateContact {
     /// A preferred shortname for the Contact
     ///
@@ -18,4 +19,997 @@ pub struct UpdateContact {
     /// Source: line 3779 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_roles: Option<Vec<crate::models::ContactRoleValueRequest>>,
+    /// The preferred prefix for the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// The first name of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// The middle name of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    /// The last name of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// The suffix associated with the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+    /// The title the contact holds at his/her present company
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
+    /// The twitter handle of the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twitter_name: Option<String>,
+    /// The LinkedIn url for the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linkedin_url: Option<String>,
+    /// A brief description of the contact in a longer format
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_information: Option<String>,
+    /// The birthdate of the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<crate::runtime::Date>,
+    /// The wedding anniversary of the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anniversary: Option<crate::runtime::Date>,
+    /// The date when the contact became a client
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_since: Option<crate::runtime::Date>,
+    /// The date of death of the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_death: Option<crate::runtime::Date>,
+    /// The id of the User who is assigned to this contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_to: Option<i64>,
+    /// The id of the Contact who referred this Contact to the firm
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referred_by: Option<i64>,
+    /// The type of the Contact being created
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<crate::models::ContactType>,
+    /// The gender of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<crate::models::ContactGender>,
+    /// The method in which this contact was taken on as new business
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_source: Option<crate::models::ContactContactSource>,
+    /// A string further classifying the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_type: Option<crate::models::ContactContactType>,
+    /// A flag indicating whether or not the contact is currently active
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::models::ContactStatus>,
+    /// The marital status of the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marital_status: Option<crate::models::ContactMaritalStatus>,
+    /// The id of the Contact acting as this Contact’s attorney
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attorney: Option<i64>,
+    /// The id of the Contact acting as this Contact’s accountant
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpa: Option<i64>,
+    /// The id of the Contact acting as this Contact’s doctor
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doctor: Option<i64>,
+    /// The id of the Contact acting as this Contact’s insurance agent
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurance: Option<i64>,
+    /// The id of the Contact acting as this Contact’s business manager
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_manager: Option<i64>,
+    /// The id of the Contact acting as this Contact’s family officer
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_officer: Option<i64>,
+    /// The id of the Contact acting as this Contact’s assistant
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assistant: Option<i64>,
+    /// The id of the Contact acting as this Contact’s other
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<i64>,
+    /// The id of the Contact acting as this Contact’s trusted contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted_contact: Option<i64>,
+    /// A block of text containing any other important info for the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub important_information: Option<String>,
+    /// A block of text containing personal interests for the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_interests: Option<String>,
+    /// A basic classification of the Contact’s investment objectives
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investment_objective: Option<String>,
+    /// A basic classification of the time horizon for the Contact’s investment goals
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_horizon: Option<crate::models::ContactTimeHorizon>,
+    /// A basic classification of the Contact’s risk tolerance
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_tolerance: Option<String>,
+    /// Years of experience the contact has in the mutual fund market
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutual_fund_experience: Option<i64>,
+    /// Years of experience the contact has in the stocks and bonds fund market
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stocks_and_bonds_experience: Option<i64>,
+    /// Years of experience the contact has in partnerships
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partnerships_experience: Option<i64>,
+    /// Years of experience the contact has in other aspects of the investment world
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_investing_experience: Option<i64>,
+    /// The Contact’s estimated gross annual income
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gross_annual_income: Option<i64>,
+    /// The value of all of the Contact’s holdings
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assets: Option<i64>,
+    /// The value of all of the Contact’s holdings that are illiquid
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_liquid_assets: Option<i64>,
+    /// The total value of the Contact’s liabilities
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liabilities: Option<i64>,
+    /// The Contact’s annual income adjusted for tax withholdings
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjusted_gross_income: Option<i64>,
+    /// The total amount of taxes paid by the Contact during a tax year
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_taxes: Option<i64>,
+    /// Flag to indicate if the Contact’s adjusted gross income and estimated taxes have been confirmed by their tax return
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_by_tax_return: Option<bool>,
+    /// The year of the tax return that was used to confirm the Contact’s income and tax liability
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_year: Option<i64>,
+    /// Tax bracket that the Contact sits in according to his last recorded tax return
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_bracket: Option<i64>,
+    /// The city/state where the Contact was born
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_place: Option<String>,
+    /// The maiden name of the Contact is she has one
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maiden_name: Option<String>,
+    /// The passport number of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passport_number: Option<String>,
+    /// The green card number of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub green_card_number: Option<String>,
+    /// An object representing critical information about the contact’s occupation
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occupation: Option<crate::models::Occupation>,
+    /// An object representing the contact’s driver’s license
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drivers_license: Option<crate::models::DriversLicense>,
+    /// The date when the Contact hope to retire
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retirement_date: Option<crate::runtime::Date>,
+    /// The date when the Contact’s fee agreement was signed
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_fee_agreement_date: Option<crate::runtime::Date>,
+    /// The date when the Contact’s IPS agreement was signed
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_ips_agreement_date: Option<crate::runtime::Date>,
+    /// The date when the Contact’s FP agreement was signed
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_fp_agreement_date: Option<crate::runtime::Date>,
+    /// The date when the Contact’s was last offered ADV
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_adv_offering_date: Option<crate::runtime::Date>,
+    /// The date when the Contact’s was initially offered CRS
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_crs_offering_date: Option<crate::runtime::Date>,
+    /// The date when the Contact’s was last offered CRS
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_crs_offering_date: Option<crate::runtime::Date>,
+    /// The date when the Contact last signed their privacy agreement
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_privacy_offering_date: Option<crate::runtime::Date>,
+    /// The name of the company the person is employed with
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// An object representing the contact’s household
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub household: Option<crate::models::HouseholdRequest>,
+    /// An array of tags that are associated with the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// An array of the street addresses associated with the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_addresses: Option<Vec<crate::models::MailingAddressRequest>>,
+    /// An array of the email addresses associated with the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_addresses: Option<Vec<crate::models::EmailAddressRequest>>,
+    /// An array of the phone numbers associated with the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_numbers: Option<Vec<crate::models::PhoneNumberRequest>>,
+    /// An array of the websites associated with the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websites: Option<Vec<crate::models::WebsiteRequest>>,
+    /// An array of custom fields for this object
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<Vec<crate::models::CustomFieldRequest>>,
+    /// The user group which is able to view the resource being created
+    ///
+    /// Source: overlay entry `bodies.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_to: Option<String>,
+}
+impl UpdateContact {
+    ///An empty `UpdateContact`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            nickname: None,
+            company_name: None,
+            contact_roles: None,
+            prefix: None,
+            first_name: None,
+            middle_name: None,
+            last_name: None,
+            suffix: None,
+            job_title: None,
+            twitter_name: None,
+            linkedin_url: None,
+            background_information: None,
+            birth_date: None,
+            anniversary: None,
+            client_since: None,
+            date_of_death: None,
+            assigned_to: None,
+            referred_by: None,
+            type_: None,
+            gender: None,
+            contact_source: None,
+            contact_type: None,
+            status: None,
+            marital_status: None,
+            attorney: None,
+            cpa: None,
+            doctor: None,
+            insurance: None,
+            business_manager: None,
+            family_officer: None,
+            assistant: None,
+            other: None,
+            trusted_contact: None,
+            important_information: None,
+            personal_interests: None,
+            investment_objective: None,
+            time_horizon: None,
+            risk_tolerance: None,
+            mutual_fund_experience: None,
+            stocks_and_bonds_experience: None,
+            partnerships_experience: None,
+            other_investing_experience: None,
+            gross_annual_income: None,
+            assets: None,
+            non_liquid_assets: None,
+            liabilities: None,
+            adjusted_gross_income: None,
+            estimated_taxes: None,
+            confirmed_by_tax_return: None,
+            tax_year: None,
+            tax_bracket: None,
+            birth_place: None,
+            maiden_name: None,
+            passport_number: None,
+            green_card_number: None,
+            occupation: None,
+            drivers_license: None,
+            retirement_date: None,
+            signed_fee_agreement_date: None,
+            signed_ips_agreement_date: None,
+            signed_fp_agreement_date: None,
+            last_adv_offering_date: None,
+            initial_crs_offering_date: None,
+            last_crs_offering_date: None,
+            last_privacy_offering_date: None,
+            company: None,
+            household: None,
+            tags: None,
+            street_addresses: None,
+            email_addresses: None,
+            phone_numbers: None,
+            websites: None,
+            custom_fields: None,
+            visible_to: None,
+        }
+    }
+    /// A preferred shortname for the Contact
+    ///
+    /// Source: line 3769 of `specs/wealthbox/snapshot.txt`.
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+    /// Updating this field will create a new Organization contact with the given name if one does not exist, or it will link an existing one to the contact.
+    ///
+    /// Source: line 3774 of `specs/wealthbox/snapshot.txt`.
+    pub fn company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+    /// Store the contact role and a selected option
+    ///
+    /// Source: line 3779 of `specs/wealthbox/snapshot.txt`.
+    pub fn contact_roles(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::ContactRoleValueRequest>,
+        >,
+    ) -> Self {
+        self.contact_roles = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The preferred prefix for the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+    /// The first name of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// The middle name of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn middle_name(mut self, value: impl Into<String>) -> Self {
+        self.middle_name = Some(value.into());
+        self
+    }
+    /// The last name of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// The suffix associated with the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn suffix(mut self, value: impl Into<String>) -> Self {
+        self.suffix = Some(value.into());
+        self
+    }
+    /// The title the contact holds at his/her present company
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn job_title(mut self, value: impl Into<String>) -> Self {
+        self.job_title = Some(value.into());
+        self
+    }
+    /// The twitter handle of the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn twitter_name(mut self, value: impl Into<String>) -> Self {
+        self.twitter_name = Some(value.into());
+        self
+    }
+    /// The LinkedIn url for the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn linkedin_url(mut self, value: impl Into<String>) -> Self {
+        self.linkedin_url = Some(value.into());
+        self
+    }
+    /// A brief description of the contact in a longer format
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn background_information(mut self, value: impl Into<String>) -> Self {
+        self.background_information = Some(value.into());
+        self
+    }
+    /// The birthdate of the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn birth_date(mut self, value: crate::runtime::Date) -> Self {
+        self.birth_date = Some(value);
+        self
+    }
+    /// The wedding anniversary of the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn anniversary(mut self, value: crate::runtime::Date) -> Self {
+        self.anniversary = Some(value);
+        self
+    }
+    /// The date when the contact became a client
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn client_since(mut self, value: crate::runtime::Date) -> Self {
+        self.client_since = Some(value);
+        self
+    }
+    /// The date of death of the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn date_of_death(mut self, value: crate::runtime::Date) -> Self {
+        self.date_of_death = Some(value);
+        self
+    }
+    /// The id of the User who is assigned to this contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn assigned_to(mut self, value: i64) -> Self {
+        self.assigned_to = Some(value);
+        self
+    }
+    /// The id of the Contact who referred this Contact to the firm
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn referred_by(mut self, value: i64) -> Self {
+        self.referred_by = Some(value);
+        self
+    }
+    /// The type of the Contact being created
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn type_(mut self, value: impl Into<crate::models::ContactType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// The gender of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn gender(mut self, value: impl Into<crate::models::ContactGender>) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+    /// The method in which this contact was taken on as new business
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn contact_source(
+        mut self,
+        value: impl Into<crate::models::ContactContactSource>,
+    ) -> Self {
+        self.contact_source = Some(value.into());
+        self
+    }
+    /// A string further classifying the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn contact_type(
+        mut self,
+        value: impl Into<crate::models::ContactContactType>,
+    ) -> Self {
+        self.contact_type = Some(value.into());
+        self
+    }
+    /// A flag indicating whether or not the contact is currently active
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn status(mut self, value: impl Into<crate::models::ContactStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// The marital status of the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn marital_status(
+        mut self,
+        value: impl Into<crate::models::ContactMaritalStatus>,
+    ) -> Self {
+        self.marital_status = Some(value.into());
+        self
+    }
+    /// The id of the Contact acting as this Contact’s attorney
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn attorney(mut self, value: i64) -> Self {
+        self.attorney = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s accountant
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn cpa(mut self, value: i64) -> Self {
+        self.cpa = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s doctor
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn doctor(mut self, value: i64) -> Self {
+        self.doctor = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s insurance agent
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn insurance(mut self, value: i64) -> Self {
+        self.insurance = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s business manager
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn business_manager(mut self, value: i64) -> Self {
+        self.business_manager = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s family officer
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn family_officer(mut self, value: i64) -> Self {
+        self.family_officer = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s assistant
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn assistant(mut self, value: i64) -> Self {
+        self.assistant = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s other
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn other(mut self, value: i64) -> Self {
+        self.other = Some(value);
+        self
+    }
+    /// The id of the Contact acting as this Contact’s trusted contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn trusted_contact(mut self, value: i64) -> Self {
+        self.trusted_contact = Some(value);
+        self
+    }
+    /// A block of text containing any other important info for the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn important_information(mut self, value: impl Into<String>) -> Self {
+        self.important_information = Some(value.into());
+        self
+    }
+    /// A block of text containing personal interests for the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn personal_interests(mut self, value: impl Into<String>) -> Self {
+        self.personal_interests = Some(value.into());
+        self
+    }
+    /// A basic classification of the Contact’s investment objectives
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn investment_objective(mut self, value: impl Into<String>) -> Self {
+        self.investment_objective = Some(value.into());
+        self
+    }
+    /// A basic classification of the time horizon for the Contact’s investment goals
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn time_horizon(
+        mut self,
+        value: impl Into<crate::models::ContactTimeHorizon>,
+    ) -> Self {
+        self.time_horizon = Some(value.into());
+        self
+    }
+    /// A basic classification of the Contact’s risk tolerance
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn risk_tolerance(mut self, value: impl Into<String>) -> Self {
+        self.risk_tolerance = Some(value.into());
+        self
+    }
+    /// Years of experience the contact has in the mutual fund market
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn mutual_fund_experience(mut self, value: i64) -> Self {
+        self.mutual_fund_experience = Some(value);
+        self
+    }
+    /// Years of experience the contact has in the stocks and bonds fund market
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn stocks_and_bonds_experience(mut self, value: i64) -> Self {
+        self.stocks_and_bonds_experience = Some(value);
+        self
+    }
+    /// Years of experience the contact has in partnerships
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn partnerships_experience(mut self, value: i64) -> Self {
+        self.partnerships_experience = Some(value);
+        self
+    }
+    /// Years of experience the contact has in other aspects of the investment world
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn other_investing_experience(mut self, value: i64) -> Self {
+        self.other_investing_experience = Some(value);
+        self
+    }
+    /// The Contact’s estimated gross annual income
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn gross_annual_income(mut self, value: i64) -> Self {
+        self.gross_annual_income = Some(value);
+        self
+    }
+    /// The value of all of the Contact’s holdings
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn assets(mut self, value: i64) -> Self {
+        self.assets = Some(value);
+        self
+    }
+    /// The value of all of the Contact’s holdings that are illiquid
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn non_liquid_assets(mut self, value: i64) -> Self {
+        self.non_liquid_assets = Some(value);
+        self
+    }
+    /// The total value of the Contact’s liabilities
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn liabilities(mut self, value: i64) -> Self {
+        self.liabilities = Some(value);
+        self
+    }
+    /// The Contact’s annual income adjusted for tax withholdings
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn adjusted_gross_income(mut self, value: i64) -> Self {
+        self.adjusted_gross_income = Some(value);
+        self
+    }
+    /// The total amount of taxes paid by the Contact during a tax year
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn estimated_taxes(mut self, value: i64) -> Self {
+        self.estimated_taxes = Some(value);
+        self
+    }
+    /// Flag to indicate if the Contact’s adjusted gross income and estimated taxes have been confirmed by their tax return
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn confirmed_by_tax_return(mut self, value: bool) -> Self {
+        self.confirmed_by_tax_return = Some(value);
+        self
+    }
+    /// The year of the tax return that was used to confirm the Contact’s income and tax liability
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn tax_year(mut self, value: i64) -> Self {
+        self.tax_year = Some(value);
+        self
+    }
+    /// Tax bracket that the Contact sits in according to his last recorded tax return
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn tax_bracket(mut self, value: i64) -> Self {
+        self.tax_bracket = Some(value);
+        self
+    }
+    /// The city/state where the Contact was born
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn birth_place(mut self, value: impl Into<String>) -> Self {
+        self.birth_place = Some(value.into());
+        self
+    }
+    /// The maiden name of the Contact is she has one
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn maiden_name(mut self, value: impl Into<String>) -> Self {
+        self.maiden_name = Some(value.into());
+        self
+    }
+    /// The passport number of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn passport_number(mut self, value: impl Into<String>) -> Self {
+        self.passport_number = Some(value.into());
+        self
+    }
+    /// The green card number of the Contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn green_card_number(mut self, value: impl Into<String>) -> Self {
+        self.green_card_number = Some(value.into());
+        self
+    }
+    /// An object representing critical information about the contact’s occupation
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn occupation(mut self, value: impl Into<crate::models::Occupation>) -> Self {
+        self.occupation = Some(value.into());
+        self
+    }
+    /// An object representing the contact’s driver’s license
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn drivers_license(
+        mut self,
+        value: impl Into<crate::models::DriversLicense>,
+    ) -> Self {
+        self.drivers_license = Some(value.into());
+        self
+    }
+    /// The date when the Contact hope to retire
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn retirement_date(mut self, value: crate::runtime::Date) -> Self {
+        self.retirement_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s fee agreement was signed
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn signed_fee_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+        self.signed_fee_agreement_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s IPS agreement was signed
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn signed_ips_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+        self.signed_ips_agreement_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s FP agreement was signed
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn signed_fp_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+        self.signed_fp_agreement_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s was last offered ADV
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn last_adv_offering_date(mut self, value: crate::runtime::Date) -> Self {
+        self.last_adv_offering_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s was initially offered CRS
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn initial_crs_offering_date(mut self, value: crate::runtime::Date) -> Self {
+        self.initial_crs_offering_date = Some(value);
+        self
+    }
+    /// The date when the Contact’s was last offered CRS
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn last_crs_offering_date(mut self, value: crate::runtime::Date) -> Self {
+        self.last_crs_offering_date = Some(value);
+        self
+    }
+    /// The date when the Contact last signed their privacy agreement
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn last_privacy_offering_date(mut self, value: crate::runtime::Date) -> Self {
+        self.last_privacy_offering_date = Some(value);
+        self
+    }
+    /// The name of the company the person is employed with
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// An object representing the contact’s household
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn household(
+        mut self,
+        value: impl Into<crate::models::HouseholdRequest>,
+    ) -> Self {
+        self.household = Some(value.into());
+        self
+    }
+    /// An array of tags that are associated with the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn tags(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of the street addresses associated with the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn street_addresses(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::MailingAddressRequest>>,
+    ) -> Self {
+        self.street_addresses = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of the email addresses associated with the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn email_addresses(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::EmailAddressRequest>>,
+    ) -> Self {
+        self.email_addresses = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of the phone numbers associated with the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn phone_numbers(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::PhoneNumberRequest>>,
+    ) -> Self {
+        self.phone_numbers = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of the websites associated with the contact
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn websites(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::WebsiteRequest>>,
+    ) -> Self {
+        self.websites = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of custom fields for this object
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn custom_fields(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::CustomFieldRequest>>,
+    ) -> Self {
+        self.custom_fields = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The user group which is able to view the resource being created
+    ///
+    /// Source: overlay entry `bodies.0`.
+    pub fn visible_to(mut self, value: impl Into<String>) -> Self {
+        self.visible_to = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 11254 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateEvent {
     /// The name of the event being returned
     ///
@@ -72,13 +73,13 @@ pub struct UpdateEvent {
     pub custom_fields: Option<Vec<crate::models::CustomFieldRequest>>,
 }
 impl UpdateEvent {
-    ///A `UpdateEvent` with its required fields set and every other field empty.
+    ///A `UpdateEvent` with its required fields; set the others with the methods below.
     pub fn new(
         title: impl Into<String>,
         starts_at: crate::runtime::Timestamp,
         ends_at: crate::runtime::Timestamp,
     ) -> Self {
-        UpdateEvent {
+        Self {
             title: title.into(),
             starts_at,
             ends_at,
@@ -94,5 +95,91 @@ impl UpdateEvent {
             invitees: None,
             custom_fields: None,
         }
+    }
+    /// A flag to indicate whether or not the event repeats
+    ///
+    /// Source: line 11270 of `specs/wealthbox/snapshot.txt`.
+    pub fn repeats(mut self, value: bool) -> Self {
+        self.repeats = Some(value);
+        self
+    }
+    /// The id of the event category to which the event belongs
+    ///
+    /// Source: line 11275 of `specs/wealthbox/snapshot.txt`.
+    pub fn event_category(mut self, value: i64) -> Self {
+        self.event_category = Some(value);
+        self
+    }
+    /// A flag to indicate if the event lasts all day
+    ///
+    /// Source: line 11280 of `specs/wealthbox/snapshot.txt`.
+    pub fn all_day(mut self, value: bool) -> Self {
+        self.all_day = Some(value);
+        self
+    }
+    /// The description of the location the event takes place
+    ///
+    /// Source: line 11285 of `specs/wealthbox/snapshot.txt`.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+    /// A short explaination of the event being returned
+    ///
+    /// Source: line 11290 of `specs/wealthbox/snapshot.txt`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// The current state of the event
+    ///
+    /// Source: line 11295 of `specs/wealthbox/snapshot.txt`.
+    pub fn state(mut self, value: impl Into<crate::models::EventState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// The user group which is able to view the resource being created
+    ///
+    /// Source: line 11302 of `specs/wealthbox/snapshot.txt`.
+    pub fn visible_to(mut self, value: impl Into<String>) -> Self {
+        self.visible_to = Some(value.into());
+        self
+    }
+    /// A flag to indicate if the invitees should be emailed their invitation
+    ///
+    /// Source: line 11307 of `specs/wealthbox/snapshot.txt`.
+    pub fn email_invitees(mut self, value: bool) -> Self {
+        self.email_invitees = Some(value);
+        self
+    }
+    /// An array of resources that are linked to this event. The only supported resource type is contact.
+    ///
+    /// Source: line 11312 of `specs/wealthbox/snapshot.txt`.
+    pub fn linked_to(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::Document>>,
+    ) -> Self {
+        self.linked_to = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An object that describes a contact or user who is visiting the site
+    ///
+    /// Source: line 11333 of `specs/wealthbox/snapshot.txt`.
+    pub fn invitees(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::InviteeRequest>>,
+    ) -> Self {
+        self.invitees = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// An array of custom fields for this object
+    ///
+    /// Source: line 11351 of `specs/wealthbox/snapshot.txt`.
+    pub fn custom_fields(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::CustomFieldRequest>>,
+    ) -> Self {
+        self.custom_fields = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at line 14044 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateNote {
     /// The main body of the new StatusUpdate
     ///
@@ -24,13 +25,37 @@ pub struct UpdateNote {
     pub tags: Option<Vec<String>>,
 }
 impl UpdateNote {
-    ///A `UpdateNote` with its required fields set and every other field empty.
+    ///A `UpdateNote` with its required fields; set the others with the methods below.
     pub fn new(content: impl Into<String>) -> Self {
-        UpdateNote {
+        Self {
             content: content.into(),
             linked_to: None,
             visible_to: None,
             tags: None,
         }
+    }
+    /// An array of resources that are linked to this StatusUpdate. The only supported resource type is contact.
+    ///
+    /// Source: line 14050 of `specs/wealthbox/snapshot.txt`.
+    pub fn linked_to(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::Document>>,
+    ) -> Self {
+        self.linked_to = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The user group which is able to view the resource being created
+    ///
+    /// Source: line 14071 of `specs/wealthbox/snapshot.txt`.
+    pub fn visible_to(mut self, value: impl Into<String>) -> Self {
+        self.visible_to = Some(value.into());
+        self
+    }
+    /// An array of tags that are associated with the StatusUpdate
+    ///
+    /// Source: line 14076 of `specs/wealthbox/snapshot.txt`.
+    pub fn tags(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

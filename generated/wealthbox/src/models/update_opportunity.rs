@@ -2,6 +2,7 @@
 
 /// Documented at line 12513 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOpportunity {
     /// The name of the Opportunity being returned
     ///
@@ -50,7 +51,7 @@ pub struct UpdateOpportunity {
     pub custom_fields: Option<Vec<crate::models::CustomFieldRequest>>,
 }
 impl UpdateOpportunity {
-    ///A `UpdateOpportunity` with its required fields set and every other field empty.
+    ///A `UpdateOpportunity` with its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         target_close: crate::runtime::Timestamp,
@@ -58,7 +59,7 @@ impl UpdateOpportunity {
         stage: i64,
         amounts: Vec<crate::models::Amount>,
     ) -> Self {
-        UpdateOpportunity {
+        Self {
             name: name.into(),
             description: None,
             target_close,
@@ -70,5 +71,46 @@ impl UpdateOpportunity {
             visible_to: None,
             custom_fields: None,
         }
+    }
+    /// A short explaination of the opportunity being returned
+    ///
+    /// Source: line 12519 of `specs/wealthbox/snapshot.txt`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// The id of the user who is designated as manager of this opportunity
+    ///
+    /// Source: line 12539 of `specs/wealthbox/snapshot.txt`.
+    pub fn manager(mut self, value: i64) -> Self {
+        self.manager = Some(value);
+        self
+    }
+    /// An array containing the Contact that is linked to this Opportunity. Only the first contact specified will be used.
+    ///
+    /// Source: line 12568 of `specs/wealthbox/snapshot.txt`.
+    pub fn linked_to(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::Document>>,
+    ) -> Self {
+        self.linked_to = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The user group which is able to view the resource being created
+    ///
+    /// Source: line 12589 of `specs/wealthbox/snapshot.txt`.
+    pub fn visible_to(mut self, value: impl Into<String>) -> Self {
+        self.visible_to = Some(value.into());
+        self
+    }
+    /// An array of custom fields for this object
+    ///
+    /// Source: line 12594 of `specs/wealthbox/snapshot.txt`.
+    pub fn custom_fields(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::CustomFieldRequest>>,
+    ) -> Self {
+        self.custom_fields = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -20,26 +20,26 @@ impl WebsiteKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            WebsiteKind::Website => "Website",
-            WebsiteKind::Facebook => "Facebook",
-            WebsiteKind::Blog => "Blog",
-            WebsiteKind::Undocumented(value) => value,
+            Self::Website => "Website",
+            Self::Facebook => "Facebook",
+            Self::Blog => "Blog",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for WebsiteKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Website" => WebsiteKind::Website,
-            "Facebook" => WebsiteKind::Facebook,
-            "Blog" => WebsiteKind::Blog,
-            _ => WebsiteKind::Undocumented(value),
+            "Website" => Self::Website,
+            "Facebook" => Self::Facebook,
+            "Blog" => Self::Blog,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for WebsiteKind {
     fn from(value: &str) -> Self {
-        WebsiteKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<WebsiteKind> for String {

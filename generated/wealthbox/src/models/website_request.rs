@@ -2,6 +2,7 @@
 
 /// Documented at line 1839 of `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebsiteRequest {
     /// The address assoicated with the email address
     ///
@@ -24,13 +25,34 @@ pub struct WebsiteRequest {
     pub destroy: Option<bool>,
 }
 impl WebsiteRequest {
-    ///A `WebsiteRequest` with its required fields set and every other field empty.
+    ///A `WebsiteRequest` with its required fields; set the others with the methods below.
     pub fn new(address: impl Into<String>) -> Self {
-        WebsiteRequest {
+        Self {
             address: address.into(),
             principal: None,
             kind: None,
             destroy: None,
         }
+    }
+    /// Flag to indicate if the website is principal site of the contact
+    ///
+    /// Source: line 1850 of `specs/wealthbox/snapshot.txt`.
+    pub fn principal(mut self, value: bool) -> Self {
+        self.principal = Some(value);
+        self
+    }
+    /// The type of the website being created
+    ///
+    /// Source: line 1855 of `specs/wealthbox/snapshot.txt`.
+    pub fn kind(mut self, value: impl Into<crate::models::WebsiteKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+    /// Flag to indicate whether or not to destroy the website being updated
+    ///
+    /// Source: line 1862 of `specs/wealthbox/snapshot.txt`.
+    pub fn destroy(mut self, value: bool) -> Self {
+        self.destroy = Some(value);
+        self
     }
 }

@@ -22,28 +22,28 @@ impl WorkflowStepPriority {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            WorkflowStepPriority::None => "None",
-            WorkflowStepPriority::Low => "Low",
-            WorkflowStepPriority::Medium => "Medium",
-            WorkflowStepPriority::High => "High",
-            WorkflowStepPriority::Undocumented(value) => value,
+            Self::None => "None",
+            Self::Low => "Low",
+            Self::Medium => "Medium",
+            Self::High => "High",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for WorkflowStepPriority {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "None" => WorkflowStepPriority::None,
-            "Low" => WorkflowStepPriority::Low,
-            "Medium" => WorkflowStepPriority::Medium,
-            "High" => WorkflowStepPriority::High,
-            _ => WorkflowStepPriority::Undocumented(value),
+            "None" => Self::None,
+            "Low" => Self::Low,
+            "Medium" => Self::Medium,
+            "High" => Self::High,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for WorkflowStepPriority {
     fn from(value: &str) -> Self {
-        WorkflowStepPriority::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<WorkflowStepPriority> for String {

@@ -20,26 +20,26 @@ impl WorkflowTemplateKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            WorkflowTemplateKind::Contact => "Contact",
-            WorkflowTemplateKind::Project => "Project",
-            WorkflowTemplateKind::Opportunity => "Opportunity",
-            WorkflowTemplateKind::Undocumented(value) => value,
+            Self::Contact => "Contact",
+            Self::Project => "Project",
+            Self::Opportunity => "Opportunity",
+            Self::Undocumented(value) => value,
         }
     }
 }
 impl From<String> for WorkflowTemplateKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Contact" => WorkflowTemplateKind::Contact,
-            "Project" => WorkflowTemplateKind::Project,
-            "Opportunity" => WorkflowTemplateKind::Opportunity,
-            _ => WorkflowTemplateKind::Undocumented(value),
+            "Contact" => Self::Contact,
+            "Project" => Self::Project,
+            "Opportunity" => Self::Opportunity,
+            _ => Self::Undocumented(value),
         }
     }
 }
 impl From<&str> for WorkflowTemplateKind {
     fn from(value: &str) -> Self {
-        WorkflowTemplateKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
 impl From<WorkflowTemplateKind> for String {
