@@ -60,9 +60,14 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
     let unresolved = ctx.spec.operations.len() - resolved;
     let mut crate_doc = format!(
         "A typed client for the {}, generated from its documentation (`{}`).\n\n\
-         Every operation is a method on [`Client`] that takes the required inputs and \
+         Each resource is a method of [`Client`] (`client.contacts()`), each operation a \
+         verb on it (`.list()`, `.get(id)`, `.create(body)`, `.update(id, body)`, \
+         `.delete(id)`, or the document's words) that takes the required inputs and \
          returns a request builder for the optional ones: `.await` it (or call `.send()`), \
-         or call `.send_with_response()` for the status and headers.\n\n\
+         or call `.send_with_response()` for the status and headers. List builders have \
+         `.all()` and `.stream()` (an [`Items`] read with `.next().await`). Request bodies \
+         are built with `new(required...)` and chained setters; responses are read (their \
+         structs are `#[non_exhaustive]`: match them with `..`).\n\n\
          {} operations, {} types.",
         api.title,
         api.snapshot,
@@ -113,8 +118,8 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
         /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
         pub use reqwest;
         pub use runtime::{
-            Date, Error, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response, RetryPolicy, Secret, Timestamp,
-            Token, TokenStore,
+            Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response, RetryPolicy, Secret,
+            Timestamp, Token, TokenStore,
         };
 
         #error_body

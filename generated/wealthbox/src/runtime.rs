@@ -1137,9 +1137,9 @@ pub fn paginate<T: DeserializeOwned + Send + 'static>(
     request: Result<Request, Error>,
     paging: Paging,
     items: &'static str,
-) -> impl futures_util::Stream<Item = Result<T, Error>> + Send + 'static {
+) -> Items<T> {
     let pages = request.map(|request| Pages::new(core, request, paging, items));
-    futures_util::stream::unfold(Some(pages), move |state| async move {
+    Items(Box::pin(futures_util::stream::unfold(Some(pages), move |state| async move {
         let mut pages = match state? {
             Ok(pages) => pages,
             Err(e) => return Some((Err(e), None)),
@@ -1149,7 +1149,39 @@ pub fn paginate<T: DeserializeOwned + Send + 'static>(
             Err(e) => Err(e),
         };
         Some((item, Some(Ok(pages))))
-    })
+    })))
+}
+
+/// The items of every page of a list, fetched as they are read (a list builder's
+/// `.stream()`). Read it with [`Items::next`] (no pinning, no trait to import), or use it
+/// as a `futures_util::Stream` (it is `Unpin`), or collect it with [`Items::all`].
+#[must_use = "a stream does nothing until it is read"]
+pub struct Items<T>(std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<T, Error>> + Send>>);
+
+impl<T> Items<T> {
+    /// The next item: `None` after the last one (or after an error that ends the walk).
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        futures_util::StreamExt::next(&mut self.0).await
+    }
+
+    /// Every remaining item; the first error fails it.
+    pub async fn all(self) -> Result<Vec<T>, Error> {
+        futures_util::TryStreamExt::try_collect(self.0).await
+    }
+}
+
+impl<T> fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Items")
+    }
+}
+
+impl<T> futures_util::Stream for Items<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
 }
 
 /// Decodes one list item; an error names its place.

@@ -12,6 +12,11 @@ async fn crud(client: &Client) -> Result<(), Error> {
     for Contact { id, first_name, .. } in &all {
         let _: (&Option<i64>, &Option<String>) = (id, first_name);
     }
+    // Every page as a stream: no pinning, no trait to import.
+    let mut items = client.contacts().list().tags(["VIP"]).stream();
+    while let Some(contact) = items.next().await {
+        let _: Contact = contact?;
+    }
     // One page: its items default to empty.
     let page = client.contacts().list().per_page(50).await?;
     let _first: Option<&Contact> = page.contacts.first();

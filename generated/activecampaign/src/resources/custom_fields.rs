@@ -232,11 +232,10 @@ impl<'a> GetDealCustomFieldData<'a> {
     /// place, and the stream goes on with the next item. Any other error ends the
     /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
     /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
-    pub fn stream(
-        self,
-    ) -> impl futures_util::Stream<
-        Item = Result<serde_json::Value, Error>,
-    > + Send + 'static {
+    ///
+    /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
+    /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    pub fn stream(self) -> crate::Items<serde_json::Value> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -248,7 +247,7 @@ impl<'a> GetDealCustomFieldData<'a> {
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
     pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
-        futures_util::TryStreamExt::try_collect(self.stream()).await
+        self.stream().all().await
     }
 }
 impl<'a> std::future::IntoFuture for GetDealCustomFieldData<'a> {
@@ -631,11 +630,10 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     /// place, and the stream goes on with the next item. Any other error ends the
     /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
     /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
-    pub fn stream(
-        self,
-    ) -> impl futures_util::Stream<
-        Item = Result<serde_json::Value, Error>,
-    > + Send + 'static {
+    ///
+    /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
+    /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    pub fn stream(self) -> crate::Items<serde_json::Value> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -647,7 +645,7 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
     pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
-        futures_util::TryStreamExt::try_collect(self.stream()).await
+        self.stream().all().await
     }
 }
 impl<'a> std::future::IntoFuture for GetDealCustomFieldMeta<'a> {

@@ -155,11 +155,10 @@ impl<'a> List<'a> {
     /// place, and the stream goes on with the next item. Any other error ends the
     /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
     /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
-    pub fn stream(
-        self,
-    ) -> impl futures_util::Stream<
-        Item = Result<serde_json::Value, Error>,
-    > + Send + 'static {
+    ///
+    /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
+    /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    pub fn stream(self) -> crate::Items<serde_json::Value> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -171,7 +170,7 @@ impl<'a> List<'a> {
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
     pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
-        futures_util::TryStreamExt::try_collect(self.stream()).await
+        self.stream().all().await
     }
 }
 impl<'a> std::future::IntoFuture for List<'a> {

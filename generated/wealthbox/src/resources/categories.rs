@@ -147,11 +147,10 @@ impl<'a> ListContactRoles<'a> {
     /// place, and the stream goes on with the next item. Any other error ends the
     /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
     /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
-    pub fn stream(
-        self,
-    ) -> impl futures_util::Stream<
-        Item = Result<crate::models::ContactRole, Error>,
-    > + Send + 'static {
+    ///
+    /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
+    /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    pub fn stream(self) -> crate::Items<crate::models::ContactRole> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -163,7 +162,7 @@ impl<'a> ListContactRoles<'a> {
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
     pub async fn all(self) -> Result<Vec<crate::models::ContactRole>, Error> {
-        futures_util::TryStreamExt::try_collect(self.stream()).await
+        self.stream().all().await
     }
 }
 impl<'a> std::future::IntoFuture for ListContactRoles<'a> {
@@ -247,11 +246,10 @@ impl<'a> ListCustomFields<'a> {
     /// place, and the stream goes on with the next item. Any other error ends the
     /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
     /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
-    pub fn stream(
-        self,
-    ) -> impl futures_util::Stream<
-        Item = Result<crate::models::CustomFieldConfig, Error>,
-    > + Send + 'static {
+    ///
+    /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
+    /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    pub fn stream(self) -> crate::Items<crate::models::CustomFieldConfig> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -263,7 +261,7 @@ impl<'a> ListCustomFields<'a> {
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
     pub async fn all(self) -> Result<Vec<crate::models::CustomFieldConfig>, Error> {
-        futures_util::TryStreamExt::try_collect(self.stream()).await
+        self.stream().all().await
     }
 }
 impl<'a> std::future::IntoFuture for ListCustomFields<'a> {
@@ -358,11 +356,10 @@ impl<'a> ListTags<'a> {
     /// place, and the stream goes on with the next item. Any other error ends the
     /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
     /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
-    pub fn stream(
-        self,
-    ) -> impl futures_util::Stream<
-        Item = Result<crate::models::TagWithDocumentType, Error>,
-    > + Send + 'static {
+    ///
+    /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
+    /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    pub fn stream(self) -> crate::Items<crate::models::TagWithDocumentType> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -374,7 +371,7 @@ impl<'a> ListTags<'a> {
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
     pub async fn all(self) -> Result<Vec<crate::models::TagWithDocumentType>, Error> {
-        futures_util::TryStreamExt::try_collect(self.stream()).await
+        self.stream().all().await
     }
 }
 impl<'a> std::future::IntoFuture for ListTags<'a> {
@@ -457,11 +454,10 @@ impl<'a> List<'a> {
     /// place, and the stream goes on with the next item. Any other error ends the
     /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
     /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
-    pub fn stream(
-        self,
-    ) -> impl futures_util::Stream<
-        Item = Result<crate::models::Document, Error>,
-    > + Send + 'static {
+    ///
+    /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
+    /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    pub fn stream(self) -> crate::Items<crate::models::Document> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -473,7 +469,7 @@ impl<'a> List<'a> {
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
     pub async fn all(self) -> Result<Vec<crate::models::Document>, Error> {
-        futures_util::TryStreamExt::try_collect(self.stream()).await
+        self.stream().all().await
     }
 }
 impl<'a> std::future::IntoFuture for List<'a> {
