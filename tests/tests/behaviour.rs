@@ -371,7 +371,7 @@ macro_rules! shared_behaviour {
                     .mount(&server)
                     .await;
 
-                let path = format!("/undocumented/{}", ::$krate::runtime::path_segment("a/b"));
+                let path = format!("/undocumented/{}", ::$krate::path_segment("a/b"));
                 let response = client(&server)
                     .request::<Probe>(Method::PUT, path)
                     .query("flag", "on")
@@ -531,7 +531,7 @@ macro_rules! shared_behaviour {
                     other => panic!("expected Error::Redirect, got {other:?}"),
                 }
                 let loops = api.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/loop").count();
-                assert_eq!(loops, ::$krate::runtime::MAX_REDIRECTS + 1);
+                assert_eq!(loops, ::$krate::Client::MAX_REDIRECTS + 1);
             }
 
             #[tokio::test]

@@ -6,21 +6,28 @@
 //!
 //! 51 operations, 119 types.
 #![forbid(unsafe_code)]
-pub mod client;
+
+mod client;
 pub mod models;
 pub mod resources;
-pub mod runtime;
+mod runtime;
+
 pub use client::{Auth, Client, ClientBuilder};
-/// The stream traits of list operations' `.stream()` (`StreamExt`, `TryStreamExt`).
+
+/// The stream traits [`Items`] implements (`StreamExt`, `TryStreamExt`), for stream combinators.
 pub use futures_util;
+
 /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
 pub use reqwest;
+
 pub use runtime::{
-    Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response,
-    RetryPolicy, Secret, Timestamp, Token, TokenStore,
+    path_segment, Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession,
+    RateLimit, RawRequest, Response, RetryPolicy, Secret, Timestamp, Token, TokenStore,
 };
-///The body of the API's unsuccessful responses. Source: overlay entry `api.error_body`.
+
+/// The body of the API's unsuccessful responses. Source: overlay entry `api.error_body`.
 pub type ApiErrorBody = crate::models::ErrorResponse;
+
 /// Timestamp formats of the documentation (chrono syntax; `rfc3339`), the first
 /// one used to send timestamps.
 pub const DATETIME_FORMATS: &[&str] = &[

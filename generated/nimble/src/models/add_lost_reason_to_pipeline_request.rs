@@ -9,8 +9,9 @@ pub struct AddLostReasonToPipelineRequest {
     /// Required. Source: line 5963 of `specs/nimble/snapshot.txt`.
     pub reason: String,
 }
+
 impl AddLostReasonToPipelineRequest {
-    ///A `AddLostReasonToPipelineRequest` with its required fields; set the others with the methods below.
+    /// A `AddLostReasonToPipelineRequest` with its required fields; set the others with the methods below.
     pub fn new(reason: impl Into<String>) -> Self {
         Self { reason: reason.into() }
     }

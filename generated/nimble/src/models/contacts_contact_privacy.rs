@@ -11,11 +11,13 @@ pub struct ContactsContactPrivacy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<crate::models::DealsDealPrivacyEdit>,
 }
+
 impl ContactsContactPrivacy {
-    ///An empty `ContactsContactPrivacy`: set its fields with the methods below.
+    /// An empty `ContactsContactPrivacy`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { edit: None, read: None }
     }
+
     /// Source: line 791 of `specs/nimble/snapshot.txt`.
     pub fn edit(
         mut self,
@@ -24,6 +26,7 @@ impl ContactsContactPrivacy {
         self.edit = Some(value.into());
         self
     }
+
     /// Source: line 797 of `specs/nimble/snapshot.txt`.
     pub fn read(
         mut self,

@@ -2,18 +2,19 @@
 
 /// Documented at line 781 of `specs/nimble/snapshot.txt`, line 785 of `specs/nimble/snapshot.txt`, line 2252 of `specs/nimble/snapshot.txt`, line 2291 of `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactsContactType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactsContactType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactsContactType {
-    ///`person`
+    /// `person`
     Person,
-    ///`company`
+    /// `company`
     Company,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactsContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -24,6 +25,7 @@ impl ContactsContactType {
         }
     }
 }
+
 impl From<String> for ContactsContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -33,16 +35,19 @@ impl From<String> for ContactsContactType {
         }
     }
 }
+
 impl From<&str> for ContactsContactType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ContactsContactType> for String {
     fn from(value: ContactsContactType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactsContactType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,24 +2,25 @@
 
 /// Documented at line 342 of `specs/nimble/snapshot.txt`, line 560 of `specs/nimble/snapshot.txt`, line 1001 of `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactsContactViewContextKinds::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactsContactViewContextKinds::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactsContactViewContextKinds {
-    ///`last_contacted_data`
+    /// `last_contacted_data`
     LastContactedData,
-    ///`employers_data`
+    /// `employers_data`
     EmployersData,
-    ///`leads_data`
+    /// `leads_data`
     LeadsData,
-    ///`sequences_data`
+    /// `sequences_data`
     SequencesData,
-    ///`contact_files`
+    /// `contact_files`
     ContactFiles,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactsContactViewContextKinds {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -33,6 +34,7 @@ impl ContactsContactViewContextKinds {
         }
     }
 }
+
 impl From<String> for ContactsContactViewContextKinds {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -45,16 +47,19 @@ impl From<String> for ContactsContactViewContextKinds {
         }
     }
 }
+
 impl From<&str> for ContactsContactViewContextKinds {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ContactsContactViewContextKinds> for String {
     fn from(value: ContactsContactViewContextKinds) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactsContactViewContextKinds {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

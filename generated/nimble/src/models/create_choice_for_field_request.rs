@@ -14,8 +14,9 @@ pub struct CreateChoiceForFieldRequest {
     /// Required. Source: line 2331 of `specs/nimble/snapshot.txt`.
     pub value: String,
 }
+
 impl CreateChoiceForFieldRequest {
-    ///A `CreateChoiceForFieldRequest` with its required fields; set the others with the methods below.
+    /// A `CreateChoiceForFieldRequest` with its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -23,6 +24,7 @@ impl CreateChoiceForFieldRequest {
             value: value.into(),
         }
     }
+
     /// If not null, inserts a new choice after another choice with specified id. If null, then inserted choice to be the first one in field
     ///
     /// Required. Source: line 2330 of `specs/nimble/snapshot.txt`.

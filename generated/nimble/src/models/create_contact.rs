@@ -39,8 +39,9 @@ pub struct CreateContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<String>>,
 }
+
 impl CreateContact {
-    ///A `CreateContact` with its required fields; set the others with the methods below.
+    /// A `CreateContact` with its required fields; set the others with the methods below.
     pub fn new(fields: serde_json::Value) -> Self {
         Self {
             avatar_url: None,
@@ -53,11 +54,13 @@ impl CreateContact {
             file_ids: None,
         }
     }
+
     /// Source: line 777 of `specs/nimble/snapshot.txt`.
     pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
         self.avatar_url = Some(value.into());
         self
     }
+
     /// Describes id of user who is owning this contact. Keep in mind that the creator and owner may be different.
     ///
     /// Source: line 779 of `specs/nimble/snapshot.txt`.
@@ -65,6 +68,7 @@ impl CreateContact {
         self.owner_id = Some(value.into());
         self
     }
+
     /// Defines scopes of object visibility and editability.
     ///
     /// Source: line 780 of `specs/nimble/snapshot.txt`.
@@ -75,6 +79,7 @@ impl CreateContact {
         self.privacy = Some(value.into());
         self
     }
+
     /// Source: line 781 of `specs/nimble/snapshot.txt`.
     pub fn record_type(
         mut self,
@@ -83,6 +88,7 @@ impl CreateContact {
         self.record_type = Some(value.into());
         self
     }
+
     /// Comma separated list of tags to assign to contacts. If you need to create tags, containing comma sign — escape it with backslash. E.g.
     ///
     /// Source: line 782 of `specs/nimble/snapshot.txt`.
@@ -90,6 +96,7 @@ impl CreateContact {
         self.tags = Some(value.into());
         self
     }
+
     /// Source: line 785 of `specs/nimble/snapshot.txt`.
     pub fn type_(
         mut self,
@@ -98,6 +105,7 @@ impl CreateContact {
         self.type_ = Some(value.into());
         self
     }
+
     /// List of already uploaded file ids to attach to the contact
     ///
     /// Source: line 786 of `specs/nimble/snapshot.txt`.

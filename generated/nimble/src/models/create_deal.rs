@@ -42,8 +42,9 @@ pub struct CreateDeal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+
 impl CreateDeal {
-    ///A `CreateDeal` with its required fields; set the others with the methods below.
+    /// A `CreateDeal` with its required fields; set the others with the methods below.
     pub fn new(
         fields_values: std::collections::BTreeMap<
             String,
@@ -64,16 +65,19 @@ impl CreateDeal {
             tags: None,
         }
     }
+
     /// Source: line 4206 of `specs/nimble/snapshot.txt`.
     pub fn owner_id(mut self, value: impl Into<String>) -> Self {
         self.owner_id = Some(value.into());
         self
     }
+
     /// Source: line 4208 of `specs/nimble/snapshot.txt`.
     pub fn privacy(mut self, value: impl Into<crate::models::DealsDealPrivacy>) -> Self {
         self.privacy = Some(value.into());
         self
     }
+
     /// Currency of the deal in
     ///
     /// Source: line 4216 of `specs/nimble/snapshot.txt`.
@@ -81,6 +85,7 @@ impl CreateDeal {
         self.currency = Some(value.into());
         self
     }
+
     /// List of Nimble contacts that take part in the deal.
     ///
     /// Source: line 4217 of `specs/nimble/snapshot.txt`.
@@ -93,6 +98,7 @@ impl CreateDeal {
         self.related_contacts = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// A list with related external contacts. Similar to related_contacts, but instead of
     ///
     /// Source: line 4218 of `specs/nimble/snapshot.txt`.
@@ -107,6 +113,7 @@ impl CreateDeal {
         );
         self
     }
+
     /// Source: line 4219 of `specs/nimble/snapshot.txt`.
     pub fn tags(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tags = Some(values.into_iter().map(Into::into).collect());

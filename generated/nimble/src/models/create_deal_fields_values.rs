@@ -8,11 +8,13 @@ pub struct CreateDealFieldsValues {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 impl CreateDealFieldsValues {
-    ///An empty `CreateDealFieldsValues`: set its fields with the methods below.
+    /// An empty `CreateDealFieldsValues`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { value: None }
     }
+
     /// Source: line 4238 of `specs/nimble/snapshot.txt`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());

@@ -35,8 +35,9 @@ pub struct CreateDealStageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_probability: Option<i64>,
 }
+
 impl CreateDealStageRequest {
-    ///An empty `CreateDealStageRequest`: set its fields with the methods below.
+    /// An empty `CreateDealStageRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -47,6 +48,7 @@ impl CreateDealStageRequest {
             default_probability: None,
         }
     }
+
     /// Name of the stage
     ///
     /// Source: line 6026 of `specs/nimble/snapshot.txt`.
@@ -54,6 +56,7 @@ impl CreateDealStageRequest {
         self.name = Some(value.into());
         self
     }
+
     /// Stage description
     ///
     /// Source: line 6027 of `specs/nimble/snapshot.txt`.
@@ -61,6 +64,7 @@ impl CreateDealStageRequest {
         self.description = Some(value.into());
         self
     }
+
     /// Id of the pipeline where stage should be
     ///
     /// Source: line 6028 of `specs/nimble/snapshot.txt`.
@@ -68,6 +72,7 @@ impl CreateDealStageRequest {
         self.pipeline_id = Some(value.into());
         self
     }
+
     /// Id of the stage that should be positioned before this new stage
     ///
     /// Source: line 6029 of `specs/nimble/snapshot.txt`.
@@ -75,6 +80,7 @@ impl CreateDealStageRequest {
         self.insert_after = Some(value.into());
         self
     }
+
     /// \>= 0. Expected day before stage complete
     ///
     /// Source: line 6030 of `specs/nimble/snapshot.txt`.
@@ -82,6 +88,7 @@ impl CreateDealStageRequest {
         self.expected_days = Some(value);
         self
     }
+
     /// \[ 0 .. 100 \]. Default probability for all deals in this stage (will be deal probability if one doesn't have its own)
     ///
     /// Source: line 6031 of `specs/nimble/snapshot.txt`.

@@ -59,8 +59,9 @@ pub struct CreateDraftMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_credential_id: Option<String>,
 }
+
 impl CreateDraftMessageRequest {
-    ///An empty `CreateDraftMessageRequest`: set its fields with the methods below.
+    /// An empty `CreateDraftMessageRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             attachments: None,
@@ -79,6 +80,7 @@ impl CreateDraftMessageRequest {
             sender_credential_id: None,
         }
     }
+
     /// Default: `[]`. Source: line 6605 of `specs/nimble/snapshot.txt`.
     pub fn attachments(
         mut self,
@@ -87,6 +89,7 @@ impl CreateDraftMessageRequest {
         self.attachments = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Default: `[]`. Source: line 6606 of `specs/nimble/snapshot.txt`.
     pub fn bcc(
         mut self,
@@ -97,11 +100,13 @@ impl CreateDraftMessageRequest {
         self.bcc = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Source: line 6607 of `specs/nimble/snapshot.txt`.
     pub fn body(mut self, value: impl Into<String>) -> Self {
         self.body = Some(value.into());
         self
     }
+
     /// Default: `[]`. Source: line 6608 of `specs/nimble/snapshot.txt`.
     pub fn cc(
         mut self,
@@ -112,6 +117,7 @@ impl CreateDraftMessageRequest {
         self.cc = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// if this message spec is a reply to a thread, this object contains the id of message it's a reply to and the id of a thread
     ///
     /// Source: line 6609 of `specs/nimble/snapshot.txt`.
@@ -122,6 +128,7 @@ impl CreateDraftMessageRequest {
         self.in_reply_to = Some(value.into());
         self
     }
+
     /// Source: line 6610 of `specs/nimble/snapshot.txt`.
     pub fn recipients(
         mut self,
@@ -132,6 +139,7 @@ impl CreateDraftMessageRequest {
         self.recipients = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Source: line 6611 of `specs/nimble/snapshot.txt`.
     pub fn sender(
         mut self,
@@ -140,11 +148,13 @@ impl CreateDraftMessageRequest {
         self.sender = Some(value.into());
         self
     }
+
     /// Source: line 6612 of `specs/nimble/snapshot.txt`.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
+
     /// DEPRECATED. use
     ///
     /// Source: line 6613 of `specs/nimble/snapshot.txt`.
@@ -152,6 +162,7 @@ impl CreateDraftMessageRequest {
         self.tracking_enabled = Some(value);
         self
     }
+
     /// tracking configuration
     ///
     /// Source: line 6614 of `specs/nimble/snapshot.txt`.
@@ -162,6 +173,7 @@ impl CreateDraftMessageRequest {
         self.tracking_configuration = Some(value.into());
         self
     }
+
     /// Source: line 6615 of `specs/nimble/snapshot.txt`.
     pub fn watch_replies(
         mut self,
@@ -170,6 +182,7 @@ impl CreateDraftMessageRequest {
         self.watch_replies = Some(value.into());
         self
     }
+
     /// client Email builder data
     ///
     /// Source: line 6616 of `specs/nimble/snapshot.txt`.
@@ -177,6 +190,7 @@ impl CreateDraftMessageRequest {
         self.builder_data = Some(value);
         self
     }
+
     /// Source: line 6617 of `specs/nimble/snapshot.txt`.
     pub fn content_mode(
         mut self,
@@ -185,6 +199,7 @@ impl CreateDraftMessageRequest {
         self.content_mode = Some(value.into());
         self
     }
+
     /// credential to send this message (if null, credential will be determined by sender)
     ///
     /// Source: line 6618 of `specs/nimble/snapshot.txt`.

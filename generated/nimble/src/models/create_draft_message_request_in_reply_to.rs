@@ -11,19 +11,22 @@ pub struct CreateDraftMessageRequestInReplyTo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
 }
+
 impl CreateDraftMessageRequestInReplyTo {
-    ///An empty `CreateDraftMessageRequestInReplyTo`: set its fields with the methods below.
+    /// An empty `CreateDraftMessageRequestInReplyTo`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             in_reply_to_id: None,
             thread_id: None,
         }
     }
+
     /// Source: line 6624 of `specs/nimble/snapshot.txt`.
     pub fn in_reply_to_id(mut self, value: impl Into<String>) -> Self {
         self.in_reply_to_id = Some(value.into());
         self
     }
+
     /// Source: line 6625 of `specs/nimble/snapshot.txt`.
     pub fn thread_id(mut self, value: impl Into<String>) -> Self {
         self.thread_id = Some(value.into());

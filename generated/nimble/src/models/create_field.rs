@@ -30,8 +30,9 @@ pub struct CreateField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiples: Option<bool>,
 }
+
 impl CreateField {
-    ///A `CreateField` with its required fields; set the others with the methods below.
+    /// A `CreateField` with its required fields; set the others with the methods below.
     pub fn new(
         field_type: crate::models::FieldsFieldTypeOnFieldCreation,
         name: impl Into<String>,
@@ -48,11 +49,13 @@ impl CreateField {
             multiples: None,
         }
     }
+
     /// Required. Source: line 2081 of `specs/nimble/snapshot.txt`.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
+
     /// If not null, inserts a new field after another field or group with specified id. If null, then inserted field to be the first one
     ///
     /// Required. Source: line 2082 of `specs/nimble/snapshot.txt`.
@@ -60,6 +63,7 @@ impl CreateField {
         self.insert_after = Some(value.into());
         self
     }
+
     /// whether this field can hold multiple values (by default, false)
     ///
     /// Source: line 2086 of `specs/nimble/snapshot.txt`.

@@ -18,8 +18,9 @@ pub struct CreateNewFieldsGroupRequest {
     /// Required. Source: line 2176 of `specs/nimble/snapshot.txt`.
     pub tab_id: String,
 }
+
 impl CreateNewFieldsGroupRequest {
-    ///A `CreateNewFieldsGroupRequest` with its required fields; set the others with the methods below.
+    /// A `CreateNewFieldsGroupRequest` with its required fields; set the others with the methods below.
     pub fn new(
         logo_id: impl Into<String>,
         name: impl Into<String>,
@@ -32,6 +33,7 @@ impl CreateNewFieldsGroupRequest {
             tab_id: tab_id.into(),
         }
     }
+
     /// If not null, inserts a new group after another group or field with specified id. If null, then tab is inserted as the first one
     ///
     /// Required. Source: line 2173 of `specs/nimble/snapshot.txt`.

@@ -16,8 +16,9 @@ pub struct CreateNewFieldsTabsRequest {
     /// Required. Source: line 2254 of `specs/nimble/snapshot.txt`.
     pub tab_name: String,
 }
+
 impl CreateNewFieldsTabsRequest {
-    ///A `CreateNewFieldsTabsRequest` with its required fields; set the others with the methods below.
+    /// A `CreateNewFieldsTabsRequest` with its required fields; set the others with the methods below.
     pub fn new(
         contact_types: Vec<crate::models::ContactsContactType>,
         tab_name: impl Into<String>,
@@ -28,6 +29,7 @@ impl CreateNewFieldsTabsRequest {
             tab_name: tab_name.into(),
         }
     }
+
     /// If not null, inserts a new tab after another tab with specified id. If null, then tab is inserted as the first one
     ///
     /// Required. Source: line 2253 of `specs/nimble/snapshot.txt`.

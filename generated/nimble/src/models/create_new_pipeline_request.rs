@@ -25,8 +25,9 @@ pub struct CreateNewPipelineRequest {
     /// Required. Source: line 5314 of `specs/nimble/snapshot.txt`.
     pub default_currency: String,
 }
+
 impl CreateNewPipelineRequest {
-    ///A `CreateNewPipelineRequest` with its required fields; set the others with the methods below.
+    /// A `CreateNewPipelineRequest` with its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,

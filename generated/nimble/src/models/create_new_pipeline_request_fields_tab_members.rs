@@ -17,8 +17,9 @@ pub struct CreateNewPipelineRequestFieldsTabMembers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<crate::models::PipelineCreateDealsPipelineFieldRequest>>,
 }
+
 impl CreateNewPipelineRequestFieldsTabMembers {
-    ///An empty `CreateNewPipelineRequestFieldsTabMembers`: set its fields with the methods below.
+    /// An empty `CreateNewPipelineRequestFieldsTabMembers`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             group_name: None,
@@ -27,21 +28,25 @@ impl CreateNewPipelineRequestFieldsTabMembers {
             fields: None,
         }
     }
+
     /// Source: line 5322 of `specs/nimble/snapshot.txt`.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
+
     /// Source: line 5323 of `specs/nimble/snapshot.txt`.
     pub fn logo_id(mut self, value: impl Into<String>) -> Self {
         self.logo_id = Some(value.into());
         self
     }
+
     /// Source: line 5324 of `specs/nimble/snapshot.txt`.
     pub fn insert_after(mut self, value: impl Into<String>) -> Self {
         self.insert_after = Some(value.into());
         self
     }
+
     /// Source: line 5325 of `specs/nimble/snapshot.txt`.
     pub fn fields(
         mut self,

@@ -15,8 +15,9 @@ pub struct CreateNote {
     /// Required. Source: line 1442 of `specs/nimble/snapshot.txt`.
     pub note_preview: String,
 }
+
 impl CreateNote {
-    ///A `CreateNote` with its required fields; set the others with the methods below.
+    /// A `CreateNote` with its required fields; set the others with the methods below.
     pub fn new(
         contact_ids: Vec<String>,
         note: impl Into<String>,

@@ -14,14 +14,16 @@ pub struct CreateNoteToDealRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
+
 impl CreateNoteToDealRequest {
-    ///A `CreateNoteToDealRequest` with its required fields; set the others with the methods below.
+    /// A `CreateNoteToDealRequest` with its required fields; set the others with the methods below.
     pub fn new(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
             body: None,
         }
     }
+
     /// Text of the note.
     ///
     /// Source: line 4937 of `specs/nimble/snapshot.txt`.

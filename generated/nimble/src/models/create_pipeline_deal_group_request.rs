@@ -19,8 +19,9 @@ pub struct CreatePipelineDealGroupRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<crate::models::PipelineCreateDealsPipelineFieldRequest>>,
 }
+
 impl CreatePipelineDealGroupRequest {
-    ///An empty `CreatePipelineDealGroupRequest`: set its fields with the methods below.
+    /// An empty `CreatePipelineDealGroupRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             group_name: None,
@@ -29,16 +30,19 @@ impl CreatePipelineDealGroupRequest {
             fields: None,
         }
     }
+
     /// Source: line 6351 of `specs/nimble/snapshot.txt`.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
+
     /// Source: line 6352 of `specs/nimble/snapshot.txt`.
     pub fn logo_id(mut self, value: impl Into<String>) -> Self {
         self.logo_id = Some(value.into());
         self
     }
+
     /// If not null, inserts a new group after another group or field with specified id. If null, then group is inserted as the first one
     ///
     /// Source: line 6353 of `specs/nimble/snapshot.txt`.
@@ -46,6 +50,7 @@ impl CreatePipelineDealGroupRequest {
         self.insert_after = Some(value.into());
         self
     }
+
     /// Source: line 6354 of `specs/nimble/snapshot.txt`.
     pub fn fields(
         mut self,

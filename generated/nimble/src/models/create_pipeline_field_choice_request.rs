@@ -14,11 +14,13 @@ pub struct CreatePipelineFieldChoiceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_after: Option<String>,
 }
+
 impl CreatePipelineFieldChoiceRequest {
-    ///A `CreatePipelineFieldChoiceRequest` with its required fields; set the others with the methods below.
+    /// A `CreatePipelineFieldChoiceRequest` with its required fields; set the others with the methods below.
     pub fn new(choice: crate::models::CreatePipelineFieldChoiceRequestChoice) -> Self {
         Self { choice, insert_after: None }
     }
+
     /// Move choice after choice with specified id. If
     ///
     /// Source: line 6269 of `specs/nimble/snapshot.txt`.

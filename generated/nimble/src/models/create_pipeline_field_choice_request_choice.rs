@@ -11,16 +11,19 @@ pub struct CreatePipelineFieldChoiceRequestChoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 impl CreatePipelineFieldChoiceRequestChoice {
-    ///An empty `CreatePipelineFieldChoiceRequestChoice`: set its fields with the methods below.
+    /// An empty `CreatePipelineFieldChoiceRequestChoice`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { id: None, value: None }
     }
+
     /// Source: line 6271 of `specs/nimble/snapshot.txt`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Source: line 6272 of `specs/nimble/snapshot.txt`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());

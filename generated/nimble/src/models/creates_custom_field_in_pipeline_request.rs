@@ -26,8 +26,9 @@ pub struct CreatesCustomFieldInPipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
 }
+
 impl CreatesCustomFieldInPipelineRequest {
-    ///A `CreatesCustomFieldInPipelineRequest` with its required fields; set the others with the methods below.
+    /// A `CreatesCustomFieldInPipelineRequest` with its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         field_type: crate::models::PipelineFieldTypeOnFieldCreation,
@@ -42,11 +43,13 @@ impl CreatesCustomFieldInPipelineRequest {
             group_id: None,
         }
     }
+
     /// Source: line 6173 of `specs/nimble/snapshot.txt`.
     pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
         self.pipeline_id = Some(value.into());
         self
     }
+
     /// Inserts a new field after field or group with specified
     ///
     /// Source: line 6175 of `specs/nimble/snapshot.txt`.
@@ -54,6 +57,7 @@ impl CreatesCustomFieldInPipelineRequest {
         self.insert_after = Some(value.into());
         self
     }
+
     /// Source: line 6176 of `specs/nimble/snapshot.txt`.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());

@@ -11,19 +11,22 @@ pub struct DealsAzureFileMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
 impl DealsAzureFileMetadata {
-    ///An empty `DealsAzureFileMetadata`: set its fields with the methods below.
+    /// An empty `DealsAzureFileMetadata`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             data_id: None,
             source: None,
         }
     }
+
     /// Source: line 4926 of `specs/nimble/snapshot.txt`.
     pub fn data_id(mut self, value: impl Into<String>) -> Self {
         self.data_id = Some(value.into());
         self
     }
+
     /// Source: line 4927 of `specs/nimble/snapshot.txt`.
     pub fn source(mut self, value: impl Into<String>) -> Self {
         self.source = Some(value.into());

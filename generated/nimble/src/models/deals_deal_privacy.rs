@@ -11,11 +11,13 @@ pub struct DealsDealPrivacy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edit: Option<crate::models::DealsDealPrivacyEdit>,
 }
+
 impl DealsDealPrivacy {
-    ///An empty `DealsDealPrivacy`: set its fields with the methods below.
+    /// An empty `DealsDealPrivacy`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { read: None, edit: None }
     }
+
     /// Source: line 4222 of `specs/nimble/snapshot.txt`.
     pub fn read(
         mut self,
@@ -24,6 +26,7 @@ impl DealsDealPrivacy {
         self.read = Some(value.into());
         self
     }
+
     /// Source: line 4228 of `specs/nimble/snapshot.txt`.
     pub fn edit(
         mut self,

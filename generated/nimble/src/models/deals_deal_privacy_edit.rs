@@ -11,14 +11,16 @@ pub struct DealsDealPrivacyEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<String>>,
 }
+
 impl DealsDealPrivacyEdit {
-    ///An empty `DealsDealPrivacyEdit`: set its fields with the methods below.
+    /// An empty `DealsDealPrivacyEdit`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             user_ids: None,
             group_ids: None,
         }
     }
+
     /// Source: line 4229 of `specs/nimble/snapshot.txt`.
     pub fn user_ids(
         mut self,
@@ -27,6 +29,7 @@ impl DealsDealPrivacyEdit {
         self.user_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Source: line 4231 of `specs/nimble/snapshot.txt`.
     pub fn group_ids(
         mut self,

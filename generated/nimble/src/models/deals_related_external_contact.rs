@@ -11,19 +11,22 @@ pub struct DealsRelatedExternalContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+
 impl DealsRelatedExternalContact {
-    ///An empty `DealsRelatedExternalContact`: set its fields with the methods below.
+    /// An empty `DealsRelatedExternalContact`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             contact_info: None,
             note: None,
         }
     }
+
     /// Source: line 4259 of `specs/nimble/snapshot.txt`.
     pub fn contact_info(mut self, value: impl Into<String>) -> Self {
         self.contact_info = Some(value.into());
         self
     }
+
     /// Source: line 4260 of `specs/nimble/snapshot.txt`.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());

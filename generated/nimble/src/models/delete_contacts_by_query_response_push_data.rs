@@ -9,7 +9,7 @@ pub struct DeleteContactsByQueryResponsePushData {
     pub action: Option<String>,
     /// Source: line 324 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<crate::runtime::Timestamp>,
+    pub created: Option<crate::Timestamp>,
     /// Source: line 325 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

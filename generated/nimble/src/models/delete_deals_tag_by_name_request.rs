@@ -10,11 +10,13 @@ pub struct DeleteDealsTagByNameRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preflight_checks: Option<bool>,
 }
+
 impl DeleteDealsTagByNameRequest {
-    ///An empty `DeleteDealsTagByNameRequest`: set its fields with the methods below.
+    /// An empty `DeleteDealsTagByNameRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { preflight_checks: None }
     }
+
     /// check query's deals are editable
     ///
     /// Default: `false`. Source: line 4460 of `specs/nimble/snapshot.txt`.

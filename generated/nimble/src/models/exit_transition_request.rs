@@ -15,14 +15,16 @@ pub struct ExitTransitionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
+
 impl ExitTransitionRequest {
-    ///An empty `ExitTransitionRequest`: set its fields with the methods below.
+    /// An empty `ExitTransitionRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             actual_exit_date: None,
             notes: None,
         }
     }
+
     /// if specified, this value will be set as the actual exit data, otherwise the time of the request will be used
     ///
     /// Source: line 2706 of `specs/nimble/snapshot.txt`.
@@ -30,6 +32,7 @@ impl ExitTransitionRequest {
         self.actual_exit_date = Some(value.into());
         self
     }
+
     /// optional notes (comments) to add to this transition to a won stage
     ///
     /// Source: line 2707 of `specs/nimble/snapshot.txt`.

@@ -8,11 +8,13 @@ pub struct FieldsFieldPresentation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_type: Option<String>,
 }
+
 impl FieldsFieldPresentation {
-    ///An empty `FieldsFieldPresentation`: set its fields with the methods below.
+    /// An empty `FieldsFieldPresentation`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { number_type: None }
     }
+
     /// Source: line 2096 of `specs/nimble/snapshot.txt`.
     pub fn number_type(mut self, value: impl Into<String>) -> Self {
         self.number_type = Some(value.into());

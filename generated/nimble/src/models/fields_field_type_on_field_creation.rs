@@ -13,19 +13,22 @@ pub struct FieldsFieldTypeOnFieldCreation {
         crate::models::FieldsFieldTypeOnFieldCreationValidationRule,
     >,
 }
+
 impl FieldsFieldTypeOnFieldCreation {
-    ///An empty `FieldsFieldTypeOnFieldCreation`: set its fields with the methods below.
+    /// An empty `FieldsFieldTypeOnFieldCreation`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             field_kind: None,
             validation_rule: None,
         }
     }
+
     /// Source: line 2088 of `specs/nimble/snapshot.txt`.
     pub fn field_kind(mut self, value: impl Into<String>) -> Self {
         self.field_kind = Some(value.into());
         self
     }
+
     /// Source: line 2089 of `specs/nimble/snapshot.txt`.
     pub fn validation_rule(
         mut self,

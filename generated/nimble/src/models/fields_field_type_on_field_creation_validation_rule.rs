@@ -9,11 +9,13 @@ pub struct FieldsFieldTypeOnFieldCreationValidationRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 impl FieldsFieldTypeOnFieldCreationValidationRule {
-    ///An empty `FieldsFieldTypeOnFieldCreationValidationRule`: set its fields with the methods below.
+    /// An empty `FieldsFieldTypeOnFieldCreationValidationRule`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { type_: None }
     }
+
     /// Source: line 2090 of `specs/nimble/snapshot.txt`.
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());

@@ -2,18 +2,19 @@
 
 /// Documented at line 1646 of `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`ListContactProceedingsDirection::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ListContactProceedingsDirection::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ListContactProceedingsDirection {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`past`
+    /// `past`
     Past,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ListContactProceedingsDirection {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -24,6 +25,7 @@ impl ListContactProceedingsDirection {
         }
     }
 }
+
 impl From<String> for ListContactProceedingsDirection {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -33,16 +35,19 @@ impl From<String> for ListContactProceedingsDirection {
         }
     }
 }
+
 impl From<&str> for ListContactProceedingsDirection {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ListContactProceedingsDirection> for String {
     fn from(value: ListContactProceedingsDirection) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ListContactProceedingsDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

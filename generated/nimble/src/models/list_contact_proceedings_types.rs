@@ -2,32 +2,33 @@
 
 /// Documented at line 1648 of `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`ListContactProceedingsTypes::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ListContactProceedingsTypes::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ListContactProceedingsTypes {
-    ///`contact_note`
+    /// `contact_note`
     ContactNote,
-    ///`contact_attachment`
+    /// `contact_attachment`
     ContactAttachment,
-    ///`message`
+    /// `message`
     Message,
-    ///`webform_response`
+    /// `webform_response`
     WebformResponse,
-    ///`task`
+    /// `task`
     Task,
-    ///`call`
+    /// `call`
     Call,
-    ///`event`
+    /// `event`
     Event,
-    ///`deal`
+    /// `deal`
     Deal,
-    ///`new_deal`
+    /// `new_deal`
     NewDeal,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ListContactProceedingsTypes {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -45,6 +46,7 @@ impl ListContactProceedingsTypes {
         }
     }
 }
+
 impl From<String> for ListContactProceedingsTypes {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -61,16 +63,19 @@ impl From<String> for ListContactProceedingsTypes {
         }
     }
 }
+
 impl From<&str> for ListContactProceedingsTypes {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ListContactProceedingsTypes> for String {
     fn from(value: ListContactProceedingsTypes) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ListContactProceedingsTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

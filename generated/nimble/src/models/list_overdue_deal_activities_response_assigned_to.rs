@@ -18,7 +18,7 @@ pub struct ListOverdueDealActivitiesResponseAssignedTo {
     pub company_name: Option<String>,
     /// Source: line 5110 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<crate::runtime::Timestamp>,
+    pub created: Option<crate::Timestamp>,
     /// Source: line 5111 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
@@ -36,7 +36,7 @@ pub struct ListOverdueDealActivitiesResponseAssignedTo {
     pub is_pending: Option<bool>,
     /// Source: line 5116 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_active: Option<crate::runtime::Timestamp>,
+    pub last_active: Option<crate::Timestamp>,
     /// Source: line 5117 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<serde_json::Value>,

@@ -20,8 +20,9 @@ pub struct LostExitTransitionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost_reason: Option<String>,
 }
+
 impl LostExitTransitionRequest {
-    ///An empty `LostExitTransitionRequest`: set its fields with the methods below.
+    /// An empty `LostExitTransitionRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             actual_exit_date: None,
@@ -29,6 +30,7 @@ impl LostExitTransitionRequest {
             lost_reason: None,
         }
     }
+
     /// if specified, this value will be set as the actual exit data, otherwise the time of the request will be used
     ///
     /// Source: line 2897 of `specs/nimble/snapshot.txt`.
@@ -36,6 +38,7 @@ impl LostExitTransitionRequest {
         self.actual_exit_date = Some(value.into());
         self
     }
+
     /// optional notes (comments) to add to this transition to a lost stage
     ///
     /// Source: line 2898 of `specs/nimble/snapshot.txt`.
@@ -43,6 +46,7 @@ impl LostExitTransitionRequest {
         self.notes = Some(value.into());
         self
     }
+
     /// optional lost reason to add to this "exit"
     ///
     /// Source: line 2899 of `specs/nimble/snapshot.txt`.

@@ -11,8 +11,9 @@ pub struct MarkFieldWithIsPrimaryFlagRequest {
     /// Required. Source: line 2457 of `specs/nimble/snapshot.txt`.
     pub position: i64,
 }
+
 impl MarkFieldWithIsPrimaryFlagRequest {
-    ///A `MarkFieldWithIsPrimaryFlagRequest` with its required fields; set the others with the methods below.
+    /// A `MarkFieldWithIsPrimaryFlagRequest` with its required fields; set the others with the methods below.
     pub fn new(field_id: impl Into<String>, position: i64) -> Self {
         Self {
             field_id: field_id.into(),

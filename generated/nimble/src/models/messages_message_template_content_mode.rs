@@ -2,20 +2,21 @@
 
 /// Documented at line 6617 of `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`MessagesMessageTemplateContentMode::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`MessagesMessageTemplateContentMode::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum MessagesMessageTemplateContentMode {
-    ///`standard`
+    /// `standard`
     Standard,
-    ///`builder`
+    /// `builder`
     Builder,
-    ///`custom_html`
+    /// `custom_html`
     CustomHtml,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl MessagesMessageTemplateContentMode {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -27,6 +28,7 @@ impl MessagesMessageTemplateContentMode {
         }
     }
 }
+
 impl From<String> for MessagesMessageTemplateContentMode {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -37,16 +39,19 @@ impl From<String> for MessagesMessageTemplateContentMode {
         }
     }
 }
+
 impl From<&str> for MessagesMessageTemplateContentMode {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<MessagesMessageTemplateContentMode> for String {
     fn from(value: MessagesMessageTemplateContentMode) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for MessagesMessageTemplateContentMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -11,19 +11,22 @@ pub struct MessagesMessageTrackingConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clicks_tracking: Option<bool>,
 }
+
 impl MessagesMessageTrackingConfiguration {
-    ///An empty `MessagesMessageTrackingConfiguration`: set its fields with the methods below.
+    /// An empty `MessagesMessageTrackingConfiguration`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             opens_tracking: None,
             clicks_tracking: None,
         }
     }
+
     /// Source: line 6651 of `specs/nimble/snapshot.txt`.
     pub fn opens_tracking(mut self, value: bool) -> Self {
         self.opens_tracking = Some(value);
         self
     }
+
     /// Source: line 6652 of `specs/nimble/snapshot.txt`.
     pub fn clicks_tracking(mut self, value: bool) -> Self {
         self.clicks_tracking = Some(value);

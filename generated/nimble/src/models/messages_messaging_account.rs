@@ -32,8 +32,9 @@ pub struct MessagesMessagingAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
+
 impl MessagesMessagingAccount {
-    ///An empty `MessagesMessagingAccount`: set its fields with the methods below.
+    /// An empty `MessagesMessagingAccount`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             avatar_url: None,
@@ -47,46 +48,55 @@ impl MessagesMessagingAccount {
             identifier: None,
         }
     }
+
     /// Source: line 6628 of `specs/nimble/snapshot.txt`.
     pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
         self.avatar_url = Some(value.into());
         self
     }
+
     /// Source: line 6629 of `specs/nimble/snapshot.txt`.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
+
     /// Source: line 6630 of `specs/nimble/snapshot.txt`.
     pub fn company(mut self, value: serde_json::Value) -> Self {
         self.company = Some(value);
         self
     }
+
     /// Source: line 6631 of `specs/nimble/snapshot.txt`.
     pub fn company_id(mut self, value: serde_json::Value) -> Self {
         self.company_id = Some(value);
         self
     }
+
     /// Source: line 6632 of `specs/nimble/snapshot.txt`.
     pub fn contact_id(mut self, value: impl Into<String>) -> Self {
         self.contact_id = Some(value.into());
         self
     }
+
     /// Source: line 6633 of `specs/nimble/snapshot.txt`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Source: line 6634 of `specs/nimble/snapshot.txt`.
     pub fn name(mut self, value: i64) -> Self {
         self.name = Some(value);
         self
     }
+
     /// Source: line 6635 of `specs/nimble/snapshot.txt`.
     pub fn account_type(mut self, value: impl Into<String>) -> Self {
         self.account_type = Some(value.into());
         self
     }
+
     /// Source: line 6636 of `specs/nimble/snapshot.txt`.
     pub fn identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier = Some(value.into());

@@ -11,19 +11,22 @@ pub struct MessagesWatchRepliesRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_tstamp: Option<String>,
 }
+
 impl MessagesWatchRepliesRequest {
-    ///An empty `MessagesWatchRepliesRequest`: set its fields with the methods below.
+    /// An empty `MessagesWatchRepliesRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             expiration_interval: None,
             expiration_tstamp: None,
         }
     }
+
     /// Source: line 6654 of `specs/nimble/snapshot.txt`.
     pub fn expiration_interval(mut self, value: i64) -> Self {
         self.expiration_interval = Some(value);
         self
     }
+
     /// Source: line 6655 of `specs/nimble/snapshot.txt`.
     pub fn expiration_tstamp(mut self, value: impl Into<String>) -> Self {
         self.expiration_tstamp = Some(value.into());

@@ -10,11 +10,13 @@ pub struct MoveLeadToStageWithinPipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<String>,
 }
+
 impl MoveLeadToStageWithinPipelineRequest {
-    ///An empty `MoveLeadToStageWithinPipelineRequest`: set its fields with the methods below.
+    /// An empty `MoveLeadToStageWithinPipelineRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { stage_id: None }
     }
+
     /// the id of a target stage
     ///
     /// Source: line 3283 of `specs/nimble/snapshot.txt`.

@@ -23,8 +23,9 @@ pub struct PipelineCreateDealsPipelineFieldRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
 }
+
 impl PipelineCreateDealsPipelineFieldRequest {
-    ///An empty `PipelineCreateDealsPipelineFieldRequest`: set its fields with the methods below.
+    /// An empty `PipelineCreateDealsPipelineFieldRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -35,11 +36,13 @@ impl PipelineCreateDealsPipelineFieldRequest {
             group_id: None,
         }
     }
+
     /// Source: line 6360 of `specs/nimble/snapshot.txt`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Source: line 6361 of `specs/nimble/snapshot.txt`.
     pub fn field_type(
         mut self,
@@ -48,6 +51,7 @@ impl PipelineCreateDealsPipelineFieldRequest {
         self.field_type = Some(value.into());
         self
     }
+
     /// Source: line 6364 of `specs/nimble/snapshot.txt`.
     pub fn presentation(
         mut self,
@@ -56,16 +60,19 @@ impl PipelineCreateDealsPipelineFieldRequest {
         self.presentation = Some(value.into());
         self
     }
+
     /// Source: line 6366 of `specs/nimble/snapshot.txt`.
     pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
         self.pipeline_id = Some(value.into());
         self
     }
+
     /// Source: line 6367 of `specs/nimble/snapshot.txt`.
     pub fn insert_after(mut self, value: impl Into<String>) -> Self {
         self.insert_after = Some(value.into());
         self
     }
+
     /// Source: line 6368 of `specs/nimble/snapshot.txt`.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());

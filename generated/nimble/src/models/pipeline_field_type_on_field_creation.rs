@@ -11,19 +11,22 @@ pub struct PipelineFieldTypeOnFieldCreation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_rule: Option<String>,
 }
+
 impl PipelineFieldTypeOnFieldCreation {
-    ///An empty `PipelineFieldTypeOnFieldCreation`: set its fields with the methods below.
+    /// An empty `PipelineFieldTypeOnFieldCreation`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             field_kind: None,
             validation_rule: None,
         }
     }
+
     /// Source: line 6180 of `specs/nimble/snapshot.txt`.
     pub fn field_kind(mut self, value: impl Into<String>) -> Self {
         self.field_kind = Some(value.into());
         self
     }
+
     /// Source: line 6181 of `specs/nimble/snapshot.txt`.
     pub fn validation_rule(mut self, value: impl Into<String>) -> Self {
         self.validation_rule = Some(value.into());

@@ -2,20 +2,21 @@
 
 /// Documented at line 317 of `specs/nimble/snapshot.txt`, line 338 of `specs/nimble/snapshot.txt`, line 543 of `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`RecordType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RecordType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RecordType {
-    ///`person`
+    /// `person`
     Person,
-    ///`company`
+    /// `company`
     Company,
-    ///`all`
+    /// `all`
     All,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RecordType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -27,6 +28,7 @@ impl RecordType {
         }
     }
 }
+
 impl From<String> for RecordType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -37,16 +39,19 @@ impl From<String> for RecordType {
         }
     }
 }
+
 impl From<&str> for RecordType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<RecordType> for String {
     fn from(value: RecordType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RecordType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -10,11 +10,13 @@ pub struct StoreNewDealFileRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::models::DealsAzureFileMetadata>,
 }
+
 impl StoreNewDealFileRequest {
-    ///An empty `StoreNewDealFileRequest`: set its fields with the methods below.
+    /// An empty `StoreNewDealFileRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { metadata: None }
     }
+
     /// metadata for files uploaded from device using Azure JS SDK
     ///
     /// Source: line 4924 of `specs/nimble/snapshot.txt`.

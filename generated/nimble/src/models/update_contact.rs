@@ -16,8 +16,9 @@ pub struct UpdateContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_important: Option<bool>,
 }
+
 impl UpdateContact {
-    ///An empty `UpdateContact`: set its fields with the methods below.
+    /// An empty `UpdateContact`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             avatar_url: None,
@@ -25,11 +26,13 @@ impl UpdateContact {
             is_important: None,
         }
     }
+
     /// Source: line 1222 of `specs/nimble/snapshot.txt`.
     pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
         self.avatar_url = Some(value.into());
         self
     }
+
     /// Describes a dictionary organized in the same structure as a contact listing response. In this structure, each key is field name. Values are lists of dictionaries, having two fields: value - actual value to store in contact field, modifier - field modifier to use, if field can have one. At a minimum, contacts require a name (first or last for a person, company name for a company).
     ///
     /// Source: line 1223 of `specs/nimble/snapshot.txt`.
@@ -37,6 +40,7 @@ impl UpdateContact {
         self.fields = Some(value);
         self
     }
+
     /// Source: line 1224 of `specs/nimble/snapshot.txt`.
     pub fn is_important(mut self, value: bool) -> Self {
         self.is_important = Some(value);

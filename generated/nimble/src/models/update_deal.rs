@@ -44,8 +44,9 @@ pub struct UpdateDeal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+
 impl UpdateDeal {
-    ///An empty `UpdateDeal`: set its fields with the methods below.
+    /// An empty `UpdateDeal`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             owner_id: None,
@@ -59,16 +60,19 @@ impl UpdateDeal {
             tags: None,
         }
     }
+
     /// Source: line 4675 of `specs/nimble/snapshot.txt`.
     pub fn owner_id(mut self, value: impl Into<String>) -> Self {
         self.owner_id = Some(value.into());
         self
     }
+
     /// Source: line 4677 of `specs/nimble/snapshot.txt`.
     pub fn privacy(mut self, value: impl Into<crate::models::DealsDealPrivacy>) -> Self {
         self.privacy = Some(value.into());
         self
     }
+
     /// Fields of the deals which was filled up by the owner/creator. At leas field To remove any field send {field_id:\[\]}
     ///
     /// Source: line 4678 of `specs/nimble/snapshot.txt`.
@@ -79,16 +83,19 @@ impl UpdateDeal {
         self.fields_values = Some(value.into());
         self
     }
+
     /// Source: line 4681 of `specs/nimble/snapshot.txt`.
     pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
         self.pipeline_id = Some(value.into());
         self
     }
+
     /// Source: line 4683 of `specs/nimble/snapshot.txt`.
     pub fn stage_id(mut self, value: impl Into<String>) -> Self {
         self.stage_id = Some(value.into());
         self
     }
+
     /// Currency of the deal in
     ///
     /// Source: line 4685 of `specs/nimble/snapshot.txt`.
@@ -96,6 +103,7 @@ impl UpdateDeal {
         self.currency = Some(value.into());
         self
     }
+
     /// List of Nimble contacts that take part in the deal. If you want to clear contacts list, send
     ///
     /// Source: line 4686 of `specs/nimble/snapshot.txt`.
@@ -108,6 +116,7 @@ impl UpdateDeal {
         self.related_contacts = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// A list with related external contacts. Similar to
     ///
     /// Source: line 4687 of `specs/nimble/snapshot.txt`.
@@ -122,6 +131,7 @@ impl UpdateDeal {
         );
         self
     }
+
     /// new list of deal's tags
     ///
     /// Source: line 4688 of `specs/nimble/snapshot.txt`.

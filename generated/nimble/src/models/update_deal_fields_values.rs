@@ -11,19 +11,22 @@ pub struct UpdateDealFieldsValues {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<crate::models::UpdateDealValues>>,
 }
+
 impl UpdateDealFieldsValues {
-    ///An empty `UpdateDealFieldsValues`: set its fields with the methods below.
+    /// An empty `UpdateDealFieldsValues`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             field_id: None,
             values: None,
         }
     }
+
     /// Source: line 4705 of `specs/nimble/snapshot.txt`.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
+
     /// Source: line 4706 of `specs/nimble/snapshot.txt`.
     pub fn values(
         mut self,

@@ -11,19 +11,22 @@ pub struct UpdateDealRelatedContacts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+
 impl UpdateDealRelatedContacts {
-    ///An empty `UpdateDealRelatedContacts`: set its fields with the methods below.
+    /// An empty `UpdateDealRelatedContacts`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             contact_id: None,
             note: None,
         }
     }
+
     /// Source: line 4717 of `specs/nimble/snapshot.txt`.
     pub fn contact_id(mut self, value: impl Into<String>) -> Self {
         self.contact_id = Some(value.into());
         self
     }
+
     /// Source: line 4718 of `specs/nimble/snapshot.txt`.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());

@@ -11,19 +11,22 @@ pub struct UpdateDealValues {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_primary: Option<bool>,
 }
+
 impl UpdateDealValues {
-    ///An empty `UpdateDealValues`: set its fields with the methods below.
+    /// An empty `UpdateDealValues`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             value: None,
             is_primary: None,
         }
     }
+
     /// Source: line 4708 of `specs/nimble/snapshot.txt`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
+
     /// Source: line 4709 of `specs/nimble/snapshot.txt`.
     pub fn is_primary(mut self, value: bool) -> Self {
         self.is_primary = Some(value);

@@ -7,8 +7,9 @@ pub struct UpdateDealsTagByNameRequest {
     /// Required. Source: line 4454 of `specs/nimble/snapshot.txt`.
     pub new_tag: String,
 }
+
 impl UpdateDealsTagByNameRequest {
-    ///A `UpdateDealsTagByNameRequest` with its required fields; set the others with the methods below.
+    /// A `UpdateDealsTagByNameRequest` with its required fields; set the others with the methods below.
     pub fn new(new_tag: impl Into<String>) -> Self {
         Self { new_tag: new_tag.into() }
     }

@@ -28,8 +28,9 @@ pub struct UpdateField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tab_id: Option<String>,
 }
+
 impl UpdateField {
-    ///An empty `UpdateField`: set its fields with the methods below.
+    /// An empty `UpdateField`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             group_id: None,
@@ -39,6 +40,7 @@ impl UpdateField {
             tab_id: None,
         }
     }
+
     /// If not null, move field to specified group. Null if remove field from grooup
     ///
     /// Source: line 2131 of `specs/nimble/snapshot.txt`.
@@ -46,6 +48,7 @@ impl UpdateField {
         self.group_id = Some(value.into());
         self
     }
+
     /// If not null, move field after another field or group with specified id. If null, then moved field to be the first one
     ///
     /// Source: line 2132 of `specs/nimble/snapshot.txt`.
@@ -53,6 +56,7 @@ impl UpdateField {
         self.insert_after = Some(value.into());
         self
     }
+
     /// \[ 1 .. 50 \] characters
     ///
     /// Source: line 2133 of `specs/nimble/snapshot.txt`.
@@ -60,6 +64,7 @@ impl UpdateField {
         self.name = Some(value.into());
         self
     }
+
     /// how values of the field should look. Must match to corresponding field_type. Date and number fields must have an appropriate presentation. There is no presentation for other types
     ///
     /// Source: line 2134 of `specs/nimble/snapshot.txt`.
@@ -70,6 +75,7 @@ impl UpdateField {
         self.presentation = Some(value.into());
         self
     }
+
     /// Source: line 2135 of `specs/nimble/snapshot.txt`.
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.tab_id = Some(value.into());

@@ -15,11 +15,13 @@ pub struct UpdateNoteRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
+
 impl UpdateNoteRequest {
-    ///An empty `UpdateNoteRequest`: set its fields with the methods below.
+    /// An empty `UpdateNoteRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { title: None, body: None }
     }
+
     /// \[ 1 .. 256 \] characters. Title of the note.
     ///
     /// Source: line 4955 of `specs/nimble/snapshot.txt`.
@@ -27,6 +29,7 @@ impl UpdateNoteRequest {
         self.title = Some(value.into());
         self
     }
+
     /// Text of the note.
     ///
     /// Source: line 4956 of `specs/nimble/snapshot.txt`.

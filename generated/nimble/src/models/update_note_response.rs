@@ -15,10 +15,10 @@ pub struct UpdateNoteResponse {
     pub body: Option<String>,
     /// Source: line 4962 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<crate::runtime::Timestamp>,
+    pub created: Option<crate::Timestamp>,
     /// Source: line 4963 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated: Option<crate::runtime::Timestamp>,
+    pub updated: Option<crate::Timestamp>,
     /// Source: line 4964 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<crate::models::User>,

@@ -20,8 +20,9 @@ pub struct UpdatePipelineByIdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
+
 impl UpdatePipelineByIdRequest {
-    ///An empty `UpdatePipelineByIdRequest`: set its fields with the methods below.
+    /// An empty `UpdatePipelineByIdRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -29,6 +30,7 @@ impl UpdatePipelineByIdRequest {
             color: None,
         }
     }
+
     /// \[ 1 .. 200 \] characters. New pipeline name
     ///
     /// Source: line 5462 of `specs/nimble/snapshot.txt`.
@@ -36,6 +38,7 @@ impl UpdatePipelineByIdRequest {
         self.name = Some(value.into());
         self
     }
+
     /// New pipeline description
     ///
     /// Source: line 5463 of `specs/nimble/snapshot.txt`.
@@ -43,6 +46,7 @@ impl UpdatePipelineByIdRequest {
         self.description = Some(value.into());
         self
     }
+
     /// New pipeline color
     ///
     /// Source: line 5464 of `specs/nimble/snapshot.txt`.

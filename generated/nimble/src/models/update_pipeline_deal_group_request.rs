@@ -16,8 +16,9 @@ pub struct UpdatePipelineDealGroupRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_after: Option<String>,
 }
+
 impl UpdatePipelineDealGroupRequest {
-    ///An empty `UpdatePipelineDealGroupRequest`: set its fields with the methods below.
+    /// An empty `UpdatePipelineDealGroupRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             group_name: None,
@@ -25,16 +26,19 @@ impl UpdatePipelineDealGroupRequest {
             insert_after: None,
         }
     }
+
     /// Source: line 6401 of `specs/nimble/snapshot.txt`.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
+
     /// Source: line 6402 of `specs/nimble/snapshot.txt`.
     pub fn logo_id(mut self, value: impl Into<String>) -> Self {
         self.logo_id = Some(value.into());
         self
     }
+
     /// move group after another group or field with specified id
     ///
     /// Source: line 6403 of `specs/nimble/snapshot.txt`.

@@ -15,14 +15,16 @@ pub struct UpdatePipelineFieldChoiceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_after: Option<String>,
 }
+
 impl UpdatePipelineFieldChoiceRequest {
-    ///An empty `UpdatePipelineFieldChoiceRequest`: set its fields with the methods below.
+    /// An empty `UpdatePipelineFieldChoiceRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             value: None,
             insert_after: None,
         }
     }
+
     /// New choice value
     ///
     /// Source: line 6308 of `specs/nimble/snapshot.txt`.
@@ -30,6 +32,7 @@ impl UpdatePipelineFieldChoiceRequest {
         self.value = Some(value.into());
         self
     }
+
     /// Move choice after choice with specified id. If
     ///
     /// Source: line 6309 of `specs/nimble/snapshot.txt`.

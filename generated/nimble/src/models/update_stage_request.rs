@@ -25,8 +25,9 @@ pub struct UpdateStageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_probability: Option<i64>,
 }
+
 impl UpdateStageRequest {
-    ///An empty `UpdateStageRequest`: set its fields with the methods below.
+    /// An empty `UpdateStageRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -35,6 +36,7 @@ impl UpdateStageRequest {
             default_probability: None,
         }
     }
+
     /// \[ 1 .. 4096 \] characters. Stage name
     ///
     /// Source: line 6100 of `specs/nimble/snapshot.txt`.
@@ -42,6 +44,7 @@ impl UpdateStageRequest {
         self.name = Some(value.into());
         self
     }
+
     /// \[ 1 .. 4096 \] characters. Stage description
     ///
     /// Source: line 6101 of `specs/nimble/snapshot.txt`.
@@ -49,6 +52,7 @@ impl UpdateStageRequest {
         self.description = Some(value.into());
         self
     }
+
     /// The number of days a deal is expected to spend at this stage
     ///
     /// Source: line 6102 of `specs/nimble/snapshot.txt`.
@@ -56,6 +60,7 @@ impl UpdateStageRequest {
         self.expected_days = Some(value);
         self
     }
+
     /// \[ 0 .. 100 \]. Stage default probability. Will be assigned to all deals in stage if they don't have their own
     ///
     /// Source: line 6103 of `specs/nimble/snapshot.txt`.

@@ -15,8 +15,9 @@ pub struct UpdatesChoiseRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 impl UpdatesChoiseRequest {
-    ///A `UpdatesChoiseRequest` with its required fields; set the others with the methods below.
+    /// A `UpdatesChoiseRequest` with its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -24,6 +25,7 @@ impl UpdatesChoiseRequest {
             value: None,
         }
     }
+
     /// If not null, move choice after another choice with specified id. If null, then moved choice to be the first one
     ///
     /// Source: line 2407 of `specs/nimble/snapshot.txt`.
@@ -31,6 +33,7 @@ impl UpdatesChoiseRequest {
         self.insert_after = Some(value.into());
         self
     }
+
     /// Source: line 2408 of `specs/nimble/snapshot.txt`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());

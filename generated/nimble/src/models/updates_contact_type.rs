@@ -2,18 +2,19 @@
 
 /// Documented at line 1219 of `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`UpdatesContactType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`UpdatesContactType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum UpdatesContactType {
-    ///`0`
+    /// `0`
     V0,
-    ///`1`
+    /// `1`
     V1,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl UpdatesContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -24,6 +25,7 @@ impl UpdatesContactType {
         }
     }
 }
+
 impl From<String> for UpdatesContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -33,16 +35,19 @@ impl From<String> for UpdatesContactType {
         }
     }
 }
+
 impl From<&str> for UpdatesContactType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<UpdatesContactType> for String {
     fn from(value: UpdatesContactType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for UpdatesContactType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

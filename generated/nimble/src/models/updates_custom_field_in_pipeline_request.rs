@@ -25,8 +25,9 @@ pub struct UpdatesCustomFieldInPipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
 }
+
 impl UpdatesCustomFieldInPipelineRequest {
-    ///An empty `UpdatesCustomFieldInPipelineRequest`: set its fields with the methods below.
+    /// An empty `UpdatesCustomFieldInPipelineRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -35,6 +36,7 @@ impl UpdatesCustomFieldInPipelineRequest {
             group_id: None,
         }
     }
+
     /// Name of the new field
     ///
     /// Source: line 6219 of `specs/nimble/snapshot.txt`.
@@ -42,6 +44,7 @@ impl UpdatesCustomFieldInPipelineRequest {
         self.name = Some(value.into());
         self
     }
+
     /// how values of the field should look. Must match to corresponding field_type. Date and number fields must have an appropriate presentation. There is no presentation for other types
     ///
     /// Source: line 6220 of `specs/nimble/snapshot.txt`.
@@ -52,6 +55,7 @@ impl UpdatesCustomFieldInPipelineRequest {
         self.presentation = Some(value.into());
         self
     }
+
     /// Inserts a new field after field or group with specified
     ///
     /// Source: line 6221 of `specs/nimble/snapshot.txt`.
@@ -59,6 +63,7 @@ impl UpdatesCustomFieldInPipelineRequest {
         self.insert_after = Some(value.into());
         self
     }
+
     /// id of group where field will be located or
     ///
     /// Source: line 6222 of `specs/nimble/snapshot.txt`.

@@ -21,8 +21,9 @@ pub struct UpdatesExistingFieldsGroupRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tab_id: Option<String>,
 }
+
 impl UpdatesExistingFieldsGroupRequest {
-    ///An empty `UpdatesExistingFieldsGroupRequest`: set its fields with the methods below.
+    /// An empty `UpdatesExistingFieldsGroupRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             insert_after: None,
@@ -31,6 +32,7 @@ impl UpdatesExistingFieldsGroupRequest {
             tab_id: None,
         }
     }
+
     /// If not null, move group after another field or group with specified id. If null, then move group to the first position
     ///
     /// Source: line 2213 of `specs/nimble/snapshot.txt`.
@@ -38,11 +40,13 @@ impl UpdatesExistingFieldsGroupRequest {
         self.insert_after = Some(value.into());
         self
     }
+
     /// Source: line 2214 of `specs/nimble/snapshot.txt`.
     pub fn logo_id(mut self, value: impl Into<String>) -> Self {
         self.logo_id = Some(value.into());
         self
     }
+
     /// \[ 1 .. 50 \] characters
     ///
     /// Source: line 2215 of `specs/nimble/snapshot.txt`.
@@ -50,6 +54,7 @@ impl UpdatesExistingFieldsGroupRequest {
         self.name = Some(value.into());
         self
     }
+
     /// Source: line 2216 of `specs/nimble/snapshot.txt`.
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.tab_id = Some(value.into());

@@ -18,8 +18,9 @@ pub struct UpdatesExistingFieldsTabRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tab_name: Option<String>,
 }
+
 impl UpdatesExistingFieldsTabRequest {
-    ///An empty `UpdatesExistingFieldsTabRequest`: set its fields with the methods below.
+    /// An empty `UpdatesExistingFieldsTabRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             contact_types: None,
@@ -27,6 +28,7 @@ impl UpdatesExistingFieldsTabRequest {
             tab_name: None,
         }
     }
+
     /// Source: line 2291 of `specs/nimble/snapshot.txt`.
     pub fn contact_types(
         mut self,
@@ -35,6 +37,7 @@ impl UpdatesExistingFieldsTabRequest {
         self.contact_types = Some(value.into());
         self
     }
+
     /// Moves tab after another tab with specified id. If null, then move tab to the first position
     ///
     /// Source: line 2292 of `specs/nimble/snapshot.txt`.
@@ -42,6 +45,7 @@ impl UpdatesExistingFieldsTabRequest {
         self.insert_after = Some(value.into());
         self
     }
+
     /// \[ 1 .. 50 \] characters
     ///
     /// Source: line 2293 of `specs/nimble/snapshot.txt`.

@@ -8,11 +8,13 @@ pub struct UpdatesFileWithNewNameRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_file_name: Option<String>,
 }
+
 impl UpdatesFileWithNewNameRequest {
-    ///An empty `UpdatesFileWithNewNameRequest`: set its fields with the methods below.
+    /// An empty `UpdatesFileWithNewNameRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { new_file_name: None }
     }
+
     /// Source: line 4932 of `specs/nimble/snapshot.txt`.
     pub fn new_file_name(mut self, value: impl Into<String>) -> Self {
         self.new_file_name = Some(value.into());

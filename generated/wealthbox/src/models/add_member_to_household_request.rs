@@ -13,8 +13,9 @@ pub struct AddMemberToHouseholdRequest {
     /// Required. Source: line 14585 of `specs/wealthbox/snapshot.txt`.
     pub title: crate::models::HouseholdTitle,
 }
+
 impl AddMemberToHouseholdRequest {
-    ///A `AddMemberToHouseholdRequest` with its required fields; set the others with the methods below.
+    /// A `AddMemberToHouseholdRequest` with its required fields; set the others with the methods below.
     pub fn new(id: i64, title: crate::models::HouseholdTitle) -> Self {
         Self { id, title }
     }

@@ -20,8 +20,9 @@ pub struct Amount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<crate::models::AmountKind>,
 }
+
 impl Amount {
-    ///An empty `Amount`: set its fields with the methods below.
+    /// An empty `Amount`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             amount: None,
@@ -29,6 +30,7 @@ impl Amount {
             kind: None,
         }
     }
+
     /// The amount in dollars
     ///
     /// Source: line 11895 of `specs/wealthbox/snapshot.txt`.
@@ -36,6 +38,7 @@ impl Amount {
         self.amount = Some(value);
         self
     }
+
     /// The type of currency the amount was recorded in
     ///
     /// Default: `$`. Source: line 11900 of `specs/wealthbox/snapshot.txt`.
@@ -43,6 +46,7 @@ impl Amount {
         self.currency = Some(value.into());
         self
     }
+
     /// The type of amount represented here
     ///
     /// Source: line 11906 of `specs/wealthbox/snapshot.txt`.

@@ -2,22 +2,23 @@
 
 /// Documented at line 11911 of `specs/wealthbox/snapshot.txt`, line 12071 of `specs/wealthbox/snapshot.txt`, line 12188 of `specs/wealthbox/snapshot.txt`, line 12404 of `specs/wealthbox/snapshot.txt`, line 12566 of `specs/wealthbox/snapshot.txt`, line 12683 of `specs/wealthbox/snapshot.txt`, line 12896 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Fee Commission AUM Other"`.
 ///
-///Open: a value the documentation does not list decodes as [`AmountKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`AmountKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum AmountKind {
-    ///`Fee`
+    /// `Fee`
     Fee,
-    ///`Commission`
+    /// `Commission`
     Commission,
-    ///`AUM`
+    /// `AUM`
     Aum,
-    ///`Other`
+    /// `Other`
     Other,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl AmountKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -30,6 +31,7 @@ impl AmountKind {
         }
     }
 }
+
 impl From<String> for AmountKind {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -41,16 +43,19 @@ impl From<String> for AmountKind {
         }
     }
 }
+
 impl From<&str> for AmountKind {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<AmountKind> for String {
     fn from(value: AmountKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for AmountKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -25,8 +25,9 @@ pub struct CompleteWorkflowStepRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
 }
+
 impl CompleteWorkflowStepRequest {
-    ///An empty `CompleteWorkflowStepRequest`: set its fields with the methods below.
+    /// An empty `CompleteWorkflowStepRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             complete: None,
@@ -35,6 +36,7 @@ impl CompleteWorkflowStepRequest {
             due_date: None,
         }
     }
+
     /// Flag, which if present upon a request, marks step complete
     ///
     /// Source: line 10061 of `specs/wealthbox/snapshot.txt`.
@@ -42,6 +44,7 @@ impl CompleteWorkflowStepRequest {
         self.complete = Some(value);
         self
     }
+
     /// The ID of the outcome to be applied
     ///
     /// Source: line 10066 of `specs/wealthbox/snapshot.txt`.
@@ -49,6 +52,7 @@ impl CompleteWorkflowStepRequest {
         self.workflow_outcome_id = Some(value);
         self
     }
+
     /// When selecting an outcome with the “Restart Step” action, this indicates whether the restarted step will have a due date
     ///
     /// Source: line 10071 of `specs/wealthbox/snapshot.txt`.
@@ -56,6 +60,7 @@ impl CompleteWorkflowStepRequest {
         self.due_date_set = Some(value);
         self
     }
+
     /// When selecting an outcome with the “Restart Step” action, this indicates the due date for the restarted step
     ///
     /// Source: line 10076 of `specs/wealthbox/snapshot.txt`.

@@ -18,12 +18,12 @@ pub struct CompleteWorkflowStepResponse {
     ///
     /// Source: line 10092 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<crate::Timestamp>,
     /// A timestamp representing when the object was last updated.
     ///
     /// Source: line 10097 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<crate::Timestamp>,
     /// The name of the Workflow Step
     ///
     /// Source: line 10102 of `specs/wealthbox/snapshot.txt`.
@@ -68,7 +68,7 @@ pub struct CompleteWorkflowStepResponse {
     ///
     /// Source: line 10142 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due_date: Option<crate::runtime::Timestamp>,
+    pub due_date: Option<crate::Timestamp>,
     /// The relative priority of the Workflow Step
     ///
     /// Source: line 10147 of `specs/wealthbox/snapshot.txt`.

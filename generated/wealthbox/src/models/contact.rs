@@ -18,12 +18,12 @@ pub struct Contact {
     ///
     /// Source: line 472 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<crate::Timestamp>,
     /// A timestamp representing when the object was last updated.
     ///
     /// Source: line 477 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<crate::Timestamp>,
     /// The preferred prefix for the Contact
     ///
     /// Source: line 482 of `specs/wealthbox/snapshot.txt`.
@@ -83,22 +83,22 @@ pub struct Contact {
     ///
     /// Source: line 537 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birth_date: Option<crate::runtime::Date>,
+    pub birth_date: Option<crate::Date>,
     /// The wedding anniversary of the contact
     ///
     /// Source: line 542 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anniversary: Option<crate::runtime::Date>,
+    pub anniversary: Option<crate::Date>,
     /// The date when the contact became a client
     ///
     /// Source: line 547 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_since: Option<crate::runtime::Date>,
+    pub client_since: Option<crate::Date>,
     /// The date of death of the contact
     ///
     /// Source: line 552 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_death: Option<crate::runtime::Date>,
+    pub date_of_death: Option<crate::Date>,
     /// The id of the User who is assigned to this contact
     ///
     /// Source: line 557 of `specs/wealthbox/snapshot.txt`.
@@ -309,42 +309,42 @@ pub struct Contact {
     ///
     /// Source: line 812 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retirement_date: Option<crate::runtime::Date>,
+    pub retirement_date: Option<crate::Date>,
     /// The date when the Contact’s fee agreement was signed
     ///
     /// Source: line 817 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_fee_agreement_date: Option<crate::runtime::Date>,
+    pub signed_fee_agreement_date: Option<crate::Date>,
     /// The date when the Contact’s IPS agreement was signed
     ///
     /// Source: line 822 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_ips_agreement_date: Option<crate::runtime::Date>,
+    pub signed_ips_agreement_date: Option<crate::Date>,
     /// The date when the Contact’s FP agreement was signed
     ///
     /// Source: line 827 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_fp_agreement_date: Option<crate::runtime::Date>,
+    pub signed_fp_agreement_date: Option<crate::Date>,
     /// The date when the Contact’s was last offered ADV
     ///
     /// Source: line 832 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_adv_offering_date: Option<crate::runtime::Date>,
+    pub last_adv_offering_date: Option<crate::Date>,
     /// The date when the Contact’s was initially offered CRS
     ///
     /// Source: line 837 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_crs_offering_date: Option<crate::runtime::Date>,
+    pub initial_crs_offering_date: Option<crate::Date>,
     /// The date when the Contact’s was last offered CRS
     ///
     /// Source: line 842 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_crs_offering_date: Option<crate::runtime::Date>,
+    pub last_crs_offering_date: Option<crate::Date>,
     /// The date when the Contact last signed their privacy agreement
     ///
     /// Source: line 847 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_privacy_offering_date: Option<crate::runtime::Date>,
+    pub last_privacy_offering_date: Option<crate::Date>,
     /// An object representing the contact’s household
     ///
     /// Source: line 857 of `specs/wealthbox/snapshot.txt`.

@@ -2,24 +2,25 @@
 
 /// Documented at line 586 of `specs/wealthbox/snapshot.txt`, line 1430 of `specs/wealthbox/snapshot.txt`, line 2029 of `specs/wealthbox/snapshot.txt`, line 3030 of `specs/wealthbox/snapshot.txt`, line 3920 of `specs/wealthbox/snapshot.txt`, line 4795 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Referral Conference Direct Mail Cold Call Other"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactContactSource::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactContactSource::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactContactSource {
-    ///`Referral`
+    /// `Referral`
     Referral,
-    ///`Conference`
+    /// `Conference`
     Conference,
-    ///`Direct Mail`
+    /// `Direct Mail`
     DirectMail,
-    ///`Cold Call`
+    /// `Cold Call`
     ColdCall,
-    ///`Other`
+    /// `Other`
     Other,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactContactSource {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -33,6 +34,7 @@ impl ContactContactSource {
         }
     }
 }
+
 impl From<String> for ContactContactSource {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -45,16 +47,19 @@ impl From<String> for ContactContactSource {
         }
     }
 }
+
 impl From<&str> for ContactContactSource {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ContactContactSource> for String {
     fn from(value: ContactContactSource) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactContactSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,24 +2,25 @@
 
 /// Documented at line 593 of `specs/wealthbox/snapshot.txt`, line 1437 of `specs/wealthbox/snapshot.txt`, line 2036 of `specs/wealthbox/snapshot.txt`, line 3037 of `specs/wealthbox/snapshot.txt`, line 3927 of `specs/wealthbox/snapshot.txt`, line 4802 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Client Past Client Prospect Vendor Organization"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactContactType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactContactType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactContactType {
-    ///`Client`
+    /// `Client`
     Client,
-    ///`Past Client`
+    /// `Past Client`
     PastClient,
-    ///`Prospect`
+    /// `Prospect`
     Prospect,
-    ///`Vendor`
+    /// `Vendor`
     Vendor,
-    ///`Organization`
+    /// `Organization`
     Organization,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -33,6 +34,7 @@ impl ContactContactType {
         }
     }
 }
+
 impl From<String> for ContactContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -45,16 +47,19 @@ impl From<String> for ContactContactType {
         }
     }
 }
+
 impl From<&str> for ContactContactType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ContactContactType> for String {
     fn from(value: ContactContactType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactContactType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

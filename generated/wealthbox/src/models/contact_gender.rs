@@ -2,22 +2,23 @@
 
 /// Documented at line 579 of `specs/wealthbox/snapshot.txt`, line 1423 of `specs/wealthbox/snapshot.txt`, line 2022 of `specs/wealthbox/snapshot.txt`, line 3023 of `specs/wealthbox/snapshot.txt`, line 3913 of `specs/wealthbox/snapshot.txt`, line 4788 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Female Male Non-binary Unknown"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactGender::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactGender::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactGender {
-    ///`Female`
+    /// `Female`
     Female,
-    ///`Male`
+    /// `Male`
     Male,
-    ///`Non-binary`
+    /// `Non-binary`
     NonBinary,
-    ///`Unknown`
+    /// `Unknown`
     Unknown,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactGender {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -30,6 +31,7 @@ impl ContactGender {
         }
     }
 }
+
 impl From<String> for ContactGender {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -41,16 +43,19 @@ impl From<String> for ContactGender {
         }
     }
 }
+
 impl From<&str> for ContactGender {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ContactGender> for String {
     fn from(value: ContactGender) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

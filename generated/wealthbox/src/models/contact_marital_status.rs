@@ -2,28 +2,29 @@
 
 /// Documented at line 607 of `specs/wealthbox/snapshot.txt`, line 1451 of `specs/wealthbox/snapshot.txt`, line 2050 of `specs/wealthbox/snapshot.txt`, line 3051 of `specs/wealthbox/snapshot.txt`, line 3941 of `specs/wealthbox/snapshot.txt`, line 4816 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Married Single Divorced Widowed Life Partner Separated Unknown"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactMaritalStatus::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactMaritalStatus::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactMaritalStatus {
-    ///`Married`
+    /// `Married`
     Married,
-    ///`Single`
+    /// `Single`
     Single,
-    ///`Divorced`
+    /// `Divorced`
     Divorced,
-    ///`Widowed`
+    /// `Widowed`
     Widowed,
-    ///`Life Partner`
+    /// `Life Partner`
     LifePartner,
-    ///`Separated`
+    /// `Separated`
     Separated,
-    ///`Unknown`
+    /// `Unknown`
     Unknown,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactMaritalStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -39,6 +40,7 @@ impl ContactMaritalStatus {
         }
     }
 }
+
 impl From<String> for ContactMaritalStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -53,16 +55,19 @@ impl From<String> for ContactMaritalStatus {
         }
     }
 }
+
 impl From<&str> for ContactMaritalStatus {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ContactMaritalStatus> for String {
     fn from(value: ContactMaritalStatus) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactMaritalStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -13,8 +13,9 @@ pub struct ContactRoleValueRequest {
     /// Required. Source: line 1894 of `specs/wealthbox/snapshot.txt`.
     pub value: i64,
 }
+
 impl ContactRoleValueRequest {
-    ///A `ContactRoleValueRequest` with its required fields; set the others with the methods below.
+    /// A `ContactRoleValueRequest` with its required fields; set the others with the methods below.
     pub fn new(id: i64, value: i64) -> Self {
         Self { id, value }
     }

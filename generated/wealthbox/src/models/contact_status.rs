@@ -2,18 +2,19 @@
 
 /// Documented at line 600 of `specs/wealthbox/snapshot.txt`, line 1444 of `specs/wealthbox/snapshot.txt`, line 2043 of `specs/wealthbox/snapshot.txt`, line 3044 of `specs/wealthbox/snapshot.txt`, line 3934 of `specs/wealthbox/snapshot.txt`, line 4809 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Active Inactive"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactStatus::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactStatus::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactStatus {
-    ///`Active`
+    /// `Active`
     Active,
-    ///`Inactive`
+    /// `Inactive`
     Inactive,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -24,6 +25,7 @@ impl ContactStatus {
         }
     }
 }
+
 impl From<String> for ContactStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -33,16 +35,19 @@ impl From<String> for ContactStatus {
         }
     }
 }
+
 impl From<&str> for ContactStatus {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ContactStatus> for String {
     fn from(value: ContactStatus) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,20 +2,21 @@
 
 /// Documented at line 676 of `specs/wealthbox/snapshot.txt`, line 1520 of `specs/wealthbox/snapshot.txt`, line 2119 of `specs/wealthbox/snapshot.txt`, line 3120 of `specs/wealthbox/snapshot.txt`, line 4010 of `specs/wealthbox/snapshot.txt`, line 4885 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Short Term Intermediate Long Term"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactTimeHorizon::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactTimeHorizon::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactTimeHorizon {
-    ///`Short Term`
+    /// `Short Term`
     ShortTerm,
-    ///`Intermediate`
+    /// `Intermediate`
     Intermediate,
-    ///`Long Term`
+    /// `Long Term`
     LongTerm,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactTimeHorizon {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -27,6 +28,7 @@ impl ContactTimeHorizon {
         }
     }
 }
+
 impl From<String> for ContactTimeHorizon {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -37,16 +39,19 @@ impl From<String> for ContactTimeHorizon {
         }
     }
 }
+
 impl From<&str> for ContactTimeHorizon {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ContactTimeHorizon> for String {
     fn from(value: ContactTimeHorizon) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactTimeHorizon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

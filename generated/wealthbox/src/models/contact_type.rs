@@ -2,22 +2,23 @@
 
 /// Documented at line 572 of `specs/wealthbox/snapshot.txt`, line 1416 of `specs/wealthbox/snapshot.txt`, line 2015 of `specs/wealthbox/snapshot.txt`, line 3016 of `specs/wealthbox/snapshot.txt`, line 3906 of `specs/wealthbox/snapshot.txt`, line 4781 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Person Household Organization Trust"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactType {
-    ///`Person`
+    /// `Person`
     Person,
-    ///`Household`
+    /// `Household`
     Household,
-    ///`Organization`
+    /// `Organization`
     Organization,
-    ///`Trust`
+    /// `Trust`
     Trust,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -30,6 +31,7 @@ impl ContactType {
         }
     }
 }
+
 impl From<String> for ContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -41,16 +43,19 @@ impl From<String> for ContactType {
         }
     }
 }
+
 impl From<&str> for ContactType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ContactType> for String {
     fn from(value: ContactType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -61,22 +61,22 @@ pub struct CreateContact {
     ///
     /// Source: line 1381 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birth_date: Option<crate::runtime::Date>,
+    pub birth_date: Option<crate::Date>,
     /// The wedding anniversary of the contact
     ///
     /// Source: line 1386 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anniversary: Option<crate::runtime::Date>,
+    pub anniversary: Option<crate::Date>,
     /// The date when the contact became a client
     ///
     /// Source: line 1391 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_since: Option<crate::runtime::Date>,
+    pub client_since: Option<crate::Date>,
     /// The date of death of the contact
     ///
     /// Source: line 1396 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_death: Option<crate::runtime::Date>,
+    pub date_of_death: Option<crate::Date>,
     /// The id of the User who is assigned to this contact
     ///
     /// Source: line 1401 of `specs/wealthbox/snapshot.txt`.
@@ -287,42 +287,42 @@ pub struct CreateContact {
     ///
     /// Source: line 1656 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retirement_date: Option<crate::runtime::Date>,
+    pub retirement_date: Option<crate::Date>,
     /// The date when the Contact’s fee agreement was signed
     ///
     /// Source: line 1661 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_fee_agreement_date: Option<crate::runtime::Date>,
+    pub signed_fee_agreement_date: Option<crate::Date>,
     /// The date when the Contact’s IPS agreement was signed
     ///
     /// Source: line 1666 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_ips_agreement_date: Option<crate::runtime::Date>,
+    pub signed_ips_agreement_date: Option<crate::Date>,
     /// The date when the Contact’s FP agreement was signed
     ///
     /// Source: line 1671 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_fp_agreement_date: Option<crate::runtime::Date>,
+    pub signed_fp_agreement_date: Option<crate::Date>,
     /// The date when the Contact’s was last offered ADV
     ///
     /// Source: line 1676 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_adv_offering_date: Option<crate::runtime::Date>,
+    pub last_adv_offering_date: Option<crate::Date>,
     /// The date when the Contact’s was initially offered CRS
     ///
     /// Source: line 1681 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_crs_offering_date: Option<crate::runtime::Date>,
+    pub initial_crs_offering_date: Option<crate::Date>,
     /// The date when the Contact’s was last offered CRS
     ///
     /// Source: line 1686 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_crs_offering_date: Option<crate::runtime::Date>,
+    pub last_crs_offering_date: Option<crate::Date>,
     /// The date when the Contact last signed their privacy agreement
     ///
     /// Source: line 1691 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_privacy_offering_date: Option<crate::runtime::Date>,
+    pub last_privacy_offering_date: Option<crate::Date>,
     /// The name of the company the person is employed with
     ///
     /// Source: line 1696 of `specs/wealthbox/snapshot.txt`.
@@ -374,8 +374,9 @@ pub struct CreateContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to: Option<String>,
 }
+
 impl CreateContact {
-    ///A `CreateContact` with its required fields; set the others with the methods below.
+    /// A `CreateContact` with its required fields; set the others with the methods below.
     pub fn new(first_name: impl Into<String>, last_name: impl Into<String>) -> Self {
         Self {
             prefix: None,
@@ -454,6 +455,7 @@ impl CreateContact {
             visible_to: None,
         }
     }
+
     /// The preferred prefix for the Contact
     ///
     /// Source: line 1326 of `specs/wealthbox/snapshot.txt`.
@@ -461,6 +463,7 @@ impl CreateContact {
         self.prefix = Some(value.into());
         self
     }
+
     /// The middle name of the Contact
     ///
     /// Source: line 1336 of `specs/wealthbox/snapshot.txt`.
@@ -468,6 +471,7 @@ impl CreateContact {
         self.middle_name = Some(value.into());
         self
     }
+
     /// The suffix associated with the Contact
     ///
     /// Source: line 1346 of `specs/wealthbox/snapshot.txt`.
@@ -475,6 +479,7 @@ impl CreateContact {
         self.suffix = Some(value.into());
         self
     }
+
     /// A preferred shortname for the Contact
     ///
     /// Source: line 1351 of `specs/wealthbox/snapshot.txt`.
@@ -482,6 +487,7 @@ impl CreateContact {
         self.nickname = Some(value.into());
         self
     }
+
     /// The title the contact holds at his/her present company
     ///
     /// Source: line 1356 of `specs/wealthbox/snapshot.txt`.
@@ -489,6 +495,7 @@ impl CreateContact {
         self.job_title = Some(value.into());
         self
     }
+
     /// The name of the contact’s present company
     ///
     /// Source: line 1361 of `specs/wealthbox/snapshot.txt`.
@@ -496,6 +503,7 @@ impl CreateContact {
         self.company_name = Some(value.into());
         self
     }
+
     /// The twitter handle of the contact
     ///
     /// Source: line 1366 of `specs/wealthbox/snapshot.txt`.
@@ -503,6 +511,7 @@ impl CreateContact {
         self.twitter_name = Some(value.into());
         self
     }
+
     /// The LinkedIn url for the contact
     ///
     /// Source: line 1371 of `specs/wealthbox/snapshot.txt`.
@@ -510,6 +519,7 @@ impl CreateContact {
         self.linkedin_url = Some(value.into());
         self
     }
+
     /// A brief description of the contact in a longer format
     ///
     /// Source: line 1376 of `specs/wealthbox/snapshot.txt`.
@@ -517,34 +527,39 @@ impl CreateContact {
         self.background_information = Some(value.into());
         self
     }
+
     /// The birthdate of the contact
     ///
     /// Source: line 1381 of `specs/wealthbox/snapshot.txt`.
-    pub fn birth_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn birth_date(mut self, value: crate::Date) -> Self {
         self.birth_date = Some(value);
         self
     }
+
     /// The wedding anniversary of the contact
     ///
     /// Source: line 1386 of `specs/wealthbox/snapshot.txt`.
-    pub fn anniversary(mut self, value: crate::runtime::Date) -> Self {
+    pub fn anniversary(mut self, value: crate::Date) -> Self {
         self.anniversary = Some(value);
         self
     }
+
     /// The date when the contact became a client
     ///
     /// Source: line 1391 of `specs/wealthbox/snapshot.txt`.
-    pub fn client_since(mut self, value: crate::runtime::Date) -> Self {
+    pub fn client_since(mut self, value: crate::Date) -> Self {
         self.client_since = Some(value);
         self
     }
+
     /// The date of death of the contact
     ///
     /// Source: line 1396 of `specs/wealthbox/snapshot.txt`.
-    pub fn date_of_death(mut self, value: crate::runtime::Date) -> Self {
+    pub fn date_of_death(mut self, value: crate::Date) -> Self {
         self.date_of_death = Some(value);
         self
     }
+
     /// The id of the User who is assigned to this contact
     ///
     /// Source: line 1401 of `specs/wealthbox/snapshot.txt`.
@@ -552,6 +567,7 @@ impl CreateContact {
         self.assigned_to = Some(value);
         self
     }
+
     /// The id of the Contact who referred this Contact to the firm
     ///
     /// Source: line 1406 of `specs/wealthbox/snapshot.txt`.
@@ -559,6 +575,7 @@ impl CreateContact {
         self.referred_by = Some(value);
         self
     }
+
     /// The type of the Contact being created
     ///
     /// Source: line 1411 of `specs/wealthbox/snapshot.txt`.
@@ -566,6 +583,7 @@ impl CreateContact {
         self.type_ = Some(value.into());
         self
     }
+
     /// The gender of the Contact
     ///
     /// Source: line 1418 of `specs/wealthbox/snapshot.txt`.
@@ -573,6 +591,7 @@ impl CreateContact {
         self.gender = Some(value.into());
         self
     }
+
     /// The method in which this contact was taken on as new business
     ///
     /// Source: line 1425 of `specs/wealthbox/snapshot.txt`.
@@ -583,6 +602,7 @@ impl CreateContact {
         self.contact_source = Some(value.into());
         self
     }
+
     /// A string further classifying the Contact
     ///
     /// Source: line 1432 of `specs/wealthbox/snapshot.txt`.
@@ -593,6 +613,7 @@ impl CreateContact {
         self.contact_type = Some(value.into());
         self
     }
+
     /// A flag indicating whether or not the contact is currently active
     ///
     /// Source: line 1439 of `specs/wealthbox/snapshot.txt`.
@@ -600,6 +621,7 @@ impl CreateContact {
         self.status = Some(value.into());
         self
     }
+
     /// The marital status of the contact
     ///
     /// Source: line 1446 of `specs/wealthbox/snapshot.txt`.
@@ -610,6 +632,7 @@ impl CreateContact {
         self.marital_status = Some(value.into());
         self
     }
+
     /// The id of the Contact acting as this Contact’s attorney
     ///
     /// Source: line 1453 of `specs/wealthbox/snapshot.txt`.
@@ -617,6 +640,7 @@ impl CreateContact {
         self.attorney = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s accountant
     ///
     /// Source: line 1458 of `specs/wealthbox/snapshot.txt`.
@@ -624,6 +648,7 @@ impl CreateContact {
         self.cpa = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s doctor
     ///
     /// Source: line 1463 of `specs/wealthbox/snapshot.txt`.
@@ -631,6 +656,7 @@ impl CreateContact {
         self.doctor = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s insurance agent
     ///
     /// Source: line 1468 of `specs/wealthbox/snapshot.txt`.
@@ -638,6 +664,7 @@ impl CreateContact {
         self.insurance = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s business manager
     ///
     /// Source: line 1473 of `specs/wealthbox/snapshot.txt`.
@@ -645,6 +672,7 @@ impl CreateContact {
         self.business_manager = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s family officer
     ///
     /// Source: line 1478 of `specs/wealthbox/snapshot.txt`.
@@ -652,6 +680,7 @@ impl CreateContact {
         self.family_officer = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s assistant
     ///
     /// Source: line 1483 of `specs/wealthbox/snapshot.txt`.
@@ -659,6 +688,7 @@ impl CreateContact {
         self.assistant = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s other
     ///
     /// Source: line 1488 of `specs/wealthbox/snapshot.txt`.
@@ -666,6 +696,7 @@ impl CreateContact {
         self.other = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s trusted contact
     ///
     /// Source: line 1493 of `specs/wealthbox/snapshot.txt`.
@@ -673,6 +704,7 @@ impl CreateContact {
         self.trusted_contact = Some(value);
         self
     }
+
     /// A block of text containing any other important info for the Contact
     ///
     /// Source: line 1498 of `specs/wealthbox/snapshot.txt`.
@@ -680,6 +712,7 @@ impl CreateContact {
         self.important_information = Some(value.into());
         self
     }
+
     /// A block of text containing personal interests for the Contact
     ///
     /// Source: line 1503 of `specs/wealthbox/snapshot.txt`.
@@ -687,6 +720,7 @@ impl CreateContact {
         self.personal_interests = Some(value.into());
         self
     }
+
     /// A basic classification of the Contact’s investment objectives
     ///
     /// Source: line 1508 of `specs/wealthbox/snapshot.txt`.
@@ -694,6 +728,7 @@ impl CreateContact {
         self.investment_objective = Some(value.into());
         self
     }
+
     /// A basic classification of the time horizon for the Contact’s investment goals
     ///
     /// Source: line 1515 of `specs/wealthbox/snapshot.txt`.
@@ -704,6 +739,7 @@ impl CreateContact {
         self.time_horizon = Some(value.into());
         self
     }
+
     /// A basic classification of the Contact’s risk tolerance
     ///
     /// Source: line 1522 of `specs/wealthbox/snapshot.txt`.
@@ -711,6 +747,7 @@ impl CreateContact {
         self.risk_tolerance = Some(value.into());
         self
     }
+
     /// Years of experience the contact has in the mutual fund market
     ///
     /// Source: line 1529 of `specs/wealthbox/snapshot.txt`.
@@ -718,6 +755,7 @@ impl CreateContact {
         self.mutual_fund_experience = Some(value);
         self
     }
+
     /// Years of experience the contact has in the stocks and bonds fund market
     ///
     /// Source: line 1534 of `specs/wealthbox/snapshot.txt`.
@@ -725,6 +763,7 @@ impl CreateContact {
         self.stocks_and_bonds_experience = Some(value);
         self
     }
+
     /// Years of experience the contact has in partnerships
     ///
     /// Source: line 1539 of `specs/wealthbox/snapshot.txt`.
@@ -732,6 +771,7 @@ impl CreateContact {
         self.partnerships_experience = Some(value);
         self
     }
+
     /// Years of experience the contact has in other aspects of the investment world
     ///
     /// Source: line 1544 of `specs/wealthbox/snapshot.txt`.
@@ -739,6 +779,7 @@ impl CreateContact {
         self.other_investing_experience = Some(value);
         self
     }
+
     /// The Contact’s estimated gross annual income
     ///
     /// Source: line 1549 of `specs/wealthbox/snapshot.txt`.
@@ -746,6 +787,7 @@ impl CreateContact {
         self.gross_annual_income = Some(value);
         self
     }
+
     /// The value of all of the Contact’s holdings
     ///
     /// Source: line 1554 of `specs/wealthbox/snapshot.txt`.
@@ -753,6 +795,7 @@ impl CreateContact {
         self.assets = Some(value);
         self
     }
+
     /// The value of all of the Contact’s holdings that are illiquid
     ///
     /// Source: line 1559 of `specs/wealthbox/snapshot.txt`.
@@ -760,6 +803,7 @@ impl CreateContact {
         self.non_liquid_assets = Some(value);
         self
     }
+
     /// The total value of the Contact’s liabilities
     ///
     /// Source: line 1564 of `specs/wealthbox/snapshot.txt`.
@@ -767,6 +811,7 @@ impl CreateContact {
         self.liabilities = Some(value);
         self
     }
+
     /// The Contact’s annual income adjusted for tax withholdings
     ///
     /// Source: line 1569 of `specs/wealthbox/snapshot.txt`.
@@ -774,6 +819,7 @@ impl CreateContact {
         self.adjusted_gross_income = Some(value);
         self
     }
+
     /// The total amount of taxes paid by the Contact during a tax year
     ///
     /// Source: line 1574 of `specs/wealthbox/snapshot.txt`.
@@ -781,6 +827,7 @@ impl CreateContact {
         self.estimated_taxes = Some(value);
         self
     }
+
     /// Flag to indicate if the Contact’s adjusted gross income and estimated taxes have been confirmed by their tax return
     ///
     /// Source: line 1579 of `specs/wealthbox/snapshot.txt`.
@@ -788,6 +835,7 @@ impl CreateContact {
         self.confirmed_by_tax_return = Some(value);
         self
     }
+
     /// The year of the tax return that was used to confirm the Contact’s income and tax liability
     ///
     /// Source: line 1584 of `specs/wealthbox/snapshot.txt`.
@@ -795,6 +843,7 @@ impl CreateContact {
         self.tax_year = Some(value);
         self
     }
+
     /// Tax bracket that the Contact sits in according to his last recorded tax return
     ///
     /// Source: line 1589 of `specs/wealthbox/snapshot.txt`.
@@ -802,6 +851,7 @@ impl CreateContact {
         self.tax_bracket = Some(value);
         self
     }
+
     /// The city/state where the Contact was born
     ///
     /// Source: line 1594 of `specs/wealthbox/snapshot.txt`.
@@ -809,6 +859,7 @@ impl CreateContact {
         self.birth_place = Some(value.into());
         self
     }
+
     /// The maiden name of the Contact is she has one
     ///
     /// Source: line 1599 of `specs/wealthbox/snapshot.txt`.
@@ -816,6 +867,7 @@ impl CreateContact {
         self.maiden_name = Some(value.into());
         self
     }
+
     /// The passport number of the Contact
     ///
     /// Source: line 1604 of `specs/wealthbox/snapshot.txt`.
@@ -823,6 +875,7 @@ impl CreateContact {
         self.passport_number = Some(value.into());
         self
     }
+
     /// The green card number of the Contact
     ///
     /// Source: line 1609 of `specs/wealthbox/snapshot.txt`.
@@ -830,6 +883,7 @@ impl CreateContact {
         self.green_card_number = Some(value.into());
         self
     }
+
     /// An object representing critical information about the contact’s occupation
     ///
     /// Source: line 1614 of `specs/wealthbox/snapshot.txt`.
@@ -837,6 +891,7 @@ impl CreateContact {
         self.occupation = Some(value.into());
         self
     }
+
     /// An object representing the contact’s driver’s license
     ///
     /// Source: line 1630 of `specs/wealthbox/snapshot.txt`.
@@ -847,62 +902,71 @@ impl CreateContact {
         self.drivers_license = Some(value.into());
         self
     }
+
     /// The date when the Contact hope to retire
     ///
     /// Source: line 1656 of `specs/wealthbox/snapshot.txt`.
-    pub fn retirement_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn retirement_date(mut self, value: crate::Date) -> Self {
         self.retirement_date = Some(value);
         self
     }
+
     /// The date when the Contact’s fee agreement was signed
     ///
     /// Source: line 1661 of `specs/wealthbox/snapshot.txt`.
-    pub fn signed_fee_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn signed_fee_agreement_date(mut self, value: crate::Date) -> Self {
         self.signed_fee_agreement_date = Some(value);
         self
     }
+
     /// The date when the Contact’s IPS agreement was signed
     ///
     /// Source: line 1666 of `specs/wealthbox/snapshot.txt`.
-    pub fn signed_ips_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn signed_ips_agreement_date(mut self, value: crate::Date) -> Self {
         self.signed_ips_agreement_date = Some(value);
         self
     }
+
     /// The date when the Contact’s FP agreement was signed
     ///
     /// Source: line 1671 of `specs/wealthbox/snapshot.txt`.
-    pub fn signed_fp_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn signed_fp_agreement_date(mut self, value: crate::Date) -> Self {
         self.signed_fp_agreement_date = Some(value);
         self
     }
+
     /// The date when the Contact’s was last offered ADV
     ///
     /// Source: line 1676 of `specs/wealthbox/snapshot.txt`.
-    pub fn last_adv_offering_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn last_adv_offering_date(mut self, value: crate::Date) -> Self {
         self.last_adv_offering_date = Some(value);
         self
     }
+
     /// The date when the Contact’s was initially offered CRS
     ///
     /// Source: line 1681 of `specs/wealthbox/snapshot.txt`.
-    pub fn initial_crs_offering_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn initial_crs_offering_date(mut self, value: crate::Date) -> Self {
         self.initial_crs_offering_date = Some(value);
         self
     }
+
     /// The date when the Contact’s was last offered CRS
     ///
     /// Source: line 1686 of `specs/wealthbox/snapshot.txt`.
-    pub fn last_crs_offering_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn last_crs_offering_date(mut self, value: crate::Date) -> Self {
         self.last_crs_offering_date = Some(value);
         self
     }
+
     /// The date when the Contact last signed their privacy agreement
     ///
     /// Source: line 1691 of `specs/wealthbox/snapshot.txt`.
-    pub fn last_privacy_offering_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn last_privacy_offering_date(mut self, value: crate::Date) -> Self {
         self.last_privacy_offering_date = Some(value);
         self
     }
+
     /// The name of the company the person is employed with
     ///
     /// Source: line 1696 of `specs/wealthbox/snapshot.txt`.
@@ -910,6 +974,7 @@ impl CreateContact {
         self.company = Some(value.into());
         self
     }
+
     /// An object representing the contact’s household
     ///
     /// Source: line 1701 of `specs/wealthbox/snapshot.txt`.
@@ -920,6 +985,7 @@ impl CreateContact {
         self.household = Some(value.into());
         self
     }
+
     /// An array of tags that are associated with the contact
     ///
     /// Source: line 1719 of `specs/wealthbox/snapshot.txt`.
@@ -927,6 +993,7 @@ impl CreateContact {
         self.tags = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of the street addresses associated with the contact
     ///
     /// Source: line 1724 of `specs/wealthbox/snapshot.txt`.
@@ -937,6 +1004,7 @@ impl CreateContact {
         self.street_addresses = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of the email addresses associated with the contact
     ///
     /// Source: line 1778 of `specs/wealthbox/snapshot.txt`.
@@ -947,6 +1015,7 @@ impl CreateContact {
         self.email_addresses = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of the phone numbers associated with the contact
     ///
     /// Source: line 1806 of `specs/wealthbox/snapshot.txt`.
@@ -957,6 +1026,7 @@ impl CreateContact {
         self.phone_numbers = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of the websites associated with the contact
     ///
     /// Source: line 1839 of `specs/wealthbox/snapshot.txt`.
@@ -967,6 +1037,7 @@ impl CreateContact {
         self.websites = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of custom fields for this object
     ///
     /// Source: line 1867 of `specs/wealthbox/snapshot.txt`.
@@ -977,6 +1048,7 @@ impl CreateContact {
         self.custom_fields = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of contact roles for this contact, with their assigned options
     ///
     /// Source: line 1883 of `specs/wealthbox/snapshot.txt`.
@@ -989,6 +1061,7 @@ impl CreateContact {
         self.contact_roles = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 1899 of `specs/wealthbox/snapshot.txt`.

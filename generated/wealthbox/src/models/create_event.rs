@@ -11,11 +11,11 @@ pub struct CreateEvent {
     /// A timestamp signifying when the event starts
     ///
     /// Required. Source: line 10696 of `specs/wealthbox/snapshot.txt`.
-    pub starts_at: crate::runtime::Timestamp,
+    pub starts_at: crate::Timestamp,
     /// A timestamp signifying when the event ends
     ///
     /// Required. Source: line 10701 of `specs/wealthbox/snapshot.txt`.
-    pub ends_at: crate::runtime::Timestamp,
+    pub ends_at: crate::Timestamp,
     /// A flag to indicate whether or not the event repeats
     ///
     /// Source: line 10706 of `specs/wealthbox/snapshot.txt`.
@@ -72,12 +72,13 @@ pub struct CreateEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<crate::models::CustomFieldRequest>>,
 }
+
 impl CreateEvent {
-    ///A `CreateEvent` with its required fields; set the others with the methods below.
+    /// A `CreateEvent` with its required fields; set the others with the methods below.
     pub fn new(
         title: impl Into<String>,
-        starts_at: crate::runtime::Timestamp,
-        ends_at: crate::runtime::Timestamp,
+        starts_at: crate::Timestamp,
+        ends_at: crate::Timestamp,
     ) -> Self {
         Self {
             title: title.into(),
@@ -96,6 +97,7 @@ impl CreateEvent {
             custom_fields: None,
         }
     }
+
     /// A flag to indicate whether or not the event repeats
     ///
     /// Source: line 10706 of `specs/wealthbox/snapshot.txt`.
@@ -103,6 +105,7 @@ impl CreateEvent {
         self.repeats = Some(value);
         self
     }
+
     /// The id of the event category to which the event belongs
     ///
     /// Source: line 10711 of `specs/wealthbox/snapshot.txt`.
@@ -110,6 +113,7 @@ impl CreateEvent {
         self.event_category = Some(value);
         self
     }
+
     /// A flag to indicate if the event lasts all day
     ///
     /// Source: line 10716 of `specs/wealthbox/snapshot.txt`.
@@ -117,6 +121,7 @@ impl CreateEvent {
         self.all_day = Some(value);
         self
     }
+
     /// The description of the location the event takes place
     ///
     /// Source: line 10721 of `specs/wealthbox/snapshot.txt`.
@@ -124,6 +129,7 @@ impl CreateEvent {
         self.location = Some(value.into());
         self
     }
+
     /// A short explaination of the event being returned
     ///
     /// Source: line 10726 of `specs/wealthbox/snapshot.txt`.
@@ -131,6 +137,7 @@ impl CreateEvent {
         self.description = Some(value.into());
         self
     }
+
     /// The current state of the event
     ///
     /// Source: line 10731 of `specs/wealthbox/snapshot.txt`.
@@ -138,6 +145,7 @@ impl CreateEvent {
         self.state = Some(value.into());
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 10738 of `specs/wealthbox/snapshot.txt`.
@@ -145,6 +153,7 @@ impl CreateEvent {
         self.visible_to = Some(value.into());
         self
     }
+
     /// A flag to indicate if the invitees should be emailed their invitation
     ///
     /// Source: line 10743 of `specs/wealthbox/snapshot.txt`.
@@ -152,6 +161,7 @@ impl CreateEvent {
         self.email_invitees = Some(value);
         self
     }
+
     /// An array of resources that are linked to this event. The only supported resource type is contact.
     ///
     /// Source: line 10748 of `specs/wealthbox/snapshot.txt`.
@@ -162,6 +172,7 @@ impl CreateEvent {
         self.linked_to = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An object that describes a contact or user who is visiting the site
     ///
     /// Source: line 10769 of `specs/wealthbox/snapshot.txt`.
@@ -172,6 +183,7 @@ impl CreateEvent {
         self.invitees = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of custom fields for this object
     ///
     /// Source: line 10787 of `specs/wealthbox/snapshot.txt`.

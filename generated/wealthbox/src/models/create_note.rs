@@ -24,8 +24,9 @@ pub struct CreateNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+
 impl CreateNote {
-    ///A `CreateNote` with its required fields; set the others with the methods below.
+    /// A `CreateNote` with its required fields; set the others with the methods below.
     pub fn new(content: impl Into<String>) -> Self {
         Self {
             content: content.into(),
@@ -34,6 +35,7 @@ impl CreateNote {
             tags: None,
         }
     }
+
     /// An array of resources that are linked to this StatusUpdate. The only supported resource type is contact.
     ///
     /// Source: line 13788 of `specs/wealthbox/snapshot.txt`.
@@ -44,6 +46,7 @@ impl CreateNote {
         self.linked_to = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 13809 of `specs/wealthbox/snapshot.txt`.
@@ -51,6 +54,7 @@ impl CreateNote {
         self.visible_to = Some(value.into());
         self
     }
+
     /// An array of tags that are associated with the StatusUpdate
     ///
     /// Source: line 13814 of `specs/wealthbox/snapshot.txt`.

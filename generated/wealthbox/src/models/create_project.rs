@@ -28,8 +28,9 @@ pub struct CreateProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<crate::models::CustomFieldRequest>>,
 }
+
 impl CreateProject {
-    ///A `CreateProject` with its required fields; set the others with the methods below.
+    /// A `CreateProject` with its required fields; set the others with the methods below.
     pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -39,6 +40,7 @@ impl CreateProject {
             custom_fields: None,
         }
     }
+
     /// The id of the user who is responsible for organizating the project
     ///
     /// Source: line 13125 of `specs/wealthbox/snapshot.txt`.
@@ -46,6 +48,7 @@ impl CreateProject {
         self.organizer = Some(value);
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 13130 of `specs/wealthbox/snapshot.txt`.
@@ -53,6 +56,7 @@ impl CreateProject {
         self.visible_to = Some(value.into());
         self
     }
+
     /// An array of custom fields for this object
     ///
     /// Source: line 13135 of `specs/wealthbox/snapshot.txt`.

@@ -27,15 +27,16 @@ pub struct CreateWorkflow {
     ///
     /// Source: line 7787 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub starts_at: Option<crate::runtime::Timestamp>,
+    pub starts_at: Option<crate::Timestamp>,
     /// An array of all workflow milestones needed for the provided workflow template
     ///
     /// Source: line 7792 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_milestones: Option<Vec<serde_json::Value>>,
 }
+
 impl CreateWorkflow {
-    ///A `CreateWorkflow` with its required fields; set the others with the methods below.
+    /// A `CreateWorkflow` with its required fields; set the others with the methods below.
     pub fn new(workflow_template: i64) -> Self {
         Self {
             label: None,
@@ -46,6 +47,7 @@ impl CreateWorkflow {
             workflow_milestones: None,
         }
     }
+
     /// A short name for the Workflow
     ///
     /// Source: line 7751 of `specs/wealthbox/snapshot.txt`.
@@ -53,6 +55,7 @@ impl CreateWorkflow {
         self.label = Some(value.into());
         self
     }
+
     /// An object that is linked to this Workflow
     ///
     /// Source: line 7756 of `specs/wealthbox/snapshot.txt`.
@@ -60,6 +63,7 @@ impl CreateWorkflow {
         self.linked_to = Some(value.into());
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 7777 of `specs/wealthbox/snapshot.txt`.
@@ -67,13 +71,15 @@ impl CreateWorkflow {
         self.visible_to = Some(value.into());
         self
     }
+
     /// The date (time is optional) you want the workflow to start
     ///
     /// Source: line 7787 of `specs/wealthbox/snapshot.txt`.
-    pub fn starts_at(mut self, value: crate::runtime::Timestamp) -> Self {
+    pub fn starts_at(mut self, value: crate::Timestamp) -> Self {
         self.starts_at = Some(value);
         self
     }
+
     /// An array of all workflow milestones needed for the provided workflow template
     ///
     /// Source: line 7792 of `specs/wealthbox/snapshot.txt`.

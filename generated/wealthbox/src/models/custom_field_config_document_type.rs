@@ -2,26 +2,27 @@
 
 /// Documented at line 14326 of `specs/wealthbox/snapshot.txt`, line 14339 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Contact Opportunity Project Task Event ManualInvestmentAccount"`.
 ///
-///Open: a value the documentation does not list decodes as [`CustomFieldConfigDocumentType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`CustomFieldConfigDocumentType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum CustomFieldConfigDocumentType {
-    ///`Contact`
+    /// `Contact`
     Contact,
-    ///`Opportunity`
+    /// `Opportunity`
     Opportunity,
-    ///`Project`
+    /// `Project`
     Project,
-    ///`Task`
+    /// `Task`
     Task,
-    ///`Event`
+    /// `Event`
     Event,
-    ///`ManualInvestmentAccount`
+    /// `ManualInvestmentAccount`
     ManualInvestmentAccount,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl CustomFieldConfigDocumentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -36,6 +37,7 @@ impl CustomFieldConfigDocumentType {
         }
     }
 }
+
 impl From<String> for CustomFieldConfigDocumentType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -49,16 +51,19 @@ impl From<String> for CustomFieldConfigDocumentType {
         }
     }
 }
+
 impl From<&str> for CustomFieldConfigDocumentType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<CustomFieldConfigDocumentType> for String {
     fn from(value: CustomFieldConfigDocumentType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for CustomFieldConfigDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

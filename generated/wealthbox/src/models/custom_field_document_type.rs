@@ -2,26 +2,27 @@
 
 /// Documented at line 1102 of `specs/wealthbox/snapshot.txt`, line 2545 of `specs/wealthbox/snapshot.txt`, line 3546 of `specs/wealthbox/snapshot.txt`, line 4436 of `specs/wealthbox/snapshot.txt`, line 5311 of `specs/wealthbox/snapshot.txt`, line 5842 of `specs/wealthbox/snapshot.txt`, line 6124 of `specs/wealthbox/snapshot.txt`, line 6335 of `specs/wealthbox/snapshot.txt`, line 6598 of `specs/wealthbox/snapshot.txt`, line 6886 of `specs/wealthbox/snapshot.txt`, line 7094 of `specs/wealthbox/snapshot.txt`, line 10631 of `specs/wealthbox/snapshot.txt`, line 10949 of `specs/wealthbox/snapshot.txt`, line 11193 of `specs/wealthbox/snapshot.txt`, line 11513 of `specs/wealthbox/snapshot.txt`, line 11754 of `specs/wealthbox/snapshot.txt`, line 11963 of `specs/wealthbox/snapshot.txt`, line 12240 of `specs/wealthbox/snapshot.txt`, line 12456 of `specs/wealthbox/snapshot.txt`, line 12735 of `specs/wealthbox/snapshot.txt`, line 12948 of `specs/wealthbox/snapshot.txt`, line 13075 of `specs/wealthbox/snapshot.txt`, line 13221 of `specs/wealthbox/snapshot.txt`, line 13349 of `specs/wealthbox/snapshot.txt`, line 13497 of `specs/wealthbox/snapshot.txt`, line 13622 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Contact Opportunity Project Task Event ManualInvestmentAccount"`.
 ///
-///Open: a value the documentation does not list decodes as [`CustomFieldDocumentType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`CustomFieldDocumentType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum CustomFieldDocumentType {
-    ///`Contact`
+    /// `Contact`
     Contact,
-    ///`Opportunity`
+    /// `Opportunity`
     Opportunity,
-    ///`Project`
+    /// `Project`
     Project,
-    ///`Task`
+    /// `Task`
     Task,
-    ///`Event`
+    /// `Event`
     Event,
-    ///`ManualInvestmentAccount`
+    /// `ManualInvestmentAccount`
     ManualInvestmentAccount,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl CustomFieldDocumentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -36,6 +37,7 @@ impl CustomFieldDocumentType {
         }
     }
 }
+
 impl From<String> for CustomFieldDocumentType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -49,16 +51,19 @@ impl From<String> for CustomFieldDocumentType {
         }
     }
 }
+
 impl From<&str> for CustomFieldDocumentType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<CustomFieldDocumentType> for String {
     fn from(value: CustomFieldDocumentType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for CustomFieldDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -15,11 +15,13 @@ pub struct CustomFieldRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 impl CustomFieldRequest {
-    ///An empty `CustomFieldRequest`: set its fields with the methods below.
+    /// An empty `CustomFieldRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { id: None, value: None }
     }
+
     /// The name of the custom field that you wish to set
     ///
     /// Source: line 1873 of `specs/wealthbox/snapshot.txt`.
@@ -27,6 +29,7 @@ impl CustomFieldRequest {
         self.id = Some(value);
         self
     }
+
     /// The value that the custom field should take on
     ///
     /// Source: line 1878 of `specs/wealthbox/snapshot.txt`.

@@ -19,8 +19,9 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 impl Document {
-    ///A `Document` with its required fields; set the others with the methods below.
+    /// A `Document` with its required fields; set the others with the methods below.
     pub fn new(id: i64, type_: impl Into<String>) -> Self {
         Self {
             id,
@@ -28,6 +29,7 @@ impl Document {
             name: None,
         }
     }
+
     /// The name of the resource being linked
     ///
     /// Source: line 358 of `specs/wealthbox/snapshot.txt`.

@@ -18,15 +18,16 @@ pub struct DriversLicense {
     ///
     /// Source: line 802 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issued_date: Option<crate::runtime::Date>,
+    pub issued_date: Option<crate::Date>,
     /// The date when the Contact’s driver’s license is set to expire
     ///
     /// Source: line 807 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_date: Option<crate::runtime::Date>,
+    pub expires_date: Option<crate::Date>,
 }
+
 impl DriversLicense {
-    ///An empty `DriversLicense`: set its fields with the methods below.
+    /// An empty `DriversLicense`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             number: None,
@@ -35,6 +36,7 @@ impl DriversLicense {
             expires_date: None,
         }
     }
+
     /// The ID number for this Contact’s drivers license
     ///
     /// Source: line 792 of `specs/wealthbox/snapshot.txt`.
@@ -42,6 +44,7 @@ impl DriversLicense {
         self.number = Some(value.into());
         self
     }
+
     /// The state in which this Contact’s drivers license was issued
     ///
     /// Source: line 797 of `specs/wealthbox/snapshot.txt`.
@@ -49,17 +52,19 @@ impl DriversLicense {
         self.state = Some(value.into());
         self
     }
+
     /// The date when the Contact’s driver’s license was last issued
     ///
     /// Source: line 802 of `specs/wealthbox/snapshot.txt`.
-    pub fn issued_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn issued_date(mut self, value: crate::Date) -> Self {
         self.issued_date = Some(value);
         self
     }
+
     /// The date when the Contact’s driver’s license is set to expire
     ///
     /// Source: line 807 of `specs/wealthbox/snapshot.txt`.
-    pub fn expires_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn expires_date(mut self, value: crate::Date) -> Self {
         self.expires_date = Some(value);
         self
     }

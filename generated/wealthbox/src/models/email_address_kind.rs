@@ -2,26 +2,27 @@
 
 /// Documented at line 1015 of `specs/wealthbox/snapshot.txt`, line 1799 of `specs/wealthbox/snapshot.txt`, line 2458 of `specs/wealthbox/snapshot.txt`, line 3459 of `specs/wealthbox/snapshot.txt`, line 4349 of `specs/wealthbox/snapshot.txt`, line 5224 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Work Home Mobile Vacation Fax Other"`.
 ///
-///Open: a value the documentation does not list decodes as [`EmailAddressKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`EmailAddressKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum EmailAddressKind {
-    ///`Work`
+    /// `Work`
     Work,
-    ///`Home`
+    /// `Home`
     Home,
-    ///`Mobile`
+    /// `Mobile`
     Mobile,
-    ///`Vacation`
+    /// `Vacation`
     Vacation,
-    ///`Fax`
+    /// `Fax`
     Fax,
-    ///`Other`
+    /// `Other`
     Other,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl EmailAddressKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -36,6 +37,7 @@ impl EmailAddressKind {
         }
     }
 }
+
 impl From<String> for EmailAddressKind {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -49,16 +51,19 @@ impl From<String> for EmailAddressKind {
         }
     }
 }
+
 impl From<&str> for EmailAddressKind {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<EmailAddressKind> for String {
     fn from(value: EmailAddressKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for EmailAddressKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

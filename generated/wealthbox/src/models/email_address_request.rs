@@ -24,8 +24,9 @@ pub struct EmailAddressRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destroy: Option<bool>,
 }
+
 impl EmailAddressRequest {
-    ///A `EmailAddressRequest` with its required fields; set the others with the methods below.
+    /// A `EmailAddressRequest` with its required fields; set the others with the methods below.
     pub fn new(address: impl Into<String>) -> Self {
         Self {
             address: address.into(),
@@ -34,6 +35,7 @@ impl EmailAddressRequest {
             destroy: None,
         }
     }
+
     /// Flag to indicate if the email address is the principal address of the contact
     ///
     /// Source: line 1789 of `specs/wealthbox/snapshot.txt`.
@@ -41,6 +43,7 @@ impl EmailAddressRequest {
         self.principal = Some(value);
         self
     }
+
     /// The type of the phone number being created
     ///
     /// Source: line 1794 of `specs/wealthbox/snapshot.txt`.
@@ -48,6 +51,7 @@ impl EmailAddressRequest {
         self.kind = Some(value.into());
         self
     }
+
     /// Flag to indicate whether or not to destroy the email address being updated
     ///
     /// Source: line 1801 of `specs/wealthbox/snapshot.txt`.

@@ -18,12 +18,12 @@ pub struct Event {
     ///
     /// Source: line 10496 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<crate::Timestamp>,
     /// A timestamp representing when the object was last updated.
     ///
     /// Source: line 10501 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<crate::Timestamp>,
     /// The name of the event being returned
     ///
     /// Required. Source: line 10506 of `specs/wealthbox/snapshot.txt`.
@@ -33,12 +33,12 @@ pub struct Event {
     ///
     /// Required. Source: line 10511 of `specs/wealthbox/snapshot.txt`.
     #[serde(default)]
-    pub starts_at: Option<crate::runtime::Timestamp>,
+    pub starts_at: Option<crate::Timestamp>,
     /// A timestamp signifying when the event ends
     ///
     /// Required. Source: line 10516 of `specs/wealthbox/snapshot.txt`.
     #[serde(default)]
-    pub ends_at: Option<crate::runtime::Timestamp>,
+    pub ends_at: Option<crate::Timestamp>,
     /// A flag to indicate whether or not the event repeats
     ///
     /// Source: line 10521 of `specs/wealthbox/snapshot.txt`.

@@ -2,24 +2,25 @@
 
 /// Documented at line 10551 of `specs/wealthbox/snapshot.txt`, line 10736 of `specs/wealthbox/snapshot.txt`, line 10869 of `specs/wealthbox/snapshot.txt`, line 11113 of `specs/wealthbox/snapshot.txt`, line 11300 of `specs/wealthbox/snapshot.txt`, line 11433 of `specs/wealthbox/snapshot.txt`, line 11674 of `specs/wealthbox/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`EventState::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`EventState::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum EventState {
-    ///`unconfirmed`
+    /// `unconfirmed`
     Unconfirmed,
-    ///`confirmed`
+    /// `confirmed`
     Confirmed,
-    ///`tentative`
+    /// `tentative`
     Tentative,
-    ///`completed`
+    /// `completed`
     Completed,
-    ///`cancelled`
+    /// `cancelled`
     Cancelled,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl EventState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -33,6 +34,7 @@ impl EventState {
         }
     }
 }
+
 impl From<String> for EventState {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -45,16 +47,19 @@ impl From<String> for EventState {
         }
     }
 }
+
 impl From<&str> for EventState {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<EventState> for String {
     fn from(value: EventState) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for EventState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,26 +2,27 @@
 
 /// Documented at line 1107 of `specs/wealthbox/snapshot.txt`, line 2550 of `specs/wealthbox/snapshot.txt`, line 3551 of `specs/wealthbox/snapshot.txt`, line 4441 of `specs/wealthbox/snapshot.txt`, line 5316 of `specs/wealthbox/snapshot.txt`, line 5847 of `specs/wealthbox/snapshot.txt`, line 6129 of `specs/wealthbox/snapshot.txt`, line 6340 of `specs/wealthbox/snapshot.txt`, line 6603 of `specs/wealthbox/snapshot.txt`, line 6891 of `specs/wealthbox/snapshot.txt`, line 7099 of `specs/wealthbox/snapshot.txt`, line 10636 of `specs/wealthbox/snapshot.txt`, line 10954 of `specs/wealthbox/snapshot.txt`, line 11198 of `specs/wealthbox/snapshot.txt`, line 11518 of `specs/wealthbox/snapshot.txt`, line 11759 of `specs/wealthbox/snapshot.txt`, line 11968 of `specs/wealthbox/snapshot.txt`, line 12245 of `specs/wealthbox/snapshot.txt`, line 12461 of `specs/wealthbox/snapshot.txt`, line 12740 of `specs/wealthbox/snapshot.txt`, line 12953 of `specs/wealthbox/snapshot.txt`, line 13080 of `specs/wealthbox/snapshot.txt`, line 13226 of `specs/wealthbox/snapshot.txt`, line 13354 of `specs/wealthbox/snapshot.txt`, line 13502 of `specs/wealthbox/snapshot.txt`, line 13627 of `specs/wealthbox/snapshot.txt`, line 14344 of `specs/wealthbox/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`FieldType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`FieldType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum FieldType {
-    ///`single_select`
+    /// `single_select`
     SingleSelect,
-    ///`multi_check_box`
+    /// `multi_check_box`
     MultiCheckBox,
-    ///`text_field`
+    /// `text_field`
     TextField,
-    ///`text_area`
+    /// `text_area`
     TextArea,
-    ///`check_box`
+    /// `check_box`
     CheckBox,
-    ///`date`
+    /// `date`
     Date,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl FieldType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -36,6 +37,7 @@ impl FieldType {
         }
     }
 }
+
 impl From<String> for FieldType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -49,16 +51,19 @@ impl From<String> for FieldType {
         }
     }
 }
+
 impl From<&str> for FieldType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<FieldType> for String {
     fn from(value: FieldType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for FieldType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -15,11 +15,13 @@ pub struct HouseholdRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<crate::models::HouseholdTitle>,
 }
+
 impl HouseholdRequest {
-    ///An empty `HouseholdRequest`: set its fields with the methods below.
+    /// An empty `HouseholdRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { name: None, title: None }
     }
+
     /// The name of the household of which the Contact belongs to
     ///
     /// Source: line 1707 of `specs/wealthbox/snapshot.txt`.
@@ -27,6 +29,7 @@ impl HouseholdRequest {
         self.name = Some(value.into());
         self
     }
+
     /// The title the contact holds within his/her own household
     ///
     /// Source: line 1712 of `specs/wealthbox/snapshot.txt`.

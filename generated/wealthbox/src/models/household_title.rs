@@ -2,32 +2,33 @@
 
 /// Documented at line 873 of `specs/wealthbox/snapshot.txt`, line 1717 of `specs/wealthbox/snapshot.txt`, line 2316 of `specs/wealthbox/snapshot.txt`, line 3317 of `specs/wealthbox/snapshot.txt`, line 4207 of `specs/wealthbox/snapshot.txt`, line 5082 of `specs/wealthbox/snapshot.txt`, line 14590 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Head Spouse Partner Child Grandchild Parent Grandparent Sibling Other Dependent"`.
 ///
-///Open: a value the documentation does not list decodes as [`HouseholdTitle::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`HouseholdTitle::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum HouseholdTitle {
-    ///`Head`
+    /// `Head`
     Head,
-    ///`Spouse`
+    /// `Spouse`
     Spouse,
-    ///`Partner`
+    /// `Partner`
     Partner,
-    ///`Child`
+    /// `Child`
     Child,
-    ///`Grandchild`
+    /// `Grandchild`
     Grandchild,
-    ///`Parent`
+    /// `Parent`
     Parent,
-    ///`Grandparent`
+    /// `Grandparent`
     Grandparent,
-    ///`Sibling`
+    /// `Sibling`
     Sibling,
-    ///`Other Dependent`
+    /// `Other Dependent`
     OtherDependent,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl HouseholdTitle {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -45,6 +46,7 @@ impl HouseholdTitle {
         }
     }
 }
+
 impl From<String> for HouseholdTitle {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -61,16 +63,19 @@ impl From<String> for HouseholdTitle {
         }
     }
 }
+
 impl From<&str> for HouseholdTitle {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<HouseholdTitle> for String {
     fn from(value: HouseholdTitle) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for HouseholdTitle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -14,8 +14,9 @@ pub struct InviteeRequest {
     #[serde(rename = "type")]
     pub type_: crate::models::InviteeType,
 }
+
 impl InviteeRequest {
-    ///A `InviteeRequest` with its required fields; set the others with the methods below.
+    /// A `InviteeRequest` with its required fields; set the others with the methods below.
     pub fn new(id: i64, type_: crate::models::InviteeType) -> Self {
         Self { id, type_ }
     }

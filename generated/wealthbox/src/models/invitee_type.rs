@@ -2,18 +2,19 @@
 
 /// Documented at line 10600 of `specs/wealthbox/snapshot.txt`, line 10785 of `specs/wealthbox/snapshot.txt`, line 10918 of `specs/wealthbox/snapshot.txt`, line 11162 of `specs/wealthbox/snapshot.txt`, line 11349 of `specs/wealthbox/snapshot.txt`, line 11482 of `specs/wealthbox/snapshot.txt`, line 11723 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "User Contact"`.
 ///
-///Open: a value the documentation does not list decodes as [`InviteeType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`InviteeType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum InviteeType {
-    ///`User`
+    /// `User`
     User,
-    ///`Contact`
+    /// `Contact`
     Contact,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl InviteeType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -24,6 +25,7 @@ impl InviteeType {
         }
     }
 }
+
 impl From<String> for InviteeType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -33,16 +35,19 @@ impl From<String> for InviteeType {
         }
     }
 }
+
 impl From<&str> for InviteeType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<InviteeType> for String {
     fn from(value: InviteeType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for InviteeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -10,11 +10,13 @@ pub struct ListAllCustomFieldsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_type: Option<crate::models::CustomFieldConfigDocumentType>,
 }
+
 impl ListAllCustomFieldsRequest {
-    ///An empty `ListAllCustomFieldsRequest`: set its fields with the methods below.
+    /// An empty `ListAllCustomFieldsRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { document_type: None }
     }
+
     /// The document type that the custom fields are for, defaults to all document types
     ///
     /// Source: line 14321 of `specs/wealthbox/snapshot.txt`.

@@ -2,42 +2,43 @@
 
 /// Documented at line 14447 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "opportunity_stagesopportunity_pipelinescontact_typescontact_sourcestask_categoriesevent_categoriesfile_categoriesinvestment_objectivesfinancial_account_typesemail_typesphone_typesaddress_typeswebsite_typescontact_roles"`.
 ///
-///Open: a value the documentation does not list decodes as [`ListAllMembersOfCustomizableCategoryType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ListAllMembersOfCustomizableCategoryType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ListAllMembersOfCustomizableCategoryType {
-    ///`opportunity_stages`
+    /// `opportunity_stages`
     OpportunityStages,
-    ///`opportunity_pipelines`
+    /// `opportunity_pipelines`
     OpportunityPipelines,
-    ///`contact_types`
+    /// `contact_types`
     ContactTypes,
-    ///`contact_sources`
+    /// `contact_sources`
     ContactSources,
-    ///`task_categories`
+    /// `task_categories`
     TaskCategories,
-    ///`event_categories`
+    /// `event_categories`
     EventCategories,
-    ///`file_categories`
+    /// `file_categories`
     FileCategories,
-    ///`investment_objectives`
+    /// `investment_objectives`
     InvestmentObjectives,
-    ///`financial_account_types`
+    /// `financial_account_types`
     FinancialAccountTypes,
-    ///`email_types`
+    /// `email_types`
     EmailTypes,
-    ///`phone_types`
+    /// `phone_types`
     PhoneTypes,
-    ///`address_types`
+    /// `address_types`
     AddressTypes,
-    ///`website_types`
+    /// `website_types`
     WebsiteTypes,
-    ///`contact_roles`
+    /// `contact_roles`
     ContactRoles,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ListAllMembersOfCustomizableCategoryType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -60,6 +61,7 @@ impl ListAllMembersOfCustomizableCategoryType {
         }
     }
 }
+
 impl From<String> for ListAllMembersOfCustomizableCategoryType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -81,16 +83,19 @@ impl From<String> for ListAllMembersOfCustomizableCategoryType {
         }
     }
 }
+
 impl From<&str> for ListAllMembersOfCustomizableCategoryType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ListAllMembersOfCustomizableCategoryType> for String {
     fn from(value: ListAllMembersOfCustomizableCategoryType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ListAllMembersOfCustomizableCategoryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

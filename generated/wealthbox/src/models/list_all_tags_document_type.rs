@@ -2,18 +2,19 @@
 
 /// Documented at line 14394 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "ContactNote"`.
 ///
-///Open: a value the documentation does not list decodes as [`ListAllTagsDocumentType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ListAllTagsDocumentType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ListAllTagsDocumentType {
-    ///`Contact`
+    /// `Contact`
     Contact,
-    ///`Note`
+    /// `Note`
     Note,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ListAllTagsDocumentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -24,6 +25,7 @@ impl ListAllTagsDocumentType {
         }
     }
 }
+
 impl From<String> for ListAllTagsDocumentType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -33,16 +35,19 @@ impl From<String> for ListAllTagsDocumentType {
         }
     }
 }
+
 impl From<&str> for ListAllTagsDocumentType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<ListAllTagsDocumentType> for String {
     fn from(value: ListAllTagsDocumentType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ListAllTagsDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

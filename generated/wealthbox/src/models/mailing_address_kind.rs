@@ -2,26 +2,27 @@
 
 /// Documented at line 979 of `specs/wealthbox/snapshot.txt`, line 1771 of `specs/wealthbox/snapshot.txt`, line 2422 of `specs/wealthbox/snapshot.txt`, line 3423 of `specs/wealthbox/snapshot.txt`, line 4313 of `specs/wealthbox/snapshot.txt`, line 5188 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Work Home Mobile Vacation Fax Other"`.
 ///
-///Open: a value the documentation does not list decodes as [`MailingAddressKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`MailingAddressKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum MailingAddressKind {
-    ///`Work`
+    /// `Work`
     Work,
-    ///`Home`
+    /// `Home`
     Home,
-    ///`Mobile`
+    /// `Mobile`
     Mobile,
-    ///`Vacation`
+    /// `Vacation`
     Vacation,
-    ///`Fax`
+    /// `Fax`
     Fax,
-    ///`Other`
+    /// `Other`
     Other,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl MailingAddressKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -36,6 +37,7 @@ impl MailingAddressKind {
         }
     }
 }
+
 impl From<String> for MailingAddressKind {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -49,16 +51,19 @@ impl From<String> for MailingAddressKind {
         }
     }
 }
+
 impl From<&str> for MailingAddressKind {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<MailingAddressKind> for String {
     fn from(value: MailingAddressKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for MailingAddressKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -50,8 +50,9 @@ pub struct MailingAddressRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destroy: Option<bool>,
 }
+
 impl MailingAddressRequest {
-    ///An empty `MailingAddressRequest`: set its fields with the methods below.
+    /// An empty `MailingAddressRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             street_line_1: None,
@@ -65,6 +66,7 @@ impl MailingAddressRequest {
             destroy: None,
         }
     }
+
     /// The top line of the address
     ///
     /// Source: line 1730 of `specs/wealthbox/snapshot.txt`.
@@ -72,6 +74,7 @@ impl MailingAddressRequest {
         self.street_line_1 = Some(value.into());
         self
     }
+
     /// The second line of the address
     ///
     /// Source: line 1735 of `specs/wealthbox/snapshot.txt`.
@@ -79,6 +82,7 @@ impl MailingAddressRequest {
         self.street_line_2 = Some(value.into());
         self
     }
+
     /// The city the address is located in
     ///
     /// Source: line 1740 of `specs/wealthbox/snapshot.txt`.
@@ -86,6 +90,7 @@ impl MailingAddressRequest {
         self.city = Some(value.into());
         self
     }
+
     /// The state the address is located in
     ///
     /// Source: line 1745 of `specs/wealthbox/snapshot.txt`.
@@ -93,6 +98,7 @@ impl MailingAddressRequest {
         self.state = Some(value.into());
         self
     }
+
     /// The zip code of the address
     ///
     /// Source: line 1750 of `specs/wealthbox/snapshot.txt`.
@@ -100,6 +106,7 @@ impl MailingAddressRequest {
         self.zip_code = Some(value.into());
         self
     }
+
     /// The country the address is located in
     ///
     /// Default: `United States`. Source: line 1755 of `specs/wealthbox/snapshot.txt`.
@@ -107,6 +114,7 @@ impl MailingAddressRequest {
         self.country = Some(value.into());
         self
     }
+
     /// A flag to indicate if the address is the primary address for the contact
     ///
     /// Source: line 1761 of `specs/wealthbox/snapshot.txt`.
@@ -114,6 +122,7 @@ impl MailingAddressRequest {
         self.principal = Some(value);
         self
     }
+
     /// The type of the mailing address being created
     ///
     /// Source: line 1766 of `specs/wealthbox/snapshot.txt`.
@@ -121,6 +130,7 @@ impl MailingAddressRequest {
         self.kind = Some(value.into());
         self
     }
+
     /// Flag to indicate whether or not to destroy the mailing address being updated
     ///
     /// Source: line 1773 of `specs/wealthbox/snapshot.txt`.

@@ -38,12 +38,12 @@ pub struct Me {
     ///
     /// Source: line 177 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<crate::Timestamp>,
     /// A timestamp for when the login profile was last updated
     ///
     /// Source: line 182 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<crate::Timestamp>,
     /// The user that is authorized with the API token used. All API calls with this token will be performed in this user’s account (workspace)
     ///
     /// Source: line 187 of `specs/wealthbox/snapshot.txt`.

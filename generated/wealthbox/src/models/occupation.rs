@@ -13,16 +13,18 @@ pub struct Occupation {
     ///
     /// Source: line 781 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<crate::runtime::Date>,
+    pub start_date: Option<crate::Date>,
 }
+
 impl Occupation {
-    ///An empty `Occupation`: set its fields with the methods below.
+    /// An empty `Occupation`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             name: None,
             start_date: None,
         }
     }
+
     /// The current occupation of the contact
     ///
     /// Source: line 776 of `specs/wealthbox/snapshot.txt`.
@@ -30,10 +32,11 @@ impl Occupation {
         self.name = Some(value.into());
         self
     }
+
     /// The date when the Contact started his current job
     ///
     /// Source: line 781 of `specs/wealthbox/snapshot.txt`.
-    pub fn start_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn start_date(mut self, value: crate::Date) -> Self {
         self.start_date = Some(value);
         self
     }

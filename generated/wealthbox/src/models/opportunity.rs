@@ -18,12 +18,12 @@ pub struct Opportunity {
     ///
     /// Source: line 11849 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<crate::Timestamp>,
     /// A timestamp representing when the object was last updated.
     ///
     /// Source: line 11854 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<crate::Timestamp>,
     /// The name of the Opportunity being returned
     ///
     /// Required. Source: line 11859 of `specs/wealthbox/snapshot.txt`.
@@ -38,7 +38,7 @@ pub struct Opportunity {
     ///
     /// Required. Source: line 11869 of `specs/wealthbox/snapshot.txt`.
     #[serde(default)]
-    pub target_close: Option<crate::runtime::Timestamp>,
+    pub target_close: Option<crate::Timestamp>,
     /// A number representing the chance the opportunity will close, as a percentage
     ///
     /// Required. Source: line 11874 of `specs/wealthbox/snapshot.txt`.

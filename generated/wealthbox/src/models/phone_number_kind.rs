@@ -2,26 +2,27 @@
 
 /// Documented at line 1048 of `specs/wealthbox/snapshot.txt`, line 1832 of `specs/wealthbox/snapshot.txt`, line 2491 of `specs/wealthbox/snapshot.txt`, line 3492 of `specs/wealthbox/snapshot.txt`, line 4382 of `specs/wealthbox/snapshot.txt`, line 5257 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Work Home Mobile Vacation Fax Other"`.
 ///
-///Open: a value the documentation does not list decodes as [`PhoneNumberKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`PhoneNumberKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum PhoneNumberKind {
-    ///`Work`
+    /// `Work`
     Work,
-    ///`Home`
+    /// `Home`
     Home,
-    ///`Mobile`
+    /// `Mobile`
     Mobile,
-    ///`Vacation`
+    /// `Vacation`
     Vacation,
-    ///`Fax`
+    /// `Fax`
     Fax,
-    ///`Other`
+    /// `Other`
     Other,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl PhoneNumberKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -36,6 +37,7 @@ impl PhoneNumberKind {
         }
     }
 }
+
 impl From<String> for PhoneNumberKind {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -49,16 +51,19 @@ impl From<String> for PhoneNumberKind {
         }
     }
 }
+
 impl From<&str> for PhoneNumberKind {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<PhoneNumberKind> for String {
     fn from(value: PhoneNumberKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for PhoneNumberKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -29,8 +29,9 @@ pub struct PhoneNumberRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destroy: Option<bool>,
 }
+
 impl PhoneNumberRequest {
-    ///A `PhoneNumberRequest` with its required fields; set the others with the methods below.
+    /// A `PhoneNumberRequest` with its required fields; set the others with the methods below.
     pub fn new(address: impl Into<String>) -> Self {
         Self {
             address: address.into(),
@@ -40,6 +41,7 @@ impl PhoneNumberRequest {
             destroy: None,
         }
     }
+
     /// A flag indicating whether this number is the primary phone number for the contact
     ///
     /// Source: line 1817 of `specs/wealthbox/snapshot.txt`.
@@ -47,6 +49,7 @@ impl PhoneNumberRequest {
         self.principal = Some(value);
         self
     }
+
     /// The number extension
     ///
     /// Source: line 1822 of `specs/wealthbox/snapshot.txt`.
@@ -54,6 +57,7 @@ impl PhoneNumberRequest {
         self.extension = Some(value.into());
         self
     }
+
     /// The type of the phone number being created
     ///
     /// Source: line 1827 of `specs/wealthbox/snapshot.txt`.
@@ -61,6 +65,7 @@ impl PhoneNumberRequest {
         self.kind = Some(value.into());
         self
     }
+
     /// Flag to indicate whether or not to destroy the phone number being updated
     ///
     /// Source: line 1834 of `specs/wealthbox/snapshot.txt`.

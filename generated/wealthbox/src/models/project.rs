@@ -18,12 +18,12 @@ pub struct Project {
     ///
     /// Source: line 13016 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<crate::Timestamp>,
     /// A timestamp representing when the object was last updated.
     ///
     /// Source: line 13021 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<crate::Timestamp>,
     /// The name of the project being returned
     ///
     /// Required. Source: line 13026 of `specs/wealthbox/snapshot.txt`.

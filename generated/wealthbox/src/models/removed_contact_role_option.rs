@@ -13,7 +13,7 @@ pub struct RemovedContactRoleOption {
     ///
     /// Source: line 14254 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<crate::runtime::Timestamp>,
+    pub deleted_at: Option<crate::Timestamp>,
     /// The user associated with the option (click Show child attributes for more info)
     ///
     /// Source: line 14259 of `specs/wealthbox/snapshot.txt`.

@@ -2,32 +2,33 @@
 
 /// Documented at line 442 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "HeadSpouseParentOther DependentChildSiblingPartnerGrandchildGrandparent"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllContactsHouseholdTitle::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllContactsHouseholdTitle::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllContactsHouseholdTitle {
-    ///`Head`
+    /// `Head`
     Head,
-    ///`Spouse`
+    /// `Spouse`
     Spouse,
-    ///`Parent`
+    /// `Parent`
     Parent,
-    ///`Other Dependent`
+    /// `Other Dependent`
     OtherDependent,
-    ///`Child`
+    /// `Child`
     Child,
-    ///`Sibling`
+    /// `Sibling`
     Sibling,
-    ///`Partner`
+    /// `Partner`
     Partner,
-    ///`Grandchild`
+    /// `Grandchild`
     Grandchild,
-    ///`Grandparent`
+    /// `Grandparent`
     Grandparent,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllContactsHouseholdTitle {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -45,6 +46,7 @@ impl RetrieveAllContactsHouseholdTitle {
         }
     }
 }
+
 impl From<String> for RetrieveAllContactsHouseholdTitle {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -61,16 +63,19 @@ impl From<String> for RetrieveAllContactsHouseholdTitle {
         }
     }
 }
+
 impl From<&str> for RetrieveAllContactsHouseholdTitle {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllContactsHouseholdTitle> for String {
     fn from(value: RetrieveAllContactsHouseholdTitle) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllContactsHouseholdTitle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

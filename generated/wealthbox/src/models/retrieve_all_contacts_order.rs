@@ -2,24 +2,25 @@
 
 /// Documented at line 456 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "ascdescrecentcreatedupdated"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllContactsOrder::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllContactsOrder::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllContactsOrder {
-    ///`asc`
+    /// `asc`
     Asc,
-    ///`desc`
+    /// `desc`
     Desc,
-    ///`recent`
+    /// `recent`
     Recent,
-    ///`created`
+    /// `created`
     Created,
-    ///`updated`
+    /// `updated`
     Updated,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllContactsOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -33,6 +34,7 @@ impl RetrieveAllContactsOrder {
         }
     }
 }
+
 impl From<String> for RetrieveAllContactsOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -45,16 +47,19 @@ impl From<String> for RetrieveAllContactsOrder {
         }
     }
 }
+
 impl From<&str> for RetrieveAllContactsOrder {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllContactsOrder> for String {
     fn from(value: RetrieveAllContactsOrder) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllContactsOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

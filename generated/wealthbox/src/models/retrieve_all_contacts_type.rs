@@ -2,22 +2,23 @@
 
 /// Documented at line 449 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "personhouseholdorganizationtrust"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllContactsType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllContactsType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllContactsType {
-    ///`person`
+    /// `person`
     Person,
-    ///`household`
+    /// `household`
     Household,
-    ///`organization`
+    /// `organization`
     Organization,
-    ///`trust`
+    /// `trust`
     Trust,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllContactsType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -30,6 +31,7 @@ impl RetrieveAllContactsType {
         }
     }
 }
+
 impl From<String> for RetrieveAllContactsType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -41,16 +43,19 @@ impl From<String> for RetrieveAllContactsType {
         }
     }
 }
+
 impl From<&str> for RetrieveAllContactsType {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllContactsType> for String {
     fn from(value: RetrieveAllContactsType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllContactsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,22 +2,23 @@
 
 /// Documented at line 10480 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "ascdescrecentcreated"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllEventsOrder::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllEventsOrder::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllEventsOrder {
-    ///`asc`
+    /// `asc`
     Asc,
-    ///`desc`
+    /// `desc`
     Desc,
-    ///`recent`
+    /// `recent`
     Recent,
-    ///`created`
+    /// `created`
     Created,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllEventsOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -30,6 +31,7 @@ impl RetrieveAllEventsOrder {
         }
     }
 }
+
 impl From<String> for RetrieveAllEventsOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -41,16 +43,19 @@ impl From<String> for RetrieveAllEventsOrder {
         }
     }
 }
+
 impl From<&str> for RetrieveAllEventsOrder {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllEventsOrder> for String {
     fn from(value: RetrieveAllEventsOrder) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllEventsOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

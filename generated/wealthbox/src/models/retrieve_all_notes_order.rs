@@ -2,20 +2,21 @@
 
 /// Documented at line 13676 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "asccreatedupdated"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllNotesOrder::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllNotesOrder::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllNotesOrder {
-    ///`asc`
+    /// `asc`
     Asc,
-    ///`created`
+    /// `created`
     Created,
-    ///`updated`
+    /// `updated`
     Updated,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllNotesOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -27,6 +28,7 @@ impl RetrieveAllNotesOrder {
         }
     }
 }
+
 impl From<String> for RetrieveAllNotesOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -37,16 +39,19 @@ impl From<String> for RetrieveAllNotesOrder {
         }
     }
 }
+
 impl From<&str> for RetrieveAllNotesOrder {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllNotesOrder> for String {
     fn from(value: RetrieveAllNotesOrder) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllNotesOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,22 +2,23 @@
 
 /// Documented at line 11828 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "ascdescrecentcreated"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllOpportunitiesOrder::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllOpportunitiesOrder::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllOpportunitiesOrder {
-    ///`asc`
+    /// `asc`
     Asc,
-    ///`desc`
+    /// `desc`
     Desc,
-    ///`recent`
+    /// `recent`
     Recent,
-    ///`created`
+    /// `created`
     Created,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllOpportunitiesOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -30,6 +31,7 @@ impl RetrieveAllOpportunitiesOrder {
         }
     }
 }
+
 impl From<String> for RetrieveAllOpportunitiesOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -41,16 +43,19 @@ impl From<String> for RetrieveAllOpportunitiesOrder {
         }
     }
 }
+
 impl From<&str> for RetrieveAllOpportunitiesOrder {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllOpportunitiesOrder> for String {
     fn from(value: RetrieveAllOpportunitiesOrder) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllOpportunitiesOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

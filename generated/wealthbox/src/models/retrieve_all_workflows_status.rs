@@ -2,20 +2,21 @@
 
 /// Documented at line 7192 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "activecompletedscheduled"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllWorkflowsStatus::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllWorkflowsStatus::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllWorkflowsStatus {
-    ///`active`
+    /// `active`
     Active,
-    ///`completed`
+    /// `completed`
     Completed,
-    ///`scheduled`
+    /// `scheduled`
     Scheduled,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllWorkflowsStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -27,6 +28,7 @@ impl RetrieveAllWorkflowsStatus {
         }
     }
 }
+
 impl From<String> for RetrieveAllWorkflowsStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -37,16 +39,19 @@ impl From<String> for RetrieveAllWorkflowsStatus {
         }
     }
 }
+
 impl From<&str> for RetrieveAllWorkflowsStatus {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllWorkflowsStatus> for String {
     fn from(value: RetrieveAllWorkflowsStatus) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllWorkflowsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

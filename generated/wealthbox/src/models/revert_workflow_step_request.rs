@@ -10,11 +10,13 @@ pub struct RevertWorkflowStepRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revert: Option<bool>,
 }
+
 impl RevertWorkflowStepRequest {
-    ///An empty `RevertWorkflowStepRequest`: set its fields with the methods below.
+    /// An empty `RevertWorkflowStepRequest`: set its fields with the methods below.
     pub fn new() -> Self {
         Self { revert: None }
     }
+
     /// Flag, which if present upon a request, reverts the complete status of a workflow step
     ///
     /// Source: line 10274 of `specs/wealthbox/snapshot.txt`.

@@ -18,12 +18,12 @@ pub struct Task {
     ///
     /// Source: line 5755 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<crate::Timestamp>,
     /// A timestamp representing when the object was last updated.
     ///
     /// Source: line 5760 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<crate::Timestamp>,
     /// The name of the task being returned
     ///
     /// Required. Source: line 5765 of `specs/wealthbox/snapshot.txt`.
@@ -33,7 +33,7 @@ pub struct Task {
     ///
     /// Required. Source: line 5770 of `specs/wealthbox/snapshot.txt`.
     #[serde(default)]
-    pub due_date: Option<crate::runtime::Timestamp>,
+    pub due_date: Option<crate::Timestamp>,
     /// Flag to indicate whether or not the task is complete
     ///
     /// Source: line 5775 of `specs/wealthbox/snapshot.txt`.

@@ -2,20 +2,21 @@
 
 /// Documented at line 5711 of `specs/wealthbox/snapshot.txt`, line 5811 of `specs/wealthbox/snapshot.txt`, line 5993 of `specs/wealthbox/snapshot.txt`, line 6093 of `specs/wealthbox/snapshot.txt`, line 6467 of `specs/wealthbox/snapshot.txt`, line 6567 of `specs/wealthbox/snapshot.txt`, line 6755 of `specs/wealthbox/snapshot.txt`, line 6855 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Low Medium High"`.
 ///
-///Open: a value the documentation does not list decodes as [`TaskPriority::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`TaskPriority::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum TaskPriority {
-    ///`Low`
+    /// `Low`
     Low,
-    ///`Medium`
+    /// `Medium`
     Medium,
-    ///`High`
+    /// `High`
     High,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl TaskPriority {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -27,6 +28,7 @@ impl TaskPriority {
         }
     }
 }
+
 impl From<String> for TaskPriority {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -37,16 +39,19 @@ impl From<String> for TaskPriority {
         }
     }
 }
+
 impl From<&str> for TaskPriority {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<TaskPriority> for String {
     fn from(value: TaskPriority) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for TaskPriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

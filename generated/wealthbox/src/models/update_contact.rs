@@ -68,22 +68,22 @@ pub struct UpdateContact {
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birth_date: Option<crate::runtime::Date>,
+    pub birth_date: Option<crate::Date>,
     /// The wedding anniversary of the contact
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anniversary: Option<crate::runtime::Date>,
+    pub anniversary: Option<crate::Date>,
     /// The date when the contact became a client
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_since: Option<crate::runtime::Date>,
+    pub client_since: Option<crate::Date>,
     /// The date of death of the contact
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_death: Option<crate::runtime::Date>,
+    pub date_of_death: Option<crate::Date>,
     /// The id of the User who is assigned to this contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -294,42 +294,42 @@ pub struct UpdateContact {
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retirement_date: Option<crate::runtime::Date>,
+    pub retirement_date: Option<crate::Date>,
     /// The date when the Contact’s fee agreement was signed
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_fee_agreement_date: Option<crate::runtime::Date>,
+    pub signed_fee_agreement_date: Option<crate::Date>,
     /// The date when the Contact’s IPS agreement was signed
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_ips_agreement_date: Option<crate::runtime::Date>,
+    pub signed_ips_agreement_date: Option<crate::Date>,
     /// The date when the Contact’s FP agreement was signed
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_fp_agreement_date: Option<crate::runtime::Date>,
+    pub signed_fp_agreement_date: Option<crate::Date>,
     /// The date when the Contact’s was last offered ADV
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_adv_offering_date: Option<crate::runtime::Date>,
+    pub last_adv_offering_date: Option<crate::Date>,
     /// The date when the Contact’s was initially offered CRS
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_crs_offering_date: Option<crate::runtime::Date>,
+    pub initial_crs_offering_date: Option<crate::Date>,
     /// The date when the Contact’s was last offered CRS
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_crs_offering_date: Option<crate::runtime::Date>,
+    pub last_crs_offering_date: Option<crate::Date>,
     /// The date when the Contact last signed their privacy agreement
     ///
     /// Source: overlay entry `bodies.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_privacy_offering_date: Option<crate::runtime::Date>,
+    pub last_privacy_offering_date: Option<crate::Date>,
     /// The name of the company the person is employed with
     ///
     /// Source: overlay entry `bodies.0`.
@@ -376,8 +376,9 @@ pub struct UpdateContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to: Option<String>,
 }
+
 impl UpdateContact {
-    ///An empty `UpdateContact`: set its fields with the methods below.
+    /// An empty `UpdateContact`: set its fields with the methods below.
     pub fn new() -> Self {
         Self {
             nickname: None,
@@ -456,6 +457,7 @@ impl UpdateContact {
             visible_to: None,
         }
     }
+
     /// A preferred shortname for the Contact
     ///
     /// Source: line 3769 of `specs/wealthbox/snapshot.txt`.
@@ -463,6 +465,7 @@ impl UpdateContact {
         self.nickname = Some(value.into());
         self
     }
+
     /// Updating this field will create a new Organization contact with the given name if one does not exist, or it will link an existing one to the contact.
     ///
     /// Source: line 3774 of `specs/wealthbox/snapshot.txt`.
@@ -470,6 +473,7 @@ impl UpdateContact {
         self.company_name = Some(value.into());
         self
     }
+
     /// Store the contact role and a selected option
     ///
     /// Source: line 3779 of `specs/wealthbox/snapshot.txt`.
@@ -482,6 +486,7 @@ impl UpdateContact {
         self.contact_roles = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// The preferred prefix for the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -489,6 +494,7 @@ impl UpdateContact {
         self.prefix = Some(value.into());
         self
     }
+
     /// The first name of the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -496,6 +502,7 @@ impl UpdateContact {
         self.first_name = Some(value.into());
         self
     }
+
     /// The middle name of the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -503,6 +510,7 @@ impl UpdateContact {
         self.middle_name = Some(value.into());
         self
     }
+
     /// The last name of the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -510,6 +518,7 @@ impl UpdateContact {
         self.last_name = Some(value.into());
         self
     }
+
     /// The suffix associated with the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -517,6 +526,7 @@ impl UpdateContact {
         self.suffix = Some(value.into());
         self
     }
+
     /// The title the contact holds at his/her present company
     ///
     /// Source: overlay entry `bodies.0`.
@@ -524,6 +534,7 @@ impl UpdateContact {
         self.job_title = Some(value.into());
         self
     }
+
     /// The twitter handle of the contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -531,6 +542,7 @@ impl UpdateContact {
         self.twitter_name = Some(value.into());
         self
     }
+
     /// The LinkedIn url for the contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -538,6 +550,7 @@ impl UpdateContact {
         self.linkedin_url = Some(value.into());
         self
     }
+
     /// A brief description of the contact in a longer format
     ///
     /// Source: overlay entry `bodies.0`.
@@ -545,34 +558,39 @@ impl UpdateContact {
         self.background_information = Some(value.into());
         self
     }
+
     /// The birthdate of the contact
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn birth_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn birth_date(mut self, value: crate::Date) -> Self {
         self.birth_date = Some(value);
         self
     }
+
     /// The wedding anniversary of the contact
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn anniversary(mut self, value: crate::runtime::Date) -> Self {
+    pub fn anniversary(mut self, value: crate::Date) -> Self {
         self.anniversary = Some(value);
         self
     }
+
     /// The date when the contact became a client
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn client_since(mut self, value: crate::runtime::Date) -> Self {
+    pub fn client_since(mut self, value: crate::Date) -> Self {
         self.client_since = Some(value);
         self
     }
+
     /// The date of death of the contact
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn date_of_death(mut self, value: crate::runtime::Date) -> Self {
+    pub fn date_of_death(mut self, value: crate::Date) -> Self {
         self.date_of_death = Some(value);
         self
     }
+
     /// The id of the User who is assigned to this contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -580,6 +598,7 @@ impl UpdateContact {
         self.assigned_to = Some(value);
         self
     }
+
     /// The id of the Contact who referred this Contact to the firm
     ///
     /// Source: overlay entry `bodies.0`.
@@ -587,6 +606,7 @@ impl UpdateContact {
         self.referred_by = Some(value);
         self
     }
+
     /// The type of the Contact being created
     ///
     /// Source: overlay entry `bodies.0`.
@@ -594,6 +614,7 @@ impl UpdateContact {
         self.type_ = Some(value.into());
         self
     }
+
     /// The gender of the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -601,6 +622,7 @@ impl UpdateContact {
         self.gender = Some(value.into());
         self
     }
+
     /// The method in which this contact was taken on as new business
     ///
     /// Source: overlay entry `bodies.0`.
@@ -611,6 +633,7 @@ impl UpdateContact {
         self.contact_source = Some(value.into());
         self
     }
+
     /// A string further classifying the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -621,6 +644,7 @@ impl UpdateContact {
         self.contact_type = Some(value.into());
         self
     }
+
     /// A flag indicating whether or not the contact is currently active
     ///
     /// Source: overlay entry `bodies.0`.
@@ -628,6 +652,7 @@ impl UpdateContact {
         self.status = Some(value.into());
         self
     }
+
     /// The marital status of the contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -638,6 +663,7 @@ impl UpdateContact {
         self.marital_status = Some(value.into());
         self
     }
+
     /// The id of the Contact acting as this Contact’s attorney
     ///
     /// Source: overlay entry `bodies.0`.
@@ -645,6 +671,7 @@ impl UpdateContact {
         self.attorney = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s accountant
     ///
     /// Source: overlay entry `bodies.0`.
@@ -652,6 +679,7 @@ impl UpdateContact {
         self.cpa = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s doctor
     ///
     /// Source: overlay entry `bodies.0`.
@@ -659,6 +687,7 @@ impl UpdateContact {
         self.doctor = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s insurance agent
     ///
     /// Source: overlay entry `bodies.0`.
@@ -666,6 +695,7 @@ impl UpdateContact {
         self.insurance = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s business manager
     ///
     /// Source: overlay entry `bodies.0`.
@@ -673,6 +703,7 @@ impl UpdateContact {
         self.business_manager = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s family officer
     ///
     /// Source: overlay entry `bodies.0`.
@@ -680,6 +711,7 @@ impl UpdateContact {
         self.family_officer = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s assistant
     ///
     /// Source: overlay entry `bodies.0`.
@@ -687,6 +719,7 @@ impl UpdateContact {
         self.assistant = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s other
     ///
     /// Source: overlay entry `bodies.0`.
@@ -694,6 +727,7 @@ impl UpdateContact {
         self.other = Some(value);
         self
     }
+
     /// The id of the Contact acting as this Contact’s trusted contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -701,6 +735,7 @@ impl UpdateContact {
         self.trusted_contact = Some(value);
         self
     }
+
     /// A block of text containing any other important info for the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -708,6 +743,7 @@ impl UpdateContact {
         self.important_information = Some(value.into());
         self
     }
+
     /// A block of text containing personal interests for the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -715,6 +751,7 @@ impl UpdateContact {
         self.personal_interests = Some(value.into());
         self
     }
+
     /// A basic classification of the Contact’s investment objectives
     ///
     /// Source: overlay entry `bodies.0`.
@@ -722,6 +759,7 @@ impl UpdateContact {
         self.investment_objective = Some(value.into());
         self
     }
+
     /// A basic classification of the time horizon for the Contact’s investment goals
     ///
     /// Source: overlay entry `bodies.0`.
@@ -732,6 +770,7 @@ impl UpdateContact {
         self.time_horizon = Some(value.into());
         self
     }
+
     /// A basic classification of the Contact’s risk tolerance
     ///
     /// Source: overlay entry `bodies.0`.
@@ -739,6 +778,7 @@ impl UpdateContact {
         self.risk_tolerance = Some(value.into());
         self
     }
+
     /// Years of experience the contact has in the mutual fund market
     ///
     /// Source: overlay entry `bodies.0`.
@@ -746,6 +786,7 @@ impl UpdateContact {
         self.mutual_fund_experience = Some(value);
         self
     }
+
     /// Years of experience the contact has in the stocks and bonds fund market
     ///
     /// Source: overlay entry `bodies.0`.
@@ -753,6 +794,7 @@ impl UpdateContact {
         self.stocks_and_bonds_experience = Some(value);
         self
     }
+
     /// Years of experience the contact has in partnerships
     ///
     /// Source: overlay entry `bodies.0`.
@@ -760,6 +802,7 @@ impl UpdateContact {
         self.partnerships_experience = Some(value);
         self
     }
+
     /// Years of experience the contact has in other aspects of the investment world
     ///
     /// Source: overlay entry `bodies.0`.
@@ -767,6 +810,7 @@ impl UpdateContact {
         self.other_investing_experience = Some(value);
         self
     }
+
     /// The Contact’s estimated gross annual income
     ///
     /// Source: overlay entry `bodies.0`.
@@ -774,6 +818,7 @@ impl UpdateContact {
         self.gross_annual_income = Some(value);
         self
     }
+
     /// The value of all of the Contact’s holdings
     ///
     /// Source: overlay entry `bodies.0`.
@@ -781,6 +826,7 @@ impl UpdateContact {
         self.assets = Some(value);
         self
     }
+
     /// The value of all of the Contact’s holdings that are illiquid
     ///
     /// Source: overlay entry `bodies.0`.
@@ -788,6 +834,7 @@ impl UpdateContact {
         self.non_liquid_assets = Some(value);
         self
     }
+
     /// The total value of the Contact’s liabilities
     ///
     /// Source: overlay entry `bodies.0`.
@@ -795,6 +842,7 @@ impl UpdateContact {
         self.liabilities = Some(value);
         self
     }
+
     /// The Contact’s annual income adjusted for tax withholdings
     ///
     /// Source: overlay entry `bodies.0`.
@@ -802,6 +850,7 @@ impl UpdateContact {
         self.adjusted_gross_income = Some(value);
         self
     }
+
     /// The total amount of taxes paid by the Contact during a tax year
     ///
     /// Source: overlay entry `bodies.0`.
@@ -809,6 +858,7 @@ impl UpdateContact {
         self.estimated_taxes = Some(value);
         self
     }
+
     /// Flag to indicate if the Contact’s adjusted gross income and estimated taxes have been confirmed by their tax return
     ///
     /// Source: overlay entry `bodies.0`.
@@ -816,6 +866,7 @@ impl UpdateContact {
         self.confirmed_by_tax_return = Some(value);
         self
     }
+
     /// The year of the tax return that was used to confirm the Contact’s income and tax liability
     ///
     /// Source: overlay entry `bodies.0`.
@@ -823,6 +874,7 @@ impl UpdateContact {
         self.tax_year = Some(value);
         self
     }
+
     /// Tax bracket that the Contact sits in according to his last recorded tax return
     ///
     /// Source: overlay entry `bodies.0`.
@@ -830,6 +882,7 @@ impl UpdateContact {
         self.tax_bracket = Some(value);
         self
     }
+
     /// The city/state where the Contact was born
     ///
     /// Source: overlay entry `bodies.0`.
@@ -837,6 +890,7 @@ impl UpdateContact {
         self.birth_place = Some(value.into());
         self
     }
+
     /// The maiden name of the Contact is she has one
     ///
     /// Source: overlay entry `bodies.0`.
@@ -844,6 +898,7 @@ impl UpdateContact {
         self.maiden_name = Some(value.into());
         self
     }
+
     /// The passport number of the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -851,6 +906,7 @@ impl UpdateContact {
         self.passport_number = Some(value.into());
         self
     }
+
     /// The green card number of the Contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -858,6 +914,7 @@ impl UpdateContact {
         self.green_card_number = Some(value.into());
         self
     }
+
     /// An object representing critical information about the contact’s occupation
     ///
     /// Source: overlay entry `bodies.0`.
@@ -865,6 +922,7 @@ impl UpdateContact {
         self.occupation = Some(value.into());
         self
     }
+
     /// An object representing the contact’s driver’s license
     ///
     /// Source: overlay entry `bodies.0`.
@@ -875,62 +933,71 @@ impl UpdateContact {
         self.drivers_license = Some(value.into());
         self
     }
+
     /// The date when the Contact hope to retire
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn retirement_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn retirement_date(mut self, value: crate::Date) -> Self {
         self.retirement_date = Some(value);
         self
     }
+
     /// The date when the Contact’s fee agreement was signed
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn signed_fee_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn signed_fee_agreement_date(mut self, value: crate::Date) -> Self {
         self.signed_fee_agreement_date = Some(value);
         self
     }
+
     /// The date when the Contact’s IPS agreement was signed
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn signed_ips_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn signed_ips_agreement_date(mut self, value: crate::Date) -> Self {
         self.signed_ips_agreement_date = Some(value);
         self
     }
+
     /// The date when the Contact’s FP agreement was signed
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn signed_fp_agreement_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn signed_fp_agreement_date(mut self, value: crate::Date) -> Self {
         self.signed_fp_agreement_date = Some(value);
         self
     }
+
     /// The date when the Contact’s was last offered ADV
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn last_adv_offering_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn last_adv_offering_date(mut self, value: crate::Date) -> Self {
         self.last_adv_offering_date = Some(value);
         self
     }
+
     /// The date when the Contact’s was initially offered CRS
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn initial_crs_offering_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn initial_crs_offering_date(mut self, value: crate::Date) -> Self {
         self.initial_crs_offering_date = Some(value);
         self
     }
+
     /// The date when the Contact’s was last offered CRS
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn last_crs_offering_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn last_crs_offering_date(mut self, value: crate::Date) -> Self {
         self.last_crs_offering_date = Some(value);
         self
     }
+
     /// The date when the Contact last signed their privacy agreement
     ///
     /// Source: overlay entry `bodies.0`.
-    pub fn last_privacy_offering_date(mut self, value: crate::runtime::Date) -> Self {
+    pub fn last_privacy_offering_date(mut self, value: crate::Date) -> Self {
         self.last_privacy_offering_date = Some(value);
         self
     }
+
     /// The name of the company the person is employed with
     ///
     /// Source: overlay entry `bodies.0`.
@@ -938,6 +1005,7 @@ impl UpdateContact {
         self.company = Some(value.into());
         self
     }
+
     /// An object representing the contact’s household
     ///
     /// Source: overlay entry `bodies.0`.
@@ -948,6 +1016,7 @@ impl UpdateContact {
         self.household = Some(value.into());
         self
     }
+
     /// An array of tags that are associated with the contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -955,6 +1024,7 @@ impl UpdateContact {
         self.tags = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of the street addresses associated with the contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -965,6 +1035,7 @@ impl UpdateContact {
         self.street_addresses = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of the email addresses associated with the contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -975,6 +1046,7 @@ impl UpdateContact {
         self.email_addresses = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of the phone numbers associated with the contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -985,6 +1057,7 @@ impl UpdateContact {
         self.phone_numbers = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of the websites associated with the contact
     ///
     /// Source: overlay entry `bodies.0`.
@@ -995,6 +1068,7 @@ impl UpdateContact {
         self.websites = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of custom fields for this object
     ///
     /// Source: overlay entry `bodies.0`.
@@ -1005,6 +1079,7 @@ impl UpdateContact {
         self.custom_fields = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: overlay entry `bodies.0`.

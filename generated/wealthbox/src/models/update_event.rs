@@ -11,11 +11,11 @@ pub struct UpdateEvent {
     /// A timestamp signifying when the event starts
     ///
     /// Required. Source: line 11260 of `specs/wealthbox/snapshot.txt`.
-    pub starts_at: crate::runtime::Timestamp,
+    pub starts_at: crate::Timestamp,
     /// A timestamp signifying when the event ends
     ///
     /// Required. Source: line 11265 of `specs/wealthbox/snapshot.txt`.
-    pub ends_at: crate::runtime::Timestamp,
+    pub ends_at: crate::Timestamp,
     /// A flag to indicate whether or not the event repeats
     ///
     /// Source: line 11270 of `specs/wealthbox/snapshot.txt`.
@@ -72,12 +72,13 @@ pub struct UpdateEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<crate::models::CustomFieldRequest>>,
 }
+
 impl UpdateEvent {
-    ///A `UpdateEvent` with its required fields; set the others with the methods below.
+    /// A `UpdateEvent` with its required fields; set the others with the methods below.
     pub fn new(
         title: impl Into<String>,
-        starts_at: crate::runtime::Timestamp,
-        ends_at: crate::runtime::Timestamp,
+        starts_at: crate::Timestamp,
+        ends_at: crate::Timestamp,
     ) -> Self {
         Self {
             title: title.into(),
@@ -96,6 +97,7 @@ impl UpdateEvent {
             custom_fields: None,
         }
     }
+
     /// A flag to indicate whether or not the event repeats
     ///
     /// Source: line 11270 of `specs/wealthbox/snapshot.txt`.
@@ -103,6 +105,7 @@ impl UpdateEvent {
         self.repeats = Some(value);
         self
     }
+
     /// The id of the event category to which the event belongs
     ///
     /// Source: line 11275 of `specs/wealthbox/snapshot.txt`.
@@ -110,6 +113,7 @@ impl UpdateEvent {
         self.event_category = Some(value);
         self
     }
+
     /// A flag to indicate if the event lasts all day
     ///
     /// Source: line 11280 of `specs/wealthbox/snapshot.txt`.
@@ -117,6 +121,7 @@ impl UpdateEvent {
         self.all_day = Some(value);
         self
     }
+
     /// The description of the location the event takes place
     ///
     /// Source: line 11285 of `specs/wealthbox/snapshot.txt`.
@@ -124,6 +129,7 @@ impl UpdateEvent {
         self.location = Some(value.into());
         self
     }
+
     /// A short explaination of the event being returned
     ///
     /// Source: line 11290 of `specs/wealthbox/snapshot.txt`.
@@ -131,6 +137,7 @@ impl UpdateEvent {
         self.description = Some(value.into());
         self
     }
+
     /// The current state of the event
     ///
     /// Source: line 11295 of `specs/wealthbox/snapshot.txt`.
@@ -138,6 +145,7 @@ impl UpdateEvent {
         self.state = Some(value.into());
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 11302 of `specs/wealthbox/snapshot.txt`.
@@ -145,6 +153,7 @@ impl UpdateEvent {
         self.visible_to = Some(value.into());
         self
     }
+
     /// A flag to indicate if the invitees should be emailed their invitation
     ///
     /// Source: line 11307 of `specs/wealthbox/snapshot.txt`.
@@ -152,6 +161,7 @@ impl UpdateEvent {
         self.email_invitees = Some(value);
         self
     }
+
     /// An array of resources that are linked to this event. The only supported resource type is contact.
     ///
     /// Source: line 11312 of `specs/wealthbox/snapshot.txt`.
@@ -162,6 +172,7 @@ impl UpdateEvent {
         self.linked_to = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An object that describes a contact or user who is visiting the site
     ///
     /// Source: line 11333 of `specs/wealthbox/snapshot.txt`.
@@ -172,6 +183,7 @@ impl UpdateEvent {
         self.invitees = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// An array of custom fields for this object
     ///
     /// Source: line 11351 of `specs/wealthbox/snapshot.txt`.

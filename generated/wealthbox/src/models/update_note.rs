@@ -24,8 +24,9 @@ pub struct UpdateNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+
 impl UpdateNote {
-    ///A `UpdateNote` with its required fields; set the others with the methods below.
+    /// A `UpdateNote` with its required fields; set the others with the methods below.
     pub fn new(content: impl Into<String>) -> Self {
         Self {
             content: content.into(),
@@ -34,6 +35,7 @@ impl UpdateNote {
             tags: None,
         }
     }
+
     /// An array of resources that are linked to this StatusUpdate. The only supported resource type is contact.
     ///
     /// Source: line 14050 of `specs/wealthbox/snapshot.txt`.
@@ -44,6 +46,7 @@ impl UpdateNote {
         self.linked_to = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 14071 of `specs/wealthbox/snapshot.txt`.
@@ -51,6 +54,7 @@ impl UpdateNote {
         self.visible_to = Some(value.into());
         self
     }
+
     /// An array of tags that are associated with the StatusUpdate
     ///
     /// Source: line 14076 of `specs/wealthbox/snapshot.txt`.

@@ -16,7 +16,7 @@ pub struct UpdateOpportunity {
     /// A string representing the date/time when the opportunity should close
     ///
     /// Required. Source: line 12524 of `specs/wealthbox/snapshot.txt`.
-    pub target_close: crate::runtime::Timestamp,
+    pub target_close: crate::Timestamp,
     /// A number representing the chance the opportunity will close, as a percentage
     ///
     /// Required. Source: line 12529 of `specs/wealthbox/snapshot.txt`.
@@ -50,11 +50,12 @@ pub struct UpdateOpportunity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<crate::models::CustomFieldRequest>>,
 }
+
 impl UpdateOpportunity {
-    ///A `UpdateOpportunity` with its required fields; set the others with the methods below.
+    /// A `UpdateOpportunity` with its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
-        target_close: crate::runtime::Timestamp,
+        target_close: crate::Timestamp,
         probability: i64,
         stage: i64,
         amounts: Vec<crate::models::Amount>,
@@ -72,6 +73,7 @@ impl UpdateOpportunity {
             custom_fields: None,
         }
     }
+
     /// A short explaination of the opportunity being returned
     ///
     /// Source: line 12519 of `specs/wealthbox/snapshot.txt`.
@@ -79,6 +81,7 @@ impl UpdateOpportunity {
         self.description = Some(value.into());
         self
     }
+
     /// The id of the user who is designated as manager of this opportunity
     ///
     /// Source: line 12539 of `specs/wealthbox/snapshot.txt`.
@@ -86,6 +89,7 @@ impl UpdateOpportunity {
         self.manager = Some(value);
         self
     }
+
     /// An array containing the Contact that is linked to this Opportunity. Only the first contact specified will be used.
     ///
     /// Source: line 12568 of `specs/wealthbox/snapshot.txt`.
@@ -96,6 +100,7 @@ impl UpdateOpportunity {
         self.linked_to = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 12589 of `specs/wealthbox/snapshot.txt`.
@@ -103,6 +108,7 @@ impl UpdateOpportunity {
         self.visible_to = Some(value.into());
         self
     }
+
     /// An array of custom fields for this object
     ///
     /// Source: line 12594 of `specs/wealthbox/snapshot.txt`.

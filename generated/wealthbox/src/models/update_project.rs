@@ -28,8 +28,9 @@ pub struct UpdateProject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<crate::models::CustomFieldRequest>>,
 }
+
 impl UpdateProject {
-    ///A `UpdateProject` with its required fields; set the others with the methods below.
+    /// A `UpdateProject` with its required fields; set the others with the methods below.
     pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -39,6 +40,7 @@ impl UpdateProject {
             custom_fields: None,
         }
     }
+
     /// The id of the user who is responsible for organizating the project
     ///
     /// Source: line 13401 of `specs/wealthbox/snapshot.txt`.
@@ -46,6 +48,7 @@ impl UpdateProject {
         self.organizer = Some(value);
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 13406 of `specs/wealthbox/snapshot.txt`.
@@ -53,6 +56,7 @@ impl UpdateProject {
         self.visible_to = Some(value.into());
         self
     }
+
     /// An array of custom fields for this object
     ///
     /// Source: line 13411 of `specs/wealthbox/snapshot.txt`.

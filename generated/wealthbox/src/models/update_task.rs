@@ -11,7 +11,7 @@ pub struct UpdateTask {
     /// The time at which the task is due
     ///
     /// Required. Source: line 6426 of `specs/wealthbox/snapshot.txt`.
-    pub due_date: crate::runtime::Timestamp,
+    pub due_date: crate::Timestamp,
     /// Flag to indicate whether or not the task is complete
     ///
     /// Source: line 6431 of `specs/wealthbox/snapshot.txt`.
@@ -58,9 +58,10 @@ pub struct UpdateTask {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to_team: Option<i64>,
 }
+
 impl UpdateTask {
-    ///A `UpdateTask` with its required fields; set the others with the methods below.
-    pub fn new(name: impl Into<String>, due_date: crate::runtime::Timestamp) -> Self {
+    /// A `UpdateTask` with its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>, due_date: crate::Timestamp) -> Self {
         Self {
             name: name.into(),
             due_date,
@@ -75,6 +76,7 @@ impl UpdateTask {
             assigned_to_team: None,
         }
     }
+
     /// Flag to indicate whether or not the task is complete
     ///
     /// Source: line 6431 of `specs/wealthbox/snapshot.txt`.
@@ -82,6 +84,7 @@ impl UpdateTask {
         self.complete = Some(value);
         self
     }
+
     /// The category the task will belong to
     ///
     /// Source: line 6436 of `specs/wealthbox/snapshot.txt`.
@@ -89,6 +92,7 @@ impl UpdateTask {
         self.category = Some(value);
         self
     }
+
     /// An array of resources that are linked to this task. Supported resource types: Contacts, projects, and opportunities.
     ///
     /// Source: line 6441 of `specs/wealthbox/snapshot.txt`.
@@ -99,6 +103,7 @@ impl UpdateTask {
         self.linked_to = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// String to indicate the priority of the task you are creating
     ///
     /// Source: line 6462 of `specs/wealthbox/snapshot.txt`.
@@ -106,6 +111,7 @@ impl UpdateTask {
         self.priority = Some(value.into());
         self
     }
+
     /// The user group which is able to view the resource being created
     ///
     /// Source: line 6469 of `specs/wealthbox/snapshot.txt`.
@@ -113,6 +119,7 @@ impl UpdateTask {
         self.visible_to = Some(value.into());
         self
     }
+
     /// An array of custom fields for this object
     ///
     /// Source: line 6474 of `specs/wealthbox/snapshot.txt`.
@@ -123,6 +130,7 @@ impl UpdateTask {
         self.custom_fields = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// The id of the user who the task is assigned to
     ///
     /// Source: line 6490 of `specs/wealthbox/snapshot.txt`.
@@ -130,6 +138,7 @@ impl UpdateTask {
         self.assigned_to = Some(value);
         self
     }
+
     /// A short explaination of the task being returned as plain text or html
     ///
     /// Source: line 6495 of `specs/wealthbox/snapshot.txt`.
@@ -137,6 +146,7 @@ impl UpdateTask {
         self.description = Some(value.into());
         self
     }
+
     /// The id of the team which the task is assigned to
     ///
     /// Source: line 6778 of `specs/wealthbox/snapshot.txt`.

@@ -2,20 +2,21 @@
 
 /// Documented at line 1076 of `specs/wealthbox/snapshot.txt`, line 1860 of `specs/wealthbox/snapshot.txt`, line 2519 of `specs/wealthbox/snapshot.txt`, line 3520 of `specs/wealthbox/snapshot.txt`, line 4410 of `specs/wealthbox/snapshot.txt`, line 5285 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Website Facebook Blog"`.
 ///
-///Open: a value the documentation does not list decodes as [`WebsiteKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`WebsiteKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum WebsiteKind {
-    ///`Website`
+    /// `Website`
     Website,
-    ///`Facebook`
+    /// `Facebook`
     Facebook,
-    ///`Blog`
+    /// `Blog`
     Blog,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl WebsiteKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -27,6 +28,7 @@ impl WebsiteKind {
         }
     }
 }
+
 impl From<String> for WebsiteKind {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -37,16 +39,19 @@ impl From<String> for WebsiteKind {
         }
     }
 }
+
 impl From<&str> for WebsiteKind {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<WebsiteKind> for String {
     fn from(value: WebsiteKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for WebsiteKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -24,8 +24,9 @@ pub struct WebsiteRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destroy: Option<bool>,
 }
+
 impl WebsiteRequest {
-    ///A `WebsiteRequest` with its required fields; set the others with the methods below.
+    /// A `WebsiteRequest` with its required fields; set the others with the methods below.
     pub fn new(address: impl Into<String>) -> Self {
         Self {
             address: address.into(),
@@ -34,6 +35,7 @@ impl WebsiteRequest {
             destroy: None,
         }
     }
+
     /// Flag to indicate if the website is principal site of the contact
     ///
     /// Source: line 1850 of `specs/wealthbox/snapshot.txt`.
@@ -41,6 +43,7 @@ impl WebsiteRequest {
         self.principal = Some(value);
         self
     }
+
     /// The type of the website being created
     ///
     /// Source: line 1855 of `specs/wealthbox/snapshot.txt`.
@@ -48,6 +51,7 @@ impl WebsiteRequest {
         self.kind = Some(value.into());
         self
     }
+
     /// Flag to indicate whether or not to destroy the website being updated
     ///
     /// Source: line 1862 of `specs/wealthbox/snapshot.txt`.

@@ -18,12 +18,12 @@ pub struct Workflow {
     ///
     /// Source: line 7208 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<crate::Timestamp>,
     /// A timestamp representing when the object was last updated.
     ///
     /// Source: line 7213 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<crate::Timestamp>,
     /// A short name for the Workflow
     ///
     /// Source: line 7218 of `specs/wealthbox/snapshot.txt`.
@@ -58,10 +58,10 @@ pub struct Workflow {
     ///
     /// Source: line 7622 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub starts_at: Option<crate::runtime::Timestamp>,
+    pub starts_at: Option<crate::Timestamp>,
     /// When the workflow was started
     ///
     /// Source: line 7627 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<crate::runtime::Timestamp>,
+    pub started_at: Option<crate::Timestamp>,
 }

@@ -18,5 +18,5 @@ pub struct WorkflowMilestone {
     ///
     /// Source: line 7617 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub milestone_date: Option<crate::runtime::Timestamp>,
+    pub milestone_date: Option<crate::Timestamp>,
 }

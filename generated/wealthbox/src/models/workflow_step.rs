@@ -18,12 +18,12 @@ pub struct WorkflowStep {
     ///
     /// Source: line 7337 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
+    pub created_at: Option<crate::Timestamp>,
     /// A timestamp representing when the object was last updated.
     ///
     /// Source: line 7342 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::Timestamp>,
+    pub updated_at: Option<crate::Timestamp>,
     /// The name of the Workflow Step
     ///
     /// Source: line 7347 of `specs/wealthbox/snapshot.txt`.
@@ -68,7 +68,7 @@ pub struct WorkflowStep {
     ///
     /// Source: line 7387 of `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due_date: Option<crate::runtime::Timestamp>,
+    pub due_date: Option<crate::Timestamp>,
     /// The relative priority of the Workflow Step
     ///
     /// Source: line 7392 of `specs/wealthbox/snapshot.txt`.

@@ -2,22 +2,23 @@
 
 /// Documented at line 7397 of `specs/wealthbox/snapshot.txt`, line 7543 of `specs/wealthbox/snapshot.txt`, line 7997 of `specs/wealthbox/snapshot.txt`, line 8143 of `specs/wealthbox/snapshot.txt`, line 8580 of `specs/wealthbox/snapshot.txt`, line 8726 of `specs/wealthbox/snapshot.txt`, line 9135 of `specs/wealthbox/snapshot.txt`, line 9281 of `specs/wealthbox/snapshot.txt`, line 9633 of `specs/wealthbox/snapshot.txt`, line 9919 of `specs/wealthbox/snapshot.txt`, line 10152 of `specs/wealthbox/snapshot.txt`, line 10350 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "None Low Medium High"`.
 ///
-///Open: a value the documentation does not list decodes as [`WorkflowStepPriority::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`WorkflowStepPriority::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum WorkflowStepPriority {
-    ///`None`
+    /// `None`
     None,
-    ///`Low`
+    /// `Low`
     Low,
-    ///`Medium`
+    /// `Medium`
     Medium,
-    ///`High`
+    /// `High`
     High,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl WorkflowStepPriority {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -30,6 +31,7 @@ impl WorkflowStepPriority {
         }
     }
 }
+
 impl From<String> for WorkflowStepPriority {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -41,16 +43,19 @@ impl From<String> for WorkflowStepPriority {
         }
     }
 }
+
 impl From<&str> for WorkflowStepPriority {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<WorkflowStepPriority> for String {
     fn from(value: WorkflowStepPriority) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for WorkflowStepPriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,20 +2,21 @@
 
 /// Documented at line 7460 of `specs/wealthbox/snapshot.txt`, line 8060 of `specs/wealthbox/snapshot.txt`, line 8643 of `specs/wealthbox/snapshot.txt`, line 9198 of `specs/wealthbox/snapshot.txt`, line 9696 of `specs/wealthbox/snapshot.txt`, line 9982 of `specs/wealthbox/snapshot.txt`, overlay entry `choices "Contact Project Opportunity"`.
 ///
-///Open: a value the documentation does not list decodes as [`WorkflowTemplateKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`WorkflowTemplateKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum WorkflowTemplateKind {
-    ///`Contact`
+    /// `Contact`
     Contact,
-    ///`Project`
+    /// `Project`
     Project,
-    ///`Opportunity`
+    /// `Opportunity`
     Opportunity,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl WorkflowTemplateKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -27,6 +28,7 @@ impl WorkflowTemplateKind {
         }
     }
 }
+
 impl From<String> for WorkflowTemplateKind {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -37,16 +39,19 @@ impl From<String> for WorkflowTemplateKind {
         }
     }
 }
+
 impl From<&str> for WorkflowTemplateKind {
     fn from(value: &str) -> Self {
         Self::from(value.to_string())
     }
 }
+
 impl From<WorkflowTemplateKind> for String {
     fn from(value: WorkflowTemplateKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for WorkflowTemplateKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
