@@ -496,6 +496,36 @@ macro_rules! shared_behaviour {
             }
 
             #[tokio::test]
+            async fn header_parameters_are_sent_to_the_api_origin_only() {
+                let other = other_origin(ok_json()).await;
+                let api = redirecting_api(&other).await;
+                let client = builder(&api).follow_cross_origin_redirects(true).build().unwrap();
+
+                let _: Value = client.request(Method::GET, "/probe").header("X-Trace-Id", "a b").await.unwrap();
+                let sent = api.received_requests().await.unwrap();
+                assert_eq!(sent.len(), 1);
+                assert_eq!(sent[0].headers.get("x-trace-id").map(|v| v.to_str().unwrap()), Some("a b"));
+                assert!(sent[0].headers.get($header).is_some(), "the credential goes with it");
+                let redirected = other.received_requests().await.unwrap();
+                assert_eq!(redirected.len(), 1);
+                assert!(redirected[0].headers.get("x-trace-id").is_none(), "{:?}", redirected[0].headers);
+
+                // A header parameter named like the credential's header does not replace it.
+                let _: Value = client.request(Method::GET, "/probe").header($header, "spoofed").await.unwrap();
+                let sent = api.received_requests().await.unwrap();
+                let values: Vec<_> = sent[1].headers.get_all($header).iter().collect();
+                assert_eq!(values.len(), 1, "{values:?}");
+                assert_ne!(values[0], "spoofed");
+
+                for (name, value) in [("X-Trace-Id", "line\nbreak"), ("bad name", "x")] {
+                    match client.request::<Value>(Method::GET, "/probe").header(name, value).await {
+                        Err(Error::InvalidRequest(why)) => assert!(why.contains(name), "{why}"),
+                        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+                    }
+                }
+            }
+
+            #[tokio::test]
             async fn redirects_within_the_origin_are_followed_with_credentials_up_to_a_bound() {
                 let api = MockServer::start().await;
                 Mock::given(path("/old"))

@@ -105,6 +105,29 @@ fn operation(ctx: &Context, handle: &proc_macro2::Ident, op: &Operation) -> (Tok
             quote! { if let Some(value) = &self.#name { #push; } }
         }
     });
+    let header_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Header).collect();
+    let (headers_decl, headers_field) = if header_params.is_empty() {
+        (quote!(), quote!(headers: reqwest::header::HeaderMap::new(),))
+    } else {
+        (quote!(let mut headers = reqwest::header::HeaderMap::new();), quote!(headers,))
+    };
+    let header_pushes = header_params.iter().map(|p| {
+        let name = field(p);
+        let wire = &p.name;
+        // A list is sent as one header, its values separated by commas (RFC 9110, 5.6.1).
+        let push = match &p.ty {
+            TypeRef::Array(_) => quote! {
+                let value = value.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                crate::runtime::push_header(&mut headers, #wire, value)?;
+            },
+            _ => quote!(crate::runtime::push_header(&mut headers, #wire, value)?;),
+        };
+        if required.contains(p) {
+            quote! { { let value = &self.#name; #push } }
+        } else {
+            quote! { if let Some(value) = &self.#name { #push } }
+        }
+    });
     let body_expr = if body_ty.is_some() { quote!(Some(crate::runtime::json_body(&self.body)?)) } else { quote!(None) };
 
     // A success the document shows no body for is returned as the JSON received.
@@ -198,10 +221,13 @@ fn operation(ctx: &Context, handle: &proc_macro2::Ident, op: &Operation) -> (Tok
             fn request(&self) -> Result<crate::runtime::Request, Error> {
                 #query_decl
                 #(#query_pushes)*
+                #headers_decl
+                #(#header_pushes)*
                 Ok(crate::runtime::Request {
                     method: reqwest::Method::#http_method,
                     path: #path_expr,
                     query,
+                    #headers_field
                     body: #body_expr,
                     options: self.options.clone(),
                 })
@@ -251,7 +277,11 @@ pub const BUILDER_METHODS: &[&str] =
 
 fn setter(ctx: &Context, p: &Parameter) -> TokenStream {
     let name = ident(&snake(&p.name));
-    let mut note = format!("Query parameter `{}`. {}", p.name, source_note(ctx, &p.source));
+    let place = match p.location {
+        ParamLocation::Header => "Header",
+        _ => "Query parameter",
+    };
+    let mut note = format!("{place} `{}`. {}", p.name, source_note(ctx, &p.source));
     if let Some(d) = &p.default {
         note = format!("Default: `{d}`. {note}");
     }

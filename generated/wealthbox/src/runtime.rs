@@ -494,6 +494,9 @@ pub(crate) struct Request {
     pub path: String,
     /// Query string.
     pub query: Query,
+    /// Headers of the operation's header parameters; sent to the API's origin only, like
+    /// the credentials (which win over a header of the same name).
+    pub headers: reqwest::header::HeaderMap,
     /// JSON body.
     pub body: Option<Vec<u8>>,
     /// Per-request settings.
@@ -501,10 +504,32 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    /// A request without query or body.
+    /// A request without query, headers or body.
     pub fn new(method: reqwest::Method, path: impl Into<String>) -> Request {
-        Request { method, path: path.into(), query: Query::new(), body: None, options: RequestOptions::default() }
+        Request {
+            method,
+            path: path.into(),
+            query: Query::new(),
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: RequestOptions::default(),
+        }
     }
+}
+
+/// Adds the header `name: value` (a header parameter); a name or value a header cannot
+/// carry is `Error::InvalidRequest` naming the header.
+pub(crate) fn push_header(
+    headers: &mut reqwest::header::HeaderMap,
+    name: &str,
+    value: impl fmt::Display,
+) -> Result<(), Error> {
+    let invalid = |what: &str| Error::InvalidRequest(format!("the header `{name}` {what}"));
+    let header = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("is not a header name"))?;
+    let value = reqwest::header::HeaderValue::from_str(&value.to_string())
+        .map_err(|_| invalid("holds characters a header cannot carry"))?;
+    headers.append(header, value);
+    Ok(())
 }
 
 /// When a failed call is sent again, and how long to wait in between.
@@ -1581,7 +1606,9 @@ impl Core {
             let mut builder =
                 self.http.request(method.clone(), url.clone()).header(reqwest::header::ACCEPT, "application/json");
             if same_origin(&url, &self.origin) {
-                builder = builder.header(name.clone(), value.clone());
+                let mut headers = request.headers.clone();
+                headers.remove(name);
+                builder = builder.headers(headers).header(name.clone(), value.clone());
             }
             if let Some(bytes) = body {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone());
@@ -1728,6 +1755,15 @@ impl<'a, T: DeserializeOwned> RawRequest<'a, T> {
         if let Ok(request) = &mut self.request {
             request.query.push(key, value);
         }
+        self
+    }
+
+    /// Sends the header `name: value` (to the API's origin only, like the credentials).
+    pub fn header(mut self, name: &str, value: impl fmt::Display) -> Self {
+        self.request = self.request.and_then(|mut request| {
+            push_header(&mut request.headers, name, value)?;
+            Ok(request)
+        });
         self
     }
 

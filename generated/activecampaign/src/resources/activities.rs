@@ -134,6 +134,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/dealActivities".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -227,6 +227,7 @@ impl<'a> GetDealCustomFieldData<'a> {
             method: reqwest::Method::GET,
             path: "/dealCustomFieldData".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -318,6 +319,7 @@ impl<'a> PostDealCustomFieldData<'a> {
             method: reqwest::Method::POST,
             path: "/dealCustomFieldData".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -376,6 +378,7 @@ impl<'a> PostDealCustomFieldDataBulkCreate<'a> {
             method: reqwest::Method::POST,
             path: "/dealCustomFieldData/bulkCreate".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -434,6 +437,7 @@ impl<'a> PatchDealCustomFieldDataBulkUpdate<'a> {
             method: reqwest::Method::PATCH,
             path: "/dealCustomFieldData/bulkUpdate".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -493,6 +497,7 @@ impl<'a> DeleteDealCustomFieldDataId<'a> {
             path: ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -552,6 +557,7 @@ impl<'a> GetDealCustomFieldDataId<'a> {
             path: ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -612,6 +618,7 @@ impl<'a> PutDealCustomFieldDataId<'a> {
             path: ["/dealCustomFieldData/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -693,6 +700,7 @@ impl<'a> GetDealCustomFieldMeta<'a> {
             method: reqwest::Method::GET,
             path: "/dealCustomFieldMeta".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -784,6 +792,7 @@ impl<'a> PostDealCustomFieldMeta<'a> {
             method: reqwest::Method::POST,
             path: "/dealCustomFieldMeta".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -843,6 +852,7 @@ impl<'a> DeleteDealCustomFieldMetaId<'a> {
             path: ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -902,6 +912,7 @@ impl<'a> GetDealCustomFieldMetaId<'a> {
             path: ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -962,6 +973,7 @@ impl<'a> PutDealCustomFieldMetaId<'a> {
             path: ["/dealCustomFieldMeta/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })

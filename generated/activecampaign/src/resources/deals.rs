@@ -142,6 +142,7 @@ impl<'a> ListForContact<'a> {
             path: ["/contacts/", &crate::runtime::path_segment(&self.id), "/deals"]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -535,6 +536,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/deals".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -626,6 +628,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/deals".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -684,6 +687,7 @@ impl<'a> UpdateDeal<'a> {
             method: reqwest::Method::PATCH,
             path: "/deals/bulkUpdate".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -742,6 +746,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/deals/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -800,6 +805,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/deals/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

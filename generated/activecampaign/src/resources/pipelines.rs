@@ -183,6 +183,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/dealGroups".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -274,6 +275,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/dealGroups".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -332,6 +334,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -390,6 +393,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -449,6 +453,7 @@ impl<'a> Update<'a> {
             method: reqwest::Method::PUT,
             path: ["/dealGroups/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })

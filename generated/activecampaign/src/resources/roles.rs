@@ -111,6 +111,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/dealRoles".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -202,6 +203,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/dealRoles".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -260,6 +262,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/dealRoles/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

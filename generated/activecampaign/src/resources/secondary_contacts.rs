@@ -143,6 +143,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/contactDeals".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -234,6 +235,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/contactDeals".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -292,6 +294,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -350,6 +353,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -409,6 +413,7 @@ impl<'a> Update<'a> {
             method: reqwest::Method::PUT,
             path: ["/contactDeals/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -472,6 +477,7 @@ impl<'a> ListForContact<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -188,6 +188,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/dealStages".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -291,6 +292,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/dealStages".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -349,6 +351,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -407,6 +410,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -478,6 +482,7 @@ impl<'a> Update<'a> {
             method: reqwest::Method::PUT,
             path: ["/dealStages/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -538,6 +543,7 @@ impl<'a> MoveDealsInOneStageToAnotherStage<'a> {
             path: ["/dealStages/", &crate::runtime::path_segment(&self.id), "/deals"]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })

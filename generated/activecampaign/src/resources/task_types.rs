@@ -121,6 +121,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/dealTasktypes".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -179,6 +180,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/dealTasktypes".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -237,6 +239,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/dealTasktypes/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -295,6 +298,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/dealTasktypes/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -354,6 +358,7 @@ impl<'a> Update<'a> {
             method: reqwest::Method::PUT,
             path: ["/dealTasktypes/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -418,6 +423,7 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })

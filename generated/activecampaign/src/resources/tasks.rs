@@ -274,6 +274,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/dealTasks".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -332,6 +333,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/dealTasks".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -390,6 +392,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/dealTasks/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -448,6 +451,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/dealTasks/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -507,6 +511,7 @@ impl<'a> Update<'a> {
             method: reqwest::Method::PUT,
             path: ["/dealTasks/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })

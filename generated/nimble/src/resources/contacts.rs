@@ -230,6 +230,7 @@ impl<'a> DeleteByQuery<'a> {
             method: reqwest::Method::DELETE,
             path: "/api/v1/contacts/list".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -422,6 +423,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/api/v1/contacts".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -618,6 +620,7 @@ impl<'a> ListIds<'a> {
             method: reqwest::Method::GET,
             path: "/api/v1/contacts/ids".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -709,6 +712,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/api/v1/contact".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -843,6 +847,7 @@ impl<'a> Get<'a> {
             path: ["/api/v1/contact/", &crate::runtime::path_segment(&self.contact_id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -925,6 +930,7 @@ impl<'a> Update<'a> {
             path: ["/api/v1/contact/", &crate::runtime::path_segment(&self.contact_id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -1063,6 +1069,7 @@ impl<'a> ListProceedings<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -111,6 +111,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/api/v2/deals".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -174,6 +175,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/api/v2/deals".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -233,6 +235,7 @@ impl<'a> Get<'a> {
             path: ["/api/v2/deals/", &crate::runtime::path_segment(&self.deal_id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -293,6 +296,7 @@ impl<'a> Update<'a> {
             path: ["/api/v2/deals/", &crate::runtime::path_segment(&self.deal_id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })

@@ -189,6 +189,7 @@ impl<'a> GetContactsMetadata<'a> {
             method: reqwest::Method::GET,
             path: "/api/v1/contacts/metadata".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -248,6 +249,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/api/v1/contacts/fields".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -306,6 +308,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/api/v1/contacts/fields".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -369,6 +372,7 @@ impl<'a> Update<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -427,6 +431,7 @@ impl<'a> CreateGroup<'a> {
             method: reqwest::Method::POST,
             path: "/api/v1/contacts/fields/groups".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -490,6 +495,7 @@ impl<'a> UpdateGroup<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -548,6 +554,7 @@ impl<'a> CreateTabs<'a> {
             method: reqwest::Method::POST,
             path: "/api/v1/contacts/fields/tabs".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -611,6 +618,7 @@ impl<'a> UpdateTab<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -675,6 +683,7 @@ impl<'a> CreateChoice<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -745,6 +754,7 @@ impl<'a> DeleteChoice<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

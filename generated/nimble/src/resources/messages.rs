@@ -61,6 +61,7 @@ impl<'a> CreateDraftMessage<'a> {
             method: reqwest::Method::POST,
             path: "/api/v1/messages/drafts".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })

@@ -58,6 +58,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: "/api/v1/myself".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -100,6 +100,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/api/v1/contacts/notes".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -162,6 +163,7 @@ impl<'a> Get<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -225,6 +227,7 @@ impl<'a> Update<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -308,6 +311,7 @@ impl<'a> ListForContact<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

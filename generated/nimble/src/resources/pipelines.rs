@@ -122,6 +122,7 @@ impl<'a> ListContactPipelines<'a> {
             method: reqwest::Method::GET,
             path: "/api/v1/contacts/pipelines".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -191,6 +192,7 @@ impl<'a> ExitLeadSuccessfully<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -258,6 +260,7 @@ impl<'a> ExitLeadUnsuccessfully<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -325,6 +328,7 @@ impl<'a> MoveLeadToStage<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -382,6 +386,7 @@ impl<'a> ListDealPipelines<'a> {
             method: reqwest::Method::GET,
             path: "/api/v2/deals/pipelines".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -131,6 +131,7 @@ impl<'a> ListContactRoles<'a> {
             method: reqwest::Method::GET,
             path: "/v1/categories/contact_roles".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -244,6 +245,7 @@ impl<'a> ListCustomFields<'a> {
             method: reqwest::Method::GET,
             path: "/v1/categories/custom_fields".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -371,6 +373,7 @@ impl<'a> ListTags<'a> {
             method: reqwest::Method::GET,
             path: "/v1/categories/tags".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -483,6 +486,7 @@ impl<'a> List<'a> {
             path: ["/v1/categories/", &crate::runtime::path_segment(&self.type_)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -106,6 +106,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/v1/comments".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

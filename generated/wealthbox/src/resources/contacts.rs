@@ -285,6 +285,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/v1/contacts".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -376,6 +377,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/v1/contacts".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -434,6 +436,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -493,6 +496,7 @@ impl<'a> Update<'a> {
             method: reqwest::Method::PUT,
             path: ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -551,6 +555,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/v1/contacts/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -201,6 +201,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/v1/events".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -292,6 +293,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/v1/events".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -350,6 +352,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -409,6 +412,7 @@ impl<'a> Update<'a> {
             method: reqwest::Method::PUT,
             path: ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -467,6 +471,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/v1/events/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -85,6 +85,7 @@ impl<'a> AddMember<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -152,6 +153,7 @@ impl<'a> DeleteMember<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

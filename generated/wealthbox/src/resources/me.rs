@@ -58,6 +58,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: "/v1/me".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -162,6 +162,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/v1/notes".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -253,6 +254,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/v1/notes".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -311,6 +313,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/v1/notes/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -370,6 +373,7 @@ impl<'a> Update<'a> {
             method: reqwest::Method::PUT,
             path: ["/v1/notes/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })

@@ -188,6 +188,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/v1/opportunities".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -279,6 +280,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/v1/opportunities".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -338,6 +340,7 @@ impl<'a> Get<'a> {
             path: ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -398,6 +401,7 @@ impl<'a> Update<'a> {
             path: ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -457,6 +461,7 @@ impl<'a> Delete<'a> {
             path: ["/v1/opportunities/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -133,6 +133,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/v1/projects".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -224,6 +225,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/v1/projects".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -282,6 +284,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -341,6 +344,7 @@ impl<'a> Update<'a> {
             method: reqwest::Method::PUT,
             path: ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -399,6 +403,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/v1/projects/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -211,6 +211,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/v1/tasks".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -302,6 +303,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/v1/tasks".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -360,6 +362,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -419,6 +422,7 @@ impl<'a> Update<'a> {
             method: reqwest::Method::PUT,
             path: ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -477,6 +481,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/v1/tasks/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -80,6 +80,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/v1/user_groups".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

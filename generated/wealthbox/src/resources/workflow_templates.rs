@@ -93,6 +93,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/v1/workflow_templates".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -185,6 +186,7 @@ impl<'a> Get<'a> {
             path: ["/v1/workflow_templates/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })

@@ -197,6 +197,7 @@ impl<'a> List<'a> {
             method: reqwest::Method::GET,
             path: "/v1/workflows".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -288,6 +289,7 @@ impl<'a> Create<'a> {
             method: reqwest::Method::POST,
             path: "/v1/workflows".to_string(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -346,6 +348,7 @@ impl<'a> Get<'a> {
             method: reqwest::Method::GET,
             path: ["/v1/workflows/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -404,6 +407,7 @@ impl<'a> Delete<'a> {
             method: reqwest::Method::DELETE,
             path: ["/v1/workflows/", &crate::runtime::path_segment(&self.id)].concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: None,
             options: self.options.clone(),
         })
@@ -470,6 +474,7 @@ impl<'a> CompleteStep<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
@@ -538,6 +543,7 @@ impl<'a> RevertStep<'a> {
             ]
                 .concat(),
             query,
+            headers: reqwest::header::HeaderMap::new(),
             body: Some(crate::runtime::json_body(&self.body)?),
             options: self.options.clone(),
         })
