@@ -179,6 +179,8 @@ fn operation(ctx: &Context, handle: &proc_macro2::Ident, op: &Operation) -> (Tok
     if let Some(d) = &op.description {
         text = format!("{text}\n\n{d}");
     }
+    note.push_str("\n\n");
+    note.push_str(&example(ctx, op, &required));
     let method_docs = doc_attrs(Some(&text), &note);
     let builder_doc = format!(
         "Request builder for [`{handle}::{}`]: set optional inputs, then `.send().await` (or `.await`).",
@@ -256,6 +258,42 @@ fn operation(ctx: &Context, handle: &proc_macro2::Ident, op: &Operation) -> (Tok
         }
     };
     (call, builder_tokens)
+}
+
+/// A call of the operation's method, as a doc test that is compiled, not run: integer
+/// arguments are `42`, the others (and the body) parameters of the hidden function.
+fn example(ctx: &Context, op: &Operation, required: &[&Parameter]) -> String {
+    let krate = &ctx.spec.api.name;
+    let mut hidden = vec![format!("client: {krate}::Client")];
+    let mut args = Vec::new();
+    for p in required {
+        let name = snake(&p.name);
+        match &p.ty {
+            TypeRef::Integer => args.push("42".to_string()),
+            ty => {
+                let ty = rust_type(ty).to_string().replace(' ', "").replace("crate::", &format!("{krate}::"));
+                hidden.push(format!("{name}: {ty}"));
+                args.push(name);
+            }
+        }
+    }
+    if let Some(body) = &op.request {
+        let ty = rust_type(&body.ty).to_string().replace(' ', "").replace("crate::", &format!("{krate}::"));
+        hidden.push(format!("body: {ty}"));
+        args.push("body".into());
+    }
+    let call = format!("client.{}().{}({})", snake(&op.resource), op.rust_name, args.join(", "));
+    let line = if list_items(ctx, op).is_some() {
+        format!("let items = {call}.all().await?;")
+    } else if op.method == Some(crate::spec::Method::Delete) {
+        format!("{call}.await?;")
+    } else {
+        format!("let response = {call}.await?;")
+    };
+    format!(
+        "# Example\n\n```no_run\n# async fn example({}) -> Result<(), {krate}::Error> {{\n{line}\n# Ok(())\n# }}\n```",
+        hidden.join(", ")
+    )
 }
 
 /// The Rust type of a list operation's items, when the API pages: the element type of

@@ -21,6 +21,15 @@ impl<'a> Activities<'a> {
     /// View a recent activity for Deals. A specific deal’s activity can also be viewed using /api/3/deals/\[dealID\]/dealActivities.
     ///
     /// `GET /dealActivities`. Source: line 54 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealActivities`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let items = client.activities().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,

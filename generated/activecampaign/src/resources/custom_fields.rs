@@ -19,6 +19,15 @@ impl Client {
 
 impl<'a> CustomFields<'a> {
     /// `GET /dealCustomFieldData`. Source: line 65 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldData`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let items = client.custom_fields().get_deal_custom_field_data().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_deal_custom_field_data(&self) -> GetDealCustomFieldData<'a> {
         GetDealCustomFieldData {
             client: self.client,
@@ -30,6 +39,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `POST /dealCustomFieldData`. Source: line 71 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealCreateCustomFieldValueRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.custom_fields().post_deal_custom_field_data(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_deal_custom_field_data(
         &self,
         body: crate::models::DealCreateCustomFieldValueRequest,
@@ -42,6 +60,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `POST /dealCustomFieldData/bulkCreate`. Source: line 77 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealBulkCreateCustomFieldValuesRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.custom_fields().post_deal_custom_field_data_bulk_create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_deal_custom_field_data_bulk_create(
         &self,
         body: crate::models::DealBulkCreateCustomFieldValuesRequest,
@@ -54,6 +81,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `PATCH /dealCustomFieldData/bulkUpdate`. Source: line 82 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealBulkUpdateCustomFieldDataRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.custom_fields().patch_deal_custom_field_data_bulk_update(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_deal_custom_field_data_bulk_update(
         &self,
         body: crate::models::DealBulkUpdateCustomFieldDataRequest,
@@ -66,6 +102,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `DELETE /dealCustomFieldData/{id}`. Source: line 87 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// client.custom_fields().delete_deal_custom_field_data_id(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_deal_custom_field_data_id(
         &self,
         id: i64,
@@ -78,6 +123,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `GET /dealCustomFieldData/{id}`. Source: line 94 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.custom_fields().get_deal_custom_field_data_id(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_deal_custom_field_data_id(
         &self,
         id: i64,
@@ -90,6 +144,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `PUT /dealCustomFieldData/{id}`. Source: line 101 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealUpdateCustomFieldValueRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.custom_fields().put_deal_custom_field_data_id(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_deal_custom_field_data_id(
         &self,
         id: i64,
@@ -104,6 +167,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `GET /dealCustomFieldMeta`. Source: line 111 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldMeta`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let items = client.custom_fields().get_deal_custom_field_meta().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_deal_custom_field_meta(&self) -> GetDealCustomFieldMeta<'a> {
         GetDealCustomFieldMeta {
             client: self.client,
@@ -114,6 +186,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `POST /dealCustomFieldMeta`. Source: line 117 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealCreateCustomFieldMetaRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.custom_fields().post_deal_custom_field_meta(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_deal_custom_field_meta(
         &self,
         body: crate::models::DealCreateCustomFieldMetaRequest,
@@ -126,6 +207,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `DELETE /dealCustomFieldMeta/{id}`. Source: line 123 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// client.custom_fields().delete_deal_custom_field_meta_id(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_deal_custom_field_meta_id(
         &self,
         id: i64,
@@ -138,6 +228,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `GET /dealCustomFieldMeta/{id}`. Source: line 130 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.custom_fields().get_deal_custom_field_meta_id(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_deal_custom_field_meta_id(
         &self,
         id: i64,
@@ -150,6 +249,15 @@ impl<'a> CustomFields<'a> {
     }
 
     /// `PUT /dealCustomFieldMeta/{id}`. Source: line 137 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealUpdateCustomFieldMetaRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.custom_fields().put_deal_custom_field_meta_id(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_deal_custom_field_meta_id(
         &self,
         id: i64,

@@ -19,6 +19,15 @@ impl Client {
 
 impl<'a> Deals<'a> {
     /// `GET /contacts/{id}/deals`. Source: line 47 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.deals().list_for_contact(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_for_contact(&self, id: i64) -> ListForContact<'a> {
         ListForContact {
             client: self.client,
@@ -30,6 +39,15 @@ impl<'a> Deals<'a> {
     /// Retrieve all existing deals
     ///
     /// `GET /deals`. Source: line 365 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `deals`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let items = client.deals().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -68,6 +86,15 @@ impl<'a> Deals<'a> {
     /// Create a new deal
     ///
     /// `POST /deals`. Source: line 398 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealNewDealCreationRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.deals().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::DealNewDealCreationRequest) -> Create<'a> {
         Create {
             client: self.client,
@@ -79,6 +106,15 @@ impl<'a> Deals<'a> {
     /// Update an existing deal
     ///
     /// `PATCH /deals/bulkUpdate`. Source: line 405 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealBulkUpdateOwnersRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.deals().update_deal(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_deal(
         &self,
         body: crate::models::DealBulkUpdateOwnersRequest,
@@ -93,6 +129,15 @@ impl<'a> Deals<'a> {
     /// Delete an existing deal
     ///
     /// `DELETE /deals/{id}`. Source: line 412 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// client.deals().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,
@@ -104,6 +149,15 @@ impl<'a> Deals<'a> {
     /// Retrieve an existing deal
     ///
     /// `GET /deals/{id}`. Source: line 420 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.deals().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,

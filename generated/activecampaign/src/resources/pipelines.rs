@@ -21,6 +21,15 @@ impl<'a> Pipelines<'a> {
     /// Retrieve all existing pipelines
     ///
     /// `GET /dealGroups`. Source: line 146 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealGroups`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let items = client.pipelines().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -37,6 +46,15 @@ impl<'a> Pipelines<'a> {
     /// Create a new pipeline
     ///
     /// `POST /dealGroups`. Source: line 157 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealCreatePipelineRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.pipelines().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::DealCreatePipelineRequest) -> Create<'a> {
         Create {
             client: self.client,
@@ -48,6 +66,15 @@ impl<'a> Pipelines<'a> {
     /// Delete an existing pipeline
     ///
     /// `DELETE /dealGroups/{id}`. Source: line 164 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// client.pipelines().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,
@@ -59,6 +86,15 @@ impl<'a> Pipelines<'a> {
     /// Retrieve an existing pipeline
     ///
     /// `GET /dealGroups/{id}`. Source: line 171 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, id: String) -> Result<(), activecampaign::Error> {
+    /// let response = client.pipelines().get(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: String) -> Get<'a> {
         Get {
             client: self.client,
@@ -70,6 +106,15 @@ impl<'a> Pipelines<'a> {
     /// Update an existing pipeline
     ///
     /// `PUT /dealGroups/{id}`. Source: line 179 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealUpdatePipelineRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.pipelines().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: i64,

@@ -19,6 +19,15 @@ impl Client {
 
 impl<'a> Roles<'a> {
     /// `GET /dealRoles`. Source: line 189 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealRoles`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let items = client.roles().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -30,6 +39,15 @@ impl<'a> Roles<'a> {
     }
 
     /// `POST /dealRoles`. Source: line 196 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealRoleCreationRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.roles().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::DealRoleCreationRequest) -> Create<'a> {
         Create {
             client: self.client,
@@ -39,6 +57,15 @@ impl<'a> Roles<'a> {
     }
 
     /// `DELETE /dealRoles/{id}`. Source: line 202 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, id: String) -> Result<(), activecampaign::Error> {
+    /// client.roles().delete(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: String) -> Delete<'a> {
         Delete {
             client: self.client,

@@ -21,6 +21,15 @@ impl<'a> SecondaryContacts<'a> {
     /// Retrieve all secondary contacts
     ///
     /// `GET /contactDeals`. Source: line 1 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `contactDeals`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let items = client.secondary_contacts().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -33,6 +42,15 @@ impl<'a> SecondaryContacts<'a> {
     /// Create a new secondary contact for a deal
     ///
     /// `POST /contactDeals`. Source: line 6 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealCreateSecondaryContactRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.secondary_contacts().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::models::DealCreateSecondaryContactRequest,
@@ -47,6 +65,15 @@ impl<'a> SecondaryContacts<'a> {
     /// Delete an existing secondary contact
     ///
     /// `DELETE /contactDeals/{id}`. Source: line 13 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// client.secondary_contacts().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,
@@ -58,6 +85,15 @@ impl<'a> SecondaryContacts<'a> {
     /// Retrieve an existing secondary contact
     ///
     /// `GET /contactDeals/{id}`. Source: line 21 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.secondary_contacts().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -69,6 +105,15 @@ impl<'a> SecondaryContacts<'a> {
     /// Update an existing secondary contact
     ///
     /// `PUT /contactDeals/{id}`. Source: line 29 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealUpdateSecondaryContactRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.secondary_contacts().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: i64,
@@ -83,6 +128,15 @@ impl<'a> SecondaryContacts<'a> {
     }
 
     /// `GET /contacts/{id}/contactDeals`. Source: line 40 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.secondary_contacts().list_for_contact(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_for_contact(&self, id: i64) -> ListForContact<'a> {
         ListForContact {
             client: self.client,

@@ -21,6 +21,15 @@ impl<'a> Stages<'a> {
     /// Retrieve all existing stages
     ///
     /// `GET /dealStages`. Source: line 209 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealStages`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let items = client.stages().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -36,6 +45,15 @@ impl<'a> Stages<'a> {
     /// Create a new stage for a pipeline
     ///
     /// `POST /dealStages`. Source: line 219 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealCreateStageRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.stages().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::DealCreateStageRequest) -> Create<'a> {
         Create {
             client: self.client,
@@ -48,6 +66,15 @@ impl<'a> Stages<'a> {
     /// Delete an existing stage
     ///
     /// `DELETE /dealStages/{id}`. Source: line 229 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// client.stages().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,
@@ -59,6 +86,15 @@ impl<'a> Stages<'a> {
     /// Retrieve an existing stage
     ///
     /// `GET /dealStages/{id}`. Source: line 236 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.stages().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -70,6 +106,15 @@ impl<'a> Stages<'a> {
     /// Update an existing stage
     ///
     /// `PUT /dealStages/{id}`. Source: line 244 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealUpdateStageRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.stages().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: i64,
@@ -87,6 +132,15 @@ impl<'a> Stages<'a> {
     /// Move all deals in one stage to another stage
     ///
     /// `PUT /dealStages/{id}/deals`. Source: line 255 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealMoveDealsToAnotherStageRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.stages().move_deals_in_one_stage_to_another_stage(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn move_deals_in_one_stage_to_another_stage(
         &self,
         id: i64,

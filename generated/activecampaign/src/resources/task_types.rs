@@ -21,6 +21,15 @@ impl<'a> TaskTypes<'a> {
     /// Retrieve all existing task types
     ///
     /// `GET /dealTasktypes`. Source: line 318 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.task_types().list().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -31,6 +40,15 @@ impl<'a> TaskTypes<'a> {
     /// Create a new task type
     ///
     /// `POST /dealTasktypes`. Source: line 323 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealCreateTaskTypeRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.task_types().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::DealCreateTaskTypeRequest) -> Create<'a> {
         Create {
             client: self.client,
@@ -42,6 +60,15 @@ impl<'a> TaskTypes<'a> {
     /// Delete an existing task type
     ///
     /// `DELETE /dealTasktypes/{id}`. Source: line 330 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// client.task_types().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,
@@ -53,6 +80,15 @@ impl<'a> TaskTypes<'a> {
     /// Retrieve an existing task type
     ///
     /// `GET /dealTasktypes/{id}`. Source: line 337 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.task_types().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -64,6 +100,15 @@ impl<'a> TaskTypes<'a> {
     /// Update an existing task type
     ///
     /// `PUT /dealTasktypes/{id}`. Source: line 345 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealUpdateTaskTypeRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.task_types().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: i64,
@@ -80,6 +125,15 @@ impl<'a> TaskTypes<'a> {
     /// Move tasks to a different task type
     ///
     /// `PUT /dealTasktypes/{id}/dealTasks`. Source: line 355 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealMoveTasksToAnotherTaskTypeRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.task_types().move_tasks_to_different_task_type(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn move_tasks_to_different_task_type(
         &self,
         id: i64,

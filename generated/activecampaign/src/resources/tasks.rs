@@ -21,6 +21,15 @@ impl<'a> Tasks<'a> {
     /// Retrieve a list of existing tasks
     ///
     /// `GET /dealTasks`. Source: line 265 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.tasks().list().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -44,6 +53,15 @@ impl<'a> Tasks<'a> {
     /// Create a new task
     ///
     /// `POST /dealTasks`. Source: line 285 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealCreateNewTaskRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.tasks().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::DealCreateNewTaskRequest) -> Create<'a> {
         Create {
             client: self.client,
@@ -55,6 +73,15 @@ impl<'a> Tasks<'a> {
     /// Delete an existing task
     ///
     /// `DELETE /dealTasks/{id}`. Source: line 292 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// client.tasks().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,
@@ -66,6 +93,15 @@ impl<'a> Tasks<'a> {
     /// Retrieve an existing task
     ///
     /// `GET /dealTasks/{id}`. Source: line 300 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client) -> Result<(), activecampaign::Error> {
+    /// let response = client.tasks().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -77,6 +113,15 @@ impl<'a> Tasks<'a> {
     /// Update an existing task
     ///
     /// `PUT /dealTasks/{id}`. Source: line 308 of `specs/activecampaign/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: activecampaign::Client, body: activecampaign::models::DealUpdateTaskByIdRequest) -> Result<(), activecampaign::Error> {
+    /// let response = client.tasks().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: i64,

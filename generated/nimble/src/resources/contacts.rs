@@ -23,6 +23,15 @@ impl<'a> Contacts<'a> {
     /// Deletes a list of contacts by specified advanced search query. Requires bulk delete permission for authenticated user.
     ///
     /// `DELETE /api/v1/contacts/list`. Source: line 314 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// client.contacts().delete_by_query().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_by_query(&self) -> DeleteByQuery<'a> {
         DeleteByQuery {
             client: self.client,
@@ -39,6 +48,15 @@ impl<'a> Contacts<'a> {
     /// Returns list of contacts filtered by specified parameters. Allows filters by advanced search query, tags, keyword. You can receive all fields or specify a list of fields to return.
     ///
     /// `GET /api/v1/contacts`. Source: line 331 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let items = client.contacts().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -62,6 +80,15 @@ impl<'a> Contacts<'a> {
     /// Has same parameters as a regular contacts list, but returns only contact ids. Works faster than regular contact list.
     ///
     /// `GET /api/v1/contacts/ids`. Source: line 536 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let items = client.contacts().list_ids().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ids(&self) -> ListIds<'a> {
         ListIds {
             client: self.client,
@@ -83,6 +110,15 @@ impl<'a> Contacts<'a> {
     /// Creates contact with data provided. For contact-persons at least first name or last name is required. For contact-companies—company name is required field.
     ///
     /// `POST /api/v1/contact`. Source: line 776 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, body: nimble::models::CreateContact) -> Result<(), nimble::Error> {
+    /// let response = client.contacts().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateContact) -> Create<'a> {
         Create {
             client: self.client,
@@ -94,6 +130,15 @@ impl<'a> Contacts<'a> {
     /// Returns contact
     ///
     /// `GET /api/v1/contact/{contact_id}`. Source: line 994 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, contact_id: String) -> Result<(), nimble::Error> {
+    /// let response = client.contacts().get(contact_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, contact_id: String) -> Get<'a> {
         Get {
             client: self.client,
@@ -111,6 +156,15 @@ impl<'a> Contacts<'a> {
     /// Updates contact
     ///
     /// `PUT /api/v1/contact/{contact_id}`. Source: line 1217 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, contact_id: String, body: nimble::models::UpdateContact) -> Result<(), nimble::Error> {
+    /// let response = client.contacts().update(contact_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         contact_id: String,
@@ -131,6 +185,15 @@ impl<'a> Contacts<'a> {
     /// Get all proceedings that match query parameters.
     ///
     /// `GET /api/v1/contacts/{contact_id}/proceedings`. Source: line 1644 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, contact_id: String, direction: nimble::models::ListContactProceedingsDirection) -> Result<(), nimble::Error> {
+    /// let response = client.contacts().list_proceedings(contact_id, direction, 42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_proceedings(
         &self,
         contact_id: String,

@@ -21,6 +21,15 @@ impl<'a> Deals<'a> {
     /// Retrieves list of all user deals
     ///
     /// `GET /api/v2/deals`. Source: line 4006 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, sort: String) -> Result<(), nimble::Error> {
+    /// let response = client.deals().list(sort).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, sort: String) -> List<'a> {
         List {
             client: self.client,
@@ -33,6 +42,15 @@ impl<'a> Deals<'a> {
     /// Create a new deal_v2
     ///
     /// `POST /api/v2/deals`. Source: line 4205 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, body: nimble::models::CreateDeal) -> Result<(), nimble::Error> {
+    /// let response = client.deals().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateDeal) -> Create<'a> {
         Create {
             client: self.client,
@@ -44,6 +62,15 @@ impl<'a> Deals<'a> {
     /// Get deal by id
     ///
     /// `GET /api/v2/deals/{deal_id}`. Source: line 4484 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, deal_id: String) -> Result<(), nimble::Error> {
+    /// let response = client.deals().get(deal_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, deal_id: String) -> Get<'a> {
         Get {
             client: self.client,
@@ -55,6 +82,15 @@ impl<'a> Deals<'a> {
     /// Edit deal by id
     ///
     /// `PUT /api/v2/deals/{deal_id}`. Source: line 4673 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, deal_id: String, body: nimble::models::UpdateDeal) -> Result<(), nimble::Error> {
+    /// let response = client.deals().update(deal_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         deal_id: String,

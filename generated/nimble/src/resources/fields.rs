@@ -23,6 +23,15 @@ impl<'a> Fields<'a> {
     /// (DEPRECATED) This method return all available metadata for company's fields/groups.
     ///
     /// `GET /api/v1/contacts/metadata`. Source: line 1412 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let response = client.fields().get_contacts_metadata().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_contacts_metadata(&self) -> GetContactsMetadata<'a> {
         GetContactsMetadata {
             client: self.client,
@@ -33,6 +42,15 @@ impl<'a> Fields<'a> {
     /// Return all available metadata for company's fields
     ///
     /// `GET /api/v1/contacts/fields`. Source: line 2044 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let response = client.fields().list().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -43,6 +61,15 @@ impl<'a> Fields<'a> {
     /// Create new field
     ///
     /// `POST /api/v1/contacts/fields`. Source: line 2079 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, body: nimble::models::CreateField) -> Result<(), nimble::Error> {
+    /// let response = client.fields().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateField) -> Create<'a> {
         Create {
             client: self.client,
@@ -54,6 +81,15 @@ impl<'a> Fields<'a> {
     /// Updates existing field
     ///
     /// `PUT /api/v1/contacts/fields/{field_id}`. Source: line 2129 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, field_id: String, body: nimble::models::UpdateField) -> Result<(), nimble::Error> {
+    /// let response = client.fields().update(field_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         field_id: String,
@@ -70,6 +106,15 @@ impl<'a> Fields<'a> {
     /// Create new fields group
     ///
     /// `POST /api/v1/contacts/fields/groups`. Source: line 2172 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, body: nimble::models::CreateNewFieldsGroupRequest) -> Result<(), nimble::Error> {
+    /// let response = client.fields().create_group(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_group(
         &self,
         body: crate::models::CreateNewFieldsGroupRequest,
@@ -84,6 +129,15 @@ impl<'a> Fields<'a> {
     /// Updates existing fields group
     ///
     /// `PUT /api/v1/contacts/fields/groups/{group_id}`. Source: line 2211 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, group_id: String, body: nimble::models::UpdatesExistingFieldsGroupRequest) -> Result<(), nimble::Error> {
+    /// let response = client.fields().update_group(group_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_group(
         &self,
         group_id: String,
@@ -100,6 +154,15 @@ impl<'a> Fields<'a> {
     /// Create new fields tabs
     ///
     /// `POST /api/v1/contacts/fields/tabs`. Source: line 2251 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, body: nimble::models::CreateNewFieldsTabsRequest) -> Result<(), nimble::Error> {
+    /// let response = client.fields().create_tabs(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tabs(
         &self,
         body: crate::models::CreateNewFieldsTabsRequest,
@@ -114,6 +177,15 @@ impl<'a> Fields<'a> {
     /// Updates existing fields tab
     ///
     /// `PUT /api/v1/contacts/fields/tabs/{tab_id}`. Source: line 2289 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, tab_id: String, body: nimble::models::UpdatesExistingFieldsTabRequest) -> Result<(), nimble::Error> {
+    /// let response = client.fields().update_tab(tab_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tab(
         &self,
         tab_id: String,
@@ -130,6 +202,15 @@ impl<'a> Fields<'a> {
     /// Create choice for field
     ///
     /// `POST /api/v1/contacts/fields/{field_id}/choices`. Source: line 2327 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, field_id: String, body: nimble::models::CreateChoiceForFieldRequest) -> Result<(), nimble::Error> {
+    /// let response = client.fields().create_choice(field_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_choice(
         &self,
         field_id: String,
@@ -146,6 +227,15 @@ impl<'a> Fields<'a> {
     /// Deletes choice by id
     ///
     /// `DELETE /api/v1/contacts/fields/{field_id}/choices/{id}`. Source: line 2365 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, field_id: String, id: String, preflight_checks: bool) -> Result<(), nimble::Error> {
+    /// client.fields().delete_choice(field_id, id, preflight_checks).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_choice(
         &self,
         field_id: String,

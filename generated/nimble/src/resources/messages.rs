@@ -21,6 +21,15 @@ impl<'a> Messages<'a> {
     /// Create a draft message
     ///
     /// `POST /api/v1/messages/drafts`. Source: line 6604 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, body: nimble::models::CreateDraftMessageRequest) -> Result<(), nimble::Error> {
+    /// let response = client.messages().create_draft_message(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_draft_message(
         &self,
         body: crate::models::CreateDraftMessageRequest,

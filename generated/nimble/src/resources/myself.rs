@@ -23,6 +23,15 @@ impl<'a> Myself<'a> {
     /// Returns information about authenticated user. User_id from this response can be used to assign different Nimble entities to this user. Such as tasks, contacts, etc.
     ///
     /// `GET /api/v1/myself`. Source: line 166 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let response = client.myself().get().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self) -> Get<'a> {
         Get {
             client: self.client,

@@ -23,6 +23,15 @@ impl<'a> Notes<'a> {
     /// Creates a note on one or more contacts. At least one contact id is required as Nimble currently doesn't support notes without contacts.
     ///
     /// `POST /api/v1/contacts/notes`. Source: line 1439 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, body: nimble::models::CreateNote) -> Result<(), nimble::Error> {
+    /// let response = client.notes().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateNote) -> Create<'a> {
         Create {
             client: self.client,
@@ -34,6 +43,15 @@ impl<'a> Notes<'a> {
     /// return single note
     ///
     /// `GET /api/v1/contacts/notes/{note_id}`. Source: line 1477 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, note_id: String) -> Result<(), nimble::Error> {
+    /// let response = client.notes().get(note_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, note_id: String) -> Get<'a> {
         Get {
             client: self.client,
@@ -45,6 +63,15 @@ impl<'a> Notes<'a> {
     /// update contact note
     ///
     /// `PUT /api/v1/contacts/notes/{note_id}`. Source: line 1548 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, note_id: String, body: nimble::models::CreateNote) -> Result<(), nimble::Error> {
+    /// let response = client.notes().update(note_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         note_id: String,
@@ -61,6 +88,15 @@ impl<'a> Notes<'a> {
     /// Returns a list of notes for the specified contact
     ///
     /// `GET /api/v1/contact/{contact_id}/notes`. Source: line 1587 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, contact_id: String) -> Result<(), nimble::Error> {
+    /// let items = client.notes().list_for_contact(contact_id).all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_for_contact(&self, contact_id: String) -> ListForContact<'a> {
         ListForContact {
             client: self.client,

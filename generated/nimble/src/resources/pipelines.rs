@@ -21,6 +21,15 @@ impl<'a> Pipelines<'a> {
     /// Returns a list pipelines available to view for the requesting user
     ///
     /// `GET /api/v1/contacts/pipelines`. Source: line 2462 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let response = client.pipelines().list_contact_pipelines().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_contact_pipelines(&self) -> ListContactPipelines<'a> {
         ListContactPipelines {
             client: self.client,
@@ -31,6 +40,15 @@ impl<'a> Pipelines<'a> {
     /// Exit lead from a pipeline successfully
     ///
     /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/successful`. Source: line 2512 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String, body: nimble::models::ExitTransitionRequest) -> Result<(), nimble::Error> {
+    /// let response = client.pipelines().exit_lead_successfully(lead_id, pipeline_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn exit_lead_successfully(
         &self,
         lead_id: String,
@@ -49,6 +67,15 @@ impl<'a> Pipelines<'a> {
     /// Exit lead from a pipeline unsuccessfully
     ///
     /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/unsuccessful`. Source: line 2894 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String, body: nimble::models::LostExitTransitionRequest) -> Result<(), nimble::Error> {
+    /// let response = client.pipelines().exit_lead_unsuccessfully(lead_id, pipeline_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn exit_lead_unsuccessfully(
         &self,
         lead_id: String,
@@ -69,6 +96,15 @@ impl<'a> Pipelines<'a> {
     /// Move lead to a stage within the pipeline. You can use this operation to enter pipeline for the first time.
     ///
     /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/move`. Source: line 3280 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String, body: nimble::models::MoveLeadToStageWithinPipelineRequest) -> Result<(), nimble::Error> {
+    /// let response = client.pipelines().move_lead_to_stage(lead_id, pipeline_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn move_lead_to_stage(
         &self,
         lead_id: String,
@@ -87,6 +123,15 @@ impl<'a> Pipelines<'a> {
     /// undescribed pipelines
     ///
     /// `GET /api/v2/deals/pipelines`. Source: line 5244 of `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let response = client.pipelines().list_deal_pipelines().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_deal_pipelines(&self) -> ListDealPipelines<'a> {
         ListDealPipelines {
             client: self.client,

@@ -23,6 +23,15 @@ impl<'a> Activity<'a> {
     /// This endpoint will return all of the activity stream items for the user who has authenticated with their access token.
     ///
     /// `GET /v1/activity`. Source: line 296 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `stream_items`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.activity().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,

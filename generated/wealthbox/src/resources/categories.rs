@@ -23,6 +23,15 @@ impl<'a> Categories<'a> {
     /// This endpoint will fetch every contact role in the authenticated user’s account (workspace).
     ///
     /// `GET /v1/categories/contact_roles`. Source: line 14191 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contact_roles`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.categories().list_contact_roles().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_contact_roles(&self) -> ListContactRoles<'a> {
         ListContactRoles {
             client: self.client,
@@ -37,6 +46,15 @@ impl<'a> Categories<'a> {
     /// This endpoint will fetch every custom field in the authenticated user’s account (workspace).
     ///
     /// `GET /v1/categories/custom_fields`. Source: line 14314 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `custom_fields`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::ListAllCustomFieldsRequest) -> Result<(), wealthbox::Error> {
+    /// let items = client.categories().list_custom_fields(body).all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_custom_fields(
         &self,
         body: crate::models::ListAllCustomFieldsRequest,
@@ -55,6 +73,15 @@ impl<'a> Categories<'a> {
     /// This endpoint will fetch every tag in the authenticated user’s account (workspace).
     ///
     /// `GET /v1/categories/tags`. Source: line 14382 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.categories().list_tags().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tags(&self) -> ListTags<'a> {
         ListTags {
             client: self.client,
@@ -70,6 +97,15 @@ impl<'a> Categories<'a> {
     /// This endpoint will fetch every instance of the specified category name which are owned by the account (workspace) of the user authenticated with the API.
     ///
     /// `GET /v1/categories/{type}`. Source: line 14435 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, type_: wealthbox::models::ListAllMembersOfCustomizableCategoryType) -> Result<(), wealthbox::Error> {
+    /// let items = client.categories().list(type_).all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         type_: crate::models::ListAllMembersOfCustomizableCategoryType,

@@ -23,6 +23,15 @@ impl<'a> Comments<'a> {
     /// This endpoint will fetch all of the comments that are accessible by the user for the specified resource.
     ///
     /// `GET /v1/comments`. Source: line 14482 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `comments`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.comments().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,

@@ -23,6 +23,15 @@ impl<'a> Contacts<'a> {
     /// When fetching contacts, results can optionally be filtered by the following parameters. The parameters that can be used are listed below and can be used individually or in any combination.
     ///
     /// `GET /v1/contacts`. Source: line 390 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contacts`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.contacts().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -48,6 +57,15 @@ impl<'a> Contacts<'a> {
     /// Create a new Contact.
     ///
     /// `POST /v1/contacts`. Source: line 1319 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::CreateContact) -> Result<(), wealthbox::Error> {
+    /// let response = client.contacts().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateContact) -> Create<'a> {
         Create {
             client: self.client,
@@ -61,6 +79,15 @@ impl<'a> Contacts<'a> {
     /// Retrieve a specific contact using it unique identifier. The contact returned will include the attributes listed below.
     ///
     /// `GET /v1/contacts/{id}`. Source: line 2893 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let response = client.contacts().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -74,6 +101,15 @@ impl<'a> Contacts<'a> {
     /// Update a specific contact using it unique identifier. Any of the attributes that are returned by GET /v1/contacts/{id} may be updated using this request. All fields are optional; any fields not included in the request will not be updated. The contact returned will include all of the attributes for GET /v1/contacts/{id}, with the updated values of the attributes in the request.
     ///
     /// `PUT /v1/contacts/{id}`. Source: line 3756 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::UpdateContact) -> Result<(), wealthbox::Error> {
+    /// let response = client.contacts().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(&self, id: i64, body: crate::models::UpdateContact) -> Update<'a> {
         Update {
             client: self.client,
@@ -88,6 +124,15 @@ impl<'a> Contacts<'a> {
     /// Delete a specific contact using it unique identifier.
     ///
     /// `DELETE /v1/contacts/{id}`. Source: line 4658 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// client.contacts().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,

@@ -23,6 +23,15 @@ impl<'a> Events<'a> {
     /// This endpoint will fetch all of the events that are accessible by the user. This way the user can not access any events they don’t have access to.
     ///
     /// `GET /v1/events`. Source: line 10448 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `events`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.events().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -42,6 +51,15 @@ impl<'a> Events<'a> {
     /// Create a new event
     ///
     /// `POST /v1/events`. Source: line 10684 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::CreateEvent) -> Result<(), wealthbox::Error> {
+    /// let response = client.events().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateEvent) -> Create<'a> {
         Create {
             client: self.client,
@@ -55,6 +73,15 @@ impl<'a> Events<'a> {
     /// Retrieve a specific event using it unique identifier. The event returned will include the attributes listed below.
     ///
     /// `GET /v1/events/{id}`. Source: line 11035 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let response = client.events().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -68,6 +95,15 @@ impl<'a> Events<'a> {
     /// Update a existing event with new properties, these properties will be saved to the database and the new event will be returned.
     ///
     /// `PUT /v1/events/{id}`. Source: line 11242 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::UpdateEvent) -> Result<(), wealthbox::Error> {
+    /// let response = client.events().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(&self, id: i64, body: crate::models::UpdateEvent) -> Update<'a> {
         Update {
             client: self.client,
@@ -82,6 +118,15 @@ impl<'a> Events<'a> {
     /// Delete an existing event from your account (workspace). This event will not be available to you going forward in the future.
     ///
     /// `DELETE /v1/events/{id}`. Source: line 11596 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// client.events().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,

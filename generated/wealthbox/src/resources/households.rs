@@ -23,6 +23,15 @@ impl<'a> Households<'a> {
     /// This endpoint will add a member to the household.
     ///
     /// `POST /v1/households/{household_id}/members`. Source: line 14567 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::AddMemberToHouseholdRequest) -> Result<(), wealthbox::Error> {
+    /// let response = client.households().add_member(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_member(
         &self,
         household_id: i64,
@@ -41,6 +50,15 @@ impl<'a> Households<'a> {
     /// This endpoint will remove a member from a household.
     ///
     /// `DELETE /v1/households/{household_id}/members/{id}`. Source: line 14649 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// client.households().delete_member(42, 42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_member(&self, household_id: i64, id: i64) -> DeleteMember<'a> {
         DeleteMember {
             client: self.client,

@@ -23,6 +23,15 @@ impl<'a> Me<'a> {
     /// This endpoint will return information about the user’s login profile.
     ///
     /// `GET /v1/me`. Source: line 140 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let response = client.me().get().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self) -> Get<'a> {
         Get {
             client: self.client,

@@ -23,6 +23,15 @@ impl<'a> Notes<'a> {
     /// This endpoint will fetch all of the notes that are accessible by the user. This way the user can not access any notes they don’t have access to.
     ///
     /// `GET /v1/notes`. Source: line 13654 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `notes`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.notes().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -40,6 +49,15 @@ impl<'a> Notes<'a> {
     /// Create a new Note.
     ///
     /// `POST /v1/notes`. Source: line 13776 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::CreateNote) -> Result<(), wealthbox::Error> {
+    /// let response = client.notes().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateNote) -> Create<'a> {
         Create {
             client: self.client,
@@ -53,6 +71,15 @@ impl<'a> Notes<'a> {
     /// Retrieve a specific note using it unique identifier. The note returned will include the attributes listed below.
     ///
     /// `GET /v1/notes/{id}`. Source: line 13929 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let response = client.notes().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -66,6 +93,15 @@ impl<'a> Notes<'a> {
     /// Update a existing note with new properties, these properties will be saved to the database and the new note will be returned.
     ///
     /// `PUT /v1/notes/{id}`. Source: line 14032 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::UpdateNote) -> Result<(), wealthbox::Error> {
+    /// let response = client.notes().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(&self, id: i64, body: crate::models::UpdateNote) -> Update<'a> {
         Update {
             client: self.client,

@@ -23,6 +23,15 @@ impl<'a> Opportunities<'a> {
     /// This endpoint will fetch all of the opportunities that are accessible by the user. This way the user can not access any opportunities they don’t have access to.
     ///
     /// `GET /v1/opportunities`. Source: line 11806 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `opportunities`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.opportunities().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -41,6 +50,15 @@ impl<'a> Opportunities<'a> {
     /// Create a new Opportunity.
     ///
     /// `POST /v1/opportunities`. Source: line 12012 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::CreateOpportunity) -> Result<(), wealthbox::Error> {
+    /// let response = client.opportunities().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateOpportunity) -> Create<'a> {
         Create {
             client: self.client,
@@ -54,6 +72,15 @@ impl<'a> Opportunities<'a> {
     /// Retrieve a specific opportunity using it unique identifier. The opportunity returned will include the attributes listed below.
     ///
     /// `GET /v1/opportunities/{id}`. Source: line 12319 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let response = client.opportunities().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -67,6 +94,15 @@ impl<'a> Opportunities<'a> {
     /// Update a existing opportunity with new properties, these properties will be saved to the database and the new opportunity will be returned.
     ///
     /// `PUT /v1/opportunities/{id}`. Source: line 12501 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::UpdateOpportunity) -> Result<(), wealthbox::Error> {
+    /// let response = client.opportunities().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(&self, id: i64, body: crate::models::UpdateOpportunity) -> Update<'a> {
         Update {
             client: self.client,
@@ -81,6 +117,15 @@ impl<'a> Opportunities<'a> {
     /// Delete an existing opportunity from your account (workspace). This opportunity will not be available to you going forward in the future.
     ///
     /// `DELETE /v1/opportunities/{id}`. Source: line 12811 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// client.opportunities().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,

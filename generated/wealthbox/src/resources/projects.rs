@@ -23,6 +23,15 @@ impl<'a> Projects<'a> {
     /// This endpoint will fetch all of the projects that are accessible by the user. This way the user can not access any projects they don’t have access to.
     ///
     /// `GET /v1/projects`. Source: line 12996 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `projects`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.projects().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -37,6 +46,15 @@ impl<'a> Projects<'a> {
     /// Create a new Project.
     ///
     /// `POST /v1/projects`. Source: line 13108 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::CreateProject) -> Result<(), wealthbox::Error> {
+    /// let response = client.projects().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateProject) -> Create<'a> {
         Create {
             client: self.client,
@@ -50,6 +68,15 @@ impl<'a> Projects<'a> {
     /// Retrieve a specific project using it unique identifier. The project returned will include the attributes listed below.
     ///
     /// `GET /v1/projects/{id}`. Source: line 13267 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let response = client.projects().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -63,6 +90,15 @@ impl<'a> Projects<'a> {
     /// Update a existing project with new properties, these properties will be saved to the database and the new project will be returned.
     ///
     /// `PUT /v1/projects/{id}`. Source: line 13378 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::UpdateProject) -> Result<(), wealthbox::Error> {
+    /// let response = client.projects().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(&self, id: i64, body: crate::models::UpdateProject) -> Update<'a> {
         Update {
             client: self.client,
@@ -77,6 +113,15 @@ impl<'a> Projects<'a> {
     /// Delete an existing project from your account (workspace). This project will not be available to you going forward in the future.
     ///
     /// `DELETE /v1/projects/{id}`. Source: line 13540 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// client.projects().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,

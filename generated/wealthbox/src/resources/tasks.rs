@@ -23,6 +23,15 @@ impl<'a> Tasks<'a> {
     /// This endpoint will fetch all of the tasks that are accessible by the user. This way the user can not access any tasks they don’t have access to.
     ///
     /// `GET /v1/tasks`. Source: line 5544 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tasks`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.tasks().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -43,6 +52,15 @@ impl<'a> Tasks<'a> {
     /// Create a new task and assign it to a user.
     ///
     /// `POST /v1/tasks`. Source: line 5658 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::CreateTask) -> Result<(), wealthbox::Error> {
+    /// let response = client.tasks().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateTask) -> Create<'a> {
         Create {
             client: self.client,
@@ -56,6 +74,15 @@ impl<'a> Tasks<'a> {
     /// Retrieve a specific task using its unique identifier. The task returned will include the attributes listed below.
     ///
     /// `GET /v1/tasks/{id}`. Source: line 6225 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let response = client.tasks().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -69,6 +96,15 @@ impl<'a> Tasks<'a> {
     /// Update an existing task and assign it to a user with some new properties, these properties will be saved to the database and the new task will be returned.
     ///
     /// `PUT /v1/tasks/{id}`. Source: line 6408 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::UpdateTask) -> Result<(), wealthbox::Error> {
+    /// let response = client.tasks().update(42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(&self, id: i64, body: crate::models::UpdateTask) -> Update<'a> {
         Update {
             client: self.client,
@@ -83,6 +119,15 @@ impl<'a> Tasks<'a> {
     /// Delete an existing task from your account (workspace). This task will not be available to you going forward in the future.
     ///
     /// `DELETE /v1/tasks/{id}`. Source: line 6984 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// client.tasks().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,

@@ -23,6 +23,15 @@ impl<'a> Teams<'a> {
     /// This endpoint will return all of the Teams associated with the account (workspace) of the user interacting with the API access token.
     ///
     /// `GET /v1/teams`. Source: line 14756 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `teams`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.teams().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,

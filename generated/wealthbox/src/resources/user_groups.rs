@@ -23,6 +23,15 @@ impl<'a> UserGroups<'a> {
     /// This endpoint will return all of the UserGroups associated with the account (workspace) of the user interacting with the API access token.
     ///
     /// `GET /v1/user_groups`. Source: line 14717 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `user_groups`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.user_groups().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,

@@ -23,6 +23,15 @@ impl<'a> Users<'a> {
     /// This endpoint will fetch all of the active users for the current account.
     ///
     /// `GET /v1/users`. Source: line 14823 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `users`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.users().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,

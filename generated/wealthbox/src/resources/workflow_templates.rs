@@ -23,6 +23,15 @@ impl<'a> WorkflowTemplates<'a> {
     /// This endpoint will fetch all of the workflow templates that are accessible by the user. This way the user can not access any workflow templates they don’t have access to.
     ///
     /// `GET /v1/workflow_templates`. Source: line 9481 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `workflow_templates`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.workflow_templates().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -37,6 +46,15 @@ impl<'a> WorkflowTemplates<'a> {
     /// Retrieve a specific workflow template using it unique identifier. The workflow template returned will include the attributes listed below.
     ///
     /// `GET /v1/workflow_templates/{id}`. Source: line 9764 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let response = client.workflow_templates().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,

@@ -23,6 +23,15 @@ impl<'a> Workflows<'a> {
     /// This endpoint will fetch all of the workflows that are accessible by the user. This way the user can not access any workflows they don’t have access to.
     ///
     /// `GET /v1/workflows`. Source: line 7170 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `workflows`; the builder's `.stream()` and `.all()` walk every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let items = client.workflows().list().all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> List<'a> {
         List {
             client: self.client,
@@ -40,6 +49,15 @@ impl<'a> Workflows<'a> {
     /// Create a new Workflow.
     ///
     /// `POST /v1/workflows`. Source: line 7744 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::CreateWorkflow) -> Result<(), wealthbox::Error> {
+    /// let response = client.workflows().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, body: crate::models::CreateWorkflow) -> Create<'a> {
         Create {
             client: self.client,
@@ -53,6 +71,15 @@ impl<'a> Workflows<'a> {
     /// Retrieve a specific workflow using it unique identifier. The workflow returned will include the attributes listed below.
     ///
     /// `GET /v1/workflows/{id}`. Source: line 8368 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// let response = client.workflows().get(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> Get<'a> {
         Get {
             client: self.client,
@@ -66,6 +93,15 @@ impl<'a> Workflows<'a> {
     /// Delete an existing workflow from your account (workspace). This workflow will not be available to you going forward in the future.
     ///
     /// `DELETE /v1/workflows/{id}`. Source: line 8923 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client) -> Result<(), wealthbox::Error> {
+    /// client.workflows().delete(42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: i64) -> Delete<'a> {
         Delete {
             client: self.client,
@@ -77,6 +113,15 @@ impl<'a> Workflows<'a> {
     /// Complete a workflow step
     ///
     /// `PUT /v1/workflows/{workflow_id}/steps/{id}`. Source: line 10046 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::CompleteWorkflowStepRequest) -> Result<(), wealthbox::Error> {
+    /// let response = client.workflows().complete_step(42, 42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn complete_step(
         &self,
         workflow_id: i64,
@@ -95,6 +140,15 @@ impl<'a> Workflows<'a> {
     /// Revert a workflow step
     ///
     /// `PUT /v1/workflows/{workflow_id}/steps/{id}`. Source: line 10259 of `specs/wealthbox/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: wealthbox::Client, body: wealthbox::models::RevertWorkflowStepRequest) -> Result<(), wealthbox::Error> {
+    /// let response = client.workflows().revert_step(42, 42, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revert_step(
         &self,
         workflow_id: i64,
