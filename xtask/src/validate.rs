@@ -1,12 +1,11 @@
 //! Validation of a spec, a pass of its own: dangling type references, duplicate
-//! operation ids, two wire names that give one Rust name, path placeholders without
+//! operation ids, Rust names that clash (`codegen::emit::name_clashes`: two wire names
+//! that give one Rust name, a name the generated code uses itself), path placeholders without
 //! parameters (and path parameters without placeholders), header names a client cannot
 //! send. Each finding names where it is.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use codegen::emit::UNDOCUMENTED_VARIANT;
-use codegen::names::{camel, snake};
 use codegen::spec::{AuthScheme, ParamLocation, Spec, TypeKind, TypeRef};
 
 use crate::readers::blueprint::placeholders;
@@ -23,28 +22,12 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         }
     };
 
-    unique(spec.types.iter().map(|t| (camel(&t.name), format!("type `{}`", t.name))), "type", &mut errors);
+    errors.extend(codegen::emit::name_clashes(spec));
     for def in &spec.types {
-        match &def.kind {
-            TypeKind::Object { fields } => {
-                for f in fields {
-                    check_ref(&f.ty, format!("field `{}.{}` ({})", def.name, f.name, f.source), &mut errors);
-                }
-                unique(
-                    fields.iter().map(|f| (snake(&f.name), format!("field `{}.{}`", def.name, f.name))),
-                    "field",
-                    &mut errors,
-                );
+        if let TypeKind::Object { fields } = &def.kind {
+            for f in fields {
+                check_ref(&f.ty, format!("field `{}.{}` ({})", def.name, f.name, f.source), &mut errors);
             }
-            TypeKind::Enum { values } => {
-                let variants = values.iter().map(|v| (camel(v), format!("value `{v}` of `{}`", def.name)));
-                let reserved = std::iter::once((
-                    UNDOCUMENTED_VARIANT.to_string(),
-                    "the variant for undocumented values".to_string(),
-                ));
-                unique(variants.chain(reserved), "enum variant", &mut errors);
-            }
-            TypeKind::Unknown => {}
         }
     }
 
@@ -58,11 +41,6 @@ pub fn validate(spec: &Spec) -> Vec<String> {
         for p in &op.parameters {
             check_ref(&p.ty, format!("{at}, parameter `{}`", p.name), &mut errors);
         }
-        unique(
-            op.parameters.iter().map(|p| (snake(&p.name), format!("{at}, parameter `{}`", p.name))),
-            "parameter",
-            &mut errors,
-        );
         if let Some(r) = &op.request {
             check_ref(&r.ty, format!("{at}, request body"), &mut errors);
         }
@@ -110,12 +88,12 @@ pub fn validate(spec: &Spec) -> Vec<String> {
     errors
 }
 
-/// Reports every Rust name that two things share.
+/// Reports every name that two things share.
 fn unique(items: impl Iterator<Item = (String, String)>, what: &str, errors: &mut Vec<String>) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (name, at) in items {
         if let Some(first) = seen.get(&name) {
-            errors.push(format!("{at} and {first} both become the Rust {what} name `{name}`"));
+            errors.push(format!("{at} and {first} have the same {what} `{name}`"));
         } else {
             seen.insert(name, at);
         }

@@ -6,16 +6,18 @@ mod client;
 mod fixtures;
 mod models;
 mod operations;
+mod scopes;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::names::{camel, ident, snake};
+use crate::names::{camel, ident, module};
 use crate::spec::{Source, Spec, TypeRef};
 
 pub use models::UNDOCUMENTED_VARIANT;
+pub use scopes::{name_clashes, MAX_FILE_STEM};
 
 /// A file to write, relative to the repository root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,16 +69,9 @@ impl Context<'_> {
 /// Generates the client crate (under `generated/<api>/`) and the fixture tests (under
 /// `tests/`) for `spec`. The same spec always gives the same bytes.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, EmitError> {
-    for op in &spec.operations {
-        for p in &op.parameters {
-            let name = snake(&p.name);
-            if operations::BUILDER_METHODS.contains(&name.as_str()) || (name == "body" && op.request.is_some()) {
-                return Err(EmitError(format!(
-                    "operation `{}`: parameter `{}` would be named like a request builder's own `{name}`",
-                    op.id, p.name
-                )));
-            }
-        }
+    let clashes = name_clashes(spec);
+    if !clashes.is_empty() {
+        return Err(EmitError(format!("the spec's Rust names clash:\n  - {}", clashes.join("\n  - "))));
     }
     let ctx = Context { spec, input_types: spec.input_types() };
     let root = format!("generated/{}", spec.api.name);
@@ -97,7 +92,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
 
     let mut model_mods = Vec::new();
     for def in &spec.types {
-        let module = snake(&def.name);
+        let module = module(&def.name);
         rust(format!("{root}/src/models/{module}.rs"), models::model(&ctx, def))?;
         model_mods.push(module);
     }
@@ -122,7 +117,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
         if !ops.iter().any(|op| op.is_resolved()) {
             continue;
         }
-        let module = snake(resource);
+        let module = module(resource);
         rust(format!("{root}/src/resources/{module}.rs"), operations::resource(&ctx, resource, ops))?;
         resource_mods.push(module);
     }

@@ -13,6 +13,9 @@ use crate::spec::{Field, TypeDef, TypeKind};
 /// The variant that keeps values the documentation does not list.
 pub const UNDOCUMENTED_VARIANT: &str = "Undocumented";
 
+/// Names a model file uses without a path (prelude items): no model may take them.
+pub(crate) const MODEL_SCOPE: &[&str] = &["From", "Into", "Option", "String", "Vec"];
+
 /// Tokens of one model file.
 pub fn model(ctx: &Context, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(def.description.as_deref(), &type_note(ctx, def));
