@@ -1,0 +1,16 @@
+//! Writes the fuzzers' seed corpus, `fuzz/corpus/<target>/<api>-<part>`, from the
+//! committed snapshots (`xtask::fuzz::seeds`). Run with `cargo run -p xtask --example fuzz_seeds`.
+
+use std::path::Path;
+
+fn main() -> std::io::Result<()> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository root");
+    let seeds = xtask::fuzz::seeds(root)?;
+    for seed in &seeds {
+        let dir = root.join("fuzz/corpus").join(seed.target.name());
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(&seed.name), &seed.data)?;
+    }
+    println!("wrote {} seed inputs under fuzz/corpus/", seeds.len());
+    Ok(())
+}
