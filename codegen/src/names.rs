@@ -65,9 +65,11 @@ pub fn snake(wire: &str) -> String {
     name
 }
 
-/// `UpperCamelCase` name of a wire value (`Non-binary` → `NonBinary`); a name that starts
-/// with a digit gets a leading `V`.
-pub fn camel(wire: &str) -> String {
+/// A type name of the spec, or a part of one, from the document's words: PascalCase
+/// ASCII (`Non-binary` → `NonBinary`, `²` → `U00b2`), `V` before a leading digit, `Empty`
+/// when there are no words. Always a name [`crate::spec::is_type_name`] accepts, so the
+/// spec file reads back; derived type names are built from these.
+pub fn pascal(wire: &str) -> String {
     let mut name = ascii(wire).to_upper_camel_case();
     if name.is_empty() {
         name = "Empty".into();
@@ -75,6 +77,13 @@ pub fn camel(wire: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'V');
     }
+    name
+}
+
+/// `UpperCamelCase` Rust name of a type name or wire value: its [`pascal`] name, with a
+/// trailing `_` for `Self`.
+pub fn camel(wire: &str) -> String {
+    let mut name = pascal(wire);
     if KEYWORDS.contains(&name.as_str()) {
         name.push('_');
     }
@@ -200,6 +209,7 @@ mod tests {
             assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{s:?}");
             let c = camel(&wire);
             assert!(c.starts_with(|c: char| c.is_ascii_uppercase()), "{c:?}");
+            assert!(crate::spec::is_type_name(&pascal(&wire)), "pascal({wire:?}) = {:?}", pascal(&wire));
             assert!(c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "{c:?}");
             // A snake_case name is its own name (operation ids already are).
             assert_eq!(snake(&s), s, "snake is not idempotent on {wire:?}");

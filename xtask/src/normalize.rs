@@ -10,7 +10,8 @@ use codegen::spec::{
     Field, Gap, ListPagination, Method, Operation, Pagination, Parameter, RequestBody, Response, Source, Spec, TypeDef,
     TypeKind, TypeRef,
 };
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use codegen::names::pascal;
+use heck::ToSnakeCase;
 use serde_json::Value;
 
 use crate::draft::{Choices, Draft, DraftObject, DraftType};
@@ -60,7 +61,7 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
     let ids = operation_ids(&draft.operations);
     let mut operations = Vec::new();
     for (op, id) in draft.operations.into_iter().zip(ids) {
-        let pascal = id.to_upper_camel_case();
+        let pascal = pascal(&id);
         let resource = options
             .resources
             .get(&id)
@@ -70,7 +71,7 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
             .parameters
             .into_iter()
             .map(|p| {
-                let hint = format!("{pascal}{}", p.name.to_upper_camel_case());
+                let hint = format!("{pascal}{}", codegen::names::pascal(&p.name));
                 let ty = n.type_ref(p.ty, &hint, &p.name, p.choices, &pascal, p.default.as_deref());
                 Parameter {
                     name: p.name,
@@ -389,7 +390,7 @@ impl Normalizer<'_> {
             .fields
             .into_iter()
             .map(|f| {
-                let hint = format!("{base}{}", f.name.to_upper_camel_case());
+                let hint = format!("{base}{}", pascal(&f.name));
                 let ty = self.type_ref(f.ty, &hint, &f.name, f.choices, context, f.default.as_deref());
                 Field {
                     name: f.name,
@@ -756,7 +757,7 @@ fn dedupe_enums(
 ) {
     let owner_is_doc_named = |name: &str| {
         let wire = &enum_fields[name];
-        name.strip_suffix(&wire.to_upper_camel_case()).is_some_and(|owner| doc_named.contains(owner))
+        name.strip_suffix(&pascal(wire)).is_some_and(|owner| doc_named.contains(owner))
     };
     let mut canonical: BTreeMap<(String, Vec<String>), String> = BTreeMap::new();
     for def in &spec.types {
@@ -806,7 +807,7 @@ fn merge_identical_enums(
         groups
     };
     let owner_stem = |name: &str, wire: &str| {
-        let field = wire.to_upper_camel_case();
+        let field = pascal(wire);
         let owner = name.strip_suffix(&field).unwrap_or(name);
         let stem = owner.strip_suffix("Request").or_else(|| owner.strip_suffix("Response")).unwrap_or(owner);
         format!("{stem}{field}")
@@ -830,7 +831,7 @@ fn merge_identical_enums(
     let merges = groups
         .iter()
         .filter(|((wire, _), members)| members.len() > 1 && value_sets[wire] == 1)
-        .map(|((wire, _), members)| (members.clone(), wire.to_upper_camel_case()))
+        .map(|((wire, _), members)| (members.clone(), pascal(wire)))
         .collect();
     apply_enum_merges(spec, merges, &mut enum_fields, former);
 }

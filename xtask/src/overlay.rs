@@ -13,7 +13,7 @@ use codegen::spec::{
     Api, AuthScheme, Gap, ListPagination, Pagination, ParamLocation, Parameter, Source, Spec, TypeDef, TypeRef,
 };
 use codegen::yaml;
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToSnakeCase;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -323,8 +323,8 @@ impl Overlay {
             }
             let TypeName { ty, name } =
                 serde_json::from_value(entry).map_err(|e| OverlayError(format!("{file}: `{key}`: {e}")))?;
-            let camel = name.to_upper_camel_case();
-            if name != camel || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            let camel = codegen::names::pascal(&name);
+            if !codegen::spec::is_type_name(&name) {
                 return Err(OverlayError(format!(
                     "{file}: `{key}`: the name `{name}` is not an UpperCamelCase type name (such as `{camel}`)"
                 )));

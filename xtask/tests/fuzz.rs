@@ -2,7 +2,7 @@
 //! CI: a fixed number of seeded mutations of the snapshots' parts per target, none of
 //! which may panic; and every input a fuzzer once crashed on (`tests/fixtures/fuzz/`).
 //!
-//! `FUZZ_ITERATIONS=N` sets the mutations per target (default 150, about 30 s per
+//! `FUZZ_ITERATIONS=N` sets the mutations per target (default 300, about 15 s per
 //! target in a debug build), `FUZZ_SEED=S` the mutator's seed: longer local runs are
 //! `FUZZ_ITERATIONS=5000 cargo test -p xtask --release --test fuzz`.
 
@@ -23,7 +23,7 @@ fn env_number(name: &str, default: u64) -> u64 {
 const MAX_SEED_BYTES: usize = 20_000;
 
 fn mutate_and_run(target: Target) {
-    let iterations = env_number("FUZZ_ITERATIONS", 150);
+    let iterations = env_number("FUZZ_ITERATIONS", 300);
     let seed = env_number("FUZZ_SEED", 12);
     let inputs: Vec<Vec<u8>> = seeds(&repo_root())
         .unwrap()

@@ -57,3 +57,18 @@ fn an_operation_named_like_a_client_method_is_refused() {
     let err = build_spec_from("names", doc, &overlay("openapi_text")).unwrap_err().0;
     assert!(err.contains("operation `request` (doc:1) and the generated code's own `request`"), "{err}");
 }
+
+#[test]
+fn types_named_after_words_outside_ascii_or_leading_digits_keep_the_spec_file_readable() {
+    // Derived type names come from the operation's title and the fields' names; the spec
+    // file only reads back PascalCase ASCII names.
+    let doc = "Settings\n\nPUT\n2FA ändern\n/v1/settings\n\nRequest Attributes\nkind\nstring\nChoices: sms app\n\nRequest\nBody\n{\n  \"kind\": \"sms\"\n}\n";
+    let spec = build_spec_from("names", doc, &overlay("blueprint")).unwrap();
+    let mut names: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
+    names.sort();
+    // `2fa_ändern` gives `V2faU00e4Ndern`, before `Request` and `Kind`.
+    assert_eq!(spec.operations[0].id, "2fa_ändern");
+    assert_eq!(names, ["V2faU00e4NdernRequest", "V2faU00e4NdernRequestKind"]);
+    let text = xtask::pipeline::spec_text(&spec).unwrap();
+    assert_eq!(xtask::pipeline::parse_spec(&text, "names.yaml").unwrap(), spec);
+}
