@@ -96,7 +96,8 @@ pub fn selector(api: usize, bare: bool) -> u8 {
 /// [`selector`]), the rest is the snapshot. Besides "no panic": a spec that the pipeline
 /// accepts generates (validation and the emitter agree: the emitter refuses emitted
 /// tokens that do not parse, and Rust names that clash), its generated paths are
-/// relative, `/`-separated and unique, and its spec file reads back as the same spec.
+/// relative, `/`-separated and unique (also ignoring case), its Rust files pass
+/// `codegen::emit::check_rust_file`, and its spec file reads back as the same spec.
 pub fn pipeline(data: &[u8]) {
     let Some((&selector, rest)) = data.split_first() else { return };
     let (api, reader, real_overlay) = APIS[usize::from(selector % 3)];
@@ -121,6 +122,11 @@ pub fn pipeline(data: &[u8]) {
         });
         assert!(safe, "generated path `{}` is not a plain relative path", f.path);
         assert!(paths.insert(f.path.to_ascii_lowercase()), "two generated files at `{}`", f.path);
+        if f.path.ends_with(".rs") {
+            if let Err(e) = codegen::emit::check_rust_file(&f.contents) {
+                panic!("generated file `{}` {e}", f.path);
+            }
+        }
     }
     let spec_file = files.iter().find(|f| f.path == pipeline::spec_path(api)).expect("the spec file is generated");
     match pipeline::parse_spec(&spec_file.contents, &spec_file.path) {

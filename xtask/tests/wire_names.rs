@@ -72,3 +72,21 @@ fn types_named_after_words_outside_ascii_or_leading_digits_keep_the_spec_file_re
     let text = xtask::pipeline::spec_text(&spec).unwrap();
     assert_eq!(xtask::pipeline::parse_spec(&text, "names.yaml").unwrap(), spec);
 }
+
+#[test]
+fn document_text_rustc_refuses_in_comments_is_made_safe() {
+    // A carriage return inside a line (rustc refuses it in a `///` comment) and
+    // characters that change the direction of text (refused in comments) in a title, a
+    // parameter's name and its description.
+    let doc = format!("/widgets\nList\rwidgets\n{TABLE}| a\u{202e}b | query | optional | string | Filter\rby \u{2066}name. |\n200\nGET /widgets\n");
+    let spec = build_spec_from("names", &doc, &overlay("openapi_text")).unwrap();
+    let files = generate_files(&spec).unwrap();
+    for f in files.iter().filter(|f| f.path.ends_with(".rs")) {
+        codegen::emit::check_rust_file(&f.contents).unwrap_or_else(|e| panic!("{}: {e}", f.path));
+    }
+    let resource = file(&files, "src/resources/widgets.rs");
+    assert!(resource.contains("/// Filter\n") && resource.contains("/// by \\u{2066}name."), "{resource}");
+    assert!(resource.contains("Query parameter `a\\u{202e}b`"), "{resource}");
+    // The wire name itself is sent as it is.
+    assert!(resource.contains("query.push(\"a\\u{202e}b\", value)"), "{resource}");
+}

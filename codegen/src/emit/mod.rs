@@ -146,6 +146,18 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
     Ok(files)
 }
 
+/// Checks a generated Rust file as rustc will read it: it parses (prettyplease's output,
+/// not only the tokens it was given), and no comment holds a character that changes the
+/// direction of text (rustc refuses them; string literals are escaped). The fuzz targets
+/// check every generated file with it.
+pub fn check_rust_file(contents: &str) -> Result<(), String> {
+    syn::parse_file(contents).map_err(|e| format!("does not parse: {e}"))?;
+    match contents.chars().find(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
+        Some(c) => Err(format!("holds U+{:04X}, which changes the direction of text", u32::from(c))),
+        None => Ok(()),
+    }
+}
+
 /// The Rust type of an IR type.
 pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
     match ty {
@@ -183,9 +195,32 @@ pub(crate) fn doc_attrs(text: Option<&str>, note: &str) -> TokenStream {
     if paragraphs.is_empty() {
         paragraphs.push("Undocumented.".into());
     }
-    let lines: Vec<String> =
-        paragraphs.join("\n\n").lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    let lines: Vec<String> = comment_safe(&paragraphs.join("\n\n"))
+        .lines()
+        .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+        .collect();
     quote!(#(#[doc = #lines])*)
+}
+
+/// Text that can be a doc comment: a carriage return (which a `///` comment may not
+/// hold) ends the line, and characters that change the direction of text (which rustc
+/// refuses in comments) are written as their escapes (`\u{202e}`). String literals
+/// need nothing: proc-macro2 escapes them.
+pub(crate) fn comment_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Keeps documentation text from being read as Markdown links or HTML by rustdoc.

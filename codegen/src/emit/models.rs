@@ -116,7 +116,7 @@ fn open_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) ->
         values.iter().filter(|v| seen.insert(camel(v))).map(|v| (ident(&camel(v)), v)).collect();
     let undocumented = ident(UNDOCUMENTED_VARIANT);
     let decls = variants.iter().map(|(variant, wire)| {
-        let doc = format!("`{wire}`");
+        let doc = super::comment_safe(&format!("`{wire}`"));
         quote! { #[doc = #doc] #variant, }
     });
     let from_arms = variants.iter().map(|(variant, wire)| quote!(#wire => #name::#variant,));

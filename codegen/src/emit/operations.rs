@@ -13,7 +13,7 @@ use crate::spec::{Operation, ParamLocation, Parameter, TypeKind, TypeRef};
 /// Tokens of one resource file.
 pub fn resource(ctx: &Context, resource: &str, operations: &[&Operation]) -> TokenStream {
     let items = operations.iter().filter(|op| op.is_resolved()).map(|op| operation(ctx, op));
-    let doc = format!("Operations on the `{resource}` resource.");
+    let doc = super::comment_safe(&format!("Operations on the `{resource}` resource."));
     quote! {
         #![doc = #doc]
         use std::future::{Future, IntoFuture};
