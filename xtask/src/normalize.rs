@@ -413,8 +413,9 @@ impl Normalizer<'_> {
     /// is a gap.
     fn merge_duplicate_fields(&mut self, fields: Vec<Field>) -> Vec<Field> {
         let mut out: Vec<Field> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         for f in fields {
-            match out.iter().find(|o| o.name == f.name) {
+            match index.get(&f.name).map(|&i| &out[i]) {
                 Some(first) => {
                     let same_type = first.ty == f.ty;
                     self.gaps.push(Gap {
@@ -432,7 +433,10 @@ impl Normalizer<'_> {
                         source: f.source,
                     });
                 }
-                None => out.push(f),
+                None => {
+                    index.insert(f.name.clone(), out.len());
+                    out.push(f);
+                }
             }
         }
         out
@@ -585,14 +589,17 @@ pub fn split_choices(text: &str) -> Option<Vec<String>> {
 
 /// Two appearances agree when every field they share has the same type.
 fn agree(a: &[Field], b: &[Field]) -> bool {
-    b.iter().all(|fb| a.iter().find(|fa| fa.name == fb.name).is_none_or(|fa| fa.ty == fb.ty))
+    let a: HashMap<&str, &TypeRef> = a.iter().map(|f| (f.name.as_str(), &f.ty)).collect();
+    b.iter().all(|fb| a.get(fb.name.as_str()).is_none_or(|ty| **ty == fb.ty))
 }
 
 /// Merges appearance `b` into `a`: the union of fields; required only where every
 /// appearance has the field and requires it.
 fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
+    let in_b: HashMap<String, usize> = b.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
+    let in_a: std::collections::HashSet<String> = a.iter().map(|f| f.name.clone()).collect();
     for fa in a.iter_mut() {
-        match b.iter().find(|fb| fb.name == fa.name) {
+        match in_b.get(&fa.name).map(|&i| &b[i]) {
             Some(fb) => {
                 fa.required &= fb.required;
                 fa.nullable |= fb.nullable;
@@ -608,7 +615,7 @@ fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
         }
     }
     for fb in b {
-        if !a.iter().any(|fa| fa.name == fb.name) {
+        if !in_a.contains(&fb.name) {
             a.push(Field { required: false, ..fb });
         }
     }
