@@ -17,7 +17,7 @@ use crate::names::{camel, ident, module};
 use crate::spec::{Source, Spec, TypeRef};
 
 pub use models::UNDOCUMENTED_VARIANT;
-pub use scopes::{name_clashes, MAX_FILE_STEM};
+pub use scopes::name_clashes;
 
 /// A file to write, relative to the repository root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,10 +152,15 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
 /// check every generated file with it.
 pub fn check_rust_file(contents: &str) -> Result<(), String> {
     syn::parse_file(contents).map_err(|e| format!("does not parse: {e}"))?;
-    match contents.chars().find(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
+    match contents.chars().find(|&c| changes_direction(c)) {
         Some(c) => Err(format!("holds U+{:04X}, which changes the direction of text", u32::from(c))),
         None => Ok(()),
     }
+}
+
+/// The characters that change the direction of text, which rustc refuses in comments.
+fn changes_direction(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The Rust type of an IR type.
@@ -216,7 +221,7 @@ pub(crate) fn comment_safe(text: &str) -> String {
                     out.push('\n');
                 }
             }
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if changes_direction(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             _ => out.push(c),
         }
     }
