@@ -1,5 +1,6 @@
 //! Writes the fuzzers' seed corpus, `fuzz/corpus/<target>/<api>-<part>`, from the
-//! committed snapshots (`xtask::fuzz::seeds`). Run with `cargo run -p xtask --example fuzz_seeds`.
+//! committed snapshots (`xtask::fuzz::seeds`), and their dictionary, `fuzz/hostile.dict`
+//! (`xtask::fuzz::HOSTILE`). Run with `cargo run -p xtask --example fuzz_seeds`.
 
 use std::path::Path;
 
@@ -11,6 +12,7 @@ fn main() -> std::io::Result<()> {
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(&seed.name), &seed.data)?;
     }
-    println!("wrote {} seed inputs under fuzz/corpus/", seeds.len());
+    std::fs::write(root.join("fuzz/hostile.dict"), xtask::fuzz::dictionary())?;
+    println!("wrote {} seed inputs under fuzz/corpus/, and fuzz/hostile.dict", seeds.len());
     Ok(())
 }

@@ -201,8 +201,9 @@ fn parts(snapshot: &str) -> Vec<String> {
 
 /// Strings that readers and the name rules have tripped on, or might: characters
 /// outside ASCII at the start of a name, the readers' own delimiters and keywords,
-/// Rust keywords and reserved names, a very long line.
-const HOSTILE: &[&str] = &[
+/// Rust keywords and reserved names, a very long line. Also libFuzzer's dictionary
+/// ([`dictionary`]).
+pub const HOSTILE: &[&str] = &[
     "²",
     "\u{10E6B}",
     "İ",
@@ -262,6 +263,24 @@ const HOSTILE: &[&str] = &[
     "Object",
     "200",
 ];
+
+/// [`HOSTILE`] as a libFuzzer dictionary (`-dict=FILE`): one quoted string a line, bytes
+/// outside printable ASCII as `\xNN`.
+pub fn dictionary() -> String {
+    let mut out = String::from("# xtask::fuzz::HOSTILE, written by `cargo run -p xtask --example fuzz_seeds`.\n");
+    for s in HOSTILE {
+        let escaped: String = s
+            .bytes()
+            .map(|b| match b {
+                b'"' | b'\\' => format!("\\x{b:02X}"),
+                0x20..=0x7e => char::from(b).to_string(),
+                _ => format!("\\x{b:02X}"),
+            })
+            .collect();
+        out.push_str(&format!("\"{escaped}\"\n"));
+    }
+    out
+}
 
 /// A deterministic mutator (splitmix64), for the bounded runs on stable: byte flips,
 /// insertions of [`HOSTILE`] strings (anywhere, or as a line of their own), very long
