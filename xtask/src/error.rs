@@ -48,6 +48,15 @@ pub enum Error {
         /// The problems.
         problems: Vec<String>,
     },
+    /// A committed spec file that does not validate: every problem, each with the file's
+    /// line where it can be found (`specs/x.yaml:120: ...`).
+    #[error("{path} is not a valid spec:\n  {}", problems.join("\n  "))]
+    InvalidFile {
+        /// The spec file.
+        path: String,
+        /// The problems, located.
+        problems: Vec<String>,
+    },
     /// A spec file that does not parse (or a spec that cannot be written as YAML).
     #[error("{label}: {source}")]
     SpecFile {

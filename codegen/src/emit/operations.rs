@@ -14,7 +14,7 @@ use crate::spec::{Operation, ParamLocation, Parameter, TypeKind, TypeRef};
 /// Tokens of one resource file.
 pub fn resource(ctx: &Context, resource: &str, operations: &[&Operation]) -> TokenStream {
     let items = operations.iter().filter(|op| op.is_resolved()).map(|op| operation(ctx, op));
-    let doc = format!("Operations on the `{resource}` resource.");
+    let doc = super::comment_safe(&format!("Operations on the `{resource}` resource."));
     quote! {
         #![doc = #doc]
         use std::future::{Future, IntoFuture};
@@ -217,9 +217,34 @@ pub(crate) fn list_items(ctx: &Context, op: &Operation) -> Option<TokenStream> {
     }
 }
 
-/// Builder methods every operation has; a parameter must not take their names.
+/// Builder methods and fields every operation has (and `clone`, derived); a parameter
+/// must not take their names.
 pub const BUILDER_METHODS: &[&str] =
-    &["all", "client", "max_pages", "options", "request", "retry", "send", "send_with_response", "stream", "timeout"];
+    &["all", "client", "clone", "max_pages", "options", "request", "retry", "send", "send_with_response", "stream", "timeout"];
+
+/// Names a resource file uses without a path (its imports and prelude items): no
+/// request builder may take them.
+pub(crate) const RESOURCE_SCOPE: &[&str] = &[
+    "Box",
+    "Client",
+    "Duration",
+    "Error",
+    "Future",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Option",
+    "Pin",
+    "Query",
+    "Request",
+    "RequestOptions",
+    "Response",
+    "Result",
+    "RetryPolicy",
+    "Send",
+    "String",
+    "Vec",
+];
 
 fn setter(ctx: &Context, p: &Parameter) -> TokenStream {
     let name = ident(&snake(&p.name));

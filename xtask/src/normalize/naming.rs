@@ -25,7 +25,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::spec::{Spec, TypeDef, TypeKind, TypeRef};
-use heck::ToUpperCamelCase;
+use codegen::names::pascal;
 
 /// What type building knows of the names it made.
 #[derive(Debug, Clone, Default)]
@@ -179,7 +179,7 @@ impl Pass {
         let Origins { doc_named, enum_fields } = &self.origins;
         let owner_is_doc_named = |name: &str| {
             let wire = &enum_fields[name];
-            name.strip_suffix(&wire.to_upper_camel_case()).is_some_and(|owner| doc_named.contains(owner))
+            name.strip_suffix(&pascal(wire)).is_some_and(|owner| doc_named.contains(owner))
         };
         let mut canonical: BTreeMap<(String, Vec<String>), String> = BTreeMap::new();
         for def in &spec.types {
@@ -222,7 +222,7 @@ impl Pass {
         };
         // `EmailAddressRequestKind` and `EmailAddressResponseKind` → `EmailAddressKind`.
         let owner_stem = |name: &str, wire: &str| {
-            let field = wire.to_upper_camel_case();
+            let field = pascal(wire);
             let owner = name.strip_suffix(&field).unwrap_or(name);
             let stem = owner.strip_suffix("Request").or_else(|| owner.strip_suffix("Response")).unwrap_or(owner);
             format!("{stem}{field}")
@@ -246,7 +246,7 @@ impl Pass {
         let by_field = groups
             .iter()
             .filter(|((wire, _), members)| members.len() > 1 && value_sets[wire] == 1)
-            .map(|((wire, _), members)| (members.clone(), wire.to_upper_camel_case()))
+            .map(|((wire, _), members)| (members.clone(), pascal(wire)))
             .collect();
         self.merge_enum_groups(spec, by_field);
     }

@@ -4,14 +4,14 @@
 //! agree are merged, one that disagrees is kept apart as a variant; choice lists become
 //! enums; names used but never defined become types of unknown shape.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use codegen::path::PathTemplate;
 use codegen::refs::RefSite;
 use codegen::spec::{
     Field, Gap, GapKind, Operation, Parameter, RequestBody, Response, Source, Spec, TypeDef, TypeKind, TypeRef,
 };
-use heck::ToUpperCamelCase;
+use codegen::names::pascal;
 
 use super::ids::resource_of;
 use super::naming::Origins;
@@ -84,7 +84,7 @@ impl<'a> TypeBuilder<'a> {
     /// The operation of a draft operation, under `id`, in `resource` when the overlay
     /// sets it (else the path's).
     pub(super) fn operation(&mut self, op: DraftOperation, id: String, resource: Option<&String>) -> Operation {
-        let pascal = id.to_upper_camel_case();
+        let pascal = pascal(&id);
         let path = op.path.as_deref().and_then(|text| match PathTemplate::parse(text) {
             Ok(path) => Some(path),
             Err(e) => {
@@ -102,7 +102,7 @@ impl<'a> TypeBuilder<'a> {
             .parameters
             .into_iter()
             .map(|p| {
-                let hint = format!("{pascal}{}", p.name.to_upper_camel_case());
+                let hint = format!("{pascal}{}", codegen::names::pascal(&p.name));
                 let ty = self.type_ref(p.ty, &hint, &p.name, p.choices, &pascal, p.default.as_deref());
                 Parameter {
                     name: p.name,
@@ -223,7 +223,7 @@ impl<'a> TypeBuilder<'a> {
             .fields
             .into_iter()
             .map(|f| {
-                let hint = format!("{base}{}", f.name.to_upper_camel_case());
+                let hint = format!("{base}{}", pascal(&f.name));
                 let ty = self.type_ref(f.ty, &hint, &f.name, f.choices, context, f.default.as_deref());
                 Field {
                     name: f.name,
@@ -246,8 +246,9 @@ impl<'a> TypeBuilder<'a> {
     /// is a gap.
     fn merge_duplicate_fields(&mut self, fields: Vec<Field>) -> Vec<Field> {
         let mut out: Vec<Field> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         for f in fields {
-            match out.iter().find(|o| o.name == f.name) {
+            match index.get(&f.name).map(|&i| &out[i]) {
                 Some(first) => {
                     let same_type = first.ty == f.ty;
                     self.gaps.push(Gap {
@@ -265,7 +266,10 @@ impl<'a> TypeBuilder<'a> {
                         source: f.source,
                     });
                 }
-                None => out.push(f),
+                None => {
+                    index.insert(f.name.clone(), out.len());
+                    out.push(f);
+                }
             }
         }
         out
@@ -417,14 +421,17 @@ pub fn split_choices(text: &str) -> Option<Vec<String>> {
 
 /// Two appearances agree when every field they share has the same type.
 fn agree(a: &[Field], b: &[Field]) -> bool {
-    b.iter().all(|fb| a.iter().find(|fa| fa.name == fb.name).is_none_or(|fa| fa.ty == fb.ty))
+    let a: HashMap<&str, &TypeRef> = a.iter().map(|f| (f.name.as_str(), &f.ty)).collect();
+    b.iter().all(|fb| a.get(fb.name.as_str()).is_none_or(|ty| **ty == fb.ty))
 }
 
 /// Merges appearance `b` into `a`: the union of fields; required only where every
 /// appearance has the field and requires it.
 fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
+    let in_b: HashMap<String, usize> = b.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
+    let in_a: HashSet<String> = a.iter().map(|f| f.name.clone()).collect();
     for fa in a.iter_mut() {
-        match b.iter().find(|fb| fb.name == fa.name) {
+        match in_b.get(&fa.name).map(|&i| &b[i]) {
             Some(fb) => {
                 fa.required &= fb.required;
                 fa.nullable |= fb.nullable;
@@ -440,7 +447,7 @@ fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
         }
     }
     for fb in b {
-        if !a.iter().any(|fa| fa.name == fb.name) {
+        if !in_a.contains(&fb.name) {
             a.push(Field { required: false, ..fb });
         }
     }

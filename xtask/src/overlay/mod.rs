@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::spec::{Source, Spec};
 use codegen::yaml::{self, Step, YamlError};
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToSnakeCase;
 use serde_json::Value;
 
 use crate::normalize::ChoiceSplits;
@@ -168,8 +168,8 @@ impl Overlay {
         }
         for (key, entry) in entries(&sections.type_names, "type_names") {
             let (ty, name) = (&entry.ty, &entry.name);
-            let camel = name.to_upper_camel_case();
-            if *name != camel || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            let camel = codegen::names::pascal(name);
+            if !codegen::spec::is_type_name(name) {
                 return Err(overlay.invalid(
                     &key,
                     format!("the name `{name}` is not an UpperCamelCase type name (such as `{camel}`)"),

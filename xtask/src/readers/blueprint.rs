@@ -13,6 +13,8 @@
 //! nesting the page's markup states: child attributes are indented two spaces per level.
 //! A list with indented attributes is nested by its indentation, not by the example.
 
+use std::collections::HashSet;
+
 use codegen::path::PathTemplate;
 use codegen::spec::{
     Api, AuthScheme, BaseUrl, Example, Gap, GapKind, Method, ParamLocation, Source, StatusDoc, TypeRef,
@@ -626,15 +628,31 @@ fn read_entries(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> (Ve
 struct Frame<'w> {
     parent: Option<Entry>,
     fields: Vec<DraftField>,
+    /// The names in `fields` (lists of thousands of attributes stay linear).
+    held: HashSet<String>,
     witnesses: Vec<&'w Map<String, Value>>,
+    /// The keys of `witnesses`.
+    shown: HashSet<&'w str>,
     /// The frame was just opened: its first entry belongs to it whatever the witness says.
     fresh: bool,
+}
+
+impl<'w> Frame<'w> {
+    fn new(parent: Option<Entry>, witnesses: Vec<&'w Map<String, Value>>, fresh: bool) -> Self {
+        let shown = witnesses.iter().flat_map(|w| w.keys().map(String::as_str)).collect();
+        Frame { parent, fields: Vec::new(), held: HashSet::new(), witnesses, shown, fresh }
+    }
+
+    fn push(&mut self, field: DraftField) {
+        self.held.insert(field.name.clone());
+        self.fields.push(field);
+    }
 }
 
 /// Rebuilds the nesting of a flat attribute list from its examples (see module docs).
 fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &mut Vec<Gap>) -> Vec<DraftField> {
     let roots = examples.iter().filter_map(Value::as_object).collect();
-    let mut stack = vec![Frame { parent: None, fields: Vec::new(), witnesses: roots, fresh: false }];
+    let mut stack = vec![Frame::new(None, roots, false)];
     // Indented entries state their nesting: an entry closes the lists of entries indented
     // as much as it or more.
     let indented = entries.iter().any(|e| e.indent > 0);
@@ -647,8 +665,8 @@ fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &
         } else if top > 0 && !stack[top].fresh {
             // The deepest open object whose example has the key; an object lists a key
             // once, so one that already holds this name is passed over when another fits.
-            let shows = |d: usize| stack[d].witnesses.iter().any(|w| w.contains_key(&entry.name));
-            let holds = |d: usize| stack[d].fields.iter().any(|f| f.name == entry.name);
+            let shows = |d: usize| stack[d].shown.contains(entry.name.as_str());
+            let holds = |d: usize| stack[d].held.contains(&entry.name);
             let witnessed = (0..stack.len())
                 .rev()
                 .find(|&d| shows(d) && !holds(d))
@@ -685,10 +703,10 @@ fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &
                     _ => vec![],
                 })
                 .collect();
-            stack.push(Frame { parent: Some(entry), fields: Vec::new(), witnesses, fresh: true });
+            stack.push(Frame::new(Some(entry), witnesses, true));
         } else {
             let field = to_field(entry, None, gaps);
-            stack[top].fields.push(field);
+            stack[top].push(field);
         }
     }
     while stack.len() > 1 {
@@ -705,16 +723,17 @@ fn close_frame(stack: &mut Vec<Frame>, gaps: &mut Vec<Gap>) {
     add_undocumented_keys(&mut frame, line, gaps);
     let parent = frame.parent.expect("only the root frame has no parent, and it is never closed");
     let field = to_field(parent, Some(frame.fields), gaps);
-    stack.last_mut().expect("the root frame stays open").fields.push(field);
+    stack.last_mut().expect("the root frame stays open").push(field);
 }
 
 /// Keys the examples show at this level but the attribute list does not: kept as fields
 /// typed from the example (objects as any JSON), each reported.
 fn add_undocumented_keys(frame: &mut Frame, line: u32, gaps: &mut Vec<Gap>) {
     let mut extra: Vec<(String, DraftType)> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for witness in &frame.witnesses {
         for (key, value) in witness.iter() {
-            if frame.fields.iter().any(|f| &f.name == key) || extra.iter().any(|(k, _)| k == key) {
+            if frame.held.contains(key) || !seen.insert(key) {
                 continue;
             }
             extra.push((key.clone(), type_of_example(value)));
@@ -727,7 +746,7 @@ fn add_undocumented_keys(frame: &mut Frame, line: u32, gaps: &mut Vec<Gap>) {
             line,
             format!("the example of {owner} has key `{name}`, which its attribute list does not document here; kept as a field typed from the example"),
         ));
-        frame.fields.push(DraftField {
+        frame.push(DraftField {
             name,
             ty,
             required: false,

@@ -794,6 +794,8 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
     let keys = request_sample.as_ref().map(Sample::keys).unwrap_or_default();
     let mut parameters = Vec::new();
     let mut body_fields = Vec::new();
+    let request_text = request_sample.as_ref().map(SampleText::new);
+    let mut body_cursor = 0;
     for (i, row) in op.rows.iter().enumerate() {
         let named = row_name(&row.text);
         let (required_mark, body) = row_body(&row.text);
@@ -835,9 +837,14 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
         if in_body {
             let witness = request_sample.as_ref().and_then(|s| s.value.as_ref()).and_then(|v| v.get(&name));
             let mut ty = field_type(&cell, witness);
-            if let Some(sample) = &request_sample {
-                let at = sample.json.find(&format!("\"{name}\"")).unwrap_or(0);
-                locate(&mut ty, sample, at);
+            if let Some(text) = &request_text {
+                // Rows follow the sample's keys: each is looked for after the one before.
+                let key = format!("\"{name}\"");
+                let at = text.json.get(body_cursor..).and_then(|rest| rest.find(&key)).map_or(0, |i| body_cursor + i);
+                if at > 0 {
+                    body_cursor = at + key.len();
+                }
+                locate(&mut ty, text, at);
             }
             body_fields.push(DraftField {
                 name,
@@ -901,7 +908,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 "200"
             };
             let mut shape = sample.value.as_ref().map(infer).unwrap_or(DraftType::Any);
-            locate(&mut shape, &sample, 0);
+            locate(&mut shape, &SampleText::new(&sample), 0);
             vec![DraftResponse {
                 status: status.into(),
                 description: None,
@@ -992,26 +999,50 @@ fn field_type(cell: &Cell, witness: Option<&Value>) -> DraftType {
     }
 }
 
-/// Gives what [`infer`] found in `sample` its line: each field the line where its key
-/// first appears after its parent's (`from`, a byte offset in the sample's text).
-fn locate(ty: &mut DraftType, sample: &Sample, from: usize) {
-    let line_at = |at: usize| Source::Doc(sample.line + sample.json[..at].matches('\n').count() as u32);
+/// A sample's text with its line starts, to tell the line of a byte offset in it.
+struct SampleText<'a> {
+    json: &'a str,
+    line: u32,
+    /// Byte offsets of the newlines.
+    newlines: Vec<usize>,
+}
+
+impl<'a> SampleText<'a> {
+    fn new(sample: &'a Sample) -> Self {
+        let newlines = sample.json.match_indices('\n').map(|(i, _)| i).collect();
+        SampleText { json: &sample.json, line: sample.line, newlines }
+    }
+
+    fn line_at(&self, at: usize) -> Source {
+        Source::Doc(self.line + self.newlines.partition_point(|&i| i < at) as u32)
+    }
+}
+
+/// Gives what [`infer`] found in a sample its line: each field the line where its key
+/// first appears after its parent's (`from`, a byte offset in the sample's text) and
+/// after the field before it (fields are in the sample's order), so that a sample of
+/// thousands of keys is read in linear time.
+fn locate(ty: &mut DraftType, text: &SampleText, from: usize) {
     match ty {
         DraftType::Object(o) => {
             if o.source == Source::Doc(0) {
-                o.source = line_at(from);
+                o.source = text.line_at(from);
             }
+            let mut cursor = from;
             for f in &mut o.fields {
                 if f.source != Source::Doc(0) {
                     continue;
                 }
                 let key = format!("\"{}\"", f.name);
-                let at = sample.json.get(from..).and_then(|rest| rest.find(&key)).map_or(from, |i| from + i);
-                f.source = line_at(at);
-                locate(&mut f.ty, sample, at);
+                let at = text.json.get(cursor..).and_then(|rest| rest.find(&key)).map_or(from, |i| cursor + i);
+                if at != from {
+                    cursor = at + key.len();
+                }
+                f.source = text.line_at(at);
+                locate(&mut f.ty, text, at);
             }
         }
-        DraftType::Array(inner) | DraftType::Map(inner) => locate(inner, sample, from),
+        DraftType::Array(inner) | DraftType::Map(inner) => locate(inner, text, from),
         _ => {}
     }
 }
@@ -1040,9 +1071,10 @@ fn infer(value: &Value) -> DraftType {
 /// The type of one or more object values (array items are merged: the union of keys).
 fn infer_object(objects: &[&Map<String, Value>]) -> DraftType {
     let mut keys: Vec<&String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for o in objects {
         for k in o.keys() {
-            if !keys.contains(&k) {
+            if seen.insert(k) {
                 keys.push(k);
             }
         }

@@ -15,16 +15,16 @@ pub struct CreateDraftMessageResponse {
     /// Source: line 6702 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<crate::models::User>,
-    /// Source: line 6668 of `specs/nimble/snapshot.txt`.
+    /// Source: line 6708 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<crate::models::CreateDraftMessageResponseCc>>,
-    /// Source: line 6664 of `specs/nimble/snapshot.txt`.
+    /// Source: line 6734 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<crate::models::CreateDraftMessageResponseCc>>,
-    /// Source: line 6662 of `specs/nimble/snapshot.txt`.
+    /// Source: line 6760 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bcc: Option<Vec<crate::models::CreateDraftMessageResponseCc>>,
-    /// Source: line 6680 of `specs/nimble/snapshot.txt`.
+    /// Source: line 6786 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<crate::models::CreateDraftMessageResponseCc>,
 }

@@ -12,7 +12,7 @@ pub struct DealRelatedContactsEmployments {
     /// Source: line 4554 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    /// Source: line 4548 of `specs/nimble/snapshot.txt`.
+    /// Source: line 4555 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }

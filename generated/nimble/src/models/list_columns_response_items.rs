@@ -9,7 +9,7 @@ pub struct ListColumnsResponseItems {
     /// Source: line 5213 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// Source: line 5195 of `specs/nimble/snapshot.txt`.
+    /// Source: line 5214 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub human_readable_name: Option<String>,
 }

@@ -21,7 +21,7 @@ pub struct ListContactPipelinesResponsePipelines {
     /// Source: line 2479 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Source: line 2477 of `specs/nimble/snapshot.txt`.
+    /// Source: line 2480 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Source: line 2481 of `specs/nimble/snapshot.txt`.

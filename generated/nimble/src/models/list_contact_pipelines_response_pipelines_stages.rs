@@ -18,7 +18,7 @@ pub struct ListContactPipelinesResponsePipelinesStages {
     /// Source: line 2493 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Source: line 2490 of `specs/nimble/snapshot.txt`.
+    /// Source: line 2494 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Source: line 2495 of `specs/nimble/snapshot.txt`.

@@ -24,7 +24,7 @@ pub struct ListOverdueDealActivitiesResponseActivities {
     /// Source: line 5098 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_tstamp: Option<serde_json::Value>,
-    /// Source: line 4990 of `specs/nimble/snapshot.txt`.
+    /// Source: line 5099 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// Source: line 5100 of `specs/nimble/snapshot.txt`.
@@ -39,7 +39,7 @@ pub struct ListOverdueDealActivitiesResponseActivities {
     /// Source: line 5103 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_important: Option<bool>,
-    /// Source: line 4998 of `specs/nimble/snapshot.txt`.
+    /// Source: line 5104 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Source: line 5105 of `specs/nimble/snapshot.txt`.

@@ -9,7 +9,7 @@ pub struct ListOverdueDealActivitiesResponseActivitiesComments {
     /// Source: line 5093 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_id: Option<String>,
-    /// Source: line 5045 of `specs/nimble/snapshot.txt`.
+    /// Source: line 5094 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// Source: line 5095 of `specs/nimble/snapshot.txt`.

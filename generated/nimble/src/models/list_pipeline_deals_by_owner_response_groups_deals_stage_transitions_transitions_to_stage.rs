@@ -37,7 +37,7 @@ pub struct ListPipelineDealsByOwnerResponseGroupsDealsStageTransitionsTransition
     /// Source: line 5893 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_days: Option<i64>,
-    /// Source: line 5884 of `specs/nimble/snapshot.txt`.
+    /// Source: line 5894 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }

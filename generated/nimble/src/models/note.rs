@@ -12,7 +12,7 @@ pub struct Note {
     /// Source: line 1465 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    /// Source: line 1454 of `specs/nimble/snapshot.txt`.
+    /// Source: line 1466 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Source: line 1467 of `specs/nimble/snapshot.txt`.

@@ -33,7 +33,7 @@ pub struct PipelineStage {
     /// Source: line 6138 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_days: Option<i64>,
-    /// Source: line 6129 of `specs/nimble/snapshot.txt`.
+    /// Source: line 6139 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
