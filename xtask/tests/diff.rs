@@ -3,7 +3,7 @@
 //! checks that the rules of `xtask::diff` still match what the emitter generates.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use codegen::emit::{ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE};
@@ -11,19 +11,9 @@ use codegen::spec::{Source, Spec, TypeKind};
 use xtask::diff::{self, Change, Kind, OldSide};
 use xtask::pipeline;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+mod wealthbox;
 
-fn snapshot() -> &'static str {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| fs::read_to_string(repo_root().join("specs/wealthbox/snapshot.txt")).unwrap())
-}
-
-fn overlay() -> &'static str {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| fs::read_to_string(repo_root().join("specs/wealthbox/overlay.yaml")).unwrap())
-}
+use wealthbox::{overlay, repo_root, snapshot};
 
 fn base() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use codegen::emit::STRUCTS_NON_EXHAUSTIVE;
@@ -14,19 +13,9 @@ use codegen::spec::Spec;
 use xtask::diff::{self, Kind};
 use xtask::pipeline;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+mod wealthbox;
 
-fn snapshot() -> &'static str {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| fs::read_to_string(repo_root().join("specs/wealthbox/snapshot.txt")).unwrap())
-}
-
-fn overlay() -> &'static str {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| fs::read_to_string(repo_root().join("specs/wealthbox/overlay.yaml")).unwrap())
-}
+use wealthbox::{overlay, snapshot};
 
 /// The spec and every generated file of a snapshot text.
 struct Regenerated {
