@@ -2,8 +2,8 @@
 //! readers (in `xtask`) and the Rust emitter (in this crate).
 //!
 //! Principles (see `specs/README.md` for the file format):
-//! - every fact carries a [`Source`]: a line of the snapshot, a place in the API's
-//!   OpenAPI definition (a [`Pointer`]), or an overlay entry;
+//! - every fact carries a [`Source`]: a place in the snapshot (an [`Anchor`]), a place
+//!   in the API's OpenAPI definition (a [`Pointer`]), or an overlay entry;
 //! - what is not known is said (`Option`, [`TypeKind::Unknown`], [`Gap`]), never invented;
 //! - wire names are kept byte for byte, Rust names are derived by the emitter;
 //! - a small closed type language ([`TypeRef`]).
@@ -787,13 +787,18 @@ impl<'de> Deserialize<'de> for TypeRef {
     }
 }
 
-/// Where a fact comes from: written `doc:142` (line 142 of the snapshot),
-/// `def:#/paths/~1contacts/get/parameters/2` (a place in the API's OpenAPI definition) or
-/// `overlay:<entry>` (an entry of the hand-kept overlay beside the snapshot).
+/// Where a fact comes from: written `doc:retrieve-all-events/parameters/order` (a place
+/// in the snapshot, named by an [`Anchor`]), `def:#/paths/~1contacts/get/parameters/2` (a
+/// place in the API's OpenAPI definition) or `overlay:<entry>` (an entry of the hand-kept
+/// overlay beside the snapshot). `doc:142` (line 142 of the snapshot) is how readers name
+/// places while they read, before the pipeline anchors them, and how specs written
+/// before anchors named them; it still reads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Source {
     /// A 1-based line of the snapshot.
     Doc(u32),
+    /// A place in the snapshot, by anchor (see `specs/README.md`, "Sources").
+    Anchor(Anchor),
     /// A place in the definition ([`Api::definition`]).
     Def(Pointer),
     /// An overlay entry, by its key.
@@ -801,11 +806,12 @@ pub enum Source {
 }
 
 impl Source {
-    /// The snapshot line, when the fact comes from the snapshot.
+    /// The snapshot line, when the fact comes from a line of the snapshot (an anchored
+    /// place has a line only in the document it was read from: `cargo xtask locate`).
     pub fn line(&self) -> Option<u32> {
         match self {
             Source::Doc(l) => Some(*l),
-            Source::Def(_) | Source::Overlay(_) => None,
+            Source::Anchor(_) | Source::Def(_) | Source::Overlay(_) => None,
         }
     }
 }
@@ -814,6 +820,7 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Doc(line) => write!(f, "doc:{line}"),
+            Source::Anchor(anchor) => write!(f, "doc:{anchor}"),
             Source::Def(pointer) => write!(f, "def:{pointer}"),
             Source::Overlay(key) => write!(f, "overlay:{key}"),
         }
@@ -823,8 +830,11 @@ impl fmt::Display for Source {
 impl FromStr for Source {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        if let Some(line) = s.strip_prefix("doc:") {
-            return line.parse().map(Source::Doc).map_err(|_| format!("bad line number in source {s:?}"));
+        if let Some(place) = s.strip_prefix("doc:") {
+            if !place.is_empty() && place.bytes().all(|b| b.is_ascii_digit()) {
+                return place.parse().map(Source::Doc).map_err(|_| format!("bad line number in source {s:?}"));
+            }
+            return place.parse().map(Source::Anchor).map_err(|e| format!("bad anchor in source {s:?}: {e}"));
         }
         if let Some(pointer) = s.strip_prefix("def:") {
             return pointer.parse().map(Source::Def).map_err(|e| format!("bad pointer in source {s:?}: {e}"));
@@ -832,7 +842,63 @@ impl FromStr for Source {
         if let Some(key) = s.strip_prefix("overlay:") {
             return Ok(Source::Overlay(key.to_string()));
         }
-        Err(format!("a source is `doc:LINE`, `def:#/POINTER` or `overlay:KEY`, not {s:?}"))
+        Err(format!("a source is `doc:ANCHOR`, `doc:LINE`, `def:#/POINTER` or `overlay:KEY`, not {s:?}"))
+    }
+}
+
+/// A place in the snapshot that edits elsewhere in the document do not move: a `name`
+/// the reader gave a place it recognized (an operation's heading, a block, a parameter or
+/// field row), and the number of lines below it (`offset`). Written `name` or
+/// `name+offset`: `retrieve-all-events`, `retrieve-all-events/parameters/order`,
+/// `retrieve-all-events/response-200+2`. Names are made of ASCII letters, digits and
+/// `-_.[]~/` and are never only digits (that is a line number).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Anchor {
+    /// The anchor's name, unique in its document.
+    pub name: String,
+    /// Lines below the anchor's line.
+    pub offset: u32,
+}
+
+impl Anchor {
+    /// The characters an anchor's name is made of.
+    pub fn is_name_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '[' | ']' | '~' | '/')
+    }
+
+    /// Whether `name` can name an anchor.
+    pub fn is_name(name: &str) -> bool {
+        !name.is_empty() && name.chars().all(Anchor::is_name_char) && !name.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
+impl fmt::Display for Anchor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.offset {
+            0 => f.write_str(&self.name),
+            n => write!(f, "{}+{n}", self.name),
+        }
+    }
+}
+
+impl FromStr for Anchor {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (name, offset) = match s.split_once('+') {
+            Some((name, offset)) => {
+                let offset = offset
+                    .parse()
+                    .ok()
+                    .filter(|_| offset.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or_else(|| format!("after `+`, a number of lines, not {offset:?}"))?;
+                (name, offset)
+            }
+            None => (s, 0),
+        };
+        if !Anchor::is_name(name) {
+            return Err(format!("an anchor's name is ASCII letters, digits and `-_.[]~/`, not only digits: {name:?}"));
+        }
+        Ok(Anchor { name: name.to_string(), offset })
     }
 }
 
@@ -984,6 +1050,32 @@ mod tests {
     }
 
     #[test]
+    fn anchored_sources_round_trip_and_lines_still_read() {
+        let anchor = |name: &str, offset| Source::Anchor(Anchor { name: name.into(), offset });
+        for (text, source) in [
+            ("doc:retrieve-all-events", anchor("retrieve-all-events", 0)),
+            (
+                "doc:retrieve-all-events/parameters/filters[title]",
+                anchor("retrieve-all-events/parameters/filters[title]", 0),
+            ),
+            ("doc:retrieve-all-events/response-200+2", anchor("retrieve-all-events/response-200", 2)),
+            ("doc:top+7", anchor("top", 7)),
+            ("doc:2fa~2+1", anchor("2fa~2", 1)),
+            ("doc:390", Source::Doc(390)),
+        ] {
+            assert_eq!(text.parse::<Source>().unwrap(), source, "{text}");
+            assert_eq!(source.to_string(), text);
+            let yaml = crate::yaml::to_string(&source).unwrap();
+            assert_eq!(crate::yaml::from_str::<Source>(&yaml).unwrap(), source, "{yaml}");
+        }
+        // `+0` is the anchor itself, written without it.
+        assert_eq!("doc:a+0".parse::<Source>().unwrap().to_string(), "doc:a");
+        for bad in ["doc:", "doc:a b", "doc:a+", "doc:a+x", "doc:a+-1", "doc:+3", "doc:a+1+2", "doc:é"] {
+            assert!(bad.parse::<Source>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn sources_round_trip_through_their_text_form() {
         assert_eq!("doc:142".parse::<Source>().unwrap(), Source::Doc(142));
         assert_eq!(
@@ -991,7 +1083,6 @@ mod tests {
             Source::Overlay("choices.contact_source".into())
         );
         assert!("line 3".parse::<Source>().is_err());
-        assert!("doc:x".parse::<Source>().is_err());
     }
 
     #[test]

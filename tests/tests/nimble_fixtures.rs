@@ -9,7 +9,7 @@ fn same_timestamp(a: &str, b: &str) -> bool {
         x == y
     )
 }
-///Example at line 167 of `specs/nimble/snapshot.txt`.
+///Example at `returns-information-about-authenticated-user/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn get_authenticated_user_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -19,7 +19,7 @@ fn get_authenticated_user_200() {
         same_timestamp,
     );
 }
-///Example at line 319 of `specs/nimble/snapshot.txt`.
+///Example at `deletes-list-of-contacts-by-specified-advanced-search-query/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_contacts_by_query_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -29,28 +29,28 @@ fn delete_contacts_by_query_200() {
         same_timestamp,
     );
 }
-///Example at line 343 of `specs/nimble/snapshot.txt`.
+///Example at `returns-list-of-contacts-filtered-by-specified-parameters/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contacts_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListContactsResponse,
     >(include_str!("../fixtures/nimble/list_contacts.200.json"), same_timestamp);
 }
-///Example at line 546 of `specs/nimble/snapshot.txt`.
+///Example at `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_ids_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListContactIdsResponse,
     >(include_str!("../fixtures/nimble/list_contact_ids.200.json"), same_timestamp);
 }
-///Example at line 561 of `specs/nimble/snapshot.txt`.
+///Example at `returns-list-of-contacts-for-specified-identifiers/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contacts_by_ids_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ReturnsContactResponse,
     >(include_str!("../fixtures/nimble/list_contacts_by_ids.200.json"), same_timestamp);
 }
-///Example at line 787 of `specs/nimble/snapshot.txt`.
+///Example at `creates-contact-with-data-provided/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_contact_with_data_provided_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -62,7 +62,7 @@ fn creates_contact_with_data_provided_request() {
         same_timestamp,
     );
 }
-///Example at line 810 of `specs/nimble/snapshot.txt`.
+///Example at `creates-contact-with-data-provided/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_contact_with_data_provided_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -72,56 +72,56 @@ fn creates_contact_with_data_provided_200() {
         same_timestamp,
     );
 }
-///Example at line 1002 of `specs/nimble/snapshot.txt`.
+///Example at `returns-contact/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn returns_contact_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ReturnsContactResponse,
     >(include_str!("../fixtures/nimble/returns_contact.200.json"), same_timestamp);
 }
-///Example at line 1225 of `specs/nimble/snapshot.txt`.
+///Example at `updates-contact/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_contact_request() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdatesContactRequest,
     >(include_str!("../fixtures/nimble/updates_contact.request.json"), same_timestamp);
 }
-///Example at line 1228 of `specs/nimble/snapshot.txt`.
+///Example at `updates-contact/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_contact_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Contact,
     >(include_str!("../fixtures/nimble/updates_contact.200.json"), same_timestamp);
 }
-///Example at line 1413 of `specs/nimble/snapshot.txt`.
+///Example at `deprecated-this-method-return-all-available-metadata-for-company-s-fields-groups/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn get_contacts_metadata_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::GetContactsMetadataResponse,
     >(include_str!("../fixtures/nimble/get_contacts_metadata.200.json"), same_timestamp);
 }
-///Example at line 1443 of `specs/nimble/snapshot.txt`.
+///Example at `creates-note-on-one-or-more-contacts/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_request() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::CreateNoteRequest,
     >(include_str!("../fixtures/nimble/create_note.request.json"), same_timestamp);
 }
-///Example at line 1447 of `specs/nimble/snapshot.txt`.
+///Example at `creates-note-on-one-or-more-contacts/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Note,
     >(include_str!("../fixtures/nimble/create_note.200.json"), same_timestamp);
 }
-///Example at line 1479 of `specs/nimble/snapshot.txt`.
+///Example at `return-single-note/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn return_single_note_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Note,
     >(include_str!("../fixtures/nimble/return_single_note.200.json"), same_timestamp);
 }
-///Example at line 1514 of `specs/nimble/snapshot.txt`.
+///Example at `create-contact-note/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_contact_note_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -131,14 +131,14 @@ fn create_contact_note_request() {
         same_timestamp,
     );
 }
-///Example at line 1518 of `specs/nimble/snapshot.txt`.
+///Example at `create-contact-note/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_contact_note_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Note,
     >(include_str!("../fixtures/nimble/create_contact_note.200.json"), same_timestamp);
 }
-///Example at line 1553 of `specs/nimble/snapshot.txt`.
+///Example at `update-contact-note/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_contact_note_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -148,28 +148,28 @@ fn update_contact_note_request() {
         same_timestamp,
     );
 }
-///Example at line 1557 of `specs/nimble/snapshot.txt`.
+///Example at `update-contact-note/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_contact_note_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Note,
     >(include_str!("../fixtures/nimble/update_contact_note.200.json"), same_timestamp);
 }
-///Example at line 1591 of `specs/nimble/snapshot.txt`.
+///Example at `returns-list-of-notes-for-specified-contact/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_notes_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListContactNotesResponse,
     >(include_str!("../fixtures/nimble/list_contact_notes.200.json"), same_timestamp);
 }
-///Example at line 1632 of `specs/nimble/snapshot.txt`.
+///Example at `returns-list-of-user-available-contact-proceeding-types/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_proceeding_types_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListProceedingTypesResponse,
     >(include_str!("../fixtures/nimble/list_proceeding_types.200.json"), same_timestamp);
 }
-///Example at line 1653 of `specs/nimble/snapshot.txt`.
+///Example at `get-all-proceedings-that-match-query-parameters/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_proceedings_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -179,28 +179,28 @@ fn list_contact_proceedings_200() {
         same_timestamp,
     );
 }
-///Example at line 2045 of `specs/nimble/snapshot.txt`.
+///Example at `return-all-available-metadata-for-company-s-fields/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_fields_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdatesChoiseResponse,
     >(include_str!("../fixtures/nimble/list_contact_fields.200.json"), same_timestamp);
 }
-///Example at line 2087 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_field_request() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::CreateNewFieldRequest,
     >(include_str!("../fixtures/nimble/create_new_field.request.json"), same_timestamp);
 }
-///Example at line 2099 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_field_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ContactFieldsTab,
     >(include_str!("../fixtures/nimble/create_new_field.200.json"), same_timestamp);
 }
-///Example at line 2136 of `specs/nimble/snapshot.txt`.
+///Example at `updates-existing-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_field_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -210,7 +210,7 @@ fn updates_existing_field_request() {
         same_timestamp,
     );
 }
-///Example at line 2142 of `specs/nimble/snapshot.txt`.
+///Example at `updates-existing-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_field_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -220,7 +220,7 @@ fn updates_existing_field_200() {
         same_timestamp,
     );
 }
-///Example at line 2177 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-fields-group/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_group_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -230,7 +230,7 @@ fn create_new_fields_group_request() {
         same_timestamp,
     );
 }
-///Example at line 2181 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-fields-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_group_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -240,7 +240,7 @@ fn create_new_fields_group_200() {
         same_timestamp,
     );
 }
-///Example at line 2217 of `specs/nimble/snapshot.txt`.
+///Example at `updates-existing-fields-group/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_group_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -250,7 +250,7 @@ fn updates_existing_fields_group_request() {
         same_timestamp,
     );
 }
-///Example at line 2221 of `specs/nimble/snapshot.txt`.
+///Example at `updates-existing-fields-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_group_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -260,7 +260,7 @@ fn updates_existing_fields_group_200() {
         same_timestamp,
     );
 }
-///Example at line 2255 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-fields-tabs/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_tabs_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -270,7 +270,7 @@ fn create_new_fields_tabs_request() {
         same_timestamp,
     );
 }
-///Example at line 2259 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-fields-tabs/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_tabs_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -280,7 +280,7 @@ fn create_new_fields_tabs_200() {
         same_timestamp,
     );
 }
-///Example at line 2294 of `specs/nimble/snapshot.txt`.
+///Example at `updates-existing-fields-tab/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_tab_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -290,7 +290,7 @@ fn updates_existing_fields_tab_request() {
         same_timestamp,
     );
 }
-///Example at line 2297 of `specs/nimble/snapshot.txt`.
+///Example at `updates-existing-fields-tab/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_tab_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -300,7 +300,7 @@ fn updates_existing_fields_tab_200() {
         same_timestamp,
     );
 }
-///Example at line 2332 of `specs/nimble/snapshot.txt`.
+///Example at `create-choice-for-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_choice_for_field_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -310,7 +310,7 @@ fn create_choice_for_field_request() {
         same_timestamp,
     );
 }
-///Example at line 2335 of `specs/nimble/snapshot.txt`.
+///Example at `create-choice-for-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_choice_for_field_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -320,28 +320,28 @@ fn create_choice_for_field_200() {
         same_timestamp,
     );
 }
-///Example at line 2369 of `specs/nimble/snapshot.txt`.
+///Example at `deletes-choice-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_choice_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdatesChoiseResponse,
     >(include_str!("../fixtures/nimble/deletes_choice_by_id.200.json"), same_timestamp);
 }
-///Example at line 2409 of `specs/nimble/snapshot.txt`.
+///Example at `updates-choise/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_choise_request() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdatesChoiseRequest,
     >(include_str!("../fixtures/nimble/updates_choise.request.json"), same_timestamp);
 }
-///Example at line 2412 of `specs/nimble/snapshot.txt`.
+///Example at `updates-choise/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_choise_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdatesChoiseResponse,
     >(include_str!("../fixtures/nimble/updates_choise.200.json"), same_timestamp);
 }
-///Example at line 2450 of `specs/nimble/snapshot.txt`.
+///Example at `delete-is-primary-mark-from-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_is_primary_mark_from_field_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -353,7 +353,7 @@ fn delete_is_primary_mark_from_field_request() {
         same_timestamp,
     );
 }
-///Example at line 2452 of `specs/nimble/snapshot.txt`.
+///Example at `delete-is-primary-mark-from-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_is_primary_mark_from_field_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -363,7 +363,7 @@ fn delete_is_primary_mark_from_field_200() {
         same_timestamp,
     );
 }
-///Example at line 2458 of `specs/nimble/snapshot.txt`.
+///Example at `mark-field-with-is-primary-flag/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn mark_field_with_is_primary_flag_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -373,7 +373,7 @@ fn mark_field_with_is_primary_flag_request() {
         same_timestamp,
     );
 }
-///Example at line 2460 of `specs/nimble/snapshot.txt`.
+///Example at `mark-field-with-is-primary-flag/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn mark_field_with_is_primary_flag_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -383,7 +383,7 @@ fn mark_field_with_is_primary_flag_200() {
         same_timestamp,
     );
 }
-///Example at line 2463 of `specs/nimble/snapshot.txt`.
+///Example at `returns-list-pipelines-available-to-view-for-requesting-user/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_pipelines_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -393,7 +393,7 @@ fn list_contact_pipelines_200() {
         same_timestamp,
     );
 }
-///Example at line 2517 of `specs/nimble/snapshot.txt`.
+///Example at `exit-lead-from-pipeline-successfully/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_successfully_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -405,7 +405,7 @@ fn exit_lead_from_pipeline_successfully_request() {
         same_timestamp,
     );
 }
-///Example at line 2519 of `specs/nimble/snapshot.txt`.
+///Example at `exit-lead-from-pipeline-successfully/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_successfully_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -415,7 +415,7 @@ fn exit_lead_from_pipeline_successfully_200() {
         same_timestamp,
     );
 }
-///Example at line 2708 of `specs/nimble/snapshot.txt`.
+///Example at `updates-exit-transition-with-new-notes-and-or-actual-exit-date/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -425,7 +425,7 @@ fn update_exit_transition_request() {
         same_timestamp,
     );
 }
-///Example at line 2710 of `specs/nimble/snapshot.txt`.
+///Example at `updates-exit-transition-with-new-notes-and-or-actual-exit-date/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -435,7 +435,7 @@ fn update_exit_transition_200() {
         same_timestamp,
     );
 }
-///Example at line 2900 of `specs/nimble/snapshot.txt`.
+///Example at `exit-lead-from-pipeline-unsuccessfully/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_unsuccessfully_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -447,7 +447,7 @@ fn exit_lead_from_pipeline_unsuccessfully_request() {
         same_timestamp,
     );
 }
-///Example at line 2903 of `specs/nimble/snapshot.txt`.
+///Example at `exit-lead-from-pipeline-unsuccessfully/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_unsuccessfully_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -459,7 +459,7 @@ fn exit_lead_from_pipeline_unsuccessfully_200() {
         same_timestamp,
     );
 }
-///Example at line 3093 of `specs/nimble/snapshot.txt`.
+///Example at `updates-exit-transition-with-new-notes-and-or-actual-exit-date-and-or-lost-reason/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_with_lost_reason_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -471,7 +471,7 @@ fn update_exit_transition_with_lost_reason_request() {
         same_timestamp,
     );
 }
-///Example at line 3096 of `specs/nimble/snapshot.txt`.
+///Example at `updates-exit-transition-with-new-notes-and-or-actual-exit-date-and-or-lost-reason/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_with_lost_reason_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -483,7 +483,7 @@ fn update_exit_transition_with_lost_reason_200() {
         same_timestamp,
     );
 }
-///Example at line 3284 of `specs/nimble/snapshot.txt`.
+///Example at `move-lead-to-stage-within-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn move_lead_to_stage_within_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -495,7 +495,7 @@ fn move_lead_to_stage_within_pipeline_request() {
         same_timestamp,
     );
 }
-///Example at line 3285 of `specs/nimble/snapshot.txt`.
+///Example at `move-lead-to-stage-within-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn move_lead_to_stage_within_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -505,14 +505,14 @@ fn move_lead_to_stage_within_pipeline_200() {
         same_timestamp,
     );
 }
-///Example at line 3472 of `specs/nimble/snapshot.txt`.
+///Example at `undo-recent-lead-transition-to-won-or-lost-stage/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn undo_lead_exit_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Contact,
     >(include_str!("../fixtures/nimble/undo_lead_exit.200.json"), same_timestamp);
 }
-///Example at line 3659 of `specs/nimble/snapshot.txt`.
+///Example at `clear-all-leads-transitions-in-current-pipeline-run/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn clear_lead_transitions_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -522,7 +522,7 @@ fn clear_lead_transitions_200() {
         same_timestamp,
     );
 }
-///Example at line 4009 of `specs/nimble/snapshot.txt`.
+///Example at `retrieves-list-of-all-user-deals/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn retrieves_list_of_all_user_deals_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -532,7 +532,7 @@ fn retrieves_list_of_all_user_deals_200() {
         same_timestamp,
     );
 }
-///Example at line 4220 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-deal-v2/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_deal_v2_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -542,14 +542,14 @@ fn create_new_deal_v2_request() {
         same_timestamp,
     );
 }
-///Example at line 4265 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-deal-v2/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_deal_v2_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Deal,
     >(include_str!("../fixtures/nimble/create_new_deal_v2.200.json"), same_timestamp);
 }
-///Example at line 4455 of `specs/nimble/snapshot.txt`.
+///Example at `update-deals-tag-by-name/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_deals_tag_by_name_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -559,7 +559,7 @@ fn update_deals_tag_by_name_request() {
         same_timestamp,
     );
 }
-///Example at line 4456 of `specs/nimble/snapshot.txt`.
+///Example at `update-deals-tag-by-name/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_deals_tag_by_name_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -569,7 +569,7 @@ fn update_deals_tag_by_name_default() {
         same_timestamp,
     );
 }
-///Example at line 4461 of `specs/nimble/snapshot.txt`.
+///Example at `delete-deals-tag-by-name/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_deals_tag_by_name_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -579,7 +579,7 @@ fn delete_deals_tag_by_name_request() {
         same_timestamp,
     );
 }
-///Example at line 4462 of `specs/nimble/snapshot.txt`.
+///Example at `delete-deals-tag-by-name/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_deals_tag_by_name_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -589,28 +589,28 @@ fn delete_deals_tag_by_name_default() {
         same_timestamp,
     );
 }
-///Example at line 4486 of `specs/nimble/snapshot.txt`.
+///Example at `get-deal-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn get_deal_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Deal,
     >(include_str!("../fixtures/nimble/get_deal_by_id.200.json"), same_timestamp);
 }
-///Example at line 4689 of `specs/nimble/snapshot.txt`.
+///Example at `edit-deal-by-id/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn edit_deal_by_id_request() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::EditDealByIdRequest,
     >(include_str!("../fixtures/nimble/edit_deal_by_id.request.json"), same_timestamp);
 }
-///Example at line 4728 of `specs/nimble/snapshot.txt`.
+///Example at `edit-deal-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn edit_deal_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Deal,
     >(include_str!("../fixtures/nimble/edit_deal_by_id.200.json"), same_timestamp);
 }
-///Example at line 4925 of `specs/nimble/snapshot.txt`.
+///Example at `store-new-deal-file/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn store_new_deal_file_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -620,7 +620,7 @@ fn store_new_deal_file_request() {
         same_timestamp,
     );
 }
-///Example at line 4933 of `specs/nimble/snapshot.txt`.
+///Example at `updates-file-with-new-name/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_file_with_new_name_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -630,7 +630,7 @@ fn updates_file_with_new_name_request() {
         same_timestamp,
     );
 }
-///Example at line 4938 of `specs/nimble/snapshot.txt`.
+///Example at `create-note-to-deal/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_to_deal_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -640,28 +640,28 @@ fn create_note_to_deal_request() {
         same_timestamp,
     );
 }
-///Example at line 4940 of `specs/nimble/snapshot.txt`.
+///Example at `create-note-to-deal/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_to_deal_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdateNoteResponse,
     >(include_str!("../fixtures/nimble/create_note_to_deal.200.json"), same_timestamp);
 }
-///Example at line 4957 of `specs/nimble/snapshot.txt`.
+///Example at `update-note/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_note_request() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdateNoteRequest,
     >(include_str!("../fixtures/nimble/update_note.request.json"), same_timestamp);
 }
-///Example at line 4959 of `specs/nimble/snapshot.txt`.
+///Example at `update-note/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_note_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdateNoteResponse,
     >(include_str!("../fixtures/nimble/update_note.200.json"), same_timestamp);
 }
-///Example at line 4975 of `specs/nimble/snapshot.txt`.
+///Example at `returns-feed-of-overdue-activities-for-given-deals/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_overdue_deal_activities_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -671,28 +671,28 @@ fn list_overdue_deal_activities_200() {
         same_timestamp,
     );
 }
-///Example at line 5191 of `specs/nimble/snapshot.txt`.
+///Example at `returns-list-of-columns-and-column-groups-for-user-who-making-request/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_columns_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListColumnsResponse,
     >(include_str!("../fixtures/nimble/list_columns.200.json"), same_timestamp);
 }
-///Example at line 5217 of `specs/nimble/snapshot.txt`.
+///Example at `retrieves-list-of-deal-fields-for-this-user-standard-and-fields-for-each-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_deal_fields_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListDealFieldsResponse,
     >(include_str!("../fixtures/nimble/list_deal_fields.200.json"), same_timestamp);
 }
-///Example at line 5244 of `specs/nimble/snapshot.txt`.
+///Example at `undescribed-pipelines` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_deal_pipelines_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListDealPipelinesResponse,
     >(include_str!("../fixtures/nimble/list_deal_pipelines.200.json"), same_timestamp);
 }
-///Example at line 5315 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -702,21 +702,21 @@ fn create_new_pipeline_request() {
         same_timestamp,
     );
 }
-///Example at line 5340 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Pipeline,
     >(include_str!("../fixtures/nimble/create_new_pipeline.200.json"), same_timestamp);
 }
-///Example at line 5401 of `specs/nimble/snapshot.txt`.
+///Example at `get-pipeline-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn get_pipeline_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Pipeline,
     >(include_str!("../fixtures/nimble/get_pipeline_by_id.200.json"), same_timestamp);
 }
-///Example at line 5465 of `specs/nimble/snapshot.txt`.
+///Example at `update-pipeline-by-id/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_by_id_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -726,14 +726,14 @@ fn update_pipeline_by_id_request() {
         same_timestamp,
     );
 }
-///Example at line 5468 of `specs/nimble/snapshot.txt`.
+///Example at `update-pipeline-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Pipeline,
     >(include_str!("../fixtures/nimble/update_pipeline_by_id.200.json"), same_timestamp);
 }
-///Example at line 5529 of `specs/nimble/snapshot.txt`.
+///Example at `delete-pipeline-by-its-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_pipeline_by_its_id_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -743,7 +743,7 @@ fn delete_pipeline_by_its_id_default() {
         same_timestamp,
     );
 }
-///Example at line 5536 of `specs/nimble/snapshot.txt`.
+///Example at `get-deals-in-pipeline-listing-separated-by-stages/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_pipeline_deals_by_stage_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -753,7 +753,7 @@ fn list_pipeline_deals_by_stage_200() {
         same_timestamp,
     );
 }
-///Example at line 5758 of `specs/nimble/snapshot.txt`.
+///Example at `get-deals-in-pipeline-listing-separated-by-owners/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_pipeline_deals_by_owner_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -763,7 +763,7 @@ fn list_pipeline_deals_by_owner_200() {
         same_timestamp,
     );
 }
-///Example at line 5964 of `specs/nimble/snapshot.txt`.
+///Example at `add-lost-reason-to-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn add_lost_reason_to_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -773,7 +773,7 @@ fn add_lost_reason_to_pipeline_request() {
         same_timestamp,
     );
 }
-///Example at line 5965 of `specs/nimble/snapshot.txt`.
+///Example at `add-lost-reason-to-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn add_lost_reason_to_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -783,35 +783,35 @@ fn add_lost_reason_to_pipeline_200() {
         same_timestamp,
     );
 }
-///Example at line 6032 of `specs/nimble/snapshot.txt`.
+///Example at `create-deal-stage/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_deal_stage_request() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::CreateDealStageRequest,
     >(include_str!("../fixtures/nimble/create_deal_stage.request.json"), same_timestamp);
 }
-///Example at line 6038 of `specs/nimble/snapshot.txt`.
+///Example at `create-deal-stage/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_deal_stage_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Pipeline,
     >(include_str!("../fixtures/nimble/create_deal_stage.200.json"), same_timestamp);
 }
-///Example at line 6104 of `specs/nimble/snapshot.txt`.
+///Example at `update-stage/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_stage_request() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdateStageRequest,
     >(include_str!("../fixtures/nimble/update_stage.request.json"), same_timestamp);
 }
-///Example at line 6108 of `specs/nimble/snapshot.txt`.
+///Example at `update-stage/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_stage_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::Pipeline,
     >(include_str!("../fixtures/nimble/update_stage.200.json"), same_timestamp);
 }
-///Example at line 6178 of `specs/nimble/snapshot.txt`.
+///Example at `creates-custom-field-in-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_custom_field_in_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -821,7 +821,7 @@ fn creates_custom_field_in_pipeline_request() {
         same_timestamp,
     );
 }
-///Example at line 6187 of `specs/nimble/snapshot.txt`.
+///Example at `creates-custom-field-in-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_custom_field_in_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -831,7 +831,7 @@ fn creates_custom_field_in_pipeline_200() {
         same_timestamp,
     );
 }
-///Example at line 6223 of `specs/nimble/snapshot.txt`.
+///Example at `updates-custom-field-in-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_custom_field_in_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -841,7 +841,7 @@ fn updates_custom_field_in_pipeline_request() {
         same_timestamp,
     );
 }
-///Example at line 6228 of `specs/nimble/snapshot.txt`.
+///Example at `updates-custom-field-in-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_custom_field_in_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -851,7 +851,7 @@ fn updates_custom_field_in_pipeline_200() {
         same_timestamp,
     );
 }
-///Example at line 6261 of `specs/nimble/snapshot.txt`.
+///Example at `deletes-custom-field-from-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_custom_field_from_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -863,7 +863,7 @@ fn deletes_custom_field_from_pipeline_request() {
         same_timestamp,
     );
 }
-///Example at line 6262 of `specs/nimble/snapshot.txt`.
+///Example at `deletes-custom-field-from-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_custom_field_from_pipeline_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -875,7 +875,7 @@ fn deletes_custom_field_from_pipeline_default() {
         same_timestamp,
     );
 }
-///Example at line 6270 of `specs/nimble/snapshot.txt`.
+///Example at `creates-choice-in-specified-pipeline-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_field_choice_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -885,7 +885,7 @@ fn create_pipeline_field_choice_request() {
         same_timestamp,
     );
 }
-///Example at line 6274 of `specs/nimble/snapshot.txt`.
+///Example at `creates-choice-in-specified-pipeline-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_field_choice_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -895,7 +895,7 @@ fn create_pipeline_field_choice_200() {
         same_timestamp,
     );
 }
-///Example at line 6310 of `specs/nimble/snapshot.txt`.
+///Example at `updates-choice-in-custom-field-in-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_field_choice_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -905,7 +905,7 @@ fn update_pipeline_field_choice_request() {
         same_timestamp,
     );
 }
-///Example at line 6312 of `specs/nimble/snapshot.txt`.
+///Example at `updates-choice-in-custom-field-in-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_field_choice_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -915,7 +915,7 @@ fn update_pipeline_field_choice_200() {
         same_timestamp,
     );
 }
-///Example at line 6347 of `specs/nimble/snapshot.txt`.
+///Example at `deletes-choice-from-custom-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_choice_from_custom_field_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -925,7 +925,7 @@ fn deletes_choice_from_custom_field_request() {
         same_timestamp,
     );
 }
-///Example at line 6348 of `specs/nimble/snapshot.txt`.
+///Example at `deletes-choice-from-custom-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_choice_from_custom_field_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -935,7 +935,7 @@ fn deletes_choice_from_custom_field_default() {
         same_timestamp,
     );
 }
-///Example at line 6355 of `specs/nimble/snapshot.txt`.
+///Example at `create-pipeline-deal-group/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_deal_group_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -945,7 +945,7 @@ fn create_pipeline_deal_group_request() {
         same_timestamp,
     );
 }
-///Example at line 6371 of `specs/nimble/snapshot.txt`.
+///Example at `create-pipeline-deal-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_deal_group_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -955,7 +955,7 @@ fn create_pipeline_deal_group_200() {
         same_timestamp,
     );
 }
-///Example at line 6404 of `specs/nimble/snapshot.txt`.
+///Example at `update-pipeline-deal-group/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_deal_group_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -965,7 +965,7 @@ fn update_pipeline_deal_group_request() {
         same_timestamp,
     );
 }
-///Example at line 6407 of `specs/nimble/snapshot.txt`.
+///Example at `update-pipeline-deal-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_deal_group_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -975,7 +975,7 @@ fn update_pipeline_deal_group_200() {
         same_timestamp,
     );
 }
-///Example at line 6437 of `specs/nimble/snapshot.txt`.
+///Example at `delete-pipeline-deal-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_pipeline_deal_group_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -985,14 +985,14 @@ fn delete_pipeline_deal_group_default() {
         same_timestamp,
     );
 }
-///Example at line 6443 of `specs/nimble/snapshot.txt`.
+///Example at `list-draft-messages/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_draft_messages_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListDraftMessagesResponse,
     >(include_str!("../fixtures/nimble/list_draft_messages.200.json"), same_timestamp);
 }
-///Example at line 6619 of `specs/nimble/snapshot.txt`.
+///Example at `create-draft-message/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_draft_message_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -1002,7 +1002,7 @@ fn create_draft_message_request() {
         same_timestamp,
     );
 }
-///Example at line 6659 of `specs/nimble/snapshot.txt`.
+///Example at `create-draft-message/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_draft_message_200() {
     crm_tests::assert_decodes_losslessly::<

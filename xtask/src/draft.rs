@@ -5,6 +5,8 @@
 use codegen::spec::{Api, Example, Gap, GapKind, Method, ParamLocation, Source, TypeRef};
 use heck::ToUpperCamelCase;
 
+use crate::anchors::Anchors;
+
 /// A reader's whole result.
 #[derive(Debug, Clone)]
 pub struct Draft {
@@ -19,6 +21,9 @@ pub struct Draft {
     /// Object shapes that recur are one type: the reader inferred them from samples, in
     /// which one schema of the source document repeats, inlined, under every owner.
     pub merge_identical_shapes: bool,
+    /// The places the reader recognized, which `doc:` sources are anchored to (none for
+    /// a definition, whose sources are pointers).
+    pub anchors: Anchors,
 }
 
 /// One operation as the document shows it.

@@ -66,6 +66,16 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Print where `doc:` sources are in an API's snapshot (`specs/<api>/snapshot.txt:LINE:`,
+    /// the source anchored, the line's text); every anchor with its line when none is
+    /// given. Exit 1 when a source names no place of the snapshot.
+    Locate {
+        /// The API (folder name under specs/).
+        api: String,
+        /// Sources as the spec writes them: `doc:retrieve-all-events/parameters/order`,
+        /// `doc:retrieve-all-events+3`, or a line of a spec written before anchors (`doc:390`).
+        sources: Vec<String>,
+    },
     /// Write the OpenAPI 3.1 document of an API's committed spec (specs/<api>.yaml).
     Openapi {
         /// The API (folder name under specs/).
@@ -92,6 +102,7 @@ fn main() -> ExitCode {
         Command::Diff { apis, old, rev, new } => return diff(&root, apis, old, rev, new),
         Command::Openapi { api, output, yaml } => openapi(&root, api, output, yaml),
         Command::Fetch { api, from, check } => return fetch(&root, api, from, check),
+        Command::Locate { api, sources } => locate(&root, api, sources),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -232,6 +243,39 @@ fn fetch(root: &Path, api: String, from: Vec<String>, check: bool) -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn locate(root: &Path, api: String, sources: Vec<String>) -> Result<(), String> {
+    use codegen::spec::Source;
+    let api = selected(root, vec![api])?.remove(0);
+    let file = format!("specs/{api}/snapshot.txt");
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).map_err(|e| format!("{path}: {e}"));
+    let snapshot = read(&file)?;
+    let document = pipeline::anchor_map(&api, &snapshot, &read(&format!("specs/{api}/overlay.yaml"))?)
+        .map_err(|e| e.to_string())?;
+    let text_of = |line: u32| snapshot.lines().nth(line as usize - 1).unwrap_or("").trim();
+    if sources.is_empty() {
+        for (line, name) in document.anchors() {
+            out(&format!("{file}:{line}: doc:{name}: {}\n", text_of(line)));
+        }
+        return Ok(());
+    }
+    let mut unknown = Vec::new();
+    for text in &sources {
+        let source: Source = text.parse().map_err(|e: String| e)?;
+        match document.line_of(&source) {
+            Some(line) => {
+                let anchored = document.place(line).map(Source::Anchor).unwrap_or(source);
+                out(&format!("{file}:{line}: {anchored}: {}\n", text_of(line)));
+            }
+            None => unknown.push(format!("{text}: no such place in {file}")),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(unknown.join("\n"))
     }
 }
 

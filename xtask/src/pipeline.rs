@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use codegen::spec::{Gap, GapKind, Spec};
 use codegen::{yaml, GeneratedFile};
 
+use crate::anchors::AnchorMap;
 use crate::normalize::{normalize, Options};
 use crate::overlay::Overlay;
 use crate::readers;
@@ -26,6 +27,8 @@ pub struct Built {
     pub spec: Spec,
     /// The spec file, the generated crate, the fixtures and their tests.
     pub files: Vec<GeneratedFile>,
+    /// The snapshot's anchors, to give a human the lines of the spec's places.
+    pub anchors: AnchorMap,
 }
 
 /// The APIs of the repository: folders of `specs/` holding an `overlay.yaml`.
@@ -52,6 +55,18 @@ pub fn spec_path(api: &str) -> String {
 
 /// Builds the spec of `api` from its snapshot and overlay.
 pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Result<Spec, Error> {
+    build_anchored(api, snapshot_text, overlay_text).map(|(spec, _)| spec)
+}
+
+/// The overlay of `api`, and its snapshot read with the reader it names, its anchors
+/// complete (the lines the overlay quotes to state routes among them); and what the
+/// reader could not read, with lines, to show beside an overlay entry that no longer fits
+/// (often a sign of a damaged document).
+fn read_inputs(
+    api: &str,
+    snapshot_text: &str,
+    overlay_text: &str,
+) -> Result<(Overlay, crate::draft::Draft, Vec<String>), Error> {
     let overlay_file = format!("specs/{api}/overlay.yaml");
     let snapshot_file = format!("specs/{api}/snapshot.txt");
     let overlay =
@@ -63,24 +78,37 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     };
     let mut draft = reader(snapshot_text, api, &snapshot_file)
         .map_err(|source| Error::Read { file: snapshot_file.clone(), source })?;
-    // An overlay entry that no longer fits often means a damaged document: its errors
-    // come with what the reader could not read, with lines.
     let damage: Vec<String> = draft
         .gaps
         .iter()
         .filter(|g| matches!(g.kind, GapKind::InvalidJsonExample | GapKind::UnrecognizedLine | GapKind::MissingExample))
-        .map(|g| format!("  {} {}: {}", g.source, g.kind, g.message))
+        .map(|g| format!("  {snapshot_file}:{}: {}: {}", g.source.line().unwrap_or(0), g.kind, g.message))
         .collect();
+    overlay
+        .anchor_stated_lines(&mut draft.anchors, snapshot_text)
+        .map_err(|source| Error::Overlay { source, damage: damage.clone() })?;
+    Ok((overlay, draft, damage))
+}
+
+/// The anchors of a snapshot of `api` (read with the reader its overlay names): where
+/// the places its spec names are, for a human (`cargo xtask locate`, `cargo xtask diff`).
+pub fn anchor_map(api: &str, snapshot_text: &str, overlay_text: &str) -> Result<AnchorMap, Error> {
+    read_inputs(api, snapshot_text, overlay_text).map(|(_, draft, _)| draft.anchors.finish())
+}
+
+/// Builds the spec of `api` from its snapshot and overlay, with the snapshot's anchors.
+pub fn build_anchored(api: &str, snapshot_text: &str, overlay_text: &str) -> Result<(Spec, AnchorMap), Error> {
+    let (overlay, mut draft, damage) = read_inputs(api, snapshot_text, overlay_text)?;
     let overlay_error = |source| Error::Overlay { source, damage: damage.clone() };
     overlay.check_quotes(snapshot_text).map_err(overlay_error)?;
-    overlay.check_stated_lines(snapshot_text).map_err(overlay_error)?;
     overlay.apply_api(&mut draft.api).map_err(overlay_error)?;
     overlay.apply_ids(&mut draft).map_err(overlay_error)?;
+    let anchors = draft.anchors.finish();
     let options =
         Options { choice_splits: &overlay.choices, resources: &overlay.resources, type_names: &overlay.type_names };
     let normalized = normalize(draft, &options);
     let mut spec = normalized.spec;
-    let route_gaps = overlay.apply_operations(&mut spec).map_err(overlay_error)?;
+    let route_gaps = overlay.apply_operations(&mut spec, snapshot_text).map_err(overlay_error)?;
     // Operations routed just now may be list operations (their paging parameters, if the
     // document has them, are their own).
     crate::normalize::mark_list_operations(&mut spec, &[]);
@@ -90,20 +118,22 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     overlay.apply_types(&mut spec).map_err(overlay_error)?;
     overlay.apply_parameter_types(&mut spec).map_err(overlay_error)?;
     overlay.check_used(&spec, &normalized.used_choice_splits, &normalized.used_type_names).map_err(overlay_error)?;
+    // Everything is in document order now: lines become anchors, in one pass.
+    anchors.anchor_spec(&mut spec).map_err(|problems| Error::Invalid { api: api.to_string(), problems })?;
     let problems = validate(&spec);
     if !problems.is_empty() {
         return Err(Error::Invalid { api: api.to_string(), problems });
     }
-    Ok(spec)
+    Ok((spec, anchors))
 }
 
 /// Builds every file of `api` from the inputs under `root`.
 pub fn build(root: &Path, api: &str) -> Result<Built, Error> {
     let snapshot = read(&root.join(format!("specs/{api}/snapshot.txt")))?;
     let overlay = read(&root.join(format!("specs/{api}/overlay.yaml")))?;
-    let spec = build_spec_from(api, &snapshot, &overlay)?;
+    let (spec, anchors) = build_anchored(api, &snapshot, &overlay)?;
     let files = generate_files(&spec)?;
-    Ok(Built { spec, files })
+    Ok(Built { spec, files, anchors })
 }
 
 /// The spec file and the generated files of a spec.
@@ -298,8 +328,12 @@ pub fn regenerate(root: &Path, apis: &[String], accept_gaps: bool) -> Result<Vec
             let old = read_spec(&committed)?;
             let fresh = new_gaps(&old, &b.spec);
             if !fresh.is_empty() {
+                let at = |g: &Gap| match b.anchors.line_of(&g.source) {
+                    Some(line) => format!("{} (line {line})", g.source),
+                    None => g.source.to_string(),
+                };
                 let list: Vec<String> =
-                    fresh.iter().map(|g| format!("  {} {}: {}", g.source, g.kind, g.message)).collect();
+                    fresh.iter().map(|g| format!("  {} {}: {}", at(g), g.kind, g.message)).collect();
                 return Err(Error::NewGaps { api: api.clone(), spec_file: spec_path(api), gaps: list });
             }
         }

@@ -83,7 +83,7 @@ fn a_dangling_type_reference_is_reported_at_its_line_and_refused_by_the_export()
     let err = read_valid(&scratch.0, "specs/activecampaign.yaml").unwrap_err().to_string();
     assert!(
         err.contains(&format!(
-            "specs/activecampaign.yaml:{line}: operation `create_new_secondary_contact_for_deal` (doc:6), request body: refers to type `NoSuchType`, which the spec does not define"
+            "specs/activecampaign.yaml:{line}: operation `create_new_secondary_contact_for_deal` (doc:create-new-secondary-contact-for-deal), request body: refers to type `NoSuchType`, which the spec does not define"
         )),
         "{err}"
     );

@@ -81,9 +81,13 @@ fn a_document_cut_inside_an_example_reports_the_line_and_writes_nothing() {
     scratch.set_snapshot(&cut);
     let before = scratch.committed_spec();
     let err = scratch.regenerate().err().expect("a truncated document is refused").to_string();
-    let example_line = open + 1;
+    // An overlay quote the cut removed fails, and the error shows what the reader could not
+    // read, by line: the last line of what is left of the example, where its JSON ends.
+    let example_end = open + 5;
     assert!(
-        err.contains(&format!("the example starting at line {example_line} is not valid JSON")),
+        err.contains(&format!(
+            "specs/wealthbox/snapshot.txt:{example_end}: invalid_json_example: the example is not valid JSON"
+        )),
         "the error names the example's line:\n{}",
         err
     );
@@ -123,19 +127,23 @@ fn garbled_documents_give_errors_or_gaps_naming_lines() {
     let garbled = lines.join("\n");
     let spec = pipeline::build_spec_from("wealthbox", &garbled, &overlay).unwrap();
     let gap = spec.gaps.iter().find(|g| g.message.contains("@@@ garbled line @@@")).expect("the stray line is a gap");
-    assert_eq!(gap.source.line(), Some(at as u32 + 1));
+    let document = pipeline::anchor_map("wealthbox", &garbled, &overlay).unwrap();
+    assert_eq!(document.line_of(&gap.source), Some(at as u32 + 1));
+    assert!(gap.source.to_string().ends_with("/response+1"), "the line below the block's heading: {}", gap.source);
 
     // Invalid JSON inside an example: a gap naming the line of the JSON error.
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     let body = lines.iter().position(|l| l == "Body").unwrap() + 3;
     lines[body] = lines[body].replace(':', "");
-    let spec = pipeline::build_spec_from("wealthbox", &lines.join("\n"), &overlay).unwrap();
+    let broken = lines.join("\n");
+    let spec = pipeline::build_spec_from("wealthbox", &broken, &overlay).unwrap();
     let gap = spec
         .gaps
         .iter()
         .find(|g| g.kind == codegen::spec::GapKind::InvalidJsonExample)
         .expect("a gap for the broken example");
-    assert_eq!(gap.source.line(), Some(body as u32 + 1), "{}", gap.message);
+    let document = pipeline::anchor_map("wealthbox", &broken, &overlay).unwrap();
+    assert_eq!(document.line_of(&gap.source), Some(body as u32 + 1), "{}", gap.message);
 }
 
 #[test]
@@ -171,7 +179,7 @@ fn overlay_lists_page_operations_the_document_shows_no_response_for() {
     let meta = spec.operations.iter().find(|o| o.id == "get_deal_custom_field_meta").unwrap();
     let limits: Vec<_> = meta.parameters.iter().filter(|p| p.name == "limit").collect();
     assert_eq!(limits.len(), 1);
-    assert!(matches!(limits[0].source, Source::Doc(_)));
+    assert!(matches!(&limits[0].source, Source::Anchor(a) if a.name == "get-dealcustomfieldmeta/parameters/limit"));
     // Operations the overlay does not name stay plain.
     let tasks = spec.operations.iter().find(|o| o.id == "retrieve_list_of_existing_tasks").unwrap();
     assert!(tasks.pagination.is_none() && !tasks.parameters.iter().any(|p| p.name == "offset"));

@@ -140,7 +140,7 @@ fn a_disagreement_is_a_conflict_gap_naming_both_values_and_sources_and_the_page_
     assert_eq!(gap.source, Source::Doc(20));
     assert_eq!(
         gap.message,
-        "`parameters.id:type`: the page says `integer` (doc:20), the definition says `string` (def:#/paths/~1gadgets~1{id}/parameters/0); the page's is kept until the overlay settles it"
+        "`parameters.id:type`: the page says `integer`, the definition says `string` (def:#/paths/~1gadgets~1{id}/parameters/0); the page's is kept until the overlay settles it"
     );
 }
 

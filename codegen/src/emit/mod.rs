@@ -65,16 +65,21 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// `line 142 of specs/wealthbox/snapshot.txt`, `` `#/paths/~1contacts/get` in
-    /// `specs/nimble/definition.yaml` `` or `overlay entry api.auth.0`.
+    /// `` `retrieve-all-events/parameters/order` in `specs/wealthbox/snapshot.txt` ``,
+    /// `` `#/paths/~1contacts/get` in `specs/nimble/definition.yaml` `` or
+    /// `` overlay entry `api.auth.0` ``.
     pub fn source_text(&self, source: &Source) -> String {
         source_text(self.spec, source)
     }
 }
 
-/// How generated documentation names a source.
+/// How generated documentation names a source: a place in the snapshot by its anchor
+/// (the section of the document, which edits elsewhere do not move; `cargo xtask locate`
+/// gives its line), never by a line number, unless the spec has only lines (written
+/// before anchors).
 fn source_text(spec: &Spec, source: &Source) -> String {
     match source {
+        Source::Anchor(anchor) => format!("`{anchor}` in `{}`", spec.api.snapshot),
         Source::Doc(line) => format!("line {line} of `{}`", spec.api.snapshot),
         Source::Def(pointer) => match &spec.api.definition {
             Some(file) => format!("`{pointer}` in `{file}`"),
@@ -261,7 +266,7 @@ fn escape_doc(text: &str) -> String {
     out
 }
 
-/// `Source: line 142 of ...`.
+/// The note naming a source: `Source: ` and its [`source_text`].
 pub(crate) fn source_note(ctx: &Context, source: &Source) -> String {
     format!("Source: {}.", ctx.source_text(source))
 }
@@ -269,7 +274,7 @@ pub(crate) fn source_note(ctx: &Context, source: &Source) -> String {
 #[cfg(test)]
 mod tests {
     use super::source_text;
-    use crate::spec::{Api, Pointer, Source, Spec};
+    use crate::spec::{Anchor, Api, Pointer, Source, Spec};
 
     #[test]
     fn sources_are_named_by_the_file_they_point_into() {
@@ -283,6 +288,10 @@ mod tests {
         assert_eq!(source_text(&spec, &def), "`#/paths/~1api~1v1~1contacts/get` in the API's definition");
         spec.api.definition = Some("specs/nimble/definition.yaml".into());
         assert_eq!(source_text(&spec, &def), "`#/paths/~1api~1v1~1contacts/get` in `specs/nimble/definition.yaml`");
+        let anchor = Source::Anchor(Anchor { name: "list-contacts/parameters/page".into(), offset: 0 });
+        assert_eq!(source_text(&spec, &anchor), "`list-contacts/parameters/page` in `specs/nimble/snapshot.txt`");
+        let below = Source::Anchor(Anchor { name: "list-contacts/response".into(), offset: 2 });
+        assert_eq!(source_text(&spec, &below), "`list-contacts/response+2` in `specs/nimble/snapshot.txt`");
         assert_eq!(source_text(&spec, &Source::Doc(12)), "line 12 of `specs/nimble/snapshot.txt`");
         assert_eq!(source_text(&spec, &Source::Overlay("api.auth.0".into())), "overlay entry `api.auth.0`");
     }

@@ -24,7 +24,7 @@ use codegen::spec::{Source, Spec};
 use crate::draft::Draft;
 
 pub use datetimes::timestamp_format;
-pub use ids::{operation_id, operation_ids, resource_of};
+pub use ids::{operation_id, operation_ids, resource_of, title_words};
 pub use paging::mark_list_operations;
 pub use types::split_choices;
 

@@ -254,9 +254,8 @@ impl<'a> TypeBuilder<'a> {
                     self.gaps.push(Gap {
                         kind: GapKind::DuplicateField,
                         message: format!(
-                            "`{}` is listed again in the same object (first at {}){}; the first listing is kept",
+                            "`{}` is listed again in the same object{}; the first listing (the field's source) is kept",
                             f.name,
-                            first.source,
                             if same_type {
                                 String::new()
                             } else {
@@ -289,13 +288,12 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         let name = if variants.is_empty() { base.to_string() } else { format!("{base}{context}") };
-        if !variants.is_empty() {
-            let first = &self.types[&variants[0]];
+        if let Some(first) = variants.first() {
+            // Named, not located: a place in the message would be a line, which moves.
             self.gaps.push(Gap {
                 kind: GapKind::TypeVariant,
                 message: format!(
-                    "this `{base}` disagrees with the one at {} on a field's type; kept apart as `{name}`",
-                    first.sources[0]
+                    "this `{base}` disagrees with the type `{first}` on a field's type; kept apart as `{name}`"
                 ),
                 source: source.clone(),
             });

@@ -241,11 +241,11 @@ impl Overlay {
         }
         match (&op.method, &op.path) {
             (Some(_), Some(_)) => {}
-            (None, None) if op.id.is_some() && op.resource.is_none() && op.stated_at.is_none() => {}
+            (None, None) if op.id.is_some() && op.resource.is_none() && op.stated_by.is_none() => {}
             (None, None) => {
                 return Err(self.invalid(
                     key,
-                    "gives neither an `id` nor a `method` and `path` (a `resource` or `stated_at` goes with a route)"
+                    "gives neither an `id` nor a `method` and `path` (a `resource` or `stated_by` goes with a route)"
                         .into(),
                 ))
             }
@@ -257,10 +257,14 @@ impl Overlay {
                 return Err(self.invalid(key, format!("the id `{id}` is not a snake_case name (such as `{snake}`)")));
             }
         }
-        if op.stated_at.is_some() && op.quotes.is_empty() {
-            return Err(
-                self.invalid(key, "says the snapshot states the route at a line but quotes nothing of it".into())
-            );
+        if op.stated_at.is_some() {
+            return Err(self.invalid(
+                key,
+                "`stated_at` (a line number, which moves with every edit above it) is no longer read: write the text of the line that states the route as `stated_by`".into(),
+            ));
+        }
+        if op.stated_by.as_deref().is_some_and(|q| q.trim().is_empty()) {
+            return Err(self.invalid(key, "has an empty `stated_by`: quote the line that states the route".into()));
         }
         Ok(())
     }

@@ -9,27 +9,54 @@ use serde_json::Value;
 
 use super::sections::{entries, Key, OperationEntry};
 use super::{squash, Overlay, OverlayError};
+use crate::anchors::Anchors;
 use crate::draft::Draft;
 
 impl Overlay {
-    /// Checks that each route stated at a snapshot line has its quotes on that line.
-    pub fn check_stated_lines(&self, snapshot: &str) -> Result<(), OverlayError> {
-        let lines: Vec<&str> = snapshot.lines().collect();
-        for (key, route) in entries(&self.sections.operations, "operations") {
-            let Some(at) = route.stated_at else { continue };
-            let line = at.checked_sub(1).and_then(|i| lines.get(i as usize)).map(|l| squash(l)).unwrap_or_default();
-            for quote in &route.quotes {
-                if !line.contains(&squash(quote)) {
-                    return Err(self.unmatched(
-                        &key,
-                        format!(
-                            "says line {at} of the snapshot states the route, but that line does not hold {quote:?}"
-                        ),
-                    ));
-                }
+    /// Registers the lines that state routes (`stated_by`) as anchors named by their
+    /// quotes: prose the reader does not read, which the overlay finds by its words, so
+    /// `resolved_by` names them by those words rather than by the distance from an anchor
+    /// the reader placed (a line quoted twice is registered once).
+    pub fn anchor_stated_lines(&self, anchors: &mut Anchors, snapshot: &str) -> Result<(), OverlayError> {
+        let mut lines = Vec::new();
+        for (key, entry) in entries(&self.sections.operations, "operations") {
+            let Some(quote) = &entry.stated_by else { continue };
+            let line = self.stated_line(&key, quote, snapshot)?;
+            if !lines.contains(&line) {
+                anchors.heading(line, quote, None);
+                lines.push(line);
             }
         }
         Ok(())
+    }
+
+    /// The line of the snapshot that states an entry's route (its `stated_by`): the one
+    /// line holding the quote. None, or several, is an error.
+    fn stated_line(&self, key: &Key, quote: &str, snapshot: &str) -> Result<u32, OverlayError> {
+        let quote_squashed = squash(quote);
+        let holding: Vec<u32> = snapshot
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| squash(line).contains(&quote_squashed))
+            .map(|(i, _)| i as u32 + 1)
+            .collect();
+        match holding.as_slice() {
+            [line] => Ok(*line),
+            [] => Err(self.unmatched(
+                key,
+                format!("says the snapshot states the route in {quote:?}, which no line of the snapshot holds"),
+            )),
+            several => {
+                let lines: Vec<String> = several.iter().map(u32::to_string).collect();
+                Err(self.unmatched(
+                    key,
+                    format!(
+                        "says the snapshot states the route in {quote:?}, which lines {} all hold: quote more of the one line",
+                        lines.join(", ")
+                    ),
+                ))
+            }
+        }
     }
 
     /// Gives the operations the overlay names their ids, before any name derives from
@@ -65,10 +92,10 @@ impl Overlay {
     }
 
     /// Sets method, path, resource and `resolved_by` of the operations the overlay
-    /// routes; parameters the path names travel in the path, the others in the query.
-    /// An entry matching no operation, or several, or one the document already routes,
-    /// is an error.
-    pub fn apply_operations(&self, spec: &mut Spec) -> Result<Vec<Gap>, OverlayError> {
+    /// routes (the line of `snapshot` that states it, or the entry); parameters the path
+    /// names travel in the path, the others in the query. An entry matching no
+    /// operation, or several, or one the document already routes, is an error.
+    pub fn apply_operations(&self, spec: &mut Spec, snapshot: &str) -> Result<Vec<Gap>, OverlayError> {
         let mut gaps = Vec::new();
         for (key, entry) in entries(&self.sections.operations, "operations") {
             let (Some(method), Some(path)) = (entry.method, &entry.path) else { continue };
@@ -99,7 +126,10 @@ impl Overlay {
             }
             op.method = Some(method);
             op.path = Some(path.clone());
-            op.resolved_by = Some(entry.stated_at.map(Source::Doc).unwrap_or_else(|| key.source()));
+            op.resolved_by = Some(match &entry.stated_by {
+                Some(quote) => Source::Doc(self.stated_line(&key, quote, snapshot)?),
+                None => key.source(),
+            });
             op.resource = entry.resource.clone().unwrap_or_else(|| crate::normalize::resource_of(path));
             gaps.extend(locate_parameters(op, path, &key));
         }

@@ -257,10 +257,14 @@ pub(super) struct OperationEntry {
     /// The group it belongs to; default: the path's first segment after `api`/version.
     #[serde(default)]
     pub(super) resource: Option<String>,
-    /// A line of the snapshot whose prose states method and path (an example request):
-    /// the operation is then resolved by that line, and a quote must be on it.
+    /// Text of the one line of the snapshot whose prose states method and path (an
+    /// example request): the operation is then resolved by that line. A quote: it must be
+    /// on exactly one line (whitespace runs compared as one space).
     #[serde(default)]
-    pub(super) stated_at: Option<u32>,
+    pub(super) stated_by: Option<String>,
+    /// The line number `stated_by` replaced, refused with a word on how to migrate.
+    #[serde(default)]
+    pub(super) stated_at: Option<serde::de::IgnoredAny>,
     /// Required with a route (a fact); an entry that only names needs none.
     #[serde(default)]
     pub(super) cite: Option<String>,

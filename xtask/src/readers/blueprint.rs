@@ -21,6 +21,7 @@ use codegen::spec::{
 };
 use serde_json::{Map, Value};
 
+use crate::anchors::{slug, AnchorId, Anchors};
 use crate::draft::{
     gap, Choices, Draft, DraftBody, DraftField, DraftObject, DraftOperation, DraftParam, DraftResponse, DraftType,
 };
@@ -43,14 +44,15 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
         });
     }
     let mut gaps = Vec::new();
+    let mut anchors = Anchors::new(lines.len());
     let preamble_end = heading_start(&lines, starts[0]);
-    let (api, global_parameters) = read_preamble(&lines, preamble_end, api_name, snapshot, &mut gaps);
+    let (api, global_parameters) = read_preamble(&lines, preamble_end, api_name, snapshot, &mut gaps, &mut anchors);
     let mut operations = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map(|&next| heading_start(&lines, next)).unwrap_or(lines.len() + 1);
-        operations.push(read_operation(&lines, start, end, &mut gaps));
+        operations.push(read_operation(&lines, start, end, &mut gaps, &mut anchors));
     }
-    Ok(Draft { api, operations, global_parameters, gaps, merge_identical_shapes: false })
+    Ok(Draft { api, operations, global_parameters, gaps, merge_identical_shapes: false, anchors })
 }
 
 fn method_of(line: &str) -> Option<Method> {
@@ -118,19 +120,38 @@ fn response_status(line: &str) -> Option<&str> {
 // ---------------------------------------------------------------------------------------
 // Preamble: base URL, auth headers, status table, paging parameters.
 
+/// A heading of the preamble's prose: a short line, capitalised, that is not a sentence,
+/// either between blank lines (`Authentication`, `Authenticating with OAuth`) or titling
+/// the curl example below it (`Example Request with API access token`; a page's text may
+/// have a blank line between).
+fn is_section_heading(lines: &Lines, n: u32) -> bool {
+    let line = lines.get(n).trim();
+    let next = if lines.is_blank(n + 1) { n + 2 } else { n + 1 };
+    (((n == 1 || lines.is_blank(n - 1)) && lines.is_blank(n + 1)) || lines.get(next).starts_with("$ curl "))
+        && line.chars().count() <= 60
+        && line.starts_with(|c: char| c.is_uppercase())
+        && line.ends_with(|c: char| c.is_alphanumeric() || c == ')')
+        && !is_block_keyword(line)
+}
+
 fn read_preamble(
     lines: &Lines,
     end: u32,
     api_name: &str,
     snapshot: &str,
     gaps: &mut Vec<Gap>,
+    anchors: &mut Anchors,
 ) -> (Api, Vec<DraftParam>) {
     let mut api = Api::new(api_name, snapshot);
     let mut globals = Vec::new();
     let mut n = 1;
     while n < end {
         let line = lines.get(n).trim();
+        if is_section_heading(lines, n) {
+            anchors.heading(n, line, None);
+        }
         if line == "API Endpoint" && lines.get(n + 1).starts_with("http") {
+            anchors.heading(n, line, None);
             api.base_url = Some(BaseUrl {
                 url: lines.get(n + 1).trim().to_string(),
                 variables: Vec::new(),
@@ -149,9 +170,12 @@ fn read_preamble(
                 api.auth.push(scheme);
             }
         } else if line == "HTTP Status Code Summary" {
+            let table = anchors.heading(n, line, None);
             let mut m = n + 1;
             while let Some((status, rest)) = lines.get(m).split_once(" - ") {
                 let (title, description) = split_glued(rest);
+                // A status may be listed twice, with two titles (`422`).
+                anchors.child(table, m, &format!("{}-{}", status.trim(), slug(&title)));
                 api.statuses.push(StatusDoc {
                     status: status.trim().to_string(),
                     title,
@@ -164,10 +188,12 @@ fn read_preamble(
             continue;
         } else if line.ends_with("Parameters") && line.contains(' ') && !line.starts_with('#') {
             // A global parameter table: `name`, `type`, `N (default)` triples.
+            let table = anchors.heading(n, line, None);
             let mut m = n + 1;
             while is_identifier(lines.get(m).trim()) {
                 let name = lines.get(m).trim().to_string();
                 let Some(ty) = parse_type_line(lines.get(m + 1).trim()) else { break };
+                anchors.child(table, m, &name);
                 let default = lines.get(m + 2).trim().strip_suffix("(default)").map(|d| d.trim().to_string());
                 globals.push(DraftParam {
                     name,
@@ -206,11 +232,13 @@ fn curl_auth_header(line: &str, n: u32) -> Option<AuthScheme> {
 // ---------------------------------------------------------------------------------------
 // Operations.
 
-fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> DraftOperation {
+fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anchors: &mut Anchors) -> DraftOperation {
     let method = method_of(lines.get(start));
     let title = lines.get(start + 1).trim().to_string();
     let template = lines.get(start + 2).trim();
     let (path, template_query) = split_uri_template(template);
+    let route = format!("{} {path}", method.map(|m| m.as_str()).unwrap_or(""));
+    let anchor = anchors.heading(start, &title, Some(&route));
     // A path that does not parse has no placeholders here; normalization reports it.
     let path_params: Vec<String> =
         PathTemplate::parse(&path).map(|p| p.placeholders().map(String::from).collect()).unwrap_or_default();
@@ -226,8 +254,8 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
     }
 
     let mut params = Vec::new();
-    let mut request_entries: Option<(u32, Vec<Entry>)> = None;
-    let mut response_entries: Option<(u32, Vec<Entry>)> = None;
+    let mut request_entries: Option<(u32, AnchorId, Vec<Entry>)> = None;
+    let mut response_entries: Option<(u32, AnchorId, Vec<Entry>)> = None;
     let mut request_examples = Vec::new();
     let mut responses: Vec<(String, u32, Vec<Example>)> = Vec::new();
 
@@ -239,8 +267,10 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         }
         match line {
             "Parameters" => {
+                let block = anchors.child(anchor, n, "parameters");
                 let (entries, next) = read_entries(lines, n + 1, end, gaps);
                 for e in entries {
+                    anchors.child(block, e.line, &e.name);
                     if e.has_children {
                         gaps.push(gap(
                             GapKind::NestedParameter,
@@ -267,17 +297,25 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 n = next;
             }
             "Request Attributes" => {
+                let block = anchors.child(anchor, n, "request");
                 let (entries, next) = read_entries(lines, n + 1, end, gaps);
-                request_entries = Some((n, entries));
+                request_entries = Some((n, block, entries));
                 n = next;
             }
             "Response Attributes" => {
+                let block = anchors.child(anchor, n, "response");
                 let (entries, next) = read_entries(lines, n + 1, end, gaps);
-                response_entries = Some((n, entries));
+                response_entries = Some((n, block, entries));
                 n = next;
             }
             _ if request_title(line).is_some() || response_status(line).is_some() => {
                 let title = request_title(line).flatten();
+                let name = match (response_status(line), &title) {
+                    (Some(status), _) => format!("response-{status}"),
+                    (None, Some(title)) => format!("request-example-{}", slug(title)),
+                    (None, None) => "request-example".into(),
+                };
+                anchors.child(anchor, n, &name);
                 let mut body = n + 1;
                 while body < end && lines.is_blank(body) {
                     body += 1;
@@ -352,8 +390,8 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         (entries, _) => {
             let witnesses = parsed(&request_examples);
             let (line, shape) = match entries {
-                Some((line, entries)) => {
-                    let fields = build_tree(entries, &witnesses, line, gaps);
+                Some((line, block, entries)) => {
+                    let fields = build_tree(entries, &witnesses, line, gaps, (&mut *anchors, block));
                     (line, Some(DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(line) })))
                 }
                 None => {
@@ -385,8 +423,8 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
     let mut draft_responses = Vec::new();
     for (status, line, examples) in responses {
         let shape = if status.starts_with('2') {
-            response_entries.take().map(|(attr_line, entries)| {
-                let fields = build_tree(entries, &parsed(&examples), attr_line, gaps);
+            response_entries.take().map(|(attr_line, block, entries)| {
+                let fields = build_tree(entries, &parsed(&examples), attr_line, gaps, (&mut *anchors, block));
                 DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(attr_line) })
             })
         } else {
@@ -402,7 +440,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         });
         draft_responses.push(DraftResponse { status, description: None, shape, examples, source: Source::Doc(line) });
     }
-    if let Some((line, entries)) = response_entries {
+    if let Some((line, block, entries)) = response_entries {
         // Attributes without any example: the status is not shown; 200 is the document's
         // only success status.
         gaps.push(gap(
@@ -410,7 +448,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
             line,
             "Response Attributes without a `Response` example; assumed to be the 200 response",
         ));
-        let fields = build_tree(entries, &[], line, gaps);
+        let fields = build_tree(entries, &[], line, gaps, (&mut *anchors, block));
         draft_responses.push(DraftResponse {
             status: "200".into(),
             description: None,
@@ -649,8 +687,15 @@ impl<'w> Frame<'w> {
     }
 }
 
-/// Rebuilds the nesting of a flat attribute list from its examples (see module docs).
-fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &mut Vec<Gap>) -> Vec<DraftField> {
+/// Rebuilds the nesting of a flat attribute list from its examples (see module docs), and
+/// registers each attribute's row inside `block` by its path (`events.linked_to.id`).
+fn build_tree(
+    entries: Vec<Entry>,
+    examples: &[Value],
+    header_line: u32,
+    gaps: &mut Vec<Gap>,
+    (anchors, block): (&mut Anchors, AnchorId),
+) -> Vec<DraftField> {
     let roots = examples.iter().filter_map(Value::as_object).collect();
     let mut stack = vec![Frame::new(None, roots, false)];
     // Indented entries state their nesting: an entry closes the lists of entries indented
@@ -692,6 +737,13 @@ fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &
         }
         let top = stack.len() - 1;
         stack[top].fresh = false;
+        let path: Vec<&str> = stack
+            .iter()
+            .filter_map(|f| f.parent.as_ref())
+            .map(|p| p.name.as_str())
+            .chain([entry.name.as_str()])
+            .collect();
+        anchors.child(block, entry.line, &path.join("."));
         if entry.has_children {
             let witnesses = stack[top]
                 .witnesses

@@ -32,6 +32,7 @@
 use codegen::spec::{Api, Example, Gap, GapKind, ParamLocation, Source, TypeRef};
 use serde_json::{Map, Value};
 
+use crate::anchors::{AnchorId, Anchors};
 use crate::draft::{
     doc_type_name, gap, Choices, Draft, DraftBody, DraftField, DraftObject, DraftOperation, DraftParam, DraftResponse,
     DraftType,
@@ -64,10 +65,11 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
             ),
         ));
     }
-    let operations = segmented.into_iter().map(|op| build_operation(op, &mut gaps)).collect();
+    let mut anchors = Anchors::new(lines.len());
+    let operations = segmented.into_iter().map(|op| build_operation(op, &mut gaps, &mut anchors)).collect();
     let api = Api::new(api_name, snapshot);
     gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
-    Ok(Draft { api, operations, global_parameters: Vec::new(), gaps, merge_identical_shapes: true })
+    Ok(Draft { api, operations, global_parameters: Vec::new(), gaps, merge_identical_shapes: true, anchors })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -196,7 +198,7 @@ fn read_sample<'a>(lines: &Lines<'a>, start: u32, first: &'a str, gaps: &mut Vec
             gaps.push(gap(
                 GapKind::InvalidJsonExample,
                 n,
-                format!("the sample starting at line {start} never closes its brackets; kept verbatim, not used as a fixture"),
+                "the sample never closes its brackets; kept verbatim, not used as a fixture",
             ));
             return (Sample { line: start, json: out, value: None }, n, "");
         }
@@ -213,7 +215,7 @@ fn finish_sample(start: u32, json: String, gaps: &mut Vec<Gap>) -> Sample {
             gaps.push(gap(
                 GapKind::InvalidJsonExample,
                 start + e.line().saturating_sub(1) as u32,
-                format!("the sample starting at line {start} is not valid JSON once Redoc's markers are removed: {e}; not used as a fixture"),
+                format!("the sample is not valid JSON once Redoc's markers are removed: {e}; not used as a fixture"),
             ));
             Sample { line: start, json, value: None }
         }
@@ -775,7 +777,10 @@ fn quoted_list(s: &str) -> (Vec<String>, &str) {
 // ---------------------------------------------------------------------------------------
 // Operations.
 
-fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
+/// Builds an operation, registering its anchors: its description's first sentence, the
+/// `parameters` and `request` rows (groups: the scrape lost their headings), the
+/// `request-sample`, the `response` sample and the fields located in the samples.
+fn build_operation(op: Segment, gaps: &mut Vec<Gap>, anchors: &mut Anchors) -> DraftOperation {
     let description: Vec<String> = op.description.iter().map(|(_, t)| t.clone()).collect();
     let full = description.join("\n");
     let mut samples = op.samples.into_iter();
@@ -789,6 +794,13 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
     } else {
         first_sentence(&full)
     };
+    let anchor = anchors.heading(op.start, &title, None);
+    let (parameter_rows, body_rows) = (anchors.group(anchor, "parameters"), anchors.group(anchor, "request"));
+    // Registered before what is located in them: a sample's first key shares its line.
+    if let Some(sample) = &request_sample {
+        anchors.child(anchor, sample.line, "request-sample");
+    }
+    let response_anchor = response_sample.as_ref().map(|sample| anchors.child(anchor, sample.line, "response"));
 
     let body_from = op.body_from.unwrap_or(op.rows.len());
     let keys = request_sample.as_ref().map(Sample::keys).unwrap_or_default();
@@ -835,6 +847,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
             source: Source::Doc(row.line),
         });
         if in_body {
+            anchors.child(body_rows, row.line, &name);
             let witness = request_sample.as_ref().and_then(|s| s.value.as_ref()).and_then(|v| v.get(&name));
             let mut ty = field_type(&cell, witness);
             if let Some(text) = &request_text {
@@ -844,7 +857,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 if at > 0 {
                     body_cursor = at + key.len();
                 }
-                locate(&mut ty, text, at);
+                locate(&mut ty, text, at, (&mut *anchors, body_rows, &format!("{name}.")));
             }
             body_fields.push(DraftField {
                 name,
@@ -859,6 +872,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 source: Source::Doc(row.line),
             });
         } else {
+            anchors.child(parameter_rows, row.line, &name);
             let ty = match &cell.ty {
                 DocType::Prim(t) => DraftType::Prim(t.clone()),
                 DocType::Array(inner) => DraftType::Array(Box::new(match inner.as_ref() {
@@ -908,7 +922,9 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 "200"
             };
             let mut shape = sample.value.as_ref().map(infer).unwrap_or(DraftType::Any);
-            locate(&mut shape, &SampleText::new(&sample), 0);
+            if let Some(at) = response_anchor {
+                locate(&mut shape, &SampleText::new(&sample), 0, (&mut *anchors, at, ""));
+            }
             vec![DraftResponse {
                 status: status.into(),
                 description: None,
@@ -1021,8 +1037,9 @@ impl<'a> SampleText<'a> {
 /// Gives what [`infer`] found in a sample its line: each field the line where its key
 /// first appears after its parent's (`from`, a byte offset in the sample's text) and
 /// after the field before it (fields are in the sample's order), so that a sample of
-/// thousands of keys is read in linear time.
-fn locate(ty: &mut DraftType, text: &SampleText, from: usize) {
+/// thousands of keys is read in linear time; and registers each field inside `group` by
+/// its path (`prefix` and its name: `meta.page`).
+fn locate(ty: &mut DraftType, text: &SampleText, from: usize, (anchors, group, prefix): (&mut Anchors, AnchorId, &str)) {
     match ty {
         DraftType::Object(o) => {
             if o.source == Source::Doc(0) {
@@ -1039,10 +1056,14 @@ fn locate(ty: &mut DraftType, text: &SampleText, from: usize) {
                     cursor = at + key.len();
                 }
                 f.source = text.line_at(at);
-                locate(&mut f.ty, text, at);
+                let path = format!("{prefix}{}", f.name);
+                if let Some(line) = f.source.line() {
+                    anchors.child(group, line, &path);
+                }
+                locate(&mut f.ty, text, at, (&mut *anchors, group, &format!("{path}.")));
             }
         }
-        DraftType::Array(inner) | DraftType::Map(inner) => locate(inner, text, from),
+        DraftType::Array(inner) | DraftType::Map(inner) => locate(inner, text, from, (anchors, group, prefix)),
         _ => {}
     }
 }

@@ -257,8 +257,10 @@ impl Report {
 }
 
 /// A conflict in words: the fact, both values, both sources.
+/// The page's place is the gap's source, not part of the message: a message holds no
+/// place of the snapshot (it would be a line, which moves with edits elsewhere).
 pub fn conflict_message(fact: &Fact) -> String {
-    let text = fact.text.as_ref().map(|t| format!("`{}` ({})", t.value, t.source)).unwrap_or_else(|| "nothing".into());
+    let text = fact.text.as_ref().map(|t| format!("`{}`", t.value)).unwrap_or_else(|| "nothing".into());
     format!(
         "`{}`: the page says {text}, the definition says `{}` ({}); the page's is kept until the overlay settles it",
         fact.fact, fact.definition.value, fact.definition.source

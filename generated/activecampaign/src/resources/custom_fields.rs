@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
-    /// `GET /dealCustomFieldData`. Source: line 65 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldData`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealCustomFieldData`. Source: `get-dealcustomfielddata` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldData`; the builder's `.stream()` and `.all()` walk every page.
     pub fn get_deal_custom_field_data(&self) -> GetDealCustomFieldData<'_> {
         GetDealCustomFieldData {
             client: self,
@@ -31,7 +31,7 @@ pub struct GetDealCustomFieldData<'a> {
 impl<'a> GetDealCustomFieldData<'a> {
     /// Filter results by a specific deal (note that Id uses a capital I)
     ///
-    /// Query parameter `filters[dealId]`. Source: line 68 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[dealId]`. Source: `get-dealcustomfielddata/parameters/filters[dealId]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_deal_id(mut self, value: impl Into<String>) -> Self {
         self.filters_deal_id = Some(value.into());
         self
@@ -127,7 +127,7 @@ impl<'a> IntoFuture for GetDealCustomFieldData<'a> {
     }
 }
 impl Client {
-    /// `POST /dealCustomFieldData`. Source: line 71 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealCustomFieldData`. Source: `post-dealcustomfielddata` in `specs/activecampaign/snapshot.txt`.
     pub fn post_deal_custom_field_data(
         &self,
         body: crate::models::DealCreateCustomFieldValueRequest,
@@ -185,7 +185,7 @@ impl<'a> IntoFuture for PostDealCustomFieldData<'a> {
     }
 }
 impl Client {
-    /// `POST /dealCustomFieldData/bulkCreate`. Source: line 77 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealCustomFieldData/bulkCreate`. Source: `post-dealcustomfielddata-bulkcreate` in `specs/activecampaign/snapshot.txt`.
     pub fn post_deal_custom_field_data_bulk_create(
         &self,
         body: crate::models::DealBulkCreateCustomFieldValuesRequest,
@@ -243,7 +243,7 @@ impl<'a> IntoFuture for PostDealCustomFieldDataBulkCreate<'a> {
     }
 }
 impl Client {
-    /// `PATCH /dealCustomFieldData/bulkUpdate`. Source: line 82 of `specs/activecampaign/snapshot.txt`.
+    /// `PATCH /dealCustomFieldData/bulkUpdate`. Source: `patch-dealcustomfielddata-bulkupdate` in `specs/activecampaign/snapshot.txt`.
     pub fn patch_deal_custom_field_data_bulk_update(
         &self,
         body: crate::models::DealBulkUpdateCustomFieldDataRequest,
@@ -301,7 +301,7 @@ impl<'a> IntoFuture for PatchDealCustomFieldDataBulkUpdate<'a> {
     }
 }
 impl Client {
-    /// `DELETE /dealCustomFieldData/{id}`. Source: line 87 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealCustomFieldData/{id}`. Source: `delete-dealcustomfielddata-id` in `specs/activecampaign/snapshot.txt`.
     pub fn delete_deal_custom_field_data_id(
         &self,
         id: i64,
@@ -360,7 +360,7 @@ impl<'a> IntoFuture for DeleteDealCustomFieldDataId<'a> {
     }
 }
 impl Client {
-    /// `GET /dealCustomFieldData/{id}`. Source: line 94 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealCustomFieldData/{id}`. Source: `get-dealcustomfielddata-id` in `specs/activecampaign/snapshot.txt`.
     pub fn get_deal_custom_field_data_id(
         &self,
         id: i64,
@@ -419,7 +419,7 @@ impl<'a> IntoFuture for GetDealCustomFieldDataId<'a> {
     }
 }
 impl Client {
-    /// `PUT /dealCustomFieldData/{id}`. Source: line 101 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealCustomFieldData/{id}`. Source: `put-dealcustomfielddata-id` in `specs/activecampaign/snapshot.txt`.
     pub fn put_deal_custom_field_data_id(
         &self,
         id: i64,
@@ -481,7 +481,7 @@ impl<'a> IntoFuture for PutDealCustomFieldDataId<'a> {
     }
 }
 impl Client {
-    /// `GET /dealCustomFieldMeta`. Source: line 111 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldMeta`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealCustomFieldMeta`. Source: `get-dealcustomfieldmeta` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldMeta`; the builder's `.stream()` and `.all()` walk every page.
     pub fn get_deal_custom_field_meta(&self) -> GetDealCustomFieldMeta<'_> {
         GetDealCustomFieldMeta {
             client: self,
@@ -503,7 +503,7 @@ pub struct GetDealCustomFieldMeta<'a> {
 impl<'a> GetDealCustomFieldMeta<'a> {
     /// The number of fields returned per request.
     ///
-    /// Query parameter `limit`. Source: line 114 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `limit`. Source: `get-dealcustomfieldmeta/parameters/limit` in `specs/activecampaign/snapshot.txt`.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -589,7 +589,7 @@ impl<'a> IntoFuture for GetDealCustomFieldMeta<'a> {
     }
 }
 impl Client {
-    /// `POST /dealCustomFieldMeta`. Source: line 117 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealCustomFieldMeta`. Source: `post-dealcustomfieldmeta` in `specs/activecampaign/snapshot.txt`.
     pub fn post_deal_custom_field_meta(
         &self,
         body: crate::models::DealCreateCustomFieldMetaRequest,
@@ -647,7 +647,7 @@ impl<'a> IntoFuture for PostDealCustomFieldMeta<'a> {
     }
 }
 impl Client {
-    /// `DELETE /dealCustomFieldMeta/{id}`. Source: line 123 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealCustomFieldMeta/{id}`. Source: `delete-dealcustomfieldmeta-id` in `specs/activecampaign/snapshot.txt`.
     pub fn delete_deal_custom_field_meta_id(
         &self,
         id: i64,
@@ -706,7 +706,7 @@ impl<'a> IntoFuture for DeleteDealCustomFieldMetaId<'a> {
     }
 }
 impl Client {
-    /// `GET /dealCustomFieldMeta/{id}`. Source: line 130 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealCustomFieldMeta/{id}`. Source: `get-dealcustomfieldmeta-id` in `specs/activecampaign/snapshot.txt`.
     pub fn get_deal_custom_field_meta_id(
         &self,
         id: i64,
@@ -765,7 +765,7 @@ impl<'a> IntoFuture for GetDealCustomFieldMetaId<'a> {
     }
 }
 impl Client {
-    /// `PUT /dealCustomFieldMeta/{id}`. Source: line 137 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealCustomFieldMeta/{id}`. Source: `put-dealcustomfieldmeta-id` in `specs/activecampaign/snapshot.txt`.
     pub fn put_deal_custom_field_meta_id(
         &self,
         id: i64,

@@ -9,7 +9,7 @@ use crate::{Client, Error};
 impl Client {
     /// Retrieve all existing pipelines
     ///
-    /// `GET /dealGroups`. Source: line 146 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealGroups`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealGroups`. Source: `retrieve-all-existing-pipelines` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealGroups`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_existing_pipelines(&self) -> RetrieveAllExistingPipelines<'_> {
         RetrieveAllExistingPipelines {
             client: self,
@@ -39,28 +39,28 @@ pub struct RetrieveAllExistingPipelines<'a> {
 impl<'a> RetrieveAllExistingPipelines<'a> {
     /// Filter by pipeline’s title. The filter matches any pipeline titles that contain the provided title (i.e. “Contact” matches all of “In Contact”, “To Contact”, and “Contact Pipeline”).
     ///
-    /// Query parameter `filters[title]`. Source: line 150 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[title]`. Source: `retrieve-all-existing-pipelines/parameters/filters[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_title(mut self, value: impl Into<String>) -> Self {
         self.filters_title = Some(value.into());
         self
     }
     /// Filter by whether pipelines have deal stages. Can be either
     ///
-    /// Query parameter `filters[have_stages]`. Source: line 151 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[have_stages]`. Source: `retrieve-all-existing-pipelines/parameters/filters[have_stages]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_have_stages(mut self, value: i64) -> Self {
         self.filters_have_stages = Some(value);
         self
     }
     /// Order by Pipeline’s title
     ///
-    /// Query parameter `orders[title]`. Source: line 152 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `orders[title]`. Source: `retrieve-all-existing-pipelines/parameters/orders[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_title(mut self, value: impl Into<String>) -> Self {
         self.orders_title = Some(value.into());
         self
     }
     /// Order by number of deals each pipeline has. If pipelines have same number of deals, pipelines’ created dates are used to determine the order.
     ///
-    /// Query parameter `orders[popular]`. Source: line 153 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `orders[popular]`. Source: `retrieve-all-existing-pipelines/parameters/orders[popular]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_popular(mut self, value: impl Into<String>) -> Self {
         self.orders_popular = Some(value.into());
         self
@@ -167,7 +167,7 @@ impl<'a> IntoFuture for RetrieveAllExistingPipelines<'a> {
 impl Client {
     /// Create a new pipeline
     ///
-    /// `POST /dealGroups`. Source: line 157 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealGroups`. Source: `create-new-pipeline` in `specs/activecampaign/snapshot.txt`.
     pub fn create_new_pipeline(
         &self,
         body: crate::models::DealCreatePipelineRequest,
@@ -227,7 +227,7 @@ impl<'a> IntoFuture for CreateNewPipeline<'a> {
 impl Client {
     /// Delete an existing pipeline
     ///
-    /// `DELETE /dealGroups/{id}`. Source: line 164 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealGroups/{id}`. Source: `delete-existing-pipeline` in `specs/activecampaign/snapshot.txt`.
     pub fn delete_existing_pipeline(&self, id: i64) -> DeleteExistingPipeline<'_> {
         DeleteExistingPipeline {
             client: self,
@@ -284,7 +284,7 @@ impl<'a> IntoFuture for DeleteExistingPipeline<'a> {
 impl Client {
     /// Retrieve an existing pipeline
     ///
-    /// `GET /dealGroups/{id}`. Source: line 171 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealGroups/{id}`. Source: `retrieve-existing-pipeline` in `specs/activecampaign/snapshot.txt`.
     pub fn retrieve_existing_pipeline(
         &self,
         id: String,
@@ -344,7 +344,7 @@ impl<'a> IntoFuture for RetrieveExistingPipeline<'a> {
 impl Client {
     /// Update an existing pipeline
     ///
-    /// `PUT /dealGroups/{id}`. Source: line 179 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealGroups/{id}`. Source: `update-existing-pipeline` in `specs/activecampaign/snapshot.txt`.
     pub fn update_existing_pipeline(
         &self,
         id: i64,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
-    /// `GET /dealRoles`. Source: line 189 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealRoles`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealRoles`. Source: `get-dealroles` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealRoles`; the builder's `.stream()` and `.all()` walk every page.
     pub fn get_deal_roles(&self) -> GetDealRoles<'_> {
         GetDealRoles {
             client: self,
@@ -31,7 +31,7 @@ pub struct GetDealRoles<'a> {
 impl<'a> GetDealRoles<'a> {
     /// (optional string used to search for matching titles)
     ///
-    /// Query parameter `search`. Source: line 192 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `search`. Source: `get-dealroles/parameters/search` in `specs/activecampaign/snapshot.txt`.
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
@@ -127,7 +127,7 @@ impl<'a> IntoFuture for GetDealRoles<'a> {
     }
 }
 impl Client {
-    /// `POST /dealRoles`. Source: line 196 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealRoles`. Source: `post-dealroles` in `specs/activecampaign/snapshot.txt`.
     pub fn post_deal_roles(
         &self,
         body: crate::models::DealRoleCreationRequest,
@@ -185,7 +185,7 @@ impl<'a> IntoFuture for PostDealRoles<'a> {
     }
 }
 impl Client {
-    /// `DELETE /dealRoles/{id}`. Source: line 202 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealRoles/{id}`. Source: `delete-dealroles-id` in `specs/activecampaign/snapshot.txt`.
     pub fn delete_deal_roles_id(&self, id: String) -> DeleteDealRolesId<'_> {
         DeleteDealRolesId {
             client: self,

@@ -9,7 +9,7 @@ use crate::{Client, Error};
 impl Client {
     /// Retrieve all secondary contacts
     ///
-    /// `GET /contactDeals`. Source: line 1 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `contactDeals`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /contactDeals`. Source: `retrieve-all-secondary-contacts` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `contactDeals`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_secondary_contacts(&self) -> RetrieveAllSecondaryContacts<'_> {
         RetrieveAllSecondaryContacts {
             client: self,
@@ -119,7 +119,7 @@ impl<'a> IntoFuture for RetrieveAllSecondaryContacts<'a> {
 impl Client {
     /// Create a new secondary contact for a deal
     ///
-    /// `POST /contactDeals`. Source: line 6 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /contactDeals`. Source: `create-new-secondary-contact-for-deal` in `specs/activecampaign/snapshot.txt`.
     pub fn create_new_secondary_contact_for_deal(
         &self,
         body: crate::models::DealCreateSecondaryContactRequest,
@@ -179,7 +179,7 @@ impl<'a> IntoFuture for CreateNewSecondaryContactForDeal<'a> {
 impl Client {
     /// Delete an existing secondary contact
     ///
-    /// `DELETE /contactDeals/{id}`. Source: line 13 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /contactDeals/{id}`. Source: `delete-existing-secondary-contact` in `specs/activecampaign/snapshot.txt`.
     pub fn delete_existing_secondary_contact(
         &self,
         id: i64,
@@ -239,7 +239,7 @@ impl<'a> IntoFuture for DeleteExistingSecondaryContact<'a> {
 impl Client {
     /// Retrieve an existing secondary contact
     ///
-    /// `GET /contactDeals/{id}`. Source: line 21 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /contactDeals/{id}`. Source: `retrieve-existing-secondary-contact` in `specs/activecampaign/snapshot.txt`.
     pub fn retrieve_existing_secondary_contact(
         &self,
         id: i64,
@@ -299,7 +299,7 @@ impl<'a> IntoFuture for RetrieveExistingSecondaryContact<'a> {
 impl Client {
     /// Update an existing secondary contact
     ///
-    /// `PUT /contactDeals/{id}`. Source: line 29 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /contactDeals/{id}`. Source: `update-existing-secondary-contact` in `specs/activecampaign/snapshot.txt`.
     pub fn update_existing_secondary_contact(
         &self,
         id: i64,
@@ -360,7 +360,7 @@ impl<'a> IntoFuture for UpdateExistingSecondaryContact<'a> {
     }
 }
 impl Client {
-    /// `GET /contacts/{id}/contactDeals`. Source: line 40 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /contacts/{id}/contactDeals`. Source: `get-contacts-id-contactdeals` in `specs/activecampaign/snapshot.txt`.
     pub fn get_contacts_id_contact_deals(
         &self,
         id: i64,

@@ -9,7 +9,7 @@ use crate::{Client, Error};
 impl Client {
     /// Retrieve all existing stages
     ///
-    /// `GET /dealStages`. Source: line 209 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealStages`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealStages`. Source: `retrieve-all-existing-stages` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealStages`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_existing_stages(&self) -> RetrieveAllExistingStages<'_> {
         RetrieveAllExistingStages {
             client: self,
@@ -37,21 +37,21 @@ pub struct RetrieveAllExistingStages<'a> {
 impl<'a> RetrieveAllExistingStages<'a> {
     /// Filter by deal stages’ titles. Any stages whose titles partial-match the filter value are returned
     ///
-    /// Query parameter `filters[title]`. Source: line 213 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[title]`. Source: `retrieve-all-existing-stages/parameters/filters[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_title(mut self, value: impl Into<String>) -> Self {
         self.filters_title = Some(value.into());
         self
     }
     /// Filter by pipeline’s id
     ///
-    /// Query parameter `filters[d_groupid]`. Source: line 214 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[d_groupid]`. Source: `retrieve-all-existing-stages/parameters/filters[d_groupid]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_d_groupid(mut self, value: impl Into<String>) -> Self {
         self.filters_d_groupid = Some(value.into());
         self
     }
     /// Order by deal stage’s title
     ///
-    /// Query parameter `orders[title]`. Source: line 215 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `orders[title]`. Source: `retrieve-all-existing-stages/parameters/orders[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_title(mut self, value: impl Into<String>) -> Self {
         self.orders_title = Some(value.into());
         self
@@ -155,7 +155,7 @@ impl<'a> IntoFuture for RetrieveAllExistingStages<'a> {
 impl Client {
     /// Create a new stage for a pipeline
     ///
-    /// `POST /dealStages`. Source: line 219 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealStages`. Source: `create-new-stage-for-pipeline` in `specs/activecampaign/snapshot.txt`.
     pub fn create_new_stage_for_pipeline(
         &self,
         body: crate::models::DealCreateStageRequest,
@@ -180,7 +180,7 @@ pub struct CreateNewStageForPipeline<'a> {
 impl<'a> CreateNewStageForPipeline<'a> {
     /// Whether to reorder stages within the pipeline after creating a new deal stage. Can be one of
     ///
-    /// Query parameter `reorder`. Source: line 223 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `reorder`. Source: `create-new-stage-for-pipeline/parameters/reorder` in `specs/activecampaign/snapshot.txt`.
     pub fn reorder(mut self, value: i64) -> Self {
         self.reorder = Some(value);
         self
@@ -227,7 +227,7 @@ impl<'a> IntoFuture for CreateNewStageForPipeline<'a> {
 impl Client {
     /// Delete an existing stage
     ///
-    /// `DELETE /dealStages/{id}`. Source: line 229 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealStages/{id}`. Source: `delete-existing-stage` in `specs/activecampaign/snapshot.txt`.
     pub fn delete_existing_stage(&self, id: i64) -> DeleteExistingStage<'_> {
         DeleteExistingStage {
             client: self,
@@ -284,7 +284,7 @@ impl<'a> IntoFuture for DeleteExistingStage<'a> {
 impl Client {
     /// Retrieve an existing stage
     ///
-    /// `GET /dealStages/{id}`. Source: line 236 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealStages/{id}`. Source: `retrieve-existing-stage` in `specs/activecampaign/snapshot.txt`.
     pub fn retrieve_existing_stage(&self, id: i64) -> RetrieveExistingStage<'_> {
         RetrieveExistingStage {
             client: self,
@@ -341,7 +341,7 @@ impl<'a> IntoFuture for RetrieveExistingStage<'a> {
 impl Client {
     /// Update an existing stage
     ///
-    /// `PUT /dealStages/{id}`. Source: line 244 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealStages/{id}`. Source: `update-existing-stage` in `specs/activecampaign/snapshot.txt`.
     pub fn update_existing_stage(
         &self,
         id: i64,
@@ -369,7 +369,7 @@ pub struct UpdateExistingStage<'a> {
 impl<'a> UpdateExistingStage<'a> {
     /// Whether to reorder stages within the pipeline after creating a new deal stage. Can be one of
     ///
-    /// Query parameter `reorder`. Source: line 249 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `reorder`. Source: `update-existing-stage/parameters/reorder` in `specs/activecampaign/snapshot.txt`.
     pub fn reorder(mut self, value: i64) -> Self {
         self.reorder = Some(value);
         self
@@ -416,7 +416,7 @@ impl<'a> IntoFuture for UpdateExistingStage<'a> {
 impl Client {
     /// Move all deals in one stage to another stage
     ///
-    /// `PUT /dealStages/{id}/deals`. Source: line 255 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealStages/{id}/deals`. Source: `move-all-deals-in-one-stage-to-another-stage` in `specs/activecampaign/snapshot.txt`.
     pub fn move_all_deals_in_one_stage_to_another_stage(
         &self,
         id: i64,

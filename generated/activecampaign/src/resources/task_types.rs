@@ -9,7 +9,7 @@ use crate::{Client, Error};
 impl Client {
     /// Retrieve all existing task types
     ///
-    /// `GET /dealTasktypes`. Source: line 318 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealTasktypes`. Source: `retrieve-all-existing-task-types` in `specs/activecampaign/snapshot.txt`.
     pub fn retrieve_all_existing_task_types(&self) -> RetrieveAllExistingTaskTypes<'_> {
         RetrieveAllExistingTaskTypes {
             client: self,
@@ -64,7 +64,7 @@ impl<'a> IntoFuture for RetrieveAllExistingTaskTypes<'a> {
 impl Client {
     /// Create a new task type
     ///
-    /// `POST /dealTasktypes`. Source: line 323 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealTasktypes`. Source: `create-new-task-type` in `specs/activecampaign/snapshot.txt`.
     pub fn create_new_task_type(
         &self,
         body: crate::models::DealCreateTaskTypeRequest,
@@ -124,7 +124,7 @@ impl<'a> IntoFuture for CreateNewTaskType<'a> {
 impl Client {
     /// Delete an existing task type
     ///
-    /// `DELETE /dealTasktypes/{id}`. Source: line 330 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealTasktypes/{id}`. Source: `delete-existing-task-type` in `specs/activecampaign/snapshot.txt`.
     pub fn delete_existing_task_type(&self, id: i64) -> DeleteExistingTaskType<'_> {
         DeleteExistingTaskType {
             client: self,
@@ -181,7 +181,7 @@ impl<'a> IntoFuture for DeleteExistingTaskType<'a> {
 impl Client {
     /// Retrieve an existing task type
     ///
-    /// `GET /dealTasktypes/{id}`. Source: line 337 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealTasktypes/{id}`. Source: `retrieve-existing-task-type` in `specs/activecampaign/snapshot.txt`.
     pub fn retrieve_existing_task_type(&self, id: i64) -> RetrieveExistingTaskType<'_> {
         RetrieveExistingTaskType {
             client: self,
@@ -238,7 +238,7 @@ impl<'a> IntoFuture for RetrieveExistingTaskType<'a> {
 impl Client {
     /// Update an existing task type
     ///
-    /// `PUT /dealTasktypes/{id}`. Source: line 345 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealTasktypes/{id}`. Source: `update-existing-task-type` in `specs/activecampaign/snapshot.txt`.
     pub fn update_existing_task_type(
         &self,
         id: i64,
@@ -301,7 +301,7 @@ impl<'a> IntoFuture for UpdateExistingTaskType<'a> {
 impl Client {
     /// Move tasks to a different task type
     ///
-    /// `PUT /dealTasktypes/{id}/dealTasks`. Source: line 355 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealTasktypes/{id}/dealTasks`. Source: `move-tasks-to-different-task-type` in `specs/activecampaign/snapshot.txt`.
     pub fn move_tasks_to_different_task_type(
         &self,
         id: i64,

@@ -9,7 +9,7 @@ use crate::{Client, Error};
 impl Client {
     /// Retrieve a list of existing tasks
     ///
-    /// `GET /dealTasks`. Source: line 265 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealTasks`. Source: `retrieve-list-of-existing-tasks` in `specs/activecampaign/snapshot.txt`.
     pub fn retrieve_list_of_existing_tasks(&self) -> RetrieveListOfExistingTasks<'_> {
         RetrieveListOfExistingTasks {
             client: self,
@@ -53,91 +53,91 @@ pub struct RetrieveListOfExistingTasks<'a> {
 impl<'a> RetrieveListOfExistingTasks<'a> {
     /// The title to be assigned to the task
     ///
-    /// Query parameter `filters[title]`. Source: line 269 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[title]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_title(mut self, value: impl Into<String>) -> Self {
         self.filters_title = Some(value.into());
         self
     }
     /// The name of the relating object (see relationships table)
     ///
-    /// Query parameter `filters[reltype]`. Source: line 270 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[reltype]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[reltype]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_reltype(mut self, value: impl Into<String>) -> Self {
         self.filters_reltype = Some(value.into());
         self
     }
     /// The id of the relational object for this task
     ///
-    /// Query parameter `filters[relid]`. Source: line 271 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[relid]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[relid]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_relid(mut self, value: i64) -> Self {
         self.filters_relid = Some(value);
         self
     }
     /// Task status means complete or incomplete. 1 is complete and 0 is incomplete.
     ///
-    /// Query parameter `filters[status]`. Source: line 272 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[status]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[status]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_status(mut self, value: i64) -> Self {
         self.filters_status = Some(value);
         self
     }
     /// The content describing the task
     ///
-    /// Query parameter `filters[note]`. Source: line 273 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[note]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[note]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_note(mut self, value: impl Into<String>) -> Self {
         self.filters_note = Some(value.into());
         self
     }
     /// Due date of the task
     ///
-    /// Query parameter `filters[duedate]`. Source: line 274 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[duedate]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[duedate]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_duedate(mut self, value: impl Into<String>) -> Self {
         self.filters_duedate = Some(value.into());
         self
     }
     /// The type of the task based on the available Task Types in the account
     ///
-    /// Query parameter `filters[d_tasktypeid]`. Source: line 275 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[d_tasktypeid]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[d_tasktypeid]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_d_tasktypeid(mut self, value: i64) -> Self {
         self.filters_d_tasktypeid = Some(value);
         self
     }
     /// User ID this task belongs to
     ///
-    /// Query parameter `filters[userid]`. Source: line 276 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[userid]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[userid]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_userid(mut self, value: i64) -> Self {
         self.filters_userid = Some(value);
         self
     }
     /// Filter deal tasks that are due after a specific date
     ///
-    /// Query parameter `filters[due_after]`. Source: line 277 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[due_after]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[due_after]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_due_after(mut self, value: impl Into<String>) -> Self {
         self.filters_due_after = Some(value.into());
         self
     }
     /// Filter deal tasks that are due before a specific date
     ///
-    /// Query parameter `Fitlers[due_before]`. Source: line 278 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `Fitlers[due_before]`. Source: `retrieve-list-of-existing-tasks/parameters/Fitlers[due_before]` in `specs/activecampaign/snapshot.txt`.
     pub fn fitlers_due_before(mut self, value: impl Into<String>) -> Self {
         self.fitlers_due_before = Some(value.into());
         self
     }
     /// Filter deal tasks that are due between specific date range
     ///
-    /// Query parameter `filters[duedate_range]`. Source: line 279 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[duedate_range]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[duedate_range]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_duedate_range(mut self, value: impl Into<String>) -> Self {
         self.filters_duedate_range = Some(value.into());
         self
     }
     /// The id of the user a task is assigned to
     ///
-    /// Query parameter `filters[assignee_userid]`. Source: line 280 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[assignee_userid]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[assignee_userid]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_assignee_userid(mut self, value: i64) -> Self {
         self.filters_assignee_userid = Some(value);
         self
     }
     /// The id of a task outcome that the task belongs to.
     ///
-    /// Query parameter `filters[outcome_id]`. Source: line 281 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[outcome_id]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[outcome_id]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_outcome_id(mut self, value: i64) -> Self {
         self.filters_outcome_id = Some(value);
         self
@@ -220,7 +220,7 @@ impl<'a> IntoFuture for RetrieveListOfExistingTasks<'a> {
 impl Client {
     /// Create a new task
     ///
-    /// `POST /dealTasks`. Source: line 285 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealTasks`. Source: `create-new-task` in `specs/activecampaign/snapshot.txt`.
     pub fn create_new_task(
         &self,
         body: crate::models::DealCreateNewTaskRequest,
@@ -280,7 +280,7 @@ impl<'a> IntoFuture for CreateNewTask<'a> {
 impl Client {
     /// Delete an existing task
     ///
-    /// `DELETE /dealTasks/{id}`. Source: line 292 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealTasks/{id}`. Source: `delete-existing-task` in `specs/activecampaign/snapshot.txt`.
     pub fn delete_existing_task(&self, id: i64) -> DeleteExistingTask<'_> {
         DeleteExistingTask {
             client: self,
@@ -337,7 +337,7 @@ impl<'a> IntoFuture for DeleteExistingTask<'a> {
 impl Client {
     /// Retrieve an existing task
     ///
-    /// `GET /dealTasks/{id}`. Source: line 300 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealTasks/{id}`. Source: `retrieve-existing-task` in `specs/activecampaign/snapshot.txt`.
     pub fn retrieve_existing_task(&self, id: i64) -> RetrieveExistingTask<'_> {
         RetrieveExistingTask {
             client: self,
@@ -394,7 +394,7 @@ impl<'a> IntoFuture for RetrieveExistingTask<'a> {
 impl Client {
     /// Update an existing task
     ///
-    /// `PUT /dealTasks/{id}`. Source: line 308 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealTasks/{id}`. Source: `update-existing-task` in `specs/activecampaign/snapshot.txt`.
     pub fn update_existing_task(
         &self,
         id: i64,

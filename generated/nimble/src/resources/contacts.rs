@@ -11,7 +11,7 @@ impl Client {
     ///
     /// Deletes a list of contacts by specified advanced search query. Requires bulk delete permission for authenticated user.
     ///
-    /// `DELETE /api/v1/contacts/list`. Source: line 314 of `specs/nimble/snapshot.txt`.
+    /// `DELETE /api/v1/contacts/list`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query` in `specs/nimble/snapshot.txt`.
     pub fn delete_contacts_by_query(&self) -> DeleteContactsByQuery<'_> {
         DeleteContactsByQuery {
             client: self,
@@ -37,7 +37,7 @@ pub struct DeleteContactsByQuery<'a> {
 impl<'a> DeleteContactsByQuery<'a> {
     /// Delete all contacts where fields are containing value from this parameter
     ///
-    /// Query parameter `keyword`. Source: line 315 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `keyword`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query/parameters/keyword` in `specs/nimble/snapshot.txt`.
     pub fn keyword(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -47,21 +47,21 @@ impl<'a> DeleteContactsByQuery<'a> {
     }
     /// Json-encoded advanced search query to find contact for deletion. For more details on query syntax, see Advanced search query syntax. If query parameter presented in request — record_type parameter will be ignored.
     ///
-    /// Query parameter `query`. Source: line 316 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `query`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query/parameters/query` in `specs/nimble/snapshot.txt`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Delete all contacts with provided record_type. This parameter could be combined with keyword parameter in order to delete contacts of specific record_type
     ///
-    /// Default: `all`. Query parameter `record_type`. Source: line 317 of `specs/nimble/snapshot.txt`.
+    /// Default: `all`. Query parameter `record_type`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query/parameters/record_type` in `specs/nimble/snapshot.txt`.
     pub fn record_type(mut self, value: impl Into<crate::models::RecordType>) -> Self {
         self.record_type = Some(value.into());
         self
     }
     /// check query's contacts are editable
     ///
-    /// Default: `false`. Query parameter `preflight_checks`. Source: line 318 of `specs/nimble/snapshot.txt`.
+    /// Default: `false`. Query parameter `preflight_checks`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query/parameters/preflight_checks` in `specs/nimble/snapshot.txt`.
     pub fn preflight_checks(mut self, value: bool) -> Self {
         self.preflight_checks = Some(value);
         self
@@ -123,7 +123,7 @@ impl Client {
     ///
     /// Returns list of contacts filtered by specified parameters. Allows filters by advanced search query, tags, keyword. You can receive all fields or specify a list of fields to return.
     ///
-    /// `GET /api/v1/contacts`. Source: line 331 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /api/v1/contacts`. Source: `returns-list-of-contacts-filtered-by-specified-parameters` in `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_contacts(&self) -> ListContacts<'_> {
         ListContacts {
             client: self,
@@ -163,75 +163,75 @@ pub struct ListContacts<'a> {
 impl<'a> ListContacts<'a> {
     /// Specifies a set of simple search criteria for the query. This simple search is performed on any (indexed in our search engine) field of contact
     ///
-    /// Query parameter `keyword`. Source: line 332 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `keyword`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/keyword` in `specs/nimble/snapshot.txt`.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
     }
     /// Specifies a comma separated list of fields to return. If this parameter is excluded, all fields will be returned
     ///
-    /// Query parameter `fields`. Source: line 333 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `fields`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/fields` in `specs/nimble/snapshot.txt`.
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
     }
     /// Specifies whether tags should be included in the results.
     ///
-    /// Default: `true`. Query parameter `tags`. Source: line 334 of `specs/nimble/snapshot.txt`.
+    /// Default: `true`. Query parameter `tags`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/tags` in `specs/nimble/snapshot.txt`.
     pub fn tags(mut self, value: bool) -> Self {
         self.tags = Some(value);
         self
     }
     /// True if return last contacted information, False otherwise
     ///
-    /// Deprecated. Default: `true`. Query parameter `last_contacted`. Source: line 335 of `specs/nimble/snapshot.txt`.
+    /// Deprecated. Default: `true`. Query parameter `last_contacted`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/last_contacted` in `specs/nimble/snapshot.txt`.
     pub fn last_contacted(mut self, value: bool) -> Self {
         self.last_contacted = Some(value);
         self
     }
     /// Identifies the sort field and sort order. Sort order is required when this parameter is used. An single sort field can be specified. Any field can be sorted in either asc or desc order. All searchable fields which aren’t multiple and aren’t custom fields are sortable.
     ///
-    /// Query parameter `sort`. Source: line 336 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `sort`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/sort` in `specs/nimble/snapshot.txt`.
     pub fn sort(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.sort = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Specifies query for contacts advanced search. Please note, that this parameter not compatible with parameters record_type and keyword
     ///
-    /// Query parameter `query`. Source: line 337 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `query`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/query` in `specs/nimble/snapshot.txt`.
     pub fn query(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.query = Some(values.into_iter().map(Into::into).collect());
         self
     }
-    /// Default: `all`. Query parameter `record_type`. Source: line 338 of `specs/nimble/snapshot.txt`.
+    /// Default: `all`. Query parameter `record_type`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/record_type` in `specs/nimble/snapshot.txt`.
     pub fn record_type(mut self, value: impl Into<crate::models::RecordType>) -> Self {
         self.record_type = Some(value.into());
         self
     }
     /// Specifies which page to display
     ///
-    /// Default: `1`. Query parameter `page`. Source: line 339 of `specs/nimble/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/page` in `specs/nimble/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
     /// Specifies the number of items to return per page of results.
     ///
-    /// Default: `30`. Query parameter `per_page`. Source: line 340 of `specs/nimble/snapshot.txt`.
+    /// Default: `30`. Query parameter `per_page`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/per_page` in `specs/nimble/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
     }
     /// if response should include the contacts files in this listing
     ///
-    /// Deprecated. Default: `false`. Query parameter `files_data`. Source: line 341 of `specs/nimble/snapshot.txt`.
+    /// Deprecated. Default: `false`. Query parameter `files_data`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/files_data` in `specs/nimble/snapshot.txt`.
     pub fn files_data(mut self, value: bool) -> Self {
         self.files_data = Some(value);
         self
     }
     /// comma-separated additional contexts that should be returned with in this contact
     ///
-    /// Query parameter `contexts`. Source: line 342 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `contexts`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/contexts` in `specs/nimble/snapshot.txt`.
     pub fn contexts(
         mut self,
         value: impl Into<crate::models::ContactsContactViewContextKinds>,
@@ -346,7 +346,7 @@ impl Client {
     ///
     /// Has same parameters as a regular contacts list, but returns only contact ids. Works faster than regular contact list.
     ///
-    /// `GET /api/v1/contacts/ids`. Source: line 536 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /api/v1/contacts/ids`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids` in `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_contact_ids(&self) -> ListContactIds<'_> {
         ListContactIds {
             client: self,
@@ -382,61 +382,61 @@ pub struct ListContactIds<'a> {
 impl<'a> ListContactIds<'a> {
     /// Specifies a set of simple search criteria for the query. This simple search is performed on any (indexed in our search engine) field of contact
     ///
-    /// Query parameter `keyword`. Source: line 537 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `keyword`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/keyword` in `specs/nimble/snapshot.txt`.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
     }
     /// Specifies a comma separated list of fields to return. If this parameter is excluded, all fields will be returned
     ///
-    /// Query parameter `fields`. Source: line 538 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `fields`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/fields` in `specs/nimble/snapshot.txt`.
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
     }
     /// Specifies whether tags should be included in the results.
     ///
-    /// Default: `true`. Query parameter `tags`. Source: line 539 of `specs/nimble/snapshot.txt`.
+    /// Default: `true`. Query parameter `tags`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/tags` in `specs/nimble/snapshot.txt`.
     pub fn tags(mut self, value: bool) -> Self {
         self.tags = Some(value);
         self
     }
     /// True if return last contacted information, False otherwise
     ///
-    /// Default: `true`. Query parameter `last_contacted`. Source: line 540 of `specs/nimble/snapshot.txt`.
+    /// Default: `true`. Query parameter `last_contacted`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/last_contacted` in `specs/nimble/snapshot.txt`.
     pub fn last_contacted(mut self, value: bool) -> Self {
         self.last_contacted = Some(value);
         self
     }
     /// Identifies the sort field and sort order. Sort order is required when this parameter is used. An single sort field can be specified. Any field can be sorted in either asc or desc order. All searchable fields which aren’t multiple and aren’t custom fields are sortable.
     ///
-    /// Query parameter `sort`. Source: line 541 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `sort`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/sort` in `specs/nimble/snapshot.txt`.
     pub fn sort(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.sort = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Specifies query for contacts advanced search. Please note, that this parameter not compatible with parameters record_type and keyword
     ///
-    /// Query parameter `query`. Source: line 542 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `query`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/query` in `specs/nimble/snapshot.txt`.
     pub fn query(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.query = Some(values.into_iter().map(Into::into).collect());
         self
     }
-    /// Default: `all`. Query parameter `record_type`. Source: line 543 of `specs/nimble/snapshot.txt`.
+    /// Default: `all`. Query parameter `record_type`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/record_type` in `specs/nimble/snapshot.txt`.
     pub fn record_type(mut self, value: impl Into<crate::models::RecordType>) -> Self {
         self.record_type = Some(value.into());
         self
     }
     /// Specifies which page to display
     ///
-    /// Default: `1`. Query parameter `page`. Source: line 544 of `specs/nimble/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/page` in `specs/nimble/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
     /// Specifies the number of items to return per page of results.
     ///
-    /// Default: `30`. Query parameter `per_page`. Source: line 545 of `specs/nimble/snapshot.txt`.
+    /// Default: `30`. Query parameter `per_page`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/per_page` in `specs/nimble/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -540,7 +540,7 @@ impl Client {
     ///
     /// Creates contact with data provided. For contact-persons at least first name or last name is required. For contact-companies—company name is required field.
     ///
-    /// `POST /api/v1/contact`. Source: line 776 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contact`. Source: `creates-contact-with-data-provided` in `specs/nimble/snapshot.txt`.
     pub fn creates_contact_with_data_provided(
         &self,
         body: crate::models::CreatesContactWithDataProvidedRequest,
@@ -602,7 +602,7 @@ impl<'a> IntoFuture for CreatesContactWithDataProvided<'a> {
 impl Client {
     /// Returns contact
     ///
-    /// `GET /api/v1/contact/{contact_id}`. Source: line 994 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contact/{contact_id}`. Source: `returns-contact` in `specs/nimble/snapshot.txt`.
     pub fn returns_contact(&self, contact_id: String) -> ReturnsContact<'_> {
         ReturnsContact {
             client: self,
@@ -634,42 +634,42 @@ pub struct ReturnsContact<'a> {
 impl<'a> ReturnsContact<'a> {
     /// Field names to retrieve, otherwise all fields will be retrieved
     ///
-    /// Query parameter `fields`. Source: line 996 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `fields`. Source: `returns-contact/parameters/fields` in `specs/nimble/snapshot.txt`.
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
     }
     /// True if include fields matadata into response, False otherwise
     ///
-    /// Query parameter `meta`. Source: line 997 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `meta`. Source: `returns-contact/parameters/meta` in `specs/nimble/snapshot.txt`.
     pub fn meta(mut self, value: bool) -> Self {
         self.meta = Some(value);
         self
     }
     /// True if return tags information, False otherwise
     ///
-    /// Query parameter `tags`. Source: line 998 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `tags`. Source: `returns-contact/parameters/tags` in `specs/nimble/snapshot.txt`.
     pub fn tags(mut self, value: bool) -> Self {
         self.tags = Some(value);
         self
     }
     /// True if return last contacted information, False otherwise
     ///
-    /// Deprecated. Query parameter `last_contacted`. Source: line 999 of `specs/nimble/snapshot.txt`.
+    /// Deprecated. Query parameter `last_contacted`. Source: `returns-contact/parameters/last_contacted` in `specs/nimble/snapshot.txt`.
     pub fn last_contacted(mut self, value: bool) -> Self {
         self.last_contacted = Some(value);
         self
     }
     /// True if return leads pipeline info, False otherwise
     ///
-    /// Deprecated. Default: `true`. Query parameter `leads_data`. Source: line 1000 of `specs/nimble/snapshot.txt`.
+    /// Deprecated. Default: `true`. Query parameter `leads_data`. Source: `returns-contact/parameters/leads_data` in `specs/nimble/snapshot.txt`.
     pub fn leads_data(mut self, value: bool) -> Self {
         self.leads_data = Some(value);
         self
     }
     /// comma-separated additional contexts that should be returned with in this contact
     ///
-    /// Query parameter `contexts`. Source: line 1001 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `contexts`. Source: `returns-contact/parameters/contexts` in `specs/nimble/snapshot.txt`.
     pub fn contexts(
         mut self,
         value: impl Into<crate::models::ContactsContactViewContextKinds>,
@@ -737,7 +737,7 @@ impl<'a> IntoFuture for ReturnsContact<'a> {
 impl Client {
     /// Updates contact
     ///
-    /// `PUT /api/v1/contact/{contact_id}`. Source: line 1217 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v1/contact/{contact_id}`. Source: `updates-contact` in `specs/nimble/snapshot.txt`.
     pub fn updates_contact(
         &self,
         contact_id: String,
@@ -765,14 +765,14 @@ pub struct UpdatesContact<'a> {
     options: RequestOptions,
 }
 impl<'a> UpdatesContact<'a> {
-    /// Query parameter `type`. Source: line 1219 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `type`. Source: `updates-contact/parameters/type` in `specs/nimble/snapshot.txt`.
     pub fn type_(mut self, value: impl Into<crate::models::UpdatesContactType>) -> Self {
         self.type_ = Some(value.into());
         self
     }
     /// True if return leads pipeline info, False otherwise
     ///
-    /// Default: `true`. Query parameter `leads_data`. Source: line 1221 of `specs/nimble/snapshot.txt`.
+    /// Default: `true`. Query parameter `leads_data`. Source: `updates-contact/parameters/leads_data` in `specs/nimble/snapshot.txt`.
     pub fn leads_data(mut self, value: bool) -> Self {
         self.leads_data = Some(value);
         self
@@ -827,7 +827,7 @@ impl Client {
     ///
     /// Get all proceedings that match query parameters.
     ///
-    /// `GET /api/v1/contacts/{contact_id}/proceedings`. Source: line 1644 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/{contact_id}/proceedings`. Source: `get-all-proceedings-that-match-query-parameters` in `specs/nimble/snapshot.txt`.
     pub fn list_contact_proceedings(
         &self,
         contact_id: String,
@@ -866,7 +866,7 @@ pub struct ListContactProceedings<'a> {
 impl<'a> ListContactProceedings<'a> {
     /// List of proceedings types to return.
     ///
-    /// Query parameter `types`. Source: line 1648 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `types`. Source: `get-all-proceedings-that-match-query-parameters/parameters/types` in `specs/nimble/snapshot.txt`.
     pub fn types(
         mut self,
         values: impl IntoIterator<
@@ -878,28 +878,28 @@ impl<'a> ListContactProceedings<'a> {
     }
     /// Show proceedings before or after that timestamp (depending on the
     ///
-    /// Query parameter `next_tstamp`. Source: line 1649 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `next_tstamp`. Source: `get-all-proceedings-that-match-query-parameters/parameters/next_tstamp` in `specs/nimble/snapshot.txt`.
     pub fn next_tstamp(mut self, value: impl Into<String>) -> Self {
         self.next_tstamp = Some(value.into());
         self
     }
     /// Show proceedings before or after that proceeding id, eg:
     ///
-    /// Query parameter `next_id`. Source: line 1650 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `next_id`. Source: `get-all-proceedings-that-match-query-parameters/parameters/next_id` in `specs/nimble/snapshot.txt`.
     pub fn next_id(mut self, value: impl Into<String>) -> Self {
         self.next_id = Some(value.into());
         self
     }
     /// Will fetch completed proceedings for true, false for uncompleted, for example completed deals.
     ///
-    /// Query parameter `completed`. Source: line 1651 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `completed`. Source: `get-all-proceedings-that-match-query-parameters/parameters/completed` in `specs/nimble/snapshot.txt`.
     pub fn completed(mut self, value: bool) -> Self {
         self.completed = Some(value);
         self
     }
     /// Search query to filter among contacts notes
     ///
-    /// Query parameter `notes__search_query`. Source: line 1652 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `notes__search_query`. Source: `get-all-proceedings-that-match-query-parameters/parameters/notes__search_query` in `specs/nimble/snapshot.txt`.
     pub fn notes_search_query(mut self, value: impl Into<String>) -> Self {
         self.notes_search_query = Some(value.into());
         self

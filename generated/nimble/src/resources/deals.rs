@@ -9,7 +9,7 @@ use crate::{Client, Error};
 impl Client {
     /// Retrieves list of all user deals
     ///
-    /// `GET /api/v2/deals`. Source: line 4006 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v2/deals`. Source: `retrieves-list-of-all-user-deals` in `specs/nimble/snapshot.txt`.
     pub fn retrieves_list_of_all_user_deals(
         &self,
         sort: String,
@@ -32,7 +32,7 @@ pub struct RetrievesListOfAllUserDeals<'a> {
     options: RequestOptions,
 }
 impl<'a> RetrievesListOfAllUserDeals<'a> {
-    /// Query parameter `limit`. Source: line 4008 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `limit`. Source: `retrieves-list-of-all-user-deals/parameters/limit` in `specs/nimble/snapshot.txt`.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -87,7 +87,7 @@ impl<'a> IntoFuture for RetrievesListOfAllUserDeals<'a> {
 impl Client {
     /// Create a new deal_v2
     ///
-    /// `POST /api/v2/deals`. Source: line 4205 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v2/deals`. Source: `create-new-deal-v2` in `specs/nimble/snapshot.txt`.
     pub fn create_new_deal_v2(
         &self,
         body: crate::models::CreateNewDealV2Request,
@@ -149,7 +149,7 @@ impl<'a> IntoFuture for CreateNewDealV2<'a> {
 impl Client {
     /// Get deal by id
     ///
-    /// `GET /api/v2/deals/{deal_id}`. Source: line 4484 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v2/deals/{deal_id}`. Source: `get-deal-by-id` in `specs/nimble/snapshot.txt`.
     pub fn get_deal_by_id(&self, deal_id: String) -> GetDealById<'_> {
         GetDealById {
             client: self,
@@ -209,7 +209,7 @@ impl<'a> IntoFuture for GetDealById<'a> {
 impl Client {
     /// Edit deal by id
     ///
-    /// `PUT /api/v2/deals/{deal_id}`. Source: line 4673 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v2/deals/{deal_id}`. Source: `edit-deal-by-id` in `specs/nimble/snapshot.txt`.
     pub fn edit_deal_by_id(
         &self,
         deal_id: String,

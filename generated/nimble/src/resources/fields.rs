@@ -11,7 +11,7 @@ impl Client {
     ///
     /// (DEPRECATED) This method return all available metadata for company's fields/groups.
     ///
-    /// `GET /api/v1/contacts/metadata`. Source: line 1412 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/metadata`. Source: `deprecated-this-method-return-all-available-metadata-for-company-s-fields-groups` in `specs/nimble/snapshot.txt`.
     pub fn get_contacts_metadata(&self) -> GetContactsMetadata<'_> {
         GetContactsMetadata {
             client: self,
@@ -70,7 +70,7 @@ impl<'a> IntoFuture for GetContactsMetadata<'a> {
 impl Client {
     /// Return all available metadata for company's fields
     ///
-    /// `GET /api/v1/contacts/fields`. Source: line 2044 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/fields`. Source: `return-all-available-metadata-for-company-s-fields` in `specs/nimble/snapshot.txt`.
     pub fn list_contact_fields(&self) -> ListContactFields<'_> {
         ListContactFields {
             client: self,
@@ -127,7 +127,7 @@ impl<'a> IntoFuture for ListContactFields<'a> {
 impl Client {
     /// Create new field
     ///
-    /// `POST /api/v1/contacts/fields`. Source: line 2079 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contacts/fields`. Source: `create-new-field` in `specs/nimble/snapshot.txt`.
     pub fn create_new_field(
         &self,
         body: crate::models::CreateNewFieldRequest,
@@ -189,7 +189,7 @@ impl<'a> IntoFuture for CreateNewField<'a> {
 impl Client {
     /// Updates existing field
     ///
-    /// `PUT /api/v1/contacts/fields/{field_id}`. Source: line 2129 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v1/contacts/fields/{field_id}`. Source: `updates-existing-field` in `specs/nimble/snapshot.txt`.
     pub fn updates_existing_field(
         &self,
         field_id: String,
@@ -258,7 +258,7 @@ impl<'a> IntoFuture for UpdatesExistingField<'a> {
 impl Client {
     /// Create new fields group
     ///
-    /// `POST /api/v1/contacts/fields/groups`. Source: line 2172 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contacts/fields/groups`. Source: `create-new-fields-group` in `specs/nimble/snapshot.txt`.
     pub fn create_new_fields_group(
         &self,
         body: crate::models::CreateNewFieldsGroupRequest,
@@ -320,7 +320,7 @@ impl<'a> IntoFuture for CreateNewFieldsGroup<'a> {
 impl Client {
     /// Updates existing fields group
     ///
-    /// `PUT /api/v1/contacts/fields/groups/{group_id}`. Source: line 2211 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v1/contacts/fields/groups/{group_id}`. Source: `updates-existing-fields-group` in `specs/nimble/snapshot.txt`.
     pub fn updates_existing_fields_group(
         &self,
         group_id: String,
@@ -389,7 +389,7 @@ impl<'a> IntoFuture for UpdatesExistingFieldsGroup<'a> {
 impl Client {
     /// Create new fields tabs
     ///
-    /// `POST /api/v1/contacts/fields/tabs`. Source: line 2251 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contacts/fields/tabs`. Source: `create-new-fields-tabs` in `specs/nimble/snapshot.txt`.
     pub fn create_new_fields_tabs(
         &self,
         body: crate::models::CreateNewFieldsTabsRequest,
@@ -451,7 +451,7 @@ impl<'a> IntoFuture for CreateNewFieldsTabs<'a> {
 impl Client {
     /// Updates existing fields tab
     ///
-    /// `PUT /api/v1/contacts/fields/tabs/{tab_id}`. Source: line 2289 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v1/contacts/fields/tabs/{tab_id}`. Source: `updates-existing-fields-tab` in `specs/nimble/snapshot.txt`.
     pub fn updates_existing_fields_tab(
         &self,
         tab_id: String,
@@ -520,7 +520,7 @@ impl<'a> IntoFuture for UpdatesExistingFieldsTab<'a> {
 impl Client {
     /// Create choice for field
     ///
-    /// `POST /api/v1/contacts/fields/{field_id}/choices`. Source: line 2327 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contacts/fields/{field_id}/choices`. Source: `create-choice-for-field` in `specs/nimble/snapshot.txt`.
     pub fn create_choice_for_field(
         &self,
         field_id: String,
@@ -590,7 +590,7 @@ impl<'a> IntoFuture for CreateChoiceForField<'a> {
 impl Client {
     /// Deletes choice by id
     ///
-    /// `DELETE /api/v1/contacts/fields/{field_id}/choices/{id}`. Source: line 2365 of `specs/nimble/snapshot.txt`.
+    /// `DELETE /api/v1/contacts/fields/{field_id}/choices/{id}`. Source: `deletes-choice-by-id` in `specs/nimble/snapshot.txt`.
     pub fn deletes_choice_by_id(
         &self,
         field_id: String,

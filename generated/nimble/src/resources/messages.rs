@@ -9,7 +9,7 @@ use crate::{Client, Error};
 impl Client {
     /// Create a draft message
     ///
-    /// `POST /api/v1/messages/drafts`. Source: line 6604 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/messages/drafts`. Source: `create-draft-message` in `specs/nimble/snapshot.txt`.
     pub fn create_draft_message(
         &self,
         body: crate::models::CreateDraftMessageRequest,

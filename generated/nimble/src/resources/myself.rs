@@ -11,7 +11,7 @@ impl Client {
     ///
     /// Returns information about authenticated user. User_id from this response can be used to assign different Nimble entities to this user. Such as tasks, contacts, etc.
     ///
-    /// `GET /api/v1/myself`. Source: line 166 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/myself`. Source: `returns-information-about-authenticated-user` in `specs/nimble/snapshot.txt`.
     pub fn get_authenticated_user(&self) -> GetAuthenticatedUser<'_> {
         GetAuthenticatedUser {
             client: self,

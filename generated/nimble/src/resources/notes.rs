@@ -11,7 +11,7 @@ impl Client {
     ///
     /// Creates a note on one or more contacts. At least one contact id is required as Nimble currently doesn't support notes without contacts.
     ///
-    /// `POST /api/v1/contacts/notes`. Source: line 1439 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contacts/notes`. Source: `creates-note-on-one-or-more-contacts` in `specs/nimble/snapshot.txt`.
     pub fn create_note(&self, body: crate::models::CreateNoteRequest) -> CreateNote<'_> {
         CreateNote {
             client: self,
@@ -70,7 +70,7 @@ impl<'a> IntoFuture for CreateNote<'a> {
 impl Client {
     /// return single note
     ///
-    /// `GET /api/v1/contacts/notes/{note_id}`. Source: line 1477 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/notes/{note_id}`. Source: `return-single-note` in `specs/nimble/snapshot.txt`.
     pub fn return_single_note(&self, note_id: String) -> ReturnSingleNote<'_> {
         ReturnSingleNote {
             client: self,
@@ -133,7 +133,7 @@ impl<'a> IntoFuture for ReturnSingleNote<'a> {
 impl Client {
     /// update contact note
     ///
-    /// `PUT /api/v1/contacts/notes/{note_id}`. Source: line 1548 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v1/contacts/notes/{note_id}`. Source: `update-contact-note` in `specs/nimble/snapshot.txt`.
     pub fn update_contact_note(
         &self,
         note_id: String,
@@ -202,7 +202,7 @@ impl<'a> IntoFuture for UpdateContactNote<'a> {
 impl Client {
     /// Returns a list of notes for the specified contact
     ///
-    /// `GET /api/v1/contact/{contact_id}/notes`. Source: line 1587 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /api/v1/contact/{contact_id}/notes`. Source: `returns-list-of-notes-for-specified-contact` in `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_contact_notes(&self, contact_id: String) -> ListContactNotes<'_> {
         ListContactNotes {
             client: self,
@@ -224,12 +224,12 @@ pub struct ListContactNotes<'a> {
     options: RequestOptions,
 }
 impl<'a> ListContactNotes<'a> {
-    /// Query parameter `page`. Source: line 1589 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `page`. Source: `returns-list-of-notes-for-specified-contact/parameters/page` in `specs/nimble/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
-    /// Query parameter `per_page`. Source: line 1590 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `per_page`. Source: `returns-list-of-notes-for-specified-contact/parameters/per_page` in `specs/nimble/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

@@ -9,7 +9,7 @@ use crate::{Client, Error};
 impl Client {
     /// Returns a list pipelines available to view for the requesting user
     ///
-    /// `GET /api/v1/contacts/pipelines`. Source: line 2462 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/pipelines`. Source: `returns-list-pipelines-available-to-view-for-requesting-user` in `specs/nimble/snapshot.txt`.
     pub fn list_contact_pipelines(&self) -> ListContactPipelines<'_> {
         ListContactPipelines {
             client: self,
@@ -68,7 +68,7 @@ impl<'a> IntoFuture for ListContactPipelines<'a> {
 impl Client {
     /// Exit lead from a pipeline successfully
     ///
-    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/successful`. Source: line 2512 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/successful`. Source: `exit-lead-from-pipeline-successfully` in `specs/nimble/snapshot.txt`.
     pub fn exit_lead_from_pipeline_successfully(
         &self,
         lead_id: String,
@@ -143,7 +143,7 @@ impl<'a> IntoFuture for ExitLeadFromPipelineSuccessfully<'a> {
 impl Client {
     /// Exit lead from a pipeline unsuccessfully
     ///
-    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/unsuccessful`. Source: line 2894 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/unsuccessful`. Source: `exit-lead-from-pipeline-unsuccessfully` in `specs/nimble/snapshot.txt`.
     pub fn exit_lead_from_pipeline_unsuccessfully(
         &self,
         lead_id: String,
@@ -220,7 +220,7 @@ impl Client {
     ///
     /// Move lead to a stage within the pipeline. You can use this operation to enter pipeline for the first time.
     ///
-    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/move`. Source: line 3280 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/move`. Source: `move-lead-to-stage-within-pipeline` in `specs/nimble/snapshot.txt`.
     pub fn move_lead_to_stage_within_pipeline(
         &self,
         lead_id: String,
@@ -295,7 +295,7 @@ impl<'a> IntoFuture for MoveLeadToStageWithinPipeline<'a> {
 impl Client {
     /// undescribed pipelines
     ///
-    /// `GET /api/v2/deals/pipelines`. Source: line 5244 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v2/deals/pipelines`. Source: `undescribed-pipelines` in `specs/nimble/snapshot.txt`.
     pub fn list_deal_pipelines(&self) -> ListDealPipelines<'_> {
         ListDealPipelines {
             client: self,

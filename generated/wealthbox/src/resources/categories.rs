@@ -11,7 +11,7 @@ impl Client {
     ///
     /// This endpoint will fetch every contact role in the authenticated user’s account (workspace).
     ///
-    /// `GET /v1/categories/contact_roles`. Source: line 14191 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contact_roles`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/categories/contact_roles`. Source: `list-all-contact-roles` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contact_roles`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_all_contact_roles(&self) -> ListAllContactRoles<'_> {
         ListAllContactRoles {
             client: self,
@@ -31,12 +31,12 @@ pub struct ListAllContactRoles<'a> {
     options: RequestOptions,
 }
 impl<'a> ListAllContactRoles<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -123,7 +123,7 @@ impl Client {
     ///
     /// This endpoint will fetch every custom field in the authenticated user’s account (workspace).
     ///
-    /// `GET /v1/categories/custom_fields`. Source: line 14314 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `custom_fields`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/categories/custom_fields`. Source: `list-all-custom-fields` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `custom_fields`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_all_custom_fields(
         &self,
         body: crate::models::ListAllCustomFieldsRequest,
@@ -148,12 +148,12 @@ pub struct ListAllCustomFields<'a> {
     options: RequestOptions,
 }
 impl<'a> ListAllCustomFields<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -240,7 +240,7 @@ impl Client {
     ///
     /// This endpoint will fetch every tag in the authenticated user’s account (workspace).
     ///
-    /// `GET /v1/categories/tags`. Source: line 14382 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/categories/tags`. Source: `list-all-tags` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_all_tags(&self) -> ListAllTags<'_> {
         ListAllTags {
             client: self,
@@ -264,7 +264,7 @@ pub struct ListAllTags<'a> {
 impl<'a> ListAllTags<'a> {
     /// The name of the document type that you are trying to fetch, defaults to All
     ///
-    /// Query parameter `document_type`. Source: line 14389 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `document_type`. Source: `list-all-tags/parameters/document_type` in `specs/wealthbox/snapshot.txt`.
     pub fn document_type(
         mut self,
         value: impl Into<crate::models::ListAllTagsDocumentType>,
@@ -272,12 +272,12 @@ impl<'a> ListAllTags<'a> {
         self.document_type = Some(value.into());
         self
     }
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -365,7 +365,7 @@ impl Client {
     ///
     /// This endpoint will fetch every instance of the specified category name which are owned by the account (workspace) of the user authenticated with the API.
     ///
-    /// `GET /v1/categories/{type}`. Source: line 14435 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/categories/{type}`. Source: `list-all-members-of-customizable-category` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_all_members_of_customizable_category(
         &self,
         type_: crate::models::ListAllMembersOfCustomizableCategoryType,
@@ -390,12 +390,12 @@ pub struct ListAllMembersOfCustomizableCategory<'a> {
     options: RequestOptions,
 }
 impl<'a> ListAllMembersOfCustomizableCategory<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

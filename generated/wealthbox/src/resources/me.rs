@@ -11,7 +11,7 @@ impl Client {
     ///
     /// This endpoint will return information about the user’s login profile.
     ///
-    /// `GET /v1/me`. Source: line 140 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/me`. Source: `retrieve-login-profile-information` in `specs/wealthbox/snapshot.txt`.
     pub fn retrieve_login_profile_information(
         &self,
     ) -> RetrieveLoginProfileInformation<'_> {

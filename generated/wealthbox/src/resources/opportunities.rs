@@ -11,7 +11,7 @@ impl Client {
     ///
     /// This endpoint will fetch all of the opportunities that are accessible by the user. This way the user can not access any opportunities they don’t have access to.
     ///
-    /// `GET /v1/opportunities`. Source: line 11806 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `opportunities`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/opportunities`. Source: `retrieve-all-opportunities` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `opportunities`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_opportunities(&self) -> RetrieveAllOpportunities<'_> {
         RetrieveAllOpportunities {
             client: self,
@@ -41,21 +41,21 @@ pub struct RetrieveAllOpportunities<'a> {
 impl<'a> RetrieveAllOpportunities<'a> {
     /// The id of the resource being searched for
     ///
-    /// Query parameter `resource_id`. Source: line 11813 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_id`. Source: `retrieve-all-opportunities/parameters/resource_id` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_id(mut self, value: i64) -> Self {
         self.resource_id = Some(value);
         self
     }
     /// The type of resource being searched for
     ///
-    /// Query parameter `resource_type`. Source: line 11818 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_type`. Source: `retrieve-all-opportunities/parameters/resource_type` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
     /// The order that the opportunities should be returned in
     ///
-    /// Query parameter `order`. Source: line 11823 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `order`. Source: `retrieve-all-opportunities/parameters/order` in `specs/wealthbox/snapshot.txt`.
     pub fn order(
         mut self,
         value: impl Into<crate::models::RetrieveAllOpportunitiesOrder>,
@@ -65,17 +65,17 @@ impl<'a> RetrieveAllOpportunities<'a> {
     }
     /// Return won and lost opportunities as well
     ///
-    /// Query parameter `include_closed`. Source: line 11830 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `include_closed`. Source: `retrieve-all-opportunities/parameters/include_closed` in `specs/wealthbox/snapshot.txt`.
     pub fn include_closed(mut self, value: bool) -> Self {
         self.include_closed = Some(value);
         self
     }
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -174,7 +174,7 @@ impl Client {
     ///
     /// Create a new Opportunity.
     ///
-    /// `POST /v1/opportunities`. Source: line 12012 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/opportunities`. Source: `create-new-opportunity` in `specs/wealthbox/snapshot.txt`.
     pub fn create_new_opportunity(
         &self,
         body: crate::models::CreateNewOpportunityRequest,
@@ -238,7 +238,7 @@ impl Client {
     ///
     /// Retrieve a specific opportunity using it unique identifier. The opportunity returned will include the attributes listed below.
     ///
-    /// `GET /v1/opportunities/{id}`. Source: line 12319 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/opportunities/{id}`. Source: `fetch-existing-opportunity` in `specs/wealthbox/snapshot.txt`.
     pub fn fetch_existing_opportunity(&self, id: i64) -> FetchExistingOpportunity<'_> {
         FetchExistingOpportunity {
             client: self,
@@ -300,7 +300,7 @@ impl Client {
     ///
     /// Update a existing opportunity with new properties, these properties will be saved to the database and the new opportunity will be returned.
     ///
-    /// `PUT /v1/opportunities/{id}`. Source: line 12501 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/opportunities/{id}`. Source: `update-existing-opportunity` in `specs/wealthbox/snapshot.txt`.
     pub fn update_existing_opportunity(
         &self,
         id: i64,
@@ -368,7 +368,7 @@ impl Client {
     ///
     /// Delete an existing opportunity from your account (workspace). This opportunity will not be available to you going forward in the future.
     ///
-    /// `DELETE /v1/opportunities/{id}`. Source: line 12811 of `specs/wealthbox/snapshot.txt`.
+    /// `DELETE /v1/opportunities/{id}`. Source: `delete-opportunity` in `specs/wealthbox/snapshot.txt`.
     pub fn delete_opportunity(&self, id: i64) -> DeleteOpportunity<'_> {
         DeleteOpportunity {
             client: self,

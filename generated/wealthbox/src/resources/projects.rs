@@ -11,7 +11,7 @@ impl Client {
     ///
     /// This endpoint will fetch all of the projects that are accessible by the user. This way the user can not access any projects they don’t have access to.
     ///
-    /// `GET /v1/projects`. Source: line 12996 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `projects`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/projects`. Source: `retrieve-all-projects` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `projects`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_projects(&self) -> RetrieveAllProjects<'_> {
         RetrieveAllProjects {
             client: self,
@@ -31,12 +31,12 @@ pub struct RetrieveAllProjects<'a> {
     options: RequestOptions,
 }
 impl<'a> RetrieveAllProjects<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -123,7 +123,7 @@ impl Client {
     ///
     /// Create a new Project.
     ///
-    /// `POST /v1/projects`. Source: line 13108 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/projects`. Source: `create-new-project` in `specs/wealthbox/snapshot.txt`.
     pub fn create_new_project(
         &self,
         body: crate::models::CreateNewProjectRequest,
@@ -187,7 +187,7 @@ impl Client {
     ///
     /// Retrieve a specific project using it unique identifier. The project returned will include the attributes listed below.
     ///
-    /// `GET /v1/projects/{id}`. Source: line 13267 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/projects/{id}`. Source: `fetch-existing-project` in `specs/wealthbox/snapshot.txt`.
     pub fn fetch_existing_project(&self, id: i64) -> FetchExistingProject<'_> {
         FetchExistingProject {
             client: self,
@@ -248,7 +248,7 @@ impl Client {
     ///
     /// Update a existing project with new properties, these properties will be saved to the database and the new project will be returned.
     ///
-    /// `PUT /v1/projects/{id}`. Source: line 13378 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/projects/{id}`. Source: `update-existing-project` in `specs/wealthbox/snapshot.txt`.
     pub fn update_existing_project(
         &self,
         id: i64,
@@ -315,7 +315,7 @@ impl Client {
     ///
     /// Delete an existing project from your account (workspace). This project will not be available to you going forward in the future.
     ///
-    /// `DELETE /v1/projects/{id}`. Source: line 13540 of `specs/wealthbox/snapshot.txt`.
+    /// `DELETE /v1/projects/{id}`. Source: `delete-project` in `specs/wealthbox/snapshot.txt`.
     pub fn delete_project(&self, id: i64) -> DeleteProject<'_> {
         DeleteProject {
             client: self,

@@ -11,7 +11,7 @@ impl Client {
     ///
     /// This endpoint will fetch all of the tasks that are accessible by the user. This way the user can not access any tasks they don’t have access to.
     ///
-    /// `GET /v1/tasks`. Source: line 5544 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tasks`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/tasks`. Source: `retrieve-all-tasks` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tasks`; the builder's `.stream()` and `.all()` walk every page.
     pub fn retrieve_all_tasks(&self) -> RetrieveAllTasks<'_> {
         RetrieveAllTasks {
             client: self,
@@ -45,52 +45,52 @@ pub struct RetrieveAllTasks<'a> {
 impl<'a> RetrieveAllTasks<'a> {
     /// The id of the resource being searched for
     ///
-    /// Query parameter `resource_id`. Source: line 5551 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_id`. Source: `retrieve-all-tasks/parameters/resource_id` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_id(mut self, value: i64) -> Self {
         self.resource_id = Some(value);
         self
     }
     /// The type of resource being searched for
     ///
-    /// Query parameter `resource_type`. Source: line 5556 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_type`. Source: `retrieve-all-tasks/parameters/resource_type` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
     /// The id of the User which the task is assigned to
     ///
-    /// Query parameter `assigned_to`. Source: line 5561 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `assigned_to`. Source: `retrieve-all-tasks/parameters/assigned_to` in `specs/wealthbox/snapshot.txt`.
     pub fn assigned_to(mut self, value: i64) -> Self {
         self.assigned_to = Some(value);
         self
     }
     /// The id of the Team which the task is assigned to
     ///
-    /// Query parameter `assigned_to_team`. Source: line 5566 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `assigned_to_team`. Source: `retrieve-all-tasks/parameters/assigned_to_team` in `specs/wealthbox/snapshot.txt`.
     pub fn assigned_to_team(mut self, value: i64) -> Self {
         self.assigned_to_team = Some(value);
         self
     }
     /// The id of the User who created the task
     ///
-    /// Query parameter `created_by`. Source: line 5571 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `created_by`. Source: `retrieve-all-tasks/parameters/created_by` in `specs/wealthbox/snapshot.txt`.
     pub fn created_by(mut self, value: i64) -> Self {
         self.created_by = Some(value);
         self
     }
     /// Return completed tasks as well
     ///
-    /// Query parameter `completed`. Source: line 5576 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `completed`. Source: `retrieve-all-tasks/parameters/completed` in `specs/wealthbox/snapshot.txt`.
     pub fn completed(mut self, value: bool) -> Self {
         self.completed = Some(value);
         self
     }
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -193,7 +193,7 @@ impl Client {
     ///
     /// Create a new task and assign it to a user.
     ///
-    /// `POST /v1/tasks`. Source: line 5658 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/tasks`. Source: `create-new-task-and-assign-it-to-user` in `specs/wealthbox/snapshot.txt`.
     pub fn create_new_task_and_assign_it_to_user(
         &self,
         body: crate::models::CreateNewTaskAndAssignItToUserRequest,
@@ -259,7 +259,7 @@ impl Client {
     ///
     /// Create a new task and assign it to a team.
     ///
-    /// `POST /v1/tasks`. Source: line 5940 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/tasks`. Source: `create-new-task-and-assign-it-to-team` in `specs/wealthbox/snapshot.txt`.
     pub fn create_new_task_and_assign_it_to_team(
         &self,
         body: crate::models::CreateNewTaskAndAssignItToTeamRequest,
@@ -325,7 +325,7 @@ impl Client {
     ///
     /// Retrieve a specific task using its unique identifier. The task returned will include the attributes listed below.
     ///
-    /// `GET /v1/tasks/{id}`. Source: line 6225 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/tasks/{id}`. Source: `fetch-existing-task` in `specs/wealthbox/snapshot.txt`.
     pub fn fetch_existing_task(&self, id: i64) -> FetchExistingTask<'_> {
         FetchExistingTask {
             client: self,
@@ -386,7 +386,7 @@ impl Client {
     ///
     /// Update an existing task and assign it to a user with some new properties, these properties will be saved to the database and the new task will be returned.
     ///
-    /// `PUT /v1/tasks/{id}`. Source: line 6408 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/tasks/{id}`. Source: `update-existing-task-and-assign-it-to-user` in `specs/wealthbox/snapshot.txt`.
     pub fn update_existing_task_and_assign_it_to_user(
         &self,
         id: i64,
@@ -461,7 +461,7 @@ impl Client {
     ///
     /// Update an existing task and assign it to a team with some new properties, these properties will be saved to the database and the new task will be returned.
     ///
-    /// `PUT /v1/tasks/{id}`. Source: line 6696 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/tasks/{id}`. Source: `update-existing-task-and-assign-it-to-team` in `specs/wealthbox/snapshot.txt`.
     pub fn update_existing_task_and_assign_it_to_team(
         &self,
         id: i64,
@@ -536,7 +536,7 @@ impl Client {
     ///
     /// Delete an existing task from your account (workspace). This task will not be available to you going forward in the future.
     ///
-    /// `DELETE /v1/tasks/{id}`. Source: line 6984 of `specs/wealthbox/snapshot.txt`.
+    /// `DELETE /v1/tasks/{id}`. Source: `delete-task` in `specs/wealthbox/snapshot.txt`.
     pub fn delete_task(&self, id: i64) -> DeleteTask<'_> {
         DeleteTask {
             client: self,

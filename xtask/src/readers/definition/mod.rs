@@ -60,7 +60,14 @@ pub fn read(text: &str, api_name: &str, file: &str) -> Result<Draft, DefinitionE
             unique.push(g);
         }
     }
-    Ok(Draft { api, operations, global_parameters: Vec::new(), gaps: unique, merge_identical_shapes: false })
+    Ok(Draft {
+        api,
+        operations,
+        global_parameters: Vec::new(),
+        gaps: unique,
+        merge_identical_shapes: false,
+        anchors: Default::default(),
+    })
 }
 
 /// The API facts of the definition.
