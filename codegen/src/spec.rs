@@ -850,8 +850,9 @@ impl FromStr for Source {
 /// the reader gave a place it recognized (an operation's heading, a block, a parameter or
 /// field row), and the number of lines below it (`offset`). Written `name` or
 /// `name+offset`: `retrieve-all-events`, `retrieve-all-events/parameters/order`,
-/// `retrieve-all-events/response-200+2`. Names are made of ASCII letters, digits and
-/// `-_.[]~/` and are never only digits (that is a line number).
+/// `retrieve-all-events/response-200+2`. Names are made of letters and digits (the
+/// document's, any script: `2fa-ändern`) and `-_.[]~/`, and are never only ASCII digits
+/// (that is a line number).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Anchor {
     /// The anchor's name, unique in its document.
@@ -863,7 +864,7 @@ pub struct Anchor {
 impl Anchor {
     /// The characters an anchor's name is made of.
     pub fn is_name_char(c: char) -> bool {
-        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '[' | ']' | '~' | '/')
+        c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '[' | ']' | '~' | '/')
     }
 
     /// Whether `name` can name an anchor.
@@ -896,7 +897,7 @@ impl FromStr for Anchor {
             None => (s, 0),
         };
         if !Anchor::is_name(name) {
-            return Err(format!("an anchor's name is ASCII letters, digits and `-_.[]~/`, not only digits: {name:?}"));
+            return Err(format!("an anchor's name is letters, digits and `-_.[]~/`, not only digits: {name:?}"));
         }
         Ok(Anchor { name: name.to_string(), offset })
     }
@@ -1061,6 +1062,7 @@ mod tests {
             ("doc:retrieve-all-events/response-200+2", anchor("retrieve-all-events/response-200", 2)),
             ("doc:top+7", anchor("top", 7)),
             ("doc:2fa~2+1", anchor("2fa~2", 1)),
+            ("doc:2fa-ändern/request-example", anchor("2fa-ändern/request-example", 0)),
             ("doc:390", Source::Doc(390)),
         ] {
             assert_eq!(text.parse::<Source>().unwrap(), source, "{text}");
@@ -1070,7 +1072,7 @@ mod tests {
         }
         // `+0` is the anchor itself, written without it.
         assert_eq!("doc:a+0".parse::<Source>().unwrap().to_string(), "doc:a");
-        for bad in ["doc:", "doc:a b", "doc:a+", "doc:a+x", "doc:a+-1", "doc:+3", "doc:a+1+2", "doc:é"] {
+        for bad in ["doc:", "doc:a b", "doc:a+", "doc:a+x", "doc:a+-1", "doc:+3", "doc:a+1+2", "doc:a\u{202e}b"] {
             assert!(bad.parse::<Source>().is_err(), "{bad}");
         }
     }

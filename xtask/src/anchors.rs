@@ -149,7 +149,7 @@ impl Anchors {
 /// `Authenticating with OAuth` → `authenticating-with-oauth` (the words operation ids are
 /// made of: a paragraph's first sentence, articles dropped; lower-cased, not split).
 pub fn slug(words: &str) -> String {
-    let slug = crate::normalize::title_words(words).join("-").to_lowercase();
+    let slug = segment(&crate::normalize::title_words(words).join("-").to_lowercase());
     if slug.is_empty() {
         "_".into()
     } else {
@@ -157,8 +157,8 @@ pub fn slug(words: &str) -> String {
     }
 }
 
-/// A name inside a place: the document's words, characters outside `A-Za-z0-9-_.[]`
-/// written `-`.
+/// A name inside a place: the document's words, characters other than letters, digits
+/// and `-_.[]` written `-`.
 fn segment(name: &str) -> String {
     let s: String =
         name.chars().map(|c| if Anchor::is_name_char(c) && !matches!(c, '/' | '~') { c } else { '-' }).collect();

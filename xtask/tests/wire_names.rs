@@ -45,7 +45,7 @@ fn two_wire_names_that_give_one_rust_name_are_refused_naming_their_lines() {
     );
     let err = build_spec_from("names", &doc, &overlay("openapi_text")).unwrap_err().to_string();
     assert!(
-        err.contains("parameter `filter_name` (doc:6) and operation `list_widgets` (doc:1), parameter `filter-name` (doc:5) both become the Rust parameter name `filter_name`"),
+        err.contains("parameter `filter_name` (doc:list-widgets/parameters/filter_name) and operation `list_widgets` (doc:list-widgets), parameter `filter-name` (doc:list-widgets/parameters/filter-name) both become the Rust parameter name `filter_name`"),
         "{err}"
     );
 }
@@ -55,7 +55,7 @@ fn an_operation_named_like_a_client_method_is_refused() {
     // `Client::request` sends to any path; an operation may not take its name.
     let doc = "/widgets\nRequest\n200\nGET /widgets\n";
     let err = build_spec_from("names", doc, &overlay("openapi_text")).unwrap_err().to_string();
-    assert!(err.contains("operation `request` (doc:1) and the generated code's own `request`"), "{err}");
+    assert!(err.contains("operation `request` (doc:request) and the generated code's own `request`"), "{err}");
 }
 
 #[test]
