@@ -54,7 +54,9 @@ fn an_account_name_that_is_not_a_host_label_is_refused() {
         long.as_str(),
     ] {
         match Client::new(bad, Auth::ApiToken(TOKEN.into())) {
-            Err(Error::InvalidRequest(why)) => assert!(why.contains("`account` must be a host name label"), "{bad:?}: {why}"),
+            Err(Error::InvalidRequest(why)) => {
+                assert!(why.contains("`account` must be a host name label"), "{bad:?}: {why}")
+            }
             other => panic!("{bad:?}: expected Error::InvalidRequest, got {other:?}"),
         }
         // Not even with another base URL: the account is checked at construction.

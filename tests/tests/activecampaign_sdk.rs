@@ -36,7 +36,12 @@ async fn a_deals_stream_walks_offsets_and_stops_at_the_announced_total() {
             .await;
     }
     // Page 2 is full, but `meta.total` says there are 4 deals: there is no third request.
-    Mock::given(path("/deals")).and(query_param("offset", "4")).respond_with(deals_page(&[], "4")).expect(0).mount(&server).await;
+    Mock::given(path("/deals"))
+        .and(query_param("offset", "4"))
+        .respond_with(deals_page(&[], "4"))
+        .expect(0)
+        .mount(&server)
+        .await;
 
     let deals: Vec<Value> =
         client(&server).retrieve_all_existing_deals().filters_stage(7).limit(2).stream().try_collect().await.unwrap();
@@ -66,7 +71,9 @@ async fn a_list_without_meta_ends_on_its_short_page() {
     let field = |id: &str| json!({"id": id, "fieldLabel": "Label", "fieldType": "text"});
     Mock::given(path("/dealCustomFieldMeta"))
         .and(query_param("offset", "0"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"dealCustomFieldMeta": [field("1"), field("2")]})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"dealCustomFieldMeta": [field("1"), field("2")]})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -86,7 +93,9 @@ async fn a_list_without_meta_ends_on_its_short_page() {
 async fn a_page_whose_items_are_not_a_list_is_a_decode_error_naming_the_key() {
     let server = MockServer::start().await;
     Mock::given(path("/dealRoles"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"dealRoles": {"id": "1"}, "meta": {"total": "1"}})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"dealRoles": {"id": "1"}, "meta": {"total": "1"}})),
+        )
         .mount(&server)
         .await;
 

@@ -6,8 +6,8 @@
 //! `ApiError`. Operations without a known route have no method.
 
 use nimble::models::{
-    CreateNoteRequest, CreateDraftMessageRequest, CreatesContactWithDataProvidedRequest,
-    ExitTransitionRequest, UpdatesExistingFieldRequest,
+    CreateDraftMessageRequest, CreateNoteRequest, CreatesContactWithDataProvidedRequest, ExitTransitionRequest,
+    UpdatesExistingFieldRequest,
 };
 use nimble::{Auth, Client, Error};
 use serde_json::json;
@@ -77,13 +77,7 @@ async fn contacts_list_get_create_update_and_delete() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let page = client
-        .list_contacts()
-        .keyword("acme")
-        .record_type("company")
-        .per_page(50)
-        .await
-        .unwrap();
+    let page = client.list_contacts().keyword("acme").record_type("company").per_page(50).await.unwrap();
     let meta = page.meta.unwrap();
     assert_eq!((meta.pages, meta.total), (Some(4), Some(180)), "meta tells how many pages there are");
     assert_eq!(page.resources.unwrap()[0].id.as_deref(), Some("c1"));
@@ -92,11 +86,7 @@ async fn contacts_list_get_create_update_and_delete() {
     body.record_type = Some("person".into());
     let created = client.creates_contact_with_data_provided(body).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("c2"));
-    client
-        .delete_contacts_by_query()
-        .query("{\"tag\":{\"is\":\"old\"}}")
-        .await
-        .unwrap();
+    client.delete_contacts_by_query().query("{\"tag\":{\"is\":\"old\"}}").await.unwrap();
 }
 
 #[tokio::test]
@@ -217,9 +207,7 @@ async fn error_bodies_decode_into_api_error() {
         .mount(&server)
         .await;
     expect("GET", "/api/v1/contact/gone")
-        .respond_with(
-            ResponseTemplate::new(404).set_body_json(json!({"object_type": "contact", "object_id": "gone"})),
-        )
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"object_type": "contact", "object_id": "gone"})))
         .mount(&server)
         .await;
     let client = client(&server);

@@ -239,12 +239,19 @@ mod generic_pages {
         let from_page = spec(&reading.text.unwrap());
         // The text: `mystery`, which no example shows, stays in the list it follows, with a gap.
         assert_eq!(field_names(&from_text, "id"), ["id", "owner", "size", "label", "mystery"]);
-        assert!(from_text.gaps.iter().any(|g| g.kind == codegen::spec::GapKind::UnwitnessedNesting && g.message.contains("`mystery`")));
+        assert!(from_text
+            .gaps
+            .iter()
+            .any(|g| g.kind == codegen::spec::GapKind::UnwitnessedNesting && g.message.contains("`mystery`")));
         // The page: its markup puts `mystery` in the top-level list; no gap.
         assert_eq!(field_names(&from_page, "id"), ["id", "owner", "size", "label"]);
         assert_eq!(field_names(&from_page, "things"), ["things", "mystery"]);
         assert_eq!(field_names(&from_page, "country"), ["name", "country"]);
-        assert!(!from_page.gaps.iter().any(|g| g.kind == codegen::spec::GapKind::UnwitnessedNesting), "{:?}", from_page.gaps);
+        assert!(
+            !from_page.gaps.iter().any(|g| g.kind == codegen::spec::GapKind::UnwitnessedNesting),
+            "{:?}",
+            from_page.gaps
+        );
     }
 }
 

@@ -178,6 +178,7 @@ fn read_preamble(
                     description: None,
                     choices: None,
                     source: Source::Doc(m),
+                    witness: Default::default(),
                 });
                 m += if default.is_some() { 3 } else { 2 };
             }
@@ -260,6 +261,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                         description: non_empty(&e.description),
                         choices: e.choices.clone(),
                         source: Source::Doc(e.line),
+                        witness: Default::default(),
                     });
                 }
                 n = next;
@@ -341,6 +343,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 description: None,
                 choices: None,
                 source: Source::Doc(start + 2),
+                witness: Default::default(),
             });
         }
     }
@@ -352,7 +355,15 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
             let (line, shape) = match entries {
                 Some((line, entries)) => {
                     let fields = build_tree(entries, &witnesses, line, gaps);
-                    (line, Some(DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(line) })))
+                    (
+                        line,
+                        Some(DraftType::Object(DraftObject {
+                            doc_name: None,
+                            fields,
+                            source: Source::Doc(line),
+                            taken_from: None,
+                        })),
+                    )
                 }
                 None => {
                     let line = request_examples[0].source.line().unwrap_or(start);
@@ -385,7 +396,12 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         let shape = if status.starts_with('2') {
             response_entries.take().map(|(attr_line, entries)| {
                 let fields = build_tree(entries, &parsed(&examples), attr_line, gaps);
-                DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(attr_line) })
+                DraftType::Object(DraftObject {
+                    doc_name: None,
+                    fields,
+                    source: Source::Doc(attr_line),
+                    taken_from: None,
+                })
             })
         } else {
             None
@@ -398,7 +414,15 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
             ));
             Some(DraftType::Any)
         });
-        draft_responses.push(DraftResponse { status, description: None, shape, examples, source: Source::Doc(line) });
+        draft_responses.push(DraftResponse {
+            status,
+            description: None,
+            shape,
+            examples,
+            source: Source::Doc(line),
+            status_assumed: false,
+            taken_from: None,
+        });
     }
     if let Some((line, entries)) = response_entries {
         // Attributes without any example: the status is not shown; 200 is the document's
@@ -412,9 +436,16 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         draft_responses.push(DraftResponse {
             status: "200".into(),
             description: None,
-            shape: Some(DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(line) })),
+            shape: Some(DraftType::Object(DraftObject {
+                doc_name: None,
+                fields,
+                source: Source::Doc(line),
+                taken_from: None,
+            })),
             examples: Vec::new(),
             source: Source::Doc(line),
+            status_assumed: false,
+            taken_from: None,
         });
     }
 
@@ -429,6 +460,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         request,
         responses: draft_responses,
         source: Source::Doc(start),
+        resource: None,
     }
 }
 
@@ -738,6 +770,7 @@ fn add_undocumented_keys(frame: &mut Frame, line: u32, gaps: &mut Vec<Gap>) {
             description: None,
             choices: None,
             source: Source::Doc(line),
+            witness: Default::default(),
         });
     }
 }
@@ -759,7 +792,12 @@ fn to_field(entry: Entry, children: Option<Vec<DraftField>>, gaps: &mut Vec<Gap>
     let ty = match children {
         None => entry.ty.clone().into_draft(line, gaps),
         Some(fields) => {
-            let object = |doc_name: Option<String>| DraftObject { doc_name, fields, source: Source::Doc(line) };
+            let object = |doc_name: Option<String>| DraftObject {
+                doc_name,
+                fields,
+                source: Source::Doc(line),
+                taken_from: None,
+            };
             match entry.ty.clone() {
                 DocType::Array(inner) => DraftType::Array(Box::new(match *inner {
                     DocType::Named(n) => DraftType::Object(object(Some(n))),
@@ -794,6 +832,7 @@ fn to_field(entry: Entry, children: Option<Vec<DraftField>>, gaps: &mut Vec<Gap>
         description: non_empty(&entry.description),
         choices: entry.choices,
         source: Source::Doc(line),
+        witness: Default::default(),
     }
 }
 

@@ -114,6 +114,8 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 shape: None,
                 examples: Vec::new(),
                 source: Source::Doc(n),
+                status_assumed: false,
+                taken_from: None,
             });
             n += 1;
         } else if summary.is_none() && parameters.is_empty() && request.is_none() && responses.is_empty() {
@@ -143,6 +145,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         request,
         responses,
         source: Source::Doc(start),
+        resource: None,
     }
 }
 
@@ -196,5 +199,6 @@ fn table_row(line: &str, n: u32, gaps: &mut Vec<Gap>) -> Option<DraftParam> {
         description: (!description.is_empty()).then_some(description),
         choices: None,
         source: Source::Doc(n),
+        witness: Default::default(),
     })
 }

@@ -850,6 +850,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 description: cell.description.clone(),
                 choices,
                 source: Source::Doc(row.line),
+                witness: Default::default(),
             });
         } else {
             let ty = match &cell.ty {
@@ -871,6 +872,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 description: cell.description.clone(),
                 choices,
                 source: Source::Doc(row.line),
+                witness: Default::default(),
             });
         }
     }
@@ -883,6 +885,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 doc_name: None,
                 fields: body_fields,
                 source: Source::Doc(line),
+                taken_from: None,
             })),
             examples: vec![sample.example()],
             source: Source::Doc(line),
@@ -908,6 +911,9 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 shape: Some(shape),
                 examples: vec![sample.example()],
                 source: Source::Doc(sample.line),
+                // The scrape lost the codes: a success sample's status is an assumption.
+                status_assumed: status == "200",
+                taken_from: None,
             }]
         })
         .unwrap_or_default();
@@ -923,6 +929,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
         request,
         responses,
         source: Source::Doc(op.start),
+        resource: None,
     }
 }
 
@@ -1083,10 +1090,11 @@ fn infer_object(objects: &[&Map<String, Value>]) -> DraftType {
                 description: None,
                 choices: None,
                 source: Source::Doc(0),
+                witness: Default::default(),
             }
         })
         .collect();
-    DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(0) })
+    DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(0), taken_from: None })
 }
 
 fn same_shape(a: &DraftType, b: &DraftType) -> bool {

@@ -3,16 +3,19 @@
 /// Documented at line 167 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetAuthenticatedUserResponse {
-    /// Source: line 167 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 167 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub company_id: Option<String>,
-    /// Source: line 168 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 168 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub company_size: Option<i64>,
-    /// Source: line 169 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 169 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub name: Option<String>,
-    /// Source: line 170 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 170 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub user_id: Option<String>,
+    /// Required. Source: `#/paths/~1api~1v1~1myself/get/responses/200/content/application~1json/schema/properties/email` in `specs/nimble/definition.yaml`.
+    #[serde(default)]
+    pub email: Option<String>,
 }

@@ -3,11 +3,11 @@
 /// Documented at line 5191 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListColumnsResponse {
-    /// Source: line 5191 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 5191 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub items: Option<crate::models::ListColumnsResponseItems>,
-    /// Source: line 5199 of `specs/nimble/snapshot.txt`.
+    /// Required. Source: line 5199 of `specs/nimble/snapshot.txt`.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub type_: Option<Vec<serde_json::Value>>,
 }

@@ -3,10 +3,10 @@
 /// Documented at line 1591 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListContactNotesResponse {
-    /// Source: line 1591 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 1591 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub meta: Option<crate::models::ListContactNotesResponseMeta>,
-    /// Source: line 1597 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<crate::models::Note>>,
+    /// Required. Source: line 1597 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
+    pub resources: Option<Vec<crate::models::ContactsContactNote>>,
 }

@@ -3,19 +3,19 @@
 /// Documented at line 1591 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListContactNotesResponseMeta {
-    /// Source: line 1592 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 1592 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub has_more: Option<bool>,
-    /// Source: line 1593 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 1593 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub page: Option<i64>,
-    /// Source: line 1594 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 1594 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub pages: Option<i64>,
-    /// Source: line 1595 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 1595 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub per_page: Option<i64>,
-    /// Source: line 1596 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 1596 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub total: Option<i64>,
 }

@@ -3,12 +3,10 @@
 /// Documented at line 1653 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListContactProceedingsResponse {
-    /// Source: line 1653 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: line 1653 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub next_page: Option<serde_json::Value>,
-    /// Source: line 1654 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proceedings: Option<
-        Vec<crate::models::ListContactProceedingsResponseProceedings>,
-    >,
+    /// Required. Source: line 1654 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
+    pub proceedings: Option<Vec<crate::models::ProceedingsProceeding>>,
 }

@@ -5,8 +5,8 @@
 pub struct ReturnsContactResponse {
     /// Source: line 1002 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_meta: Option<crate::models::GetContactsMetadataResponse>,
-    /// Source: line 1029 of `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<crate::models::Contact>>,
+    pub contacts_meta: Option<crate::models::ContactsFieldsMetadata>,
+    /// Required. Source: line 1029 of `specs/nimble/snapshot.txt`.
+    #[serde(default)]
+    pub resources: Option<Vec<crate::models::ContactsContactView>>,
 }
