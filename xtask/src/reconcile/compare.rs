@@ -4,8 +4,11 @@
 //! - **refines**: the page does not state it, or states less (`any`; a schema only
 //!   named; `number` where the definition says `integer`; `string` where it says `date`;
 //!   optional where it says required): the definition's is taken;
-//! - **silent**: the definition does not state it (`any`, no body): the page's stays;
-//! - **differs**: a conflict, unless a settlement takes a side.
+//! - **silent**: the definition does not state it (no body; `any` where the page shows an
+//!   object, which is one of the alternatives the definition allows): the page's stays;
+//! - **differs**: a conflict, unless a settlement takes a side (also a primitive the page
+//!   shows where the definition allows any value: it would refuse values the definition
+//!   allows).
 //!
 //! A parameter or field of the page that takes a fact from the definition records the
 //! definition's place for it (`taken_from`); one whose type the definition states alike

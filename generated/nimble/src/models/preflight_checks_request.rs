@@ -2,7 +2,7 @@
 
 /// Documented at line 4460 of `specs/nimble/snapshot.txt`, line 6260 of `specs/nimble/snapshot.txt`, line 6346 of `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DeleteDealsTagByNameRequest {
+pub struct PreflightChecksRequest {
     /// check query's deals are editable
     ///
     /// Default: `false`. Source: line 4460 of `specs/nimble/snapshot.txt`.
