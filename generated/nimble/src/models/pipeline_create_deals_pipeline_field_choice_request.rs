@@ -15,12 +15,7 @@ pub struct PipelineCreateDealsPipelineFieldChoiceRequest {
 }
 impl PipelineCreateDealsPipelineFieldChoiceRequest {
     ///A `PipelineCreateDealsPipelineFieldChoiceRequest` with its required fields set and every other field empty.
-    pub fn new(
-        choice: crate::models::PipelineCreateDealsPipelineFieldChoiceRequestChoice,
-    ) -> Self {
-        PipelineCreateDealsPipelineFieldChoiceRequest {
-            choice,
-            insert_after: None,
-        }
+    pub fn new(choice: crate::models::PipelineCreateDealsPipelineFieldChoiceRequestChoice) -> Self {
+        PipelineCreateDealsPipelineFieldChoiceRequest { choice, insert_after: None }
     }
 }
