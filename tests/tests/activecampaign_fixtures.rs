@@ -12,111 +12,165 @@ fn same_timestamp(a: &str, b: &str) -> bool {
 ///Example at `#/paths/~1contactDeals/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_all_secondary_contacts_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealListAllSecondaryContactsResponse>(
-        include_str!("../fixtures/activecampaign/retrieve_all_secondary_contacts.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealListAllSecondaryContactsResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/retrieve_all_secondary_contacts.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contactDeals/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_all_secondary_contacts_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
-        include_str!("../fixtures/activecampaign/retrieve_all_secondary_contacts.400.json"),
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/retrieve_all_secondary_contacts.400.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contactDeals/post/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_secondary_contact_for_deal_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealCreateSecondaryContactResponse>(
-        include_str!("../fixtures/activecampaign/create_new_secondary_contact_for_deal.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealCreateSecondaryContactResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/create_new_secondary_contact_for_deal.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contactDeals/post/responses/422/content/application~1json/examples/already exists/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_secondary_contact_for_deal_422() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealCreateSecondaryContact422Response>(
-        include_str!("../fixtures/activecampaign/create_new_secondary_contact_for_deal.422.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealCreateSecondaryContact422Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/create_new_secondary_contact_for_deal.422.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contactDeals~1{id}/delete/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_existing_secondary_contact_200() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
-        include_str!("../fixtures/activecampaign/delete_existing_secondary_contact.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/delete_existing_secondary_contact.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contactDeals~1{id}/delete/responses/404/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_existing_secondary_contact_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealDeleteSecondaryContact404Response>(
-        include_str!("../fixtures/activecampaign/delete_existing_secondary_contact.404.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealDeleteSecondaryContact404Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/delete_existing_secondary_contact.404.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contactDeals~1{id}/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_secondary_contact_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetSecondaryContactResponse>(
-        include_str!("../fixtures/activecampaign/retrieve_existing_secondary_contact.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetSecondaryContactResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/retrieve_existing_secondary_contact.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contactDeals~1{id}/get/responses/404/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_secondary_contact_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetSecondaryContact404Response>(
-        include_str!("../fixtures/activecampaign/retrieve_existing_secondary_contact.404.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetSecondaryContact404Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/retrieve_existing_secondary_contact.404.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contactDeals~1{id}/put/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_secondary_contact_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateSecondaryContactResponse>(
-        include_str!("../fixtures/activecampaign/update_existing_secondary_contact.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateSecondaryContactResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/update_existing_secondary_contact.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contactDeals~1{id}/put/responses/404/content/text~1plain/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_secondary_contact_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateSecondaryContact404Response>(
-        include_str!("../fixtures/activecampaign/update_existing_secondary_contact.404.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateSecondaryContact404Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/update_existing_secondary_contact.404.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contactDeals~1{id}/put/responses/422/content/application~1json/examples/already exists/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_secondary_contact_422() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateSecondaryContact422Response>(
-        include_str!("../fixtures/activecampaign/update_existing_secondary_contact.422.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateSecondaryContact422Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/update_existing_secondary_contact.422.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contacts~1{id}~1contactDeals/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_contacts_id_contact_deals_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetContactDealsResponse>(
-        include_str!("../fixtures/activecampaign/get_contacts_id_contact_deals.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetContactDealsResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/get_contacts_id_contact_deals.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contacts~1{id}~1contactDeals/get/responses/404/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_contacts_id_contact_deals_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetContactDeals404Response>(
-        include_str!("../fixtures/activecampaign/get_contacts_id_contact_deals.404.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetContactDeals404Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/get_contacts_id_contact_deals.404.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1contacts~1{id}~1deals/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_contacts_id_deals_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetContactDeals200Response>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetContactDeals200Response,
+    >(
         include_str!("../fixtures/activecampaign/get_contacts_id_deals.200.json"),
         same_timestamp,
     );
@@ -124,7 +178,9 @@ fn get_contacts_id_deals_200() {
 ///Example at `#/paths/~1contacts~1{id}~1deals/get/responses/404/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_contacts_id_deals_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetContactDeals404Response>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetContactDeals404Response,
+    >(
         include_str!("../fixtures/activecampaign/get_contacts_id_deals.404.json"),
         same_timestamp,
     );
@@ -132,15 +188,21 @@ fn get_contacts_id_deals_404() {
 ///Example at `#/paths/~1dealActivities/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn view_recent_activity_for_deals_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
-        include_str!("../fixtures/activecampaign/view_recent_activity_for_deals.400.json"),
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/view_recent_activity_for_deals.400.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_deal_custom_field_data_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealListCustomFieldDataResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealListCustomFieldDataResponse,
+    >(
         include_str!("../fixtures/activecampaign/get_deal_custom_field_data.200.json"),
         same_timestamp,
     );
@@ -148,7 +210,9 @@ fn get_deal_custom_field_data_200() {
 ///Example at `#/paths/~1dealCustomFieldData/post/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn post_deal_custom_field_data_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealCreateCustomFieldValueResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealCreateCustomFieldValueResponse,
+    >(
         include_str!("../fixtures/activecampaign/post_deal_custom_field_data.200.json"),
         same_timestamp,
     );
@@ -156,7 +220,9 @@ fn post_deal_custom_field_data_200() {
 ///Example at `#/paths/~1dealCustomFieldData/post/responses/422/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn post_deal_custom_field_data_422() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/post_deal_custom_field_data.422.json"),
         same_timestamp,
     );
@@ -164,111 +230,165 @@ fn post_deal_custom_field_data_422() {
 ///Example at `#/paths/~1dealCustomFieldData~1bulkCreate/post/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn post_deal_custom_field_data_bulk_create_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealBulkCreateCustomFieldValuesResponse>(
-        include_str!("../fixtures/activecampaign/post_deal_custom_field_data_bulk_create.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealBulkCreateCustomFieldValuesResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/post_deal_custom_field_data_bulk_create.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1bulkUpdate/patch/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn patch_deal_custom_field_data_bulk_update_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealBulkUpdateCustomFieldDataResponse>(
-        include_str!("../fixtures/activecampaign/patch_deal_custom_field_data_bulk_update.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealBulkUpdateCustomFieldDataResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/patch_deal_custom_field_data_bulk_update.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/delete/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_deal_custom_field_data_id_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealDeleteCustomFieldValueResponse>(
-        include_str!("../fixtures/activecampaign/delete_deal_custom_field_data_id.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealDeleteCustomFieldValueResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/delete_deal_custom_field_data_id.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/delete/responses/404/content/text~1plain/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_deal_custom_field_data_id_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealDeleteCustomFieldValue404Response>(
-        include_str!("../fixtures/activecampaign/delete_deal_custom_field_data_id.404.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealDeleteCustomFieldValue404Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/delete_deal_custom_field_data_id.404.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_deal_custom_field_data_id_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetCustomFieldValueResponse>(
-        include_str!("../fixtures/activecampaign/get_deal_custom_field_data_id.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetCustomFieldValueResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/get_deal_custom_field_data_id.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/get/responses/404/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_deal_custom_field_data_id_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetCustomFieldValue404Response>(
-        include_str!("../fixtures/activecampaign/get_deal_custom_field_data_id.404.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetCustomFieldValue404Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/get_deal_custom_field_data_id.404.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/put/requestBody/content/application~1json/examples/text~1textarea~1hidden/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn put_deal_custom_field_data_id_request_1() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateCustomFieldValueRequest>(
-        include_str!("../fixtures/activecampaign/put_deal_custom_field_data_id.request.1.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateCustomFieldValueRequest,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/put_deal_custom_field_data_id.request.1.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/put/requestBody/content/application~1json/examples/dropdown~1radio/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn put_deal_custom_field_data_id_request_2() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateCustomFieldValueRequest>(
-        include_str!("../fixtures/activecampaign/put_deal_custom_field_data_id.request.2.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateCustomFieldValueRequest,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/put_deal_custom_field_data_id.request.2.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/put/requestBody/content/application~1json/examples/number/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn put_deal_custom_field_data_id_request_3() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateCustomFieldValueRequest>(
-        include_str!("../fixtures/activecampaign/put_deal_custom_field_data_id.request.3.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateCustomFieldValueRequest,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/put_deal_custom_field_data_id.request.3.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/put/requestBody/content/application~1json/examples/date/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn put_deal_custom_field_data_id_request_4() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateCustomFieldValueRequest>(
-        include_str!("../fixtures/activecampaign/put_deal_custom_field_data_id.request.4.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateCustomFieldValueRequest,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/put_deal_custom_field_data_id.request.4.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/put/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn put_deal_custom_field_data_id_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateCustomFieldValueResponse>(
-        include_str!("../fixtures/activecampaign/put_deal_custom_field_data_id.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateCustomFieldValueResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/put_deal_custom_field_data_id.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/put/responses/404/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn put_deal_custom_field_data_id_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateCustomFieldValue404Response>(
-        include_str!("../fixtures/activecampaign/put_deal_custom_field_data_id.404.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateCustomFieldValue404Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/put_deal_custom_field_data_id.404.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldData~1{id}/put/responses/422/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn put_deal_custom_field_data_id_422() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateCustomFieldValue422Response>(
-        include_str!("../fixtures/activecampaign/put_deal_custom_field_data_id.422.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateCustomFieldValue422Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/put_deal_custom_field_data_id.422.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldMeta/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_deal_custom_field_meta_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealListCustomFieldMetaResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealListCustomFieldMetaResponse,
+    >(
         include_str!("../fixtures/activecampaign/get_deal_custom_field_meta.200.json"),
         same_timestamp,
     );
@@ -276,7 +396,9 @@ fn get_deal_custom_field_meta_200() {
 ///Example at `#/paths/~1dealCustomFieldMeta/post/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn post_deal_custom_field_meta_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealCreateCustomFieldMetaResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealCreateCustomFieldMetaResponse,
+    >(
         include_str!("../fixtures/activecampaign/post_deal_custom_field_meta.200.json"),
         same_timestamp,
     );
@@ -284,71 +406,105 @@ fn post_deal_custom_field_meta_200() {
 ///Example at `#/paths/~1dealCustomFieldMeta~1{id}/delete/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_deal_custom_field_meta_id_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealDeleteCustomFieldMetaResponse>(
-        include_str!("../fixtures/activecampaign/delete_deal_custom_field_meta_id.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealDeleteCustomFieldMetaResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/delete_deal_custom_field_meta_id.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldMeta~1{id}/delete/responses/404/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_deal_custom_field_meta_id_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealDeleteCustomFieldMeta404Response>(
-        include_str!("../fixtures/activecampaign/delete_deal_custom_field_meta_id.404.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealDeleteCustomFieldMeta404Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/delete_deal_custom_field_meta_id.404.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldMeta~1{id}/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_deal_custom_field_meta_id_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetCustomFieldMetaResponse>(
-        include_str!("../fixtures/activecampaign/get_deal_custom_field_meta_id.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetCustomFieldMetaResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/get_deal_custom_field_meta_id.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldMeta~1{id}/get/responses/404/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_deal_custom_field_meta_id_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetCustomFieldMeta404Response>(
-        include_str!("../fixtures/activecampaign/get_deal_custom_field_meta_id.404.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetCustomFieldMeta404Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/get_deal_custom_field_meta_id.404.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldMeta~1{id}/put/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn put_deal_custom_field_meta_id_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateCustomFieldMetaResponse>(
-        include_str!("../fixtures/activecampaign/put_deal_custom_field_meta_id.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateCustomFieldMetaResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/put_deal_custom_field_meta_id.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealCustomFieldMeta~1{id}/put/responses/404/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn put_deal_custom_field_meta_id_404() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateCustomFieldMeta404Response>(
-        include_str!("../fixtures/activecampaign/put_deal_custom_field_meta_id.404.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateCustomFieldMeta404Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/put_deal_custom_field_meta_id.404.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealGroups/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_all_existing_pipelines_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetAllPipelinesResponse>(
-        include_str!("../fixtures/activecampaign/retrieve_all_existing_pipelines.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetAllPipelinesResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/retrieve_all_existing_pipelines.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealGroups/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_all_existing_pipelines_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
-        include_str!("../fixtures/activecampaign/retrieve_all_existing_pipelines.400.json"),
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/retrieve_all_existing_pipelines.400.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealGroups/post/requestBody/content/application~1json/examples/Request Example/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_pipeline_request() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealCreatePipelineRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealCreatePipelineRequest,
+    >(
         include_str!("../fixtures/activecampaign/create_new_pipeline.request.json"),
         same_timestamp,
     );
@@ -356,7 +512,9 @@ fn create_new_pipeline_request() {
 ///Example at `#/paths/~1dealGroups/post/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_pipeline_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealCreatePipelineResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealCreatePipelineResponse,
+    >(
         include_str!("../fixtures/activecampaign/create_new_pipeline.200.json"),
         same_timestamp,
     );
@@ -364,7 +522,9 @@ fn create_new_pipeline_200() {
 ///Example at `#/paths/~1dealGroups/post/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_pipeline_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/create_new_pipeline.400.json"),
         same_timestamp,
     );
@@ -372,7 +532,9 @@ fn create_new_pipeline_400() {
 ///Example at `#/paths/~1dealGroups~1{id}/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_pipeline_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetPipelineResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetPipelineResponse,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_existing_pipeline.200.json"),
         same_timestamp,
     );
@@ -380,7 +542,9 @@ fn retrieve_existing_pipeline_200() {
 ///Example at `#/paths/~1dealGroups~1{id}/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_pipeline_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_existing_pipeline.400.json"),
         same_timestamp,
     );
@@ -388,7 +552,9 @@ fn retrieve_existing_pipeline_400() {
 ///Example at `#/paths/~1dealGroups~1{id}/put/requestBody/content/application~1json/examples/Request Example/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_pipeline_request() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdatePipelineRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdatePipelineRequest,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_pipeline.request.json"),
         same_timestamp,
     );
@@ -396,7 +562,9 @@ fn update_existing_pipeline_request() {
 ///Example at `#/paths/~1dealGroups~1{id}/put/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_pipeline_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdatePipelineResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdatePipelineResponse,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_pipeline.200.json"),
         same_timestamp,
     );
@@ -404,7 +572,9 @@ fn update_existing_pipeline_200() {
 ///Example at `#/paths/~1dealGroups~1{id}/put/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_pipeline_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_pipeline.400.json"),
         same_timestamp,
     );
@@ -412,7 +582,9 @@ fn update_existing_pipeline_400() {
 ///Example at `#/paths/~1dealRoles/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_deal_roles_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealListAllRolesResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealListAllRolesResponse,
+    >(
         include_str!("../fixtures/activecampaign/get_deal_roles.200.json"),
         same_timestamp,
     );
@@ -420,7 +592,9 @@ fn get_deal_roles_200() {
 ///Example at `#/paths/~1dealRoles/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn get_deal_roles_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/get_deal_roles.400.json"),
         same_timestamp,
     );
@@ -428,7 +602,9 @@ fn get_deal_roles_400() {
 ///Example at `#/paths/~1dealRoles/post/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn post_deal_roles_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealRoleCreationResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealRoleCreationResponse,
+    >(
         include_str!("../fixtures/activecampaign/post_deal_roles.200.json"),
         same_timestamp,
     );
@@ -436,7 +612,9 @@ fn post_deal_roles_200() {
 ///Example at `#/paths/~1dealRoles/post/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn post_deal_roles_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/post_deal_roles.400.json"),
         same_timestamp,
     );
@@ -444,7 +622,9 @@ fn post_deal_roles_400() {
 ///Example at `#/paths/~1dealRoles~1{id}/delete/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_deal_roles_id_200() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/delete_deal_roles_id.200.json"),
         same_timestamp,
     );
@@ -452,7 +632,9 @@ fn delete_deal_roles_id_200() {
 ///Example at `#/paths/~1dealRoles~1{id}/delete/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_deal_roles_id_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/delete_deal_roles_id.400.json"),
         same_timestamp,
     );
@@ -460,7 +642,9 @@ fn delete_deal_roles_id_400() {
 ///Example at `#/paths/~1dealStages/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_all_existing_stages_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealListAllStagesResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealListAllStagesResponse,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_all_existing_stages.200.json"),
         same_timestamp,
     );
@@ -468,7 +652,9 @@ fn retrieve_all_existing_stages_200() {
 ///Example at `#/paths/~1dealStages/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_all_existing_stages_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_all_existing_stages.400.json"),
         same_timestamp,
     );
@@ -476,31 +662,45 @@ fn retrieve_all_existing_stages_400() {
 ///Example at `#/paths/~1dealStages/post/requestBody/content/application~1json/examples/Request Example/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_stage_for_pipeline_request() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealCreateStageRequest>(
-        include_str!("../fixtures/activecampaign/create_new_stage_for_pipeline.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealCreateStageRequest,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/create_new_stage_for_pipeline.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealStages/post/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_stage_for_pipeline_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealCreateStageResponse>(
-        include_str!("../fixtures/activecampaign/create_new_stage_for_pipeline.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealCreateStageResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/create_new_stage_for_pipeline.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealStages/post/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_stage_for_pipeline_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
-        include_str!("../fixtures/activecampaign/create_new_stage_for_pipeline.400.json"),
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/create_new_stage_for_pipeline.400.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealStages~1{id}/delete/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_existing_stage_200() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/delete_existing_stage.200.json"),
         same_timestamp,
     );
@@ -508,7 +708,9 @@ fn delete_existing_stage_200() {
 ///Example at `#/paths/~1dealStages~1{id}/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_stage_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetStageByIdResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetStageByIdResponse,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_existing_stage.200.json"),
         same_timestamp,
     );
@@ -516,7 +718,9 @@ fn retrieve_existing_stage_200() {
 ///Example at `#/paths/~1dealStages~1{id}/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_stage_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_existing_stage.400.json"),
         same_timestamp,
     );
@@ -524,7 +728,9 @@ fn retrieve_existing_stage_400() {
 ///Example at `#/paths/~1dealStages~1{id}/put/requestBody/content/application~1json/examples/Request Example/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_stage_request() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateStageRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateStageRequest,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_stage.request.json"),
         same_timestamp,
     );
@@ -532,7 +738,9 @@ fn update_existing_stage_request() {
 ///Example at `#/paths/~1dealStages~1{id}/put/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_stage_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateStageResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateStageResponse,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_stage.200.json"),
         same_timestamp,
     );
@@ -540,7 +748,9 @@ fn update_existing_stage_200() {
 ///Example at `#/paths/~1dealStages~1{id}/put/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_stage_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_stage.400.json"),
         same_timestamp,
     );
@@ -548,47 +758,69 @@ fn update_existing_stage_400() {
 ///Example at `#/paths/~1dealStages~1{id}~1deals/put/requestBody/content/application~1json/examples/Request Example/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn move_all_deals_in_one_stage_to_another_stage_request() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealMoveDealsToAnotherStageRequest>(
-        include_str!("../fixtures/activecampaign/move_all_deals_in_one_stage_to_another_stage.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealMoveDealsToAnotherStageRequest,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/move_all_deals_in_one_stage_to_another_stage.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealStages~1{id}~1deals/put/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn move_all_deals_in_one_stage_to_another_stage_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealMoveDealsToAnotherStageResponse>(
-        include_str!("../fixtures/activecampaign/move_all_deals_in_one_stage_to_another_stage.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealMoveDealsToAnotherStageResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/move_all_deals_in_one_stage_to_another_stage.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealStages~1{id}~1deals/put/responses/422/content/application~1json/examples/Different pipeline/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn move_all_deals_in_one_stage_to_another_stage_422() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealMoveDealsToAnotherStage422Response>(
-        include_str!("../fixtures/activecampaign/move_all_deals_in_one_stage_to_another_stage.422.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealMoveDealsToAnotherStage422Response,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/move_all_deals_in_one_stage_to_another_stage.422.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealTasks/get/responses/201/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_list_of_existing_tasks_201() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetAllTasksResponse>(
-        include_str!("../fixtures/activecampaign/retrieve_list_of_existing_tasks.201.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetAllTasksResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/retrieve_list_of_existing_tasks.201.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealTasks/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_list_of_existing_tasks_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
-        include_str!("../fixtures/activecampaign/retrieve_list_of_existing_tasks.400.json"),
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/retrieve_list_of_existing_tasks.400.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealTasks/post/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_task_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/create_new_task.400.json"),
         same_timestamp,
     );
@@ -596,7 +828,9 @@ fn create_new_task_400() {
 ///Example at `#/paths/~1dealTasks~1{id}/delete/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_existing_task_200() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/delete_existing_task.200.json"),
         same_timestamp,
     );
@@ -604,7 +838,9 @@ fn delete_existing_task_200() {
 ///Example at `#/paths/~1dealTasks~1{id}/delete/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_existing_task_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/delete_existing_task.400.json"),
         same_timestamp,
     );
@@ -612,7 +848,9 @@ fn delete_existing_task_400() {
 ///Example at `#/paths/~1dealTasks~1{id}/get/responses/201/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_task_201() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetTaskByIdResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetTaskByIdResponse,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_existing_task.201.json"),
         same_timestamp,
     );
@@ -620,7 +858,9 @@ fn retrieve_existing_task_201() {
 ///Example at `#/paths/~1dealTasks~1{id}/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_task_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_existing_task.400.json"),
         same_timestamp,
     );
@@ -628,7 +868,9 @@ fn retrieve_existing_task_400() {
 ///Example at `#/paths/~1dealTasks~1{id}/put/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_task_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_task.400.json"),
         same_timestamp,
     );
@@ -636,23 +878,33 @@ fn update_existing_task_400() {
 ///Example at `#/paths/~1dealTasktypes/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_all_existing_task_types_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealListAllTaskTypesResponse>(
-        include_str!("../fixtures/activecampaign/retrieve_all_existing_task_types.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealListAllTaskTypesResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/retrieve_all_existing_task_types.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealTasktypes/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_all_existing_task_types_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
-        include_str!("../fixtures/activecampaign/retrieve_all_existing_task_types.400.json"),
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/retrieve_all_existing_task_types.400.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealTasktypes/post/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_task_type_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealCreateTaskTypeResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealCreateTaskTypeResponse,
+    >(
         include_str!("../fixtures/activecampaign/create_new_task_type.200.json"),
         same_timestamp,
     );
@@ -660,7 +912,9 @@ fn create_new_task_type_200() {
 ///Example at `#/paths/~1dealTasktypes/post/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_task_type_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/create_new_task_type.400.json"),
         same_timestamp,
     );
@@ -668,15 +922,21 @@ fn create_new_task_type_400() {
 ///Example at `#/paths/~1dealTasktypes~1{id}/delete/responses/default/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_existing_task_type_default() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
-        include_str!("../fixtures/activecampaign/delete_existing_task_type.default.json"),
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/delete_existing_task_type.default.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealTasktypes~1{id}/get/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_task_type_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetTaskTypeResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetTaskTypeResponse,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_existing_task_type.200.json"),
         same_timestamp,
     );
@@ -684,7 +944,9 @@ fn retrieve_existing_task_type_200() {
 ///Example at `#/paths/~1dealTasktypes~1{id}/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_task_type_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_existing_task_type.400.json"),
         same_timestamp,
     );
@@ -692,7 +954,9 @@ fn retrieve_existing_task_type_400() {
 ///Example at `#/paths/~1dealTasktypes~1{id}/put/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_task_type_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealUpdateTaskTypeResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealUpdateTaskTypeResponse,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_task_type.200.json"),
         same_timestamp,
     );
@@ -700,7 +964,9 @@ fn update_existing_task_type_200() {
 ///Example at `#/paths/~1dealTasktypes~1{id}/put/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_task_type_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_task_type.400.json"),
         same_timestamp,
     );
@@ -708,31 +974,45 @@ fn update_existing_task_type_400() {
 ///Example at `#/paths/~1dealTasktypes~1{id}~1dealTasks/put/requestBody/content/application~1json/examples/Request Example/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn move_tasks_to_different_task_type_request() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealMoveTasksToAnotherTaskTypeRequest>(
-        include_str!("../fixtures/activecampaign/move_tasks_to_different_task_type.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealMoveTasksToAnotherTaskTypeRequest,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/move_tasks_to_different_task_type.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealTasktypes~1{id}~1dealTasks/put/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn move_tasks_to_different_task_type_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealMoveTasksToAnotherTaskTypeResponse>(
-        include_str!("../fixtures/activecampaign/move_tasks_to_different_task_type.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealMoveTasksToAnotherTaskTypeResponse,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/move_tasks_to_different_task_type.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1dealTasktypes~1{id}~1dealTasks/put/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn move_tasks_to_different_task_type_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
-        include_str!("../fixtures/activecampaign/move_tasks_to_different_task_type.400.json"),
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
+        include_str!(
+            "../fixtures/activecampaign/move_tasks_to_different_task_type.400.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/paths/~1deals/get/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_all_existing_deals_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_all_existing_deals.400.json"),
         same_timestamp,
     );
@@ -740,7 +1020,9 @@ fn retrieve_all_existing_deals_400() {
 ///Example at `#/paths/~1deals/post/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn create_new_deal_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/create_new_deal.400.json"),
         same_timestamp,
     );
@@ -748,7 +1030,9 @@ fn create_new_deal_400() {
 ///Example at `#/paths/~1deals~1bulkUpdate/patch/responses/200/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_deal_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealBulkUpdateOwnersResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealBulkUpdateOwnersResponse,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_deal.200.json"),
         same_timestamp,
     );
@@ -756,7 +1040,9 @@ fn update_existing_deal_200() {
 ///Example at `#/paths/~1deals~1bulkUpdate/patch/responses/422/content/application~1json/examples/Mandatory ownerId/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn update_existing_deal_422() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealBulkUpdateOwners422Response>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealBulkUpdateOwners422Response,
+    >(
         include_str!("../fixtures/activecampaign/update_existing_deal.422.json"),
         same_timestamp,
     );
@@ -764,7 +1050,9 @@ fn update_existing_deal_422() {
 ///Example at `#/paths/~1deals~1{id}/delete/responses/400/content/application~1json/examples/Result/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn delete_existing_deal_400() {
-    crm_tests::assert_decodes_losslessly::<serde_json::Value>(
+    crm_tests::assert_decodes_losslessly::<
+        serde_json::Value,
+    >(
         include_str!("../fixtures/activecampaign/delete_existing_deal.400.json"),
         same_timestamp,
     );
@@ -772,7 +1060,9 @@ fn delete_existing_deal_400() {
 ///Example at `#/paths/~1deals~1{id}/get/responses/200/content/application~1json/examples/without pipeline permission/value` in `specs/activecampaign/definition.yaml`.
 #[test]
 fn retrieve_existing_deal_200() {
-    crm_tests::assert_decodes_losslessly::<activecampaign::models::DealGetDealResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        activecampaign::models::DealGetDealResponse,
+    >(
         include_str!("../fixtures/activecampaign/retrieve_existing_deal.200.json"),
         same_timestamp,
     );

@@ -12,7 +12,9 @@ fn same_timestamp(a: &str, b: &str) -> bool {
 ///Example at line 167 of `specs/nimble/snapshot.txt`.
 #[test]
 fn get_authenticated_user_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::GetAuthenticatedUserResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::GetAuthenticatedUserResponse,
+    >(
         include_str!("../fixtures/nimble/get_authenticated_user.200.json"),
         same_timestamp,
     );
@@ -20,7 +22,9 @@ fn get_authenticated_user_200() {
 ///Example at line 319 of `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_contacts_by_query_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactsRemovedResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactsRemovedResponse,
+    >(
         include_str!("../fixtures/nimble/delete_contacts_by_query.200.json"),
         same_timestamp,
     );
@@ -28,7 +32,9 @@ fn delete_contacts_by_query_200() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn delete_contacts_by_query_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/delete_contacts_by_query.404.json"),
         same_timestamp,
     );
@@ -36,7 +42,9 @@ fn delete_contacts_by_query_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn delete_contacts_by_query_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/delete_contacts_by_query.409.json"),
         same_timestamp,
     );
@@ -44,55 +52,56 @@ fn delete_contacts_by_query_409() {
 ///Example at line 343 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contacts_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactsListing>(
-        include_str!("../fixtures/nimble/list_contacts.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactsListing,
+    >(include_str!("../fixtures/nimble/list_contacts.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn list_contacts_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/list_contacts.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/list_contacts.409.json"), same_timestamp);
 }
 ///Example at line 546 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_ids_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactsIdsListing>(
-        include_str!("../fixtures/nimble/list_contact_ids.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactsIdsListing,
+    >(include_str!("../fixtures/nimble/list_contact_ids.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn list_contact_ids_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/list_contact_ids.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/list_contact_ids.409.json"), same_timestamp);
 }
 ///Example at line 561 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contacts_by_ids_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ReturnsContactResponse>(
-        include_str!("../fixtures/nimble/list_contacts_by_ids.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ReturnsContactResponse,
+    >(include_str!("../fixtures/nimble/list_contacts_by_ids.200.json"), same_timestamp);
 }
 ///Example at line 787 of `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_contact_with_data_provided_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsCreateContactRequest>(
-        include_str!("../fixtures/nimble/creates_contact_with_data_provided.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsCreateContactRequest,
+    >(
+        include_str!(
+            "../fixtures/nimble/creates_contact_with_data_provided.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 810 of `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_contact_with_data_provided_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactView>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactView,
+    >(
         include_str!("../fixtures/nimble/creates_contact_with_data_provided.200.json"),
         same_timestamp,
     );
@@ -100,7 +109,9 @@ fn creates_contact_with_data_provided_200() {
 ///Example at `#/components/schemas/Errors.PaymentError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn creates_contact_with_data_provided_402() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsPaymentError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsPaymentError,
+    >(
         include_str!("../fixtures/nimble/creates_contact_with_data_provided.402.json"),
         same_timestamp,
     );
@@ -108,7 +119,9 @@ fn creates_contact_with_data_provided_402() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn creates_contact_with_data_provided_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/creates_contact_with_data_provided.409.json"),
         same_timestamp,
     );
@@ -116,119 +129,107 @@ fn creates_contact_with_data_provided_409() {
 ///Example at line 1002 of `specs/nimble/snapshot.txt`.
 #[test]
 fn returns_contact_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ReturnsContactResponse>(
-        include_str!("../fixtures/nimble/returns_contact.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ReturnsContactResponse,
+    >(include_str!("../fixtures/nimble/returns_contact.200.json"), same_timestamp);
 }
 ///Example at line 1225 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_contact_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactUpdateRequest>(
-        include_str!("../fixtures/nimble/updates_contact.request.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactUpdateRequest,
+    >(include_str!("../fixtures/nimble/updates_contact.request.json"), same_timestamp);
 }
 ///Example at line 1228 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_contact_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactView>(
-        include_str!("../fixtures/nimble/updates_contact.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactView,
+    >(include_str!("../fixtures/nimble/updates_contact.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_contact_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
-        include_str!("../fixtures/nimble/updates_contact.403.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/updates_contact.403.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_contact_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/updates_contact.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/updates_contact.404.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_contact_406() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotAcceptableError>(
-        include_str!("../fixtures/nimble/updates_contact.406.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(include_str!("../fixtures/nimble/updates_contact.406.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_contact_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/updates_contact.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/updates_contact.409.json"), same_timestamp);
 }
 ///Example at line 1413 of `specs/nimble/snapshot.txt`.
 #[test]
 fn get_contacts_metadata_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsFieldsMetadata>(
-        include_str!("../fixtures/nimble/get_contacts_metadata.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsFieldsMetadata,
+    >(include_str!("../fixtures/nimble/get_contacts_metadata.200.json"), same_timestamp);
 }
 ///Example at line 1443 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactNoteSpec>(
-        include_str!("../fixtures/nimble/create_note.request.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactNoteSpec,
+    >(include_str!("../fixtures/nimble/create_note.request.json"), same_timestamp);
 }
 ///Example at line 1447 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_201() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactNote>(
-        include_str!("../fixtures/nimble/create_note.201.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactNote,
+    >(include_str!("../fixtures/nimble/create_note.201.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_note_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/create_note.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_note.409.json"), same_timestamp);
 }
 ///Example at line 1479 of `specs/nimble/snapshot.txt`.
 #[test]
 fn return_single_note_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactNote>(
-        include_str!("../fixtures/nimble/return_single_note.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactNote,
+    >(include_str!("../fixtures/nimble/return_single_note.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn return_single_note_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/return_single_note.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/return_single_note.404.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn return_single_note_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/return_single_note.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/return_single_note.409.json"), same_timestamp);
 }
 ///Example at line 1514 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_contact_note_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactNoteSpec>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactNoteSpec,
+    >(
         include_str!("../fixtures/nimble/create_contact_note.request.json"),
         same_timestamp,
     );
@@ -236,31 +237,30 @@ fn create_contact_note_request() {
 ///Example at line 1518 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_contact_note_201() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactNote>(
-        include_str!("../fixtures/nimble/create_contact_note.201.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactNote,
+    >(include_str!("../fixtures/nimble/create_contact_note.201.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_contact_note_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/create_contact_note.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/create_contact_note.404.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_contact_note_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/create_contact_note.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_contact_note.409.json"), same_timestamp);
 }
 ///Example at line 1553 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_contact_note_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactNoteSpec>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactNoteSpec,
+    >(
         include_str!("../fixtures/nimble/update_contact_note.request.json"),
         same_timestamp,
     );
@@ -268,55 +268,51 @@ fn update_contact_note_request() {
 ///Example at line 1557 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_contact_note_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactNote>(
-        include_str!("../fixtures/nimble/update_contact_note.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactNote,
+    >(include_str!("../fixtures/nimble/update_contact_note.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_contact_note_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/update_contact_note.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_contact_note.404.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_contact_note_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/update_contact_note.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_contact_note.409.json"), same_timestamp);
 }
 ///Example at line 1591 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_notes_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ListContactNotesResponse>(
-        include_str!("../fixtures/nimble/list_contact_notes.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ListContactNotesResponse,
+    >(include_str!("../fixtures/nimble/list_contact_notes.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn list_contact_notes_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/list_contact_notes.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/list_contact_notes.409.json"), same_timestamp);
 }
 ///Example at line 1632 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_proceeding_types_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ListProceedingTypesResponse>(
-        include_str!("../fixtures/nimble/list_proceeding_types.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ListProceedingTypesResponse,
+    >(include_str!("../fixtures/nimble/list_proceeding_types.200.json"), same_timestamp);
 }
 ///Example at line 1653 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_proceedings_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ListContactProceedingsResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ListContactProceedingsResponse,
+    >(
         include_str!("../fixtures/nimble/list_contact_proceedings.200.json"),
         same_timestamp,
     );
@@ -324,7 +320,9 @@ fn list_contact_proceedings_200() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn list_contact_proceedings_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/list_contact_proceedings.404.json"),
         same_timestamp,
     );
@@ -332,7 +330,9 @@ fn list_contact_proceedings_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn list_contact_proceedings_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/list_contact_proceedings.409.json"),
         same_timestamp,
     );
@@ -340,39 +340,37 @@ fn list_contact_proceedings_409() {
 ///Example at line 2045 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_fields_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsContactsFieldsMetadata>(
-        include_str!("../fixtures/nimble/list_contact_fields.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsContactsFieldsMetadata,
+    >(include_str!("../fixtures/nimble/list_contact_fields.200.json"), same_timestamp);
 }
 ///Example at line 2087 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_field_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsCreateFieldRequest>(
-        include_str!("../fixtures/nimble/create_new_field.request.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsCreateFieldRequest,
+    >(include_str!("../fixtures/nimble/create_new_field.request.json"), same_timestamp);
 }
 ///Example at line 2099 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_field_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsContactFieldsTab>(
-        include_str!("../fixtures/nimble/create_new_field.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsContactFieldsTab,
+    >(include_str!("../fixtures/nimble/create_new_field.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_new_field_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/create_new_field.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_new_field.409.json"), same_timestamp);
 }
 ///Example at line 2136 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_field_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::UpdatesExistingFieldRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::UpdatesExistingFieldRequest,
+    >(
         include_str!("../fixtures/nimble/updates_existing_field.request.json"),
         same_timestamp,
     );
@@ -380,7 +378,9 @@ fn updates_existing_field_request() {
 ///Example at line 2142 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_field_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsContactFieldsTab>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsContactFieldsTab,
+    >(
         include_str!("../fixtures/nimble/updates_existing_field.200.json"),
         same_timestamp,
     );
@@ -388,7 +388,9 @@ fn updates_existing_field_200() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_existing_field_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/updates_existing_field.404.json"),
         same_timestamp,
     );
@@ -396,7 +398,9 @@ fn updates_existing_field_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_existing_field_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/updates_existing_field.409.json"),
         same_timestamp,
     );
@@ -404,7 +408,9 @@ fn updates_existing_field_409() {
 ///Example at line 2177 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_group_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::CreateNewFieldsGroupRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::CreateNewFieldsGroupRequest,
+    >(
         include_str!("../fixtures/nimble/create_new_fields_group.request.json"),
         same_timestamp,
     );
@@ -412,7 +418,9 @@ fn create_new_fields_group_request() {
 ///Example at line 2181 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_group_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsContactFieldsTab>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsContactFieldsTab,
+    >(
         include_str!("../fixtures/nimble/create_new_fields_group.200.json"),
         same_timestamp,
     );
@@ -420,7 +428,9 @@ fn create_new_fields_group_200() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_new_fields_group_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/create_new_fields_group.409.json"),
         same_timestamp,
     );
@@ -428,7 +438,9 @@ fn create_new_fields_group_409() {
 ///Example at line 2217 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_group_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::UpdatesExistingFieldsGroupRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::UpdatesExistingFieldsGroupRequest,
+    >(
         include_str!("../fixtures/nimble/updates_existing_fields_group.request.json"),
         same_timestamp,
     );
@@ -436,7 +448,9 @@ fn updates_existing_fields_group_request() {
 ///Example at line 2221 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_group_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsContactFieldsTab>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsContactFieldsTab,
+    >(
         include_str!("../fixtures/nimble/updates_existing_fields_group.200.json"),
         same_timestamp,
     );
@@ -444,7 +458,9 @@ fn updates_existing_fields_group_200() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_existing_fields_group_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/updates_existing_fields_group.404.json"),
         same_timestamp,
     );
@@ -452,7 +468,9 @@ fn updates_existing_fields_group_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_existing_fields_group_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/updates_existing_fields_group.409.json"),
         same_timestamp,
     );
@@ -460,7 +478,9 @@ fn updates_existing_fields_group_409() {
 ///Example at line 2255 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_tabs_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::CreateNewFieldsTabsRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::CreateNewFieldsTabsRequest,
+    >(
         include_str!("../fixtures/nimble/create_new_fields_tabs.request.json"),
         same_timestamp,
     );
@@ -468,7 +488,9 @@ fn create_new_fields_tabs_request() {
 ///Example at line 2259 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_tabs_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsContactFieldsTab>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsContactFieldsTab,
+    >(
         include_str!("../fixtures/nimble/create_new_fields_tabs.200.json"),
         same_timestamp,
     );
@@ -476,7 +498,9 @@ fn create_new_fields_tabs_200() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_new_fields_tabs_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/create_new_fields_tabs.409.json"),
         same_timestamp,
     );
@@ -484,7 +508,9 @@ fn create_new_fields_tabs_409() {
 ///Example at line 2294 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_tab_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::UpdatesExistingFieldsTabRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::UpdatesExistingFieldsTabRequest,
+    >(
         include_str!("../fixtures/nimble/updates_existing_fields_tab.request.json"),
         same_timestamp,
     );
@@ -492,7 +518,9 @@ fn updates_existing_fields_tab_request() {
 ///Example at line 2297 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_tab_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsContactFieldsTab>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsContactFieldsTab,
+    >(
         include_str!("../fixtures/nimble/updates_existing_fields_tab.200.json"),
         same_timestamp,
     );
@@ -500,7 +528,9 @@ fn updates_existing_fields_tab_200() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_existing_fields_tab_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/updates_existing_fields_tab.404.json"),
         same_timestamp,
     );
@@ -508,7 +538,9 @@ fn updates_existing_fields_tab_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_existing_fields_tab_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/updates_existing_fields_tab.409.json"),
         same_timestamp,
     );
@@ -516,7 +548,9 @@ fn updates_existing_fields_tab_409() {
 ///Example at line 2332 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_choice_for_field_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::CreateChoiceForFieldRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::CreateChoiceForFieldRequest,
+    >(
         include_str!("../fixtures/nimble/create_choice_for_field.request.json"),
         same_timestamp,
     );
@@ -524,7 +558,9 @@ fn create_choice_for_field_request() {
 ///Example at line 2335 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_choice_for_field_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsContactFieldsTab>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsContactFieldsTab,
+    >(
         include_str!("../fixtures/nimble/create_choice_for_field.200.json"),
         same_timestamp,
     );
@@ -532,7 +568,9 @@ fn create_choice_for_field_200() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_choice_for_field_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/create_choice_for_field.404.json"),
         same_timestamp,
     );
@@ -540,7 +578,9 @@ fn create_choice_for_field_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_choice_for_field_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/create_choice_for_field.409.json"),
         same_timestamp,
     );
@@ -548,71 +588,70 @@ fn create_choice_for_field_409() {
 ///Example at line 2369 of `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_choice_by_id_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::UpdatesChoiseResponse>(
-        include_str!("../fixtures/nimble/deletes_choice_by_id.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::UpdatesChoiseResponse,
+    >(include_str!("../fixtures/nimble/deletes_choice_by_id.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn deletes_choice_by_id_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/deletes_choice_by_id.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/deletes_choice_by_id.404.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn deletes_choice_by_id_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/deletes_choice_by_id.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/deletes_choice_by_id.409.json"), same_timestamp);
 }
 ///Example at line 2409 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_choise_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::UpdatesChoiseRequest>(
-        include_str!("../fixtures/nimble/updates_choise.request.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::UpdatesChoiseRequest,
+    >(include_str!("../fixtures/nimble/updates_choise.request.json"), same_timestamp);
 }
 ///Example at line 2412 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_choise_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::UpdatesChoiseResponse>(
-        include_str!("../fixtures/nimble/updates_choise.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::UpdatesChoiseResponse,
+    >(include_str!("../fixtures/nimble/updates_choise.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_choise_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/updates_choise.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/updates_choise.404.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_choise_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/updates_choise.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/updates_choise.409.json"), same_timestamp);
 }
 ///Example at line 2450 of `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_is_primary_mark_from_field_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsUpdateIsPrimaryRequest>(
-        include_str!("../fixtures/nimble/delete_is_primary_mark_from_field.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsUpdateIsPrimaryRequest,
+    >(
+        include_str!(
+            "../fixtures/nimble/delete_is_primary_mark_from_field.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 2452 of `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_is_primary_mark_from_field_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::MarkFieldWithIsPrimaryFlagResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::MarkFieldWithIsPrimaryFlagResponse,
+    >(
         include_str!("../fixtures/nimble/delete_is_primary_mark_from_field.200.json"),
         same_timestamp,
     );
@@ -620,7 +659,9 @@ fn delete_is_primary_mark_from_field_200() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn delete_is_primary_mark_from_field_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/delete_is_primary_mark_from_field.404.json"),
         same_timestamp,
     );
@@ -628,7 +669,9 @@ fn delete_is_primary_mark_from_field_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn delete_is_primary_mark_from_field_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/delete_is_primary_mark_from_field.409.json"),
         same_timestamp,
     );
@@ -636,7 +679,9 @@ fn delete_is_primary_mark_from_field_409() {
 ///Example at line 2458 of `specs/nimble/snapshot.txt`.
 #[test]
 fn mark_field_with_is_primary_flag_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::FieldsUpdateIsPrimaryRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::FieldsUpdateIsPrimaryRequest,
+    >(
         include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.request.json"),
         same_timestamp,
     );
@@ -644,7 +689,9 @@ fn mark_field_with_is_primary_flag_request() {
 ///Example at line 2460 of `specs/nimble/snapshot.txt`.
 #[test]
 fn mark_field_with_is_primary_flag_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::MarkFieldWithIsPrimaryFlagResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::MarkFieldWithIsPrimaryFlagResponse,
+    >(
         include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.200.json"),
         same_timestamp,
     );
@@ -652,7 +699,9 @@ fn mark_field_with_is_primary_flag_200() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn mark_field_with_is_primary_flag_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.404.json"),
         same_timestamp,
     );
@@ -660,7 +709,9 @@ fn mark_field_with_is_primary_flag_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn mark_field_with_is_primary_flag_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.409.json"),
         same_timestamp,
     );
@@ -668,7 +719,9 @@ fn mark_field_with_is_primary_flag_409() {
 ///Example at line 2463 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_pipelines_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ListContactPipelinesResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ListContactPipelinesResponse,
+    >(
         include_str!("../fixtures/nimble/list_contact_pipelines.200.json"),
         same_timestamp,
     );
@@ -676,15 +729,21 @@ fn list_contact_pipelines_200() {
 ///Example at line 2517 of `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_successfully_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsExitLeadSuccessfullyRequest>(
-        include_str!("../fixtures/nimble/exit_lead_from_pipeline_successfully.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsExitLeadSuccessfullyRequest,
+    >(
+        include_str!(
+            "../fixtures/nimble/exit_lead_from_pipeline_successfully.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 2519 of `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_successfully_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactView>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactView,
+    >(
         include_str!("../fixtures/nimble/exit_lead_from_pipeline_successfully.200.json"),
         same_timestamp,
     );
@@ -692,7 +751,9 @@ fn exit_lead_from_pipeline_successfully_200() {
 ///Example at line 2708 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsExitLeadSuccessfullyRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsExitLeadSuccessfullyRequest,
+    >(
         include_str!("../fixtures/nimble/update_exit_transition.request.json"),
         same_timestamp,
     );
@@ -700,7 +761,9 @@ fn update_exit_transition_request() {
 ///Example at line 2710 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactView>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactView,
+    >(
         include_str!("../fixtures/nimble/update_exit_transition.200.json"),
         same_timestamp,
     );
@@ -708,47 +771,69 @@ fn update_exit_transition_200() {
 ///Example at line 2900 of `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_unsuccessfully_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsExitLeadUnsuccessfullyRequest>(
-        include_str!("../fixtures/nimble/exit_lead_from_pipeline_unsuccessfully.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsExitLeadUnsuccessfullyRequest,
+    >(
+        include_str!(
+            "../fixtures/nimble/exit_lead_from_pipeline_unsuccessfully.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 2903 of `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_unsuccessfully_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactView>(
-        include_str!("../fixtures/nimble/exit_lead_from_pipeline_unsuccessfully.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactView,
+    >(
+        include_str!(
+            "../fixtures/nimble/exit_lead_from_pipeline_unsuccessfully.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 3093 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_with_lost_reason_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsExitLeadUnsuccessfullyRequest>(
-        include_str!("../fixtures/nimble/update_exit_transition_with_lost_reason.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsExitLeadUnsuccessfullyRequest,
+    >(
+        include_str!(
+            "../fixtures/nimble/update_exit_transition_with_lost_reason.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 3096 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_with_lost_reason_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactView>(
-        include_str!("../fixtures/nimble/update_exit_transition_with_lost_reason.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactView,
+    >(
+        include_str!(
+            "../fixtures/nimble/update_exit_transition_with_lost_reason.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 3284 of `specs/nimble/snapshot.txt`.
 #[test]
 fn move_lead_to_stage_within_pipeline_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::MoveLeadToStageWithinPipelineRequest>(
-        include_str!("../fixtures/nimble/move_lead_to_stage_within_pipeline.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::MoveLeadToStageWithinPipelineRequest,
+    >(
+        include_str!(
+            "../fixtures/nimble/move_lead_to_stage_within_pipeline.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 3285 of `specs/nimble/snapshot.txt`.
 #[test]
 fn move_lead_to_stage_within_pipeline_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactView>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactView,
+    >(
         include_str!("../fixtures/nimble/move_lead_to_stage_within_pipeline.200.json"),
         same_timestamp,
     );
@@ -756,15 +841,16 @@ fn move_lead_to_stage_within_pipeline_200() {
 ///Example at line 3472 of `specs/nimble/snapshot.txt`.
 #[test]
 fn undo_lead_exit_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactView>(
-        include_str!("../fixtures/nimble/undo_lead_exit.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactView,
+    >(include_str!("../fixtures/nimble/undo_lead_exit.200.json"), same_timestamp);
 }
 ///Example at line 3659 of `specs/nimble/snapshot.txt`.
 #[test]
 fn clear_lead_transitions_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ContactsContactView>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ContactsContactView,
+    >(
         include_str!("../fixtures/nimble/clear_lead_transitions.200.json"),
         same_timestamp,
     );
@@ -772,7 +858,9 @@ fn clear_lead_transitions_200() {
 ///Example at line 4009 of `specs/nimble/snapshot.txt`.
 #[test]
 fn retrieves_list_of_all_user_deals_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealsList>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealsList,
+    >(
         include_str!("../fixtures/nimble/retrieves_list_of_all_user_deals.200.json"),
         same_timestamp,
     );
@@ -780,7 +868,9 @@ fn retrieves_list_of_all_user_deals_200() {
 ///Example at line 4220 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_deal_v2_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsCreateDealRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsCreateDealRequest,
+    >(
         include_str!("../fixtures/nimble/create_new_deal_v2.request.json"),
         same_timestamp,
     );
@@ -788,23 +878,23 @@ fn create_new_deal_v2_request() {
 ///Example at line 4265 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_deal_v2_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealView>(
-        include_str!("../fixtures/nimble/create_new_deal_v2.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealView,
+    >(include_str!("../fixtures/nimble/create_new_deal_v2.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_new_deal_v2_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/create_new_deal_v2.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_new_deal_v2.409.json"), same_timestamp);
 }
 ///Example at line 4455 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_deals_tag_by_name_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::UpdateDealsTagByNameRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::UpdateDealsTagByNameRequest,
+    >(
         include_str!("../fixtures/nimble/update_deals_tag_by_name.request.json"),
         same_timestamp,
     );
@@ -812,7 +902,9 @@ fn update_deals_tag_by_name_request() {
 ///Example at line 4456 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_deals_tag_by_name_default() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::UpdateDealsTagByNameResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::UpdateDealsTagByNameResponse,
+    >(
         include_str!("../fixtures/nimble/update_deals_tag_by_name.default.json"),
         same_timestamp,
     );
@@ -820,7 +912,9 @@ fn update_deals_tag_by_name_default() {
 ///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_deals_tag_by_name_406() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotAcceptableError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
         include_str!("../fixtures/nimble/update_deals_tag_by_name.406.json"),
         same_timestamp,
     );
@@ -828,7 +922,9 @@ fn update_deals_tag_by_name_406() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_deals_tag_by_name_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/update_deals_tag_by_name.409.json"),
         same_timestamp,
     );
@@ -836,7 +932,9 @@ fn update_deals_tag_by_name_409() {
 ///Example at line 4461 of `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_deals_tag_by_name_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PreflightChecksRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PreflightChecksRequest,
+    >(
         include_str!("../fixtures/nimble/delete_deals_tag_by_name.request.json"),
         same_timestamp,
     );
@@ -844,7 +942,9 @@ fn delete_deals_tag_by_name_request() {
 ///Example at line 4462 of `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_deals_tag_by_name_default() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DeleteDealsTagByNameResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DeleteDealsTagByNameResponse,
+    >(
         include_str!("../fixtures/nimble/delete_deals_tag_by_name.default.json"),
         same_timestamp,
     );
@@ -852,47 +952,44 @@ fn delete_deals_tag_by_name_default() {
 ///Example at line 4486 of `specs/nimble/snapshot.txt`.
 #[test]
 fn get_deal_by_id_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealView>(
-        include_str!("../fixtures/nimble/get_deal_by_id.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealView,
+    >(include_str!("../fixtures/nimble/get_deal_by_id.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn get_deal_by_id_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/get_deal_by_id.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/get_deal_by_id.404.json"), same_timestamp);
 }
 ///Example at line 4689 of `specs/nimble/snapshot.txt`.
 #[test]
 fn edit_deal_by_id_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsEditDealRequest>(
-        include_str!("../fixtures/nimble/edit_deal_by_id.request.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsEditDealRequest,
+    >(include_str!("../fixtures/nimble/edit_deal_by_id.request.json"), same_timestamp);
 }
 ///Example at line 4728 of `specs/nimble/snapshot.txt`.
 #[test]
 fn edit_deal_by_id_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealView>(
-        include_str!("../fixtures/nimble/edit_deal_by_id.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealView,
+    >(include_str!("../fixtures/nimble/edit_deal_by_id.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn edit_deal_by_id_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/edit_deal_by_id.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/edit_deal_by_id.409.json"), same_timestamp);
 }
 ///Example at line 4925 of `specs/nimble/snapshot.txt`.
 #[test]
 fn store_new_deal_file_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::StoreNewDealFileRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::StoreNewDealFileRequest,
+    >(
         include_str!("../fixtures/nimble/store_new_deal_file.request.json"),
         same_timestamp,
     );
@@ -900,7 +997,9 @@ fn store_new_deal_file_request() {
 ///Example at line 4933 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_file_with_new_name_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsUpdateDealFileRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsUpdateDealFileRequest,
+    >(
         include_str!("../fixtures/nimble/updates_file_with_new_name.request.json"),
         same_timestamp,
     );
@@ -908,7 +1007,9 @@ fn updates_file_with_new_name_request() {
 ///Example at line 4938 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_to_deal_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::CreateNoteToDealRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::CreateNoteToDealRequest,
+    >(
         include_str!("../fixtures/nimble/create_note_to_deal.request.json"),
         same_timestamp,
     );
@@ -916,55 +1017,51 @@ fn create_note_to_deal_request() {
 ///Example at line 4940 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_to_deal_201() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealNote>(
-        include_str!("../fixtures/nimble/create_note_to_deal.201.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealNote,
+    >(include_str!("../fixtures/nimble/create_note_to_deal.201.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_note_to_deal_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/create_note_to_deal.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_note_to_deal.409.json"), same_timestamp);
 }
 ///Example at line 4957 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_note_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::UpdateNoteRequest>(
-        include_str!("../fixtures/nimble/update_note.request.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::UpdateNoteRequest,
+    >(include_str!("../fixtures/nimble/update_note.request.json"), same_timestamp);
 }
 ///Example at line 4959 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_note_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealNote>(
-        include_str!("../fixtures/nimble/update_note.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealNote,
+    >(include_str!("../fixtures/nimble/update_note.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_note_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/update_note.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_note.404.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_note_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/update_note.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_note.409.json"), same_timestamp);
 }
 ///Example at line 4975 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_overdue_deal_activities_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ListOverdueDealActivitiesResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ListOverdueDealActivitiesResponse,
+    >(
         include_str!("../fixtures/nimble/list_overdue_deal_activities.200.json"),
         same_timestamp,
     );
@@ -972,7 +1069,9 @@ fn list_overdue_deal_activities_200() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn list_overdue_deal_activities_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/list_overdue_deal_activities.409.json"),
         same_timestamp,
     );
@@ -980,31 +1079,30 @@ fn list_overdue_deal_activities_409() {
 ///Example at line 5191 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_columns_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ListColumnsResponse>(
-        include_str!("../fixtures/nimble/list_columns.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ListColumnsResponse,
+    >(include_str!("../fixtures/nimble/list_columns.200.json"), same_timestamp);
 }
 ///Example at line 5217 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_deal_fields_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealFieldsMetadata>(
-        include_str!("../fixtures/nimble/list_deal_fields.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealFieldsMetadata,
+    >(include_str!("../fixtures/nimble/list_deal_fields.200.json"), same_timestamp);
 }
 ///Example at line 5244 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_deal_pipelines_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ListDealPipelinesResponse>(
-        include_str!("../fixtures/nimble/list_deal_pipelines.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ListDealPipelinesResponse,
+    >(include_str!("../fixtures/nimble/list_deal_pipelines.200.json"), same_timestamp);
 }
 ///Example at line 5315 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_pipeline_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineCreateDealsPipelineRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineCreateDealsPipelineRequest,
+    >(
         include_str!("../fixtures/nimble/create_new_pipeline.request.json"),
         same_timestamp,
     );
@@ -1012,39 +1110,37 @@ fn create_new_pipeline_request() {
 ///Example at line 5340 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_pipeline_201() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineDealsPipeline>(
-        include_str!("../fixtures/nimble/create_new_pipeline.201.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineDealsPipeline,
+    >(include_str!("../fixtures/nimble/create_new_pipeline.201.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_new_pipeline_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/create_new_pipeline.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_new_pipeline.409.json"), same_timestamp);
 }
 ///Example at line 5401 of `specs/nimble/snapshot.txt`.
 #[test]
 fn get_pipeline_by_id_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineDealsPipeline>(
-        include_str!("../fixtures/nimble/get_pipeline_by_id.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineDealsPipeline,
+    >(include_str!("../fixtures/nimble/get_pipeline_by_id.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn get_pipeline_by_id_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/get_pipeline_by_id.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/get_pipeline_by_id.404.json"), same_timestamp);
 }
 ///Example at line 5465 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_by_id_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineEditDealsPipelineRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineEditDealsPipelineRequest,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_by_id.request.json"),
         same_timestamp,
     );
@@ -1052,39 +1148,37 @@ fn update_pipeline_by_id_request() {
 ///Example at line 5468 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_by_id_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineDealsPipeline>(
-        include_str!("../fixtures/nimble/update_pipeline_by_id.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineDealsPipeline,
+    >(include_str!("../fixtures/nimble/update_pipeline_by_id.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_pipeline_by_id_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
-        include_str!("../fixtures/nimble/update_pipeline_by_id.403.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/update_pipeline_by_id.403.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_pipeline_by_id_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/update_pipeline_by_id.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_pipeline_by_id.404.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_pipeline_by_id_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/update_pipeline_by_id.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_pipeline_by_id.409.json"), same_timestamp);
 }
 ///Example at line 5529 of `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_pipeline_by_its_id_default() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DeletePipelineByItsIdResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DeletePipelineByItsIdResponse,
+    >(
         include_str!("../fixtures/nimble/delete_pipeline_by_its_id.default.json"),
         same_timestamp,
     );
@@ -1092,7 +1186,9 @@ fn delete_pipeline_by_its_id_default() {
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn delete_pipeline_by_its_id_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
         include_str!("../fixtures/nimble/delete_pipeline_by_its_id.403.json"),
         same_timestamp,
     );
@@ -1100,7 +1196,9 @@ fn delete_pipeline_by_its_id_403() {
 ///Example at line 5536 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_pipeline_deals_by_stage_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ListPipelineDealsByStageResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ListPipelineDealsByStageResponse,
+    >(
         include_str!("../fixtures/nimble/list_pipeline_deals_by_stage.200.json"),
         same_timestamp,
     );
@@ -1108,7 +1206,9 @@ fn list_pipeline_deals_by_stage_200() {
 ///Example at line 5758 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_pipeline_deals_by_owner_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ListPipelineDealsByOwnerResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ListPipelineDealsByOwnerResponse,
+    >(
         include_str!("../fixtures/nimble/list_pipeline_deals_by_owner.200.json"),
         same_timestamp,
     );
@@ -1116,7 +1216,9 @@ fn list_pipeline_deals_by_owner_200() {
 ///Example at line 5964 of `specs/nimble/snapshot.txt`.
 #[test]
 fn add_lost_reason_to_pipeline_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::AddLostReasonToPipelineRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::AddLostReasonToPipelineRequest,
+    >(
         include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.request.json"),
         same_timestamp,
     );
@@ -1124,7 +1226,9 @@ fn add_lost_reason_to_pipeline_request() {
 ///Example at line 5965 of `specs/nimble/snapshot.txt`.
 #[test]
 fn add_lost_reason_to_pipeline_201() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineDealsPipeline>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineDealsPipeline,
+    >(
         include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.201.json"),
         same_timestamp,
     );
@@ -1132,7 +1236,9 @@ fn add_lost_reason_to_pipeline_201() {
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn add_lost_reason_to_pipeline_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
         include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.403.json"),
         same_timestamp,
     );
@@ -1140,7 +1246,9 @@ fn add_lost_reason_to_pipeline_403() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn add_lost_reason_to_pipeline_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.404.json"),
         same_timestamp,
     );
@@ -1148,87 +1256,79 @@ fn add_lost_reason_to_pipeline_404() {
 ///Example at line 6032 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_deal_stage_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineCreateDealStageRequest>(
-        include_str!("../fixtures/nimble/create_deal_stage.request.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineCreateDealStageRequest,
+    >(include_str!("../fixtures/nimble/create_deal_stage.request.json"), same_timestamp);
 }
 ///Example at line 6038 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_deal_stage_201() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineDealsPipeline>(
-        include_str!("../fixtures/nimble/create_deal_stage.201.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineDealsPipeline,
+    >(include_str!("../fixtures/nimble/create_deal_stage.201.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_deal_stage_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
-        include_str!("../fixtures/nimble/create_deal_stage.403.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/create_deal_stage.403.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_deal_stage_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/create_deal_stage.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/create_deal_stage.404.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_deal_stage_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/create_deal_stage.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_deal_stage.409.json"), same_timestamp);
 }
 ///Example at line 6104 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_stage_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineEditDealStageRequest>(
-        include_str!("../fixtures/nimble/update_stage.request.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineEditDealStageRequest,
+    >(include_str!("../fixtures/nimble/update_stage.request.json"), same_timestamp);
 }
 ///Example at line 6108 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_stage_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineDealsPipeline>(
-        include_str!("../fixtures/nimble/update_stage.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineDealsPipeline,
+    >(include_str!("../fixtures/nimble/update_stage.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_stage_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
-        include_str!("../fixtures/nimble/update_stage.403.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/update_stage.403.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_stage_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
-        include_str!("../fixtures/nimble/update_stage.404.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_stage.404.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_stage_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
-        include_str!("../fixtures/nimble/update_stage.409.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_stage.409.json"), same_timestamp);
 }
 ///Example at line 6178 of `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_custom_field_in_pipeline_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineCreateDealsPipelineFieldRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineCreateDealsPipelineFieldRequest,
+    >(
         include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.request.json"),
         same_timestamp,
     );
@@ -1236,7 +1336,9 @@ fn creates_custom_field_in_pipeline_request() {
 ///Example at line 6187 of `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_custom_field_in_pipeline_201() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealFieldsMetadata>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealFieldsMetadata,
+    >(
         include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.201.json"),
         same_timestamp,
     );
@@ -1244,7 +1346,9 @@ fn creates_custom_field_in_pipeline_201() {
 ///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn creates_custom_field_in_pipeline_406() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotAcceptableError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
         include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.406.json"),
         same_timestamp,
     );
@@ -1252,7 +1356,9 @@ fn creates_custom_field_in_pipeline_406() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn creates_custom_field_in_pipeline_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.409.json"),
         same_timestamp,
     );
@@ -1260,7 +1366,9 @@ fn creates_custom_field_in_pipeline_409() {
 ///Example at line 6223 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_custom_field_in_pipeline_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineUpdateDealsPipelineFieldRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineUpdateDealsPipelineFieldRequest,
+    >(
         include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.request.json"),
         same_timestamp,
     );
@@ -1268,7 +1376,9 @@ fn updates_custom_field_in_pipeline_request() {
 ///Example at line 6228 of `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_custom_field_in_pipeline_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealFieldsMetadata>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealFieldsMetadata,
+    >(
         include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.200.json"),
         same_timestamp,
     );
@@ -1276,7 +1386,9 @@ fn updates_custom_field_in_pipeline_200() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_custom_field_in_pipeline_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.404.json"),
         same_timestamp,
     );
@@ -1284,7 +1396,9 @@ fn updates_custom_field_in_pipeline_404() {
 ///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_custom_field_in_pipeline_406() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotAcceptableError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
         include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.406.json"),
         same_timestamp,
     );
@@ -1292,7 +1406,9 @@ fn updates_custom_field_in_pipeline_406() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn updates_custom_field_in_pipeline_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.409.json"),
         same_timestamp,
     );
@@ -1300,23 +1416,33 @@ fn updates_custom_field_in_pipeline_409() {
 ///Example at line 6261 of `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_custom_field_from_pipeline_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PreflightChecksRequest>(
-        include_str!("../fixtures/nimble/deletes_custom_field_from_pipeline.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PreflightChecksRequest,
+    >(
+        include_str!(
+            "../fixtures/nimble/deletes_custom_field_from_pipeline.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 6262 of `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_custom_field_from_pipeline_default() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DeletePipelineByItsIdResponse>(
-        include_str!("../fixtures/nimble/deletes_custom_field_from_pipeline.default.json"),
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DeletePipelineByItsIdResponse,
+    >(
+        include_str!(
+            "../fixtures/nimble/deletes_custom_field_from_pipeline.default.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn deletes_custom_field_from_pipeline_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
         include_str!("../fixtures/nimble/deletes_custom_field_from_pipeline.403.json"),
         same_timestamp,
     );
@@ -1324,7 +1450,9 @@ fn deletes_custom_field_from_pipeline_403() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn deletes_custom_field_from_pipeline_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/deletes_custom_field_from_pipeline.404.json"),
         same_timestamp,
     );
@@ -1332,7 +1460,9 @@ fn deletes_custom_field_from_pipeline_404() {
 ///Example at line 6270 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_field_choice_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineCreateDealsPipelineFieldChoiceRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineCreateDealsPipelineFieldChoiceRequest,
+    >(
         include_str!("../fixtures/nimble/create_pipeline_field_choice.request.json"),
         same_timestamp,
     );
@@ -1340,7 +1470,9 @@ fn create_pipeline_field_choice_request() {
 ///Example at line 6274 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_field_choice_201() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealFieldsMetadata>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealFieldsMetadata,
+    >(
         include_str!("../fixtures/nimble/create_pipeline_field_choice.201.json"),
         same_timestamp,
     );
@@ -1348,7 +1480,9 @@ fn create_pipeline_field_choice_201() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_pipeline_field_choice_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/create_pipeline_field_choice.404.json"),
         same_timestamp,
     );
@@ -1356,7 +1490,9 @@ fn create_pipeline_field_choice_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_pipeline_field_choice_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/create_pipeline_field_choice.409.json"),
         same_timestamp,
     );
@@ -1364,7 +1500,9 @@ fn create_pipeline_field_choice_409() {
 ///Example at line 6310 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_field_choice_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineUpdateDealsPipelineFieldChoiceRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineUpdateDealsPipelineFieldChoiceRequest,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_field_choice.request.json"),
         same_timestamp,
     );
@@ -1372,7 +1510,9 @@ fn update_pipeline_field_choice_request() {
 ///Example at line 6312 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_field_choice_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealFieldsMetadata>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealFieldsMetadata,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_field_choice.200.json"),
         same_timestamp,
     );
@@ -1380,7 +1520,9 @@ fn update_pipeline_field_choice_200() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_pipeline_field_choice_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_field_choice.404.json"),
         same_timestamp,
     );
@@ -1388,7 +1530,9 @@ fn update_pipeline_field_choice_404() {
 ///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_pipeline_field_choice_406() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotAcceptableError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_field_choice.406.json"),
         same_timestamp,
     );
@@ -1396,7 +1540,9 @@ fn update_pipeline_field_choice_406() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_pipeline_field_choice_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_field_choice.409.json"),
         same_timestamp,
     );
@@ -1404,7 +1550,9 @@ fn update_pipeline_field_choice_409() {
 ///Example at line 6347 of `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_choice_from_custom_field_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PreflightChecksRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PreflightChecksRequest,
+    >(
         include_str!("../fixtures/nimble/deletes_choice_from_custom_field.request.json"),
         same_timestamp,
     );
@@ -1412,7 +1560,9 @@ fn deletes_choice_from_custom_field_request() {
 ///Example at line 6348 of `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_choice_from_custom_field_default() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DeletePipelineByItsIdResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DeletePipelineByItsIdResponse,
+    >(
         include_str!("../fixtures/nimble/deletes_choice_from_custom_field.default.json"),
         same_timestamp,
     );
@@ -1420,7 +1570,9 @@ fn deletes_choice_from_custom_field_default() {
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn deletes_choice_from_custom_field_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
         include_str!("../fixtures/nimble/deletes_choice_from_custom_field.403.json"),
         same_timestamp,
     );
@@ -1428,7 +1580,9 @@ fn deletes_choice_from_custom_field_403() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn deletes_choice_from_custom_field_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/deletes_choice_from_custom_field.404.json"),
         same_timestamp,
     );
@@ -1436,7 +1590,9 @@ fn deletes_choice_from_custom_field_404() {
 ///Example at line 6355 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_deal_group_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::PipelineCreateDealsPipelineGroupRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::PipelineCreateDealsPipelineGroupRequest,
+    >(
         include_str!("../fixtures/nimble/create_pipeline_deal_group.request.json"),
         same_timestamp,
     );
@@ -1444,7 +1600,9 @@ fn create_pipeline_deal_group_request() {
 ///Example at line 6371 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_deal_group_201() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealFieldsMetadata>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealFieldsMetadata,
+    >(
         include_str!("../fixtures/nimble/create_pipeline_deal_group.201.json"),
         same_timestamp,
     );
@@ -1452,7 +1610,9 @@ fn create_pipeline_deal_group_201() {
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_pipeline_deal_group_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
         include_str!("../fixtures/nimble/create_pipeline_deal_group.403.json"),
         same_timestamp,
     );
@@ -1460,7 +1620,9 @@ fn create_pipeline_deal_group_403() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_pipeline_deal_group_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/create_pipeline_deal_group.404.json"),
         same_timestamp,
     );
@@ -1468,7 +1630,9 @@ fn create_pipeline_deal_group_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn create_pipeline_deal_group_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/create_pipeline_deal_group.409.json"),
         same_timestamp,
     );
@@ -1476,7 +1640,9 @@ fn create_pipeline_deal_group_409() {
 ///Example at line 6404 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_deal_group_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::UpdatePipelineDealGroupRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::UpdatePipelineDealGroupRequest,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_deal_group.request.json"),
         same_timestamp,
     );
@@ -1484,7 +1650,9 @@ fn update_pipeline_deal_group_request() {
 ///Example at line 6407 of `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_deal_group_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DealsDealFieldsMetadata>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DealsDealFieldsMetadata,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_deal_group.200.json"),
         same_timestamp,
     );
@@ -1492,7 +1660,9 @@ fn update_pipeline_deal_group_200() {
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_pipeline_deal_group_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_deal_group.403.json"),
         same_timestamp,
     );
@@ -1500,7 +1670,9 @@ fn update_pipeline_deal_group_403() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_pipeline_deal_group_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_deal_group.404.json"),
         same_timestamp,
     );
@@ -1508,7 +1680,9 @@ fn update_pipeline_deal_group_404() {
 ///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn update_pipeline_deal_group_409() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsValidationError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
         include_str!("../fixtures/nimble/update_pipeline_deal_group.409.json"),
         same_timestamp,
     );
@@ -1516,7 +1690,9 @@ fn update_pipeline_deal_group_409() {
 ///Example at line 6437 of `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_pipeline_deal_group_default() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::DeletePipelineByItsIdResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::DeletePipelineByItsIdResponse,
+    >(
         include_str!("../fixtures/nimble/delete_pipeline_deal_group.default.json"),
         same_timestamp,
     );
@@ -1524,7 +1700,9 @@ fn delete_pipeline_deal_group_default() {
 ///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn delete_pipeline_deal_group_403() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsForbiddenError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
         include_str!("../fixtures/nimble/delete_pipeline_deal_group.403.json"),
         same_timestamp,
     );
@@ -1532,7 +1710,9 @@ fn delete_pipeline_deal_group_403() {
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
 #[test]
 fn delete_pipeline_deal_group_404() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ErrorsNotFoundError>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
         include_str!("../fixtures/nimble/delete_pipeline_deal_group.404.json"),
         same_timestamp,
     );
@@ -1540,15 +1720,16 @@ fn delete_pipeline_deal_group_404() {
 ///Example at line 6443 of `specs/nimble/snapshot.txt`.
 #[test]
 fn list_draft_messages_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::ListDraftMessagesResponse>(
-        include_str!("../fixtures/nimble/list_draft_messages.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ListDraftMessagesResponse,
+    >(include_str!("../fixtures/nimble/list_draft_messages.200.json"), same_timestamp);
 }
 ///Example at line 6619 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_draft_message_request() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::MessagesIncompleteMessageSpecification>(
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::MessagesIncompleteMessageSpecification,
+    >(
         include_str!("../fixtures/nimble/create_draft_message.request.json"),
         same_timestamp,
     );
@@ -1556,8 +1737,7 @@ fn create_draft_message_request() {
 ///Example at line 6659 of `specs/nimble/snapshot.txt`.
 #[test]
 fn create_draft_message_200() {
-    crm_tests::assert_decodes_losslessly::<nimble::models::MessagesDraftMessageWithParticipants>(
-        include_str!("../fixtures/nimble/create_draft_message.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::MessagesDraftMessageWithParticipants,
+    >(include_str!("../fixtures/nimble/create_draft_message.200.json"), same_timestamp);
 }

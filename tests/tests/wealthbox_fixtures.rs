@@ -12,15 +12,21 @@ fn same_timestamp(a: &str, b: &str) -> bool {
 ///Example at line 262 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_login_profile_information_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveLoginProfileInformationResponse>(
-        include_str!("../fixtures/wealthbox/retrieve_login_profile_information.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveLoginProfileInformationResponse,
+    >(
+        include_str!(
+            "../fixtures/wealthbox/retrieve_login_profile_information.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 370 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_activity_stream_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveActivityStreamResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveActivityStreamResponse,
+    >(
         include_str!("../fixtures/wealthbox/retrieve_activity_stream.200.json"),
         same_timestamp,
     );
@@ -28,7 +34,9 @@ fn retrieve_activity_stream_200() {
 ///Example at line 1153 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_contacts_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllContactsResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllContactsResponse,
+    >(
         include_str!("../fixtures/wealthbox/retrieve_all_contacts.200.json"),
         same_timestamp,
     );
@@ -36,7 +44,9 @@ fn retrieve_all_contacts_200() {
 ///Example at line 2596 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_contact_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CreateNewContactRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CreateNewContactRequest,
+    >(
         include_str!("../fixtures/wealthbox/create_new_contact.request.json"),
         same_timestamp,
     );
@@ -44,15 +54,16 @@ fn create_new_contact_request() {
 ///Example at line 2731 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_contact_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Contact>(
-        include_str!("../fixtures/wealthbox/create_new_contact.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Contact,
+    >(include_str!("../fixtures/wealthbox/create_new_contact.200.json"), same_timestamp);
 }
 ///Example at line 3597 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_contact_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Contact>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Contact,
+    >(
         include_str!("../fixtures/wealthbox/fetch_existing_contact.200.json"),
         same_timestamp,
     );
@@ -60,7 +71,9 @@ fn fetch_existing_contact_200() {
 ///Example at line 4487 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_contact_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::UpdateExistingContactRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::UpdateExistingContactRequest,
+    >(
         include_str!("../fixtures/wealthbox/update_existing_contact.request.json"),
         same_timestamp,
     );
@@ -68,7 +81,9 @@ fn update_existing_contact_request() {
 ///Example at line 4499 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_contact_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Contact>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Contact,
+    >(
         include_str!("../fixtures/wealthbox/update_existing_contact.200.json"),
         same_timestamp,
     );
@@ -76,7 +91,9 @@ fn update_existing_contact_200() {
 ///Example at line 5382 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_existing_contact_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Contact>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Contact,
+    >(
         include_str!("../fixtures/wealthbox/delete_existing_contact.200.json"),
         same_timestamp,
     );
@@ -84,47 +101,64 @@ fn delete_existing_contact_200() {
 ///Example at line 5586 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_tasks_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllTasksResponse>(
-        include_str!("../fixtures/wealthbox/retrieve_all_tasks.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllTasksResponse,
+    >(include_str!("../fixtures/wealthbox/retrieve_all_tasks.200.json"), same_timestamp);
 }
 ///Example at line 5881 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_task_and_assign_it_to_user_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CreateNewTaskAndAssignItToUserRequest>(
-        include_str!("../fixtures/wealthbox/create_new_task_and_assign_it_to_user.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CreateNewTaskAndAssignItToUserRequest,
+    >(
+        include_str!(
+            "../fixtures/wealthbox/create_new_task_and_assign_it_to_user.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 5906 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_task_and_assign_it_to_user_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CreateNewTaskAndAssignItToUserResponse>(
-        include_str!("../fixtures/wealthbox/create_new_task_and_assign_it_to_user.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CreateNewTaskAndAssignItToUserResponse,
+    >(
+        include_str!(
+            "../fixtures/wealthbox/create_new_task_and_assign_it_to_user.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 6163 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_task_and_assign_it_to_team_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CreateNewTaskAndAssignItToTeamRequest>(
-        include_str!("../fixtures/wealthbox/create_new_task_and_assign_it_to_team.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CreateNewTaskAndAssignItToTeamRequest,
+    >(
+        include_str!(
+            "../fixtures/wealthbox/create_new_task_and_assign_it_to_team.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 6188 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_task_and_assign_it_to_team_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CreateNewTaskAndAssignItToTeamResponse>(
-        include_str!("../fixtures/wealthbox/create_new_task_and_assign_it_to_team.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CreateNewTaskAndAssignItToTeamResponse,
+    >(
+        include_str!(
+            "../fixtures/wealthbox/create_new_task_and_assign_it_to_team.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 6374 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_task_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::FetchExistingTaskResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::FetchExistingTaskResponse,
+    >(
         include_str!("../fixtures/wealthbox/fetch_existing_task.200.json"),
         same_timestamp,
     );
@@ -132,47 +166,64 @@ fn fetch_existing_task_200() {
 ///Example at line 6637 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_task_and_assign_it_to_user_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::UpdateExistingTaskAndAssignItToUserRequest>(
-        include_str!("../fixtures/wealthbox/update_existing_task_and_assign_it_to_user.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::UpdateExistingTaskAndAssignItToUserRequest,
+    >(
+        include_str!(
+            "../fixtures/wealthbox/update_existing_task_and_assign_it_to_user.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 6662 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_task_and_assign_it_to_user_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::UpdateExistingTaskAndAssignItToUserResponse>(
-        include_str!("../fixtures/wealthbox/update_existing_task_and_assign_it_to_user.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::UpdateExistingTaskAndAssignItToUserResponse,
+    >(
+        include_str!(
+            "../fixtures/wealthbox/update_existing_task_and_assign_it_to_user.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 6925 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_task_and_assign_it_to_team_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::UpdateExistingTaskAndAssignItToTeamRequest>(
-        include_str!("../fixtures/wealthbox/update_existing_task_and_assign_it_to_team.request.json"),
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::UpdateExistingTaskAndAssignItToTeamRequest,
+    >(
+        include_str!(
+            "../fixtures/wealthbox/update_existing_task_and_assign_it_to_team.request.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 6950 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_task_and_assign_it_to_team_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::UpdateExistingTaskAndAssignItToTeamResponse>(
-        include_str!("../fixtures/wealthbox/update_existing_task_and_assign_it_to_team.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::UpdateExistingTaskAndAssignItToTeamResponse,
+    >(
+        include_str!(
+            "../fixtures/wealthbox/update_existing_task_and_assign_it_to_team.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 7133 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_task_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::DeleteTaskResponse>(
-        include_str!("../fixtures/wealthbox/delete_task.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::DeleteTaskResponse,
+    >(include_str!("../fixtures/wealthbox/delete_task.200.json"), same_timestamp);
 }
 ///Example at line 7634 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_workflows_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllWorkflowsResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllWorkflowsResponse,
+    >(
         include_str!("../fixtures/wealthbox/retrieve_all_workflows.200.json"),
         same_timestamp,
     );
@@ -180,7 +231,9 @@ fn retrieve_all_workflows_200() {
 ///Example at line 8234 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_workflow_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CreateNewWorkflowRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CreateNewWorkflowRequest,
+    >(
         include_str!("../fixtures/wealthbox/create_new_workflow.request.json"),
         same_timestamp,
     );
@@ -188,7 +241,9 @@ fn create_new_workflow_request() {
 ///Example at line 8259 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_workflow_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Workflow>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Workflow,
+    >(
         include_str!("../fixtures/wealthbox/create_new_workflow.200.json"),
         same_timestamp,
     );
@@ -196,7 +251,9 @@ fn create_new_workflow_200() {
 ///Example at line 8817 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_workflow_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Workflow>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Workflow,
+    >(
         include_str!("../fixtures/wealthbox/fetch_existing_workflow.200.json"),
         same_timestamp,
     );
@@ -204,15 +261,16 @@ fn fetch_existing_workflow_200() {
 ///Example at line 9372 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_workflow_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Workflow>(
-        include_str!("../fixtures/wealthbox/delete_workflow.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Workflow,
+    >(include_str!("../fixtures/wealthbox/delete_workflow.200.json"), same_timestamp);
 }
 ///Example at line 9705 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_workflow_templates_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllWorkflowTemplatesResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllWorkflowTemplatesResponse,
+    >(
         include_str!("../fixtures/wealthbox/retrieve_all_workflow_templates.200.json"),
         same_timestamp,
     );
@@ -220,7 +278,9 @@ fn retrieve_all_workflow_templates_200() {
 ///Example at line 9991 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_workflow_template_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::WorkflowTemplate>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::WorkflowTemplate,
+    >(
         include_str!("../fixtures/wealthbox/fetch_existing_workflow_template.200.json"),
         same_timestamp,
     );
@@ -228,7 +288,9 @@ fn fetch_existing_workflow_template_200() {
 ///Example at line 10217 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn complete_workflow_step_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CompleteWorkflowStepRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CompleteWorkflowStepRequest,
+    >(
         include_str!("../fixtures/wealthbox/complete_workflow_step.request.json"),
         same_timestamp,
     );
@@ -236,7 +298,9 @@ fn complete_workflow_step_request() {
 ///Example at line 10225 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn complete_workflow_step_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CompleteWorkflowStepResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CompleteWorkflowStepResponse,
+    >(
         include_str!("../fixtures/wealthbox/complete_workflow_step.200.json"),
         same_timestamp,
     );
@@ -244,7 +308,9 @@ fn complete_workflow_step_200() {
 ///Example at line 10410 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn revert_workflow_step_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RevertWorkflowStepRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RevertWorkflowStepRequest,
+    >(
         include_str!("../fixtures/wealthbox/revert_workflow_step.request.json"),
         same_timestamp,
     );
@@ -252,7 +318,9 @@ fn revert_workflow_step_request() {
 ///Example at line 10415 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn revert_workflow_step_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::WorkflowStep>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::WorkflowStep,
+    >(
         include_str!("../fixtures/wealthbox/revert_workflow_step.200.json"),
         same_timestamp,
     );
@@ -260,7 +328,9 @@ fn revert_workflow_step_200() {
 ///Example at line 10640 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_events_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllEventsResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllEventsResponse,
+    >(
         include_str!("../fixtures/wealthbox/retrieve_all_events.200.json"),
         same_timestamp,
     );
@@ -268,7 +338,9 @@ fn retrieve_all_events_200() {
 ///Example at line 10958 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_event_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CreateNewEventRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CreateNewEventRequest,
+    >(
         include_str!("../fixtures/wealthbox/create_new_event.request.json"),
         same_timestamp,
     );
@@ -276,15 +348,16 @@ fn create_new_event_request() {
 ///Example at line 10992 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_event_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Event>(
-        include_str!("../fixtures/wealthbox/create_new_event.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Event,
+    >(include_str!("../fixtures/wealthbox/create_new_event.200.json"), same_timestamp);
 }
 ///Example at line 11202 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_event_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Event>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Event,
+    >(
         include_str!("../fixtures/wealthbox/fetch_existing_event.200.json"),
         same_timestamp,
     );
@@ -292,7 +365,9 @@ fn fetch_existing_event_200() {
 ///Example at line 11522 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_event_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::UpdateExistingEventRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::UpdateExistingEventRequest,
+    >(
         include_str!("../fixtures/wealthbox/update_existing_event.request.json"),
         same_timestamp,
     );
@@ -300,7 +375,9 @@ fn update_existing_event_request() {
 ///Example at line 11556 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_event_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Event>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Event,
+    >(
         include_str!("../fixtures/wealthbox/update_existing_event.200.json"),
         same_timestamp,
     );
@@ -308,15 +385,16 @@ fn update_existing_event_200() {
 ///Example at line 11763 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_event_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Event>(
-        include_str!("../fixtures/wealthbox/delete_event.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Event,
+    >(include_str!("../fixtures/wealthbox/delete_event.200.json"), same_timestamp);
 }
 ///Example at line 11972 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_opportunities_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllOpportunitiesResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllOpportunitiesResponse,
+    >(
         include_str!("../fixtures/wealthbox/retrieve_all_opportunities.200.json"),
         same_timestamp,
     );
@@ -324,7 +402,9 @@ fn retrieve_all_opportunities_200() {
 ///Example at line 12249 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_opportunity_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CreateNewOpportunityRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CreateNewOpportunityRequest,
+    >(
         include_str!("../fixtures/wealthbox/create_new_opportunity.request.json"),
         same_timestamp,
     );
@@ -332,7 +412,9 @@ fn create_new_opportunity_request() {
 ///Example at line 12280 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_opportunity_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Opportunity>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Opportunity,
+    >(
         include_str!("../fixtures/wealthbox/create_new_opportunity.200.json"),
         same_timestamp,
     );
@@ -340,7 +422,9 @@ fn create_new_opportunity_200() {
 ///Example at line 12465 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_opportunity_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Opportunity>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Opportunity,
+    >(
         include_str!("../fixtures/wealthbox/fetch_existing_opportunity.200.json"),
         same_timestamp,
     );
@@ -348,7 +432,9 @@ fn fetch_existing_opportunity_200() {
 ///Example at line 12744 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_opportunity_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::UpdateExistingOpportunityRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::UpdateExistingOpportunityRequest,
+    >(
         include_str!("../fixtures/wealthbox/update_existing_opportunity.request.json"),
         same_timestamp,
     );
@@ -356,7 +442,9 @@ fn update_existing_opportunity_request() {
 ///Example at line 12775 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_opportunity_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Opportunity>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Opportunity,
+    >(
         include_str!("../fixtures/wealthbox/update_existing_opportunity.200.json"),
         same_timestamp,
     );
@@ -364,15 +452,16 @@ fn update_existing_opportunity_200() {
 ///Example at line 12957 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_opportunity_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Opportunity>(
-        include_str!("../fixtures/wealthbox/delete_opportunity.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Opportunity,
+    >(include_str!("../fixtures/wealthbox/delete_opportunity.200.json"), same_timestamp);
 }
 ///Example at line 13084 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_projects_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllProjectsResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllProjectsResponse,
+    >(
         include_str!("../fixtures/wealthbox/retrieve_all_projects.200.json"),
         same_timestamp,
     );
@@ -380,7 +469,9 @@ fn retrieve_all_projects_200() {
 ///Example at line 13230 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_project_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CreateNewProjectRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CreateNewProjectRequest,
+    >(
         include_str!("../fixtures/wealthbox/create_new_project.request.json"),
         same_timestamp,
     );
@@ -388,15 +479,16 @@ fn create_new_project_request() {
 ///Example at line 13244 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_project_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Project>(
-        include_str!("../fixtures/wealthbox/create_new_project.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Project,
+    >(include_str!("../fixtures/wealthbox/create_new_project.200.json"), same_timestamp);
 }
 ///Example at line 13358 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_project_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Project>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Project,
+    >(
         include_str!("../fixtures/wealthbox/fetch_existing_project.200.json"),
         same_timestamp,
     );
@@ -404,7 +496,9 @@ fn fetch_existing_project_200() {
 ///Example at line 13506 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_project_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::UpdateExistingProjectRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::UpdateExistingProjectRequest,
+    >(
         include_str!("../fixtures/wealthbox/update_existing_project.request.json"),
         same_timestamp,
     );
@@ -412,7 +506,9 @@ fn update_existing_project_request() {
 ///Example at line 13520 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_project_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Project>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Project,
+    >(
         include_str!("../fixtures/wealthbox/update_existing_project.200.json"),
         same_timestamp,
     );
@@ -420,23 +516,23 @@ fn update_existing_project_200() {
 ///Example at line 13631 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_project_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::Project>(
-        include_str!("../fixtures/wealthbox/delete_project.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::Project,
+    >(include_str!("../fixtures/wealthbox/delete_project.200.json"), same_timestamp);
 }
 ///Example at line 13751 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_notes_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllNotesResponse>(
-        include_str!("../fixtures/wealthbox/retrieve_all_notes.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllNotesResponse,
+    >(include_str!("../fixtures/wealthbox/retrieve_all_notes.200.json"), same_timestamp);
 }
 ///Example at line 13889 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_note_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::CreateNewNoteRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::CreateNewNoteRequest,
+    >(
         include_str!("../fixtures/wealthbox/create_new_note.request.json"),
         same_timestamp,
     );
@@ -444,15 +540,16 @@ fn create_new_note_request() {
 ///Example at line 13905 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_note_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::StatusUpdate>(
-        include_str!("../fixtures/wealthbox/create_new_note.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::StatusUpdate,
+    >(include_str!("../fixtures/wealthbox/create_new_note.200.json"), same_timestamp);
 }
 ///Example at line 14011 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_note_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::StatusUpdate>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::StatusUpdate,
+    >(
         include_str!("../fixtures/wealthbox/fetch_existing_note.200.json"),
         same_timestamp,
     );
@@ -460,7 +557,9 @@ fn fetch_existing_note_200() {
 ///Example at line 14151 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_note_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::UpdateExistingNoteRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::UpdateExistingNoteRequest,
+    >(
         include_str!("../fixtures/wealthbox/update_existing_note.request.json"),
         same_timestamp,
     );
@@ -468,7 +567,9 @@ fn update_existing_note_request() {
 ///Example at line 14167 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_note_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::StatusUpdate>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::StatusUpdate,
+    >(
         include_str!("../fixtures/wealthbox/update_existing_note.200.json"),
         same_timestamp,
     );
@@ -476,7 +577,9 @@ fn update_existing_note_200() {
 ///Example at line 14282 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn list_all_contact_roles_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::ListAllContactRolesResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::ListAllContactRolesResponse,
+    >(
         include_str!("../fixtures/wealthbox/list_all_contact_roles.200.json"),
         same_timestamp,
     );
@@ -484,7 +587,9 @@ fn list_all_contact_roles_200() {
 ///Example at line 14358 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn list_all_custom_fields_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::ListAllCustomFieldsRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::ListAllCustomFieldsRequest,
+    >(
         include_str!("../fixtures/wealthbox/list_all_custom_fields.request.json"),
         same_timestamp,
     );
@@ -492,7 +597,9 @@ fn list_all_custom_fields_request() {
 ///Example at line 14363 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn list_all_custom_fields_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::ListAllCustomFieldsResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::ListAllCustomFieldsResponse,
+    >(
         include_str!("../fixtures/wealthbox/list_all_custom_fields.200.json"),
         same_timestamp,
     );
@@ -500,23 +607,28 @@ fn list_all_custom_fields_200() {
 ///Example at line 14422 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn list_all_tags_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::ListAllTagsResponse>(
-        include_str!("../fixtures/wealthbox/list_all_tags.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::ListAllTagsResponse,
+    >(include_str!("../fixtures/wealthbox/list_all_tags.200.json"), same_timestamp);
 }
 ///Example at line 14470 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn list_all_members_of_customizable_category_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::ListAllMembersOfCustomizableCategoryResponse>(
-        include_str!("../fixtures/wealthbox/list_all_members_of_customizable_category.200.json"),
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::ListAllMembersOfCustomizableCategoryResponse,
+    >(
+        include_str!(
+            "../fixtures/wealthbox/list_all_members_of_customizable_category.200.json"
+        ),
         same_timestamp,
     );
 }
 ///Example at line 14548 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_comments_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllCommentsResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllCommentsResponse,
+    >(
         include_str!("../fixtures/wealthbox/retrieve_all_comments.200.json"),
         same_timestamp,
     );
@@ -524,7 +636,9 @@ fn retrieve_all_comments_200() {
 ///Example at line 14628 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn add_member_to_household_request() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::AddMemberToHouseholdRequest>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::AddMemberToHouseholdRequest,
+    >(
         include_str!("../fixtures/wealthbox/add_member_to_household.request.json"),
         same_timestamp,
     );
@@ -532,7 +646,9 @@ fn add_member_to_household_request() {
 ///Example at line 14634 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn add_member_to_household_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::AddMemberToHouseholdResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::AddMemberToHouseholdResponse,
+    >(
         include_str!("../fixtures/wealthbox/add_member_to_household.200.json"),
         same_timestamp,
     );
@@ -540,7 +656,9 @@ fn add_member_to_household_200() {
 ///Example at line 14702 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_member_from_household_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::DeleteMemberFromHouseholdResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::DeleteMemberFromHouseholdResponse,
+    >(
         include_str!("../fixtures/wealthbox/delete_member_from_household.200.json"),
         same_timestamp,
     );
@@ -548,7 +666,9 @@ fn delete_member_from_household_200() {
 ///Example at line 14744 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_user_groups_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllUserGroupsResponse>(
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllUserGroupsResponse,
+    >(
         include_str!("../fixtures/wealthbox/retrieve_all_user_groups.200.json"),
         same_timestamp,
     );
@@ -556,16 +676,14 @@ fn retrieve_all_user_groups_200() {
 ///Example at line 14804 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_teams_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllTeamsResponse>(
-        include_str!("../fixtures/wealthbox/retrieve_all_teams.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllTeamsResponse,
+    >(include_str!("../fixtures/wealthbox/retrieve_all_teams.200.json"), same_timestamp);
 }
 ///Example at line 14860 of `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_users_200() {
-    crm_tests::assert_decodes_losslessly::<wealthbox::models::RetrieveAllUsersResponse>(
-        include_str!("../fixtures/wealthbox/retrieve_all_users.200.json"),
-        same_timestamp,
-    );
+    crm_tests::assert_decodes_losslessly::<
+        wealthbox::models::RetrieveAllUsersResponse,
+    >(include_str!("../fixtures/wealthbox/retrieve_all_users.200.json"), same_timestamp);
 }

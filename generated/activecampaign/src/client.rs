@@ -2,11 +2,13 @@
 
 //! The client: base URL, HTTP client, credentials, timeout, retries, rate limit and the
 //! bounds of a response and a list walk.
-use crate::runtime::{Core, Credentials, Paging, RateLimit, RawRequest, RetryPolicy, Secret, Settings};
-use crate::Error;
+use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
-use std::time::Duration;
+use crate::runtime::{
+    Core, Credentials, Paging, Secret, RateLimit, RawRequest, RetryPolicy, Settings,
+};
+use crate::Error;
 /// How requests authenticate. Secrets never appear in `Debug` output.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -17,20 +19,28 @@ pub enum Auth {
 impl Auth {
     fn credentials(self) -> Result<Credentials, Error> {
         match self {
-            Auth::ApiToken(secret) => header(HeaderName::from_static("api-token"), secret.expose()),
+            Auth::ApiToken(secret) => {
+                header(HeaderName::from_static("api-token"), secret.expose())
+            }
         }
     }
 }
 /// A fixed header, marked sensitive.
 fn header(name: HeaderName, secret: &str) -> Result<Credentials, Error> {
     let mut value = HeaderValue::from_str(secret)
-        .map_err(|_| Error::InvalidRequest("the credential holds characters a header cannot carry".into()))?;
+        .map_err(|_| Error::InvalidRequest(
+            "the credential holds characters a header cannot carry".into(),
+        ))?;
     value.set_sensitive(true);
     Ok(Credentials::Header(name, value))
 }
 ///How list operations page. Source: overlay entry `api.pagination`.
-pub(crate) const PAGING: Paging =
-    Paging::Offset { offset_param: "offset", limit_param: "limit", limit: 20, total: Some("meta.total") };
+pub(crate) const PAGING: Paging = Paging::Offset {
+    offset_param: "offset",
+    limit_param: "limit",
+    limit: 20,
+    total: Some("meta.total"),
+};
 ///A client of the ActiveCampaign API v3 (Deals).
 ///
 /// Cheap to clone: clones share one connection pool (and rate limiter).
@@ -48,7 +58,10 @@ impl Client {
     /// The default limit of pages a list walk (`.stream()`, `.all()`) fetches.
     pub const DEFAULT_MAX_PAGES: u64 = crate::runtime::DEFAULT_MAX_PAGES;
     ///The documented rate limit, as at most 5 requests in any 1 s. Not applied unless passed to [`ClientBuilder::rate_limit`]. Source: overlay entry `api.rate_limit`.
-    pub const DOCUMENTED_RATE_LIMIT: RateLimit = RateLimit { max_requests: 5, window: Duration::from_secs(1) };
+    pub const DOCUMENTED_RATE_LIMIT: RateLimit = RateLimit {
+        max_requests: 5,
+        window: Duration::from_secs(1),
+    };
     /// A client with the documented base URL and default settings.
     pub fn new(account: impl Into<String>, auth: Auth) -> Result<Client, Error> {
         Client::builder(account, auth).build()
@@ -58,10 +71,12 @@ impl Client {
     pub fn builder(account: impl Into<String>, auth: Auth) -> ClientBuilder {
         ClientBuilder {
             auth,
-            settings: Settings::new(crate::runtime::fill_base_url(
-                Client::BASE_URL_TEMPLATE,
-                &[("account", account.into())],
-            )),
+            settings: Settings::new(
+                crate::runtime::fill_base_url(
+                    Client::BASE_URL_TEMPLATE,
+                    &[("account", account.into())],
+                ),
+            ),
         }
     }
     /// The base URL requests go to.
@@ -72,7 +87,11 @@ impl Client {
     /// client's credentials, timeout, retries and rate limit; the response is decoded
     /// into `T` (a model of [`crate::models`], or `serde_json::Value`). `path` starts
     /// with `/`, its segments percent-encoded ([`crate::runtime::path_segment`]).
-    pub fn request<T: DeserializeOwned>(&self, method: reqwest::Method, path: impl Into<String>) -> RawRequest<'_, T> {
+    pub fn request<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: impl Into<String>,
+    ) -> RawRequest<'_, T> {
         RawRequest::new(&self.core, method, path)
     }
     pub(crate) fn core(&self) -> &Core {
@@ -141,6 +160,8 @@ impl ClientBuilder {
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self.auth.credentials()?;
-        Ok(Client { core: Core::new(self.settings, credentials)? })
+        Ok(Client {
+            core: Core::new(self.settings, credentials)?,
+        })
     }
 }

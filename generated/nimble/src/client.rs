@@ -2,11 +2,14 @@
 
 //! The client: base URL, HTTP client, credentials, timeout, retries, rate limit and the
 //! bounds of a response and a list walk.
-use crate::runtime::{Core, Credentials, OAuthSession, Paging, RateLimit, RawRequest, RetryPolicy, Secret, Settings};
-use crate::Error;
-use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::Duration;
+use serde::de::DeserializeOwned;
+use crate::runtime::{
+    Core, Credentials, OAuthSession, Paging, Secret, RateLimit, RawRequest, RetryPolicy,
+    Settings,
+};
+use crate::Error;
 /// How requests authenticate. Secrets never appear in `Debug` output.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -21,7 +24,12 @@ impl Auth {
     fn credentials(self) -> Result<Credentials, Error> {
         match self {
             Auth::Bearer(secret) => {
-                Ok(Credentials::Header(reqwest::header::AUTHORIZATION, crate::runtime::bearer(&secret)?))
+                Ok(
+                    Credentials::Header(
+                        reqwest::header::AUTHORIZATION,
+                        crate::runtime::bearer(&secret)?,
+                    ),
+                )
             }
             Auth::OAuth(session) => Ok(Credentials::OAuth(Arc::new(session))),
         }
@@ -83,7 +91,10 @@ impl Client {
     /// A builder to change the base URL, HTTP client, timeout, retries, rate limit
     /// or limits.
     pub fn builder(auth: Auth) -> ClientBuilder {
-        ClientBuilder { auth, settings: Settings::new(Ok(Client::DEFAULT_BASE_URL.to_string())) }
+        ClientBuilder {
+            auth,
+            settings: Settings::new(Ok(Client::DEFAULT_BASE_URL.to_string())),
+        }
     }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
@@ -93,7 +104,11 @@ impl Client {
     /// client's credentials, timeout, retries and rate limit; the response is decoded
     /// into `T` (a model of [`crate::models`], or `serde_json::Value`). `path` starts
     /// with `/`, its segments percent-encoded ([`crate::runtime::path_segment`]).
-    pub fn request<T: DeserializeOwned>(&self, method: reqwest::Method, path: impl Into<String>) -> RawRequest<'_, T> {
+    pub fn request<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: impl Into<String>,
+    ) -> RawRequest<'_, T> {
         RawRequest::new(&self.core, method, path)
     }
     pub(crate) fn core(&self) -> &Core {
@@ -162,6 +177,8 @@ impl ClientBuilder {
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self.auth.credentials()?;
-        Ok(Client { core: Core::new(self.settings, credentials)? })
+        Ok(Client {
+            core: Core::new(self.settings, credentials)?,
+        })
     }
 }

@@ -16,8 +16,8 @@ pub use futures_util;
 /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
 pub use reqwest;
 pub use runtime::{
-    Date, Error, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response, RetryPolicy, Secret, Timestamp, Token,
-    TokenStore,
+    Date, Error, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response,
+    RetryPolicy, Secret, Timestamp, Token, TokenStore,
 };
 ///The body of the API's unsuccessful responses. Source: overlay entry `api.error_body`.
 pub type ApiErrorBody = Box<crate::models::ApiError>;

@@ -2,12 +2,15 @@
 
 //! The client: base URL, HTTP client, credentials, timeout, retries, rate limit and the
 //! bounds of a response and a list walk.
-use crate::runtime::{Core, Credentials, OAuthSession, Paging, RateLimit, RawRequest, RetryPolicy, Secret, Settings};
-use crate::Error;
-use reqwest::header::{HeaderName, HeaderValue};
-use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::Duration;
+use reqwest::header::{HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use crate::runtime::{
+    Core, Credentials, OAuthSession, Paging, Secret, RateLimit, RawRequest, RetryPolicy,
+    Settings,
+};
+use crate::Error;
 /// How requests authenticate. Secrets never appear in `Debug` output.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -23,9 +26,16 @@ pub enum Auth {
 impl Auth {
     fn credentials(self) -> Result<Credentials, Error> {
         match self {
-            Auth::AccessToken(secret) => header(HeaderName::from_static("access_token"), secret.expose()),
+            Auth::AccessToken(secret) => {
+                header(HeaderName::from_static("access_token"), secret.expose())
+            }
             Auth::Bearer(secret) => {
-                Ok(Credentials::Header(reqwest::header::AUTHORIZATION, crate::runtime::bearer(&secret)?))
+                Ok(
+                    Credentials::Header(
+                        reqwest::header::AUTHORIZATION,
+                        crate::runtime::bearer(&secret)?,
+                    ),
+                )
             }
             Auth::OAuth(session) => Ok(Credentials::OAuth(Arc::new(session))),
         }
@@ -34,7 +44,9 @@ impl Auth {
 /// A fixed header, marked sensitive.
 fn header(name: HeaderName, secret: &str) -> Result<Credentials, Error> {
     let mut value = HeaderValue::from_str(secret)
-        .map_err(|_| Error::InvalidRequest("the credential holds characters a header cannot carry".into()))?;
+        .map_err(|_| Error::InvalidRequest(
+            "the credential holds characters a header cannot carry".into(),
+        ))?;
     value.set_sensitive(true);
     Ok(Credentials::Header(name, value))
 }
@@ -63,7 +75,10 @@ impl Client {
     /// The default limit of pages a list walk (`.stream()`, `.all()`) fetches.
     pub const DEFAULT_MAX_PAGES: u64 = crate::runtime::DEFAULT_MAX_PAGES;
     ///The documented rate limit, as at most 300 requests in any 300 s. Not applied unless passed to [`ClientBuilder::rate_limit`]. Source: overlay entry `api.rate_limit`.
-    pub const DOCUMENTED_RATE_LIMIT: RateLimit = RateLimit { max_requests: 300, window: Duration::from_secs(300) };
+    pub const DOCUMENTED_RATE_LIMIT: RateLimit = RateLimit {
+        max_requests: 300,
+        window: Duration::from_secs(300),
+    };
     ///Where users authorize an application (OAuth 2). Source: overlay entry `api.auth.0`.
     pub const OAUTH_AUTHORIZE_URL: &'static str = "https://app.crmworkspace.com/oauth/authorize";
     ///Where codes and refresh tokens are exchanged (OAuth 2). Source: overlay entry `api.auth.0`.
@@ -95,7 +110,10 @@ impl Client {
     /// A builder to change the base URL, HTTP client, timeout, retries, rate limit
     /// or limits.
     pub fn builder(auth: Auth) -> ClientBuilder {
-        ClientBuilder { auth, settings: Settings::new(Ok(Client::DEFAULT_BASE_URL.to_string())) }
+        ClientBuilder {
+            auth,
+            settings: Settings::new(Ok(Client::DEFAULT_BASE_URL.to_string())),
+        }
     }
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
@@ -105,7 +123,11 @@ impl Client {
     /// client's credentials, timeout, retries and rate limit; the response is decoded
     /// into `T` (a model of [`crate::models`], or `serde_json::Value`). `path` starts
     /// with `/`, its segments percent-encoded ([`crate::runtime::path_segment`]).
-    pub fn request<T: DeserializeOwned>(&self, method: reqwest::Method, path: impl Into<String>) -> RawRequest<'_, T> {
+    pub fn request<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: impl Into<String>,
+    ) -> RawRequest<'_, T> {
         RawRequest::new(&self.core, method, path)
     }
     pub(crate) fn core(&self) -> &Core {
@@ -174,6 +196,8 @@ impl ClientBuilder {
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self.auth.credentials()?;
-        Ok(Client { core: Core::new(self.settings, credentials)? })
+        Ok(Client {
+            core: Core::new(self.settings, credentials)?,
+        })
     }
 }

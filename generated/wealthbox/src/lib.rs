@@ -16,11 +16,15 @@ pub use futures_util;
 /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
 pub use reqwest;
 pub use runtime::{
-    Date, Error, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response, RetryPolicy, Secret, Timestamp, Token,
-    TokenStore,
+    Date, Error, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response,
+    RetryPolicy, Secret, Timestamp, Token, TokenStore,
 };
 ///The body of the API's unsuccessful responses. Source: overlay entry `api.error_body`.
 pub type ApiErrorBody = crate::models::ErrorResponse;
 /// Timestamp formats of the documentation (chrono syntax; `rfc3339`), the first
 /// one used to send timestamps.
-pub const DATETIME_FORMATS: &[&str] = &["%Y-%m-%d %I:%M %p %z", "%Y-%m-%d %-I:%M%P", "rfc3339"];
+pub const DATETIME_FORMATS: &[&str] = &[
+    "%Y-%m-%d %I:%M %p %z",
+    "%Y-%m-%d %-I:%M%P",
+    "rfc3339",
+];

@@ -588,25 +588,12 @@ impl RetryPolicy {
 
     /// How long to wait before sending again after `attempt` (1-based) failed with
     /// `error`; `None`: do not retry.
-    fn delay(
-        &self,
-        method: &reqwest::Method,
-        error: &Error,
-        retry_after: Option<Duration>,
-        attempt: u32,
-    ) -> Option<Duration> {
+    fn delay(&self, method: &reqwest::Method, error: &Error, retry_after: Option<Duration>, attempt: u32) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
         let idempotent = self.retry_non_idempotent
-            || matches!(
-                *method,
-                reqwest::Method::GET
-                    | reqwest::Method::HEAD
-                    | reqwest::Method::PUT
-                    | reqwest::Method::DELETE
-                    | reqwest::Method::OPTIONS
-            );
+            || matches!(*method, reqwest::Method::GET | reqwest::Method::HEAD | reqwest::Method::PUT | reqwest::Method::DELETE | reqwest::Method::OPTIONS);
         let retryable = match error {
             Error::Transport(e) => e.is_connect() || idempotent,
             Error::RateLimited { .. } => idempotent,
@@ -635,8 +622,7 @@ impl RetryPolicy {
 fn random_fraction() -> f64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher
-        .write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
@@ -938,8 +924,7 @@ impl OAuthApp {
     }
 
     async fn token_request(&self, grant: &[(&str, &str)], timeout: Option<Duration>) -> Result<Token, Error> {
-        let http =
-            self.http.as_ref().map_err(|why| Error::Auth(format!("no HTTP client for token requests: {why}")))?;
+        let http = self.http.as_ref().map_err(|why| Error::Auth(format!("no HTTP client for token requests: {why}")))?;
         let mut params: Vec<(&str, &str)> =
             vec![("client_id", &self.client_id), ("client_secret", self.client_secret.expose())];
         params.extend_from_slice(grant);
@@ -975,9 +960,7 @@ impl OAuthApp {
             }));
         }
         if !complete {
-            return Err(Error::Auth(format!(
-                "the token endpoint's answer ({status}) is larger than {TOKEN_RESPONSE_LIMIT} bytes"
-            )));
+            return Err(Error::Auth(format!("the token endpoint's answer ({status}) is larger than {TOKEN_RESPONSE_LIMIT} bytes")));
         }
         // Never serde's message: it quotes the values it could not read.
         let answer: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| {
@@ -1173,8 +1156,7 @@ pub fn paginate<T: DeserializeOwned + Send + 'static>(
 fn decode_item<T: DeserializeOwned>(items: &str, item: ListItem) -> Result<T, Error> {
     serde_path_to_error::deserialize(&item.value).map_err(|e| {
         let path = e.path().to_string();
-        let path =
-            if path == "." { format!("{items}[{}]", item.index) } else { format!("{items}[{}].{path}", item.index) };
+        let path = if path == "." { format!("{items}[{}]", item.index) } else { format!("{items}[{}].{path}", item.index) };
         Error::Decode {
             status: item.status,
             path,
@@ -1537,11 +1519,7 @@ impl Core {
             Credentials::Header(name, value) => Ok(((name.clone(), value.clone()), None)),
             Credentials::OAuth(session) => {
                 let token = if *refreshed {
-                    session
-                        .store
-                        .load()
-                        .ok_or_else(|| Error::Auth("the token store holds no token".into()))?
-                        .access_token
+                    session.store.load().ok_or_else(|| Error::Auth("the token store holds no token".into()))?.access_token
                 } else {
                     let (token, fresh) = session.access_token(timeout).await?;
                     *refreshed = fresh;

@@ -27,7 +27,11 @@ pub struct DealBulkCreateCustomFieldValuesRequestArray {
 }
 impl DealBulkCreateCustomFieldValuesRequestArray {
     ///A `DealBulkCreateCustomFieldValuesRequestArray` with its required fields set and every other field empty.
-    pub fn new(deal_id: i64, custom_field_id: i64, field_value: impl Into<String>) -> Self {
+    pub fn new(
+        deal_id: i64,
+        custom_field_id: i64,
+        field_value: impl Into<String>,
+    ) -> Self {
         DealBulkCreateCustomFieldValuesRequestArray {
             deal_id,
             custom_field_id,

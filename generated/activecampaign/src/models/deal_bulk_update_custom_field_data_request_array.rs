@@ -22,6 +22,10 @@ pub struct DealBulkUpdateCustomFieldDataRequestArray {
 impl DealBulkUpdateCustomFieldDataRequestArray {
     ///A `DealBulkUpdateCustomFieldDataRequestArray` with its required fields set and every other field empty.
     pub fn new(id: i64, field_value: impl Into<String>) -> Self {
-        DealBulkUpdateCustomFieldDataRequestArray { id, field_value: field_value.into(), field_currency: None }
+        DealBulkUpdateCustomFieldDataRequestArray {
+            id,
+            field_value: field_value.into(),
+            field_currency: None,
+        }
     }
 }

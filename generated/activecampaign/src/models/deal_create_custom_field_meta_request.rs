@@ -6,5 +6,7 @@ pub struct DealCreateCustomFieldMetaRequest {
     /// Source: `#/components/schemas/DealCreateCustomFieldMetaRequest/properties/dealCustomFieldMetum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldMetum")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_custom_field_metum: Option<crate::models::DealCreateCustomFieldMetaRequestDealCustomFieldMetum>,
+    pub deal_custom_field_metum: Option<
+        crate::models::DealCreateCustomFieldMetaRequestDealCustomFieldMetum,
+    >,
 }

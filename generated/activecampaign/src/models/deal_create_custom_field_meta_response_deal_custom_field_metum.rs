@@ -44,5 +44,7 @@ pub struct DealCreateCustomFieldMetaResponseDealCustomFieldMetum {
     pub updated_timestamp: Option<String>,
     /// Source: `#/components/schemas/DealCreateCustomFieldMetaResponse/properties/dealCustomFieldMetum/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealCreateCustomFieldMetaResponseDealCustomFieldMetumLinks>,
+    pub links: Option<
+        crate::models::DealCreateCustomFieldMetaResponseDealCustomFieldMetumLinks,
+    >,
 }

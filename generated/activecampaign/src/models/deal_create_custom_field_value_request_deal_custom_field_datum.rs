@@ -27,7 +27,11 @@ pub struct DealCreateCustomFieldValueRequestDealCustomFieldDatum {
 }
 impl DealCreateCustomFieldValueRequestDealCustomFieldDatum {
     ///A `DealCreateCustomFieldValueRequestDealCustomFieldDatum` with its required fields set and every other field empty.
-    pub fn new(deal_id: i64, custom_field_id: i64, field_value: impl Into<String>) -> Self {
+    pub fn new(
+        deal_id: i64,
+        custom_field_id: i64,
+        field_value: impl Into<String>,
+    ) -> Self {
         DealCreateCustomFieldValueRequestDealCustomFieldDatum {
             deal_id,
             custom_field_id,

@@ -32,5 +32,7 @@ pub struct DealCreateCustomFieldValueResponseDealCustomFieldDatum {
     pub field_value: Option<String>,
     /// Source: `#/components/schemas/DealCreateCustomFieldValueResponse/properties/dealCustomFieldDatum/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealCreateCustomFieldValueResponseDealCustomFieldDatumLinks>,
+    pub links: Option<
+        crate::models::DealCreateCustomFieldValueResponseDealCustomFieldDatumLinks,
+    >,
 }

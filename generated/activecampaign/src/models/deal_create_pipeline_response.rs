@@ -14,7 +14,9 @@ pub struct DealCreatePipelineResponse {
     /// Source: `#/components/schemas/DealCreatePipelineResponse/properties/dealGroupUsers` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealGroupUsers")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_group_users: Option<Vec<crate::models::DealCreatePipelineResponseDealGroupUsers>>,
+    pub deal_group_users: Option<
+        Vec<crate::models::DealCreatePipelineResponseDealGroupUsers>,
+    >,
     /// Source: `#/components/schemas/DealCreatePipelineResponse/properties/dealStages` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStages")]
     #[serde(default, skip_serializing_if = "Option::is_none")]

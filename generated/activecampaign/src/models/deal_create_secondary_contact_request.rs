@@ -6,5 +6,7 @@ pub struct DealCreateSecondaryContactRequest {
     /// Source: `#/components/schemas/DealCreateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeal")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_deal: Option<crate::models::DealCreateSecondaryContactRequestContactDeal>,
+    pub contact_deal: Option<
+        crate::models::DealCreateSecondaryContactRequestContactDeal,
+    >,
 }

@@ -15,6 +15,9 @@ pub struct DealCreateSecondaryContactRequestContactDeal {
 impl DealCreateSecondaryContactRequestContactDeal {
     ///A `DealCreateSecondaryContactRequestContactDeal` with its required fields set and every other field empty.
     pub fn new(deal: impl Into<String>, contact: impl Into<String>) -> Self {
-        DealCreateSecondaryContactRequestContactDeal { deal: deal.into(), contact: contact.into() }
+        DealCreateSecondaryContactRequestContactDeal {
+            deal: deal.into(),
+            contact: contact.into(),
+        }
     }
 }

@@ -9,5 +9,7 @@ pub struct DealCreateSecondaryContactResponse {
     /// Source: `#/components/schemas/DealCreateSecondaryContactResponse/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeal")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_deal: Option<crate::models::DealCreateSecondaryContactResponseContactDeal>,
+    pub contact_deal: Option<
+        crate::models::DealCreateSecondaryContactResponseContactDeal,
+    >,
 }

@@ -16,6 +16,9 @@ pub struct DealCreateTaskTypeRequestDealTasktype {
 impl DealCreateTaskTypeRequestDealTasktype {
     ///A `DealCreateTaskTypeRequestDealTasktype` with its required fields set and every other field empty.
     pub fn new(title: impl Into<String>) -> Self {
-        DealCreateTaskTypeRequestDealTasktype { title: title.into(), status: None }
+        DealCreateTaskTypeRequestDealTasktype {
+            title: title.into(),
+            status: None,
+        }
     }
 }

@@ -12,5 +12,7 @@ pub struct DealGetContactDealsResponse {
     /// Source: `#/components/schemas/DealGetContactDealsResponse/properties/contactDeals` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeals")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_deals: Option<Vec<crate::models::DealGetContactDealsResponseContactDeals>>,
+    pub contact_deals: Option<
+        Vec<crate::models::DealGetContactDealsResponseContactDeals>,
+    >,
 }

@@ -44,5 +44,7 @@ pub struct DealGetCustomFieldMetaResponseDealCustomFieldMetum {
     pub updated_timestamp: Option<String>,
     /// Source: `#/components/schemas/DealGetCustomFieldMetaResponse/properties/dealCustomFieldMetum/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealGetCustomFieldMetaResponseDealCustomFieldMetumLinks>,
+    pub links: Option<
+        crate::models::DealGetCustomFieldMetaResponseDealCustomFieldMetumLinks,
+    >,
 }

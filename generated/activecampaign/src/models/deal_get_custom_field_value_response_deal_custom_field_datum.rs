@@ -32,5 +32,7 @@ pub struct DealGetCustomFieldValueResponseDealCustomFieldDatum {
     pub field_value: Option<String>,
     /// Source: `#/components/schemas/DealGetCustomFieldValueResponse/properties/dealCustomFieldDatum/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealGetCustomFieldValueResponseDealCustomFieldDatumLinks>,
+    pub links: Option<
+        crate::models::DealGetCustomFieldValueResponseDealCustomFieldDatumLinks,
+    >,
 }

@@ -6,7 +6,9 @@ pub struct DealListAllSecondaryContactsResponse {
     /// Source: `#/components/schemas/DealListAllSecondaryContactsResponse/properties/contactDeals` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeals")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_deals: Option<Vec<crate::models::DealListAllSecondaryContactsResponseContactDeals>>,
+    pub contact_deals: Option<
+        Vec<crate::models::DealListAllSecondaryContactsResponseContactDeals>,
+    >,
     /// Source: `#/components/schemas/DealListAllSecondaryContactsResponse/properties/meta` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::models::DealListAllSecondaryContactsResponseMeta>,

@@ -14,7 +14,9 @@ pub struct DealListAllSecondaryContactsResponseContactDeals {
     pub cdate: Option<String>,
     /// Source: `#/components/schemas/DealListAllSecondaryContactsResponse/properties/contactDeals/items/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealListAllSecondaryContactsResponseContactDealsLinks>,
+    pub links: Option<
+        crate::models::DealListAllSecondaryContactsResponseContactDealsLinks,
+    >,
     /// Source: `#/components/schemas/DealListAllSecondaryContactsResponse/properties/contactDeals/items/properties/id` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

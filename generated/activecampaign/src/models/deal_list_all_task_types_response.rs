@@ -6,7 +6,9 @@ pub struct DealListAllTaskTypesResponse {
     /// Source: `#/components/schemas/DealListAllTaskTypesResponse/properties/dealTasktypes` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealTasktypes")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_tasktypes: Option<Vec<crate::models::DealListAllTaskTypesResponseDealTasktypes>>,
+    pub deal_tasktypes: Option<
+        Vec<crate::models::DealListAllTaskTypesResponseDealTasktypes>,
+    >,
     /// Source: `#/components/schemas/DealListAllTaskTypesResponse/properties/meta` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::models::DealListAllTaskTypesResponseMeta>,

@@ -6,5 +6,7 @@ pub struct DealListCustomFieldDataResponse {
     /// Source: `#/components/schemas/DealListCustomFieldDataResponse/properties/dealCustomFieldData` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldData")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_custom_field_data: Option<Vec<crate::models::DealListCustomFieldDataResponseDealCustomFieldData>>,
+    pub deal_custom_field_data: Option<
+        Vec<crate::models::DealListCustomFieldDataResponseDealCustomFieldData>,
+    >,
 }

@@ -32,5 +32,7 @@ pub struct DealListCustomFieldDataResponseDealCustomFieldData {
     pub field_value: Option<String>,
     /// Source: `#/components/schemas/DealListCustomFieldDataResponse/properties/dealCustomFieldData/items/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealListCustomFieldDataResponseDealCustomFieldDataLinks>,
+    pub links: Option<
+        crate::models::DealListCustomFieldDataResponseDealCustomFieldDataLinks,
+    >,
 }

@@ -6,5 +6,7 @@ pub struct DealListCustomFieldMetaResponse {
     /// Source: `#/components/schemas/DealListCustomFieldMetaResponse/properties/dealCustomFieldMeta` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldMeta")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_custom_field_meta: Option<Vec<crate::models::DealListCustomFieldMetaResponseDealCustomFieldMeta>>,
+    pub deal_custom_field_meta: Option<
+        Vec<crate::models::DealListCustomFieldMetaResponseDealCustomFieldMeta>,
+    >,
 }

@@ -59,5 +59,7 @@ pub struct DealListCustomFieldMetaResponseDealCustomFieldMeta {
     pub updated_timestamp: Option<String>,
     /// Source: `#/components/schemas/DealListCustomFieldMetaResponse/properties/dealCustomFieldMeta/items/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealListCustomFieldMetaResponseDealCustomFieldMetaLinks>,
+    pub links: Option<
+        crate::models::DealListCustomFieldMetaResponseDealCustomFieldMetaLinks,
+    >,
 }

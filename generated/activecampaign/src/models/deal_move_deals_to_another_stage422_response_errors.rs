@@ -11,7 +11,9 @@ pub struct DealMoveDealsToAnotherStage422ResponseErrors {
     pub detail: Option<String>,
     /// Source: `#/components/schemas/DealMoveDealsToAnotherStage422Response/properties/errors/items/properties/source` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<crate::models::DealMoveDealsToAnotherStage422ResponseErrorsSource>,
+    pub source: Option<
+        crate::models::DealMoveDealsToAnotherStage422ResponseErrorsSource,
+    >,
     /// Default: `0`. Source: `#/components/schemas/DealMoveDealsToAnotherStage422Response/properties/errors/items/properties/status` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,

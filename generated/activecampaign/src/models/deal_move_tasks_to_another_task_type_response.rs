@@ -6,7 +6,9 @@ pub struct DealMoveTasksToAnotherTaskTypeResponse {
     /// Source: `#/components/schemas/DealMoveTasksToAnotherTaskTypeResponse/properties/dealTasks` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealTasks")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_tasks: Option<Vec<crate::models::DealMoveTasksToAnotherTaskTypeResponseDealTasks>>,
+    pub deal_tasks: Option<
+        Vec<crate::models::DealMoveTasksToAnotherTaskTypeResponseDealTasks>,
+    >,
     /// Source: `#/components/schemas/DealMoveTasksToAnotherTaskTypeResponse/properties/deals` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deals: Option<Vec<crate::models::DealMoveTasksToAnotherTaskTypeResponseDeals>>,

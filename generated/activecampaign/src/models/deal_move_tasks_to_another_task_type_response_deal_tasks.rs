@@ -37,13 +37,17 @@ pub struct DealMoveTasksToAnotherTaskTypeResponseDealTasks {
     pub id: Option<String>,
     /// Source: `#/components/schemas/DealMoveTasksToAnotherTaskTypeResponse/properties/dealTasks/items/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealMoveTasksToAnotherTaskTypeResponseDealTasksLinks>,
+    pub links: Option<
+        crate::models::DealMoveTasksToAnotherTaskTypeResponseDealTasksLinks,
+    >,
     /// Source: `#/components/schemas/DealMoveTasksToAnotherTaskTypeResponse/properties/dealTasks/items/properties/note` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Source: `#/components/schemas/DealMoveTasksToAnotherTaskTypeResponse/properties/dealTasks/items/properties/owner` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<crate::models::DealMoveTasksToAnotherTaskTypeResponseDealTasksOwner>,
+    pub owner: Option<
+        crate::models::DealMoveTasksToAnotherTaskTypeResponseDealTasksOwner,
+    >,
     /// Source: `#/components/schemas/DealMoveTasksToAnotherTaskTypeResponse/properties/dealTasks/items/properties/relid` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relid: Option<String>,

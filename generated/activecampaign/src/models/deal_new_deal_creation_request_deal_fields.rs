@@ -23,6 +23,10 @@ pub struct DealNewDealCreationRequestDealFields {
 impl DealNewDealCreationRequestDealFields {
     ///A `DealNewDealCreationRequestDealFields` with its required fields set and every other field empty.
     pub fn new(custom_field_id: i64, field_value: impl Into<String>) -> Self {
-        DealNewDealCreationRequestDealFields { custom_field_id, field_value: field_value.into(), field_currency: None }
+        DealNewDealCreationRequestDealFields {
+            custom_field_id,
+            field_value: field_value.into(),
+            field_currency: None,
+        }
     }
 }

@@ -6,5 +6,7 @@ pub struct DealUpdateCustomFieldMetaRequest {
     /// Source: `#/components/schemas/DealUpdateCustomFieldMetaRequest/properties/dealCustomFieldMetum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldMetum")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_custom_field_metum: Option<crate::models::DealUpdateCustomFieldMetaRequestDealCustomFieldMetum>,
+    pub deal_custom_field_metum: Option<
+        crate::models::DealUpdateCustomFieldMetaRequestDealCustomFieldMetum,
+    >,
 }

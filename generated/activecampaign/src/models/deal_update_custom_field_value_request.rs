@@ -6,5 +6,7 @@ pub struct DealUpdateCustomFieldValueRequest {
     /// Source: `#/components/schemas/DealUpdateCustomFieldValueRequest/properties/dealCustomFieldDatum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldDatum")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_custom_field_datum: Option<crate::models::DealUpdateCustomFieldValueRequestDealCustomFieldDatum>,
+    pub deal_custom_field_datum: Option<
+        crate::models::DealUpdateCustomFieldValueRequestDealCustomFieldDatum,
+    >,
 }

@@ -14,5 +14,7 @@ pub struct DealUpdatePipelineResponse {
     /// Source: `#/components/schemas/DealUpdatePipelineResponse/properties/dealGroupUsers` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealGroupUsers")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_group_users: Option<Vec<crate::models::DealUpdatePipelineResponseDealGroupUsers>>,
+    pub deal_group_users: Option<
+        Vec<crate::models::DealUpdatePipelineResponseDealGroupUsers>,
+    >,
 }

@@ -6,5 +6,7 @@ pub struct DealUpdateSecondaryContactRequest {
     /// Source: `#/components/schemas/DealUpdateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeal")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_deal: Option<crate::models::DealUpdateSecondaryContactRequestContactDeal>,
+    pub contact_deal: Option<
+        crate::models::DealUpdateSecondaryContactRequestContactDeal,
+    >,
 }

@@ -11,6 +11,8 @@ pub struct AddLostReasonToPipelineRequest {
 impl AddLostReasonToPipelineRequest {
     ///A `AddLostReasonToPipelineRequest` with its required fields set and every other field empty.
     pub fn new(reason: impl Into<String>) -> Self {
-        AddLostReasonToPipelineRequest { reason: reason.into() }
+        AddLostReasonToPipelineRequest {
+            reason: reason.into(),
+        }
     }
 }

@@ -19,7 +19,9 @@ pub struct ApiError {
     ///
     /// Source: overlay entry `types.ApiError`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<std::collections::BTreeMap<String, Vec<crate::models::ApiErrorDetail>>>,
+    pub errors: Option<
+        std::collections::BTreeMap<String, Vec<crate::models::ApiErrorDetail>>,
+    >,
     /// Not found; the type of the object asked for (`contact field`).
     ///
     /// Source: overlay entry `types.ApiError`.

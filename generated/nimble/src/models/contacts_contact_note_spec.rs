@@ -16,7 +16,15 @@ pub struct ContactsContactNoteSpec {
 }
 impl ContactsContactNoteSpec {
     ///A `ContactsContactNoteSpec` with its required fields set and every other field empty.
-    pub fn new(contact_ids: Vec<String>, note: impl Into<String>, note_preview: impl Into<String>) -> Self {
-        ContactsContactNoteSpec { contact_ids, note: note.into(), note_preview: note_preview.into() }
+    pub fn new(
+        contact_ids: Vec<String>,
+        note: impl Into<String>,
+        note_preview: impl Into<String>,
+    ) -> Self {
+        ContactsContactNoteSpec {
+            contact_ids,
+            note: note.into(),
+            note_preview: note_preview.into(),
+        }
     }
 }

@@ -14,7 +14,9 @@ pub struct ContactsContactView {
     pub employers_info: Option<Vec<crate::models::ContactsContactViewEmployersInfo>>,
     /// Required. Source: line 358 of `specs/nimble/snapshot.txt`.
     #[serde(default)]
-    pub company_last_contacted: Option<crate::models::ContactsContactViewCompanyLastContacted>,
+    pub company_last_contacted: Option<
+        crate::models::ContactsContactViewCompanyLastContacted,
+    >,
     /// Source: line 374 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lc: Option<crate::models::ContactsUserLastContactedView>,
@@ -26,7 +28,9 @@ pub struct ContactsContactView {
     pub creator: Option<String>,
     /// Required. Source: line 430 of `specs/nimble/snapshot.txt`.
     #[serde(default)]
-    pub fields: Option<std::collections::BTreeMap<String, Vec<crate::models::ContactsContactViewFields>>>,
+    pub fields: Option<
+        std::collections::BTreeMap<String, Vec<crate::models::ContactsContactViewFields>>,
+    >,
     /// Required. Source: line 444 of `specs/nimble/snapshot.txt`.
     #[serde(default)]
     pub id: Option<String>,

@@ -20,7 +20,9 @@ pub struct ContactsContactViewContextsContextMetadata {
     pub mime_type: Option<String>,
     /// Source: line 519 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uploader: Option<crate::models::ContactsContactViewContextsContextMetadataUploader>,
+    pub uploader: Option<
+        crate::models::ContactsContactViewContextsContextMetadataUploader,
+    >,
     /// Source: line 525 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_at: Option<String>,

@@ -5,8 +5,12 @@
 pub struct ContactsFieldsMetadata {
     /// Required. Source: line 562 of `specs/nimble/snapshot.txt`.
     #[serde(default)]
-    pub fields: Option<std::collections::BTreeMap<String, Vec<crate::models::ContactsContactField>>>,
+    pub fields: Option<
+        std::collections::BTreeMap<String, Vec<crate::models::ContactsContactField>>,
+    >,
     /// Required. Source: line 577 of `specs/nimble/snapshot.txt`.
     #[serde(default)]
-    pub groups: Option<std::collections::BTreeMap<String, crate::models::ContactsContactFieldsGroup>>,
+    pub groups: Option<
+        std::collections::BTreeMap<String, crate::models::ContactsContactFieldsGroup>,
+    >,
 }

@@ -11,6 +11,9 @@ pub struct ContactsPrincipals {
 impl ContactsPrincipals {
     ///A `ContactsPrincipals` with its required fields set and every other field empty.
     pub fn new(group_ids: Vec<String>, user_ids: Vec<String>) -> Self {
-        ContactsPrincipals { group_ids, user_ids }
+        ContactsPrincipals {
+            group_ids,
+            user_ids,
+        }
     }
 }

@@ -16,6 +16,10 @@ pub struct CreateChoiceForFieldRequest {
 impl CreateChoiceForFieldRequest {
     ///A `CreateChoiceForFieldRequest` with its required fields set and every other field empty.
     pub fn new(id: impl Into<String>, value: impl Into<String>) -> Self {
-        CreateChoiceForFieldRequest { id: id.into(), insert_after: None, value: value.into() }
+        CreateChoiceForFieldRequest {
+            id: id.into(),
+            insert_after: None,
+            value: value.into(),
+        }
     }
 }

@@ -19,7 +19,11 @@ pub struct CreateNewFieldsGroupRequest {
 }
 impl CreateNewFieldsGroupRequest {
     ///A `CreateNewFieldsGroupRequest` with its required fields set and every other field empty.
-    pub fn new(logo_id: impl Into<String>, name: impl Into<String>, tab_id: impl Into<String>) -> Self {
+    pub fn new(
+        logo_id: impl Into<String>,
+        name: impl Into<String>,
+        tab_id: impl Into<String>,
+    ) -> Self {
         CreateNewFieldsGroupRequest {
             insert_after: None,
             logo_id: logo_id.into(),

@@ -17,7 +17,14 @@ pub struct CreateNewFieldsTabsRequest {
 }
 impl CreateNewFieldsTabsRequest {
     ///A `CreateNewFieldsTabsRequest` with its required fields set and every other field empty.
-    pub fn new(contact_types: Vec<crate::models::ContactsContactType>, tab_name: impl Into<String>) -> Self {
-        CreateNewFieldsTabsRequest { contact_types, insert_after: None, tab_name: tab_name.into() }
+    pub fn new(
+        contact_types: Vec<crate::models::ContactsContactType>,
+        tab_name: impl Into<String>,
+    ) -> Self {
+        CreateNewFieldsTabsRequest {
+            contact_types,
+            insert_after: None,
+            tab_name: tab_name.into(),
+        }
     }
 }

@@ -16,6 +16,9 @@ pub struct CreateNoteToDealRequest {
 impl CreateNoteToDealRequest {
     ///A `CreateNoteToDealRequest` with its required fields set and every other field empty.
     pub fn new(title: impl Into<String>) -> Self {
-        CreateNoteToDealRequest { title: title.into(), body: None }
+        CreateNoteToDealRequest {
+            title: title.into(),
+            body: None,
+        }
     }
 }

@@ -12,7 +12,10 @@ pub struct DealsCreateDealRequest {
     /// Fields of the deals which was filled up by the owner/creator. At leas field To remove any field send {field_id:\[\]} List of available fields can be obtained from /api/v2/deals/fields
     ///
     /// Required. Source: line 4209 of `specs/nimble/snapshot.txt`.
-    pub fields_values: std::collections::BTreeMap<String, Vec<crate::models::DealsCreateDealRequestFieldsValues>>,
+    pub fields_values: std::collections::BTreeMap<
+        String,
+        Vec<crate::models::DealsCreateDealRequestFieldsValues>,
+    >,
     /// Required. Source: line 4212 of `specs/nimble/snapshot.txt`.
     pub pipeline_id: String,
     /// Required. Source: line 4214 of `specs/nimble/snapshot.txt`.
@@ -26,12 +29,16 @@ pub struct DealsCreateDealRequest {
     ///
     /// Source: line 4217 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related_contacts: Option<Vec<crate::models::DealsEditDealRequestRelatedContacts>>,
+    pub related_contacts: Option<
+        Vec<crate::models::DealsEditDealRequestRelatedContacts>,
+    >,
     /// A list with related external contacts. Similar to related_contacts, but instead of
     ///
     /// Source: line 4218 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related_external_contacts: Option<Vec<crate::models::DealsRelatedExternalContact>>,
+    pub related_external_contacts: Option<
+        Vec<crate::models::DealsRelatedExternalContact>,
+    >,
     /// Source: line 4219 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -39,7 +46,10 @@ pub struct DealsCreateDealRequest {
 impl DealsCreateDealRequest {
     ///A `DealsCreateDealRequest` with its required fields set and every other field empty.
     pub fn new(
-        fields_values: std::collections::BTreeMap<String, Vec<crate::models::DealsCreateDealRequestFieldsValues>>,
+        fields_values: std::collections::BTreeMap<
+            String,
+            Vec<crate::models::DealsCreateDealRequestFieldsValues>,
+        >,
         pipeline_id: impl Into<String>,
         stage_id: impl Into<String>,
     ) -> Self {

@@ -10,7 +10,10 @@ pub struct DealsDealPrivacy {
 }
 impl DealsDealPrivacy {
     ///A `DealsDealPrivacy` with its required fields set and every other field empty.
-    pub fn new(read: crate::models::DealsPrincipals, edit: crate::models::DealsPrincipals) -> Self {
+    pub fn new(
+        read: crate::models::DealsPrincipals,
+        edit: crate::models::DealsPrincipals,
+    ) -> Self {
         DealsDealPrivacy { read, edit }
     }
 }

@@ -17,7 +17,9 @@ pub struct DealsDealView {
     pub creator: Option<crate::models::AccountsShortUserInfo>,
     /// Source: line 4025 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related_external_contacts: Option<Vec<crate::models::DealsRelatedExternalContact>>,
+    pub related_external_contacts: Option<
+        Vec<crate::models::DealsRelatedExternalContact>,
+    >,
     /// Source: line 4030 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<crate::models::DealsDealPrivacy>,

@@ -29,12 +29,16 @@ pub struct DealsEditDealRequest {
     ///
     /// Source: line 4686 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related_contacts: Option<Vec<crate::models::DealsEditDealRequestRelatedContacts>>,
+    pub related_contacts: Option<
+        Vec<crate::models::DealsEditDealRequestRelatedContacts>,
+    >,
     /// A list with related external contacts. Similar to
     ///
     /// Source: line 4687 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related_external_contacts: Option<Vec<crate::models::DealsRelatedExternalContact>>,
+    pub related_external_contacts: Option<
+        Vec<crate::models::DealsRelatedExternalContact>,
+    >,
     /// new list of deal's tags
     ///
     /// Source: line 4688 of `specs/nimble/snapshot.txt`.

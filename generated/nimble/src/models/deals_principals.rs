@@ -11,6 +11,9 @@ pub struct DealsPrincipals {
 impl DealsPrincipals {
     ///A `DealsPrincipals` with its required fields set and every other field empty.
     pub fn new(user_ids: Vec<String>, group_ids: Vec<String>) -> Self {
-        DealsPrincipals { user_ids, group_ids }
+        DealsPrincipals {
+            user_ids,
+            group_ids,
+        }
     }
 }

@@ -5,7 +5,9 @@
 pub struct DeleteDealsTagByNameResponseErrorsNseQueryAnd {
     /// Source: line 4468 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_editable: Option<crate::models::DeleteDealsTagByNameResponseErrorsNseQueryAndIsEditable>,
+    pub is_editable: Option<
+        crate::models::DeleteDealsTagByNameResponseErrorsNseQueryAndIsEditable,
+    >,
     /// Source: line 4472 of `specs/nimble/snapshot.txt`.
     #[serde(rename = "_id")]
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -8,5 +8,7 @@ pub struct FieldsContactFieldsTabMembersFieldsFieldType {
     pub field_kind: Option<String>,
     /// Source: line 2067 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validation_rule: Option<crate::models::FieldsFieldTypeOnFieldCreationValidationRule>,
+    pub validation_rule: Option<
+        crate::models::FieldsFieldTypeOnFieldCreationValidationRule,
+    >,
 }

@@ -13,6 +13,9 @@ pub struct FieldsUpdateIsPrimaryRequest {
 impl FieldsUpdateIsPrimaryRequest {
     ///A `FieldsUpdateIsPrimaryRequest` with its required fields set and every other field empty.
     pub fn new(field_id: impl Into<String>, position: i64) -> Self {
-        FieldsUpdateIsPrimaryRequest { field_id: field_id.into(), position }
+        FieldsUpdateIsPrimaryRequest {
+            field_id: field_id.into(),
+            position,
+        }
     }
 }

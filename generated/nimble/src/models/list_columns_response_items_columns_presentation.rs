@@ -9,5 +9,7 @@ pub struct ListColumnsResponseItemsColumnsPresentation {
     pub type_: Option<String>,
     /// Source: line 5200 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub possible_values: Option<crate::models::ListColumnsResponseItemsColumnsPresentationPossibleValues>,
+    pub possible_values: Option<
+        crate::models::ListColumnsResponseItemsColumnsPresentationPossibleValues,
+    >,
 }

@@ -8,5 +8,7 @@ pub struct ListColumnsResponseItemsColumnsPresentationPossibleValues {
     pub ordering_type: Option<String>,
     /// Source: line 5202 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<crate::models::PipelineCreateDealsPipelineFieldChoiceRequestChoice>>,
+    pub values: Option<
+        Vec<crate::models::PipelineCreateDealsPipelineFieldChoiceRequestChoice>,
+    >,
 }

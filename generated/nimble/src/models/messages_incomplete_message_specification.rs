@@ -19,7 +19,9 @@ pub struct MessagesIncompleteMessageSpecification {
     ///
     /// Source: line 6451 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub in_reply_to: Option<crate::models::MessagesIncompleteMessageSpecificationInReplyTo>,
+    pub in_reply_to: Option<
+        crate::models::MessagesIncompleteMessageSpecificationInReplyTo,
+    >,
     /// Source: line 6454 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<crate::models::MessagesMessagingAccount>>,
@@ -38,7 +40,9 @@ pub struct MessagesIncompleteMessageSpecification {
     ///
     /// Source: line 6478 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tracking_configuration: Option<crate::models::MessagesMessageTrackingConfiguration>,
+    pub tracking_configuration: Option<
+        crate::models::MessagesMessageTrackingConfiguration,
+    >,
     /// Source: line 6481 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watch_replies: Option<crate::models::MessagesWatchRepliesRequest>,

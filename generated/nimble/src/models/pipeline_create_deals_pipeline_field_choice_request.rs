@@ -15,7 +15,12 @@ pub struct PipelineCreateDealsPipelineFieldChoiceRequest {
 }
 impl PipelineCreateDealsPipelineFieldChoiceRequest {
     ///A `PipelineCreateDealsPipelineFieldChoiceRequest` with its required fields set and every other field empty.
-    pub fn new(choice: crate::models::PipelineCreateDealsPipelineFieldChoiceRequestChoice) -> Self {
-        PipelineCreateDealsPipelineFieldChoiceRequest { choice, insert_after: None }
+    pub fn new(
+        choice: crate::models::PipelineCreateDealsPipelineFieldChoiceRequestChoice,
+    ) -> Self {
+        PipelineCreateDealsPipelineFieldChoiceRequest {
+            choice,
+            insert_after: None,
+        }
     }
 }

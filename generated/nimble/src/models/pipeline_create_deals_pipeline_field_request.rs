@@ -28,7 +28,10 @@ pub struct PipelineCreateDealsPipelineFieldRequest {
 }
 impl PipelineCreateDealsPipelineFieldRequest {
     ///A `PipelineCreateDealsPipelineFieldRequest` with its required fields set and every other field empty.
-    pub fn new(name: impl Into<String>, field_type: crate::models::PipelineFieldTypeOnFieldCreation) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        field_type: crate::models::PipelineFieldTypeOnFieldCreation,
+    ) -> Self {
         PipelineCreateDealsPipelineFieldRequest {
             name: name.into(),
             field_type,

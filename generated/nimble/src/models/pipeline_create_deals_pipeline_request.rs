@@ -20,7 +20,9 @@ pub struct PipelineCreateDealsPipelineRequest {
     /// Required. Default: `[]`. Source: line 5312 of `specs/nimble/snapshot.txt`.
     pub stages: Vec<crate::models::PipelineCreateDealStageRequest>,
     /// Required. Source: line 5313 of `specs/nimble/snapshot.txt`.
-    pub fields_tab_members: Vec<crate::models::PipelineCreateDealsPipelineRequestFieldsTabMembers>,
+    pub fields_tab_members: Vec<
+        crate::models::PipelineCreateDealsPipelineRequestFieldsTabMembers,
+    >,
     /// Required. Source: line 5314 of `specs/nimble/snapshot.txt`.
     pub default_currency: String,
 }
@@ -32,7 +34,9 @@ impl PipelineCreateDealsPipelineRequest {
         color: impl Into<String>,
         lost_reasons: Vec<String>,
         stages: Vec<crate::models::PipelineCreateDealStageRequest>,
-        fields_tab_members: Vec<crate::models::PipelineCreateDealsPipelineRequestFieldsTabMembers>,
+        fields_tab_members: Vec<
+            crate::models::PipelineCreateDealsPipelineRequestFieldsTabMembers,
+        >,
         default_currency: impl Into<String>,
     ) -> Self {
         PipelineCreateDealsPipelineRequest {

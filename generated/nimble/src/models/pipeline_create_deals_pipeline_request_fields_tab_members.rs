@@ -14,5 +14,7 @@ pub struct PipelineCreateDealsPipelineRequestFieldsTabMembers {
     pub insert_after: Option<String>,
     /// Source: line 5325 of `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<crate::models::PipelineCreateDealsPipelineRequestFieldsTabMembersFields>>,
+    pub fields: Option<
+        Vec<crate::models::PipelineCreateDealsPipelineRequestFieldsTabMembersFields>,
+    >,
 }

@@ -9,6 +9,8 @@ pub struct UpdateDealsTagByNameRequest {
 impl UpdateDealsTagByNameRequest {
     ///A `UpdateDealsTagByNameRequest` with its required fields set and every other field empty.
     pub fn new(new_tag: impl Into<String>) -> Self {
-        UpdateDealsTagByNameRequest { new_tag: new_tag.into() }
+        UpdateDealsTagByNameRequest {
+            new_tag: new_tag.into(),
+        }
     }
 }

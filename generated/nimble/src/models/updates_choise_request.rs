@@ -17,6 +17,10 @@ pub struct UpdatesChoiseRequest {
 impl UpdatesChoiseRequest {
     ///A `UpdatesChoiseRequest` with its required fields set and every other field empty.
     pub fn new(id: impl Into<String>) -> Self {
-        UpdatesChoiseRequest { id: id.into(), insert_after: None, value: None }
+        UpdatesChoiseRequest {
+            id: id.into(),
+            insert_after: None,
+            value: None,
+        }
     }
 }

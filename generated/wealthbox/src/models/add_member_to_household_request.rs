@@ -15,6 +15,9 @@ pub struct AddMemberToHouseholdRequest {
 impl AddMemberToHouseholdRequest {
     ///A `AddMemberToHouseholdRequest` with its required fields set and every other field empty.
     pub fn new(id: i64, title: crate::models::HouseholdTitle) -> Self {
-        AddMemberToHouseholdRequest { id, title }
+        AddMemberToHouseholdRequest {
+            id,
+            title,
+        }
     }
 }

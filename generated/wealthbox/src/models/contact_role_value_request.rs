@@ -15,6 +15,9 @@ pub struct ContactRoleValueRequest {
 impl ContactRoleValueRequest {
     ///A `ContactRoleValueRequest` with its required fields set and every other field empty.
     pub fn new(id: i64, value: i64) -> Self {
-        ContactRoleValueRequest { id, value }
+        ContactRoleValueRequest {
+            id,
+            value,
+        }
     }
 }

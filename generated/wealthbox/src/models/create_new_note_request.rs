@@ -26,6 +26,11 @@ pub struct CreateNewNoteRequest {
 impl CreateNewNoteRequest {
     ///A `CreateNewNoteRequest` with its required fields set and every other field empty.
     pub fn new(content: impl Into<String>) -> Self {
-        CreateNewNoteRequest { content: content.into(), linked_to: None, visible_to: None, tags: None }
+        CreateNewNoteRequest {
+            content: content.into(),
+            linked_to: None,
+            visible_to: None,
+            tags: None,
+        }
     }
 }

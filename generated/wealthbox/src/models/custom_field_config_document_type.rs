@@ -31,7 +31,9 @@ impl CustomFieldConfigDocumentType {
             CustomFieldConfigDocumentType::Project => "Project",
             CustomFieldConfigDocumentType::Task => "Task",
             CustomFieldConfigDocumentType::Event => "Event",
-            CustomFieldConfigDocumentType::ManualInvestmentAccount => "ManualInvestmentAccount",
+            CustomFieldConfigDocumentType::ManualInvestmentAccount => {
+                "ManualInvestmentAccount"
+            }
             CustomFieldConfigDocumentType::Undocumented(value) => value,
         }
     }
@@ -44,7 +46,9 @@ impl From<String> for CustomFieldConfigDocumentType {
             "Project" => CustomFieldConfigDocumentType::Project,
             "Task" => CustomFieldConfigDocumentType::Task,
             "Event" => CustomFieldConfigDocumentType::Event,
-            "ManualInvestmentAccount" => CustomFieldConfigDocumentType::ManualInvestmentAccount,
+            "ManualInvestmentAccount" => {
+                CustomFieldConfigDocumentType::ManualInvestmentAccount
+            }
             _ => CustomFieldConfigDocumentType::Undocumented(value),
         }
     }

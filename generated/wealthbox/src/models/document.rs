@@ -21,6 +21,10 @@ pub struct Document {
 impl Document {
     ///A `Document` with its required fields set and every other field empty.
     pub fn new(id: i64, type_: impl Into<String>) -> Self {
-        Document { id, type_: type_.into(), name: None }
+        Document {
+            id,
+            type_: type_.into(),
+            name: None,
+        }
     }
 }

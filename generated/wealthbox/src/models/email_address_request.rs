@@ -26,6 +26,11 @@ pub struct EmailAddressRequest {
 impl EmailAddressRequest {
     ///A `EmailAddressRequest` with its required fields set and every other field empty.
     pub fn new(address: impl Into<String>) -> Self {
-        EmailAddressRequest { address: address.into(), principal: None, kind: None, destroy: None }
+        EmailAddressRequest {
+            address: address.into(),
+            principal: None,
+            kind: None,
+            destroy: None,
+        }
     }
 }

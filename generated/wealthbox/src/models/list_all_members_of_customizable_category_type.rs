@@ -42,15 +42,25 @@ impl ListAllMembersOfCustomizableCategoryType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ListAllMembersOfCustomizableCategoryType::OpportunityStages => "opportunity_stages",
-            ListAllMembersOfCustomizableCategoryType::OpportunityPipelines => "opportunity_pipelines",
+            ListAllMembersOfCustomizableCategoryType::OpportunityStages => {
+                "opportunity_stages"
+            }
+            ListAllMembersOfCustomizableCategoryType::OpportunityPipelines => {
+                "opportunity_pipelines"
+            }
             ListAllMembersOfCustomizableCategoryType::ContactTypes => "contact_types",
             ListAllMembersOfCustomizableCategoryType::ContactSources => "contact_sources",
             ListAllMembersOfCustomizableCategoryType::TaskCategories => "task_categories",
-            ListAllMembersOfCustomizableCategoryType::EventCategories => "event_categories",
+            ListAllMembersOfCustomizableCategoryType::EventCategories => {
+                "event_categories"
+            }
             ListAllMembersOfCustomizableCategoryType::FileCategories => "file_categories",
-            ListAllMembersOfCustomizableCategoryType::InvestmentObjectives => "investment_objectives",
-            ListAllMembersOfCustomizableCategoryType::FinancialAccountTypes => "financial_account_types",
+            ListAllMembersOfCustomizableCategoryType::InvestmentObjectives => {
+                "investment_objectives"
+            }
+            ListAllMembersOfCustomizableCategoryType::FinancialAccountTypes => {
+                "financial_account_types"
+            }
             ListAllMembersOfCustomizableCategoryType::EmailTypes => "email_types",
             ListAllMembersOfCustomizableCategoryType::PhoneTypes => "phone_types",
             ListAllMembersOfCustomizableCategoryType::AddressTypes => "address_types",
@@ -63,15 +73,25 @@ impl ListAllMembersOfCustomizableCategoryType {
 impl From<String> for ListAllMembersOfCustomizableCategoryType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "opportunity_stages" => ListAllMembersOfCustomizableCategoryType::OpportunityStages,
-            "opportunity_pipelines" => ListAllMembersOfCustomizableCategoryType::OpportunityPipelines,
+            "opportunity_stages" => {
+                ListAllMembersOfCustomizableCategoryType::OpportunityStages
+            }
+            "opportunity_pipelines" => {
+                ListAllMembersOfCustomizableCategoryType::OpportunityPipelines
+            }
             "contact_types" => ListAllMembersOfCustomizableCategoryType::ContactTypes,
             "contact_sources" => ListAllMembersOfCustomizableCategoryType::ContactSources,
             "task_categories" => ListAllMembersOfCustomizableCategoryType::TaskCategories,
-            "event_categories" => ListAllMembersOfCustomizableCategoryType::EventCategories,
+            "event_categories" => {
+                ListAllMembersOfCustomizableCategoryType::EventCategories
+            }
             "file_categories" => ListAllMembersOfCustomizableCategoryType::FileCategories,
-            "investment_objectives" => ListAllMembersOfCustomizableCategoryType::InvestmentObjectives,
-            "financial_account_types" => ListAllMembersOfCustomizableCategoryType::FinancialAccountTypes,
+            "investment_objectives" => {
+                ListAllMembersOfCustomizableCategoryType::InvestmentObjectives
+            }
+            "financial_account_types" => {
+                ListAllMembersOfCustomizableCategoryType::FinancialAccountTypes
+            }
             "email_types" => ListAllMembersOfCustomizableCategoryType::EmailTypes,
             "phone_types" => ListAllMembersOfCustomizableCategoryType::PhoneTypes,
             "address_types" => ListAllMembersOfCustomizableCategoryType::AddressTypes,

@@ -31,6 +31,12 @@ pub struct PhoneNumberRequest {
 impl PhoneNumberRequest {
     ///A `PhoneNumberRequest` with its required fields set and every other field empty.
     pub fn new(address: impl Into<String>) -> Self {
-        PhoneNumberRequest { address: address.into(), principal: None, extension: None, kind: None, destroy: None }
+        PhoneNumberRequest {
+            address: address.into(),
+            principal: None,
+            extension: None,
+            kind: None,
+            destroy: None,
+        }
     }
 }

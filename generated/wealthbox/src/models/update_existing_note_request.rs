@@ -26,6 +26,11 @@ pub struct UpdateExistingNoteRequest {
 impl UpdateExistingNoteRequest {
     ///A `UpdateExistingNoteRequest` with its required fields set and every other field empty.
     pub fn new(content: impl Into<String>) -> Self {
-        UpdateExistingNoteRequest { content: content.into(), linked_to: None, visible_to: None, tags: None }
+        UpdateExistingNoteRequest {
+            content: content.into(),
+            linked_to: None,
+            visible_to: None,
+            tags: None,
+        }
     }
 }

@@ -26,6 +26,11 @@ pub struct WebsiteRequest {
 impl WebsiteRequest {
     ///A `WebsiteRequest` with its required fields set and every other field empty.
     pub fn new(address: impl Into<String>) -> Self {
-        WebsiteRequest { address: address.into(), principal: None, kind: None, destroy: None }
+        WebsiteRequest {
+            address: address.into(),
+            principal: None,
+            kind: None,
+            destroy: None,
+        }
     }
 }
