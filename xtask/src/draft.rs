@@ -73,13 +73,13 @@ pub struct DraftParam {
     /// Where it is.
     pub source: Source,
     /// What reconciliation with a definition took into it.
-    pub witness: Witness,
+    pub by_definition: ByDefinition,
 }
 
 /// What a page's parameter or field got from the definition behind the page (empty for a
 /// reader's own reading).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Witness {
+pub struct ByDefinition {
     /// The definition's place for the same parameter or field, when a fact the page does
     /// not state (a more precise type, `required`, `nullable`, a format, a default, the
     /// allowed values, where a parameter travels) was taken from it.
@@ -89,10 +89,10 @@ pub struct Witness {
     pub type_stated: bool,
 }
 
-impl Witness {
+impl ByDefinition {
     /// A definition's own member: its type is stated exactly.
-    pub fn stated() -> Witness {
-        Witness { taken_from: None, type_stated: true }
+    pub fn stated() -> ByDefinition {
+        ByDefinition { taken_from: None, type_stated: true }
     }
 }
 
@@ -183,7 +183,7 @@ pub struct DraftField {
     /// Where it is.
     pub source: Source,
     /// What reconciliation with a definition took into it.
-    pub witness: Witness,
+    pub by_definition: ByDefinition,
 }
 
 /// A list of allowed values as the document prints it.

@@ -175,7 +175,7 @@ fn a_settlement_takes_a_side_everywhere_the_definitions_place_is_shown_and_one_t
     assert_eq!(id(2).ty, DraftType::Prim(TypeRef::String));
     assert_eq!(id(4).ty, DraftType::Prim(TypeRef::String));
     // The page's parameter records where its type now comes from.
-    assert_eq!(id(2).witness.taken_from.unwrap().to_string(), "def:#/paths/~1gadgets~1{id}/parameters/0");
+    assert_eq!(id(2).by_definition.taken_from.unwrap().to_string(), "def:#/paths/~1gadgets~1{id}/parameters/0");
     let settled: Vec<(&str, Side, String)> =
         r.settled.iter().map(|(f, side, s)| (f.fact.as_str(), *side, s.to_string())).collect();
     assert_eq!(
@@ -191,7 +191,7 @@ fn a_settlement_takes_a_side_everywhere_the_definitions_place_is_shown_and_one_t
     let kept = run(page(), &page_side);
     let id = kept.draft.operations[2].parameters.iter().find(|p| p.name == "id").unwrap();
     assert_eq!(id.ty, DraftType::Prim(TypeRef::Integer));
-    assert_eq!(id.witness.taken_from, None);
+    assert_eq!(id.by_definition.taken_from, None);
 }
 
 #[test]
@@ -208,7 +208,7 @@ fn a_route_the_page_lost_is_taken_with_the_definitions_places_of_its_parameters(
     assert_eq!(list.resolved_by.as_ref().unwrap().to_string(), "def:#/paths/~1gadgets/get");
     assert!(list.parameters.iter().all(|p| p.location == ParamLocation::Query));
     let limit = list.parameters.iter().find(|p| p.name == "limit").unwrap();
-    assert_eq!(limit.witness.taken_from.as_ref().unwrap().to_string(), "def:#/paths/~1gadgets/get/parameters/0");
+    assert_eq!(limit.by_definition.taken_from.as_ref().unwrap().to_string(), "def:#/paths/~1gadgets/get/parameters/0");
     assert_eq!(fact(&reconciled.report.taken, 0, "route").definition.value, "GET /gadgets");
 }
 

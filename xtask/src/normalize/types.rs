@@ -39,7 +39,7 @@ pub(super) fn global_parameters(draft: &Draft, stats: &NumberStats) -> Vec<Param
             format: p.format.clone(),
             description: p.description.clone(),
             source: p.source.clone(),
-            taken_from: p.witness.taken_from.clone(),
+            taken_from: p.by_definition.taken_from.clone(),
         })
         .collect()
 }
@@ -121,7 +121,7 @@ impl<'a> TypeBuilder<'a> {
             .map(|p| {
                 let hint = format!("{pascal}{}", p.name.to_upper_camel_case());
                 let site = Site { hint: &hint, wire: &p.name, context: &pascal, default: p.default.as_deref() };
-                let ty = self.type_ref(p.ty, &site, p.choices, p.witness.type_stated);
+                let ty = self.type_ref(p.ty, &site, p.choices, p.by_definition.type_stated);
                 Parameter {
                     name: p.name,
                     location: p.location,
@@ -133,7 +133,7 @@ impl<'a> TypeBuilder<'a> {
                     format: p.format,
                     description: p.description,
                     source: p.source,
-                    taken_from: p.witness.taken_from,
+                    taken_from: p.by_definition.taken_from,
                 }
             })
             .collect();
@@ -244,7 +244,7 @@ impl<'a> TypeBuilder<'a> {
             .map(|f| {
                 let hint = format!("{base}{}", f.name.to_upper_camel_case());
                 let site = Site { hint: &hint, wire: &f.name, context, default: f.default.as_deref() };
-                let ty = self.type_ref(f.ty, &site, f.choices, f.witness.type_stated);
+                let ty = self.type_ref(f.ty, &site, f.choices, f.by_definition.type_stated);
                 Field {
                     name: f.name,
                     ty,
@@ -255,7 +255,7 @@ impl<'a> TypeBuilder<'a> {
                     format: f.format,
                     description: f.description,
                     source: f.source,
-                    taken_from: f.witness.taken_from,
+                    taken_from: f.by_definition.taken_from,
                 }
             })
             .collect();

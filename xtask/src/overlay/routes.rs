@@ -228,7 +228,7 @@ pub fn locate_parameters(draft: &mut Draft) -> Vec<Gap> {
                         description: None,
                         choices: None,
                         source: by.clone(),
-                        witness: Default::default(),
+                        by_definition: Default::default(),
                     });
                 }
             }

@@ -178,7 +178,7 @@ fn read_preamble(
                     description: None,
                     choices: None,
                     source: Source::Doc(m),
-                    witness: Default::default(),
+                    by_definition: Default::default(),
                 });
                 m += if default.is_some() { 3 } else { 2 };
             }
@@ -261,7 +261,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                         description: non_empty(&e.description),
                         choices: e.choices.clone(),
                         source: Source::Doc(e.line),
-                        witness: Default::default(),
+                        by_definition: Default::default(),
                     });
                 }
                 n = next;
@@ -343,7 +343,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 description: None,
                 choices: None,
                 source: Source::Doc(start + 2),
-                witness: Default::default(),
+                by_definition: Default::default(),
             });
         }
     }
@@ -770,7 +770,7 @@ fn add_undocumented_keys(frame: &mut Frame, line: u32, gaps: &mut Vec<Gap>) {
             description: None,
             choices: None,
             source: Source::Doc(line),
-            witness: Default::default(),
+            by_definition: Default::default(),
         });
     }
 }
@@ -832,7 +832,7 @@ fn to_field(entry: Entry, children: Option<Vec<DraftField>>, gaps: &mut Vec<Gap>
         description: non_empty(&entry.description),
         choices: entry.choices,
         source: Source::Doc(line),
-        witness: Default::default(),
+        by_definition: Default::default(),
     }
 }
 

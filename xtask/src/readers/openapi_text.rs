@@ -199,6 +199,6 @@ fn table_row(line: &str, n: u32, gaps: &mut Vec<Gap>) -> Option<DraftParam> {
         description: (!description.is_empty()).then_some(description),
         choices: None,
         source: Source::Doc(n),
-        witness: Default::default(),
+        by_definition: Default::default(),
     })
 }

@@ -850,7 +850,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 description: cell.description.clone(),
                 choices,
                 source: Source::Doc(row.line),
-                witness: Default::default(),
+                by_definition: Default::default(),
             });
         } else {
             let ty = match &cell.ty {
@@ -872,7 +872,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 description: cell.description.clone(),
                 choices,
                 source: Source::Doc(row.line),
-                witness: Default::default(),
+                by_definition: Default::default(),
             });
         }
     }
@@ -1090,7 +1090,7 @@ fn infer_object(objects: &[&Map<String, Value>]) -> DraftType {
                 description: None,
                 choices: None,
                 source: Source::Doc(0),
-                witness: Default::default(),
+                by_definition: Default::default(),
             }
         })
         .collect();

@@ -281,9 +281,9 @@ fn parameter(w: &mut Walk, place: &str, p: &mut DraftParam, q: &DraftParam) {
     choices(w, &format!("{place}:enum"), &mut p.choices, &q.choices, &p.source);
     let after = (p.location, outline(&p.ty), p.required, p.deprecated, p.format.clone(), p.default.clone());
     if before != after || choices_before != p.choices {
-        p.witness.taken_from = Some(q.source.clone());
+        p.by_definition.taken_from = Some(q.source.clone());
     }
-    p.witness.type_stated |= q.witness.type_stated && p.ty == q.ty;
+    p.by_definition.type_stated |= q.by_definition.type_stated && p.ty == q.ty;
 }
 
 fn request(w: &mut Walk, t: &mut DraftOperation, d: &DraftOperation) {
@@ -563,9 +563,9 @@ fn field(w: &mut Walk, place: &str, f: &mut DraftField, g: &DraftField) {
     choices(w, &format!("{place}:enum"), &mut f.choices, &g.choices, &f.source);
     let after = (outline(&f.ty), f.required, f.nullable, f.deprecated, f.format.clone(), f.default.clone());
     if before != after || choices_before != f.choices {
-        f.witness.taken_from = Some(g.source.clone());
+        f.by_definition.taken_from = Some(g.source.clone());
     }
-    f.witness.type_stated |= g.witness.type_stated && f.ty == g.ty;
+    f.by_definition.type_stated |= g.by_definition.type_stated && f.ty == g.ty;
 }
 
 /// A type's outline: what it is at this place, not what its objects hold (their fields

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::def_gap;
 use super::document::{DefinitionError, Document};
 use super::schema::{Reading, Schemas};
-use crate::draft::{DraftBody, DraftOperation, DraftParam, DraftResponse, DraftType, Witness};
+use crate::draft::{ByDefinition, DraftBody, DraftOperation, DraftParam, DraftResponse, DraftType};
 
 /// Keys of a path item that are not methods the reader reads.
 const PATH_ITEM_KEYS: &[&str] = &["$ref", "summary", "description", "parameters", "servers"];
@@ -225,7 +225,7 @@ fn parameter(doc: &Document, schemas: &mut Schemas, at: &Pointer) -> Result<Opti
         description: text(doc, at, "description").or(reading.description),
         choices: reading.choices,
         source: Source::Def(at.clone()),
-        witness: Witness::stated(),
+        by_definition: ByDefinition::stated(),
     }))
 }
 

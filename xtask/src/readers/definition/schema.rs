@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::def_gap;
 use super::document::{DefinitionError, Document};
-use crate::draft::{doc_type_name, Choices, DraftField, DraftObject, DraftType, Witness};
+use crate::draft::{doc_type_name, ByDefinition, Choices, DraftField, DraftObject, DraftType};
 
 /// Keywords the reader knows but that say nothing the type language holds (validation
 /// and annotations): read without a gap.
@@ -492,7 +492,7 @@ impl<'d> Schemas<'d> {
                 description: reading.description,
                 choices: reading.choices,
                 source: Source::Def(field_at),
-                witness: Witness::stated(),
+                by_definition: ByDefinition::stated(),
             });
         }
         Ok(Reading::of(DraftType::Object(DraftObject {
