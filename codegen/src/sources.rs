@@ -1,5 +1,5 @@
 //! Walking a spec's sources: every [`Source`] a spec holds, in file order (the API's
-//! facts, operations, types, gaps), to read or rewrite. The one list of where sources
+//! facts, operations, types, gaps, reconciliation), to read or rewrite. The one list of where sources
 //! sit: the pipeline anchors snapshot lines through it, `cargo xtask diff` anchors the
 //! lines of specs written before anchors, and the coverage test checks that each one
 //! resolves.
@@ -29,6 +29,7 @@ impl Spec {
             out.extend(op.resolved_by.as_mut());
             for p in &mut op.parameters {
                 out.extend(p.type_source.as_mut());
+                out.extend(p.taken_from.as_mut());
                 out.push(&mut p.source);
             }
             if let Some(request) = &mut op.request {
@@ -37,6 +38,7 @@ impl Spec {
             }
             for response in &mut op.responses {
                 out.extend(response.examples.iter_mut().map(|e| &mut e.source));
+                out.extend(response.taken_from.as_mut());
                 out.push(&mut response.source);
             }
             out.extend(op.pagination.as_mut().and_then(|p| p.source.as_mut()));
@@ -44,11 +46,26 @@ impl Spec {
         }
         for def in &mut self.types {
             if let TypeKind::Object { fields } = &mut def.kind {
-                out.extend(fields.iter_mut().map(|f| &mut f.source));
+                for f in fields {
+                    out.extend(f.taken_from.as_mut());
+                    out.push(&mut f.source);
+                }
             }
             out.extend(def.sources.iter_mut());
         }
         out.extend(self.gaps.iter_mut().map(|g| &mut g.source));
+        if let Some(r) = &mut self.reconciliation {
+            for fact in &mut r.settled {
+                out.extend(fact.page.as_mut().map(|p| &mut p.source));
+                out.push(&mut fact.definition.source);
+                out.push(&mut fact.by);
+            }
+            for entry in &mut r.removable {
+                out.push(&mut entry.entry);
+                out.push(&mut entry.definition);
+            }
+            out.extend(r.definition_only.iter_mut().map(|o| &mut o.source));
+        }
         out
     }
 }

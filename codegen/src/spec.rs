@@ -9,6 +9,7 @@
 //! - a small closed type language ([`TypeRef`]).
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -27,6 +28,101 @@ pub struct Spec {
     /// What the reader saw but could not understand, in document order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gaps: Vec<Gap>,
+    /// What reconciling the page's reading with the API's definition found (absent when
+    /// the API has no definition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconciliation: Option<Reconciliation>,
+}
+
+/// What reconciling the page's reading with the OpenAPI definition behind the page found,
+/// besides what it wrote into the spec (facts taken carry their `def:` sources; conflicts
+/// left open are `definition_conflict` gaps).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reconciliation {
+    /// Operations of the page paired with one of the definition.
+    pub paired: usize,
+    /// Facts both state alike, by attribute (`type`, `required`, `route`, `exists` for a
+    /// parameter, field or response itself): recorded, not listed one by one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub agreed: BTreeMap<String, usize>,
+    /// Facts only the definition states, taken from it, by attribute.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub taken: BTreeMap<String, usize>,
+    /// Disagreements the overlay settles, each with the side taken and the settling entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settled: Vec<SettledFact>,
+    /// Overlay entries whose facts the definition states the same: remove them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removable: Vec<Removable>,
+    /// Operations only the definition has: not generated unless the overlay opts them in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub definition_only: Vec<DefinitionOperation>,
+}
+
+/// A disagreement of the page and the definition that an overlay entry settles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettledFact {
+    /// The page's operation, by id (absent for the API's facts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The fact: a place and an attribute (`responses.200.fields:type`), or `base_url`.
+    pub fact: String,
+    /// What the page says (absent: the page lists nothing there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<Witnessed>,
+    /// What the definition says.
+    pub definition: Witnessed,
+    /// The side whose value the spec holds.
+    pub took: Side,
+    /// The overlay entry that settles it.
+    pub by: Source,
+}
+
+/// One witness's value of a fact, and where it states it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Witnessed {
+    /// The value, in words (`GET /api/v1/contacts`, `integer`, `yes`, `absent`).
+    pub value: String,
+    /// Where.
+    pub source: Source,
+}
+
+/// Which witness a settlement takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// What the page (with the overlay's facts standing for its prose) says.
+    Page,
+    /// What the definition says.
+    Definition,
+}
+
+/// An overlay entry the definition makes redundant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Removable {
+    /// The entry.
+    pub entry: Source,
+    /// Where the definition states the same.
+    pub definition: Source,
+}
+
+/// An operation of the definition that the page does not show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefinitionOperation {
+    /// Its method.
+    pub method: Method,
+    /// Its path, as the definition writes it.
+    pub path: String,
+    /// Its summary (or the start of its description).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Where it is in the definition.
+    pub source: Source,
 }
 
 /// Facts about the API as a whole.
@@ -383,6 +479,11 @@ pub struct Parameter {
     pub description: Option<String>,
     /// Where the fact comes from.
     pub source: Source,
+    /// The definition's place for this parameter, when facts the page does not state
+    /// (where it travels, a more precise type, `required`, a format, a default, its
+    /// values) were taken from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_from: Option<Source>,
 }
 
 /// A request body.
@@ -418,6 +519,9 @@ pub struct Response {
     pub examples: Vec<Example>,
     /// Where the fact comes from.
     pub source: Source,
+    /// The definition's response, when the status was taken from it (the page lost it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_from: Option<Source>,
 }
 
 /// An example body, verbatim.
@@ -511,6 +615,11 @@ pub struct Field {
     pub description: Option<String>,
     /// Where the fact comes from.
     pub source: Source,
+    /// The definition's place for this field, when facts the page does not state (a more
+    /// precise type, `required`, `nullable`, a format, a default, its values) were taken
+    /// from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_from: Option<Source>,
 }
 
 /// Something the reader saw but could not understand, or a fact it could not settle.
@@ -597,11 +706,13 @@ pub enum GapKind {
     DefinitionConflict,
     /// A page operation no definition operation pairs with.
     DefinitionUnmatched,
+    /// An example of the definition that its own schema refuses (not a fixture).
+    ExampleMismatch,
 }
 
 impl GapKind {
     /// Every kind, in declaration order.
-    pub const ALL: [GapKind; 34] = [
+    pub const ALL: [GapKind; 35] = [
         GapKind::UnrecognizedLine,
         GapKind::InvalidJsonExample,
         GapKind::MissingExample,
@@ -636,6 +747,7 @@ impl GapKind {
         GapKind::UnsupportedConstruct,
         GapKind::DefinitionConflict,
         GapKind::DefinitionUnmatched,
+        GapKind::ExampleMismatch,
     ];
 
     /// The snake_case word the spec writes.
@@ -675,6 +787,7 @@ impl GapKind {
             GapKind::UnsupportedConstruct => "unsupported_construct",
             GapKind::DefinitionConflict => "definition_conflict",
             GapKind::DefinitionUnmatched => "definition_unmatched",
+            GapKind::ExampleMismatch => "example_mismatch",
         }
     }
 }

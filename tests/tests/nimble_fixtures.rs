@@ -23,9 +23,29 @@ fn get_authenticated_user_200() {
 #[test]
 fn delete_contacts_by_query_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::DeleteContactsByQueryResponse,
+        nimble::models::ContactsContactsRemovedResponse,
     >(
         include_str!("../fixtures/nimble/delete_contacts_by_query.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_contacts_by_query_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/delete_contacts_by_query.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_contacts_by_query_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/delete_contacts_by_query.409.json"),
         same_timestamp,
     );
 }
@@ -33,15 +53,29 @@ fn delete_contacts_by_query_200() {
 #[test]
 fn list_contacts_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListContactsResponse,
+        nimble::models::ContactsContactsListing,
     >(include_str!("../fixtures/nimble/list_contacts.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_contacts_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/list_contacts.409.json"), same_timestamp);
 }
 ///Example at `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_ids_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListContactIdsResponse,
+        nimble::models::ContactsContactsIdsListing,
     >(include_str!("../fixtures/nimble/list_contact_ids.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_contact_ids_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/list_contact_ids.409.json"), same_timestamp);
 }
 ///Example at `returns-list-of-contacts-for-specified-identifiers/response` in `specs/nimble/snapshot.txt`.
 #[test]
@@ -54,7 +88,7 @@ fn list_contacts_by_ids_200() {
 #[test]
 fn creates_contact_with_data_provided_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatesContactWithDataProvidedRequest,
+        nimble::models::ContactsCreateContactRequest,
     >(
         include_str!(
             "../fixtures/nimble/creates_contact_with_data_provided.request.json"
@@ -66,9 +100,29 @@ fn creates_contact_with_data_provided_request() {
 #[test]
 fn creates_contact_with_data_provided_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!("../fixtures/nimble/creates_contact_with_data_provided.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.PaymentError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn creates_contact_with_data_provided_402() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsPaymentError,
+    >(
+        include_str!("../fixtures/nimble/creates_contact_with_data_provided.402.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn creates_contact_with_data_provided_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/creates_contact_with_data_provided.409.json"),
         same_timestamp,
     );
 }
@@ -83,49 +137,98 @@ fn returns_contact_200() {
 #[test]
 fn updates_contact_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesContactRequest,
+        nimble::models::ContactsContactUpdateRequest,
     >(include_str!("../fixtures/nimble/updates_contact.request.json"), same_timestamp);
 }
 ///Example at `updates-contact/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_contact_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(include_str!("../fixtures/nimble/updates_contact.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_contact_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/updates_contact.403.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_contact_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/updates_contact.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_contact_406() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(include_str!("../fixtures/nimble/updates_contact.406.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_contact_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/updates_contact.409.json"), same_timestamp);
 }
 ///Example at `deprecated-this-method-return-all-available-metadata-for-company-s-fields-groups/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn get_contacts_metadata_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::GetContactsMetadataResponse,
+        nimble::models::ContactsFieldsMetadata,
     >(include_str!("../fixtures/nimble/get_contacts_metadata.200.json"), same_timestamp);
 }
 ///Example at `creates-note-on-one-or-more-contacts/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNoteRequest,
+        nimble::models::ContactsContactNoteSpec,
     >(include_str!("../fixtures/nimble/create_note.request.json"), same_timestamp);
 }
 ///Example at `creates-note-on-one-or-more-contacts/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_note_200() {
+fn create_note_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Note,
-    >(include_str!("../fixtures/nimble/create_note.200.json"), same_timestamp);
+        nimble::models::ContactsContactNote,
+    >(include_str!("../fixtures/nimble/create_note.201.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_note_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_note.409.json"), same_timestamp);
 }
 ///Example at `return-single-note/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn return_single_note_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Note,
+        nimble::models::ContactsContactNote,
     >(include_str!("../fixtures/nimble/return_single_note.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn return_single_note_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/return_single_note.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn return_single_note_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/return_single_note.409.json"), same_timestamp);
 }
 ///Example at `create-contact-note/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_contact_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNoteRequest,
+        nimble::models::ContactsContactNoteSpec,
     >(
         include_str!("../fixtures/nimble/create_contact_note.request.json"),
         same_timestamp,
@@ -133,16 +236,30 @@ fn create_contact_note_request() {
 }
 ///Example at `create-contact-note/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_contact_note_200() {
+fn create_contact_note_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Note,
-    >(include_str!("../fixtures/nimble/create_contact_note.200.json"), same_timestamp);
+        nimble::models::ContactsContactNote,
+    >(include_str!("../fixtures/nimble/create_contact_note.201.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_contact_note_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/create_contact_note.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_contact_note_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_contact_note.409.json"), same_timestamp);
 }
 ///Example at `update-contact-note/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_contact_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNoteRequest,
+        nimble::models::ContactsContactNoteSpec,
     >(
         include_str!("../fixtures/nimble/update_contact_note.request.json"),
         same_timestamp,
@@ -152,8 +269,22 @@ fn update_contact_note_request() {
 #[test]
 fn update_contact_note_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Note,
+        nimble::models::ContactsContactNote,
     >(include_str!("../fixtures/nimble/update_contact_note.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_contact_note_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_contact_note.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_contact_note_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_contact_note.409.json"), same_timestamp);
 }
 ///Example at `returns-list-of-notes-for-specified-contact/response` in `specs/nimble/snapshot.txt`.
 #[test]
@@ -161,6 +292,13 @@ fn list_contact_notes_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListContactNotesResponse,
     >(include_str!("../fixtures/nimble/list_contact_notes.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_contact_notes_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/list_contact_notes.409.json"), same_timestamp);
 }
 ///Example at `returns-list-of-user-available-contact-proceeding-types/response` in `specs/nimble/snapshot.txt`.
 #[test]
@@ -179,26 +317,53 @@ fn list_contact_proceedings_200() {
         same_timestamp,
     );
 }
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_contact_proceedings_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/list_contact_proceedings.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_contact_proceedings_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/list_contact_proceedings.409.json"),
+        same_timestamp,
+    );
+}
 ///Example at `return-all-available-metadata-for-company-s-fields/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_fields_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesChoiseResponse,
+        nimble::models::FieldsContactsFieldsMetadata,
     >(include_str!("../fixtures/nimble/list_contact_fields.200.json"), same_timestamp);
 }
 ///Example at `create-new-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_field_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewFieldRequest,
+        nimble::models::FieldsCreateFieldRequest,
     >(include_str!("../fixtures/nimble/create_new_field.request.json"), same_timestamp);
 }
 ///Example at `create-new-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_field_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(include_str!("../fixtures/nimble/create_new_field.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_new_field_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_new_field.409.json"), same_timestamp);
 }
 ///Example at `updates-existing-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
@@ -214,9 +379,29 @@ fn updates_existing_field_request() {
 #[test]
 fn updates_existing_field_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/updates_existing_field.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_field_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_field.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_field_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_field.409.json"),
         same_timestamp,
     );
 }
@@ -234,9 +419,19 @@ fn create_new_fields_group_request() {
 #[test]
 fn create_new_fields_group_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/create_new_fields_group.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_new_fields_group_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/create_new_fields_group.409.json"),
         same_timestamp,
     );
 }
@@ -254,9 +449,29 @@ fn updates_existing_fields_group_request() {
 #[test]
 fn updates_existing_fields_group_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/updates_existing_fields_group.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_fields_group_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_fields_group.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_fields_group_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_fields_group.409.json"),
         same_timestamp,
     );
 }
@@ -274,9 +489,19 @@ fn create_new_fields_tabs_request() {
 #[test]
 fn create_new_fields_tabs_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/create_new_fields_tabs.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_new_fields_tabs_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/create_new_fields_tabs.409.json"),
         same_timestamp,
     );
 }
@@ -294,9 +519,29 @@ fn updates_existing_fields_tab_request() {
 #[test]
 fn updates_existing_fields_tab_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/updates_existing_fields_tab.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_fields_tab_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_fields_tab.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_fields_tab_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_fields_tab.409.json"),
         same_timestamp,
     );
 }
@@ -314,9 +559,29 @@ fn create_choice_for_field_request() {
 #[test]
 fn create_choice_for_field_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/create_choice_for_field.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_choice_for_field_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/create_choice_for_field.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_choice_for_field_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/create_choice_for_field.409.json"),
         same_timestamp,
     );
 }
@@ -326,6 +591,20 @@ fn deletes_choice_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdatesChoiseResponse,
     >(include_str!("../fixtures/nimble/deletes_choice_by_id.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_choice_by_id_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/deletes_choice_by_id.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_choice_by_id_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/deletes_choice_by_id.409.json"), same_timestamp);
 }
 ///Example at `updates-choise/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
@@ -341,11 +620,25 @@ fn updates_choise_200() {
         nimble::models::UpdatesChoiseResponse,
     >(include_str!("../fixtures/nimble/updates_choise.200.json"), same_timestamp);
 }
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_choise_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/updates_choise.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_choise_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/updates_choise.409.json"), same_timestamp);
+}
 ///Example at `delete-is-primary-mark-from-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_is_primary_mark_from_field_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::MarkFieldWithIsPrimaryFlagRequest,
+        nimble::models::FieldsUpdateIsPrimaryRequest,
     >(
         include_str!(
             "../fixtures/nimble/delete_is_primary_mark_from_field.request.json"
@@ -363,11 +656,31 @@ fn delete_is_primary_mark_from_field_200() {
         same_timestamp,
     );
 }
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_is_primary_mark_from_field_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/delete_is_primary_mark_from_field.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_is_primary_mark_from_field_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/delete_is_primary_mark_from_field.409.json"),
+        same_timestamp,
+    );
+}
 ///Example at `mark-field-with-is-primary-flag/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn mark_field_with_is_primary_flag_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::MarkFieldWithIsPrimaryFlagRequest,
+        nimble::models::FieldsUpdateIsPrimaryRequest,
     >(
         include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.request.json"),
         same_timestamp,
@@ -380,6 +693,26 @@ fn mark_field_with_is_primary_flag_200() {
         nimble::models::MarkFieldWithIsPrimaryFlagResponse,
     >(
         include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn mark_field_with_is_primary_flag_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn mark_field_with_is_primary_flag_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.409.json"),
         same_timestamp,
     );
 }
@@ -397,7 +730,7 @@ fn list_contact_pipelines_200() {
 #[test]
 fn exit_lead_from_pipeline_successfully_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ExitTransitionRequest,
+        nimble::models::ContactsExitLeadSuccessfullyRequest,
     >(
         include_str!(
             "../fixtures/nimble/exit_lead_from_pipeline_successfully.request.json"
@@ -409,7 +742,7 @@ fn exit_lead_from_pipeline_successfully_request() {
 #[test]
 fn exit_lead_from_pipeline_successfully_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!("../fixtures/nimble/exit_lead_from_pipeline_successfully.200.json"),
         same_timestamp,
@@ -419,7 +752,7 @@ fn exit_lead_from_pipeline_successfully_200() {
 #[test]
 fn update_exit_transition_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ExitTransitionRequest,
+        nimble::models::ContactsExitLeadSuccessfullyRequest,
     >(
         include_str!("../fixtures/nimble/update_exit_transition.request.json"),
         same_timestamp,
@@ -429,7 +762,7 @@ fn update_exit_transition_request() {
 #[test]
 fn update_exit_transition_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!("../fixtures/nimble/update_exit_transition.200.json"),
         same_timestamp,
@@ -439,7 +772,7 @@ fn update_exit_transition_200() {
 #[test]
 fn exit_lead_from_pipeline_unsuccessfully_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::LostExitTransitionRequest,
+        nimble::models::ContactsExitLeadUnsuccessfullyRequest,
     >(
         include_str!(
             "../fixtures/nimble/exit_lead_from_pipeline_unsuccessfully.request.json"
@@ -451,7 +784,7 @@ fn exit_lead_from_pipeline_unsuccessfully_request() {
 #[test]
 fn exit_lead_from_pipeline_unsuccessfully_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!(
             "../fixtures/nimble/exit_lead_from_pipeline_unsuccessfully.200.json"
@@ -463,7 +796,7 @@ fn exit_lead_from_pipeline_unsuccessfully_200() {
 #[test]
 fn update_exit_transition_with_lost_reason_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::LostExitTransitionRequest,
+        nimble::models::ContactsExitLeadUnsuccessfullyRequest,
     >(
         include_str!(
             "../fixtures/nimble/update_exit_transition_with_lost_reason.request.json"
@@ -475,7 +808,7 @@ fn update_exit_transition_with_lost_reason_request() {
 #[test]
 fn update_exit_transition_with_lost_reason_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!(
             "../fixtures/nimble/update_exit_transition_with_lost_reason.200.json"
@@ -499,7 +832,7 @@ fn move_lead_to_stage_within_pipeline_request() {
 #[test]
 fn move_lead_to_stage_within_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!("../fixtures/nimble/move_lead_to_stage_within_pipeline.200.json"),
         same_timestamp,
@@ -509,14 +842,14 @@ fn move_lead_to_stage_within_pipeline_200() {
 #[test]
 fn undo_lead_exit_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(include_str!("../fixtures/nimble/undo_lead_exit.200.json"), same_timestamp);
 }
 ///Example at `clear-all-leads-transitions-in-current-pipeline-run/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn clear_lead_transitions_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!("../fixtures/nimble/clear_lead_transitions.200.json"),
         same_timestamp,
@@ -526,7 +859,7 @@ fn clear_lead_transitions_200() {
 #[test]
 fn retrieves_list_of_all_user_deals_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::RetrievesListOfAllUserDealsResponse,
+        nimble::models::DealsDealsList,
     >(
         include_str!("../fixtures/nimble/retrieves_list_of_all_user_deals.200.json"),
         same_timestamp,
@@ -536,7 +869,7 @@ fn retrieves_list_of_all_user_deals_200() {
 #[test]
 fn create_new_deal_v2_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewDealV2Request,
+        nimble::models::DealsCreateDealRequest,
     >(
         include_str!("../fixtures/nimble/create_new_deal_v2.request.json"),
         same_timestamp,
@@ -546,8 +879,15 @@ fn create_new_deal_v2_request() {
 #[test]
 fn create_new_deal_v2_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Deal,
+        nimble::models::DealsDealView,
     >(include_str!("../fixtures/nimble/create_new_deal_v2.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_new_deal_v2_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_new_deal_v2.409.json"), same_timestamp);
 }
 ///Example at `update-deals-tag-by-name/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
@@ -569,11 +909,31 @@ fn update_deals_tag_by_name_default() {
         same_timestamp,
     );
 }
+///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_deals_tag_by_name_406() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
+        include_str!("../fixtures/nimble/update_deals_tag_by_name.406.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_deals_tag_by_name_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/update_deals_tag_by_name.409.json"),
+        same_timestamp,
+    );
+}
 ///Example at `delete-deals-tag-by-name/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_deals_tag_by_name_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::DeleteDealsTagByNameRequest,
+        nimble::models::PreflightChecksRequest,
     >(
         include_str!("../fixtures/nimble/delete_deals_tag_by_name.request.json"),
         same_timestamp,
@@ -593,22 +953,36 @@ fn delete_deals_tag_by_name_default() {
 #[test]
 fn get_deal_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Deal,
+        nimble::models::DealsDealView,
     >(include_str!("../fixtures/nimble/get_deal_by_id.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn get_deal_by_id_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/get_deal_by_id.404.json"), same_timestamp);
 }
 ///Example at `edit-deal-by-id/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn edit_deal_by_id_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::EditDealByIdRequest,
+        nimble::models::DealsEditDealRequest,
     >(include_str!("../fixtures/nimble/edit_deal_by_id.request.json"), same_timestamp);
 }
 ///Example at `edit-deal-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn edit_deal_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Deal,
+        nimble::models::DealsDealView,
     >(include_str!("../fixtures/nimble/edit_deal_by_id.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn edit_deal_by_id_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/edit_deal_by_id.409.json"), same_timestamp);
 }
 ///Example at `store-new-deal-file/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
@@ -624,7 +998,7 @@ fn store_new_deal_file_request() {
 #[test]
 fn updates_file_with_new_name_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesFileWithNewNameRequest,
+        nimble::models::DealsUpdateDealFileRequest,
     >(
         include_str!("../fixtures/nimble/updates_file_with_new_name.request.json"),
         same_timestamp,
@@ -642,10 +1016,17 @@ fn create_note_to_deal_request() {
 }
 ///Example at `create-note-to-deal/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_note_to_deal_200() {
+fn create_note_to_deal_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateNoteResponse,
-    >(include_str!("../fixtures/nimble/create_note_to_deal.200.json"), same_timestamp);
+        nimble::models::DealsDealNote,
+    >(include_str!("../fixtures/nimble/create_note_to_deal.201.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_note_to_deal_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_note_to_deal.409.json"), same_timestamp);
 }
 ///Example at `update-note/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
@@ -658,8 +1039,22 @@ fn update_note_request() {
 #[test]
 fn update_note_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateNoteResponse,
+        nimble::models::DealsDealNote,
     >(include_str!("../fixtures/nimble/update_note.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_note_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_note.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_note_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_note.409.json"), same_timestamp);
 }
 ///Example at `returns-feed-of-overdue-activities-for-given-deals/response` in `specs/nimble/snapshot.txt`.
 #[test]
@@ -668,6 +1063,16 @@ fn list_overdue_deal_activities_200() {
         nimble::models::ListOverdueDealActivitiesResponse,
     >(
         include_str!("../fixtures/nimble/list_overdue_deal_activities.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_overdue_deal_activities_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/list_overdue_deal_activities.409.json"),
         same_timestamp,
     );
 }
@@ -682,7 +1087,7 @@ fn list_columns_200() {
 #[test]
 fn list_deal_fields_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(include_str!("../fixtures/nimble/list_deal_fields.200.json"), same_timestamp);
 }
 ///Example at `undescribed-pipelines` in `specs/nimble/snapshot.txt`.
@@ -696,7 +1101,7 @@ fn list_deal_pipelines_200() {
 #[test]
 fn create_new_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewPipelineRequest,
+        nimble::models::PipelineCreateDealsPipelineRequest,
     >(
         include_str!("../fixtures/nimble/create_new_pipeline.request.json"),
         same_timestamp,
@@ -704,23 +1109,37 @@ fn create_new_pipeline_request() {
 }
 ///Example at `create-new-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_new_pipeline_200() {
+fn create_new_pipeline_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
-    >(include_str!("../fixtures/nimble/create_new_pipeline.200.json"), same_timestamp);
+        nimble::models::PipelineDealsPipeline,
+    >(include_str!("../fixtures/nimble/create_new_pipeline.201.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_new_pipeline_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_new_pipeline.409.json"), same_timestamp);
 }
 ///Example at `get-pipeline-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn get_pipeline_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
+        nimble::models::PipelineDealsPipeline,
     >(include_str!("../fixtures/nimble/get_pipeline_by_id.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn get_pipeline_by_id_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/get_pipeline_by_id.404.json"), same_timestamp);
 }
 ///Example at `update-pipeline-by-id/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_by_id_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatePipelineByIdRequest,
+        nimble::models::PipelineEditDealsPipelineRequest,
     >(
         include_str!("../fixtures/nimble/update_pipeline_by_id.request.json"),
         same_timestamp,
@@ -730,8 +1149,29 @@ fn update_pipeline_by_id_request() {
 #[test]
 fn update_pipeline_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
+        nimble::models::PipelineDealsPipeline,
     >(include_str!("../fixtures/nimble/update_pipeline_by_id.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_by_id_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/update_pipeline_by_id.403.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_by_id_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_pipeline_by_id.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_by_id_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_pipeline_by_id.409.json"), same_timestamp);
 }
 ///Example at `delete-pipeline-by-its-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
@@ -740,6 +1180,16 @@ fn delete_pipeline_by_its_id_default() {
         nimble::models::DeletePipelineByItsIdResponse,
     >(
         include_str!("../fixtures/nimble/delete_pipeline_by_its_id.default.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_pipeline_by_its_id_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/delete_pipeline_by_its_id.403.json"),
         same_timestamp,
     );
 }
@@ -775,11 +1225,31 @@ fn add_lost_reason_to_pipeline_request() {
 }
 ///Example at `add-lost-reason-to-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn add_lost_reason_to_pipeline_200() {
+fn add_lost_reason_to_pipeline_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
+        nimble::models::PipelineDealsPipeline,
     >(
-        include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.200.json"),
+        include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.201.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn add_lost_reason_to_pipeline_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn add_lost_reason_to_pipeline_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.404.json"),
         same_timestamp,
     );
 }
@@ -787,35 +1257,77 @@ fn add_lost_reason_to_pipeline_200() {
 #[test]
 fn create_deal_stage_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateDealStageRequest,
+        nimble::models::PipelineCreateDealStageRequest,
     >(include_str!("../fixtures/nimble/create_deal_stage.request.json"), same_timestamp);
 }
 ///Example at `create-deal-stage/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_deal_stage_200() {
+fn create_deal_stage_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
-    >(include_str!("../fixtures/nimble/create_deal_stage.200.json"), same_timestamp);
+        nimble::models::PipelineDealsPipeline,
+    >(include_str!("../fixtures/nimble/create_deal_stage.201.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_deal_stage_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/create_deal_stage.403.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_deal_stage_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/create_deal_stage.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_deal_stage_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_deal_stage.409.json"), same_timestamp);
 }
 ///Example at `update-stage/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_stage_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateStageRequest,
+        nimble::models::PipelineEditDealStageRequest,
     >(include_str!("../fixtures/nimble/update_stage.request.json"), same_timestamp);
 }
 ///Example at `update-stage/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_stage_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
+        nimble::models::PipelineDealsPipeline,
     >(include_str!("../fixtures/nimble/update_stage.200.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_stage_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/update_stage.403.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_stage_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_stage.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_stage_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_stage.409.json"), same_timestamp);
 }
 ///Example at `creates-custom-field-in-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_custom_field_in_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatesCustomFieldInPipelineRequest,
+        nimble::models::PipelineCreateDealsPipelineFieldRequest,
     >(
         include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.request.json"),
         same_timestamp,
@@ -823,11 +1335,31 @@ fn creates_custom_field_in_pipeline_request() {
 }
 ///Example at `creates-custom-field-in-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn creates_custom_field_in_pipeline_200() {
+fn creates_custom_field_in_pipeline_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
-        include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.200.json"),
+        include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.201.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn creates_custom_field_in_pipeline_406() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
+        include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.406.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn creates_custom_field_in_pipeline_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.409.json"),
         same_timestamp,
     );
 }
@@ -835,7 +1367,7 @@ fn creates_custom_field_in_pipeline_200() {
 #[test]
 fn updates_custom_field_in_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesCustomFieldInPipelineRequest,
+        nimble::models::PipelineUpdateDealsPipelineFieldRequest,
     >(
         include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.request.json"),
         same_timestamp,
@@ -845,9 +1377,39 @@ fn updates_custom_field_in_pipeline_request() {
 #[test]
 fn updates_custom_field_in_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
         include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_custom_field_in_pipeline_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_custom_field_in_pipeline_406() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
+        include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.406.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_custom_field_in_pipeline_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.409.json"),
         same_timestamp,
     );
 }
@@ -855,7 +1417,7 @@ fn updates_custom_field_in_pipeline_200() {
 #[test]
 fn deletes_custom_field_from_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::DeleteDealsTagByNameRequest,
+        nimble::models::PreflightChecksRequest,
     >(
         include_str!(
             "../fixtures/nimble/deletes_custom_field_from_pipeline.request.json"
@@ -875,11 +1437,31 @@ fn deletes_custom_field_from_pipeline_default() {
         same_timestamp,
     );
 }
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_custom_field_from_pipeline_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/deletes_custom_field_from_pipeline.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_custom_field_from_pipeline_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/deletes_custom_field_from_pipeline.404.json"),
+        same_timestamp,
+    );
+}
 ///Example at `creates-choice-in-specified-pipeline-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_field_choice_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineFieldChoiceRequest,
+        nimble::models::PipelineCreateDealsPipelineFieldChoiceRequest,
     >(
         include_str!("../fixtures/nimble/create_pipeline_field_choice.request.json"),
         same_timestamp,
@@ -887,11 +1469,31 @@ fn create_pipeline_field_choice_request() {
 }
 ///Example at `creates-choice-in-specified-pipeline-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_pipeline_field_choice_200() {
+fn create_pipeline_field_choice_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
-        include_str!("../fixtures/nimble/create_pipeline_field_choice.200.json"),
+        include_str!("../fixtures/nimble/create_pipeline_field_choice.201.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_pipeline_field_choice_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/create_pipeline_field_choice.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_pipeline_field_choice_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/create_pipeline_field_choice.409.json"),
         same_timestamp,
     );
 }
@@ -899,7 +1501,7 @@ fn create_pipeline_field_choice_200() {
 #[test]
 fn update_pipeline_field_choice_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatePipelineFieldChoiceRequest,
+        nimble::models::PipelineUpdateDealsPipelineFieldChoiceRequest,
     >(
         include_str!("../fixtures/nimble/update_pipeline_field_choice.request.json"),
         same_timestamp,
@@ -909,9 +1511,39 @@ fn update_pipeline_field_choice_request() {
 #[test]
 fn update_pipeline_field_choice_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
         include_str!("../fixtures/nimble/update_pipeline_field_choice.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_field_choice_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_field_choice.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_field_choice_406() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_field_choice.406.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_field_choice_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_field_choice.409.json"),
         same_timestamp,
     );
 }
@@ -919,7 +1551,7 @@ fn update_pipeline_field_choice_200() {
 #[test]
 fn deletes_choice_from_custom_field_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::DeleteDealsTagByNameRequest,
+        nimble::models::PreflightChecksRequest,
     >(
         include_str!("../fixtures/nimble/deletes_choice_from_custom_field.request.json"),
         same_timestamp,
@@ -935,11 +1567,31 @@ fn deletes_choice_from_custom_field_default() {
         same_timestamp,
     );
 }
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_choice_from_custom_field_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/deletes_choice_from_custom_field.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_choice_from_custom_field_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/deletes_choice_from_custom_field.404.json"),
+        same_timestamp,
+    );
+}
 ///Example at `create-pipeline-deal-group/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_deal_group_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineDealGroupRequest,
+        nimble::models::PipelineCreateDealsPipelineGroupRequest,
     >(
         include_str!("../fixtures/nimble/create_pipeline_deal_group.request.json"),
         same_timestamp,
@@ -947,11 +1599,41 @@ fn create_pipeline_deal_group_request() {
 }
 ///Example at `create-pipeline-deal-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_pipeline_deal_group_200() {
+fn create_pipeline_deal_group_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
-        include_str!("../fixtures/nimble/create_pipeline_deal_group.200.json"),
+        include_str!("../fixtures/nimble/create_pipeline_deal_group.201.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_pipeline_deal_group_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/create_pipeline_deal_group.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_pipeline_deal_group_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/create_pipeline_deal_group.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_pipeline_deal_group_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/create_pipeline_deal_group.409.json"),
         same_timestamp,
     );
 }
@@ -969,9 +1651,39 @@ fn update_pipeline_deal_group_request() {
 #[test]
 fn update_pipeline_deal_group_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
         include_str!("../fixtures/nimble/update_pipeline_deal_group.200.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_deal_group_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_deal_group.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_deal_group_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_deal_group.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_deal_group_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_deal_group.409.json"),
         same_timestamp,
     );
 }
@@ -982,6 +1694,26 @@ fn delete_pipeline_deal_group_default() {
         nimble::models::DeletePipelineByItsIdResponse,
     >(
         include_str!("../fixtures/nimble/delete_pipeline_deal_group.default.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_pipeline_deal_group_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/delete_pipeline_deal_group.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_pipeline_deal_group_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/delete_pipeline_deal_group.404.json"),
         same_timestamp,
     );
 }
@@ -996,7 +1728,7 @@ fn list_draft_messages_200() {
 #[test]
 fn create_draft_message_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateDraftMessageRequest,
+        nimble::models::MessagesIncompleteMessageSpecification,
     >(
         include_str!("../fixtures/nimble/create_draft_message.request.json"),
         same_timestamp,
@@ -1006,6 +1738,6 @@ fn create_draft_message_request() {
 #[test]
 fn create_draft_message_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateDraftMessageResponse,
+        nimble::models::MessagesDraftMessageWithParticipants,
     >(include_str!("../fixtures/nimble/create_draft_message.200.json"), same_timestamp);
 }

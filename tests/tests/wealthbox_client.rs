@@ -10,13 +10,13 @@ use serde_json::{json, Value};
 use wealthbox::models::{
     AddMemberToHouseholdRequest, Amount, AmountKind, CompleteWorkflowStepRequest, ContactRoleValueRequest, ContactType,
     CreateNewContactRequest, CreateNewEventRequest, CreateNewNoteRequest, CreateNewOpportunityRequest,
-    CreateNewProjectRequest, CreateNewTaskAndAssignItToTeamRequest, CreateNewTaskAndAssignItToUserRequest,
-    CreateNewTaskAndAssignItToUserPriority, CreateNewWorkflowRequest, CustomFieldConfigDocumentType, Document,
-    EmailAddressRequest, ErrorResponse, EventState, HouseholdRequest, HouseholdTitle,
-    ListAllCustomFieldsRequest, ListAllMembersOfCustomizableCategoryType, ListAllTagsDocumentType,
-    RetrieveAllContactsHouseholdTitle, RetrieveAllContactsOrder, RetrieveAllContactsType, RetrieveAllEventsOrder,
-    RetrieveAllNotesOrder, RetrieveAllOpportunitiesOrder, RetrieveAllWorkflowsStatus, RevertWorkflowStepRequest,
-    UpdateExistingContactRequest, UpdateExistingEventRequest, UpdateExistingNoteRequest, UpdateExistingProjectRequest,
+    CreateNewProjectRequest, CreateNewTaskAndAssignItToTeamRequest, CreateNewTaskAndAssignItToUserPriority,
+    CreateNewTaskAndAssignItToUserRequest, CreateNewWorkflowRequest, CustomFieldConfigDocumentType, Document,
+    EmailAddressRequest, ErrorResponse, EventState, HouseholdRequest, HouseholdTitle, ListAllCustomFieldsRequest,
+    ListAllMembersOfCustomizableCategoryType, ListAllTagsDocumentType, RetrieveAllContactsHouseholdTitle,
+    RetrieveAllContactsOrder, RetrieveAllContactsType, RetrieveAllEventsOrder, RetrieveAllNotesOrder,
+    RetrieveAllOpportunitiesOrder, RetrieveAllWorkflowsStatus, RevertWorkflowStepRequest, UpdateExistingContactRequest,
+    UpdateExistingEventRequest, UpdateExistingNoteRequest, UpdateExistingProjectRequest,
 };
 use wealthbox::{Auth, Client, Error, RetryPolicy, Timestamp};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -245,8 +245,7 @@ async fn contacts_create_sends_only_the_fields_that_are_set() {
     let mut body = CreateNewContactRequest::new("Kevin", "Anderson");
     body.birth_date = Some("1975-10-27".parse().unwrap());
     body.type_ = Some(ContactType::Person);
-    body.household =
-        Some(HouseholdRequest { name: Some("The Anderson's".into()), title: Some(HouseholdTitle::Head) });
+    body.household = Some(HouseholdRequest { name: Some("The Anderson's".into()), title: Some(HouseholdTitle::Head) });
     body.tags = Some(vec!["Clients".into()]);
     let mut email = EmailAddressRequest::new("kevin.anderson@example.com");
     email.principal = Some(true);
@@ -616,9 +615,7 @@ async fn households_add_member_posts_to_the_household() {
 
     let household = ok(
         &server,
-        client(&server)
-            .add_member_to_household(5, AddMemberToHouseholdRequest::new(2, HouseholdTitle::Head))
-            .await,
+        client(&server).add_member_to_household(5, AddMemberToHouseholdRequest::new(2, HouseholdTitle::Head)).await,
     )
     .await;
     let members = household.members.expect("members");
@@ -818,13 +815,8 @@ async fn opportunities_create_and_delete() {
 
     let client = client(&server);
     let amount = Amount { amount: Some(56.76), currency: Some("$".into()), kind: Some(AmountKind::Fee) };
-    let body = CreateNewOpportunityRequest::new(
-        "Financial Plan",
-        timestamp("2015-11-12 11:00 AM -0500"),
-        70,
-        1,
-        vec![amount],
-    );
+    let body =
+        CreateNewOpportunityRequest::new("Financial Plan", timestamp("2015-11-12 11:00 AM -0500"), 70, 1, vec![amount]);
     let created = ok(&server, client.create_new_opportunity(body).await).await;
     assert_eq!(created.name.as_deref(), Some("Financial Plan"));
     let deleted = ok(&server, client.delete_opportunity(3).await).await;

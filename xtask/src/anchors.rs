@@ -337,6 +337,7 @@ mod tests {
                     source: Source::Overlay("k".into()),
                 },
             ],
+            reconciliation: None,
         };
         map.anchor_spec(&mut spec).unwrap();
         assert_eq!(spec.gaps[0].source.to_string(), "doc:things+2");

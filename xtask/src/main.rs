@@ -136,6 +136,9 @@ fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool, strict: bool) -> R
     }
     for outcome in pipeline::regenerate(root, &apis, accept_gaps).map_err(|e| e.to_string())? {
         out(&format!("{}\n", outcome.summary));
+        for line in &outcome.removable {
+            out(&format!("{line}\n"));
+        }
         for path in &outcome.changed {
             out(&format!("  wrote {path}\n"));
         }
@@ -161,6 +164,9 @@ fn check(root: &Path, strict: bool) -> Result<(), String> {
             ));
         }
         out(&format!("{}\n", report::summary(&first.spec)));
+        for line in report::removable(&first.spec) {
+            out(&format!("{line}\n"));
+        }
         stale.extend(pipeline::stale_files(root, &api, &first.files));
         if let Err(problems) = xtask::provenance::check(root, &api) {
             changed_inputs.extend(problems.iter().map(ToString::to_string));

@@ -298,12 +298,16 @@ fn a_list_operation_the_overlay_no_longer_names_loses_its_stream() {
     let root = repo_root();
     let snapshot = fs::read_to_string(root.join("specs/activecampaign/snapshot.txt")).unwrap();
     let overlay = fs::read_to_string(root.join("specs/activecampaign/overlay.yaml")).unwrap();
+    let definition = fs::read_to_string(root.join("specs/activecampaign/definition.yaml")).unwrap();
+    let build = |overlay: &str| {
+        let definition = Some(("specs/activecampaign/definition.yaml", definition.as_str()));
+        pipeline::build_spec("activecampaign", &pipeline::Inputs { snapshot: &snapshot, overlay, definition }).unwrap()
+    };
     let entry = "  - operation: get_deal_roles\n    items: dealRoles\n";
     let at = overlay.find(entry).expect("the overlay lists the deal roles");
     let end = at + entry.len() + overlay[at + entry.len()..].find('\n').unwrap() + 1;
     let without = format!("{}{}", &overlay[..at], &overlay[end..]);
-    let old = pipeline::build_spec_from("activecampaign", &snapshot, &overlay).unwrap();
-    let new = pipeline::build_spec_from("activecampaign", &snapshot, &without).unwrap();
+    let (old, new) = (build(&overlay), build(&without));
     let changes = diff::diff(&old, &new);
 
     let lost = only(&changes, Kind::PagingChanged);
@@ -324,7 +328,7 @@ fn an_api_the_old_side_lacks_is_reported_as_new_not_as_an_error() {
     let root = std::env::temp_dir().join(format!("xtask-diff-new-api-{}", std::process::id()));
     let inputs = root.join("specs/activecampaign");
     fs::create_dir_all(&inputs).unwrap();
-    for file in ["snapshot.txt", "overlay.yaml"] {
+    for file in ["snapshot.txt", "overlay.yaml", "definition.yaml"] {
         fs::copy(repo_root().join("specs/activecampaign").join(file), inputs.join(file)).unwrap();
     }
     let apis = ["activecampaign".to_string()];
@@ -333,7 +337,7 @@ fn an_api_the_old_side_lacks_is_reported_as_new_not_as_an_error() {
     let (text, breaking) = diff::run(&root, &apis, &OldSide::Committed, None).unwrap();
     assert!(!breaking);
     assert!(text.contains("A new API: there is no `specs/activecampaign.yaml`;"), "{text}");
-    assert!(text.contains("50 operations (50 resolved) and 21 types"), "{text}");
+    assert!(text.contains("50 operations (50 resolved) and 206 types"), "{text}");
 
     // A revision from before the API was added.
     let git = |args: &[&str]| {

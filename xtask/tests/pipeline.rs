@@ -157,9 +157,14 @@ fn an_overlay_quote_the_document_lost_is_an_error() {
 
 /// The ActiveCampaign inputs, with `edit` applied to the overlay.
 fn activecampaign_with_overlay(mut edit: impl FnMut(&str) -> String) -> Result<codegen::spec::Spec, xtask::Error> {
-    let overlay = fs::read_to_string(repo_root().join("specs/activecampaign/overlay.yaml")).unwrap();
-    let snapshot = fs::read_to_string(repo_root().join("specs/activecampaign/snapshot.txt")).unwrap();
-    pipeline::build_spec_from("activecampaign", &snapshot, &edit(&overlay))
+    let read = |name: &str| fs::read_to_string(repo_root().join("specs/activecampaign").join(name)).unwrap();
+    let (overlay, snapshot, definition) = (read("overlay.yaml"), read("snapshot.txt"), read("definition.yaml"));
+    let inputs = pipeline::Inputs {
+        snapshot: &snapshot,
+        overlay: &edit(&overlay),
+        definition: Some(("specs/activecampaign/definition.yaml", &definition)),
+    };
+    pipeline::build_spec("activecampaign", &inputs)
 }
 
 #[test]
@@ -380,18 +385,20 @@ fn identical_enums_of_one_field_are_one_type_named_for_what_they_share() {
 }
 
 #[test]
-fn nimble_names_its_shared_shapes_through_a_name_merged_away() {
+fn nimble_names_its_shared_shapes_by_the_definitions_schemas() {
     use codegen::spec::TypeRef;
     let nimble = pipeline::build(&repo_root(), "nimble").unwrap().spec;
     let success = |id: &str| {
         let op = nimble.operations.iter().find(|o| o.id == id).unwrap_or_else(|| panic!("no operation {id}"));
         op.success().and_then(|r| r.ty.clone()).unwrap()
     };
-    // The overlay names the shape by the list's items, merged into another name first.
-    assert_eq!(success("updates_contact"), TypeRef::Named("Contact".into()));
-    assert_eq!(success("creates_contact_with_data_provided"), TypeRef::Named("Contact".into()));
+    // The shape the samples repeat is the definition's schema, by its name.
+    assert_eq!(success("updates_contact"), TypeRef::Named("ContactsContactView".into()));
+    assert_eq!(success("creates_contact_with_data_provided"), TypeRef::Named("ContactsContactView".into()));
+    let contact = nimble.type_def("ContactsContactView").unwrap();
+    assert!(contact.sources.iter().any(|s| s.to_string() == "def:#/components/schemas/Contacts.ContactView"));
+    assert!(contact.sources.iter().any(|s| matches!(s, codegen::spec::Source::Anchor(_))), "the page shows it too");
     let types: Vec<&str> = nimble.types.iter().map(|t| t.name.as_str()).collect();
-    assert!(types.contains(&"ContactNotice"), "types named after it follow");
     assert!(!types.iter().any(|t| t.starts_with("UndoLeadExitResponse")), "{types:?}");
     // Overlay ids shorten method names.
     assert!(nimble.operations.iter().any(|o| o.id == "list_contact_ids"));

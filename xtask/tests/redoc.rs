@@ -246,7 +246,7 @@ fn bad_id_entries_are_errors_naming_the_entry() {
         ),
         ("operations:\n  - description_starts_with: List widgets.\n    method: GET\n    path: /x\n", "has no `cite`"),
         ("operations:\n  - description_starts_with: List widgets.\n    path: /x\n    cite: t\n", "not both"),
-        ("operations:\n  - description_starts_with: List widgets.\n    resource: w\n    id: a\n", "goes with a route"),
+        ("operations:\n  - description_starts_with: List widgets.\n    stated_by: List widgets.\n    id: a\n", "goes with a route"),
         ("operations:\n  - description_starts_with: List widgets.\n    description: List widgets.\n    id: a\n", "exactly one"),
     ];
     for (entry, expected) in cases {

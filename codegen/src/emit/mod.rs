@@ -283,6 +283,7 @@ mod tests {
             operations: vec![],
             types: vec![],
             gaps: vec![],
+            reconciliation: None,
         };
         let def = Source::Def(Pointer::root().join("paths").join("/api/v1/contacts").join("get"));
         assert_eq!(source_text(&spec, &def), "`#/paths/~1api~1v1~1contacts/get` in the API's definition");

@@ -19,7 +19,7 @@ pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use codegen::spec::{Source, Spec};
+use codegen::spec::{Gap, Source, Spec};
 
 use crate::draft::Draft;
 
@@ -71,9 +71,25 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
         })
         .collect();
     let built = builder.finish();
-    let mut spec = Spec { api, operations, types: built.types, gaps: built.gaps };
+    // A variant that naming merges back into its base (the disagreeing field's types
+    // turned out to be one) is no variant: its gap goes.
+    let mut gaps = built.gaps;
+    let variant_gaps: Vec<(Gap, String, String)> = built
+        .variants
+        .iter()
+        .rev()
+        .map(|(i, variant, base)| (gaps.remove(*i), variant.clone(), base.clone()))
+        .collect();
+    let mut spec = Spec { api, operations, types: built.types, gaps, reconciliation: None };
     types::define_unknown_operation_types(&mut spec);
-    let used_type_names = naming::run(&mut spec, built.origins, options.type_names, draft.merge_identical_shapes);
+    let named = naming::run(&mut spec, built.origins, options.type_names, draft.merge_identical_shapes);
+    for (gap, variant, base) in variant_gaps.into_iter().rev() {
+        if named.current(&variant) != named.current(&base) {
+            spec.gaps.push(gap);
+        }
+    }
+    spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
+    let used_type_names = named.used_type_names;
     mark_list_operations(&mut spec, &globals);
     Normalized { spec, used_choice_splits: built.used_choice_splits, used_type_names }
 }

@@ -36,15 +36,30 @@ pub struct Origins {
     pub enum_fields: BTreeMap<String, String>,
 }
 
+/// What the pass did: the overlay's names that found a type, and what became of each
+/// name merged or renamed away.
+pub struct Named {
+    /// The `type_names` entries (by the name they find a type by) that found one (one that
+    /// found none is the overlay's error to report).
+    pub used_type_names: BTreeSet<String>,
+    pass: Pass,
+}
+
+impl Named {
+    /// The name a type has now, by a name it has or had.
+    pub fn current(&self, name: &str) -> String {
+        self.pass.current(name)
+    }
+}
+
 /// Runs the pass on a freshly built spec. `overlay_names` are the overlay's
-/// `type_names` (a name the type has or had → its new name); returns those that found a
-/// type (one that found none is the overlay's error to report).
+/// `type_names` (a name the type has or had → its new name).
 pub fn run(
     spec: &mut Spec,
     origins: Origins,
     overlay_names: &BTreeMap<String, String>,
     merge_identical_shapes: bool,
-) -> BTreeSet<String> {
+) -> Named {
     let mut pass = Pass { origins, history: BTreeMap::new() };
     pass.shapes_of_doc_named(spec);
     if merge_identical_shapes {
@@ -59,7 +74,7 @@ pub fn run(
         def.sources.sort();
     }
     spec.types.sort_by(|a, b| a.name.cmp(&b.name));
-    used
+    Named { used_type_names: used, pass }
 }
 
 /// What becomes of the sources of types merged into another.
@@ -368,6 +383,7 @@ mod tests {
                 default: None,
                 description: None,
                 source: Source::Doc(line),
+                taken_from: None,
             })
             .collect();
         TypeDef {
@@ -395,6 +411,7 @@ mod tests {
                 ty: Some(ty.parse().unwrap()),
                 examples: vec![],
                 source: Source::Doc(line),
+                taken_from: None,
             }],
             pagination: None,
             source: Source::Doc(line),
@@ -420,12 +437,13 @@ mod tests {
                 object("Thing", 5, &[("id", "integer")]),
             ],
             gaps: vec![],
+            reconciliation: None,
         };
         let origins = Origins { doc_named: ["Thing".to_string()].into(), enum_fields: BTreeMap::new() };
         // Found by a name merged away: rule 2 makes the widget list the gadget list (the
         // shortest name, then the first).
         let overlay = [("ListWidgetsResponse".to_string(), "WidgetPage".to_string())].into();
-        let used = run(&mut spec, origins, &overlay, true);
+        let used = run(&mut spec, origins, &overlay, true).used_type_names;
         assert_eq!(used, ["ListWidgetsResponse".to_string()].into());
         let names: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
         // Rule 1 (into `Thing`), rule 2 (one list shape, then its items), rule 5 (the

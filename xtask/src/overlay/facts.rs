@@ -158,6 +158,7 @@ impl Overlay {
                     default,
                     description: Some(description.to_string()),
                     source: source.clone(),
+                    taken_from: None,
                 });
             }
         }

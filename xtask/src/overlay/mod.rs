@@ -12,18 +12,22 @@
 //!
 //! Here: reading and checking the file, and its errors. [`sections`] is the file's
 //! format (adding a section is a struct there, and the method that applies it);
-//! `routes.rs` finds operations and gives them ids and routes; `facts.rs` adds the other
-//! facts.
+//! `routes.rs` finds operations and gives them ids, resources and routes; `facts.rs`
+//! adds the other facts; `witness.rs` turns the entries about the definition behind the
+//! page (settlements, operations opted in) into the reconciliation's terms.
 
 mod facts;
 mod routes;
 mod sections;
+mod witness;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::spec::{Source, Spec};
+
 use codegen::yaml::{self, Step, YamlError};
 use heck::ToSnakeCase;
+pub use routes::locate_parameters;
 use serde_json::Value;
 
 use crate::normalize::ChoiceSplits;
@@ -66,6 +70,15 @@ pub enum OverlayError {
         /// The entry.
         at: EntryAt,
         /// What the document states, and where.
+        reason: String,
+    },
+    /// An entry the definition behind the page contradicts (a route citing another
+    /// source): the entry is wrong, or the definition is.
+    #[error("{at}: {reason}")]
+    Contradicted {
+        /// The entry.
+        at: EntryAt,
+        /// Both values and the definition's place.
         reason: String,
     },
 }
@@ -153,6 +166,14 @@ impl Overlay {
                 return Err(overlay.invalid(&key, format!("the text `{}` is split twice", split.text)));
             }
         }
+        let reasons = entries(&sections.settlements, "settlements")
+            .map(|(k, e)| (k, &e.reason))
+            .chain(entries(&sections.definition_operations, "definition_operations").map(|(k, e)| (k, &e.reason)));
+        for (key, reason) in reasons {
+            if reason.trim().is_empty() {
+                return Err(overlay.invalid(&key, "has no `reason`: say why this side is right".into()));
+            }
+        }
         for (key, def) in entries(&sections.types, "types") {
             if def.fields.get("name").and_then(Value::as_str).is_none_or(str::is_empty) {
                 return Err(overlay.invalid(&key, "has no name".into()));
@@ -213,6 +234,8 @@ impl Overlay {
         cited.extend(routes.map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.lists, "lists").map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.pages, "pages").map(|(k, e)| (k, e as &dyn Cited)));
+        cited.extend(entries(&s.settlements, "settlements").map(|(k, e)| (k, e as &dyn Cited)));
+        cited.extend(entries(&s.definition_operations, "definition_operations").map(|(k, e)| (k, e as &dyn Cited)));
         let mut quotes = Vec::new();
         for (key, entry) in cited {
             let (cite, entry_quotes) = entry.citation();
@@ -241,11 +264,11 @@ impl Overlay {
         }
         match (&op.method, &op.path) {
             (Some(_), Some(_)) => {}
-            (None, None) if op.id.is_some() && op.resource.is_none() && op.stated_by.is_none() => {}
+            (None, None) if (op.id.is_some() || op.resource.is_some()) && op.stated_by.is_none() && op.cite.is_none() => {}
             (None, None) => {
                 return Err(self.invalid(
                     key,
-                    "gives neither an `id` nor a `method` and `path` (a `resource` or `stated_by` goes with a route)"
+                    "gives neither an `id` or `resource` nor a `method` and `path` (a `stated_by` or a `cite` goes with a route)"
                         .into(),
                 ))
             }
@@ -284,6 +307,10 @@ impl Overlay {
 
     fn redundant(&self, key: &Key, reason: String) -> OverlayError {
         OverlayError::Redundant { at: self.at(key), reason }
+    }
+
+    fn contradicted(&self, key: &Key, reason: String) -> OverlayError {
+        OverlayError::Contradicted { at: self.at(key), reason }
     }
 
     /// Checks that `api.name` is the API's folder name.
@@ -424,7 +451,13 @@ mod tests {
             "{MINIMAL}  pagination:\n    style: offset\n    offset_param: offset\n    limit_param: limit\n    cite: x\n\n# a comment\nlists:\n  - operation: list_things\n    items: things\n    cite: x\n"
         );
         let overlay = Overlay::parse(&text, "o.yaml").unwrap();
-        let mut spec = Spec { api: Api::new("demo", "demo.txt"), operations: vec![], types: vec![], gaps: vec![] };
+        let mut spec = Spec {
+            api: Api::new("demo", "demo.txt"),
+            operations: vec![],
+            types: vec![],
+            gaps: vec![],
+            reconciliation: None,
+        };
         overlay.apply_api(&mut spec.api).unwrap();
         let err = overlay.apply_lists(&mut spec).unwrap_err();
         let OverlayError::Unmatched { at, reason } = &err else { panic!("{err:?}") };

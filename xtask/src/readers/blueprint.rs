@@ -206,6 +206,7 @@ fn read_preamble(
                     description: None,
                     choices: None,
                     source: Source::Doc(m),
+                    by_definition: Default::default(),
                 });
                 m += if default.is_some() { 3 } else { 2 };
             }
@@ -292,6 +293,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anch
                         description: non_empty(&e.description),
                         choices: e.choices.clone(),
                         source: Source::Doc(e.line),
+                        by_definition: Default::default(),
                     });
                 }
                 n = next;
@@ -381,6 +383,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anch
                 description: None,
                 choices: None,
                 source: Source::Doc(start + 2),
+                by_definition: Default::default(),
             });
         }
     }
@@ -392,7 +395,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anch
             let (line, shape) = match entries {
                 Some((line, block, entries)) => {
                     let fields = build_tree(entries, &witnesses, line, gaps, (&mut *anchors, block));
-                    (line, Some(DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(line) })))
+                    (line, Some(DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(line), taken_from: None })))
                 }
                 None => {
                     let line = request_examples[0].source.line().unwrap_or(start);
@@ -425,7 +428,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anch
         let shape = if status.starts_with('2') {
             response_entries.take().map(|(attr_line, block, entries)| {
                 let fields = build_tree(entries, &parsed(&examples), attr_line, gaps, (&mut *anchors, block));
-                DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(attr_line) })
+                DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(attr_line), taken_from: None })
             })
         } else {
             None
@@ -438,7 +441,15 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anch
             ));
             Some(DraftType::Any)
         });
-        draft_responses.push(DraftResponse { status, description: None, shape, examples, source: Source::Doc(line) });
+        draft_responses.push(DraftResponse {
+            status,
+            description: None,
+            shape,
+            examples,
+            source: Source::Doc(line),
+            status_assumed: false,
+            taken_from: None,
+        });
     }
     if let Some((line, block, entries)) = response_entries {
         // Attributes without any example: the status is not shown; 200 is the document's
@@ -452,9 +463,16 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anch
         draft_responses.push(DraftResponse {
             status: "200".into(),
             description: None,
-            shape: Some(DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(line) })),
+            shape: Some(DraftType::Object(DraftObject {
+                doc_name: None,
+                fields,
+                source: Source::Doc(line),
+                taken_from: None,
+            })),
             examples: Vec::new(),
             source: Source::Doc(line),
+            status_assumed: false,
+            taken_from: None,
         });
     }
 
@@ -469,6 +487,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anch
         request,
         responses: draft_responses,
         source: Source::Doc(start),
+        resource: None,
     }
 }
 
@@ -809,6 +828,7 @@ fn add_undocumented_keys(frame: &mut Frame, line: u32, gaps: &mut Vec<Gap>) {
             description: None,
             choices: None,
             source: Source::Doc(line),
+            by_definition: Default::default(),
         });
     }
 }
@@ -830,7 +850,12 @@ fn to_field(entry: Entry, children: Option<Vec<DraftField>>, gaps: &mut Vec<Gap>
     let ty = match children {
         None => entry.ty.clone().into_draft(line, gaps),
         Some(fields) => {
-            let object = |doc_name: Option<String>| DraftObject { doc_name, fields, source: Source::Doc(line) };
+            let object = |doc_name: Option<String>| DraftObject {
+                doc_name,
+                fields,
+                source: Source::Doc(line),
+                taken_from: None,
+            };
             match entry.ty.clone() {
                 DocType::Array(inner) => DraftType::Array(Box::new(match *inner {
                     DocType::Named(n) => DraftType::Object(object(Some(n))),
@@ -865,6 +890,7 @@ fn to_field(entry: Entry, children: Option<Vec<DraftField>>, gaps: &mut Vec<Gap>
         description: non_empty(&entry.description),
         choices: entry.choices,
         source: Source::Doc(line),
+        by_definition: Default::default(),
     }
 }
 

@@ -120,6 +120,8 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anch
                 shape: None,
                 examples: Vec::new(),
                 source: Source::Doc(n),
+                status_assumed: false,
+                taken_from: None,
             });
             n += 1;
         } else if summary.is_none() && parameters.is_empty() && request.is_none() && responses.is_empty() {
@@ -164,6 +166,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anch
         request,
         responses,
         source: Source::Doc(start),
+        resource: None,
     }
 }
 
@@ -217,5 +220,6 @@ fn table_row(line: &str, n: u32, gaps: &mut Vec<Gap>) -> Option<DraftParam> {
         description: (!description.is_empty()).then_some(description),
         choices: None,
         source: Source::Doc(n),
+        by_definition: Default::default(),
     })
 }

@@ -870,6 +870,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>, anchors: &mut Anchors) -> D
                 description: cell.description.clone(),
                 choices,
                 source: Source::Doc(row.line),
+                by_definition: Default::default(),
             });
         } else {
             anchors.child(parameter_rows, row.line, &name);
@@ -892,6 +893,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>, anchors: &mut Anchors) -> D
                 description: cell.description.clone(),
                 choices,
                 source: Source::Doc(row.line),
+                by_definition: Default::default(),
             });
         }
     }
@@ -904,6 +906,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>, anchors: &mut Anchors) -> D
                 doc_name: None,
                 fields: body_fields,
                 source: Source::Doc(line),
+                taken_from: None,
             })),
             examples: vec![sample.example()],
             source: Source::Doc(line),
@@ -931,6 +934,9 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>, anchors: &mut Anchors) -> D
                 shape: Some(shape),
                 examples: vec![sample.example()],
                 source: Source::Doc(sample.line),
+                // The scrape lost the codes: a success sample's status is an assumption.
+                status_assumed: status == "200",
+                taken_from: None,
             }]
         })
         .unwrap_or_default();
@@ -946,6 +952,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>, anchors: &mut Anchors) -> D
         request,
         responses,
         source: Source::Doc(op.start),
+        resource: None,
     }
 }
 
@@ -1136,10 +1143,11 @@ fn infer_object(objects: &[&Map<String, Value>]) -> DraftType {
                 description: None,
                 choices: None,
                 source: Source::Doc(0),
+                by_definition: Default::default(),
             }
         })
         .collect();
-    DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(0) })
+    DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(0), taken_from: None })
 }
 
 fn same_shape(a: &DraftType, b: &DraftType) -> bool {

@@ -47,16 +47,20 @@ impl<'a> GetContactsIdDeals<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealGetContactDeals200Response, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealGetContactDeals200Response>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetContactsIdDeals<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetContactDeals200Response, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -116,10 +120,10 @@ pub struct RetrieveAllExistingDeals<'a> {
     filters_nextdate_range: Option<String>,
     filters_tag: Option<String>,
     filters_tasktype: Option<String>,
-    filters_created_before: Option<String>,
-    filters_created_after: Option<String>,
-    filters_updated_before: Option<String>,
-    filters_updated_after: Option<String>,
+    filters_created_before: Option<crate::runtime::Date>,
+    filters_created_after: Option<crate::runtime::Date>,
+    filters_updated_before: Option<crate::runtime::Date>,
+    filters_updated_after: Option<crate::runtime::Date>,
     filters_organization: Option<i64>,
     filters_minimum_value: Option<i64>,
     filters_maximum_value: Option<i64>,
@@ -210,29 +214,29 @@ impl<'a> RetrieveAllExistingDeals<'a> {
     /// Returns deals that are created less than given date
     ///
     /// Query parameter `filters[created_before]`. Source: `retrieve-all-existing-deals/parameters/filters[created_before]` in `specs/activecampaign/snapshot.txt`.
-    pub fn filters_created_before(mut self, value: impl Into<String>) -> Self {
-        self.filters_created_before = Some(value.into());
+    pub fn filters_created_before(mut self, value: crate::runtime::Date) -> Self {
+        self.filters_created_before = Some(value);
         self
     }
     /// Returns deals that are created greater than or equal to given date
     ///
     /// Query parameter `filters[created_after]`. Source: `retrieve-all-existing-deals/parameters/filters[created_after]` in `specs/activecampaign/snapshot.txt`.
-    pub fn filters_created_after(mut self, value: impl Into<String>) -> Self {
-        self.filters_created_after = Some(value.into());
+    pub fn filters_created_after(mut self, value: crate::runtime::Date) -> Self {
+        self.filters_created_after = Some(value);
         self
     }
     /// Returns deals that are updated less than given date
     ///
     /// Query parameter `filters[updated_before]`. Source: `retrieve-all-existing-deals/parameters/filters[updated_before]` in `specs/activecampaign/snapshot.txt`.
-    pub fn filters_updated_before(mut self, value: impl Into<String>) -> Self {
-        self.filters_updated_before = Some(value.into());
+    pub fn filters_updated_before(mut self, value: crate::runtime::Date) -> Self {
+        self.filters_updated_before = Some(value);
         self
     }
     /// Returns deals that are updated greater than or equal to given date
     ///
     /// Query parameter `filters[updated_after]`. Source: `retrieve-all-existing-deals/parameters/filters[updated_after]` in `specs/activecampaign/snapshot.txt`.
-    pub fn filters_updated_after(mut self, value: impl Into<String>) -> Self {
-        self.filters_updated_after = Some(value.into());
+    pub fn filters_updated_after(mut self, value: crate::runtime::Date) -> Self {
+        self.filters_updated_after = Some(value);
         self
     }
     /// Filter by deal’s primary contact’s organization’s id
@@ -279,42 +283,42 @@ impl<'a> RetrieveAllExistingDeals<'a> {
     }
     /// Order by deal’s title.
     ///
-    /// Query parameter `orders[title]`. Source: `retrieve-all-existing-deals/parameters/orders[title]` in `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[title]`. Source: `retrieve-all-existing-deals/parameters/orders[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_title(mut self, value: impl Into<String>) -> Self {
         self.orders_title = Some(value.into());
         self
     }
     /// Order by deal’s value.
     ///
-    /// Query parameter `orders[value]`. Source: `retrieve-all-existing-deals/parameters/orders[value]` in `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[value]`. Source: `retrieve-all-existing-deals/parameters/orders[value]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_value(mut self, value: impl Into<String>) -> Self {
         self.orders_value = Some(value.into());
         self
     }
     /// Order by deal’s created date.
     ///
-    /// Query parameter `orders[cdate]`. Source: `retrieve-all-existing-deals/parameters/orders[cdate]` in `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[cdate]`. Source: `retrieve-all-existing-deals/parameters/orders[cdate]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_cdate(mut self, value: impl Into<String>) -> Self {
         self.orders_cdate = Some(value.into());
         self
     }
     /// Order by deal’s primary contact’s first name.
     ///
-    /// Query parameter `orders[contact_name]`. Source: `retrieve-all-existing-deals/parameters/orders[contact_name]` in `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[contact_name]`. Source: `retrieve-all-existing-deals/parameters/orders[contact_name]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_contact_name(mut self, value: impl Into<String>) -> Self {
         self.orders_contact_name = Some(value.into());
         self
     }
     /// Order by deal’s primary contact’s organization name.
     ///
-    /// Query parameter `orders[contact_orgname]`. Source: `retrieve-all-existing-deals/parameters/orders[contact_orgname]` in `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[contact_orgname]`. Source: `retrieve-all-existing-deals/parameters/orders[contact_orgname]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_contact_orgname(mut self, value: impl Into<String>) -> Self {
         self.orders_contact_orgname = Some(value.into());
         self
     }
     /// Order by deal’s next task’s due date first. Then append deals with no next task. Lastly append deals with overdue tasks. If dates are the same, order by deal’s id.
     ///
-    /// Query parameter `orders[next-action]`. Source: `retrieve-all-existing-deals/parameters/orders[next-action]` in `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[next-action]`. Source: `retrieve-all-existing-deals/parameters/orders[next-action]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_next_action(mut self, value: impl Into<String>) -> Self {
         self.orders_next_action = Some(value.into());
         self
@@ -438,11 +442,13 @@ impl<'a> RetrieveAllExistingDeals<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetAllResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealGetAllResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -461,7 +467,7 @@ impl<'a> RetrieveAllExistingDeals<'a> {
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
-        Item = Result<serde_json::Value, Error>,
+        Item = Result<crate::models::DealGetAllResponseDeals, Error>,
     > + Send + 'static {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -473,12 +479,14 @@ impl<'a> RetrieveAllExistingDeals<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn all(
+        self,
+    ) -> Result<Vec<crate::models::DealGetAllResponseDeals>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllExistingDeals<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetAllResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -589,16 +597,20 @@ impl<'a> UpdateExistingDeal<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealBulkUpdateOwnersResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealBulkUpdateOwnersResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingDeal<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealBulkUpdateOwnersResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -703,16 +715,18 @@ impl<'a> RetrieveExistingDeal<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetDealResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealGetDealResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveExistingDeal<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetDealResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -46,16 +46,20 @@ impl<'a> RetrieveAllExistingTaskTypes<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealListAllTaskTypesResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealListAllTaskTypesResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveAllExistingTaskTypes<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealListAllTaskTypesResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -106,16 +110,18 @@ impl<'a> CreateNewTaskType<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealCreateTaskTypeResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealCreateTaskTypeResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewTaskType<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealCreateTaskTypeResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -220,16 +226,18 @@ impl<'a> RetrieveExistingTaskType<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetTaskTypeResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealGetTaskTypeResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveExistingTaskType<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetTaskTypeResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -283,16 +291,18 @@ impl<'a> UpdateExistingTaskType<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealUpdateTaskTypeResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealUpdateTaskTypeResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateExistingTaskType<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealUpdateTaskTypeResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -351,16 +361,20 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealMoveTasksToAnotherTaskTypeResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealMoveTasksToAnotherTaskTypeResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for MoveTasksToDifferentTaskType<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealMoveTasksToAnotherTaskTypeResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

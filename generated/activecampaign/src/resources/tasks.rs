@@ -40,7 +40,7 @@ pub struct RetrieveListOfExistingTasks<'a> {
     filters_relid: Option<i64>,
     filters_status: Option<i64>,
     filters_note: Option<String>,
-    filters_duedate: Option<String>,
+    filters_duedate: Option<crate::runtime::Date>,
     filters_d_tasktypeid: Option<i64>,
     filters_userid: Option<i64>,
     filters_due_after: Option<String>,
@@ -89,8 +89,8 @@ impl<'a> RetrieveListOfExistingTasks<'a> {
     /// Due date of the task
     ///
     /// Query parameter `filters[duedate]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[duedate]` in `specs/activecampaign/snapshot.txt`.
-    pub fn filters_duedate(mut self, value: impl Into<String>) -> Self {
-        self.filters_duedate = Some(value.into());
+    pub fn filters_duedate(mut self, value: crate::runtime::Date) -> Self {
+        self.filters_duedate = Some(value);
         self
     }
     /// The type of the task based on the available Task Types in the account
@@ -202,16 +202,18 @@ impl<'a> RetrieveListOfExistingTasks<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetAllTasksResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealGetAllTasksResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveListOfExistingTasks<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetAllTasksResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -376,16 +378,18 @@ impl<'a> RetrieveExistingTask<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetTaskByIdResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealGetTaskByIdResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrieveExistingTask<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetTaskByIdResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -3,16 +3,19 @@
 /// Documented at `returns-information-about-authenticated-user/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetAuthenticatedUserResponse {
-    /// Source: `returns-information-about-authenticated-user/response` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-information-about-authenticated-user/response` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub company_id: Option<String>,
-    /// Source: `returns-information-about-authenticated-user/response/company_size` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-information-about-authenticated-user/response/company_size` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub company_size: Option<i64>,
-    /// Source: `returns-information-about-authenticated-user/response/name` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-information-about-authenticated-user/response/name` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub name: Option<String>,
-    /// Source: `returns-information-about-authenticated-user/response/user_id` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-information-about-authenticated-user/response/user_id` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub user_id: Option<String>,
+    /// Required. Source: `#/paths/~1api~1v1~1myself/get/responses/200/content/application~1json/schema/properties/email` in `specs/nimble/definition.yaml`.
+    #[serde(default)]
+    pub email: Option<String>,
 }

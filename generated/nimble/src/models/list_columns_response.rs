@@ -3,11 +3,11 @@
 /// Documented at `returns-list-of-columns-and-column-groups-for-user-who-making-request/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListColumnsResponse {
-    /// Source: `returns-list-of-columns-and-column-groups-for-user-who-making-request/response` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-list-of-columns-and-column-groups-for-user-who-making-request/response` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub items: Option<crate::models::ListColumnsResponseItems>,
-    /// Source: `returns-list-of-columns-and-column-groups-for-user-who-making-request/response/items.columns.presentation.type` in `specs/nimble/snapshot.txt`.
+    /// Required. Source: `returns-list-of-columns-and-column-groups-for-user-who-making-request/response/items.columns.presentation.type` in `specs/nimble/snapshot.txt`.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub type_: Option<Vec<serde_json::Value>>,
 }

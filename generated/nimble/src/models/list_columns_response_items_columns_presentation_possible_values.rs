@@ -8,5 +8,7 @@ pub struct ListColumnsResponseItemsColumnsPresentationPossibleValues {
     pub ordering_type: Option<String>,
     /// Source: `returns-list-of-columns-and-column-groups-for-user-who-making-request/response/items.columns.presentation.possible_values.values` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<crate::models::CreatePipelineFieldChoiceRequestChoice>>,
+    pub values: Option<
+        Vec<crate::models::PipelineCreateDealsPipelineFieldChoiceRequestChoice>,
+    >,
 }

@@ -3,10 +3,10 @@
 /// Documented at `returns-list-of-notes-for-specified-contact/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListContactNotesResponse {
-    /// Source: `returns-list-of-notes-for-specified-contact/response` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-list-of-notes-for-specified-contact/response` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub meta: Option<crate::models::ListContactNotesResponseMeta>,
-    /// Source: `returns-list-of-notes-for-specified-contact/response/resources` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<crate::models::Note>>,
+    /// Required. Source: `returns-list-of-notes-for-specified-contact/response/resources` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
+    pub resources: Option<Vec<crate::models::ContactsContactNote>>,
 }

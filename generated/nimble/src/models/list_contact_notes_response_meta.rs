@@ -3,19 +3,19 @@
 /// Documented at `returns-list-of-notes-for-specified-contact/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListContactNotesResponseMeta {
-    /// Source: `returns-list-of-notes-for-specified-contact/response/meta.has_more` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-list-of-notes-for-specified-contact/response/meta.has_more` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub has_more: Option<bool>,
-    /// Source: `returns-list-of-notes-for-specified-contact/response/meta.page` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-list-of-notes-for-specified-contact/response/meta.page` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub page: Option<i64>,
-    /// Source: `returns-list-of-notes-for-specified-contact/response/meta.pages` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-list-of-notes-for-specified-contact/response/meta.pages` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub pages: Option<i64>,
-    /// Source: `returns-list-of-notes-for-specified-contact/response/meta.per_page` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-list-of-notes-for-specified-contact/response/meta.per_page` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub per_page: Option<i64>,
-    /// Source: `returns-list-of-notes-for-specified-contact/response/meta.total` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `returns-list-of-notes-for-specified-contact/response/meta.total` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub total: Option<i64>,
 }

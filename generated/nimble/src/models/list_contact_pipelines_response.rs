@@ -3,7 +3,7 @@
 /// Documented at `returns-list-pipelines-available-to-view-for-requesting-user/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListContactPipelinesResponse {
-    /// Source: `returns-list-pipelines-available-to-view-for-requesting-user/response` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipelines: Option<Vec<crate::models::ListContactPipelinesResponsePipelines>>,
+    /// Required. Source: `returns-list-pipelines-available-to-view-for-requesting-user/response` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
+    pub pipelines: Option<Vec<crate::models::ContactsLeadsPipeline>>,
 }

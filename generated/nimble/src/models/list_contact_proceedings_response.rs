@@ -3,12 +3,10 @@
 /// Documented at `get-all-proceedings-that-match-query-parameters/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListContactProceedingsResponse {
-    /// Source: `get-all-proceedings-that-match-query-parameters/response` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required. Source: `get-all-proceedings-that-match-query-parameters/response` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
     pub next_page: Option<serde_json::Value>,
-    /// Source: `get-all-proceedings-that-match-query-parameters/response/proceedings` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proceedings: Option<
-        Vec<crate::models::ListContactProceedingsResponseProceedings>,
-    >,
+    /// Required. Source: `get-all-proceedings-that-match-query-parameters/response/proceedings` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
+    pub proceedings: Option<Vec<crate::models::ProceedingsProceeding>>,
 }

@@ -5,5 +5,5 @@
 pub struct ListDealPipelinesResponse {
     /// Source: `undescribed-pipelines` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipelines: Option<Vec<crate::models::Pipeline>>,
+    pub pipelines: Option<Vec<crate::models::PipelineDealsPipeline>>,
 }

@@ -5,8 +5,8 @@
 pub struct ListDraftMessagesResponse {
     /// Source: `list-draft-messages/response` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drafts: Option<Vec<crate::models::CreateDraftMessageResponse>>,
+    pub drafts: Option<Vec<crate::models::MessagesDraftMessageWithParticipants>>,
     /// Source: `list-draft-messages/response/meta` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::models::PageMeta>,
+    pub meta: Option<crate::models::ListDraftMessagesResponseMeta>,
 }

@@ -3,9 +3,7 @@
 /// Documented at `returns-feed-of-overdue-activities-for-given-deals/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListOverdueDealActivitiesResponse {
-    /// Source: `returns-feed-of-overdue-activities-for-given-deals/response` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activities: Option<
-        Vec<crate::models::ListOverdueDealActivitiesResponseActivities>,
-    >,
+    /// Required. Source: `returns-feed-of-overdue-activities-for-given-deals/response` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
+    pub activities: Option<Vec<crate::models::ActivitiesActivity>>,
 }

@@ -5,5 +5,5 @@
 pub struct ListPipelineDealsByOwnerResponse {
     /// Source: `get-deals-in-pipeline-listing-separated-by-owners/response` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<crate::models::ListPipelineDealsByOwnerResponseGroups>>,
+    pub groups: Option<Vec<crate::models::DealsDealsByOwnerGroup>>,
 }

@@ -5,5 +5,5 @@
 pub struct ListPipelineDealsByStageResponse {
     /// Source: `get-deals-in-pipeline-listing-separated-by-stages/response` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stages: Option<Vec<crate::models::ListPipelineDealsByStageResponseStages>>,
+    pub stages: Option<Vec<crate::models::DealsDealsStageGroup>>,
 }

@@ -3,7 +3,7 @@
 /// Documented at `returns-list-of-user-available-contact-proceeding-types/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListProceedingTypesResponse {
-    /// Source: `returns-list-of-user-available-contact-proceeding-types/response` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub providers: Option<Vec<crate::models::ListProceedingTypesResponseProviders>>,
+    /// Required. Source: `returns-list-of-user-available-contact-proceeding-types/response` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
+    pub providers: Option<Vec<crate::models::ProceedingsProceedingProvider>>,
 }

@@ -5,8 +5,8 @@
 pub struct ReturnsContactResponse {
     /// Source: `returns-contact/response` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_meta: Option<crate::models::GetContactsMetadataResponse>,
-    /// Source: `returns-contact/response/resources` in `specs/nimble/snapshot.txt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<crate::models::Contact>>,
+    pub contacts_meta: Option<crate::models::ContactsFieldsMetadata>,
+    /// Required. Source: `returns-contact/response/resources` in `specs/nimble/snapshot.txt`.
+    #[serde(default)]
+    pub resources: Option<Vec<crate::models::ContactsContactView>>,
 }

@@ -11,7 +11,7 @@ impl Client {
     ///
     /// Deletes a list of contacts by specified advanced search query. Requires bulk delete permission for authenticated user.
     ///
-    /// `DELETE /api/v1/contacts/list`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query` in `specs/nimble/snapshot.txt`.
+    /// `DELETE /api/v1/contacts`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query` in `specs/nimble/snapshot.txt`.
     pub fn delete_contacts_by_query(&self) -> DeleteContactsByQuery<'_> {
         DeleteContactsByQuery {
             client: self,
@@ -92,7 +92,7 @@ impl<'a> DeleteContactsByQuery<'a> {
         }
         Ok(Request {
             method: reqwest::Method::DELETE,
-            path: "/api/v1/contacts/list".to_string(),
+            path: "/api/v1/contacts".to_string(),
             query,
             body: None,
             options: self.options.clone(),
@@ -101,18 +101,18 @@ impl<'a> DeleteContactsByQuery<'a> {
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
-    ) -> Result<crate::models::DeleteContactsByQueryResponse, Error> {
+    ) -> Result<crate::models::ContactsContactsRemovedResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::DeleteContactsByQueryResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactsRemovedResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for DeleteContactsByQuery<'a> {
-    type Output = Result<crate::models::DeleteContactsByQueryResponse, Error>;
+    type Output = Result<crate::models::ContactsContactsRemovedResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -293,13 +293,13 @@ impl<'a> ListContacts<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ListContactsResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactsListing, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ListContactsResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactsListing>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -318,7 +318,7 @@ impl<'a> ListContacts<'a> {
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
-        Item = Result<crate::models::Contact, Error>,
+        Item = Result<crate::models::ContactsContactView, Error>,
     > + Send + 'static {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -330,12 +330,12 @@ impl<'a> ListContacts<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<crate::models::Contact>, Error> {
+    pub async fn all(self) -> Result<Vec<crate::models::ContactsContactView>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl<'a> IntoFuture for ListContacts<'a> {
-    type Output = Result<crate::models::ListContactsResponse, Error>;
+    type Output = Result<crate::models::ContactsContactsListing, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -489,13 +489,13 @@ impl<'a> ListContactIds<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ListContactIdsResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactsIdsListing, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ListContactIdsResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactsIdsListing>, Error> {
         self.client.core().execute(&self.request()?).await
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -529,7 +529,133 @@ impl<'a> ListContactIds<'a> {
     }
 }
 impl<'a> IntoFuture for ListContactIds<'a> {
-    type Output = Result<crate::models::ListContactIdsResponse, Error>;
+    type Output = Result<crate::models::ContactsContactsIdsListing, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Returns a list of contacts for the specified identifiers
+    ///
+    /// `GET /api/v1/contact`. Source: `returns-list-of-contacts-for-specified-identifiers` in `specs/nimble/snapshot.txt`.
+    pub fn list_contacts_by_ids(&self, id: String) -> ListContactsByIds<'_> {
+        ListContactsByIds {
+            client: self,
+            id,
+            fields: None,
+            meta: None,
+            tags: None,
+            last_contacted: None,
+            contexts: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::list_contacts_by_ids`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListContactsByIds<'a> {
+    client: &'a Client,
+    id: String,
+    fields: Option<String>,
+    meta: Option<bool>,
+    tags: Option<bool>,
+    last_contacted: Option<bool>,
+    contexts: Option<crate::models::ContactsContactViewContextKinds>,
+    options: RequestOptions,
+}
+impl<'a> ListContactsByIds<'a> {
+    /// Field names to retrieve, otherwise all fields will be retrieved
+    ///
+    /// Query parameter `fields`. Source: `returns-list-of-contacts-for-specified-identifiers/parameters/fields` in `specs/nimble/snapshot.txt`.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// True if include fields matadata into response, False otherwise
+    ///
+    /// Query parameter `meta`. Source: `returns-list-of-contacts-for-specified-identifiers/parameters/meta` in `specs/nimble/snapshot.txt`.
+    pub fn meta(mut self, value: bool) -> Self {
+        self.meta = Some(value);
+        self
+    }
+    /// True if return tags information, False otherwise
+    ///
+    /// Query parameter `tags`. Source: `returns-list-of-contacts-for-specified-identifiers/parameters/tags` in `specs/nimble/snapshot.txt`.
+    pub fn tags(mut self, value: bool) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// True if return last contacted information, False otherwise
+    ///
+    /// Deprecated. Query parameter `last_contacted`. Source: `returns-list-of-contacts-for-specified-identifiers/parameters/last_contacted` in `specs/nimble/snapshot.txt`.
+    pub fn last_contacted(mut self, value: bool) -> Self {
+        self.last_contacted = Some(value);
+        self
+    }
+    /// comma-separated additional contexts that should be returned with in this contact
+    ///
+    /// Query parameter `contexts`. Source: `returns-list-of-contacts-for-specified-identifiers/parameters/contexts` in `specs/nimble/snapshot.txt`.
+    pub fn contexts(
+        mut self,
+        value: impl Into<crate::models::ContactsContactViewContextKinds>,
+    ) -> Self {
+        self.contexts = Some(value.into());
+        self
+    }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        {
+            let value = &self.id;
+            query.push("id", value);
+        }
+        if let Some(value) = &self.fields {
+            query.push("fields", value);
+        }
+        if let Some(value) = &self.meta {
+            query.push("meta", value);
+        }
+        if let Some(value) = &self.tags {
+            query.push("tags", value);
+        }
+        if let Some(value) = &self.last_contacted {
+            query.push("last_contacted", value);
+        }
+        if let Some(value) = &self.contexts {
+            query.push("contexts", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/api/v1/contact".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ReturnsContactResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ReturnsContactResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for ListContactsByIds<'a> {
+    type Output = Result<crate::models::ReturnsContactResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -543,7 +669,7 @@ impl Client {
     /// `POST /api/v1/contact`. Source: `creates-contact-with-data-provided` in `specs/nimble/snapshot.txt`.
     pub fn creates_contact_with_data_provided(
         &self,
-        body: crate::models::CreatesContactWithDataProvidedRequest,
+        body: crate::models::ContactsCreateContactRequest,
     ) -> CreatesContactWithDataProvided<'_> {
         CreatesContactWithDataProvided {
             client: self,
@@ -557,7 +683,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatesContactWithDataProvided<'a> {
     client: &'a Client,
-    body: crate::models::CreatesContactWithDataProvidedRequest,
+    body: crate::models::ContactsCreateContactRequest,
     options: RequestOptions,
 }
 impl<'a> CreatesContactWithDataProvided<'a> {
@@ -582,18 +708,18 @@ impl<'a> CreatesContactWithDataProvided<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Contact>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreatesContactWithDataProvided<'a> {
-    type Output = Result<crate::models::Contact, Error>;
+    type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -741,7 +867,7 @@ impl Client {
     pub fn updates_contact(
         &self,
         contact_id: String,
-        body: crate::models::UpdatesContactRequest,
+        body: crate::models::ContactsContactUpdateRequest,
     ) -> UpdatesContact<'_> {
         UpdatesContact {
             client: self,
@@ -761,7 +887,7 @@ pub struct UpdatesContact<'a> {
     contact_id: String,
     type_: Option<crate::models::UpdatesContactType>,
     leads_data: Option<bool>,
-    body: crate::models::UpdatesContactRequest,
+    body: crate::models::ContactsContactUpdateRequest,
     options: RequestOptions,
 }
 impl<'a> UpdatesContact<'a> {
@@ -805,18 +931,148 @@ impl<'a> UpdatesContact<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Contact>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdatesContact<'a> {
-    type Output = Result<crate::models::Contact, Error>;
+    type Output = Result<crate::models::ContactsContactView, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// create contact note
+    ///
+    /// `POST /api/v1/contacts/notes/{note_id}`. Source: `create-contact-note` in `specs/nimble/snapshot.txt`.
+    pub fn create_contact_note(
+        &self,
+        note_id: String,
+        body: crate::models::ContactsContactNoteSpec,
+    ) -> CreateContactNote<'_> {
+        CreateContactNote {
+            client: self,
+            note_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::create_contact_note`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateContactNote<'a> {
+    client: &'a Client,
+    note_id: String,
+    body: crate::models::ContactsContactNoteSpec,
+    options: RequestOptions,
+}
+impl<'a> CreateContactNote<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v1/contacts/notes/",
+                &crate::runtime::path_segment(&self.note_id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ContactsContactNote, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ContactsContactNote>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for CreateContactNote<'a> {
+    type Output = Result<crate::models::ContactsContactNote, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Returns a list of user-available, contact proceeding types
+    ///
+    /// Returns a list of user-available, contact proceeding types. Proceeding is a business activity, for example, a new deal closed, task assigned, or a note added to a contact
+    ///
+    /// `GET /api/v1/contacts/proceedings_providers`. Source: `returns-list-of-user-available-contact-proceeding-types` in `specs/nimble/snapshot.txt`.
+    pub fn list_proceeding_types(&self) -> ListProceedingTypes<'_> {
+        ListProceedingTypes {
+            client: self,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::list_proceeding_types`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListProceedingTypes<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListProceedingTypes<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/api/v1/contacts/proceedings_providers".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ListProceedingTypesResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ListProceedingTypesResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for ListProceedingTypes<'a> {
+    type Output = Result<crate::models::ListProceedingTypesResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -967,6 +1223,224 @@ impl<'a> ListContactProceedings<'a> {
 }
 impl<'a> IntoFuture for ListContactProceedings<'a> {
     type Output = Result<crate::models::ListContactProceedingsResponse, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Updates choise
+    ///
+    /// `PUT /api/v1/contacts/fields/{field_id}/choices/{id}`. Source: `updates-choise` in `specs/nimble/snapshot.txt`.
+    pub fn updates_choise(
+        &self,
+        field_id: String,
+        id: String,
+        body: crate::models::UpdatesChoiseRequest,
+    ) -> UpdatesChoise<'_> {
+        UpdatesChoise {
+            client: self,
+            field_id,
+            id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::updates_choise`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatesChoise<'a> {
+    client: &'a Client,
+    field_id: String,
+    id: String,
+    body: crate::models::UpdatesChoiseRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdatesChoise<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v1/contacts/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+                "/choices/",
+                &crate::runtime::path_segment(&self.id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::UpdatesChoiseResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::UpdatesChoiseResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdatesChoise<'a> {
+    type Output = Result<crate::models::UpdatesChoiseResponse, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// delete is_primary mark from field
+    ///
+    /// `DELETE /api/v1/contact/{contact_id}/field`. Source: `delete-is-primary-mark-from-field` in `specs/nimble/snapshot.txt`.
+    pub fn delete_is_primary_mark_from_field(
+        &self,
+        contact_id: String,
+        body: crate::models::FieldsUpdateIsPrimaryRequest,
+    ) -> DeleteIsPrimaryMarkFromField<'_> {
+        DeleteIsPrimaryMarkFromField {
+            client: self,
+            contact_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::delete_is_primary_mark_from_field`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteIsPrimaryMarkFromField<'a> {
+    client: &'a Client,
+    contact_id: String,
+    body: crate::models::FieldsUpdateIsPrimaryRequest,
+    options: RequestOptions,
+}
+impl<'a> DeleteIsPrimaryMarkFromField<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v1/contact/",
+                &crate::runtime::path_segment(&self.contact_id),
+                "/field",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::MarkFieldWithIsPrimaryFlagResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for DeleteIsPrimaryMarkFromField<'a> {
+    type Output = Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// mark field with is_primary flag
+    ///
+    /// `PUT /api/v1/contact/{contact_id}/field`. Source: `mark-field-with-is-primary-flag` in `specs/nimble/snapshot.txt`.
+    pub fn mark_field_with_is_primary_flag(
+        &self,
+        contact_id: String,
+        body: crate::models::FieldsUpdateIsPrimaryRequest,
+    ) -> MarkFieldWithIsPrimaryFlag<'_> {
+        MarkFieldWithIsPrimaryFlag {
+            client: self,
+            contact_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::mark_field_with_is_primary_flag`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MarkFieldWithIsPrimaryFlag<'a> {
+    client: &'a Client,
+    contact_id: String,
+    body: crate::models::FieldsUpdateIsPrimaryRequest,
+    options: RequestOptions,
+}
+impl<'a> MarkFieldWithIsPrimaryFlag<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v1/contact/",
+                &crate::runtime::path_segment(&self.contact_id),
+                "/field",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::MarkFieldWithIsPrimaryFlagResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for MarkFieldWithIsPrimaryFlag<'a> {
+    type Output = Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -65,20 +65,18 @@ impl<'a> RetrievesListOfAllUserDeals<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrievesListOfAllUserDealsResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::DealsDealsList, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::RetrievesListOfAllUserDealsResponse>, Error> {
+    ) -> Result<Response<crate::models::DealsDealsList>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for RetrievesListOfAllUserDeals<'a> {
-    type Output = Result<crate::models::RetrievesListOfAllUserDealsResponse, Error>;
+    type Output = Result<crate::models::DealsDealsList, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -90,7 +88,7 @@ impl Client {
     /// `POST /api/v2/deals`. Source: `create-new-deal-v2` in `specs/nimble/snapshot.txt`.
     pub fn create_new_deal_v2(
         &self,
-        body: crate::models::CreateNewDealV2Request,
+        body: crate::models::DealsCreateDealRequest,
     ) -> CreateNewDealV2<'_> {
         CreateNewDealV2 {
             client: self,
@@ -104,7 +102,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNewDealV2<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewDealV2Request,
+    body: crate::models::DealsCreateDealRequest,
     options: RequestOptions,
 }
 impl<'a> CreateNewDealV2<'a> {
@@ -129,18 +127,146 @@ impl<'a> CreateNewDealV2<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Deal, Error> {
+    pub async fn send(self) -> Result<crate::models::DealsDealView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Deal>, Error> {
+    ) -> Result<Response<crate::models::DealsDealView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewDealV2<'a> {
-    type Output = Result<crate::models::Deal, Error>;
+    type Output = Result<crate::models::DealsDealView, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// update deals tag by name
+    ///
+    /// `PUT /api/v2/deals/tags/{tag_name}`. Source: `update-deals-tag-by-name` in `specs/nimble/snapshot.txt`.
+    pub fn update_deals_tag_by_name(
+        &self,
+        tag_name: String,
+        body: crate::models::UpdateDealsTagByNameRequest,
+    ) -> UpdateDealsTagByName<'_> {
+        UpdateDealsTagByName {
+            client: self,
+            tag_name,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::update_deals_tag_by_name`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateDealsTagByName<'a> {
+    client: &'a Client,
+    tag_name: String,
+    body: crate::models::UpdateDealsTagByNameRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdateDealsTagByName<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: ["/api/v2/deals/tags/", &crate::runtime::path_segment(&self.tag_name)]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdateDealsTagByName<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// delete deals tag by name
+    ///
+    /// `DELETE /api/v2/deals/tags/{tag_name}`. Source: `delete-deals-tag-by-name` in `specs/nimble/snapshot.txt`.
+    pub fn delete_deals_tag_by_name(
+        &self,
+        tag_name: String,
+        body: crate::models::PreflightChecksRequest,
+    ) -> DeleteDealsTagByName<'_> {
+        DeleteDealsTagByName {
+            client: self,
+            tag_name,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::delete_deals_tag_by_name`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteDealsTagByName<'a> {
+    client: &'a Client,
+    tag_name: String,
+    body: crate::models::PreflightChecksRequest,
+    options: RequestOptions,
+}
+impl<'a> DeleteDealsTagByName<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: ["/api/v2/deals/tags/", &crate::runtime::path_segment(&self.tag_name)]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for DeleteDealsTagByName<'a> {
+    type Output = Result<serde_json::Value, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -189,18 +315,18 @@ impl<'a> GetDealById<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Deal, Error> {
+    pub async fn send(self) -> Result<crate::models::DealsDealView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Deal>, Error> {
+    ) -> Result<Response<crate::models::DealsDealView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetDealById<'a> {
-    type Output = Result<crate::models::Deal, Error>;
+    type Output = Result<crate::models::DealsDealView, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -213,7 +339,7 @@ impl Client {
     pub fn edit_deal_by_id(
         &self,
         deal_id: String,
-        body: crate::models::EditDealByIdRequest,
+        body: crate::models::DealsEditDealRequest,
     ) -> EditDealById<'_> {
         EditDealById {
             client: self,
@@ -229,7 +355,7 @@ impl Client {
 pub struct EditDealById<'a> {
     client: &'a Client,
     deal_id: String,
-    body: crate::models::EditDealByIdRequest,
+    body: crate::models::DealsEditDealRequest,
     options: RequestOptions,
 }
 impl<'a> EditDealById<'a> {
@@ -255,18 +381,1942 @@ impl<'a> EditDealById<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Deal, Error> {
+    pub async fn send(self) -> Result<crate::models::DealsDealView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Deal>, Error> {
+    ) -> Result<Response<crate::models::DealsDealView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for EditDealById<'a> {
-    type Output = Result<crate::models::Deal, Error>;
+    type Output = Result<crate::models::DealsDealView, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Store a new deal file
+    ///
+    /// Store a new deal file. We can store two categories of files:
+    /// Files from external sources (gdrive, dropbox, onedrive). In this scenario files are being select in the respective file picker, and the client should pass file details to this API call so the file gets stored for the deal
+    /// Files uploaded from a computer using Azure SDK.
+    /// a) To perform the upload itself, the client must first use /api/files/azure/upload (this API is the same as one
+    /// for uploading Contact Files – we just moved it to a separate endpoint since it's independent
+    /// from contact/deals/etc)
+    /// b) after the upload was completed, the client has so-called data_id (the ID of this file in Azure Blob Storage)
+    /// c) pass the data_id to this API so the file gets stored to the deal
+    ///
+    /// `POST /api/v2/deals/{deal_id}/files`. Source: `store-new-deal-file` in `specs/nimble/snapshot.txt`.
+    pub fn store_new_deal_file(
+        &self,
+        deal_id: String,
+        body: crate::models::StoreNewDealFileRequest,
+    ) -> StoreNewDealFile<'_> {
+        StoreNewDealFile {
+            client: self,
+            deal_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::store_new_deal_file`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct StoreNewDealFile<'a> {
+    client: &'a Client,
+    deal_id: String,
+    body: crate::models::StoreNewDealFileRequest,
+    options: RequestOptions,
+}
+impl<'a> StoreNewDealFile<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/",
+                &crate::runtime::path_segment(&self.deal_id),
+                "/files",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for StoreNewDealFile<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Updates a file with new name
+    ///
+    /// Updates a file with new name. Note: only files uploaded using Azure SDK can be renamed
+    ///
+    /// `PUT /api/v2/deals/{deal_id}/files/{file_id}`. Source: `updates-file-with-new-name` in `specs/nimble/snapshot.txt`.
+    pub fn updates_file_with_new_name(
+        &self,
+        deal_id: String,
+        file_id: String,
+        body: crate::models::DealsUpdateDealFileRequest,
+    ) -> UpdatesFileWithNewName<'_> {
+        UpdatesFileWithNewName {
+            client: self,
+            deal_id,
+            file_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::updates_file_with_new_name`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatesFileWithNewName<'a> {
+    client: &'a Client,
+    deal_id: String,
+    file_id: String,
+    body: crate::models::DealsUpdateDealFileRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdatesFileWithNewName<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/",
+                &crate::runtime::path_segment(&self.deal_id),
+                "/files/",
+                &crate::runtime::path_segment(&self.file_id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdatesFileWithNewName<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Create note to the deal
+    ///
+    /// `POST /api/v2/deals/{deal_id}/notes`. Source: `create-note-to-deal` in `specs/nimble/snapshot.txt`.
+    pub fn create_note_to_deal(
+        &self,
+        deal_id: String,
+        body: crate::models::CreateNoteToDealRequest,
+    ) -> CreateNoteToDeal<'_> {
+        CreateNoteToDeal {
+            client: self,
+            deal_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::create_note_to_deal`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateNoteToDeal<'a> {
+    client: &'a Client,
+    deal_id: String,
+    body: crate::models::CreateNoteToDealRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateNoteToDeal<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/",
+                &crate::runtime::path_segment(&self.deal_id),
+                "/notes",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealNote, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealsDealNote>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for CreateNoteToDeal<'a> {
+    type Output = Result<crate::models::DealsDealNote, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Update note
+    ///
+    /// `PUT /api/v2/deals/{deal_id}/notes/{note_id}`. Source: `update-note` in `specs/nimble/snapshot.txt`.
+    pub fn update_note(
+        &self,
+        deal_id: String,
+        note_id: String,
+        body: crate::models::UpdateNoteRequest,
+    ) -> UpdateNote<'_> {
+        UpdateNote {
+            client: self,
+            deal_id,
+            note_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::update_note`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateNote<'a> {
+    client: &'a Client,
+    deal_id: String,
+    note_id: String,
+    body: crate::models::UpdateNoteRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdateNote<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/",
+                &crate::runtime::path_segment(&self.deal_id),
+                "/notes/",
+                &crate::runtime::path_segment(&self.note_id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealNote, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealsDealNote>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdateNote<'a> {
+    type Output = Result<crate::models::DealsDealNote, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Returns a feed of overdue activities for a given deals
+    ///
+    /// Returns a feed of overdue activities for a given deals. Sorting order is time since overdue, descending
+    ///
+    /// `GET /api/v2/deals/{deal_id}/overdue`. Source: `returns-feed-of-overdue-activities-for-given-deals` in `specs/nimble/snapshot.txt`.
+    pub fn list_overdue_deal_activities(
+        &self,
+        deal_id: String,
+    ) -> ListOverdueDealActivities<'_> {
+        ListOverdueDealActivities {
+            client: self,
+            deal_id,
+            limit: None,
+            types: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::list_overdue_deal_activities`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListOverdueDealActivities<'a> {
+    client: &'a Client,
+    deal_id: String,
+    limit: Option<i64>,
+    types: Option<Vec<String>>,
+    options: RequestOptions,
+}
+impl<'a> ListOverdueDealActivities<'a> {
+    /// Indicates how many activities show per page.
+    ///
+    /// Query parameter `limit`. Source: `returns-feed-of-overdue-activities-for-given-deals/parameters/limit` in `specs/nimble/snapshot.txt`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// List of overdue activity types to return. If not present, we'll return activities by all types.
+    ///
+    /// Query parameter `types`. Source: `returns-feed-of-overdue-activities-for-given-deals/parameters/types` in `specs/nimble/snapshot.txt`.
+    pub fn types(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.types = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
+        if let Some(value) = &self.types {
+            query.push_each("types", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: [
+                "/api/v2/deals/",
+                &crate::runtime::path_segment(&self.deal_id),
+                "/overdue",
+            ]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ListOverdueDealActivitiesResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ListOverdueDealActivitiesResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for ListOverdueDealActivities<'a> {
+    type Output = Result<crate::models::ListOverdueDealActivitiesResponse, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Returns a list of columns and column groups for the user who making the request
+    ///
+    /// `GET /api/v2/deals/column_catalogue`. Source: `returns-list-of-columns-and-column-groups-for-user-who-making-request` in `specs/nimble/snapshot.txt`.
+    pub fn list_columns(&self) -> ListColumns<'_> {
+        ListColumns {
+            client: self,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::list_columns`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListColumns<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListColumns<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/api/v2/deals/column_catalogue".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ListColumnsResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ListColumnsResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for ListColumns<'a> {
+    type Output = Result<crate::models::ListColumnsResponse, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Retrieves list of deal fields for this user (standard) and fields for each pipeline
+    ///
+    /// `GET /api/v2/deals/fields`. Source: `retrieves-list-of-deal-fields-for-this-user-standard-and-fields-for-each-pipeline` in `specs/nimble/snapshot.txt`.
+    pub fn list_deal_fields(&self) -> ListDealFields<'_> {
+        ListDealFields {
+            client: self,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::list_deal_fields`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListDealFields<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListDealFields<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/api/v2/deals/fields".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for ListDealFields<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// undescribed pipelines
+    ///
+    /// `GET /api/v2/deals/pipelines`. Source: `undescribed-pipelines` in `specs/nimble/snapshot.txt`.
+    pub fn list_deal_pipelines(&self) -> ListDealPipelines<'_> {
+        ListDealPipelines {
+            client: self,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::list_deal_pipelines`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListDealPipelines<'a> {
+    client: &'a Client,
+    options: RequestOptions,
+}
+impl<'a> ListDealPipelines<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/api/v2/deals/pipelines".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ListDealPipelinesResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ListDealPipelinesResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for ListDealPipelines<'a> {
+    type Output = Result<crate::models::ListDealPipelinesResponse, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Create new pipeline
+    ///
+    /// `POST /api/v2/deals/pipelines`. Source: `create-new-pipeline` in `specs/nimble/snapshot.txt`.
+    pub fn create_new_pipeline(
+        &self,
+        body: crate::models::PipelineCreateDealsPipelineRequest,
+    ) -> CreateNewPipeline<'_> {
+        CreateNewPipeline {
+            client: self,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::create_new_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateNewPipeline<'a> {
+    client: &'a Client,
+    body: crate::models::PipelineCreateDealsPipelineRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateNewPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: "/api/v2/deals/pipelines".to_string(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for CreateNewPipeline<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Get pipeline by id
+    ///
+    /// `GET /api/v2/deals/pipelines/{pipeline_id}`. Source: `get-pipeline-by-id` in `specs/nimble/snapshot.txt`.
+    pub fn get_pipeline_by_id(&self, pipeline_id: String) -> GetPipelineById<'_> {
+        GetPipelineById {
+            client: self,
+            pipeline_id,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::get_pipeline_by_id`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetPipelineById<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    options: RequestOptions,
+}
+impl<'a> GetPipelineById<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+            ]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for GetPipelineById<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Update pipeline by id
+    ///
+    /// `PUT /api/v2/deals/pipelines/{pipeline_id}`. Source: `update-pipeline-by-id` in `specs/nimble/snapshot.txt`.
+    pub fn update_pipeline_by_id(
+        &self,
+        pipeline_id: String,
+        body: crate::models::PipelineEditDealsPipelineRequest,
+    ) -> UpdatePipelineById<'_> {
+        UpdatePipelineById {
+            client: self,
+            pipeline_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::update_pipeline_by_id`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatePipelineById<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    body: crate::models::PipelineEditDealsPipelineRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdatePipelineById<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdatePipelineById<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Delete the pipeline by its id
+    ///
+    /// Delete the pipeline by its id. All deals in this pipelines will also be deleted!
+    ///
+    /// `DELETE /api/v2/deals/pipelines/{pipeline_id}`. Source: `delete-pipeline-by-its-id` in `specs/nimble/snapshot.txt`.
+    pub fn delete_pipeline_by_its_id(
+        &self,
+        pipeline_id: String,
+    ) -> DeletePipelineByItsId<'_> {
+        DeletePipelineByItsId {
+            client: self,
+            pipeline_id,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::delete_pipeline_by_its_id`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeletePipelineByItsId<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeletePipelineByItsId<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+            ]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for DeletePipelineByItsId<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Get deals in pipeline listing separated by stages
+    ///
+    /// `GET /api/v2/deals/pipelines/{pipeline_id}/deals`. Source: `get-deals-in-pipeline-listing-separated-by-stages` in `specs/nimble/snapshot.txt`.
+    pub fn list_pipeline_deals_by_stage(
+        &self,
+        pipeline_id: String,
+        sort: String,
+    ) -> ListPipelineDealsByStage<'_> {
+        ListPipelineDealsByStage {
+            client: self,
+            pipeline_id,
+            sort,
+            limit: None,
+            query: None,
+            stage_id: None,
+            stuck: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::list_pipeline_deals_by_stage`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListPipelineDealsByStage<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    sort: String,
+    limit: Option<i64>,
+    query: Option<String>,
+    stage_id: Option<String>,
+    stuck: Option<bool>,
+    options: RequestOptions,
+}
+impl<'a> ListPipelineDealsByStage<'a> {
+    /// Example: limit=30. limit of deals per page
+    ///
+    /// Default: `10`. Query parameter `limit`. Source: `get-deals-in-pipeline-listing-separated-by-stages/parameters/limit` in `specs/nimble/snapshot.txt`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// unparsed NSE search query
+    ///
+    /// Query parameter `query`. Source: `get-deals-in-pipeline-listing-separated-by-stages/parameters/query` in `specs/nimble/snapshot.txt`.
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
+    /// id of stage to get info about
+    ///
+    /// Query parameter `stage_id`. Source: `get-deals-in-pipeline-listing-separated-by-stages/parameters/stage_id` in `specs/nimble/snapshot.txt`.
+    pub fn stage_id(mut self, value: impl Into<String>) -> Self {
+        self.stage_id = Some(value.into());
+        self
+    }
+    /// Filter deals by whether they are stuck in the current stage.
+    /// Stages with `expected_days=0` are treated the same as stages without `expected_days`.
+    /// For stages with `expected_days`, `true` returns deals older than the configured number of days and
+    /// `false` returns deals up to that threshold.
+    /// For stages without `expected_days` and for stages with `expected_days=0`, `true` returns no deals and
+    /// `false` does not add any extra restriction.
+    ///
+    /// Query parameter `stuck`. Source: `#/paths/~1api~1v2~1deals~1pipelines~1{pipeline_id}~1deals/parameters/5` in `specs/nimble/definition.yaml`.
+    pub fn stuck(mut self, value: bool) -> Self {
+        self.stuck = Some(value);
+        self
+    }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        {
+            let value = &self.sort;
+            query.push("sort", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
+        if let Some(value) = &self.query {
+            query.push("query", value);
+        }
+        if let Some(value) = &self.stage_id {
+            query.push("stage_id", value);
+        }
+        if let Some(value) = &self.stuck {
+            query.push("stuck", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/deals",
+            ]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ListPipelineDealsByStageResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ListPipelineDealsByStageResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for ListPipelineDealsByStage<'a> {
+    type Output = Result<crate::models::ListPipelineDealsByStageResponse, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Get deals in pipeline listing separated by owners
+    ///
+    /// `GET /api/v2/deals/pipelines/{pipeline_id}/owners`. Source: `get-deals-in-pipeline-listing-separated-by-owners` in `specs/nimble/snapshot.txt`.
+    pub fn list_pipeline_deals_by_owner(
+        &self,
+        pipeline_id: String,
+        sort: String,
+    ) -> ListPipelineDealsByOwner<'_> {
+        ListPipelineDealsByOwner {
+            client: self,
+            pipeline_id,
+            sort,
+            limit: None,
+            query: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::list_pipeline_deals_by_owner`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListPipelineDealsByOwner<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    sort: String,
+    limit: Option<i64>,
+    query: Option<String>,
+    options: RequestOptions,
+}
+impl<'a> ListPipelineDealsByOwner<'a> {
+    /// Example: limit=30. limit of deals per page
+    ///
+    /// Default: `10`. Query parameter `limit`. Source: `get-deals-in-pipeline-listing-separated-by-owners/parameters/limit` in `specs/nimble/snapshot.txt`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// unparsed NSE search query
+    ///
+    /// Query parameter `query`. Source: `get-deals-in-pipeline-listing-separated-by-owners/parameters/query` in `specs/nimble/snapshot.txt`.
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        {
+            let value = &self.sort;
+            query.push("sort", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
+        if let Some(value) = &self.query {
+            query.push("query", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/owners",
+            ]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ListPipelineDealsByOwnerResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ListPipelineDealsByOwnerResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for ListPipelineDealsByOwner<'a> {
+    type Output = Result<crate::models::ListPipelineDealsByOwnerResponse, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Add lost reason to pipeline
+    ///
+    /// `POST /api/v2/deals/pipelines/{pipeline_id}/lost_reasons`. Source: `add-lost-reason-to-pipeline` in `specs/nimble/snapshot.txt`.
+    pub fn add_lost_reason_to_pipeline(
+        &self,
+        pipeline_id: String,
+        body: crate::models::AddLostReasonToPipelineRequest,
+    ) -> AddLostReasonToPipeline<'_> {
+        AddLostReasonToPipeline {
+            client: self,
+            pipeline_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::add_lost_reason_to_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AddLostReasonToPipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    body: crate::models::AddLostReasonToPipelineRequest,
+    options: RequestOptions,
+}
+impl<'a> AddLostReasonToPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/lost_reasons",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for AddLostReasonToPipeline<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Create deal stage
+    ///
+    /// `POST /api/v2/deals/pipelines/{pipeline_id}/stages`. Source: `create-deal-stage` in `specs/nimble/snapshot.txt`.
+    pub fn create_deal_stage(
+        &self,
+        pipeline_id: String,
+        body: crate::models::PipelineCreateDealStageRequest,
+    ) -> CreateDealStage<'_> {
+        CreateDealStage {
+            client: self,
+            pipeline_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::create_deal_stage`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateDealStage<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    body: crate::models::PipelineCreateDealStageRequest,
+    options: RequestOptions,
+}
+impl<'a> CreateDealStage<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/stages",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for CreateDealStage<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Update stage
+    ///
+    /// `PUT /api/v2/deals/pipelines/{pipeline_id}/stages/{stage_id}`. Source: `update-stage` in `specs/nimble/snapshot.txt`.
+    pub fn update_stage(
+        &self,
+        pipeline_id: String,
+        stage_id: String,
+        body: crate::models::PipelineEditDealStageRequest,
+    ) -> UpdateStage<'_> {
+        UpdateStage {
+            client: self,
+            pipeline_id,
+            stage_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::update_stage`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateStage<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    stage_id: String,
+    body: crate::models::PipelineEditDealStageRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdateStage<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/stages/",
+                &crate::runtime::path_segment(&self.stage_id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdateStage<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Creates custom field in pipeline
+    ///
+    /// `POST /api/v2/deals/pipelines/{pipeline_id}/fields`. Source: `creates-custom-field-in-pipeline` in `specs/nimble/snapshot.txt`.
+    pub fn creates_custom_field_in_pipeline(
+        &self,
+        pipeline_id: String,
+        body: crate::models::PipelineCreateDealsPipelineFieldRequest,
+    ) -> CreatesCustomFieldInPipeline<'_> {
+        CreatesCustomFieldInPipeline {
+            client: self,
+            pipeline_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::creates_custom_field_in_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreatesCustomFieldInPipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    body: crate::models::PipelineCreateDealsPipelineFieldRequest,
+    options: RequestOptions,
+}
+impl<'a> CreatesCustomFieldInPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for CreatesCustomFieldInPipeline<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Updates custom field in pipeline
+    ///
+    /// `PUT /api/v2/deals/pipelines/{pipeline_id}/fields/{field_id}`. Source: `updates-custom-field-in-pipeline` in `specs/nimble/snapshot.txt`.
+    pub fn updates_custom_field_in_pipeline(
+        &self,
+        pipeline_id: String,
+        field_id: String,
+        body: crate::models::PipelineUpdateDealsPipelineFieldRequest,
+    ) -> UpdatesCustomFieldInPipeline<'_> {
+        UpdatesCustomFieldInPipeline {
+            client: self,
+            pipeline_id,
+            field_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::updates_custom_field_in_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatesCustomFieldInPipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    field_id: String,
+    body: crate::models::PipelineUpdateDealsPipelineFieldRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdatesCustomFieldInPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdatesCustomFieldInPipeline<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Deletes custom field from pipeline
+    ///
+    /// `DELETE /api/v2/deals/pipelines/{pipeline_id}/fields/{field_id}`. Source: `deletes-custom-field-from-pipeline` in `specs/nimble/snapshot.txt`.
+    pub fn deletes_custom_field_from_pipeline(
+        &self,
+        pipeline_id: String,
+        field_id: String,
+        body: crate::models::PreflightChecksRequest,
+    ) -> DeletesCustomFieldFromPipeline<'_> {
+        DeletesCustomFieldFromPipeline {
+            client: self,
+            pipeline_id,
+            field_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::deletes_custom_field_from_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeletesCustomFieldFromPipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    field_id: String,
+    body: crate::models::PreflightChecksRequest,
+    options: RequestOptions,
+}
+impl<'a> DeletesCustomFieldFromPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for DeletesCustomFieldFromPipeline<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Creates choice in specified pipeline field
+    ///
+    /// `POST /api/v2/deals/pipelines/{pipeline_id}/fields/{field_id}/choices`. Source: `creates-choice-in-specified-pipeline-field` in `specs/nimble/snapshot.txt`.
+    pub fn create_pipeline_field_choice(
+        &self,
+        pipeline_id: String,
+        field_id: String,
+        body: crate::models::PipelineCreateDealsPipelineFieldChoiceRequest,
+    ) -> CreatePipelineFieldChoice<'_> {
+        CreatePipelineFieldChoice {
+            client: self,
+            pipeline_id,
+            field_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::create_pipeline_field_choice`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreatePipelineFieldChoice<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    field_id: String,
+    body: crate::models::PipelineCreateDealsPipelineFieldChoiceRequest,
+    options: RequestOptions,
+}
+impl<'a> CreatePipelineFieldChoice<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+                "/choices",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for CreatePipelineFieldChoice<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Updates choice in custom field in pipeline
+    ///
+    /// `PUT /api/v2/deals/pipelines/{pipeline_id}/fields/{field_id}/choices/{choice_id}`. Source: `updates-choice-in-custom-field-in-pipeline` in `specs/nimble/snapshot.txt`.
+    pub fn update_pipeline_field_choice(
+        &self,
+        pipeline_id: String,
+        field_id: String,
+        choice_id: String,
+        body: crate::models::PipelineUpdateDealsPipelineFieldChoiceRequest,
+    ) -> UpdatePipelineFieldChoice<'_> {
+        UpdatePipelineFieldChoice {
+            client: self,
+            pipeline_id,
+            field_id,
+            choice_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::update_pipeline_field_choice`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatePipelineFieldChoice<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    field_id: String,
+    choice_id: String,
+    body: crate::models::PipelineUpdateDealsPipelineFieldChoiceRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdatePipelineFieldChoice<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+                "/choices/",
+                &crate::runtime::path_segment(&self.choice_id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdatePipelineFieldChoice<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Deletes choice from custom field
+    ///
+    /// `DELETE /api/v2/deals/pipelines/{pipeline_id}/fields/{field_id}/choices/{choice_id}`. Source: `deletes-choice-from-custom-field` in `specs/nimble/snapshot.txt`.
+    pub fn deletes_choice_from_custom_field(
+        &self,
+        pipeline_id: String,
+        field_id: String,
+        choice_id: String,
+        body: crate::models::PreflightChecksRequest,
+    ) -> DeletesChoiceFromCustomField<'_> {
+        DeletesChoiceFromCustomField {
+            client: self,
+            pipeline_id,
+            field_id,
+            choice_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::deletes_choice_from_custom_field`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeletesChoiceFromCustomField<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    field_id: String,
+    choice_id: String,
+    body: crate::models::PreflightChecksRequest,
+    options: RequestOptions,
+}
+impl<'a> DeletesChoiceFromCustomField<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+                "/choices/",
+                &crate::runtime::path_segment(&self.choice_id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for DeletesChoiceFromCustomField<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Create pipeline deal group
+    ///
+    /// `POST /api/v2/deals/pipelines/{pipeline_id}/groups`. Source: `create-pipeline-deal-group` in `specs/nimble/snapshot.txt`.
+    pub fn create_pipeline_deal_group(
+        &self,
+        pipeline_id: String,
+        body: crate::models::PipelineCreateDealsPipelineGroupRequest,
+    ) -> CreatePipelineDealGroup<'_> {
+        CreatePipelineDealGroup {
+            client: self,
+            pipeline_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::create_pipeline_deal_group`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreatePipelineDealGroup<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    body: crate::models::PipelineCreateDealsPipelineGroupRequest,
+    options: RequestOptions,
+}
+impl<'a> CreatePipelineDealGroup<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/groups",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for CreatePipelineDealGroup<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Update pipeline deal group
+    ///
+    /// `PUT /api/v2/deals/pipelines/{pipeline_id}/groups/{group_id}`. Source: `update-pipeline-deal-group` in `specs/nimble/snapshot.txt`.
+    pub fn update_pipeline_deal_group(
+        &self,
+        pipeline_id: String,
+        group_id: String,
+        body: crate::models::UpdatePipelineDealGroupRequest,
+    ) -> UpdatePipelineDealGroup<'_> {
+        UpdatePipelineDealGroup {
+            client: self,
+            pipeline_id,
+            group_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::update_pipeline_deal_group`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatePipelineDealGroup<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    group_id: String,
+    body: crate::models::UpdatePipelineDealGroupRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdatePipelineDealGroup<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/groups/",
+                &crate::runtime::path_segment(&self.group_id),
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdatePipelineDealGroup<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Delete pipeline deal group
+    ///
+    /// `DELETE /api/v2/deals/pipelines/{pipeline_id}/groups/{group_id}`. Source: `delete-pipeline-deal-group` in `specs/nimble/snapshot.txt`.
+    pub fn delete_pipeline_deal_group(
+        &self,
+        pipeline_id: String,
+        group_id: String,
+    ) -> DeletePipelineDealGroup<'_> {
+        DeletePipelineDealGroup {
+            client: self,
+            pipeline_id,
+            group_id,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::delete_pipeline_deal_group`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeletePipelineDealGroup<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    group_id: String,
+    options: RequestOptions,
+}
+impl<'a> DeletePipelineDealGroup<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/groups/",
+                &crate::runtime::path_segment(&self.group_id),
+            ]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for DeletePipelineDealGroup<'a> {
+    type Output = Result<serde_json::Value, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

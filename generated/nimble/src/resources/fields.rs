@@ -48,20 +48,18 @@ impl<'a> GetContactsMetadata<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::GetContactsMetadataResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsFieldsMetadata, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::GetContactsMetadataResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactsFieldsMetadata>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for GetContactsMetadata<'a> {
-    type Output = Result<crate::models::GetContactsMetadataResponse, Error>;
+    type Output = Result<crate::models::ContactsFieldsMetadata, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -107,18 +105,20 @@ impl<'a> ListContactFields<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::UpdatesChoiseResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::FieldsContactsFieldsMetadata, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::UpdatesChoiseResponse>, Error> {
+    ) -> Result<Response<crate::models::FieldsContactsFieldsMetadata>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for ListContactFields<'a> {
-    type Output = Result<crate::models::UpdatesChoiseResponse, Error>;
+    type Output = Result<crate::models::FieldsContactsFieldsMetadata, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -130,7 +130,7 @@ impl Client {
     /// `POST /api/v1/contacts/fields`. Source: `create-new-field` in `specs/nimble/snapshot.txt`.
     pub fn create_new_field(
         &self,
-        body: crate::models::CreateNewFieldRequest,
+        body: crate::models::FieldsCreateFieldRequest,
     ) -> CreateNewField<'_> {
         CreateNewField {
             client: self,
@@ -144,7 +144,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNewField<'a> {
     client: &'a Client,
-    body: crate::models::CreateNewFieldRequest,
+    body: crate::models::FieldsCreateFieldRequest,
     options: RequestOptions,
 }
 impl<'a> CreateNewField<'a> {
@@ -169,18 +169,18 @@ impl<'a> CreateNewField<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewField<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -238,18 +238,18 @@ impl<'a> UpdatesExistingField<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdatesExistingField<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -300,18 +300,18 @@ impl<'a> CreateNewFieldsGroup<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewFieldsGroup<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -369,18 +369,18 @@ impl<'a> UpdatesExistingFieldsGroup<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdatesExistingFieldsGroup<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -431,18 +431,18 @@ impl<'a> CreateNewFieldsTabs<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNewFieldsTabs<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -500,18 +500,18 @@ impl<'a> UpdatesExistingFieldsTab<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdatesExistingFieldsTab<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -570,18 +570,18 @@ impl<'a> CreateChoiceForField<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateChoiceForField<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

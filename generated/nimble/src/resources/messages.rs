@@ -7,12 +7,150 @@ use std::time::Duration;
 use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
 use crate::{Client, Error};
 impl Client {
+    /// List draft messages
+    ///
+    /// `GET /api/v1/messages/drafts`. Source: `list-draft-messages` in `specs/nimble/snapshot.txt`. A list operation: the page's items are in `drafts`; the builder's `.stream()` and `.all()` walk every page.
+    pub fn list_draft_messages(&self) -> ListDraftMessages<'_> {
+        ListDraftMessages {
+            client: self,
+            recipients: None,
+            sender: None,
+            page: None,
+            per_page: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::list_draft_messages`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListDraftMessages<'a> {
+    client: &'a Client,
+    recipients: Option<String>,
+    sender: Option<String>,
+    page: Option<f64>,
+    per_page: Option<f64>,
+    options: RequestOptions,
+}
+impl<'a> ListDraftMessages<'a> {
+    /// coma-separated recipient to filter drafts for
+    ///
+    /// Query parameter `recipients`. Source: `list-draft-messages/parameters/recipients` in `specs/nimble/snapshot.txt`.
+    pub fn recipients(mut self, value: impl Into<String>) -> Self {
+        self.recipients = Some(value.into());
+        self
+    }
+    /// filter scheduled messages by a sender account
+    ///
+    /// Query parameter `sender`. Source: `list-draft-messages/parameters/sender` in `specs/nimble/snapshot.txt`.
+    pub fn sender(mut self, value: impl Into<String>) -> Self {
+        self.sender = Some(value.into());
+        self
+    }
+    /// pagination parameter (starts from zero)
+    ///
+    /// Query parameter `page`. Source: `list-draft-messages/parameters/page` in `specs/nimble/snapshot.txt`.
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// pagination parameter
+    ///
+    /// Query parameter `per_page`. Source: `list-draft-messages/parameters/per_page` in `specs/nimble/snapshot.txt`.
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let mut query = Query::new();
+        if let Some(value) = &self.recipients {
+            query.push("recipients", value);
+        }
+        if let Some(value) = &self.sender {
+            query.push("sender", value);
+        }
+        if let Some(value) = &self.page {
+            query.push("page", value);
+        }
+        if let Some(value) = &self.per_page {
+            query.push("per_page", value);
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path: "/api/v1/messages/drafts".to_string(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ListDraftMessagesResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ListDraftMessagesResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
+    pub fn max_pages(mut self, limit: u64) -> Self {
+        self.options.max_pages = Some(limit);
+        self
+    }
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    ///
+    /// An item that does not decode is yielded as `Err(Error::Decode)` naming its
+    /// place, and the stream goes on with the next item. Any other error ends the
+    /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
+    /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
+    pub fn stream(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::MessagesDraftMessageWithParticipants, Error>,
+    > + Send + 'static {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "drafts",
+        )
+    }
+    /// Every item of every page, fetched one page after the other; the first error
+    /// (an item that does not decode included) fails it: read `.stream()` to keep
+    /// the other items.
+    pub async fn all(
+        self,
+    ) -> Result<Vec<crate::models::MessagesDraftMessageWithParticipants>, Error> {
+        futures_util::TryStreamExt::try_collect(self.stream()).await
+    }
+}
+impl<'a> IntoFuture for ListDraftMessages<'a> {
+    type Output = Result<crate::models::ListDraftMessagesResponse, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
     /// Create a draft message
     ///
     /// `POST /api/v1/messages/drafts`. Source: `create-draft-message` in `specs/nimble/snapshot.txt`.
     pub fn create_draft_message(
         &self,
-        body: crate::models::CreateDraftMessageRequest,
+        body: crate::models::MessagesIncompleteMessageSpecification,
     ) -> CreateDraftMessage<'_> {
         CreateDraftMessage {
             client: self,
@@ -26,7 +164,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDraftMessage<'a> {
     client: &'a Client,
-    body: crate::models::CreateDraftMessageRequest,
+    body: crate::models::MessagesIncompleteMessageSpecification,
     options: RequestOptions,
 }
 impl<'a> CreateDraftMessage<'a> {
@@ -51,18 +189,20 @@ impl<'a> CreateDraftMessage<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::CreateDraftMessageResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MessagesDraftMessageWithParticipants, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::CreateDraftMessageResponse>, Error> {
+    ) -> Result<Response<crate::models::MessagesDraftMessageWithParticipants>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateDraftMessage<'a> {
-    type Output = Result<crate::models::CreateDraftMessageResponse, Error>;
+    type Output = Result<crate::models::MessagesDraftMessageWithParticipants, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

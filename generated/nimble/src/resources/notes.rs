@@ -12,7 +12,10 @@ impl Client {
     /// Creates a note on one or more contacts. At least one contact id is required as Nimble currently doesn't support notes without contacts.
     ///
     /// `POST /api/v1/contacts/notes`. Source: `creates-note-on-one-or-more-contacts` in `specs/nimble/snapshot.txt`.
-    pub fn create_note(&self, body: crate::models::CreateNoteRequest) -> CreateNote<'_> {
+    pub fn create_note(
+        &self,
+        body: crate::models::ContactsContactNoteSpec,
+    ) -> CreateNote<'_> {
         CreateNote {
             client: self,
             body,
@@ -25,7 +28,7 @@ impl Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNote<'a> {
     client: &'a Client,
-    body: crate::models::CreateNoteRequest,
+    body: crate::models::ContactsContactNoteSpec,
     options: RequestOptions,
 }
 impl<'a> CreateNote<'a> {
@@ -50,18 +53,18 @@ impl<'a> CreateNote<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Note, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactNote, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Note>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactNote>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for CreateNote<'a> {
-    type Output = Result<crate::models::Note, Error>;
+    type Output = Result<crate::models::ContactsContactNote, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -113,18 +116,18 @@ impl<'a> ReturnSingleNote<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Note, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactNote, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Note>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactNote>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for ReturnSingleNote<'a> {
-    type Output = Result<crate::models::Note, Error>;
+    type Output = Result<crate::models::ContactsContactNote, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -137,7 +140,7 @@ impl Client {
     pub fn update_contact_note(
         &self,
         note_id: String,
-        body: crate::models::CreateNoteRequest,
+        body: crate::models::ContactsContactNoteSpec,
     ) -> UpdateContactNote<'_> {
         UpdateContactNote {
             client: self,
@@ -153,7 +156,7 @@ impl Client {
 pub struct UpdateContactNote<'a> {
     client: &'a Client,
     note_id: String,
-    body: crate::models::CreateNoteRequest,
+    body: crate::models::ContactsContactNoteSpec,
     options: RequestOptions,
 }
 impl<'a> UpdateContactNote<'a> {
@@ -182,18 +185,18 @@ impl<'a> UpdateContactNote<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Note, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactNote, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Note>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactNote>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for UpdateContactNote<'a> {
-    type Output = Result<crate::models::Note, Error>;
+    type Output = Result<crate::models::ContactsContactNote, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -202,7 +205,7 @@ impl<'a> IntoFuture for UpdateContactNote<'a> {
 impl Client {
     /// Returns a list of notes for the specified contact
     ///
-    /// `GET /api/v1/contact/{contact_id}/notes`. Source: `returns-list-of-notes-for-specified-contact` in `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /api/v1/contacts/{contact_id}/notes`. Source: `returns-list-of-notes-for-specified-contact` in `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
     pub fn list_contact_notes(&self, contact_id: String) -> ListContactNotes<'_> {
         ListContactNotes {
             client: self,
@@ -255,7 +258,7 @@ impl<'a> ListContactNotes<'a> {
         Ok(Request {
             method: reqwest::Method::GET,
             path: [
-                "/api/v1/contact/",
+                "/api/v1/contacts/",
                 &crate::runtime::path_segment(&self.contact_id),
                 "/notes",
             ]
@@ -291,7 +294,7 @@ impl<'a> ListContactNotes<'a> {
     pub fn stream(
         self,
     ) -> impl futures_util::Stream<
-        Item = Result<crate::models::Note, Error>,
+        Item = Result<crate::models::ContactsContactNote, Error>,
     > + Send + 'static {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -303,7 +306,7 @@ impl<'a> ListContactNotes<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<crate::models::Note>, Error> {
+    pub async fn all(self) -> Result<Vec<crate::models::ContactsContactNote>, Error> {
         futures_util::TryStreamExt::try_collect(self.stream()).await
     }
 }

@@ -73,7 +73,7 @@ impl Client {
         &self,
         lead_id: String,
         pipeline_id: String,
-        body: crate::models::ExitTransitionRequest,
+        body: crate::models::ContactsExitLeadSuccessfullyRequest,
     ) -> ExitLeadFromPipelineSuccessfully<'_> {
         ExitLeadFromPipelineSuccessfully {
             client: self,
@@ -91,7 +91,7 @@ pub struct ExitLeadFromPipelineSuccessfully<'a> {
     client: &'a Client,
     lead_id: String,
     pipeline_id: String,
-    body: crate::models::ExitTransitionRequest,
+    body: crate::models::ContactsExitLeadSuccessfullyRequest,
     options: RequestOptions,
 }
 impl<'a> ExitLeadFromPipelineSuccessfully<'a> {
@@ -123,18 +123,93 @@ impl<'a> ExitLeadFromPipelineSuccessfully<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Contact>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for ExitLeadFromPipelineSuccessfully<'a> {
-    type Output = Result<crate::models::Contact, Error>;
+    type Output = Result<crate::models::ContactsContactView, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Updates the "exit" transition with new notes and/or actual_exit_date
+    ///
+    /// `PUT /api/v2/leads/{lead_id}/{pipeline_id}/successful`. Source: `updates-exit-transition-with-new-notes-and-or-actual-exit-date` in `specs/nimble/snapshot.txt`.
+    pub fn update_exit_transition(
+        &self,
+        lead_id: String,
+        pipeline_id: String,
+        body: crate::models::ContactsExitLeadSuccessfullyRequest,
+    ) -> UpdateExitTransition<'_> {
+        UpdateExitTransition {
+            client: self,
+            lead_id,
+            pipeline_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::update_exit_transition`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateExitTransition<'a> {
+    client: &'a Client,
+    lead_id: String,
+    pipeline_id: String,
+    body: crate::models::ContactsExitLeadSuccessfullyRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdateExitTransition<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/leads/",
+                &crate::runtime::path_segment(&self.lead_id),
+                "/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/successful",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ContactsContactView>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdateExitTransition<'a> {
+    type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -148,7 +223,7 @@ impl Client {
         &self,
         lead_id: String,
         pipeline_id: String,
-        body: crate::models::LostExitTransitionRequest,
+        body: crate::models::ContactsExitLeadUnsuccessfullyRequest,
     ) -> ExitLeadFromPipelineUnsuccessfully<'_> {
         ExitLeadFromPipelineUnsuccessfully {
             client: self,
@@ -166,7 +241,7 @@ pub struct ExitLeadFromPipelineUnsuccessfully<'a> {
     client: &'a Client,
     lead_id: String,
     pipeline_id: String,
-    body: crate::models::LostExitTransitionRequest,
+    body: crate::models::ContactsExitLeadUnsuccessfullyRequest,
     options: RequestOptions,
 }
 impl<'a> ExitLeadFromPipelineUnsuccessfully<'a> {
@@ -198,18 +273,93 @@ impl<'a> ExitLeadFromPipelineUnsuccessfully<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Contact>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for ExitLeadFromPipelineUnsuccessfully<'a> {
-    type Output = Result<crate::models::Contact, Error>;
+    type Output = Result<crate::models::ContactsContactView, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Updates the "exit" transition with new notes and/or actual_exit_date and/or lost_reason
+    ///
+    /// `PUT /api/v2/leads/{lead_id}/{pipeline_id}/unsuccessful`. Source: `updates-exit-transition-with-new-notes-and-or-actual-exit-date-and-or-lost-reason` in `specs/nimble/snapshot.txt`.
+    pub fn update_exit_transition_with_lost_reason(
+        &self,
+        lead_id: String,
+        pipeline_id: String,
+        body: crate::models::ContactsExitLeadUnsuccessfullyRequest,
+    ) -> UpdateExitTransitionWithLostReason<'_> {
+        UpdateExitTransitionWithLostReason {
+            client: self,
+            lead_id,
+            pipeline_id,
+            body,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::update_exit_transition_with_lost_reason`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateExitTransitionWithLostReason<'a> {
+    client: &'a Client,
+    lead_id: String,
+    pipeline_id: String,
+    body: crate::models::ContactsExitLeadUnsuccessfullyRequest,
+    options: RequestOptions,
+}
+impl<'a> UpdateExitTransitionWithLostReason<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/leads/",
+                &crate::runtime::path_segment(&self.lead_id),
+                "/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/unsuccessful",
+            ]
+                .concat(),
+            query,
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ContactsContactView>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for UpdateExitTransitionWithLostReason<'a> {
+    type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -275,42 +425,50 @@ impl<'a> MoveLeadToStageWithinPipeline<'a> {
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::Contact>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 impl<'a> IntoFuture for MoveLeadToStageWithinPipeline<'a> {
-    type Output = Result<crate::models::Contact, Error>;
+    type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 impl Client {
-    /// undescribed pipelines
+    /// Undo a recent lead transition to won or lost stage
     ///
-    /// `GET /api/v2/deals/pipelines`. Source: `undescribed-pipelines` in `specs/nimble/snapshot.txt`.
-    pub fn list_deal_pipelines(&self) -> ListDealPipelines<'_> {
-        ListDealPipelines {
+    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/undo`. Source: `undo-recent-lead-transition-to-won-or-lost-stage` in `specs/nimble/snapshot.txt`.
+    pub fn undo_lead_exit(
+        &self,
+        lead_id: String,
+        pipeline_id: String,
+    ) -> UndoLeadExit<'_> {
+        UndoLeadExit {
             client: self,
+            lead_id,
+            pipeline_id,
             options: RequestOptions::default(),
         }
     }
 }
-///Request builder for [`Client::list_deal_pipelines`]: set optional inputs, then `.send().await` (or `.await`).
+///Request builder for [`Client::undo_lead_exit`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListDealPipelines<'a> {
+pub struct UndoLeadExit<'a> {
     client: &'a Client,
+    lead_id: String,
+    pipeline_id: String,
     options: RequestOptions,
 }
-impl<'a> ListDealPipelines<'a> {
+impl<'a> UndoLeadExit<'a> {
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -324,26 +482,104 @@ impl<'a> ListDealPipelines<'a> {
     fn request(&self) -> Result<Request, Error> {
         let query = Query::new();
         Ok(Request {
-            method: reqwest::Method::GET,
-            path: "/api/v2/deals/pipelines".to_string(),
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/leads/",
+                &crate::runtime::path_segment(&self.lead_id),
+                "/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/undo",
+            ]
+                .concat(),
             query,
             body: None,
             options: self.options.clone(),
         })
     }
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ListDealPipelinesResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ListDealPipelinesResponse>, Error> {
+    ) -> Result<Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
-impl<'a> IntoFuture for ListDealPipelines<'a> {
-    type Output = Result<crate::models::ListDealPipelinesResponse, Error>;
+impl<'a> IntoFuture for UndoLeadExit<'a> {
+    type Output = Result<crate::models::ContactsContactView, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+impl Client {
+    /// Clear all leads transitions in the current pipeline "run"
+    ///
+    /// `DELETE /api/v2/leads/{lead_id}/{pipeline_id}`. Source: `clear-all-leads-transitions-in-current-pipeline-run` in `specs/nimble/snapshot.txt`.
+    pub fn clear_lead_transitions(
+        &self,
+        lead_id: String,
+        pipeline_id: String,
+    ) -> ClearLeadTransitions<'_> {
+        ClearLeadTransitions {
+            client: self,
+            lead_id,
+            pipeline_id,
+            options: RequestOptions::default(),
+        }
+    }
+}
+///Request builder for [`Client::clear_lead_transitions`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ClearLeadTransitions<'a> {
+    client: &'a Client,
+    lead_id: String,
+    pipeline_id: String,
+    options: RequestOptions,
+}
+impl<'a> ClearLeadTransitions<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    fn request(&self) -> Result<Request, Error> {
+        let query = Query::new();
+        Ok(Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v2/leads/",
+                &crate::runtime::path_segment(&self.lead_id),
+                "/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+            ]
+                .concat(),
+            query,
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<crate::models::ContactsContactView>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+impl<'a> IntoFuture for ClearLeadTransitions<'a> {
+    type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
