@@ -229,7 +229,7 @@ fn diff(root: &Path, apis: Vec<String>, old: Option<PathBuf>, rev: Option<String
 fn fetch(root: &Path, api: String, from: Vec<String>, check: bool) -> ExitCode {
     let result = selected(root, vec![api]).and_then(|mut apis| {
         let options = xtask::fetch::Options { from, check, ..Default::default() };
-        xtask::fetch::run(root, &apis.remove(0), &options).map_err(|e| e.0)
+        xtask::fetch::run(root, &apis.remove(0), &options).map_err(|e| e.to_string())
     });
     match result {
         Ok(outcome) => {
