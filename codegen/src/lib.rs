@@ -9,6 +9,7 @@ pub mod emit;
 pub mod names;
 pub mod path;
 pub mod refs;
+pub mod sources;
 pub mod spec;
 pub mod yaml;
 

@@ -149,6 +149,7 @@ mod tests {
                 default: None,
                 description: None,
                 source: Source::Doc(1),
+                taken_from: None,
             })
             .collect();
         TypeDef { name: name.into(), description: None, kind: TypeKind::Object { fields }, sources: vec![] }
@@ -184,6 +185,7 @@ mod tests {
                 object("Thing", &[("parts", "array<Part>"), ("tags", "map<Tag>")]),
             ],
             gaps: vec![],
+            reconciliation: None,
         }
     }
 

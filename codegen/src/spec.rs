@@ -2,13 +2,14 @@
 //! readers (in `xtask`) and the Rust emitter (in this crate).
 //!
 //! Principles (see `specs/README.md` for the file format):
-//! - every fact carries a [`Source`]: a line of the snapshot, a place in the API's
-//!   OpenAPI definition (a [`Pointer`]), or an overlay entry;
+//! - every fact carries a [`Source`]: a place in the snapshot (an [`Anchor`]), a place
+//!   in the API's OpenAPI definition (a [`Pointer`]), or an overlay entry;
 //! - what is not known is said (`Option`, [`TypeKind::Unknown`], [`Gap`]), never invented;
 //! - wire names are kept byte for byte, Rust names are derived by the emitter;
 //! - a small closed type language ([`TypeRef`]).
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -27,6 +28,101 @@ pub struct Spec {
     /// What the reader saw but could not understand, in document order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gaps: Vec<Gap>,
+    /// What reconciling the page's reading with the API's definition found (absent when
+    /// the API has no definition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconciliation: Option<Reconciliation>,
+}
+
+/// What reconciling the page's reading with the OpenAPI definition behind the page found,
+/// besides what it wrote into the spec (facts taken carry their `def:` sources; conflicts
+/// left open are `definition_conflict` gaps).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reconciliation {
+    /// Operations of the page paired with one of the definition.
+    pub paired: usize,
+    /// Facts both state alike, by attribute (`type`, `required`, `route`, `exists` for a
+    /// parameter, field or response itself): recorded, not listed one by one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub agreed: BTreeMap<String, usize>,
+    /// Facts only the definition states, taken from it, by attribute.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub taken: BTreeMap<String, usize>,
+    /// Disagreements the overlay settles, each with the side taken and the settling entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settled: Vec<SettledFact>,
+    /// Overlay entries whose facts the definition states the same: remove them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removable: Vec<Removable>,
+    /// Operations only the definition has: not generated unless the overlay opts them in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub definition_only: Vec<DefinitionOperation>,
+}
+
+/// A disagreement of the page and the definition that an overlay entry settles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettledFact {
+    /// The page's operation, by id (absent for the API's facts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The fact: a place and an attribute (`responses.200.fields:type`), or `base_url`.
+    pub fact: String,
+    /// What the page says (absent: the page lists nothing there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<Witnessed>,
+    /// What the definition says.
+    pub definition: Witnessed,
+    /// The side whose value the spec holds.
+    pub took: Side,
+    /// The overlay entry that settles it.
+    pub by: Source,
+}
+
+/// One witness's value of a fact, and where it states it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Witnessed {
+    /// The value, in words (`GET /api/v1/contacts`, `integer`, `yes`, `absent`).
+    pub value: String,
+    /// Where.
+    pub source: Source,
+}
+
+/// Which witness a settlement takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// What the page (with the overlay's facts standing for its prose) says.
+    Page,
+    /// What the definition says.
+    Definition,
+}
+
+/// An overlay entry the definition makes redundant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Removable {
+    /// The entry.
+    pub entry: Source,
+    /// Where the definition states the same.
+    pub definition: Source,
+}
+
+/// An operation of the definition that the page does not show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefinitionOperation {
+    /// Its method.
+    pub method: Method,
+    /// Its path, as the definition writes it.
+    pub path: String,
+    /// Its summary (or the start of its description).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Where it is in the definition.
+    pub source: Source,
 }
 
 /// Facts about the API as a whole.
@@ -390,6 +486,11 @@ pub struct Parameter {
     pub description: Option<String>,
     /// Where the fact comes from.
     pub source: Source,
+    /// The definition's place for this parameter, when facts the page does not state
+    /// (where it travels, a more precise type, `required`, a format, a default, its
+    /// values) were taken from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_from: Option<Source>,
 }
 
 /// A request body.
@@ -425,6 +526,9 @@ pub struct Response {
     pub examples: Vec<Example>,
     /// Where the fact comes from.
     pub source: Source,
+    /// The definition's response, when the status was taken from it (the page lost it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_from: Option<Source>,
 }
 
 /// An example body, verbatim.
@@ -518,6 +622,11 @@ pub struct Field {
     pub description: Option<String>,
     /// Where the fact comes from.
     pub source: Source,
+    /// The definition's place for this field, when facts the page does not state (a more
+    /// precise type, `required`, `nullable`, a format, a default, its values) were taken
+    /// from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_from: Option<Source>,
 }
 
 /// Something the reader saw but could not understand, or a fact it could not settle.
@@ -604,11 +713,13 @@ pub enum GapKind {
     DefinitionConflict,
     /// A page operation no definition operation pairs with.
     DefinitionUnmatched,
+    /// An example of the definition that its own schema refuses (not a fixture).
+    ExampleMismatch,
 }
 
 impl GapKind {
     /// Every kind, in declaration order.
-    pub const ALL: [GapKind; 34] = [
+    pub const ALL: [GapKind; 35] = [
         GapKind::UnrecognizedLine,
         GapKind::InvalidJsonExample,
         GapKind::MissingExample,
@@ -643,6 +754,7 @@ impl GapKind {
         GapKind::UnsupportedConstruct,
         GapKind::DefinitionConflict,
         GapKind::DefinitionUnmatched,
+        GapKind::ExampleMismatch,
     ];
 
     /// The snake_case word the spec writes.
@@ -682,6 +794,7 @@ impl GapKind {
             GapKind::UnsupportedConstruct => "unsupported_construct",
             GapKind::DefinitionConflict => "definition_conflict",
             GapKind::DefinitionUnmatched => "definition_unmatched",
+            GapKind::ExampleMismatch => "example_mismatch",
         }
     }
 }
@@ -794,13 +907,18 @@ impl<'de> Deserialize<'de> for TypeRef {
     }
 }
 
-/// Where a fact comes from: written `doc:142` (line 142 of the snapshot),
-/// `def:#/paths/~1contacts/get/parameters/2` (a place in the API's OpenAPI definition) or
-/// `overlay:<entry>` (an entry of the hand-kept overlay beside the snapshot).
+/// Where a fact comes from: written `doc:retrieve-all-events/parameters/order` (a place
+/// in the snapshot, named by an [`Anchor`]), `def:#/paths/~1contacts/get/parameters/2` (a
+/// place in the API's OpenAPI definition) or `overlay:<entry>` (an entry of the hand-kept
+/// overlay beside the snapshot). `doc:142` (line 142 of the snapshot) is how readers name
+/// places while they read, before the pipeline anchors them, and how specs written
+/// before anchors named them; it still reads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Source {
     /// A 1-based line of the snapshot.
     Doc(u32),
+    /// A place in the snapshot, by anchor (see `specs/README.md`, "Sources").
+    Anchor(Anchor),
     /// A place in the definition ([`Api::definition`]).
     Def(Pointer),
     /// An overlay entry, by its key.
@@ -808,11 +926,12 @@ pub enum Source {
 }
 
 impl Source {
-    /// The snapshot line, when the fact comes from the snapshot.
+    /// The snapshot line, when the fact comes from a line of the snapshot (an anchored
+    /// place has a line only in the document it was read from: `cargo xtask locate`).
     pub fn line(&self) -> Option<u32> {
         match self {
             Source::Doc(l) => Some(*l),
-            Source::Def(_) | Source::Overlay(_) => None,
+            Source::Anchor(_) | Source::Def(_) | Source::Overlay(_) => None,
         }
     }
 }
@@ -821,6 +940,7 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Doc(line) => write!(f, "doc:{line}"),
+            Source::Anchor(anchor) => write!(f, "doc:{anchor}"),
             Source::Def(pointer) => write!(f, "def:{pointer}"),
             Source::Overlay(key) => write!(f, "overlay:{key}"),
         }
@@ -830,8 +950,11 @@ impl fmt::Display for Source {
 impl FromStr for Source {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        if let Some(line) = s.strip_prefix("doc:") {
-            return line.parse().map(Source::Doc).map_err(|_| format!("bad line number in source {s:?}"));
+        if let Some(place) = s.strip_prefix("doc:") {
+            if !place.is_empty() && place.bytes().all(|b| b.is_ascii_digit()) {
+                return place.parse().map(Source::Doc).map_err(|_| format!("bad line number in source {s:?}"));
+            }
+            return place.parse().map(Source::Anchor).map_err(|e| format!("bad anchor in source {s:?}: {e}"));
         }
         if let Some(pointer) = s.strip_prefix("def:") {
             return pointer.parse().map(Source::Def).map_err(|e| format!("bad pointer in source {s:?}: {e}"));
@@ -839,7 +962,64 @@ impl FromStr for Source {
         if let Some(key) = s.strip_prefix("overlay:") {
             return Ok(Source::Overlay(key.to_string()));
         }
-        Err(format!("a source is `doc:LINE`, `def:#/POINTER` or `overlay:KEY`, not {s:?}"))
+        Err(format!("a source is `doc:ANCHOR`, `doc:LINE`, `def:#/POINTER` or `overlay:KEY`, not {s:?}"))
+    }
+}
+
+/// A place in the snapshot that edits elsewhere in the document do not move: a `name`
+/// the reader gave a place it recognized (an operation's heading, a block, a parameter or
+/// field row), and the number of lines below it (`offset`). Written `name` or
+/// `name+offset`: `retrieve-all-events`, `retrieve-all-events/parameters/order`,
+/// `retrieve-all-events/response-200+2`. Names are made of letters and digits (the
+/// document's, any script: `2fa-ändern`) and `-_.[]~/`, and are never only ASCII digits
+/// (that is a line number).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Anchor {
+    /// The anchor's name, unique in its document.
+    pub name: String,
+    /// Lines below the anchor's line.
+    pub offset: u32,
+}
+
+impl Anchor {
+    /// The characters an anchor's name is made of.
+    pub fn is_name_char(c: char) -> bool {
+        c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '[' | ']' | '~' | '/')
+    }
+
+    /// Whether `name` can name an anchor.
+    pub fn is_name(name: &str) -> bool {
+        !name.is_empty() && name.chars().all(Anchor::is_name_char) && !name.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
+impl fmt::Display for Anchor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.offset {
+            0 => f.write_str(&self.name),
+            n => write!(f, "{}+{n}", self.name),
+        }
+    }
+}
+
+impl FromStr for Anchor {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (name, offset) = match s.split_once('+') {
+            Some((name, offset)) => {
+                let offset = offset
+                    .parse()
+                    .ok()
+                    .filter(|_| offset.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or_else(|| format!("after `+`, a number of lines, not {offset:?}"))?;
+                (name, offset)
+            }
+            None => (s, 0),
+        };
+        if !Anchor::is_name(name) {
+            return Err(format!("an anchor's name is letters, digits and `-_.[]~/`, not only digits: {name:?}"));
+        }
+        Ok(Anchor { name: name.to_string(), offset })
     }
 }
 
@@ -991,6 +1171,33 @@ mod tests {
     }
 
     #[test]
+    fn anchored_sources_round_trip_and_lines_still_read() {
+        let anchor = |name: &str, offset| Source::Anchor(Anchor { name: name.into(), offset });
+        for (text, source) in [
+            ("doc:retrieve-all-events", anchor("retrieve-all-events", 0)),
+            (
+                "doc:retrieve-all-events/parameters/filters[title]",
+                anchor("retrieve-all-events/parameters/filters[title]", 0),
+            ),
+            ("doc:retrieve-all-events/response-200+2", anchor("retrieve-all-events/response-200", 2)),
+            ("doc:top+7", anchor("top", 7)),
+            ("doc:2fa~2+1", anchor("2fa~2", 1)),
+            ("doc:2fa-ändern/request-example", anchor("2fa-ändern/request-example", 0)),
+            ("doc:390", Source::Doc(390)),
+        ] {
+            assert_eq!(text.parse::<Source>().unwrap(), source, "{text}");
+            assert_eq!(source.to_string(), text);
+            let yaml = crate::yaml::to_string(&source).unwrap();
+            assert_eq!(crate::yaml::from_str::<Source>(&yaml).unwrap(), source, "{yaml}");
+        }
+        // `+0` is the anchor itself, written without it.
+        assert_eq!("doc:a+0".parse::<Source>().unwrap().to_string(), "doc:a");
+        for bad in ["doc:", "doc:a b", "doc:a+", "doc:a+x", "doc:a+-1", "doc:+3", "doc:a+1+2", "doc:a\u{202e}b"] {
+            assert!(bad.parse::<Source>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn sources_round_trip_through_their_text_form() {
         assert_eq!("doc:142".parse::<Source>().unwrap(), Source::Doc(142));
         assert_eq!(
@@ -998,7 +1205,6 @@ mod tests {
             Source::Overlay("choices.contact_source".into())
         );
         assert!("line 3".parse::<Source>().is_err());
-        assert!("doc:x".parse::<Source>().is_err());
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub fn assert_decodes_losslessly<T: DeserializeOwned + Serialize>(json: &str, sa
     };
     let reencoded = serde_json::to_value(&decoded).expect("models encode");
     if let Err(path) = same(&original, &reencoded, String::new(), same_string) {
-        panic!("decoding into {} loses or changes `{path}`\n  example: {original}\n  re-encoded: {reencoded}", std::any::type_name::<T>());
+        panic!(
+            "decoding into {} loses or changes `{path}`\n  example: {original}\n  re-encoded: {reencoded}",
+            std::any::type_name::<T>()
+        );
     }
 }
 
@@ -33,11 +36,9 @@ fn same(a: &Value, b: &Value, path: String, same_string: fn(&str, &str) -> bool)
             }
             Ok(())
         }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .try_for_each(|(i, (v, w))| same(v, w, format!("{path}[{i}]"), same_string)),
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().try_for_each(|(i, (v, w))| same(v, w, format!("{path}[{i}]"), same_string))
+        }
         (Value::Number(x), Value::Number(y)) if x.as_f64() == y.as_f64() => Ok(()),
         (Value::String(x), Value::String(y)) if x == y || same_string(x, y) => Ok(()),
         _ if a == b => Ok(()),

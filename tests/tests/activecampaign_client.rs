@@ -1,11 +1,18 @@
 //! The generated ActiveCampaign client against a local mock server: every resource sends
 //! the documented method and path, query parameters under their wire names byte for byte
 //! (brackets, `=`, `-`, the document's own misspelling), the `Api-Token` header and the
-//! JSON body; the base URL is built from the account name, which must be a host label.
+//! JSON body, typed by the models of the definition behind the reference pages (the exact
+//! JSON each sends is checked); responses decode into the definition's models; the base
+//! URL is built from the account name, which must be a host label.
 
-use activecampaign::models::{DealCreateNewTaskRequest, DealNewDealCreationRequest};
+use activecampaign::models::{
+    DealBulkUpdateCustomFieldDataRequest, DealBulkUpdateCustomFieldDataRequestArray, DealCreateNewTaskRequest,
+    DealCreateNewTaskRequestDealTask, DealCreateStageRequest, DealCreateStageRequestDealStage,
+    DealMoveDealsToAnotherStageRequest, DealMoveDealsToAnotherStageRequestDeal, DealMoveTasksToAnotherTaskTypeRequest,
+    DealMoveTasksToAnotherTaskTypeRequestDealTask, DealNewDealCreationRequest, DealNewDealCreationRequestDeal,
+};
 use activecampaign::{Auth, Client, Error};
-use serde_json::{json, Map, Value};
+use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
 
@@ -17,10 +24,6 @@ fn client(server: &MockServer) -> Client {
 
 fn expect(verb: &str, route: &str) -> MockBuilder {
     Mock::given(method(verb)).and(path(route)).and(header("api-token", TOKEN))
-}
-
-fn object(value: Value) -> Map<String, Value> {
-    value.as_object().cloned().expect("an object")
 }
 
 /// The raw query string, as sent.
@@ -54,7 +57,9 @@ fn an_account_name_that_is_not_a_host_label_is_refused() {
         long.as_str(),
     ] {
         match Client::new(bad, Auth::ApiToken(TOKEN.into())) {
-            Err(Error::InvalidRequest(why)) => assert!(why.contains("`account` must be a host name label"), "{bad:?}: {why}"),
+            Err(Error::InvalidRequest(why)) => {
+                assert!(why.contains("`account` must be a host name label"), "{bad:?}: {why}")
+            }
             other => panic!("{bad:?}: expected Error::InvalidRequest, got {other:?}"),
         }
         // Not even with another base URL: the account is checked at construction.
@@ -75,7 +80,10 @@ async fn deals_list_sends_bracketed_filters_under_their_wire_names() {
         .and(query_param("filters[title]", "Big"))
         .and(query_param("filters[stage]", "3"))
         .and(query_param("orders[next-action]", "ASC"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"deals": [], "meta": {"total": "0"}})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"deals": [{"id": "7", "title": "Big", "value": "100"}], "meta": {"total": 1}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -86,15 +94,22 @@ async fn deals_list_sends_bracketed_filters_under_their_wire_names() {
         .orders_next_action("ASC")
         .await
         .unwrap();
-    assert_eq!(body["meta"]["total"], "0", "an undocumented response body is returned as JSON");
+    // The page shows no response; the definition's model types it.
+    let deals = body.deals;
+    assert_eq!((deals[0].id.as_deref(), deals[0].value.as_deref()), (Some("7"), Some("100")));
+    assert_eq!(body.meta.unwrap().total, Some(1));
     let query = raw_query(&server.received_requests().await.unwrap());
     assert_eq!(query, "filters%5Btitle%5D=Big&filters%5Bstage%5D=3&orders%5Bnext-action%5D=ASC");
 }
 
 #[tokio::test]
-async fn deals_create_sends_the_body_and_contact_deals_nest_under_contacts() {
+async fn deals_create_sends_the_typed_body_and_contact_deals_nest_under_contacts() {
     let server = MockServer::start().await;
-    let deal = json!({"deal": {"title": "New", "value": 100}});
+    // Exactly the fields set: the required ones, and the optional one given.
+    let deal = json!({"deal": {
+        "title": "New", "description": "From the website", "value": 100, "currency": "usd",
+        "group": "1", "stage": "2", "owner": "3"
+    }});
     expect("POST", "/deals")
         .and(body_json(&deal))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"deal": {"id": "7"}})))
@@ -107,7 +122,11 @@ async fn deals_create_sends_the_body_and_contact_deals_nest_under_contacts() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let created = client.deals().create(DealNewDealCreationRequest::from(object(deal))).await.unwrap();
+    let new = DealNewDealCreationRequestDeal::new("New", 100, "usd", "1", "2", "3").description("From the website");
+    let request = DealNewDealCreationRequest::new().deal(new);
+    // The definition types this response as a bare string (an example pasted in its place):
+    // it stays untyped JSON.
+    let created = client.deals().create(request).await.unwrap();
     assert_eq!(created["deal"]["id"], "7");
     client.deals().list_for_contact(5).await.unwrap();
 }
@@ -134,7 +153,7 @@ async fn pipelines_use_the_deal_groups_path() {
 #[tokio::test]
 async fn stages_send_reorder_and_move_deals() {
     let server = MockServer::start().await;
-    let body = json!({"deal": {"stage": 2}});
+    let body = json!({"deal": {"stage": "2"}});
     expect("PUT", "/dealStages/3/deals")
         .and(body_json(&body))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
@@ -143,13 +162,22 @@ async fn stages_send_reorder_and_move_deals() {
         .await;
     expect("POST", "/dealStages")
         .and(query_param("reorder", "1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .and(body_json(json!({"dealStage": {"title": "S", "group": "4", "width": 280}})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"dealStage": {"id": "9", "title": "S"}})))
         .expect(1)
         .mount(&server)
         .await;
     let client = client(&server);
-    client.stages().move_deals_in_one_stage_to_another_stage(3, object(body)).await.unwrap();
-    client.stages().create(object(json!({"dealStage": {"title": "S"}}))).reorder(1).await.unwrap();
+    let to = DealMoveDealsToAnotherStageRequestDeal::new().stage("2");
+    client
+        .stages()
+        .move_deals_in_one_stage_to_another_stage(3, DealMoveDealsToAnotherStageRequest::new().deal(to))
+        .await
+        .unwrap();
+    let stage = DealCreateStageRequestDealStage::new("S", "4").width(280);
+    let created =
+        client.stages().create(DealCreateStageRequest::new().deal_stage(stage)).reorder(1).await.unwrap();
+    assert_eq!(created.deal_stage.unwrap().id.as_deref(), Some("9"));
 }
 
 #[tokio::test]
@@ -162,7 +190,7 @@ async fn tasks_keep_the_documents_misspelled_filter() {
         .expect(1)
         .mount(&server)
         .await;
-    let task = json!({"dealTask": {"title": "Call"}});
+    let task = json!({"dealTask": {"title": "Call", "relid": 7, "duedate": "2024-01-15", "dealTasktype": 1}});
     expect("POST", "/dealTasks")
         .and(body_json(&task))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({})))
@@ -176,20 +204,27 @@ async fn tasks_keep_the_documents_misspelled_filter() {
         .filters_due_after("2023-01-01")
         .await
         .unwrap();
-    client.tasks().create(DealCreateNewTaskRequest::from(object(task))).await.unwrap();
+    let due = serde_json::from_value(json!("2024-01-15")).unwrap();
+    let new = DealCreateNewTaskRequestDealTask::new(7, due, 1).title("Call");
+    client.tasks().create(DealCreateNewTaskRequest::new().deal_task(new)).await.unwrap();
 }
 
 #[tokio::test]
 async fn task_types_move_tasks() {
     let server = MockServer::start().await;
-    let body = json!({"taskType": 9});
+    let body = json!({"dealTask": {"dealTasktype": "9"}});
     expect("PUT", "/dealTasktypes/2/dealTasks")
         .and(body_json(&body))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).task_types().move_tasks_to_different_task_type(2, object(body)).await.unwrap();
+    let to = DealMoveTasksToAnotherTaskTypeRequestDealTask::new().deal_tasktype("9");
+    client(&server)
+        .task_types()
+        .move_tasks_to_different_task_type(2, DealMoveTasksToAnotherTaskTypeRequest::new().deal_task(to))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -208,6 +243,7 @@ async fn custom_fields_keep_the_capital_i_of_deal_id_and_send_limit() {
         .mount(&server)
         .await;
     expect("PATCH", "/dealCustomFieldData/bulkUpdate")
+        .and(body_json(json!({"array": {"id": 5, "fieldValue": "blue"}})))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
         .expect(1)
         .mount(&server)
@@ -215,7 +251,9 @@ async fn custom_fields_keep_the_capital_i_of_deal_id_and_send_limit() {
     let client = client(&server);
     client.custom_fields().get_deal_custom_field_data().filters_deal_id("12").await.unwrap();
     client.custom_fields().get_deal_custom_field_meta().limit(50).await.unwrap();
-    client.custom_fields().patch_deal_custom_field_data_bulk_update(object(json!({"data": []}))).await.unwrap();
+    let value = DealBulkUpdateCustomFieldDataRequestArray::new(5, "blue");
+    let bulk = DealBulkUpdateCustomFieldDataRequest::new().array(value);
+    client.custom_fields().patch_deal_custom_field_data_bulk_update(bulk).await.unwrap();
 }
 
 #[tokio::test]

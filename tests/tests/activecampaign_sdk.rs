@@ -1,10 +1,29 @@
 //! The ActiveCampaign client's paging against a local mock server: `limit`/`offset`
-//! pages, ended by the `meta.total` the responses announce (a string of digits, as the
-//! vendor's samples show it), by a short page, or by a page that is not a list.
+//! pages, ended by the `meta.total` the responses announce (a number for the deals, a
+//! string of digits for the stages, as the definition types them and the vendor's samples
+//! show them), by a short page, or by a page that is not a list. Items decode into the
+//! definition's models.
 
 use activecampaign::futures_util::TryStreamExt;
 use activecampaign::{Auth, Client, Error};
 use serde_json::{json, Value};
+
+/// An item with an `id`.
+trait Id {
+    fn id(&self) -> Option<&str>;
+}
+
+impl Id for activecampaign::models::DealGetAllResponseDeals {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
+
+impl Id for activecampaign::models::DealListCustomFieldMetaResponseDealCustomFieldMeta {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -12,13 +31,13 @@ fn client(server: &MockServer) -> Client {
     Client::builder("acme", Auth::ApiToken("key".into())).base_url(server.uri()).build().unwrap()
 }
 
-fn deals_page(ids: &[&str], total: &str) -> ResponseTemplate {
+fn deals_page(ids: &[&str], total: u32) -> ResponseTemplate {
     let deals: Vec<Value> = ids.iter().map(|id| json!({"id": id, "title": format!("Deal {id}")})).collect();
     ResponseTemplate::new(200).set_body_json(json!({"deals": deals, "meta": {"total": total}}))
 }
 
-fn ids(items: &[Value]) -> Vec<&str> {
-    items.iter().map(|d| d["id"].as_str().unwrap()).collect()
+fn ids(items: &[impl Id]) -> Vec<&str> {
+    items.iter().map(|d| d.id().unwrap()).collect()
 }
 
 #[tokio::test]
@@ -30,16 +49,20 @@ async fn a_deals_stream_walks_offsets_and_stops_at_the_announced_total() {
             .and(query_param("offset", offset))
             .and(query_param("limit", "2"))
             .and(query_param("filters[stage]", "7"))
-            .respond_with(deals_page(&page, "4"))
+            .respond_with(deals_page(&page, 4))
             .expect(1)
             .mount(&server)
             .await;
     }
     // Page 2 is full, but `meta.total` says there are 4 deals: there is no third request.
-    Mock::given(path("/deals")).and(query_param("offset", "4")).respond_with(deals_page(&[], "4")).expect(0).mount(&server).await;
+    Mock::given(path("/deals"))
+        .and(query_param("offset", "4"))
+        .respond_with(deals_page(&[], 4))
+        .expect(0)
+        .mount(&server)
+        .await;
 
-    let deals: Vec<Value> =
-        client(&server).deals().list().filters_stage(7).limit(2).stream().try_collect().await.unwrap();
+    let deals: Vec<_> = client(&server).deals().list().filters_stage(7).limit(2).stream().try_collect().await.unwrap();
     assert_eq!(ids(&deals), ["1", "2", "3", "4"]);
 }
 
@@ -49,7 +72,7 @@ async fn a_stream_starts_at_the_offset_the_builder_sets_and_ends_on_a_short_page
     Mock::given(path("/deals"))
         .and(query_param("offset", "20"))
         .and(query_param("limit", "20"))
-        .respond_with(deals_page(&["21", "22", "23"], "999"))
+        .respond_with(deals_page(&["21", "22", "23"], 999))
         .expect(1)
         .mount(&server)
         .await;
@@ -66,7 +89,9 @@ async fn a_list_without_meta_ends_on_its_short_page() {
     let field = |id: &str| json!({"id": id, "fieldLabel": "Label", "fieldType": "text"});
     Mock::given(path("/dealCustomFieldMeta"))
         .and(query_param("offset", "0"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"dealCustomFieldMeta": [field("1"), field("2")]})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"dealCustomFieldMeta": [field("1"), field("2")]})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -86,7 +111,9 @@ async fn a_list_without_meta_ends_on_its_short_page() {
 async fn a_page_whose_items_are_not_a_list_is_a_decode_error_naming_the_key() {
     let server = MockServer::start().await;
     Mock::given(path("/dealRoles"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"dealRoles": {"id": "1"}, "meta": {"total": "1"}})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"dealRoles": {"id": "1"}, "meta": {"total": "1"}})),
+        )
         .mount(&server)
         .await;
 
@@ -114,5 +141,6 @@ async fn the_plain_call_fetches_one_page_with_the_paging_parameters_given() {
         .await;
 
     let page = client(&server).stages().list().offset(40).limit(10).send().await.unwrap();
-    assert_eq!(page["meta"]["total"], "41");
+    assert_eq!(page.meta.unwrap().total.as_deref(), Some("41"));
+    assert_eq!(page.deal_stages[0].id.as_deref(), Some("15"));
 }

@@ -1,13 +1,16 @@
-//! The generated Nimble client against a local mock server: each group of resolved
-//! operations (myself, contacts, notes, fields, pipelines, deals, messages) sends the
-//! method and path of its overlay route, path parameters in the path, query parameters
-//! under their wire names, the JSON body, and the bearer token; responses decode into
-//! the models inferred from the documentation's samples, and error bodies into
-//! `ApiError`. Operations without a known route have no method.
+//! The generated Nimble client against a local mock server: each group of operations
+//! (myself, contacts, notes, fields, pipelines and leads, deals and deal pipelines, deal
+//! tags, messages) sends the method and path the definition behind the page gives (or,
+//! for the deal tags, the overlay's settlement of the definition's `/api/2/` slip), path
+//! parameters in the path, query parameters under their wire names, the JSON body, and
+//! the bearer token; responses decode into the models of the page's samples typed by the
+//! definition, and error bodies into `ApiError`. Every operation of the page is routed.
 
 use nimble::models::{
-    CreateNote, CreateDraftMessageRequest, CreateContact,
-    ExitTransitionRequest, UpdateField,
+    AddLostReasonToPipelineRequest, ContactsContactNoteSpec, ContactsCreateContactRequest,
+    ContactsExitLeadSuccessfullyRequest, ContactsExitLeadUnsuccessfullyRequest, CreateNoteToDealRequest,
+    FieldsUpdateIsPrimaryRequest, MessagesIncompleteMessageSpecification, PipelineCreateDealStageRequest,
+    PreflightChecksRequest, UpdateDealsTagByNameRequest, UpdateField,
 };
 use nimble::{Auth, Client, Error};
 use serde_json::json;
@@ -70,33 +73,23 @@ async fn contacts_list_get_create_update_and_delete() {
         .expect(1)
         .mount(&server)
         .await;
-    expect("DELETE", "/api/v1/contacts/list")
+    expect("DELETE", "/api/v1/contacts")
         .and(query_param("query", "{\"tag\":{\"is\":\"old\"}}"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "ok"})))
         .expect(1)
         .mount(&server)
         .await;
     let client = client(&server);
-    let page = client
-        .contacts().list()
-        .keyword("acme")
-        .record_type("company")
-        .per_page(50)
-        .await
-        .unwrap();
+    let page = client.contacts().list().keyword("acme").record_type("company").per_page(50).await.unwrap();
     let meta = page.meta.unwrap();
     assert_eq!((meta.pages, meta.total), (Some(4), Some(180)), "meta tells how many pages there are");
     assert_eq!(page.resources[0].id.as_deref(), Some("c1"));
     client.contacts().get("c 1".into()).fields("first name").await.unwrap();
-    let mut body = CreateContact::new(fields.clone());
+    let mut body = ContactsCreateContactRequest::new(fields.clone());
     body.record_type = Some("person".into());
     let created = client.contacts().create(body).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("c2"));
-    client
-        .contacts().delete_by_query()
-        .query("{\"tag\":{\"is\":\"old\"}}")
-        .await
-        .unwrap();
+    client.contacts().delete_by_query().query("{\"tag\":{\"is\":\"old\"}}").await.unwrap();
 }
 
 #[tokio::test]
@@ -105,7 +98,7 @@ async fn notes_go_under_contacts_and_a_contact() {
     let note = json!({"contact_ids": ["c1"], "note": "Met at the fair", "note_preview": "Met"});
     expect("POST", "/api/v1/contacts/notes")
         .and(body_json(&note))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "n1"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "n1"})))
         .expect(1)
         .mount(&server)
         .await;
@@ -115,15 +108,17 @@ async fn notes_go_under_contacts_and_a_contact() {
         .expect(1)
         .mount(&server)
         .await;
-    expect("GET", "/api/v1/contact/c1/notes")
+    // Under `/contacts/` (the older docs said `/contact/`; the definition corrected it).
+    expect("GET", "/api/v1/contacts/c1/notes")
         .and(query_param("page", "2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"meta": {"page": 2}, "resources": []})))
         .expect(1)
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = CreateNote::new(vec!["c1".into()], "Met at the fair", "Met");
-    client.notes().create(body.clone()).await.unwrap();
+    let body = ContactsContactNoteSpec::new(vec!["c1".into()], "Met at the fair", "Met");
+    let created = client.notes().create(body.clone()).await.unwrap();
+    assert_eq!(created.id.as_deref(), Some("n1"), "the 201 the definition states is the success");
     client.notes().update("n1".into(), body).await.unwrap();
     client.notes().list_for_contact("c1".into()).page(2).await.unwrap();
 }
@@ -164,9 +159,9 @@ async fn pipelines_leads_move_under_api_v2() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = ExitTransitionRequest::new().notes("signed");
+    let body = ContactsExitLeadSuccessfullyRequest::new().notes("signed");
     client.pipelines().exit_lead_successfully("l1".into(), "p1".into(), body).await.unwrap();
-    let pipelines = client.pipelines().list_deal_pipelines().await.unwrap();
+    let pipelines = client.deals().list_pipelines().await.unwrap();
     assert_eq!(pipelines.pipelines[0].pipeline_id.as_deref(), Some("p1"));
 }
 
@@ -200,8 +195,8 @@ async fn messages_create_a_draft() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = CreateDraftMessageRequest::new().subject("Hello");
-    let draft = client(&server).messages().create_draft_message(body).await.unwrap();
+    let body = MessagesIncompleteMessageSpecification::new().subject("Hello");
+    let draft = client(&server).messages().create(body).await.unwrap();
     assert_eq!(draft.draft_id.as_deref(), Some("m1"));
 }
 
@@ -217,9 +212,7 @@ async fn error_bodies_decode_into_api_error() {
         .mount(&server)
         .await;
     expect("GET", "/api/v1/contact/gone")
-        .respond_with(
-            ResponseTemplate::new(404).set_body_json(json!({"object_type": "contact", "object_id": "gone"})),
-        )
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"object_type": "contact", "object_id": "gone"})))
         .mount(&server)
         .await;
     let client = client(&server);
@@ -230,4 +223,187 @@ async fn error_bodies_decode_into_api_error() {
     let err = client.contacts().get("gone".into()).await.unwrap_err();
     let Error::Api { status: 404, body: Some(body), .. } = err else { panic!("{err:?}") };
     assert_eq!(body.object_type.as_deref(), Some("contact"));
+}
+
+// The operations the page's scrape left without a route, routed by the definition.
+
+#[tokio::test]
+async fn contacts_by_ids_and_the_primary_mark_of_a_field() {
+    let server = MockServer::start().await;
+    expect("GET", "/api/v1/contact")
+        .and(query_param("id", "c1,c2"))
+        .and(query_param("tags", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"resources": [{"id": "c1"}, {"id": "c2"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mark = json!({"field_id": "f1", "position": 0});
+    for verb in ["PUT", "DELETE"] {
+        expect(verb, "/api/v1/contact/c1/field")
+            .and(body_json(&mark))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    let found = client.contacts().list_by_ids("c1,c2".into()).tags(true).await.unwrap();
+    assert_eq!(found.resources.len(), 2);
+    client.contacts().mark_field_with_is_primary_flag("c1".into(), FieldsUpdateIsPrimaryRequest::new("f1", 0)).await.unwrap();
+    client.contacts().delete_is_primary_mark_from_field("c1".into(), FieldsUpdateIsPrimaryRequest::new("f1", 0)).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_note_created_under_its_id_and_the_proceeding_types() {
+    let server = MockServer::start().await;
+    let note = json!({"contact_ids": ["c1"], "note": "Call back", "note_preview": "Call"});
+    expect("POST", "/api/v1/contacts/notes/n2")
+        .and(body_json(&note))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "n2"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/api/v1/contacts/proceedings_providers")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let spec = ContactsContactNoteSpec::new(vec!["c1".into()], "Call back", "Call");
+    assert_eq!(client.contacts().create_note("n2".into(), spec).await.unwrap().id.as_deref(), Some("n2"));
+    client.contacts().list_proceeding_types().await.unwrap();
+}
+
+#[tokio::test]
+async fn lead_transitions_are_updated_undone_and_cleared() {
+    let server = MockServer::start().await;
+    expect("PUT", "/api/v2/leads/l1/p1/unsuccessful")
+        .and(body_json(json!({"notes": "lost", "lost_reason": "price"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "l1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("POST", "/api/v2/leads/l1/p1/undo")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "l1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("DELETE", "/api/v2/leads/l1/p1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "l1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let lost = ContactsExitLeadUnsuccessfullyRequest::new().notes("lost").lost_reason("price");
+    let lead = client.pipelines().update_exit_transition_with_lost_reason("l1".into(), "p1".into(), lost).await.unwrap();
+    assert_eq!(lead.id.as_deref(), Some("l1"));
+    client.pipelines().undo_lead_exit("l1".into(), "p1".into()).await.unwrap();
+    client.pipelines().clear_lead_transitions("l1".into(), "p1".into()).await.unwrap();
+}
+
+#[tokio::test]
+async fn deal_tags_go_under_api_v2_as_settled_not_the_definitions_api_2() {
+    let server = MockServer::start().await;
+    expect("PUT", "/api/v2/deals/tags/old")
+        .and(body_json(json!({"new_tag": "new"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("DELETE", "/api/v2/deals/tags/stale")
+        .and(body_json(json!({"preflight_checks": true})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.deals().update_tag_by_name("old".into(), UpdateDealsTagByNameRequest::new("new")).await.unwrap();
+    let checks = PreflightChecksRequest::new().preflight_checks(true);
+    client.deals().delete_tag_by_name("stale".into(), checks).await.unwrap();
+}
+
+#[tokio::test]
+async fn deal_notes_and_overdue_activities() {
+    let server = MockServer::start().await;
+    expect("POST", "/api/v2/deals/d1/notes")
+        .and(body_json(json!({"title": "Kickoff", "body": "Agenda"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"note_id": "dn1", "title": "Kickoff"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/api/v2/deals/d1/overdue")
+        .and(query_param("limit", "3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"activities": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let note = CreateNoteToDealRequest::new("Kickoff").body("Agenda");
+    let created = client.deals().create_note("d1".into(), note).await.unwrap();
+    assert_eq!(created.title.as_deref(), Some("Kickoff"));
+    client.deals().list_overdue_deal_activities("d1".into()).limit(3).await.unwrap();
+}
+
+#[tokio::test]
+async fn deal_pipelines_their_deals_lost_reasons_stages_and_groups() {
+    let server = MockServer::start().await;
+    expect("GET", "/api/v2/deals/pipelines/p1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"pipeline_id": "p1", "name": "Sales"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", "/api/v2/deals/pipelines/p1/deals")
+        .and(query_param("sort", "amount:desc"))
+        .and(query_param("stage_id", "s1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"stages": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("POST", "/api/v2/deals/pipelines/p1/lost_reasons")
+        .and(body_json(json!({"reason": "Too expensive"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"pipeline_id": "p1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A number the definition says is a number (not an integer) is sent as one.
+    expect("POST", "/api/v2/deals/pipelines/p1/stages")
+        .and(body_json(json!({"name": "Negotiation", "expected_days": 5.5, "default_probability": 60.0})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"pipeline_id": "p1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("DELETE", "/api/v2/deals/pipelines/p1/groups/g1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let pipeline = client.deals().get_pipeline("p1".into()).await.unwrap();
+    assert_eq!(pipeline.name.as_deref(), Some("Sales"));
+    client.deals().list_for_pipeline("p1".into(), "amount:desc".into()).stage_id("s1").await.unwrap();
+    client
+        .deals().add_lost_reason_to_pipeline("p1".into(), AddLostReasonToPipelineRequest::new("Too expensive"))
+        .await
+        .unwrap();
+    let stage = PipelineCreateDealStageRequest::new().name("Negotiation").expected_days(5.5).default_probability(60.0);
+    client.deals().create_stage("p1".into(), stage).await.unwrap();
+    client.deals().delete_pipeline_deal_group("p1".into(), "g1".into()).await.unwrap();
+}
+
+#[tokio::test]
+async fn draft_messages_are_listed_by_page() {
+    let server = MockServer::start().await;
+    expect("GET", "/api/v1/messages/drafts")
+        .and(query_param("page", "2"))
+        .and(query_param("per_page", "10"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"drafts": [{"draft_id": "m1"}], "meta": {"page": 2, "pages": 2, "per_page": 10, "total": 11}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The definition types the paging parameters of this list as numbers; sent as `2`.
+    let page = client(&server).messages().list().page(2.0).per_page(10.0).send().await.unwrap();
+    assert_eq!(page.drafts[0].draft_id.as_deref(), Some("m1"));
+    assert_eq!(page.meta.unwrap().total, Some(11.0), "the definition types the totals as numbers");
 }

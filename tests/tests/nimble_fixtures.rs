@@ -9,7 +9,7 @@ fn same_timestamp(a: &str, b: &str) -> bool {
         x == y
     )
 }
-///Example at line 167 of `specs/nimble/snapshot.txt`.
+///Example at `returns-information-about-authenticated-user/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn get_authenticated_user_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -19,42 +19,76 @@ fn get_authenticated_user_200() {
         same_timestamp,
     );
 }
-///Example at line 319 of `specs/nimble/snapshot.txt`.
+///Example at `deletes-list-of-contacts-by-specified-advanced-search-query/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_contacts_by_query_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::DeleteContactsByQueryResponse,
+        nimble::models::ContactsContactsRemovedResponse,
     >(
         include_str!("../fixtures/nimble/delete_contacts_by_query.200.json"),
         same_timestamp,
     );
 }
-///Example at line 343 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_contacts_by_query_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/delete_contacts_by_query.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_contacts_by_query_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/delete_contacts_by_query.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `returns-list-of-contacts-filtered-by-specified-parameters/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contacts_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactPage,
+        nimble::models::ContactsContactsListing,
     >(include_str!("../fixtures/nimble/list_contacts.200.json"), same_timestamp);
 }
-///Example at line 546 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_contacts_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/list_contacts.409.json"), same_timestamp);
+}
+///Example at `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_ids_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListContactIdsResponse,
+        nimble::models::ContactsContactsIdsListing,
     >(include_str!("../fixtures/nimble/list_contact_ids.200.json"), same_timestamp);
 }
-///Example at line 561 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_contact_ids_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/list_contact_ids.409.json"), same_timestamp);
+}
+///Example at `returns-list-of-contacts-for-specified-identifiers/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contacts_by_ids_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ReturnsContactResponse,
     >(include_str!("../fixtures/nimble/list_contacts_by_ids.200.json"), same_timestamp);
 }
-///Example at line 787 of `specs/nimble/snapshot.txt`.
+///Example at `creates-contact-with-data-provided/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_contact_with_data_provided_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateContact,
+        nimble::models::ContactsCreateContactRequest,
     >(
         include_str!(
             "../fixtures/nimble/creates_contact_with_data_provided.request.json"
@@ -62,114 +96,218 @@ fn creates_contact_with_data_provided_request() {
         same_timestamp,
     );
 }
-///Example at line 810 of `specs/nimble/snapshot.txt`.
+///Example at `creates-contact-with-data-provided/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_contact_with_data_provided_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!("../fixtures/nimble/creates_contact_with_data_provided.200.json"),
         same_timestamp,
     );
 }
-///Example at line 1002 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.PaymentError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn creates_contact_with_data_provided_402() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsPaymentError,
+    >(
+        include_str!("../fixtures/nimble/creates_contact_with_data_provided.402.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn creates_contact_with_data_provided_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/creates_contact_with_data_provided.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `returns-contact/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn returns_contact_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ReturnsContactResponse,
     >(include_str!("../fixtures/nimble/returns_contact.200.json"), same_timestamp);
 }
-///Example at line 1225 of `specs/nimble/snapshot.txt`.
+///Example at `updates-contact/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_contact_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateContact,
+        nimble::models::ContactsContactUpdateRequest,
     >(include_str!("../fixtures/nimble/updates_contact.request.json"), same_timestamp);
 }
-///Example at line 1228 of `specs/nimble/snapshot.txt`.
+///Example at `updates-contact/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_contact_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(include_str!("../fixtures/nimble/updates_contact.200.json"), same_timestamp);
 }
-///Example at line 1413 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_contact_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/updates_contact.403.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_contact_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/updates_contact.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_contact_406() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(include_str!("../fixtures/nimble/updates_contact.406.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_contact_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/updates_contact.409.json"), same_timestamp);
+}
+///Example at `deprecated-this-method-return-all-available-metadata-for-company-s-fields-groups/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn get_contacts_metadata_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::GetContactsMetadataResponse,
+        nimble::models::ContactsFieldsMetadata,
     >(include_str!("../fixtures/nimble/get_contacts_metadata.200.json"), same_timestamp);
 }
-///Example at line 1443 of `specs/nimble/snapshot.txt`.
+///Example at `creates-note-on-one-or-more-contacts/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNote,
+        nimble::models::ContactsContactNoteSpec,
     >(include_str!("../fixtures/nimble/create_note.request.json"), same_timestamp);
 }
-///Example at line 1447 of `specs/nimble/snapshot.txt`.
+///Example at `creates-note-on-one-or-more-contacts/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_note_200() {
+fn create_note_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Note,
-    >(include_str!("../fixtures/nimble/create_note.200.json"), same_timestamp);
+        nimble::models::ContactsContactNote,
+    >(include_str!("../fixtures/nimble/create_note.201.json"), same_timestamp);
 }
-///Example at line 1479 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_note_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_note.409.json"), same_timestamp);
+}
+///Example at `return-single-note/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn return_single_note_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Note,
+        nimble::models::ContactsContactNote,
     >(include_str!("../fixtures/nimble/return_single_note.200.json"), same_timestamp);
 }
-///Example at line 1514 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn return_single_note_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/return_single_note.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn return_single_note_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/return_single_note.409.json"), same_timestamp);
+}
+///Example at `create-contact-note/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_contact_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNote,
+        nimble::models::ContactsContactNoteSpec,
     >(
         include_str!("../fixtures/nimble/create_contact_note.request.json"),
         same_timestamp,
     );
 }
-///Example at line 1518 of `specs/nimble/snapshot.txt`.
+///Example at `create-contact-note/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_contact_note_200() {
+fn create_contact_note_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Note,
-    >(include_str!("../fixtures/nimble/create_contact_note.200.json"), same_timestamp);
+        nimble::models::ContactsContactNote,
+    >(include_str!("../fixtures/nimble/create_contact_note.201.json"), same_timestamp);
 }
-///Example at line 1553 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_contact_note_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/create_contact_note.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_contact_note_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_contact_note.409.json"), same_timestamp);
+}
+///Example at `update-contact-note/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_contact_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNote,
+        nimble::models::ContactsContactNoteSpec,
     >(
         include_str!("../fixtures/nimble/update_contact_note.request.json"),
         same_timestamp,
     );
 }
-///Example at line 1557 of `specs/nimble/snapshot.txt`.
+///Example at `update-contact-note/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_contact_note_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Note,
+        nimble::models::ContactsContactNote,
     >(include_str!("../fixtures/nimble/update_contact_note.200.json"), same_timestamp);
 }
-///Example at line 1591 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_contact_note_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_contact_note.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_contact_note_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_contact_note.409.json"), same_timestamp);
+}
+///Example at `returns-list-of-notes-for-specified-contact/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_notes_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListContactNotesResponse,
     >(include_str!("../fixtures/nimble/list_contact_notes.200.json"), same_timestamp);
 }
-///Example at line 1632 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_contact_notes_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/list_contact_notes.409.json"), same_timestamp);
+}
+///Example at `returns-list-of-user-available-contact-proceeding-types/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_proceeding_types_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListProceedingTypesResponse,
     >(include_str!("../fixtures/nimble/list_proceeding_types.200.json"), same_timestamp);
 }
-///Example at line 1653 of `specs/nimble/snapshot.txt`.
+///Example at `get-all-proceedings-that-match-query-parameters/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_proceedings_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -179,28 +317,55 @@ fn list_contact_proceedings_200() {
         same_timestamp,
     );
 }
-///Example at line 2045 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_contact_proceedings_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/list_contact_proceedings.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_contact_proceedings_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/list_contact_proceedings.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `return-all-available-metadata-for-company-s-fields/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_fields_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesChoiseResponse,
+        nimble::models::FieldsContactsFieldsMetadata,
     >(include_str!("../fixtures/nimble/list_contact_fields.200.json"), same_timestamp);
 }
-///Example at line 2087 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_field_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateField,
+        nimble::models::FieldsCreateFieldRequest,
     >(include_str!("../fixtures/nimble/create_new_field.request.json"), same_timestamp);
 }
-///Example at line 2099 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_field_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(include_str!("../fixtures/nimble/create_new_field.200.json"), same_timestamp);
 }
-///Example at line 2136 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_new_field_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_new_field.409.json"), same_timestamp);
+}
+///Example at `updates-existing-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_field_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -210,17 +375,37 @@ fn updates_existing_field_request() {
         same_timestamp,
     );
 }
-///Example at line 2142 of `specs/nimble/snapshot.txt`.
+///Example at `updates-existing-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_field_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/updates_existing_field.200.json"),
         same_timestamp,
     );
 }
-///Example at line 2177 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_field_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_field.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_field_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_field.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `create-new-fields-group/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_group_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -230,17 +415,27 @@ fn create_new_fields_group_request() {
         same_timestamp,
     );
 }
-///Example at line 2181 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-fields-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_group_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/create_new_fields_group.200.json"),
         same_timestamp,
     );
 }
-///Example at line 2217 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_new_fields_group_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/create_new_fields_group.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `updates-existing-fields-group/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_group_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -250,17 +445,37 @@ fn updates_existing_fields_group_request() {
         same_timestamp,
     );
 }
-///Example at line 2221 of `specs/nimble/snapshot.txt`.
+///Example at `updates-existing-fields-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_group_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/updates_existing_fields_group.200.json"),
         same_timestamp,
     );
 }
-///Example at line 2255 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_fields_group_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_fields_group.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_fields_group_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_fields_group.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `create-new-fields-tabs/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_tabs_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -270,17 +485,27 @@ fn create_new_fields_tabs_request() {
         same_timestamp,
     );
 }
-///Example at line 2259 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-fields-tabs/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_fields_tabs_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/create_new_fields_tabs.200.json"),
         same_timestamp,
     );
 }
-///Example at line 2294 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_new_fields_tabs_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/create_new_fields_tabs.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `updates-existing-fields-tab/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_tab_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -290,17 +515,37 @@ fn updates_existing_fields_tab_request() {
         same_timestamp,
     );
 }
-///Example at line 2297 of `specs/nimble/snapshot.txt`.
+///Example at `updates-existing-fields-tab/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_existing_fields_tab_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/updates_existing_fields_tab.200.json"),
         same_timestamp,
     );
 }
-///Example at line 2332 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_fields_tab_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_fields_tab.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_existing_fields_tab_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/updates_existing_fields_tab.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `create-choice-for-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_choice_for_field_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -310,42 +555,90 @@ fn create_choice_for_field_request() {
         same_timestamp,
     );
 }
-///Example at line 2335 of `specs/nimble/snapshot.txt`.
+///Example at `create-choice-for-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_choice_for_field_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ContactFieldsTab,
+        nimble::models::FieldsContactFieldsTab,
     >(
         include_str!("../fixtures/nimble/create_choice_for_field.200.json"),
         same_timestamp,
     );
 }
-///Example at line 2369 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_choice_for_field_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/create_choice_for_field.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_choice_for_field_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/create_choice_for_field.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `deletes-choice-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_choice_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdatesChoiseResponse,
     >(include_str!("../fixtures/nimble/deletes_choice_by_id.200.json"), same_timestamp);
 }
-///Example at line 2409 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_choice_by_id_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/deletes_choice_by_id.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_choice_by_id_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/deletes_choice_by_id.409.json"), same_timestamp);
+}
+///Example at `updates-choise/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_choise_request() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdatesChoiseRequest,
     >(include_str!("../fixtures/nimble/updates_choise.request.json"), same_timestamp);
 }
-///Example at line 2412 of `specs/nimble/snapshot.txt`.
+///Example at `updates-choise/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_choise_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdatesChoiseResponse,
     >(include_str!("../fixtures/nimble/updates_choise.200.json"), same_timestamp);
 }
-///Example at line 2450 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_choise_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/updates_choise.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_choise_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/updates_choise.409.json"), same_timestamp);
+}
+///Example at `delete-is-primary-mark-from-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_is_primary_mark_from_field_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::MarkFieldWithIsPrimaryFlagRequest,
+        nimble::models::FieldsUpdateIsPrimaryRequest,
     >(
         include_str!(
             "../fixtures/nimble/delete_is_primary_mark_from_field.request.json"
@@ -353,7 +646,7 @@ fn delete_is_primary_mark_from_field_request() {
         same_timestamp,
     );
 }
-///Example at line 2452 of `specs/nimble/snapshot.txt`.
+///Example at `delete-is-primary-mark-from-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_is_primary_mark_from_field_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -363,17 +656,37 @@ fn delete_is_primary_mark_from_field_200() {
         same_timestamp,
     );
 }
-///Example at line 2458 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_is_primary_mark_from_field_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/delete_is_primary_mark_from_field.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_is_primary_mark_from_field_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/delete_is_primary_mark_from_field.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `mark-field-with-is-primary-flag/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn mark_field_with_is_primary_flag_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::MarkFieldWithIsPrimaryFlagRequest,
+        nimble::models::FieldsUpdateIsPrimaryRequest,
     >(
         include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.request.json"),
         same_timestamp,
     );
 }
-///Example at line 2460 of `specs/nimble/snapshot.txt`.
+///Example at `mark-field-with-is-primary-flag/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn mark_field_with_is_primary_flag_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -383,7 +696,27 @@ fn mark_field_with_is_primary_flag_200() {
         same_timestamp,
     );
 }
-///Example at line 2463 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn mark_field_with_is_primary_flag_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn mark_field_with_is_primary_flag_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `returns-list-pipelines-available-to-view-for-requesting-user/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_contact_pipelines_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -393,11 +726,11 @@ fn list_contact_pipelines_200() {
         same_timestamp,
     );
 }
-///Example at line 2517 of `specs/nimble/snapshot.txt`.
+///Example at `exit-lead-from-pipeline-successfully/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_successfully_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ExitTransitionRequest,
+        nimble::models::ContactsExitLeadSuccessfullyRequest,
     >(
         include_str!(
             "../fixtures/nimble/exit_lead_from_pipeline_successfully.request.json"
@@ -405,41 +738,41 @@ fn exit_lead_from_pipeline_successfully_request() {
         same_timestamp,
     );
 }
-///Example at line 2519 of `specs/nimble/snapshot.txt`.
+///Example at `exit-lead-from-pipeline-successfully/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_successfully_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!("../fixtures/nimble/exit_lead_from_pipeline_successfully.200.json"),
         same_timestamp,
     );
 }
-///Example at line 2708 of `specs/nimble/snapshot.txt`.
+///Example at `updates-exit-transition-with-new-notes-and-or-actual-exit-date/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ExitTransitionRequest,
+        nimble::models::ContactsExitLeadSuccessfullyRequest,
     >(
         include_str!("../fixtures/nimble/update_exit_transition.request.json"),
         same_timestamp,
     );
 }
-///Example at line 2710 of `specs/nimble/snapshot.txt`.
+///Example at `updates-exit-transition-with-new-notes-and-or-actual-exit-date/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!("../fixtures/nimble/update_exit_transition.200.json"),
         same_timestamp,
     );
 }
-///Example at line 2900 of `specs/nimble/snapshot.txt`.
+///Example at `exit-lead-from-pipeline-unsuccessfully/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_unsuccessfully_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::LostExitTransitionRequest,
+        nimble::models::ContactsExitLeadUnsuccessfullyRequest,
     >(
         include_str!(
             "../fixtures/nimble/exit_lead_from_pipeline_unsuccessfully.request.json"
@@ -447,11 +780,11 @@ fn exit_lead_from_pipeline_unsuccessfully_request() {
         same_timestamp,
     );
 }
-///Example at line 2903 of `specs/nimble/snapshot.txt`.
+///Example at `exit-lead-from-pipeline-unsuccessfully/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn exit_lead_from_pipeline_unsuccessfully_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!(
             "../fixtures/nimble/exit_lead_from_pipeline_unsuccessfully.200.json"
@@ -459,11 +792,11 @@ fn exit_lead_from_pipeline_unsuccessfully_200() {
         same_timestamp,
     );
 }
-///Example at line 3093 of `specs/nimble/snapshot.txt`.
+///Example at `updates-exit-transition-with-new-notes-and-or-actual-exit-date-and-or-lost-reason/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_with_lost_reason_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::LostExitTransitionRequest,
+        nimble::models::ContactsExitLeadUnsuccessfullyRequest,
     >(
         include_str!(
             "../fixtures/nimble/update_exit_transition_with_lost_reason.request.json"
@@ -471,11 +804,11 @@ fn update_exit_transition_with_lost_reason_request() {
         same_timestamp,
     );
 }
-///Example at line 3096 of `specs/nimble/snapshot.txt`.
+///Example at `updates-exit-transition-with-new-notes-and-or-actual-exit-date-and-or-lost-reason/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_exit_transition_with_lost_reason_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!(
             "../fixtures/nimble/update_exit_transition_with_lost_reason.200.json"
@@ -483,7 +816,7 @@ fn update_exit_transition_with_lost_reason_200() {
         same_timestamp,
     );
 }
-///Example at line 3284 of `specs/nimble/snapshot.txt`.
+///Example at `move-lead-to-stage-within-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn move_lead_to_stage_within_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -495,61 +828,68 @@ fn move_lead_to_stage_within_pipeline_request() {
         same_timestamp,
     );
 }
-///Example at line 3285 of `specs/nimble/snapshot.txt`.
+///Example at `move-lead-to-stage-within-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn move_lead_to_stage_within_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!("../fixtures/nimble/move_lead_to_stage_within_pipeline.200.json"),
         same_timestamp,
     );
 }
-///Example at line 3472 of `specs/nimble/snapshot.txt`.
+///Example at `undo-recent-lead-transition-to-won-or-lost-stage/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn undo_lead_exit_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(include_str!("../fixtures/nimble/undo_lead_exit.200.json"), same_timestamp);
 }
-///Example at line 3659 of `specs/nimble/snapshot.txt`.
+///Example at `clear-all-leads-transitions-in-current-pipeline-run/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn clear_lead_transitions_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Contact,
+        nimble::models::ContactsContactView,
     >(
         include_str!("../fixtures/nimble/clear_lead_transitions.200.json"),
         same_timestamp,
     );
 }
-///Example at line 4009 of `specs/nimble/snapshot.txt`.
+///Example at `retrieves-list-of-all-user-deals/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn retrieves_list_of_all_user_deals_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::RetrievesListOfAllUserDealsResponse,
+        nimble::models::DealsDealsList,
     >(
         include_str!("../fixtures/nimble/retrieves_list_of_all_user_deals.200.json"),
         same_timestamp,
     );
 }
-///Example at line 4220 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-deal-v2/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_deal_v2_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateDeal,
+        nimble::models::DealsCreateDealRequest,
     >(
         include_str!("../fixtures/nimble/create_new_deal_v2.request.json"),
         same_timestamp,
     );
 }
-///Example at line 4265 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-deal-v2/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_deal_v2_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Deal,
+        nimble::models::DealsDealView,
     >(include_str!("../fixtures/nimble/create_new_deal_v2.200.json"), same_timestamp);
 }
-///Example at line 4455 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_new_deal_v2_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_new_deal_v2.409.json"), same_timestamp);
+}
+///Example at `update-deals-tag-by-name/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_deals_tag_by_name_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -559,7 +899,7 @@ fn update_deals_tag_by_name_request() {
         same_timestamp,
     );
 }
-///Example at line 4456 of `specs/nimble/snapshot.txt`.
+///Example at `update-deals-tag-by-name/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_deals_tag_by_name_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -569,17 +909,37 @@ fn update_deals_tag_by_name_default() {
         same_timestamp,
     );
 }
-///Example at line 4461 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_deals_tag_by_name_406() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
+        include_str!("../fixtures/nimble/update_deals_tag_by_name.406.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_deals_tag_by_name_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/update_deals_tag_by_name.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `delete-deals-tag-by-name/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_deals_tag_by_name_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::DeleteDealsTagByNameRequest,
+        nimble::models::PreflightChecksRequest,
     >(
         include_str!("../fixtures/nimble/delete_deals_tag_by_name.request.json"),
         same_timestamp,
     );
 }
-///Example at line 4462 of `specs/nimble/snapshot.txt`.
+///Example at `delete-deals-tag-by-name/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_deals_tag_by_name_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -589,28 +949,42 @@ fn delete_deals_tag_by_name_default() {
         same_timestamp,
     );
 }
-///Example at line 4486 of `specs/nimble/snapshot.txt`.
+///Example at `get-deal-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn get_deal_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Deal,
+        nimble::models::DealsDealView,
     >(include_str!("../fixtures/nimble/get_deal_by_id.200.json"), same_timestamp);
 }
-///Example at line 4689 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn get_deal_by_id_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/get_deal_by_id.404.json"), same_timestamp);
+}
+///Example at `edit-deal-by-id/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn edit_deal_by_id_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateDeal,
+        nimble::models::DealsEditDealRequest,
     >(include_str!("../fixtures/nimble/edit_deal_by_id.request.json"), same_timestamp);
 }
-///Example at line 4728 of `specs/nimble/snapshot.txt`.
+///Example at `edit-deal-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn edit_deal_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Deal,
+        nimble::models::DealsDealView,
     >(include_str!("../fixtures/nimble/edit_deal_by_id.200.json"), same_timestamp);
 }
-///Example at line 4925 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn edit_deal_by_id_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/edit_deal_by_id.409.json"), same_timestamp);
+}
+///Example at `store-new-deal-file/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn store_new_deal_file_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -620,17 +994,17 @@ fn store_new_deal_file_request() {
         same_timestamp,
     );
 }
-///Example at line 4933 of `specs/nimble/snapshot.txt`.
+///Example at `updates-file-with-new-name/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_file_with_new_name_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesFileWithNewNameRequest,
+        nimble::models::DealsUpdateDealFileRequest,
     >(
         include_str!("../fixtures/nimble/updates_file_with_new_name.request.json"),
         same_timestamp,
     );
 }
-///Example at line 4938 of `specs/nimble/snapshot.txt`.
+///Example at `create-note-to-deal/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_note_to_deal_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -640,28 +1014,49 @@ fn create_note_to_deal_request() {
         same_timestamp,
     );
 }
-///Example at line 4940 of `specs/nimble/snapshot.txt`.
+///Example at `create-note-to-deal/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_note_to_deal_200() {
+fn create_note_to_deal_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateNoteResponse,
-    >(include_str!("../fixtures/nimble/create_note_to_deal.200.json"), same_timestamp);
+        nimble::models::DealsDealNote,
+    >(include_str!("../fixtures/nimble/create_note_to_deal.201.json"), same_timestamp);
 }
-///Example at line 4957 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_note_to_deal_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_note_to_deal.409.json"), same_timestamp);
+}
+///Example at `update-note/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_note_request() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::UpdateNoteRequest,
     >(include_str!("../fixtures/nimble/update_note.request.json"), same_timestamp);
 }
-///Example at line 4959 of `specs/nimble/snapshot.txt`.
+///Example at `update-note/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_note_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateNoteResponse,
+        nimble::models::DealsDealNote,
     >(include_str!("../fixtures/nimble/update_note.200.json"), same_timestamp);
 }
-///Example at line 4975 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_note_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_note.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_note_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_note.409.json"), same_timestamp);
+}
+///Example at `returns-feed-of-overdue-activities-for-given-deals/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_overdue_deal_activities_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -671,69 +1066,114 @@ fn list_overdue_deal_activities_200() {
         same_timestamp,
     );
 }
-///Example at line 5191 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn list_overdue_deal_activities_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/list_overdue_deal_activities.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `returns-list-of-columns-and-column-groups-for-user-who-making-request/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_columns_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListColumnsResponse,
     >(include_str!("../fixtures/nimble/list_columns.200.json"), same_timestamp);
 }
-///Example at line 5217 of `specs/nimble/snapshot.txt`.
+///Example at `retrieves-list-of-deal-fields-for-this-user-standard-and-fields-for-each-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_deal_fields_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(include_str!("../fixtures/nimble/list_deal_fields.200.json"), same_timestamp);
 }
-///Example at line 5244 of `specs/nimble/snapshot.txt`.
+///Example at `undescribed-pipelines` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_deal_pipelines_200() {
     crm_tests::assert_decodes_losslessly::<
         nimble::models::ListDealPipelinesResponse,
     >(include_str!("../fixtures/nimble/list_deal_pipelines.200.json"), same_timestamp);
 }
-///Example at line 5315 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_new_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateNewPipelineRequest,
+        nimble::models::PipelineCreateDealsPipelineRequest,
     >(
         include_str!("../fixtures/nimble/create_new_pipeline.request.json"),
         same_timestamp,
     );
 }
-///Example at line 5340 of `specs/nimble/snapshot.txt`.
+///Example at `create-new-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_new_pipeline_200() {
+fn create_new_pipeline_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
-    >(include_str!("../fixtures/nimble/create_new_pipeline.200.json"), same_timestamp);
+        nimble::models::PipelineDealsPipeline,
+    >(include_str!("../fixtures/nimble/create_new_pipeline.201.json"), same_timestamp);
 }
-///Example at line 5401 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_new_pipeline_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_new_pipeline.409.json"), same_timestamp);
+}
+///Example at `get-pipeline-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn get_pipeline_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
+        nimble::models::PipelineDealsPipeline,
     >(include_str!("../fixtures/nimble/get_pipeline_by_id.200.json"), same_timestamp);
 }
-///Example at line 5465 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn get_pipeline_by_id_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/get_pipeline_by_id.404.json"), same_timestamp);
+}
+///Example at `update-pipeline-by-id/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_by_id_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatePipelineByIdRequest,
+        nimble::models::PipelineEditDealsPipelineRequest,
     >(
         include_str!("../fixtures/nimble/update_pipeline_by_id.request.json"),
         same_timestamp,
     );
 }
-///Example at line 5468 of `specs/nimble/snapshot.txt`.
+///Example at `update-pipeline-by-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
+        nimble::models::PipelineDealsPipeline,
     >(include_str!("../fixtures/nimble/update_pipeline_by_id.200.json"), same_timestamp);
 }
-///Example at line 5529 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_by_id_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/update_pipeline_by_id.403.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_by_id_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_pipeline_by_id.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_by_id_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_pipeline_by_id.409.json"), same_timestamp);
+}
+///Example at `delete-pipeline-by-its-id/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_pipeline_by_its_id_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -743,7 +1183,17 @@ fn delete_pipeline_by_its_id_default() {
         same_timestamp,
     );
 }
-///Example at line 5536 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_pipeline_by_its_id_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/delete_pipeline_by_its_id.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `get-deals-in-pipeline-listing-separated-by-stages/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_pipeline_deals_by_stage_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -753,7 +1203,7 @@ fn list_pipeline_deals_by_stage_200() {
         same_timestamp,
     );
 }
-///Example at line 5758 of `specs/nimble/snapshot.txt`.
+///Example at `get-deals-in-pipeline-listing-separated-by-owners/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_pipeline_deals_by_owner_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -763,7 +1213,7 @@ fn list_pipeline_deals_by_owner_200() {
         same_timestamp,
     );
 }
-///Example at line 5964 of `specs/nimble/snapshot.txt`.
+///Example at `add-lost-reason-to-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn add_lost_reason_to_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -773,89 +1223,201 @@ fn add_lost_reason_to_pipeline_request() {
         same_timestamp,
     );
 }
-///Example at line 5965 of `specs/nimble/snapshot.txt`.
+///Example at `add-lost-reason-to-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn add_lost_reason_to_pipeline_200() {
+fn add_lost_reason_to_pipeline_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
+        nimble::models::PipelineDealsPipeline,
     >(
-        include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.200.json"),
+        include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.201.json"),
         same_timestamp,
     );
 }
-///Example at line 6032 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn add_lost_reason_to_pipeline_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn add_lost_reason_to_pipeline_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/add_lost_reason_to_pipeline.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `create-deal-stage/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_deal_stage_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateDealStageRequest,
+        nimble::models::PipelineCreateDealStageRequest,
     >(include_str!("../fixtures/nimble/create_deal_stage.request.json"), same_timestamp);
 }
-///Example at line 6038 of `specs/nimble/snapshot.txt`.
+///Example at `create-deal-stage/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_deal_stage_200() {
+fn create_deal_stage_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
-    >(include_str!("../fixtures/nimble/create_deal_stage.200.json"), same_timestamp);
+        nimble::models::PipelineDealsPipeline,
+    >(include_str!("../fixtures/nimble/create_deal_stage.201.json"), same_timestamp);
 }
-///Example at line 6104 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_deal_stage_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/create_deal_stage.403.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_deal_stage_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/create_deal_stage.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_deal_stage_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/create_deal_stage.409.json"), same_timestamp);
+}
+///Example at `update-stage/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_stage_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdateStageRequest,
+        nimble::models::PipelineEditDealStageRequest,
     >(include_str!("../fixtures/nimble/update_stage.request.json"), same_timestamp);
 }
-///Example at line 6108 of `specs/nimble/snapshot.txt`.
+///Example at `update-stage/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_stage_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::Pipeline,
+        nimble::models::PipelineDealsPipeline,
     >(include_str!("../fixtures/nimble/update_stage.200.json"), same_timestamp);
 }
-///Example at line 6178 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_stage_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(include_str!("../fixtures/nimble/update_stage.403.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_stage_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(include_str!("../fixtures/nimble/update_stage.404.json"), same_timestamp);
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_stage_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(include_str!("../fixtures/nimble/update_stage.409.json"), same_timestamp);
+}
+///Example at `creates-custom-field-in-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn creates_custom_field_in_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatesCustomFieldInPipelineRequest,
+        nimble::models::PipelineCreateDealsPipelineFieldRequest,
     >(
         include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.request.json"),
         same_timestamp,
     );
 }
-///Example at line 6187 of `specs/nimble/snapshot.txt`.
+///Example at `creates-custom-field-in-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn creates_custom_field_in_pipeline_200() {
+fn creates_custom_field_in_pipeline_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
-        include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.200.json"),
+        include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.201.json"),
         same_timestamp,
     );
 }
-///Example at line 6223 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn creates_custom_field_in_pipeline_406() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
+        include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.406.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn creates_custom_field_in_pipeline_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/creates_custom_field_in_pipeline.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `updates-custom-field-in-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_custom_field_in_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesCustomFieldInPipelineRequest,
+        nimble::models::PipelineUpdateDealsPipelineFieldRequest,
     >(
         include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.request.json"),
         same_timestamp,
     );
 }
-///Example at line 6228 of `specs/nimble/snapshot.txt`.
+///Example at `updates-custom-field-in-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn updates_custom_field_in_pipeline_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
         include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.200.json"),
         same_timestamp,
     );
 }
-///Example at line 6261 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_custom_field_in_pipeline_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_custom_field_in_pipeline_406() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
+        include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.406.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn updates_custom_field_in_pipeline_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/updates_custom_field_in_pipeline.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `deletes-custom-field-from-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_custom_field_from_pipeline_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::DeleteDealsTagByNameRequest,
+        nimble::models::PreflightChecksRequest,
     >(
         include_str!(
             "../fixtures/nimble/deletes_custom_field_from_pipeline.request.json"
@@ -863,7 +1425,7 @@ fn deletes_custom_field_from_pipeline_request() {
         same_timestamp,
     );
 }
-///Example at line 6262 of `specs/nimble/snapshot.txt`.
+///Example at `deletes-custom-field-from-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_custom_field_from_pipeline_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -875,57 +1437,127 @@ fn deletes_custom_field_from_pipeline_default() {
         same_timestamp,
     );
 }
-///Example at line 6270 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_custom_field_from_pipeline_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/deletes_custom_field_from_pipeline.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_custom_field_from_pipeline_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/deletes_custom_field_from_pipeline.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `creates-choice-in-specified-pipeline-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_field_choice_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineFieldChoiceRequest,
+        nimble::models::PipelineCreateDealsPipelineFieldChoiceRequest,
     >(
         include_str!("../fixtures/nimble/create_pipeline_field_choice.request.json"),
         same_timestamp,
     );
 }
-///Example at line 6274 of `specs/nimble/snapshot.txt`.
+///Example at `creates-choice-in-specified-pipeline-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_pipeline_field_choice_200() {
+fn create_pipeline_field_choice_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
-        include_str!("../fixtures/nimble/create_pipeline_field_choice.200.json"),
+        include_str!("../fixtures/nimble/create_pipeline_field_choice.201.json"),
         same_timestamp,
     );
 }
-///Example at line 6310 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_pipeline_field_choice_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/create_pipeline_field_choice.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_pipeline_field_choice_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/create_pipeline_field_choice.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `updates-choice-in-custom-field-in-pipeline/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_field_choice_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatePipelineFieldChoiceRequest,
+        nimble::models::PipelineUpdateDealsPipelineFieldChoiceRequest,
     >(
         include_str!("../fixtures/nimble/update_pipeline_field_choice.request.json"),
         same_timestamp,
     );
 }
-///Example at line 6312 of `specs/nimble/snapshot.txt`.
+///Example at `updates-choice-in-custom-field-in-pipeline/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_field_choice_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
         include_str!("../fixtures/nimble/update_pipeline_field_choice.200.json"),
         same_timestamp,
     );
 }
-///Example at line 6347 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_field_choice_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_field_choice.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotAcceptableError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_field_choice_406() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotAcceptableError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_field_choice.406.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_field_choice_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_field_choice.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `deletes-choice-from-custom-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_choice_from_custom_field_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::DeleteDealsTagByNameRequest,
+        nimble::models::PreflightChecksRequest,
     >(
         include_str!("../fixtures/nimble/deletes_choice_from_custom_field.request.json"),
         same_timestamp,
     );
 }
-///Example at line 6348 of `specs/nimble/snapshot.txt`.
+///Example at `deletes-choice-from-custom-field/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn deletes_choice_from_custom_field_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -935,27 +1567,77 @@ fn deletes_choice_from_custom_field_default() {
         same_timestamp,
     );
 }
-///Example at line 6355 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_choice_from_custom_field_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/deletes_choice_from_custom_field.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn deletes_choice_from_custom_field_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/deletes_choice_from_custom_field.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `create-pipeline-deal-group/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_pipeline_deal_group_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreatePipelineDealGroupRequest,
+        nimble::models::PipelineCreateDealsPipelineGroupRequest,
     >(
         include_str!("../fixtures/nimble/create_pipeline_deal_group.request.json"),
         same_timestamp,
     );
 }
-///Example at line 6371 of `specs/nimble/snapshot.txt`.
+///Example at `create-pipeline-deal-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
-fn create_pipeline_deal_group_200() {
+fn create_pipeline_deal_group_201() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
-        include_str!("../fixtures/nimble/create_pipeline_deal_group.200.json"),
+        include_str!("../fixtures/nimble/create_pipeline_deal_group.201.json"),
         same_timestamp,
     );
 }
-///Example at line 6404 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_pipeline_deal_group_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/create_pipeline_deal_group.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_pipeline_deal_group_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/create_pipeline_deal_group.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn create_pipeline_deal_group_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/create_pipeline_deal_group.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `update-pipeline-deal-group/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_deal_group_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -965,17 +1647,47 @@ fn update_pipeline_deal_group_request() {
         same_timestamp,
     );
 }
-///Example at line 6407 of `specs/nimble/snapshot.txt`.
+///Example at `update-pipeline-deal-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn update_pipeline_deal_group_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDealFieldsResponse,
+        nimble::models::DealsDealFieldsMetadata,
     >(
         include_str!("../fixtures/nimble/update_pipeline_deal_group.200.json"),
         same_timestamp,
     );
 }
-///Example at line 6437 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_deal_group_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_deal_group.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_deal_group_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_deal_group.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.ValidationError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn update_pipeline_deal_group_409() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsValidationError,
+    >(
+        include_str!("../fixtures/nimble/update_pipeline_deal_group.409.json"),
+        same_timestamp,
+    );
+}
+///Example at `delete-pipeline-deal-group/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn delete_pipeline_deal_group_default() {
     crm_tests::assert_decodes_losslessly::<
@@ -985,27 +1697,47 @@ fn delete_pipeline_deal_group_default() {
         same_timestamp,
     );
 }
-///Example at line 6443 of `specs/nimble/snapshot.txt`.
+///Example at `#/components/schemas/Errors.ForbiddenError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_pipeline_deal_group_403() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsForbiddenError,
+    >(
+        include_str!("../fixtures/nimble/delete_pipeline_deal_group.403.json"),
+        same_timestamp,
+    );
+}
+///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
+#[test]
+fn delete_pipeline_deal_group_404() {
+    crm_tests::assert_decodes_losslessly::<
+        nimble::models::ErrorsNotFoundError,
+    >(
+        include_str!("../fixtures/nimble/delete_pipeline_deal_group.404.json"),
+        same_timestamp,
+    );
+}
+///Example at `list-draft-messages/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn list_draft_messages_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDraftMessagesResponse,
+        nimble::models::MessagePage,
     >(include_str!("../fixtures/nimble/list_draft_messages.200.json"), same_timestamp);
 }
-///Example at line 6619 of `specs/nimble/snapshot.txt`.
+///Example at `create-draft-message/request-sample` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_draft_message_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateDraftMessageRequest,
+        nimble::models::MessagesIncompleteMessageSpecification,
     >(
         include_str!("../fixtures/nimble/create_draft_message.request.json"),
         same_timestamp,
     );
 }
-///Example at line 6659 of `specs/nimble/snapshot.txt`.
+///Example at `create-draft-message/response` in `specs/nimble/snapshot.txt`.
 #[test]
 fn create_draft_message_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::CreateDraftMessageResponse,
+        nimble::models::MessagesDraftMessageWithParticipants,
     >(include_str!("../fixtures/nimble/create_draft_message.200.json"), same_timestamp);
 }

@@ -34,14 +34,8 @@ async fn a_list_stream_stops_at_the_last_page_the_response_announces() {
     }
     let client = Client::builder(Auth::Bearer("t".into())).base_url(server.uri()).build().unwrap();
 
-    let contacts: Vec<_> = client
-        .contacts().list()
-        .keyword("smith")
-        .per_page(2)
-        .stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let contacts: Vec<_> =
+        client.contacts().list().keyword("smith").per_page(2).stream().try_collect().await.unwrap();
     let ids: Vec<&str> = contacts.iter().map(|c| c.id.as_deref().unwrap()).collect();
     assert_eq!(ids, ["a", "b", "c", "d"], "page 2 is full, but it is the last one announced: no page 3");
 }
@@ -66,7 +60,8 @@ async fn a_refused_access_token_is_refreshed_form_encoded_and_saved() {
     let mut token = Token::new("stale");
     token.refresh_token = Some(Secret::new("r1"));
     let store = Arc::new(MemoryTokenStore::new(token));
-    let app = Client::oauth_app("id", "secret", "https://example.com/cb").token_url(format!("{}/oauth/token", server.uri()));
+    let app =
+        Client::oauth_app("id", "secret", "https://example.com/cb").token_url(format!("{}/oauth/token", server.uri()));
     let client = Client::builder(Auth::OAuth(app.session(store.clone()))).base_url(server.uri()).build().unwrap();
 
     let me = client.myself().get().await.unwrap();
@@ -74,7 +69,8 @@ async fn a_refused_access_token_is_refreshed_form_encoded_and_saved() {
     let saved = store.load().unwrap();
     assert_eq!((saved.access_token.expose(), saved.refresh_token.as_ref().map(Secret::expose)), ("fresh", Some("r2")));
     let requests = server.received_requests().await.unwrap();
-    let body = String::from_utf8(requests.iter().find(|r| r.url.path() == "/oauth/token").unwrap().body.clone()).unwrap();
+    let body =
+        String::from_utf8(requests.iter().find(|r| r.url.path() == "/oauth/token").unwrap().body.clone()).unwrap();
     assert!(body.contains("grant_type=refresh_token") && body.contains("refresh_token=r1"), "{body}");
     assert!(Client::OAUTH_TOKEN_URL.starts_with("https://app.nimble.com/"));
 }

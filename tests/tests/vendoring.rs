@@ -49,7 +49,10 @@ fn each_generated_crate_builds_when_copied_into_another_project() {
         let stem = program.file_stem().unwrap().to_str().unwrap().replace('_', "-");
         fs::create_dir_all(app.join("src/bin")).unwrap();
         fs::copy(&program, app.join("src/bin").join(program.file_name().unwrap())).unwrap();
-        bins.push_str(&format!("\n[[bin]]\nname = \"{stem}\"\npath = \"src/bin/{}\"\n", program.file_name().unwrap().to_str().unwrap()));
+        bins.push_str(&format!(
+            "\n[[bin]]\nname = \"{stem}\"\npath = \"src/bin/{}\"\n",
+            program.file_name().unwrap().to_str().unwrap()
+        ));
     }
     let dependencies: String = CRATES.iter().map(|name| format!("{name} = {{ path = \"vendor/{name}\" }}\n")).collect();
     fs::write(

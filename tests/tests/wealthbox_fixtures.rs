@@ -9,7 +9,7 @@ fn same_timestamp(a: &str, b: &str) -> bool {
         Some(y)) if x == y
     )
 }
-///Example at line 262 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-login-profile-information/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_login_profile_information_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -21,7 +21,7 @@ fn retrieve_login_profile_information_200() {
         same_timestamp,
     );
 }
-///Example at line 370 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-activity-stream/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_activity_stream_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -31,7 +31,7 @@ fn retrieve_activity_stream_200() {
         same_timestamp,
     );
 }
-///Example at line 1153 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-contacts/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_contacts_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -41,7 +41,7 @@ fn retrieve_all_contacts_200() {
         same_timestamp,
     );
 }
-///Example at line 2596 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-contact/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_contact_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -51,14 +51,14 @@ fn create_new_contact_request() {
         same_timestamp,
     );
 }
-///Example at line 2731 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-contact/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_contact_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::Contact,
     >(include_str!("../fixtures/wealthbox/create_new_contact.200.json"), same_timestamp);
 }
-///Example at line 3597 of `specs/wealthbox/snapshot.txt`.
+///Example at `fetch-existing-contact/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_contact_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -68,7 +68,7 @@ fn fetch_existing_contact_200() {
         same_timestamp,
     );
 }
-///Example at line 4487 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-contact/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_contact_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -78,7 +78,7 @@ fn update_existing_contact_request() {
         same_timestamp,
     );
 }
-///Example at line 4499 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-contact/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_contact_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -88,7 +88,7 @@ fn update_existing_contact_200() {
         same_timestamp,
     );
 }
-///Example at line 5382 of `specs/wealthbox/snapshot.txt`.
+///Example at `delete-existing-contact/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_existing_contact_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -98,14 +98,14 @@ fn delete_existing_contact_200() {
         same_timestamp,
     );
 }
-///Example at line 5586 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-tasks/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_tasks_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::TaskPage,
     >(include_str!("../fixtures/wealthbox/retrieve_all_tasks.200.json"), same_timestamp);
 }
-///Example at line 5881 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-task-and-assign-it-to-user/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_task_and_assign_it_to_user_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -117,7 +117,7 @@ fn create_new_task_and_assign_it_to_user_request() {
         same_timestamp,
     );
 }
-///Example at line 5906 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-task-and-assign-it-to-user/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_task_and_assign_it_to_user_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -129,7 +129,7 @@ fn create_new_task_and_assign_it_to_user_200() {
         same_timestamp,
     );
 }
-///Example at line 6163 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-task-and-assign-it-to-team/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_task_and_assign_it_to_team_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -141,7 +141,7 @@ fn create_new_task_and_assign_it_to_team_request() {
         same_timestamp,
     );
 }
-///Example at line 6188 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-task-and-assign-it-to-team/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_task_and_assign_it_to_team_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -153,7 +153,7 @@ fn create_new_task_and_assign_it_to_team_200() {
         same_timestamp,
     );
 }
-///Example at line 6374 of `specs/wealthbox/snapshot.txt`.
+///Example at `fetch-existing-task/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_task_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -163,7 +163,7 @@ fn fetch_existing_task_200() {
         same_timestamp,
     );
 }
-///Example at line 6637 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-task-and-assign-it-to-user/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_task_and_assign_it_to_user_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -175,7 +175,7 @@ fn update_existing_task_and_assign_it_to_user_request() {
         same_timestamp,
     );
 }
-///Example at line 6662 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-task-and-assign-it-to-user/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_task_and_assign_it_to_user_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -187,7 +187,7 @@ fn update_existing_task_and_assign_it_to_user_200() {
         same_timestamp,
     );
 }
-///Example at line 6925 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-task-and-assign-it-to-team/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_task_and_assign_it_to_team_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -199,7 +199,7 @@ fn update_existing_task_and_assign_it_to_team_request() {
         same_timestamp,
     );
 }
-///Example at line 6950 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-task-and-assign-it-to-team/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_task_and_assign_it_to_team_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -211,14 +211,14 @@ fn update_existing_task_and_assign_it_to_team_200() {
         same_timestamp,
     );
 }
-///Example at line 7133 of `specs/wealthbox/snapshot.txt`.
+///Example at `delete-task/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_task_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::Task,
     >(include_str!("../fixtures/wealthbox/delete_task.200.json"), same_timestamp);
 }
-///Example at line 7634 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-workflows/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_workflows_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -228,7 +228,7 @@ fn retrieve_all_workflows_200() {
         same_timestamp,
     );
 }
-///Example at line 8234 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-workflow/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_workflow_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -238,7 +238,7 @@ fn create_new_workflow_request() {
         same_timestamp,
     );
 }
-///Example at line 8259 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-workflow/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_workflow_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -248,7 +248,7 @@ fn create_new_workflow_200() {
         same_timestamp,
     );
 }
-///Example at line 8817 of `specs/wealthbox/snapshot.txt`.
+///Example at `fetch-existing-workflow/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_workflow_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -258,14 +258,14 @@ fn fetch_existing_workflow_200() {
         same_timestamp,
     );
 }
-///Example at line 9372 of `specs/wealthbox/snapshot.txt`.
+///Example at `delete-workflow/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_workflow_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::Workflow,
     >(include_str!("../fixtures/wealthbox/delete_workflow.200.json"), same_timestamp);
 }
-///Example at line 9705 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-workflow-templates/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_workflow_templates_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -275,7 +275,7 @@ fn retrieve_all_workflow_templates_200() {
         same_timestamp,
     );
 }
-///Example at line 9991 of `specs/wealthbox/snapshot.txt`.
+///Example at `fetch-existing-workflow-template/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_workflow_template_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -285,7 +285,7 @@ fn fetch_existing_workflow_template_200() {
         same_timestamp,
     );
 }
-///Example at line 10217 of `specs/wealthbox/snapshot.txt`.
+///Example at `complete-workflow-step/request-example-complete-workflowstep+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn complete_workflow_step_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -295,7 +295,7 @@ fn complete_workflow_step_request() {
         same_timestamp,
     );
 }
-///Example at line 10225 of `specs/wealthbox/snapshot.txt`.
+///Example at `complete-workflow-step/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn complete_workflow_step_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -305,7 +305,7 @@ fn complete_workflow_step_200() {
         same_timestamp,
     );
 }
-///Example at line 10410 of `specs/wealthbox/snapshot.txt`.
+///Example at `revert-workflow-step/request-example-revert-workflowstep+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn revert_workflow_step_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -315,7 +315,7 @@ fn revert_workflow_step_request() {
         same_timestamp,
     );
 }
-///Example at line 10415 of `specs/wealthbox/snapshot.txt`.
+///Example at `revert-workflow-step/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn revert_workflow_step_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -325,7 +325,7 @@ fn revert_workflow_step_200() {
         same_timestamp,
     );
 }
-///Example at line 10640 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-events/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_events_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -335,7 +335,7 @@ fn retrieve_all_events_200() {
         same_timestamp,
     );
 }
-///Example at line 10958 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-event/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_event_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -345,14 +345,14 @@ fn create_new_event_request() {
         same_timestamp,
     );
 }
-///Example at line 10992 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-event/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_event_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::Event,
     >(include_str!("../fixtures/wealthbox/create_new_event.200.json"), same_timestamp);
 }
-///Example at line 11202 of `specs/wealthbox/snapshot.txt`.
+///Example at `fetch-existing-event/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_event_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -362,7 +362,7 @@ fn fetch_existing_event_200() {
         same_timestamp,
     );
 }
-///Example at line 11522 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-event/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_event_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -372,7 +372,7 @@ fn update_existing_event_request() {
         same_timestamp,
     );
 }
-///Example at line 11556 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-event/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_event_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -382,14 +382,14 @@ fn update_existing_event_200() {
         same_timestamp,
     );
 }
-///Example at line 11763 of `specs/wealthbox/snapshot.txt`.
+///Example at `delete-event/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_event_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::Event,
     >(include_str!("../fixtures/wealthbox/delete_event.200.json"), same_timestamp);
 }
-///Example at line 11972 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-opportunities/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_opportunities_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -399,7 +399,7 @@ fn retrieve_all_opportunities_200() {
         same_timestamp,
     );
 }
-///Example at line 12249 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-opportunity/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_opportunity_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -409,7 +409,7 @@ fn create_new_opportunity_request() {
         same_timestamp,
     );
 }
-///Example at line 12280 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-opportunity/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_opportunity_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -419,7 +419,7 @@ fn create_new_opportunity_200() {
         same_timestamp,
     );
 }
-///Example at line 12465 of `specs/wealthbox/snapshot.txt`.
+///Example at `fetch-existing-opportunity/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_opportunity_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -429,7 +429,7 @@ fn fetch_existing_opportunity_200() {
         same_timestamp,
     );
 }
-///Example at line 12744 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-opportunity/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_opportunity_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -439,7 +439,7 @@ fn update_existing_opportunity_request() {
         same_timestamp,
     );
 }
-///Example at line 12775 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-opportunity/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_opportunity_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -449,14 +449,14 @@ fn update_existing_opportunity_200() {
         same_timestamp,
     );
 }
-///Example at line 12957 of `specs/wealthbox/snapshot.txt`.
+///Example at `delete-opportunity/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_opportunity_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::Opportunity,
     >(include_str!("../fixtures/wealthbox/delete_opportunity.200.json"), same_timestamp);
 }
-///Example at line 13084 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-projects/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_projects_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -466,7 +466,7 @@ fn retrieve_all_projects_200() {
         same_timestamp,
     );
 }
-///Example at line 13230 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-project/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_project_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -476,14 +476,14 @@ fn create_new_project_request() {
         same_timestamp,
     );
 }
-///Example at line 13244 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-project/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_project_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::Project,
     >(include_str!("../fixtures/wealthbox/create_new_project.200.json"), same_timestamp);
 }
-///Example at line 13358 of `specs/wealthbox/snapshot.txt`.
+///Example at `fetch-existing-project/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_project_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -493,7 +493,7 @@ fn fetch_existing_project_200() {
         same_timestamp,
     );
 }
-///Example at line 13506 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-project/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_project_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -503,7 +503,7 @@ fn update_existing_project_request() {
         same_timestamp,
     );
 }
-///Example at line 13520 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-project/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_project_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -513,21 +513,21 @@ fn update_existing_project_200() {
         same_timestamp,
     );
 }
-///Example at line 13631 of `specs/wealthbox/snapshot.txt`.
+///Example at `delete-project/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_project_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::Project,
     >(include_str!("../fixtures/wealthbox/delete_project.200.json"), same_timestamp);
 }
-///Example at line 13751 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-notes/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_notes_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::NotePage,
     >(include_str!("../fixtures/wealthbox/retrieve_all_notes.200.json"), same_timestamp);
 }
-///Example at line 13889 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-note/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_note_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -537,14 +537,14 @@ fn create_new_note_request() {
         same_timestamp,
     );
 }
-///Example at line 13905 of `specs/wealthbox/snapshot.txt`.
+///Example at `create-new-note/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_note_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::StatusUpdate,
     >(include_str!("../fixtures/wealthbox/create_new_note.200.json"), same_timestamp);
 }
-///Example at line 14011 of `specs/wealthbox/snapshot.txt`.
+///Example at `fetch-existing-note/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn fetch_existing_note_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -554,7 +554,7 @@ fn fetch_existing_note_200() {
         same_timestamp,
     );
 }
-///Example at line 14151 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-note/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_note_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -564,7 +564,7 @@ fn update_existing_note_request() {
         same_timestamp,
     );
 }
-///Example at line 14167 of `specs/wealthbox/snapshot.txt`.
+///Example at `update-existing-note/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn update_existing_note_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -574,7 +574,7 @@ fn update_existing_note_200() {
         same_timestamp,
     );
 }
-///Example at line 14282 of `specs/wealthbox/snapshot.txt`.
+///Example at `list-all-contact-roles/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn list_all_contact_roles_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -584,7 +584,7 @@ fn list_all_contact_roles_200() {
         same_timestamp,
     );
 }
-///Example at line 14358 of `specs/wealthbox/snapshot.txt`.
+///Example at `list-all-custom-fields/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn list_all_custom_fields_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -594,7 +594,7 @@ fn list_all_custom_fields_request() {
         same_timestamp,
     );
 }
-///Example at line 14363 of `specs/wealthbox/snapshot.txt`.
+///Example at `list-all-custom-fields/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn list_all_custom_fields_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -604,14 +604,14 @@ fn list_all_custom_fields_200() {
         same_timestamp,
     );
 }
-///Example at line 14422 of `specs/wealthbox/snapshot.txt`.
+///Example at `list-all-tags/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn list_all_tags_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::ListAllTagsResponse,
     >(include_str!("../fixtures/wealthbox/list_all_tags.200.json"), same_timestamp);
 }
-///Example at line 14470 of `specs/wealthbox/snapshot.txt`.
+///Example at `list-all-members-of-customizable-category/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn list_all_members_of_customizable_category_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -623,7 +623,7 @@ fn list_all_members_of_customizable_category_200() {
         same_timestamp,
     );
 }
-///Example at line 14548 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-comments/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_comments_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -633,7 +633,7 @@ fn retrieve_all_comments_200() {
         same_timestamp,
     );
 }
-///Example at line 14628 of `specs/wealthbox/snapshot.txt`.
+///Example at `add-member-to-household/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn add_member_to_household_request() {
     crm_tests::assert_decodes_losslessly::<
@@ -643,7 +643,7 @@ fn add_member_to_household_request() {
         same_timestamp,
     );
 }
-///Example at line 14634 of `specs/wealthbox/snapshot.txt`.
+///Example at `add-member-to-household/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn add_member_to_household_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -653,7 +653,7 @@ fn add_member_to_household_200() {
         same_timestamp,
     );
 }
-///Example at line 14702 of `specs/wealthbox/snapshot.txt`.
+///Example at `delete-member-from-household/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn delete_member_from_household_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -663,7 +663,7 @@ fn delete_member_from_household_200() {
         same_timestamp,
     );
 }
-///Example at line 14744 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-usergroups/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_user_groups_200() {
     crm_tests::assert_decodes_losslessly::<
@@ -673,14 +673,14 @@ fn retrieve_all_user_groups_200() {
         same_timestamp,
     );
 }
-///Example at line 14804 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-teams/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_teams_200() {
     crm_tests::assert_decodes_losslessly::<
         wealthbox::models::TeamPage,
     >(include_str!("../fixtures/wealthbox/retrieve_all_teams.200.json"), same_timestamp);
 }
-///Example at line 14860 of `specs/wealthbox/snapshot.txt`.
+///Example at `retrieve-all-users/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_users_200() {
     crm_tests::assert_decodes_losslessly::<

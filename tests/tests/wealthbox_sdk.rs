@@ -22,7 +22,8 @@ fn pages_asked(server_requests: &[Request]) -> Vec<(String, String)> {
     server_requests
         .iter()
         .map(|r| {
-            let get = |key: &str| r.url.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.to_string()).unwrap_or_default();
+            let get =
+                |key: &str| r.url.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.to_string()).unwrap_or_default();
             (get("page"), get("per_page"))
         })
         .collect()
@@ -74,7 +75,9 @@ async fn a_list_stream_starts_at_the_page_asked_and_stops_on_an_empty_page() {
 async fn a_list_stream_reports_an_item_of_the_wrong_shape_and_goes_on() {
     let server = MockServer::start().await;
     Mock::given(query_param("page", "1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"contacts": [{"id": 1}, {"id": "x"}, {"id": 3}]})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"contacts": [{"id": 1}, {"id": "x"}, {"id": 3}]})),
+        )
         .mount(&server)
         .await;
     let client = Client::builder(Auth::AccessToken("t".into())).base_url(server.uri()).build().unwrap();
@@ -98,7 +101,8 @@ const CLIENT_ID: &str = "app-id";
 const CLIENT_SECRET: &str = "app-secret-987";
 
 fn app(server: &MockServer) -> wealthbox::OAuthApp {
-    Client::oauth_app(CLIENT_ID, CLIENT_SECRET, "https://example.com/back?x=1").token_url(format!("{}/oauth/token", server.uri()))
+    Client::oauth_app(CLIENT_ID, CLIENT_SECRET, "https://example.com/back?x=1")
+        .token_url(format!("{}/oauth/token", server.uri()))
 }
 
 fn form(request: &Request) -> Vec<(String, String)> {

@@ -1,8 +1,9 @@
-//! Runs the definition reader and the reconciliation on the committed inputs of every API
-//! that has a definition (`specs/<api>/definition.yaml`) and prints what they find: the
-//! definition reader's gaps, the pairing of operations, every conflict, what the
-//! definition adds, how it types numbers, and the overlay's routes checked against it.
-//! Reads only; writes nothing.
+//! Runs the first half of the pipeline (the page's reading with the overlay's facts,
+//! reconciled with the definition) on the committed inputs of every API that has a
+//! definition (`specs/<api>/definition.yaml`) and prints what it finds, in more detail than
+//! the spec records: the definition reader's gaps, the pairing of operations, every
+//! conflict left open and every one settled, what the definition adds, how it types
+//! numbers, and the overlay entries it makes redundant. Reads only; writes nothing.
 //!
 //! `cargo run -p xtask --example reconcile [API...]`
 
@@ -10,9 +11,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use xtask::draft::DraftType;
-use xtask::pipeline;
-use xtask::reconcile::inputs::{self, Run};
-use xtask::reconcile::{Fact, RouteCheck};
+use xtask::pipeline::{self, Witnessed};
+use xtask::reconcile::{Fact, Report};
 
 fn main() -> Result<(), String> {
     let root: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the repository").into();
@@ -21,23 +21,24 @@ fn main() -> Result<(), String> {
         if !wanted.is_empty() && !wanted.contains(&api) {
             continue;
         }
-        match inputs::run(&root, &api)? {
-            Some(run) => print(&api, &run),
+        let run = pipeline::witnessed(&root, &api).map_err(|e| e.to_string())?;
+        match &run.report {
+            Some(report) => print(&api, &run, report),
             None => println!("# {api}\n\nno definition: nothing to reconcile\n"),
         }
     }
     Ok(())
 }
 
-fn print(api: &str, run: &Run) {
-    let report = &run.reconciled.report;
+fn print(api: &str, run: &Witnessed, report: &Report) {
+    let definition = &run.definition.as_ref().expect("a report comes from a definition").draft;
     println!("# {api}\n");
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-    for g in &run.definition.gaps {
+    for g in &definition.gaps {
         *kinds.entry(g.kind.as_str()).or_default() += 1;
     }
-    println!("definition: {} operations; its reader's gaps: {kinds:?}", run.definition.operations.len());
-    for g in &run.definition.gaps {
+    println!("definition: {} operations; its reader's gaps: {kinds:?}", definition.operations.len());
+    for g in &definition.gaps {
         println!("  {} {}: {}", g.source, g.kind, g.message);
     }
     println!();
@@ -45,7 +46,10 @@ fn print(api: &str, run: &Run) {
     println!("\nagreements by attribute: {:?}", by_attribute(&report.agreements));
     println!("taken by attribute: {:?}", by_attribute(&report.taken));
 
-    let draft = &run.reconciled.draft;
+    for (fact, side, by) in &report.settled {
+        println!("  settled ({side:?}, by {by}): {}", xtask::reconcile::conflict_message(fact));
+    }
+    let draft = &run.draft;
     let paired: Vec<usize> = report.matches.iter().map(|m| m.text).collect();
     let routes_taken = report.taken.iter().filter(|f| f.fact == "route").count();
     let typed = |shape: Option<&DraftType>| matches!(shape, Some(DraftType::Object(_)));
@@ -77,40 +81,23 @@ fn print(api: &str, run: &Run) {
     for f in report.agreements.iter().filter(|f| f.fact.ends_with(":type") && f.definition.value == "number") {
         println!("  number: {} {} ({})", op_title(run, f), f.fact, f.definition.source);
     }
-    for (key, check) in &run.route_checks {
-        match check {
-            RouteCheck::Same { .. } => println!("overlay route {key}: the definition has it too (removable)"),
-            RouteCheck::Contradicts { method, path, definition } => {
-                println!(
-                    "overlay route {key}: CONTRADICTED: the definition says {} {path} ({definition})",
-                    method.as_str()
-                )
-            }
-            RouteCheck::Unpaired => println!("overlay route {key}: its operation pairs with none of the definition"),
-        }
-    }
-    println!("overlay API entries the definition repeats (removable): {:?}\n", report.redundant_overlay_entries());
+    println!("overlay entries the definition repeats (removable): {:?}\n", report.redundant_overlay_entries());
 }
 
 /// Counts facts by attribute (`type`, `required`, ...; `exists` for a whole place).
 fn by_attribute(facts: &[Fact]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for f in facts {
-        let attribute = match f.fact.rsplit_once(':') {
-            Some((_, a)) => a.to_string(),
-            None if matches!(f.fact.as_str(), "route" | "base_url" | "auth") => f.fact.clone(),
-            None => "exists".to_string(),
-        };
-        *counts.entry(attribute).or_default() += 1;
+        *counts.entry(xtask::reconcile::attribute(&f.fact).to_string()).or_default() += 1;
     }
     counts
 }
 
-fn op_title(run: &Run, fact: &Fact) -> String {
+fn op_title(run: &Witnessed, fact: &Fact) -> String {
     match fact.scope {
         xtask::reconcile::Scope::Api => "api".into(),
         xtask::reconcile::Scope::Operation { text, .. } => {
-            format!("`{}`", run.reconciled.draft.operations[text].title.chars().take(60).collect::<String>())
+            format!("`{}`", run.draft.operations[text].title.chars().take(60).collect::<String>())
         }
     }
 }

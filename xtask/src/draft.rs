@@ -5,6 +5,8 @@
 use codegen::spec::{Api, Example, Gap, GapKind, Method, ParamLocation, Source, TypeRef};
 use heck::ToUpperCamelCase;
 
+use crate::anchors::Anchors;
+
 /// A reader's whole result.
 #[derive(Debug, Clone)]
 pub struct Draft {
@@ -19,6 +21,9 @@ pub struct Draft {
     /// Object shapes that recur are one type: the reader inferred them from samples, in
     /// which one schema of the source document repeats, inlined, under every owner.
     pub merge_identical_shapes: bool,
+    /// The places the reader recognized, which `doc:` sources are anchored to (none for
+    /// a definition, whose sources are pointers).
+    pub anchors: Anchors,
 }
 
 /// One operation as the document shows it.
@@ -28,6 +33,8 @@ pub struct DraftOperation {
     pub title: String,
     /// The id the overlay gives it instead (readers leave it `None`).
     pub id: Option<String>,
+    /// The resource the overlay puts it in (readers leave it `None`: the path's).
+    pub resource: Option<String>,
     /// Prose under the title.
     pub description: Option<String>,
     /// HTTP method, when the document shows it.
@@ -70,6 +77,28 @@ pub struct DraftParam {
     pub choices: Option<Choices>,
     /// Where it is.
     pub source: Source,
+    /// What reconciliation with a definition took into it.
+    pub by_definition: ByDefinition,
+}
+
+/// What a page's parameter or field got from the definition behind the page (empty for a
+/// reader's own reading).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ByDefinition {
+    /// The definition's place for the same parameter or field, when a fact the page does
+    /// not state (a more precise type, `required`, `nullable`, a format, a default, the
+    /// allowed values, where a parameter travels) was taken from it.
+    pub taken_from: Option<Source>,
+    /// The type is stated exactly (by a definition): a `number` stays a number even when
+    /// every example shows a whole one.
+    pub type_stated: bool,
+}
+
+impl ByDefinition {
+    /// A definition's own member: its type is stated exactly.
+    pub fn stated() -> ByDefinition {
+        ByDefinition { taken_from: None, type_stated: true }
+    }
 }
 
 /// A request body as the document shows it.
@@ -90,6 +119,9 @@ pub struct DraftBody {
 pub struct DraftResponse {
     /// Status code or class.
     pub status: String,
+    /// The document does not state the status: the reader assumed it (a scrape that lost
+    /// the codes shows a success sample, read as `200`). A definition's status is taken.
+    pub status_assumed: bool,
     /// The document's words.
     pub description: Option<String>,
     /// Its shape; `None` when the document shows none.
@@ -98,6 +130,8 @@ pub struct DraftResponse {
     pub examples: Vec<Example>,
     /// Where it starts.
     pub source: Source,
+    /// The definition's response, when its status was taken from it.
+    pub taken_from: Option<Source>,
 }
 
 /// A type as the document writes it.
@@ -126,6 +160,8 @@ pub struct DraftObject {
     pub fields: Vec<DraftField>,
     /// Where it starts.
     pub source: Source,
+    /// The definition's schema, when the page's object took its name from it.
+    pub taken_from: Option<Source>,
 }
 
 /// A field as the document shows it.
@@ -151,6 +187,8 @@ pub struct DraftField {
     pub choices: Option<Choices>,
     /// Where it is.
     pub source: Source,
+    /// What reconciliation with a definition took into it.
+    pub by_definition: ByDefinition,
 }
 
 /// A list of allowed values as the document prints it.

@@ -1,8 +1,8 @@
 //! The error of the doc-to-spec half, at its boundary with the command line: one enum
 //! whose variants say which stage failed and carry what the stage knows (the file and
 //! line, the overlay entry, the problems found). Each stage has its own error type
-//! ([`ReadError`], [`OverlayError`], codegen's [`EmitError`] and [`YamlError`]), wrapped
-//! here with the file it concerns.
+//! ([`ReadError`], [`DefinitionError`], [`OverlayError`], codegen's [`EmitError`] and
+//! [`YamlError`]), wrapped here with the file it concerns.
 
 use std::path::PathBuf;
 
@@ -10,6 +10,7 @@ use codegen::yaml::YamlError;
 use codegen::EmitError;
 
 use crate::overlay::OverlayError;
+use crate::readers::definition::DefinitionError;
 use crate::readers::ReadError;
 
 /// A failure of `cargo xtask`, naming the file, line or entry it concerns.
@@ -31,6 +32,10 @@ pub enum Error {
         /// What the reader says.
         source: ReadError,
     },
+    /// A definition its reader cannot read at all (bad YAML or JSON, not OpenAPI 3, a
+    /// dangling `$ref`, a cycle): the message names the file and the line or pointer.
+    #[error(transparent)]
+    Definition(#[from] DefinitionError),
     /// An overlay that cannot be used.
     #[error("{source}{}", damage_note(damage))]
     Overlay {
@@ -46,6 +51,15 @@ pub enum Error {
         /// The API.
         api: String,
         /// The problems.
+        problems: Vec<String>,
+    },
+    /// A committed spec file that does not validate: every problem, each with the file's
+    /// line where it can be found (`specs/x.yaml:120: ...`).
+    #[error("{path} is not a valid spec:\n  {}", problems.join("\n  "))]
+    InvalidFile {
+        /// The spec file.
+        path: String,
+        /// The problems, located.
         problems: Vec<String>,
     },
     /// A spec file that does not parse (or a spec that cannot be written as YAML).

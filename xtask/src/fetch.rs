@@ -42,19 +42,77 @@ pub const COMPRESS_ABOVE: usize = 1024 * 1024;
 
 const USER_AGENT: &str = concat!("crm-clients-xtask/", env!("CARGO_PKG_VERSION"), " (cargo xtask fetch)");
 
-/// A failed fetch, naming the URL or file.
-#[derive(Debug)]
-pub struct FetchError(pub String);
-
-impl std::fmt::Display for FetchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// A failed fetch: each names the URL or file it is about, and nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// A local file or folder could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The overlay does not read.
+    #[error(transparent)]
+    Overlay(#[from] crate::overlay::OverlayError),
+    /// The overlay's `pages` do not say what to fetch (none, or pages of several styles).
+    #[error("{overlay}: {message}")]
+    Pages {
+        /// The overlay file.
+        overlay: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A URL or file gave no document: a failed request, a non-2xx or non-HTML answer, a
+    /// body over the limit, not UTF-8, not gzip.
+    #[error("{origin}: {message}")]
+    Download {
+        /// The URL or file.
+        origin: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A page was fetched but does not read in its style.
+    #[error(transparent)]
+    Page(#[from] PageError),
+    /// A definition does not parse, or cannot be stored.
+    #[error("{origin}: {message}")]
+    Definition {
+        /// Where it comes from, or the file it would be written to.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The pages' text does not read with the API's text reader.
+    #[error("the text of {origins} does not read as a `{reader}` document: {source}")]
+    Text {
+        /// The pages, comma-separated.
+        origins: String,
+        /// The API's reader.
+        reader: String,
+        /// Why not.
+        source: crate::readers::ReadError,
+    },
+    /// `provenance.yaml` does not read or render.
+    #[error(transparent)]
+    Provenance(#[from] provenance::ProvenanceError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Write(#[from] crate::Error),
 }
 
-impl From<PageError> for FetchError {
-    fn from(e: PageError) -> Self {
-        FetchError(e.to_string())
+impl FetchError {
+    fn io(path: impl Into<String>, source: std::io::Error) -> FetchError {
+        FetchError::Io { path: path.into(), source }
+    }
+
+    fn download(origin: &str, message: impl Into<String>) -> FetchError {
+        FetchError::Download { origin: origin.to_string(), message: message.into() }
+    }
+
+    fn definition(origin: &str, message: impl Into<String>) -> FetchError {
+        FetchError::Definition { origin: origin.to_string(), message: message.into() }
     }
 }
 
@@ -105,24 +163,29 @@ pub fn run(root: &Path, api: &str, options: &Options) -> Result<Outcome, FetchEr
     let dir = format!("specs/{api}");
     let overlay_file = format!("{dir}/overlay.yaml");
     let overlay_text =
-        std::fs::read_to_string(root.join(&overlay_file)).map_err(|e| FetchError(format!("{overlay_file}: {e}")))?;
-    let overlay =
-        crate::overlay::Overlay::parse(&overlay_text, &overlay_file).map_err(|e| FetchError(e.to_string()))?;
+        std::fs::read_to_string(root.join(&overlay_file)).map_err(|e| FetchError::io(&overlay_file, e))?;
+    let overlay = crate::overlay::Overlay::parse(&overlay_text, &overlay_file)?;
     let style = match overlay.pages().first() {
         Some(first) => first.style,
         None => {
-            return Err(FetchError(format!(
-            "{overlay_file} lists no `pages` (url, style, cite): nothing says where {api}'s documentation is published"
-        )))
+            return Err(FetchError::Pages {
+                overlay: overlay_file,
+                message: format!(
+                    "lists no `pages` (url, style, cite): nothing says where {api}'s documentation is published"
+                ),
+            })
         }
     };
     if let Some(other) = overlay.pages().iter().find(|p| p.style != style) {
-        return Err(FetchError(format!(
-            "{overlay_file}: `pages` mixes styles ({} and {} for {}); one API's pages share one style",
-            style.name(),
-            other.style.name(),
-            other.url
-        )));
+        return Err(FetchError::Pages {
+            message: format!(
+                "`pages` mixes styles ({} and {} for {}); one API's pages share one style",
+                style.name(),
+                other.style.name(),
+                other.url
+            ),
+            overlay: overlay_file,
+        });
     }
     let origins: Vec<String> = if options.from.is_empty() {
         overlay.pages().iter().map(|p| p.url.clone()).collect()
@@ -172,14 +235,9 @@ pub fn run(root: &Path, api: &str, options: &Options) -> Result<Outcome, FetchEr
         let text = texts.join("\n");
         // A page of the wrong style gives text its reader cannot read at all: refuse it
         // before anything is written.
-        crate::readers::read_snapshot(&overlay.reader, &text, api, &format!("{dir}/snapshot.txt")).map_err(|e| {
-            FetchError(format!(
-                "the text of {} does not read as a `{}` document: {}",
-                origins.join(", "),
-                overlay.reader,
-                e
-            ))
-        })?;
+        crate::readers::read_snapshot(&overlay.reader, &text, api, &format!("{dir}/snapshot.txt")).map_err(
+            |source| FetchError::Text { origins: origins.join(", "), reader: overlay.reader.clone(), source },
+        )?;
         let source = format!("the text of {}, laid out by the `{}` page reader", origins.join(", "), style.name());
         outputs.push(Output { file: "snapshot.txt".into(), bytes: text.into_bytes(), source, codegen_input: true });
     }
@@ -229,15 +287,23 @@ fn definition_output(root: &Path, dir: &str, document: Value, source: String) ->
         // that is not a new version of the committed definition.
         let from_markup = |d: &Value| d.get(pages::MARKUP_KEY).is_some();
         if from_markup(&document) && old.as_ref().is_ok_and(|o| !from_markup(o)) {
-            return Err(FetchError(format!(
-                "{dir}/{file}: not replaced by the definition {source}: the page no longer embeds its definition, \
-                 and its markup shows less; nothing was written (fetch a page that embeds it, or remove the file to accept)"
-            )));
+            return Err(FetchError::definition(
+                &format!("{dir}/{file}"),
+                format!(
+                    "not replaced by the definition {source}: the page no longer embeds its definition, \
+                     and its markup shows less; nothing was written (fetch a page that embeds it, or remove the file to accept)"
+                ),
+            ));
         }
         let bytes = match old {
             Ok(old) if old == document => committed.into_bytes(),
             _ if file.ends_with(".yaml") => codegen::yaml::to_string(&document)
-                .map_err(|e| FetchError(format!("{dir}/{file}: cannot write the definition as YAML: {e}")))?
+                .map_err(|e| {
+                    FetchError::definition(
+                        &format!("{dir}/{file}"),
+                        format!("cannot write the definition as YAML: {e}"),
+                    )
+                })?
                 .into_bytes(),
             _ => json_bytes(&document),
         };
@@ -256,10 +322,10 @@ fn json_bytes(document: &Value) -> Vec<u8> {
 pub fn parse_definition(text: &str, origin: &str) -> Result<Value, FetchError> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
-        serde_json::from_str(trimmed).map_err(|e| FetchError(format!("{origin}: not valid JSON: {e}")))
+        serde_json::from_str(trimmed).map_err(|e| FetchError::definition(origin, format!("not valid JSON: {e}")))
     } else {
         codegen::yaml::from_str(text)
-            .map_err(|e| FetchError(format!("{origin}: not a valid YAML or JSON document: {e}")))
+            .map_err(|e| FetchError::definition(origin, format!("not a valid YAML or JSON document: {e}")))
     }
 }
 
@@ -338,7 +404,7 @@ fn report_and_write(
     }
 
     // Everything was fetched and read: now write, each file whole or not at all.
-    let mut provenance = provenance::read(root, api).map_err(|e| FetchError(e.to_string()))?.unwrap_or_default();
+    let mut provenance = provenance::read(root, api)?.unwrap_or_default();
     let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let mut written = Vec::new();
     for output in &outputs {
@@ -348,7 +414,7 @@ fn report_and_write(
             .iter()
             .any(|i| i.file == output.file && i.sha256 == provenance::sha256_hex(&output.bytes));
         if changed.contains(&output.file) {
-            write_atomically(&root.join(&rel), &output.bytes).map_err(|e| FetchError(e.to_string()))?;
+            write_atomically(&root.join(&rel), &output.bytes)?;
             written.push(rel.clone());
         }
         if changed.contains(&output.file) || !entry_matches {
@@ -370,20 +436,20 @@ fn report_and_write(
     // A page stored under another name before (now compressed, or one page of several)
     // is replaced, not left beside the new one.
     let pages: Vec<&str> = outputs.iter().map(|o| o.file.as_str()).filter(|f| f.starts_with("page")).collect();
-    for entry in std::fs::read_dir(root.join(dir)).map_err(|e| FetchError(format!("{dir}: {e}")))?.flatten() {
+    for entry in std::fs::read_dir(root.join(dir)).map_err(|e| FetchError::io(dir, e))?.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
         let is_page = name.starts_with("page") && (name.ends_with(".html") || name.ends_with(".html.gz"));
         if is_page && !pages.contains(&name.as_str()) {
-            std::fs::remove_file(entry.path()).map_err(|e| FetchError(format!("{dir}/{name}: {e}")))?;
+            std::fs::remove_file(entry.path()).map_err(|e| FetchError::io(format!("{dir}/{name}"), e))?;
             provenance.inputs.retain(|i| i.file != name);
             written.push(format!("{dir}/{name} (removed)"));
         }
     }
     provenance.inputs.sort_by(|a, b| a.file.cmp(&b.file));
-    let text = provenance::render(&provenance, api).map_err(|e| FetchError(e.to_string()))?;
+    let text = provenance::render(&provenance, api)?;
     let rel = provenance::path(api);
     if std::fs::read_to_string(root.join(&rel)).ok().as_deref() != Some(text.as_str()) {
-        write_atomically(&root.join(&rel), text.as_bytes()).map_err(|e| FetchError(e.to_string()))?;
+        write_atomically(&root.join(&rel), text.as_bytes())?;
         written.push(rel);
     }
     Ok(Outcome { lines, codegen_input_changed, written })
@@ -417,14 +483,14 @@ fn load_page(agent: &ureq::Agent, origin: &str, limits: &Limits) -> Result<Strin
 /// and only HTML when `html`.
 fn load(agent: &ureq::Agent, origin: &str, limits: &Limits, html: bool) -> Result<String, FetchError> {
     if !is_url(origin) {
-        let bytes = std::fs::read(origin).map_err(|e| FetchError(format!("{origin}: {e}")))?;
+        let bytes = std::fs::read(origin).map_err(|e| FetchError::io(origin, e))?;
         if bytes.len() as u64 > limits.max_bytes && !origin.ends_with(".gz") {
-            return Err(FetchError(format!("{origin}: larger than {} bytes; refused", limits.max_bytes)));
+            return Err(FetchError::download(origin, format!("larger than {} bytes; refused", limits.max_bytes)));
         }
         let bytes = if origin.ends_with(".gz") { decompress(&bytes, origin, limits)? } else { bytes };
-        return String::from_utf8(bytes).map_err(|e| FetchError(format!("{origin}: not UTF-8 text: {e}")));
+        return String::from_utf8(bytes).map_err(|e| FetchError::download(origin, format!("not UTF-8 text: {e}")));
     }
-    let fail = |what: String| FetchError(format!("{origin}: {what}"));
+    let fail = |what: String| FetchError::download(origin, what);
     let accept =
         if html { "text/html,application/xhtml+xml" } else { "application/json,application/yaml,text/yaml,*/*;q=0.5" };
     let mut response = agent.get(origin).header("Accept", accept).call().map_err(|e| match e {
@@ -462,9 +528,12 @@ fn decompress(bytes: &[u8], origin: &str, limits: &Limits) -> Result<Vec<u8>, Fe
     flate2::read::GzDecoder::new(bytes)
         .take(limits.max_bytes + 1)
         .read_to_end(&mut out)
-        .map_err(|e| FetchError(format!("{origin}: not a gzip file: {e}")))?;
+        .map_err(|e| FetchError::download(origin, format!("not a gzip file: {e}")))?;
     if out.len() as u64 > limits.max_bytes {
-        return Err(FetchError(format!("{origin}: larger than {} bytes uncompressed; refused", limits.max_bytes)));
+        return Err(FetchError::download(
+            origin,
+            format!("larger than {} bytes uncompressed; refused", limits.max_bytes),
+        ));
     }
     Ok(out)
 }

@@ -1,10 +1,13 @@
 //! The doc-to-spec half of the pipeline and its orchestration: readers per documentation
 //! style, normalization into the IR, the overlay, validation, and writing files.
 
+pub mod anchors;
+pub mod committed;
 pub mod diff;
 pub mod draft;
 pub mod error;
 pub mod fetch;
+pub mod fuzz;
 pub mod lines;
 pub mod normalize;
 pub mod openapi;

@@ -92,7 +92,7 @@ impl<'a> Lines<'a> {
                 gaps.push(gap(
                     GapKind::InvalidJsonExample,
                     at,
-                    format!("the example starting at line {start} is not valid JSON: {why}; kept verbatim, not used as a fixture"),
+                    format!("the example is not valid JSON: {why}; kept verbatim, not used as a fixture"),
                 ));
                 false
             }

@@ -31,7 +31,8 @@ enum Command {
         strict: bool,
     },
     /// Exit non-zero, naming the stale files, when the committed specs or generated code
-    /// differ from what the inputs produce (or when two runs differ).
+    /// differ from what the inputs produce (or when two runs differ); a committed spec
+    /// that does not parse or validate is reported with its line and reason.
     Check {
         /// Also fail when an operation has no known method and path.
         #[arg(long)]
@@ -65,6 +66,16 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Print where `doc:` sources are in an API's snapshot (`specs/<api>/snapshot.txt:LINE:`,
+    /// the source anchored, the line's text); every anchor with its line when none is
+    /// given. Exit 1 when a source names no place of the snapshot.
+    Locate {
+        /// The API (folder name under specs/).
+        api: String,
+        /// Sources as the spec writes them: `doc:retrieve-all-events/parameters/order`,
+        /// `doc:retrieve-all-events+3`, or a line of a spec written before anchors (`doc:390`).
+        sources: Vec<String>,
+    },
     /// Write the OpenAPI 3.1 document of an API's committed spec (specs/<api>.yaml).
     Openapi {
         /// The API (folder name under specs/).
@@ -91,6 +102,7 @@ fn main() -> ExitCode {
         Command::Diff { apis, old, rev, new } => return diff(&root, apis, old, rev, new),
         Command::Openapi { api, output, yaml } => openapi(&root, api, output, yaml),
         Command::Fetch { api, from, check } => return fetch(&root, api, from, check),
+        Command::Locate { api, sources } => locate(&root, api, sources),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -124,6 +136,9 @@ fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool, strict: bool) -> R
     }
     for outcome in pipeline::regenerate(root, &apis, accept_gaps).map_err(|e| e.to_string())? {
         out(&format!("{}\n", outcome.summary));
+        for line in &outcome.removable {
+            out(&format!("{line}\n"));
+        }
         for path in &outcome.changed {
             out(&format!("  wrote {path}\n"));
         }
@@ -135,7 +150,12 @@ fn check(root: &Path, strict: bool) -> Result<(), String> {
     let mut stale = Vec::new();
     let mut unresolved = Vec::new();
     let mut changed_inputs = Vec::new();
+    let mut broken = Vec::new();
     for api in pipeline::api_names(root).map_err(|e| e.to_string())? {
+        let committed = pipeline::spec_path(&api);
+        if root.join(&committed).exists() {
+            broken.extend(xtask::committed::read_valid(root, &committed).err().map(|e| e.to_string()));
+        }
         let first = pipeline::build(root, &api).map_err(|e| e.to_string())?;
         let second = pipeline::build(root, &api).map_err(|e| e.to_string())?;
         if first.files != second.files {
@@ -144,6 +164,9 @@ fn check(root: &Path, strict: bool) -> Result<(), String> {
             ));
         }
         out(&format!("{}\n", report::summary(&first.spec)));
+        for line in report::removable(&first.spec) {
+            out(&format!("{line}\n"));
+        }
         stale.extend(pipeline::stale_files(root, &api, &first.files));
         if let Err(problems) = xtask::provenance::check(root, &api) {
             changed_inputs.extend(problems.iter().map(ToString::to_string));
@@ -155,14 +178,21 @@ fn check(root: &Path, strict: bool) -> Result<(), String> {
     if !unresolved.is_empty() {
         return Err(unresolved.join("\n"));
     }
+    let mut problems = broken;
     if !changed_inputs.is_empty() {
-        return Err(format!("inputs that no longer match their provenance:\n  {}", changed_inputs.join("\n  ")));
+        problems.push(format!("inputs that no longer match their provenance:\n  {}", changed_inputs.join("\n  ")));
     }
-    if stale.is_empty() {
+    if !stale.is_empty() {
+        problems.push(format!(
+            "stale generated files (regenerate with `cargo xtask codegen`):\n  {}",
+            stale.join("\n  ")
+        ));
+    }
+    if problems.is_empty() {
         out("all generated files are up to date\n");
         Ok(())
     } else {
-        Err(format!("stale generated files (regenerate with `cargo xtask codegen`):\n  {}", stale.join("\n  ")))
+        Err(problems.join("\n"))
     }
 }
 
@@ -199,7 +229,7 @@ fn diff(root: &Path, apis: Vec<String>, old: Option<PathBuf>, rev: Option<String
 fn fetch(root: &Path, api: String, from: Vec<String>, check: bool) -> ExitCode {
     let result = selected(root, vec![api]).and_then(|mut apis| {
         let options = xtask::fetch::Options { from, check, ..Default::default() };
-        xtask::fetch::run(root, &apis.remove(0), &options).map_err(|e| e.0)
+        xtask::fetch::run(root, &apis.remove(0), &options).map_err(|e| e.to_string())
     });
     match result {
         Ok(outcome) => {
@@ -222,11 +252,43 @@ fn fetch(root: &Path, api: String, from: Vec<String>, check: bool) -> ExitCode {
     }
 }
 
+fn locate(root: &Path, api: String, sources: Vec<String>) -> Result<(), String> {
+    use codegen::spec::Source;
+    let api = selected(root, vec![api])?.remove(0);
+    let file = format!("specs/{api}/snapshot.txt");
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).map_err(|e| format!("{path}: {e}"));
+    let snapshot = read(&file)?;
+    let document = pipeline::anchor_map(&api, &snapshot, &read(&format!("specs/{api}/overlay.yaml"))?)
+        .map_err(|e| e.to_string())?;
+    let text_of = |line: u32| snapshot.lines().nth(line as usize - 1).unwrap_or("").trim();
+    if sources.is_empty() {
+        for (line, name) in document.anchors() {
+            out(&format!("{file}:{line}: doc:{name}: {}\n", text_of(line)));
+        }
+        return Ok(());
+    }
+    let mut unknown = Vec::new();
+    for text in &sources {
+        let source: Source = text.parse().map_err(|e: String| e)?;
+        match document.line_of(&source) {
+            Some(line) => {
+                let anchored = document.place(line).map(Source::Anchor).unwrap_or(source);
+                out(&format!("{file}:{line}: {anchored}: {}\n", text_of(line)));
+            }
+            None => unknown.push(format!("{text}: no such place in {file}")),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(unknown.join("\n"))
+    }
+}
+
 fn openapi(root: &Path, api: String, output: Option<PathBuf>, yaml: bool) -> Result<(), String> {
     let api = selected(root, vec![api])?.remove(0);
-    let spec = pipeline::read_spec(&root.join(pipeline::spec_path(&api))).map_err(|e| e.to_string())?;
     let yaml = yaml || output.as_ref().and_then(|p| p.extension()).is_some_and(|e| e == "yaml" || e == "yml");
-    let text = xtask::openapi::to_text(&xtask::openapi::document(&spec), yaml).map_err(|e| e.to_string())?;
+    let text = xtask::committed::openapi_text(root, &api, yaml).map_err(|e| e.to_string())?;
     match output {
         Some(path) => {
             pipeline::write_atomically(&path, &text).map_err(|e| e.to_string())?;

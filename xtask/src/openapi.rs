@@ -313,7 +313,8 @@ fn operation(spec: &Spec, op: &Operation) -> Value {
     }
     let mut responses = Map::new();
     for r in &op.responses {
-        let status = r.status.to_ascii_uppercase();
+        // `5xx` is written `5XX`; `default` stays as it is.
+        let status = if r.status == "default" { r.status.clone() } else { r.status.to_ascii_uppercase() };
         let description = r
             .description
             .clone()
@@ -329,7 +330,8 @@ fn operation(spec: &Spec, op: &Operation) -> Value {
         }
         responses.insert(status, v);
     }
-    if let Some(error) = &spec.api.error_body {
+    // The API's error body, unless the operation documents its own `default` response.
+    if let (Some(error), false) = (&spec.api.error_body, responses.contains_key("default")) {
         responses.insert(
             "default".into(),
             json!({

@@ -1,4 +1,5 @@
-//! One API end to end: snapshot + overlay → draft → spec → generated files; and the
+//! One API end to end: snapshot + overlay (+ the definition behind the page, reconciled
+//! with it) → draft → spec → generated files; and the
 //! file discipline around it: atomic writes of changed files only, the stale check, and
 //! the guard that refuses to overwrite a spec when a run finds gaps the committed spec
 //! does not have.
@@ -7,13 +8,17 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use codegen::spec::{Gap, GapKind, Spec};
+use codegen::spec::{Gap, GapKind, Source, Spec};
 use codegen::{yaml, GeneratedFile};
 
+use crate::anchors::AnchorMap;
+use crate::draft::Draft;
 use crate::normalize::naming::OverlayNames;
 use crate::normalize::{normalize, Options};
 use crate::overlay::Overlay;
 use crate::readers;
+use crate::readers::definition::Definition;
+use crate::reconcile::{reconcile, Report};
 use crate::validate::validate;
 
 /// The command named in generated headers.
@@ -27,6 +32,8 @@ pub struct Built {
     pub spec: Spec,
     /// The spec file, the generated crate, the fixtures and their tests.
     pub files: Vec<GeneratedFile>,
+    /// The snapshot's anchors, to give a human the lines of the spec's places.
+    pub anchors: AnchorMap,
 }
 
 /// The APIs of the repository: folders of `specs/` holding an `overlay.yaml`.
@@ -51,8 +58,28 @@ pub fn spec_path(api: &str) -> String {
     format!("specs/{api}.yaml")
 }
 
-/// Builds the spec of `api` from its snapshot and overlay.
+/// The inputs of one API, as text.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// `snapshot.txt`: the page as text.
+    pub snapshot: &'a str,
+    /// `overlay.yaml`.
+    pub overlay: &'a str,
+    /// The OpenAPI definition behind the page, when there is one: its file (relative to
+    /// the repository root, named in `def:` sources and errors) and its text.
+    pub definition: Option<(&'a str, &'a str)>,
+}
+
+/// Builds the spec of `api` from its snapshot and overlay (an API without a definition).
 pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Result<Spec, Error> {
+    build_spec(api, &Inputs { snapshot: snapshot_text, overlay: overlay_text, definition: None })
+}
+
+/// The overlay of `api`, and its snapshot read with the reader it names, its anchors
+/// complete (the lines the overlay quotes to state routes among them); and what the
+/// reader could not read, with lines, to show beside an overlay entry that no longer fits
+/// (often a sign of a damaged document).
+fn read_inputs(api: &str, snapshot_text: &str, overlay_text: &str) -> Result<(Overlay, Draft, Vec<String>), Error> {
     let overlay_file = format!("specs/{api}/overlay.yaml");
     let snapshot_file = format!("specs/{api}/snapshot.txt");
     let overlay =
@@ -64,50 +91,182 @@ pub fn build_spec_from(api: &str, snapshot_text: &str, overlay_text: &str) -> Re
     };
     let mut draft = reader(snapshot_text, api, &snapshot_file)
         .map_err(|source| Error::Read { file: snapshot_file.clone(), source })?;
-    // An overlay entry that no longer fits often means a damaged document: its errors
-    // come with what the reader could not read, with lines.
     let damage: Vec<String> = draft
         .gaps
         .iter()
         .filter(|g| matches!(g.kind, GapKind::InvalidJsonExample | GapKind::UnrecognizedLine | GapKind::MissingExample))
-        .map(|g| format!("  {} {}: {}", g.source, g.kind, g.message))
+        .map(|g| format!("  {snapshot_file}:{}: {}: {}", g.source.line().unwrap_or(0), g.kind, g.message))
         .collect();
+    overlay
+        .anchor_stated_lines(&mut draft.anchors, snapshot_text)
+        .map_err(|source| Error::Overlay { source, damage: damage.clone() })?;
+    Ok((overlay, draft, damage))
+}
+
+/// The anchors of a snapshot of `api` (read with the reader its overlay names): where
+/// the places its spec names are, for a human (`cargo xtask locate`, `cargo xtask diff`).
+pub fn anchor_map(api: &str, snapshot_text: &str, overlay_text: &str) -> Result<AnchorMap, Error> {
+    read_inputs(api, snapshot_text, overlay_text).map(|(_, draft, _)| draft.anchors.finish())
+}
+
+/// The page's reading with the overlay's API facts, names and routes, reconciled with the
+/// definition behind the page when there is one: the first half of [`build_spec`].
+pub struct Witnessed {
+    /// The overlay.
+    pub overlay: Overlay,
+    /// The page's draft, reconciled (with the definition's gaps that concern it).
+    pub draft: Draft,
+    /// The definition, read.
+    pub definition: Option<Definition>,
+    /// What the reconciliation found.
+    pub report: Option<Report>,
+    /// What the snapshot's reader could not read, one line each: shown with an overlay
+    /// error (an entry that no longer fits often means a damaged document).
+    damage: Vec<String>,
+    /// The snapshot's anchors, complete before reconciliation (lines become anchors once
+    /// the spec is normalized).
+    pub anchors: AnchorMap,
+}
+
+/// Reads the page and the definition of `api` and reconciles them (see [`build_spec`]).
+pub fn witness(api: &str, inputs: &Inputs) -> Result<Witnessed, Error> {
+    let (overlay, mut draft, damage) = read_inputs(api, inputs.snapshot, inputs.overlay)?;
     let overlay_error = |source| Error::Overlay { source, damage: damage.clone() };
-    overlay.check_quotes(snapshot_text).map_err(overlay_error)?;
-    overlay.check_stated_lines(snapshot_text).map_err(overlay_error)?;
+    overlay.check_quotes(inputs.snapshot).map_err(overlay_error)?;
     overlay.apply_api(&mut draft.api).map_err(overlay_error)?;
-    overlay.apply_ids(&mut draft).map_err(overlay_error)?;
+    overlay.apply_names(&mut draft).map_err(overlay_error)?;
+    overlay.apply_routes(&mut draft, inputs.snapshot).map_err(overlay_error)?;
+    let anchors = draft.anchors.finish();
+
+    // The second witness, read before anything is written: a broken definition stops the run.
+    let definition = match inputs.definition {
+        Some((file, text)) => Some(readers::definition::read_definition(text, api, file)?),
+        None => None,
+    };
+    let (draft, report) = match &definition {
+        Some(definition) => {
+            let settlements = overlay.settlements().map_err(overlay_error)?;
+            let reconciled = reconcile(draft, &definition.draft, &settlements, &overlay.opt_ins());
+            overlay.check_witness_entries(Some(&reconciled.report)).map_err(overlay_error)?;
+            overlay.check_routes(&reconciled.draft, &reconciled.report).map_err(overlay_error)?;
+            let mut draft = reconciled.draft;
+            draft.gaps.extend(definition.gaps_of(&reconciled.report.used_definition_operations()));
+            (draft, Some(reconciled.report))
+        }
+        None => {
+            overlay.check_witness_entries(None).map_err(overlay_error)?;
+            (draft, None)
+        }
+    };
+    Ok(Witnessed { overlay, draft, definition, report, damage, anchors })
+}
+
+/// Builds the spec of `api` from its inputs:
+///
+/// ```text
+/// snapshot ─reader─▶ draft ─overlay: API facts, names, routes─┐
+///                                                             ├─▶ reconcile ─▶ normalize ─▶ overlay: lists, types, bodies ─▶ naming ─▶ validate
+/// definition ─definition reader─▶ draft ─(settlements, opt-ins)┘
+/// ```
+///
+/// Without a definition the reconciliation is simply absent.
+pub fn build_spec(api: &str, inputs: &Inputs) -> Result<Spec, Error> {
+    build_anchored(api, inputs).map(|(spec, _)| spec)
+}
+
+/// [`build_spec`], with the snapshot's anchors (to give a human the lines of the spec's places).
+pub fn build_anchored(api: &str, inputs: &Inputs) -> Result<(Spec, AnchorMap), Error> {
+    let Witnessed { overlay, mut draft, report, damage, anchors, .. } = witness(api, inputs)?;
+    let overlay_error = |source| Error::Overlay { source, damage: damage.clone() };
+    let route_gaps = crate::overlay::locate_parameters(&mut draft);
+    draft.gaps.extend(route_gaps);
+
+    let rust_names = overlay.rust_names(&draft).map_err(overlay_error)?;
     let options = Options { choice_splits: &overlay.choices, resources: &overlay.resources };
     let normalized = normalize(draft, &options);
     let mut spec = normalized.spec;
-    let route_gaps = overlay.apply_operations(&mut spec).map_err(overlay_error)?;
-    // Operations routed just now may be list operations (their paging parameters, if the
-    // document has them, are their own).
-    crate::normalize::mark_list_operations(&mut spec, &[]);
     overlay.apply_lists(&mut spec).map_err(overlay_error)?;
-    spec.gaps.extend(route_gaps);
-    spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
+    spec.gaps.sort_by_key(gap_order);
     overlay.apply_types(&mut spec).map_err(overlay_error)?;
     overlay.apply_parameter_types(&mut spec).map_err(overlay_error)?;
     overlay.apply_bodies(&mut spec).map_err(overlay_error)?;
-    let rust_names = overlay.rust_names(&spec).map_err(overlay_error)?;
     let names = OverlayNames { types: &overlay.type_names, operations: &rust_names };
     let used_type_names = normalized.naming.finish(&mut spec, &names);
     overlay.check_used(&spec, &normalized.used_choice_splits, &used_type_names).map_err(overlay_error)?;
+    if let Some(report) = &report {
+        let ids: Vec<String> = spec.operations.iter().map(|o| o.id.clone()).collect();
+        spec.reconciliation = Some(report.for_spec(&ids));
+    }
+    // Everything is in document order now: lines become anchors, in one pass.
+    anchors.anchor_spec(&mut spec).map_err(|problems| Error::Invalid { api: api.to_string(), problems })?;
     let problems = validate(&spec);
     if !problems.is_empty() {
         return Err(Error::Invalid { api: api.to_string(), problems });
     }
-    Ok(spec)
+    Ok((spec, anchors))
+}
+
+/// Gaps in document order: those at a snapshot line by line, then those in the
+/// definition (in the reader's order), then those of overlay entries.
+fn gap_order(gap: &Gap) -> (u8, u32) {
+    match &gap.source {
+        Source::Doc(line) => (0, *line),
+        // None yet: lines become anchors after the gaps are sorted.
+        Source::Anchor(_) => (0, 0),
+        Source::Def(_) => (1, 0),
+        Source::Overlay(_) => (2, 0),
+    }
+}
+
+/// The definition behind an API's page, when it has one: `specs/<api>/definition.yaml`
+/// (or `.json`), relative to `root`.
+pub fn definition_file(root: &Path, api: &str) -> Option<String> {
+    ["definition.yaml", "definition.json"]
+        .into_iter()
+        .map(|name| format!("specs/{api}/{name}"))
+        .find(|file| root.join(file).is_file())
+}
+
+/// The inputs of `api` under `root`: the snapshot, the overlay, and the definition with
+/// its file, when there is one.
+struct InputFiles {
+    snapshot: String,
+    overlay: String,
+    definition: Option<(String, String)>,
+}
+
+impl InputFiles {
+    fn read(root: &Path, api: &str) -> Result<InputFiles, Error> {
+        let definition = match definition_file(root, api) {
+            Some(file) => Some((file.clone(), read(&root.join(&file))?)),
+            None => None,
+        };
+        Ok(InputFiles {
+            snapshot: read(&root.join(format!("specs/{api}/snapshot.txt")))?,
+            overlay: read(&root.join(format!("specs/{api}/overlay.yaml")))?,
+            definition,
+        })
+    }
+
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            snapshot: &self.snapshot,
+            overlay: &self.overlay,
+            definition: self.definition.as_ref().map(|(file, text)| (file.as_str(), text.as_str())),
+        }
+    }
+}
+
+/// The reconciliation of `api`'s committed inputs under `root` (see [`witness`]).
+pub fn witnessed(root: &Path, api: &str) -> Result<Witnessed, Error> {
+    witness(api, &InputFiles::read(root, api)?.inputs())
 }
 
 /// Builds every file of `api` from the inputs under `root`.
 pub fn build(root: &Path, api: &str) -> Result<Built, Error> {
-    let snapshot = read(&root.join(format!("specs/{api}/snapshot.txt")))?;
-    let overlay = read(&root.join(format!("specs/{api}/overlay.yaml")))?;
-    let spec = build_spec_from(api, &snapshot, &overlay)?;
+    let (spec, anchors) = build_anchored(api, &InputFiles::read(root, api)?.inputs())?;
     let files = generate_files(&spec)?;
-    Ok(Built { spec, files })
+    Ok(Built { spec, files, anchors })
 }
 
 /// The spec file and the generated files of a spec.
@@ -124,8 +283,9 @@ pub fn generate_files(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
 pub fn spec_text(spec: &Spec) -> Result<String, Error> {
     let file = SpecFileOut { coverage: crate::report::coverage(spec), spec };
     let body = yaml::to_string(&file).map_err(|source| Error::SpecFile { label: spec_path(&spec.api.name), source })?;
+    let definition = spec.api.definition.as_deref().map(|file| format!(", reconciled with {file}")).unwrap_or_default();
     Ok(format!(
-        "# @generated by `{COMMAND}` from specs/{api}/snapshot.txt and specs/{api}/overlay.yaml.\n# The normalized spec of {title}; its format is described in specs/README.md.\n{body}",
+        "# @generated by `{COMMAND}` from specs/{api}/snapshot.txt and specs/{api}/overlay.yaml{definition}.\n# The normalized spec of {title}; its format is described in specs/README.md.\n{body}",
         api = spec.api.name,
         title = spec.api.title
     ))
@@ -141,7 +301,13 @@ pub fn read_spec(path: &Path) -> Result<Spec, Error> {
 pub fn parse_spec(text: &str, label: &str) -> Result<Spec, Error> {
     let file: SpecFileIn =
         yaml::from_str(text).map_err(|source| Error::SpecFile { label: label.to_string(), source })?;
-    Ok(Spec { api: file.api, operations: file.operations, types: file.types, gaps: file.gaps })
+    Ok(Spec {
+        api: file.api,
+        operations: file.operations,
+        types: file.types,
+        gaps: file.gaps,
+        reconciliation: file.reconciliation,
+    })
 }
 
 /// A spec file: the spec, after its coverage figures (derived from the spec, so they
@@ -166,6 +332,8 @@ struct SpecFileIn {
     types: Vec<codegen::spec::TypeDef>,
     #[serde(default)]
     gaps: Vec<Gap>,
+    #[serde(default)]
+    reconciliation: Option<codegen::spec::Reconciliation>,
 }
 
 /// Gaps of `new` that `old` does not have (compared by kind and message, not line).
@@ -284,6 +452,8 @@ pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), E
 pub struct Outcome {
     /// The coverage line.
     pub summary: String,
+    /// The overlay entries the definition makes redundant, one line each.
+    pub removable: Vec<String>,
     /// Paths written or removed.
     pub changed: Vec<String>,
 }
@@ -302,8 +472,12 @@ pub fn regenerate(root: &Path, apis: &[String], accept_gaps: bool) -> Result<Vec
             let old = read_spec(&committed)?;
             let fresh = new_gaps(&old, &b.spec);
             if !fresh.is_empty() {
+                let at = |g: &Gap| match b.anchors.line_of(&g.source) {
+                    Some(line) => format!("{} (line {line})", g.source),
+                    None => g.source.to_string(),
+                };
                 let list: Vec<String> =
-                    fresh.iter().map(|g| format!("  {} {}: {}", g.source, g.kind, g.message)).collect();
+                    fresh.iter().map(|g| format!("  {} {}: {}", at(g), g.kind, g.message)).collect();
                 return Err(Error::NewGaps { api: api.clone(), spec_file: spec_path(api), gaps: list });
             }
         }
@@ -311,7 +485,11 @@ pub fn regenerate(root: &Path, apis: &[String], accept_gaps: bool) -> Result<Vec
     let mut outcomes = Vec::new();
     for b in &built {
         let changed = write_files(root, &b.spec.api.name, &b.files)?;
-        outcomes.push(Outcome { summary: crate::report::summary(&b.spec), changed });
+        outcomes.push(Outcome {
+            summary: crate::report::summary(&b.spec),
+            removable: crate::report::removable(&b.spec),
+            changed,
+        });
     }
     Ok(outcomes)
 }

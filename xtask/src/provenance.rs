@@ -26,7 +26,9 @@ pub fn is_input_file(name: &str) -> bool {
     let stem = name.strip_suffix(".html.gz").or_else(|| name.strip_suffix(".html"));
     match stem {
         Some("page") => true,
-        Some(stem) => stem.strip_prefix("page-").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+        Some(stem) => {
+            stem.strip_prefix("page-").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        }
         None => false,
     }
 }

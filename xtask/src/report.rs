@@ -1,11 +1,13 @@
 //! Coverage: the figures of one spec (operations and where their routes come from,
-//! parameters, types, fixtures, gaps), printed as the one-line summary each run prints
-//! per API and written at the top of the spec file (`coverage:`) so that they show in its
-//! diff; and the list of unresolved operations that `--strict` refuses.
+//! parameters, types, fixtures, gaps, and what the reconciliation with the definition
+//! found), printed as the one-line summary each run prints per API and written at the top
+//! of the spec file (`coverage:`) so that they show in its diff; the overlay entries the
+//! definition makes removable; and the list of unresolved operations that `--strict`
+//! refuses.
 
 use std::collections::BTreeMap;
 
-use codegen::spec::{Source, Spec, TypeKind};
+use codegen::spec::{GapKind, Operation, Source, Spec, TypeKind};
 use serde::Serialize;
 
 /// The figures of one spec, all computed from the spec itself.
@@ -15,6 +17,9 @@ pub struct Coverage {
     pub operations: usize,
     /// Operations whose method and path are known (the others are not generated).
     pub resolved: usize,
+    /// Of those, the ones routed by the definition behind the page.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub resolved_by_definition: usize,
     /// Of those, the ones routed by an overlay entry citing another public source.
     #[serde(skip_serializing_if = "is_zero")]
     pub resolved_by_overlay: usize,
@@ -36,6 +41,29 @@ pub struct Coverage {
     /// Gaps by kind.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub gaps_by_kind: BTreeMap<String, usize>,
+    /// What the reconciliation with the definition found (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub definition: Option<DefinitionCoverage>,
+}
+
+/// The reconciliation's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DefinitionCoverage {
+    /// Operations of the page paired with one of the definition.
+    pub paired: usize,
+    /// Operations only the definition has (not generated).
+    pub only_in_definition: usize,
+    /// Facts both state alike.
+    pub agreed: usize,
+    /// Facts only the definition states, taken from it.
+    pub taken: usize,
+    /// Disagreements the overlay settles.
+    pub settled: usize,
+    /// Disagreements left open (each a `definition_conflict` gap).
+    pub conflicting: usize,
+    /// Overlay entries the definition makes redundant.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub removable: usize,
 }
 
 /// The figures of `spec`.
@@ -60,10 +88,12 @@ pub fn coverage(spec: &Spec) -> Coverage {
     for g in &spec.gaps {
         *gaps_by_kind.entry(g.kind.to_string()).or_insert(0) += 1;
     }
+    let resolution = Resolution::of(spec);
     Coverage {
         operations: spec.operations.len(),
         resolved: spec.operations.iter().filter(|o| o.is_resolved()).count(),
-        resolved_by_overlay: Resolution::of(spec).from_overlay,
+        resolved_by_definition: resolution.from_definition,
+        resolved_by_overlay: resolution.from_overlay,
         methods: spec
             .operations
             .iter()
@@ -78,6 +108,15 @@ pub fn coverage(spec: &Spec) -> Coverage {
         fixtures,
         gaps: spec.gaps.len(),
         gaps_by_kind,
+        definition: spec.reconciliation.as_ref().map(|r| DefinitionCoverage {
+            paired: r.paired,
+            only_in_definition: r.definition_only.len(),
+            agreed: r.agreed.values().sum(),
+            taken: r.taken.values().sum(),
+            settled: r.settled.len(),
+            conflicting: spec.gaps.iter().filter(|g| g.kind == GapKind::DefinitionConflict).count(),
+            removable: r.removable.len(),
+        }),
     }
 }
 
@@ -85,13 +124,18 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-/// `nimble: 70 operations, 32 resolved (snapshot 4, overlay 28), 38 unresolved, 3 lists,
-/// 132 parameters, 175 types (702 fields), 110 fixtures, 35 gaps`.
+/// `wealthbox: 51 operations, 51 resolved (snapshot 51, overlay 0), 0 unresolved, 17
+/// lists, 100 parameters, 131 types (687 fields), 70 fixtures, 27 gaps`; with a definition,
+/// the routes it gives and what the reconciliation found: `nimble: 70 operations, 70
+/// resolved (snapshot 4, definition 66, overlay 0), ...; definition: 70 paired, 19 only in
+/// the definition, 2765 facts agreed, 3881 taken, 53 settled, 0 conflicting`.
 pub fn summary(spec: &Spec) -> String {
     let c = coverage(spec);
     let r = Resolution::of(spec);
-    format!(
-        "{}: {} operations, {} resolved (snapshot {}, overlay {}), {} unresolved, {} lists, {} parameters, {} types ({} fields), {} fixtures, {} gaps",
+    let from_definition =
+        if spec.api.definition.is_some() { format!(", definition {}", r.from_definition) } else { String::new() };
+    let mut line = format!(
+        "{}: {} operations, {} resolved (snapshot {}{from_definition}, overlay {}), {} unresolved, {} lists, {} parameters, {} types ({} fields), {} fixtures, {} gaps",
         spec.api.name,
         c.operations,
         c.resolved,
@@ -104,7 +148,28 @@ pub fn summary(spec: &Spec) -> String {
         c.fields,
         c.fixtures,
         c.gaps
-    )
+    );
+    if let Some(d) = &c.definition {
+        line.push_str(&format!(
+            "; definition: {} paired, {} only in the definition, {} facts agreed, {} taken, {} settled, {} conflicting",
+            d.paired, d.only_in_definition, d.agreed, d.taken, d.settled, d.conflicting
+        ));
+    }
+    line
+}
+
+/// One line per overlay entry the definition makes redundant (`removable: ...`).
+pub fn removable(spec: &Spec) -> Vec<String> {
+    let Some(r) = &spec.reconciliation else { return Vec::new() };
+    r.removable
+        .iter()
+        .map(|e| {
+            format!(
+                "  removable: {} of specs/{}/overlay.yaml states what the definition states ({}); remove it",
+                e.entry, spec.api.name, e.definition
+            )
+        })
+        .collect()
 }
 
 /// How many operations have a method and path, and where those come from.
@@ -114,6 +179,9 @@ pub struct Resolution {
     pub operations: usize,
     /// From the snapshot: the operation's own text, or a prose line naming its route.
     pub from_snapshot: usize,
+    /// From the definition behind the page (a paired operation's route, or an operation
+    /// only the definition has that the overlay opts in).
+    pub from_definition: usize,
     /// From an overlay entry citing another public source.
     pub from_overlay: usize,
     /// No known method or path.
@@ -123,14 +191,16 @@ pub struct Resolution {
 impl Resolution {
     /// Counts a spec's operations.
     pub fn of(spec: &Spec) -> Resolution {
-        let resolved = spec.operations.iter().filter(|o| o.is_resolved());
-        let from_overlay = resolved.clone().filter(|o| matches!(o.resolved_by, Some(Source::Overlay(_)))).count();
-        let resolved = resolved.count();
+        let resolved: Vec<_> = spec.operations.iter().filter(|o| o.is_resolved()).collect();
+        let by = |o: &&Operation| o.resolved_by.as_ref().unwrap_or(&o.source).clone();
+        let from_overlay = resolved.iter().filter(|o| matches!(by(o), Source::Overlay(_))).count();
+        let from_definition = resolved.iter().filter(|o| matches!(by(o), Source::Def(_))).count();
         Resolution {
             operations: spec.operations.len(),
-            from_snapshot: resolved - from_overlay,
+            from_snapshot: resolved.len() - from_overlay - from_definition,
+            from_definition,
             from_overlay,
-            unresolved: spec.operations.len() - resolved,
+            unresolved: spec.operations.len() - resolved.len(),
         }
     }
 }

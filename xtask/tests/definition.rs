@@ -345,3 +345,57 @@ fn a_broken_definition_is_an_error_naming_the_file_and_the_place() {
         "broken/array-cycle.yaml: #/components/schemas/Tree: a cycle of `$ref`s that is not a named object type: #/components/schemas/Tree → #/components/schemas/Tree"
     );
 }
+
+/// The same broken definitions as the definition behind an API's page, through the
+/// path `cargo xtask codegen` takes (`pipeline::regenerate`): the error names the file and
+/// the place, and nothing is written.
+#[test]
+fn a_broken_definition_stops_codegen_naming_the_file_and_the_place_and_writing_nothing() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let root = std::env::temp_dir().join(format!("xtask-broken-definition-{}", std::process::id()));
+    let inputs = root.join("specs/widgets");
+    for (broken, expected) in [
+        ("invalid.yaml", "specs/widgets/definition.yaml: line 7, column 1: not valid YAML or JSON"),
+        (
+            "dangling.yaml",
+            "specs/widgets/definition.yaml: #/paths/~1a/get/responses/200/content/application~1json/schema: `$ref` to `#/components/schemas/Missing`, which the document does not have",
+        ),
+        (
+            "cycle.yaml",
+            "specs/widgets/definition.yaml: #/components/schemas/A: a cycle of `$ref`s that is not a named object type",
+        ),
+    ] {
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&inputs).unwrap();
+        std::fs::copy(fixtures.join("redoc/widgets.txt"), inputs.join("snapshot.txt")).unwrap();
+        std::fs::write(inputs.join("overlay.yaml"), "api:\n  name: widgets\n  title: Widgets\n  reader: redoc_text\n")
+            .unwrap();
+        std::fs::copy(fixtures.join("definition/broken").join(broken), inputs.join("definition.yaml")).unwrap();
+        let before = files(&root);
+        let Err(err) = xtask::pipeline::regenerate(&root, &["widgets".to_string()], true) else {
+            panic!("{broken}: a broken definition is refused")
+        };
+        let err = err.to_string();
+        assert!(err.starts_with(expected), "{broken}: {err}");
+        assert_eq!(files(&root), before, "{broken}: nothing is written");
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Every file under `dir`, relative to it.
+fn files(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().to_string_lossy().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -3,7 +3,7 @@
 //! checks that the rules of `xtask::diff` still match what the emitter generates.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use codegen::emit::{field_shape, FieldShape, ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE};
@@ -11,19 +11,9 @@ use codegen::spec::{Source, Spec, TypeKind};
 use xtask::diff::{self, Change, Kind, OldSide};
 use xtask::pipeline;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+mod wealthbox;
 
-fn snapshot() -> &'static str {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| fs::read_to_string(repo_root().join("specs/wealthbox/snapshot.txt")).unwrap())
-}
-
-fn overlay() -> &'static str {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| fs::read_to_string(repo_root().join("specs/wealthbox/overlay.yaml")).unwrap())
-}
+use wealthbox::{overlay, repo_root, snapshot};
 
 fn base() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
@@ -49,6 +39,12 @@ fn line_of(text: &str, after: usize, needle: &str) -> u32 {
     let start: usize = text.lines().take(after).map(|l| l.len() + 1).sum();
     let at = start + text[start..].find(needle).unwrap();
     text[..at].matches('\n').count() as u32 + 1
+}
+
+/// The line of `text` a change's source names (its anchor resolved in that document).
+fn line_in(text: &str, change: &Change) -> u32 {
+    let document = pipeline::anchor_map("wealthbox", text, overlay()).unwrap();
+    document.line_of(change.source.as_ref().expect("the change has a source")).expect("the anchor resolves")
 }
 
 fn only(changes: &[Change], kind: Kind) -> &Change {
@@ -115,7 +111,8 @@ fn an_added_field_is_reported_with_its_new_line() {
     let changes = changes_for(&text);
     let added = only(&changes, Kind::FieldAdded);
     assert_eq!((added.subject.as_str(), added.item.as_deref()), ("User", Some("title")));
-    assert_eq!(added.source, Some(Source::Doc(line_of(&text, users, "title\nstring"))));
+    assert_eq!(added.source.as_ref().unwrap().to_string(), "doc:retrieve-all-users/response/users.title");
+    assert_eq!(line_in(&text, added), line_of(&text, users, "title\nstring"));
     assert!(!added.source_is_old);
     // User is an output type: the field is `Option<String>`, no `new()` argument, and
     // the struct is `#[non_exhaustive]`: code reading responses is unaffected.
@@ -160,7 +157,7 @@ fn a_changed_field_type_is_breaking() {
     assert_eq!((retyped.subject.as_str(), retyped.item.as_deref()), ("User", Some("account")));
     assert!(retyped.breaking);
     assert!(retyped.text.contains("`integer` → `string`"), "{}", retyped.text);
-    assert_eq!(retyped.source, Some(Source::Doc(line_of(&text, users, "account\nstring"))));
+    assert_eq!(line_in(&text, retyped), line_of(&text, users, "account\nstring"));
     assert_eq!(retyped.group, "users", "a type only one resource uses is grouped under it");
 }
 
@@ -181,7 +178,8 @@ fn a_renamed_parameter_is_one_breaking_change() {
     assert_eq!(renamed.item.as_deref(), Some("email_address"));
     assert!(renamed.breaking);
     assert!(renamed.text.contains("`email` renamed to `email_address`"), "{}", renamed.text);
-    assert_eq!(renamed.source, Some(Source::Doc(line_of(&text, from, "email_address\nstring"))));
+    assert_eq!(renamed.source.as_ref().unwrap().to_string(), "doc:retrieve-all-contacts/parameters/email_address");
+    assert_eq!(line_in(&text, renamed), line_of(&text, from, "email_address\nstring"));
     assert_eq!(changes.len(), 1, "{changes:#?}");
 }
 
@@ -194,7 +192,7 @@ fn a_parameter_made_required_becomes_a_positional_argument() {
     assert_eq!((required.subject.as_str(), required.item.as_deref()), ("retrieve_all_contacts", Some("phone")));
     assert!(required.breaking);
     assert!(required.why.as_deref().unwrap().contains("positional"));
-    assert_eq!(required.source, Some(Source::Doc(line_of(&text, from, "phone\nstring, required"))));
+    assert_eq!(line_in(&text, required), line_of(&text, from, "phone\nstring, required"));
     assert_eq!(changes.len(), 1, "{changes:#?}");
 }
 
@@ -341,12 +339,16 @@ fn a_list_operation_the_overlay_no_longer_names_loses_its_stream() {
     let root = repo_root();
     let snapshot = fs::read_to_string(root.join("specs/activecampaign/snapshot.txt")).unwrap();
     let overlay = fs::read_to_string(root.join("specs/activecampaign/overlay.yaml")).unwrap();
+    let definition = fs::read_to_string(root.join("specs/activecampaign/definition.yaml")).unwrap();
+    let build = |overlay: &str| {
+        let definition = Some(("specs/activecampaign/definition.yaml", definition.as_str()));
+        pipeline::build_spec("activecampaign", &pipeline::Inputs { snapshot: &snapshot, overlay, definition }).unwrap()
+    };
     let entry = "  - operation: get_deal_roles\n    items: dealRoles\n";
     let at = overlay.find(entry).expect("the overlay lists the deal roles");
     let end = at + entry.len() + overlay[at + entry.len()..].find('\n').unwrap() + 1;
     let without = format!("{}{}", &overlay[..at], &overlay[end..]);
-    let old = pipeline::build_spec_from("activecampaign", &snapshot, &overlay).unwrap();
-    let new = pipeline::build_spec_from("activecampaign", &snapshot, &without).unwrap();
+    let (old, new) = (build(&overlay), build(&without));
     let changes = diff::diff(&old, &new);
 
     let lost = only(&changes, Kind::PagingChanged);
@@ -367,7 +369,7 @@ fn an_api_the_old_side_lacks_is_reported_as_new_not_as_an_error() {
     let root = std::env::temp_dir().join(format!("xtask-diff-new-api-{}", std::process::id()));
     let inputs = root.join("specs/activecampaign");
     fs::create_dir_all(&inputs).unwrap();
-    for file in ["snapshot.txt", "overlay.yaml"] {
+    for file in ["snapshot.txt", "overlay.yaml", "definition.yaml"] {
         fs::copy(repo_root().join("specs/activecampaign").join(file), inputs.join(file)).unwrap();
     }
     let apis = ["activecampaign".to_string()];
@@ -376,7 +378,7 @@ fn an_api_the_old_side_lacks_is_reported_as_new_not_as_an_error() {
     let (text, breaking) = diff::run(&root, &apis, &OldSide::Committed, None).unwrap();
     assert!(!breaking);
     assert!(text.contains("A new API: there is no `specs/activecampaign.yaml`;"), "{text}");
-    assert!(text.contains("50 operations (50 resolved) and 21 types"), "{text}");
+    assert!(text.contains("50 operations (50 resolved) and 206 types"), "{text}");
 
     // A revision from before the API was added.
     let git = |args: &[&str]| {
@@ -463,4 +465,130 @@ fn a_new_rust_name_is_one_breaking_line() {
     let changes = diff::diff(&unnamed, &old);
     let lines: Vec<(&str, bool)> = changes.iter().map(|c| (c.text.as_str(), c.breaking)).collect();
     assert_eq!(lines, [("`list_widgets`: Rust method `client.list_widgets()` renamed `client.widgets().list()`", true)]);
+}
+
+#[test]
+fn a_retitled_operation_is_renamed_with_the_types_named_after_it() {
+    // A new title moves the operation's anchor and every place inside it: the operation
+    // is found by its method and path, and its places are compared under its new anchor.
+    let text = snapshot().replace("GET\nRetrieve all events\n/v1/events", "GET\nRetrieve every event\n/v1/events");
+    let changes = changes_for(&text);
+    let texts: Vec<&str> = changes.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "operation `retrieve_all_events` renamed `retrieve_every_event` (`GET /v1/events`)",
+            "type `RetrieveAllEventsOrder` renamed `RetrieveEveryEventOrder` (enum)",
+        ],
+        "{changes:#?}"
+    );
+    // The method keeps its Rust name (`client.events().list()`) and the page its
+    // resource's name (`EventPage`): only the enum named after the operation breaks code.
+    let breaking: Vec<bool> = changes.iter().map(|c| c.breaking).collect();
+    assert_eq!(breaking, [false, true], "{changes:#?}");
+}
+
+/// `spec` as specs were written before anchors: each anchored source the line it names
+/// in `text`.
+fn with_line_numbers(spec: &Spec, text: &str) -> Spec {
+    let document = pipeline::anchor_map("wealthbox", text, overlay()).unwrap();
+    let mut legacy = spec.clone();
+    for source in legacy.sources_mut() {
+        if let (Source::Anchor(_), Some(line)) = (&*source, document.line_of(source)) {
+            *source = Source::Doc(line);
+        }
+    }
+    legacy
+}
+
+#[test]
+fn a_spec_with_line_numbers_reads_and_its_lines_anchor_to_the_same_places() {
+    let legacy = with_line_numbers(base(), snapshot());
+    let text = pipeline::spec_text(&legacy).unwrap();
+    let events = base().operations.iter().find(|o| o.id == "retrieve_all_events").unwrap();
+    assert_eq!(events.source.to_string(), "doc:retrieve-all-events");
+    let line = line_of(snapshot(), 0, "GET\nRetrieve all events\n");
+    assert!(text.contains(&format!("  source: doc:{line}\n")), "the old form, as committed before anchors");
+    let mut read = pipeline::parse_spec(&text, "old.yaml").unwrap();
+    assert_eq!(read, legacy);
+    pipeline::anchor_map("wealthbox", snapshot(), overlay()).unwrap().anchor_spec(&mut read).unwrap();
+    assert_eq!(&read, base(), "anchored in its document, it is the spec built now");
+}
+
+/// A scratch repository holding the Wealthbox inputs and, committed with them, `spec`.
+struct Repo(PathBuf);
+
+impl Repo {
+    fn new(name: &str, spec: &Spec) -> Repo {
+        let root = std::env::temp_dir().join(format!("xtask-diff-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("specs/wealthbox")).unwrap();
+        fs::write(root.join("specs/wealthbox/snapshot.txt"), snapshot()).unwrap();
+        fs::write(root.join("specs/wealthbox/overlay.yaml"), overlay()).unwrap();
+        fs::write(root.join("specs/wealthbox.yaml"), pipeline::spec_text(spec).unwrap()).unwrap();
+        let repo = Repo(root);
+        repo.git(&["init", "--quiet"]);
+        repo.git(&["add", "."]);
+        repo.git(&["commit", "--quiet", "-m", "specs written before anchors"]);
+        repo
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&self.0)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    fn diff(&self) -> (String, bool) {
+        diff::run(&self.0, &["wealthbox".to_string()], &OldSide::Committed, None).unwrap()
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn the_first_diff_against_a_spec_with_line_numbers_reports_only_the_vendors_changes() {
+    // A repository whose committed spec was written before anchors.
+    let repo = Repo::new("legacy", &with_line_numbers(base(), snapshot()));
+    // The tool changed, the document did not: nothing to report, though every source is
+    // written differently.
+    let (report, breaking) = repo.diff();
+    assert!(report.contains("No API changes.") && !breaking, "{report}");
+    assert!(!report.contains("Documentation texts changed"), "{report}");
+
+    // The vendor adds a parameter and removes another (of another type: not a rename):
+    // the added one is at its anchor and its line in the new document, the removed one at
+    // its line in the old one (committed with the old spec).
+    let from = line_of(snapshot(), 0, "GET\nRetrieve all events\n") as usize;
+    let added = replace_once_after(
+        snapshot(),
+        from,
+        "resource_type\nstring\n\nThe type of resource being searched for\n\n",
+        "resource_type\nstring\n\nThe type of resource being searched for\n\nupdated_since\nnumber\n\nOnly events updated since this Unix time\n\n",
+    );
+    let removed = replace_once_after(
+        &added,
+        from,
+        "startDateMin\nstring\n\nThe minimum start date of the events to be returned\n\n",
+        "",
+    );
+    fs::write(repo.0.join("specs/wealthbox/snapshot.txt"), &removed).unwrap();
+    let (report, breaking) = repo.diff();
+    assert!(breaking, "a builder method disappears");
+    let line = line_of(&removed, from, "updated_since");
+    let row = format!("| compatible | `retrieve_all_events`: query parameter `updated_since` added (number) | doc:retrieve-all-events/parameters/updated_since (line {line}) |");
+    assert!(report.contains(&row), "{report}");
+    let was = line_of(snapshot(), from, "startDateMin");
+    let row = format!("| **breaking** | `retrieve_all_events`: query parameter `startDateMin` removed | was doc:retrieve-all-events/parameters/startDateMin (line {was}) |");
+    assert!(report.contains(&row), "{report}");
+    assert!(report.contains("**1 breaking**, 1 compatible change for code"), "{report}");
 }

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
-use xtask::fetch::{self, Limits, Options};
+use xtask::fetch::{self, FetchError, Limits, Options};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -254,24 +254,33 @@ fn bad_answers_are_errors_naming_the_url_and_nothing_is_written() {
     let prose = server.set("/prose", html("<p>Welcome to our blog.</p>"));
     let hang = server.set("/hang", Answer { status: 200, headers: vec![], body: Body::Hang });
     let cases = [
-        (missing.as_str(), "answered 404"),
-        (looping.as_str(), "more than 5 redirects"),
-        (huge.as_str(), "larger than 20971520 bytes"),
-        (json.as_str(), "the answer is `application/json`, not an HTML page"),
-        (empty.as_str(), "the page is empty"),
-        (prose.as_str(), "does not read as a `blueprint` document"),
+        (missing.as_str(), "answered 404", "download"),
+        (looping.as_str(), "more than 5 redirects", "download"),
+        (huge.as_str(), "larger than 20971520 bytes", "download"),
+        (json.as_str(), "the answer is `application/json`, not an HTML page", "download"),
+        (empty.as_str(), "the page is empty", "page"),
+        (prose.as_str(), "does not read as a `blueprint` document", "text"),
     ];
-    for (url, expected) in cases {
+    for (url, expected, kind) in cases {
         let err = scratch.fetch(&Options { from: vec![url.to_string()], ..Default::default() }).unwrap_err();
-        assert!(err.0.contains(url) && err.0.contains(expected), "{url}: {err}");
+        let found = match &err {
+            FetchError::Download { origin, .. } if origin == url => "download",
+            FetchError::Page(e) if e.origin == url => "page",
+            FetchError::Text { origins, .. } if origins == url => "text",
+            _ => "another",
+        };
+        assert_eq!(found, kind, "{url}: {err}");
+        let err = err.to_string();
+        assert!(err.contains(url) && err.contains(expected), "{url}: {err}");
         assert_eq!(scratch.snapshot(), committed, "{url} changed the committed inputs");
     }
     let limits = Limits { timeout: Duration::from_millis(300), ..Default::default() };
-    let err = scratch.fetch(&Options { from: vec![hang.clone()], limits, ..Default::default() }).unwrap_err();
-    assert!(err.0.contains(&hang) && err.0.contains("no complete answer within 0.3 s"), "{err}");
+    let err =
+        scratch.fetch(&Options { from: vec![hang.clone()], limits, ..Default::default() }).unwrap_err().to_string();
+    assert!(err.contains(&hang) && err.contains("no complete answer within 0.3 s"), "{err}");
     // A page of several of which one fails writes nothing either.
     let err = scratch.fetch(&Options { from: vec![url.clone(), missing.clone()], ..Default::default() }).unwrap_err();
-    assert!(err.0.contains(&missing), "{err}");
+    assert!(matches!(&err, FetchError::Download { origin, .. } if *origin == missing), "{err}");
     assert_eq!(scratch.snapshot(), committed);
 }
 
@@ -283,13 +292,9 @@ fn a_redoc_page_gives_the_definition_it_embeds_stored_compressed() {
     let outcome = scratch.fetch(&Options { from: vec![from.clone()], ..Default::default() }).unwrap();
     assert!(outcome.codegen_input_changed);
     let definition: Value = serde_json::from_slice(&scratch.file("definition.json").unwrap()).unwrap();
-    let expected: Value = {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(&fs::read(fixtures().join("pages/redoc/nimble-openapi.yml.gz")).unwrap()[..])
-            .read_to_string(&mut text)
-            .unwrap();
-        codegen::yaml::from_str(&text).unwrap()
-    };
+    // The page was rendered from the project's own copy of Nimble's definition.
+    let committed = fixtures().join("../../../specs/nimble/definition.yaml");
+    let expected: Value = codegen::yaml::from_str(&fs::read_to_string(committed).unwrap()).unwrap();
     assert_eq!(definition, expected);
     // 3.5 MB of HTML: stored compressed; the same page as the fixture.
     let stored = scratch.file("page.html.gz").unwrap();
@@ -375,7 +380,9 @@ fn a_page_that_stopped_embedding_its_definition_does_not_replace_the_committed_o
     let err = scratch
         .fetch(&Options { from: vec![stripped.to_string_lossy().to_string()], ..Default::default() })
         .unwrap_err();
-    assert!(err.0.contains("no longer embeds its definition") && err.0.contains("stripped.html"), "{err}");
+    assert!(matches!(&err, FetchError::Definition { origin, .. } if origin.ends_with("definition.json")), "{err}");
+    let err = err.to_string();
+    assert!(err.contains("no longer embeds its definition") && err.contains("stripped.html"), "{err}");
     assert_eq!(scratch.snapshot(), committed);
 }
 
@@ -408,6 +415,10 @@ fn a_redoc_page_that_loads_its_definition_by_url_gets_it_fetched_too() {
     let committed = scratch.snapshot();
     server.set("/docs/", html(r#"<redoc spec-url="gone.json"></redoc>"#));
     let err = scratch.fetch(&Options::default()).unwrap_err();
-    assert!(err.0.contains(&format!("{}/docs/gone.json", server.base)) && err.0.contains("404"), "{err}");
+    let gone = format!("{}/docs/gone.json", server.base);
+    assert!(
+        matches!(&err, FetchError::Download { origin, message } if *origin == gone && message.contains("404")),
+        "{err}"
+    );
     assert_eq!(scratch.snapshot(), committed);
 }

@@ -21,9 +21,15 @@ fn fixture(rel: &str) -> String {
     }
 }
 
-/// The definition the pages were rendered from (a copy of the vendor-docs file).
+/// The definition the pages were rendered from: the project's own input,
+/// `specs/nimble/definition.yaml` (the vendor-docs file, byte for byte).
+fn nimble_definition_text() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/nimble/definition.yaml");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 fn nimble_definition() -> Value {
-    codegen::yaml::from_str(&fixture("redoc/nimble-openapi.yml.gz")).unwrap()
+    codegen::yaml::from_str(&nimble_definition_text()).unwrap()
 }
 
 fn embedded(reading: pages::Reading) -> (Value, String) {
@@ -75,6 +81,34 @@ fn redocly_cli_pages_embed_the_definition_with_the_mappings_redoc_3_adds() {
     assert_eq!(found, ["/components/schemas/Attachments.AttachmentData/discriminator/mapping"]);
     let mapping = &document["components"]["schemas"]["Attachments.AttachmentData"]["discriminator"]["mapping"];
     assert_eq!(mapping.as_object().unwrap().len(), 3);
+}
+
+/// The Nimble spec built from the committed snapshot and overlay with `definition` (its
+/// file and text) as the definition behind the page.
+fn nimble_spec(file: &str, definition: &str) -> codegen::spec::Spec {
+    let read = |name: &str| {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/nimble").join(name)).unwrap()
+    };
+    let (snapshot, overlay) = (read("snapshot.txt"), read("overlay.yaml"));
+    let inputs =
+        xtask::pipeline::Inputs { snapshot: &snapshot, overlay: &overlay, definition: Some((file, definition)) };
+    xtask::pipeline::build_spec("nimble", &inputs).unwrap()
+}
+
+#[test]
+fn the_definitions_the_redoc_pages_embed_give_the_spec_the_committed_definition_gives() {
+    let committed = nimble_spec("specs/nimble/definition.yaml", &nimble_definition_text());
+    for (page, name) in
+        [("redoc/redoc-cli-0.13.21.html.gz", "redoc-cli"), ("redoc/redocly-cli-2.77.0.html.gz", "redocly")]
+    {
+        let (document, _) = embedded(pages::read(Style::Redoc, &fixture(page), page).unwrap());
+        // As `cargo xtask fetch` stores it.
+        let text = serde_json::to_string_pretty(&document).unwrap();
+        let mut spec = nimble_spec("specs/nimble/definition.json", &text);
+        assert_eq!(spec.api.definition.as_deref(), Some("specs/nimble/definition.json"));
+        spec.api.definition = committed.api.definition.clone();
+        assert!(spec == committed, "{name}: the spec differs from the committed definition's");
+    }
 }
 
 /// A page with the script that embeds the definition taken out.
@@ -175,28 +209,27 @@ mod generic_pages {
     use xtask::normalize::{normalize, Options};
     use xtask::readers::blueprint;
 
+    /// The spec of a text, its sources anchored.
     fn spec(text: &str) -> Spec {
         let draft = blueprint::read(text, "demo", "snapshot.txt").unwrap();
+        let anchors = draft.anchors.finish();
         let (splits, resources) = (Default::default(), Default::default());
-        normalize(draft, &Options { choice_splits: &splits, resources: &resources }).spec
+        let mut spec = normalize(draft, &Options { choice_splits: &splits, resources: &resources }).spec;
+        anchors.anchor_spec(&mut spec).unwrap();
+        spec
     }
 
-    /// The spec as JSON with line numbers taken out (`doc:12` → `doc:_`): the page's text
-    /// has other lines than the excerpt, and the same facts.
-    fn without_lines(spec: &Spec) -> Value {
-        fn strip(value: &mut Value) {
-            match value {
-                Value::String(s) if s.strip_prefix("doc:").is_some_and(|n| n.parse::<u32>().is_ok()) => {
-                    *s = "doc:_".into()
-                }
-                Value::Array(items) => items.iter_mut().for_each(strip),
-                Value::Object(map) => map.values_mut().for_each(strip),
-                _ => {}
+    /// The spec with its sources' offsets taken out (`doc:x+2` → `doc:x`): the page's text
+    /// lays a block out on other lines than the excerpt (blank lines between a heading and
+    /// what it titles), and has the same places, named alike.
+    fn without_offsets(spec: &Spec) -> Spec {
+        let mut spec = spec.clone();
+        for source in spec.sources_mut() {
+            if let codegen::spec::Source::Anchor(anchor) = source {
+                anchor.offset = 0;
             }
         }
-        let mut value = serde_json::to_value(spec).unwrap();
-        strip(&mut value);
-        value
+        spec
     }
 
     fn field_names(spec: &Spec, owner_of: &str) -> Vec<String> {
@@ -220,7 +253,7 @@ mod generic_pages {
         assert_eq!(from_page.operations.len(), 1);
         assert_eq!(from_page.api.statuses.len(), 12);
         assert!(from_page.api.base_url.is_some() && from_page.api.auth.len() == 2);
-        assert_eq!(without_lines(&from_page), without_lines(&from_text));
+        assert_eq!(without_offsets(&from_page), without_offsets(&from_text));
         // The page's text nests the child attributes by indentation.
         assert!(text.contains("\ncurrent_user\nAccountUser\n"), "{text}");
         assert!(text.contains("\n  account\n  number\n"), "{text}");
@@ -239,12 +272,19 @@ mod generic_pages {
         let from_page = spec(&reading.text.unwrap());
         // The text: `mystery`, which no example shows, stays in the list it follows, with a gap.
         assert_eq!(field_names(&from_text, "id"), ["id", "owner", "size", "label", "mystery"]);
-        assert!(from_text.gaps.iter().any(|g| g.kind == codegen::spec::GapKind::UnwitnessedNesting && g.message.contains("`mystery`")));
+        assert!(from_text
+            .gaps
+            .iter()
+            .any(|g| g.kind == codegen::spec::GapKind::UnwitnessedNesting && g.message.contains("`mystery`")));
         // The page: its markup puts `mystery` in the top-level list; no gap.
         assert_eq!(field_names(&from_page, "id"), ["id", "owner", "size", "label"]);
         assert_eq!(field_names(&from_page, "things"), ["things", "mystery"]);
         assert_eq!(field_names(&from_page, "country"), ["name", "country"]);
-        assert!(!from_page.gaps.iter().any(|g| g.kind == codegen::spec::GapKind::UnwitnessedNesting), "{:?}", from_page.gaps);
+        assert!(
+            !from_page.gaps.iter().any(|g| g.kind == codegen::spec::GapKind::UnwitnessedNesting),
+            "{:?}",
+            from_page.gaps
+        );
     }
 }
 

@@ -81,9 +81,13 @@ fn a_document_cut_inside_an_example_reports_the_line_and_writes_nothing() {
     scratch.set_snapshot(&cut);
     let before = scratch.committed_spec();
     let err = scratch.regenerate().err().expect("a truncated document is refused").to_string();
-    let example_line = open + 1;
+    // An overlay quote the cut removed fails, and the error shows what the reader could not
+    // read, by line: the last line of what is left of the example, where its JSON ends.
+    let example_end = open + 5;
     assert!(
-        err.contains(&format!("the example starting at line {example_line} is not valid JSON")),
+        err.contains(&format!(
+            "specs/wealthbox/snapshot.txt:{example_end}: invalid_json_example: the example is not valid JSON"
+        )),
         "the error names the example's line:\n{}",
         err
     );
@@ -123,19 +127,23 @@ fn garbled_documents_give_errors_or_gaps_naming_lines() {
     let garbled = lines.join("\n");
     let spec = pipeline::build_spec_from("wealthbox", &garbled, &overlay).unwrap();
     let gap = spec.gaps.iter().find(|g| g.message.contains("@@@ garbled line @@@")).expect("the stray line is a gap");
-    assert_eq!(gap.source.line(), Some(at as u32 + 1));
+    let document = pipeline::anchor_map("wealthbox", &garbled, &overlay).unwrap();
+    assert_eq!(document.line_of(&gap.source), Some(at as u32 + 1));
+    assert!(gap.source.to_string().ends_with("/response+1"), "the line below the block's heading: {}", gap.source);
 
     // Invalid JSON inside an example: a gap naming the line of the JSON error.
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     let body = lines.iter().position(|l| l == "Body").unwrap() + 3;
     lines[body] = lines[body].replace(':', "");
-    let spec = pipeline::build_spec_from("wealthbox", &lines.join("\n"), &overlay).unwrap();
+    let broken = lines.join("\n");
+    let spec = pipeline::build_spec_from("wealthbox", &broken, &overlay).unwrap();
     let gap = spec
         .gaps
         .iter()
         .find(|g| g.kind == codegen::spec::GapKind::InvalidJsonExample)
         .expect("a gap for the broken example");
-    assert_eq!(gap.source.line(), Some(body as u32 + 1), "{}", gap.message);
+    let document = pipeline::anchor_map("wealthbox", &broken, &overlay).unwrap();
+    assert_eq!(document.line_of(&gap.source), Some(body as u32 + 1), "{}", gap.message);
 }
 
 #[test]
@@ -149,9 +157,14 @@ fn an_overlay_quote_the_document_lost_is_an_error() {
 
 /// The ActiveCampaign inputs, with `edit` applied to the overlay.
 fn activecampaign_with_overlay(mut edit: impl FnMut(&str) -> String) -> Result<codegen::spec::Spec, xtask::Error> {
-    let overlay = fs::read_to_string(repo_root().join("specs/activecampaign/overlay.yaml")).unwrap();
-    let snapshot = fs::read_to_string(repo_root().join("specs/activecampaign/snapshot.txt")).unwrap();
-    pipeline::build_spec_from("activecampaign", &snapshot, &edit(&overlay))
+    let read = |name: &str| fs::read_to_string(repo_root().join("specs/activecampaign").join(name)).unwrap();
+    let (overlay, snapshot, definition) = (read("overlay.yaml"), read("snapshot.txt"), read("definition.yaml"));
+    let inputs = pipeline::Inputs {
+        snapshot: &snapshot,
+        overlay: &edit(&overlay),
+        definition: Some(("specs/activecampaign/definition.yaml", &definition)),
+    };
+    pipeline::build_spec("activecampaign", &inputs)
 }
 
 #[test]
@@ -171,7 +184,7 @@ fn overlay_lists_page_operations_the_document_shows_no_response_for() {
     let meta = spec.operations.iter().find(|o| o.id == "get_deal_custom_field_meta").unwrap();
     let limits: Vec<_> = meta.parameters.iter().filter(|p| p.name == "limit").collect();
     assert_eq!(limits.len(), 1);
-    assert!(matches!(limits[0].source, Source::Doc(_)));
+    assert!(matches!(&limits[0].source, Source::Anchor(a) if a.name == "get-dealcustomfieldmeta/parameters/limit"));
     // Operations the overlay does not name stay plain.
     let tasks = spec.operations.iter().find(|o| o.id == "retrieve_list_of_existing_tasks").unwrap();
     assert!(tasks.pagination.is_none() && !tasks.parameters.iter().any(|p| p.name == "offset"));
@@ -368,18 +381,20 @@ fn identical_enums_of_one_field_are_one_type_named_for_what_they_share() {
 }
 
 #[test]
-fn nimble_names_its_shared_shapes_through_a_name_merged_away() {
+fn nimble_names_its_shared_shapes_by_the_definitions_schemas() {
     use codegen::spec::TypeRef;
     let nimble = pipeline::build(&repo_root(), "nimble").unwrap().spec;
     let success = |id: &str| {
         let op = nimble.operations.iter().find(|o| o.id == id).unwrap_or_else(|| panic!("no operation {id}"));
         op.success().and_then(|r| r.ty.clone()).unwrap()
     };
-    // The overlay names the shape by the list's items, merged into another name first.
-    assert_eq!(success("updates_contact"), TypeRef::Named("Contact".into()));
-    assert_eq!(success("creates_contact_with_data_provided"), TypeRef::Named("Contact".into()));
+    // The shape the samples repeat is the definition's schema, by its name.
+    assert_eq!(success("updates_contact"), TypeRef::Named("ContactsContactView".into()));
+    assert_eq!(success("creates_contact_with_data_provided"), TypeRef::Named("ContactsContactView".into()));
+    let contact = nimble.type_def("ContactsContactView").unwrap();
+    assert!(contact.sources.iter().any(|s| s.to_string() == "def:#/components/schemas/Contacts.ContactView"));
+    assert!(contact.sources.iter().any(|s| matches!(s, codegen::spec::Source::Anchor(_))), "the page shows it too");
     let types: Vec<&str> = nimble.types.iter().map(|t| t.name.as_str()).collect();
-    assert!(types.contains(&"ContactNotice"), "types named after it follow");
     assert!(!types.iter().any(|t| t.starts_with("UndoLeadExitResponse")), "{types:?}");
     // Overlay ids shorten method names.
     assert!(nimble.operations.iter().any(|o| o.id == "list_contact_ids"));

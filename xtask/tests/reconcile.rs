@@ -2,13 +2,17 @@
 //! (`fixtures/reconcile/gadgets.txt`, read by the `openapi_text` reader) and the definition
 //! behind it (`gadgets.yaml`). Agreement, what the definition adds, a conflict and its
 //! settlement, an operation only the definition has, one only the page has, an operation
-//! paired by its route alone, and overlay routes and API facts checked against the
-//! definition.
+//! paired by its route alone, an operation opted in, and overlay API facts checked
+//! against the definition; then the same pair through the pipeline with an overlay: a
+//! route the definition contradicts is an error, a settlement is applied, an entry the
+//! definition repeats is reported removable, entries about a definition the API lacks or
+//! that settle nothing are errors, and numbers the definition states stay numbers.
 
-use codegen::spec::{AuthScheme, BaseUrl, GapKind, Method, ParamLocation, Source};
+use codegen::spec::{AuthScheme, BaseUrl, GapKind, Method, ParamLocation, Side, Source, TypeKind, TypeRef};
 use xtask::draft::{Draft, DraftType};
+use xtask::pipeline::{build_spec, Inputs};
 use xtask::readers::{definition, openapi_text};
-use xtask::reconcile::{reconcile, Fact, MatchedBy, Reconciled, RouteCheck, Scope, Settlement, Side};
+use xtask::reconcile::{reconcile, Fact, MatchedBy, OptIn, Reconciled, Scope, Settlement};
 
 const PAGE: &str = include_str!("fixtures/reconcile/gadgets.txt");
 const DEFINITION: &str = include_str!("fixtures/reconcile/gadgets.yaml");
@@ -22,7 +26,7 @@ fn definition() -> Draft {
 }
 
 fn run(page: Draft, settlements: &[Settlement]) -> Reconciled {
-    reconcile(page, &definition(), settlements)
+    reconcile(page, &definition(), settlements, &[])
 }
 
 /// The fact named `name` of the page's operation `op`, among `facts`.
@@ -140,50 +144,58 @@ fn a_disagreement_is_a_conflict_gap_naming_both_values_and_sources_and_the_page_
     assert_eq!(gap.source, Source::Doc(20));
     assert_eq!(
         gap.message,
-        "`parameters.id:type`: the page says `integer` (doc:20), the definition says `string` (def:#/paths/~1gadgets~1{id}/parameters/0); the page's is kept until the overlay settles it"
+        "`parameters.id:type`: the page says `integer`, the definition says `string` (def:#/paths/~1gadgets~1{id}/parameters/0); the page's is kept until the overlay settles it"
     );
 }
 
 #[test]
-fn a_settlement_takes_a_side_and_one_that_settles_nothing_is_reported() {
+fn a_settlement_takes_a_side_everywhere_the_definitions_place_is_shown_and_one_that_settles_nothing_is_reported() {
     let overlay = |key: &str| Source::Overlay(key.into());
     let settlements = [
+        // The path item's `id` parameter, shared by the retrieve and the delete.
         Settlement {
-            operation: Some(2),
-            fact: "parameters.id:type".into(),
+            at: "#/paths/~1gadgets~1{id}".parse().unwrap(),
+            fact: "type".into(),
             take: Side::Definition,
-            source: overlay("settle.0"),
+            source: overlay("settlements.0"),
         },
+        // The route of the list agrees: nothing to settle.
         Settlement {
-            operation: Some(4),
-            fact: "parameters.id:type".into(),
-            take: Side::Text,
-            source: overlay("settle.1"),
+            at: "#/paths/~1gadgets/get".parse().unwrap(),
+            fact: "route".into(),
+            take: Side::Page,
+            source: overlay("settlements.1"),
         },
-        Settlement { operation: Some(0), fact: "route".into(), take: Side::Definition, source: overlay("settle.2") },
     ];
     let reconciled = run(page(), &settlements);
     let r = &reconciled.report;
     assert!(r.conflicts.is_empty());
     assert!(reconciled.draft.gaps.iter().all(|g| g.kind != GapKind::DefinitionConflict));
-    let id = |op: usize| reconciled.draft.operations[op].parameters.iter().find(|p| p.name == "id").unwrap().ty.clone();
-    assert_eq!(id(2), DraftType::Prim(codegen::spec::TypeRef::String));
-    assert_eq!(id(4), DraftType::Prim(codegen::spec::TypeRef::Integer));
+    let id = |op: usize| reconciled.draft.operations[op].parameters.iter().find(|p| p.name == "id").unwrap().clone();
+    assert_eq!(id(2).ty, DraftType::Prim(TypeRef::String));
+    assert_eq!(id(4).ty, DraftType::Prim(TypeRef::String));
+    // The page's parameter records where its type now comes from.
+    assert_eq!(id(2).by_definition.taken_from.unwrap().to_string(), "def:#/paths/~1gadgets~1{id}/parameters/0");
     let settled: Vec<(&str, Side, String)> =
         r.settled.iter().map(|(f, side, s)| (f.fact.as_str(), *side, s.to_string())).collect();
     assert_eq!(
         settled,
         [
-            ("parameters.id:type", Side::Definition, "overlay:settle.0".to_string()),
-            ("parameters.id:type", Side::Text, "overlay:settle.1".to_string())
+            ("parameters.id:type", Side::Definition, "overlay:settlements.0".to_string()),
+            ("parameters.id:type", Side::Definition, "overlay:settlements.0".to_string())
         ]
     );
-    // The route of operation 0 agrees: there is nothing to settle.
-    assert_eq!(r.unused_settlements, [2]);
+    assert_eq!(r.unused_settlements, [1]);
+    // Taking the page's side keeps the page's value.
+    let page_side = [Settlement { take: Side::Page, ..settlements[0].clone() }];
+    let kept = run(page(), &page_side);
+    let id = kept.draft.operations[2].parameters.iter().find(|p| p.name == "id").unwrap();
+    assert_eq!(id.ty, DraftType::Prim(TypeRef::Integer));
+    assert_eq!(id.by_definition.taken_from, None);
 }
 
 #[test]
-fn a_route_the_page_lost_is_taken_and_overlay_routes_are_checked_against_the_definition() {
+fn a_route_the_page_lost_is_taken_with_the_definitions_places_of_its_parameters() {
     let mut lost = page();
     lost.operations[0].method = None;
     lost.operations[0].path = None;
@@ -195,19 +207,24 @@ fn a_route_the_page_lost_is_taken_and_overlay_routes_are_checked_against_the_def
     assert_eq!((list.method, list.path.as_deref()), (Some(Method::Get), Some("/gadgets")));
     assert_eq!(list.resolved_by.as_ref().unwrap().to_string(), "def:#/paths/~1gadgets/get");
     assert!(list.parameters.iter().all(|p| p.location == ParamLocation::Query));
-    let r = &reconciled.report;
-    assert_eq!(fact(&r.taken, 0, "route").definition.value, "GET /gadgets");
-    // What the overlay would give: the same route is redundant, another contradicts.
-    assert!(matches!(r.check_route(0, Method::Get, "/gadgets"), RouteCheck::Same { .. }));
-    assert_eq!(
-        r.check_route(0, Method::Get, "/gadget/list"),
-        RouteCheck::Contradicts {
-            method: Method::Get,
-            path: "/gadgets".into(),
-            definition: "def:#/paths/~1gadgets/get".parse().unwrap()
-        }
-    );
-    assert_eq!(r.check_route(3, Method::Post, "/gadgets/{id}/polish"), RouteCheck::Unpaired);
+    let limit = list.parameters.iter().find(|p| p.name == "limit").unwrap();
+    assert_eq!(limit.by_definition.taken_from.as_ref().unwrap().to_string(), "def:#/paths/~1gadgets/get/parameters/0");
+    assert_eq!(fact(&reconciled.report.taken, 0, "route").definition.value, "GET /gadgets");
+}
+
+#[test]
+fn an_operation_only_the_definition_has_is_added_when_opted_in() {
+    let opt_in =
+        OptIn { method: Method::Post, path: "/gadgets/{id}/archive".into(), source: Source::Overlay("x.0".into()) };
+    let reconciled = reconcile(page(), &definition(), &[], std::slice::from_ref(&opt_in));
+    assert_eq!(reconciled.draft.operations.len(), 6);
+    let archive = &reconciled.draft.operations[5];
+    assert_eq!(archive.source.to_string(), "def:#/paths/~1gadgets~1{id}~1archive/post");
+    assert!(reconciled.report.definition_only.is_empty());
+    assert_eq!(reconciled.report.opted_in, [4]);
+    // One that names no operation only the definition has (the page shows the list).
+    let shown = OptIn { method: Method::Get, path: "/gadgets".into(), ..opt_in };
+    assert_eq!(reconcile(page(), &definition(), &[], &[shown]).report.unused_opt_ins, [0]);
 }
 
 #[test]
@@ -229,4 +246,160 @@ fn overlay_api_facts_are_compared_and_those_the_definition_repeats_are_removable
     assert_eq!(base.definition.value, "https://{account}.gadgets.example/api");
     assert_eq!(reconciled.draft.api.base_url.as_ref().unwrap().url, "https://api.gadgets.example");
     assert_eq!(r.redundant_overlay_entries(), ["api.auth.0"]);
+}
+
+/// The Redoc scrape of `fixtures/redoc/widgets.txt` and its definition through the
+/// pipeline, with `overlay` after the overlay's API section.
+mod pipeline {
+    use super::*;
+
+    const PAGE: &str = include_str!("fixtures/redoc/widgets.txt");
+    const DEFINITION: &str = include_str!("fixtures/reconcile/widgets.yaml");
+    const API: &str = "api:\n  name: widgets\n  title: Widgets\n  reader: redoc_text\n";
+
+    fn build(overlay: &str) -> Result<codegen::spec::Spec, String> {
+        let overlay = format!("{API}{overlay}");
+        let definition = Some(("specs/widgets/definition.yaml", DEFINITION));
+        build_spec("widgets", &Inputs { snapshot: PAGE, overlay: &overlay, definition }).map_err(|e| e.to_string())
+    }
+
+    fn op<'a>(spec: &'a codegen::spec::Spec, id: &str) -> &'a codegen::spec::Operation {
+        spec.operations.iter().find(|o| o.id == id).unwrap_or_else(|| panic!("no operation `{id}`"))
+    }
+
+    fn field(spec: &codegen::spec::Spec, ty: &str, name: &str) -> codegen::spec::Field {
+        let Some(TypeKind::Object { fields }) = spec.type_def(ty).map(|t| &t.kind) else { panic!("{ty}") };
+        fields.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{ty}.{name}")).clone()
+    }
+
+    #[test]
+    fn every_operation_is_routed_by_the_definition_and_the_spec_records_the_reconciliation() {
+        let spec = build("").unwrap();
+        assert_eq!(spec.api.definition.as_deref(), Some("specs/widgets/definition.yaml"));
+        for (id, route) in [
+            ("returns_current_account", "GET /v1/account"),
+            ("list_widgets", "GET /v1/widgets"),
+            ("updates_widget_choice", "PUT /v1/widgets/{widget_id}/choices/{id}"),
+            ("undescribed_widgets", "GET /v1/widgets/all"),
+            ("deletes_widget", "DELETE /v1/widgets/{widget_id}"),
+        ] {
+            let op = op(&spec, id);
+            assert_eq!(format!("{} {}", op.method.unwrap().as_str(), op.path.as_ref().unwrap()), route);
+            assert!(matches!(op.resolved_by, Some(Source::Def(_))), "{id}: {:?}", op.resolved_by);
+        }
+        // The page's parameters travel where the definition says, with its place recorded.
+        let list = op(&spec, "list_widgets");
+        assert!(list.parameters.iter().all(|p| p.location == ParamLocation::Query));
+        assert_eq!(
+            list.parameters[0].taken_from.as_ref().unwrap().to_string(),
+            "def:#/paths/~1v1~1widgets/get/parameters/0"
+        );
+        // The one disagreement is a gap naming both sides, the page's value kept.
+        let conflicts: Vec<&codegen::spec::Gap> =
+            spec.gaps.iter().filter(|g| g.kind == GapKind::DefinitionConflict).collect();
+        assert_eq!(conflicts.len(), 1, "{conflicts:#?}");
+        assert!(
+            conflicts[0].message.starts_with("`responses.200.meta.total:type`: the page says `number`"),
+            "{}",
+            conflicts[0].message
+        );
+        let r = spec.reconciliation.as_ref().unwrap();
+        assert_eq!(r.paired, 5);
+        assert_eq!(r.definition_only.len(), 1);
+        assert_eq!(r.definition_only[0].summary.as_deref(), Some("Creates a widget"));
+        assert!(r.agreed.values().sum::<usize>() > 0 && r.taken["route"] == 5);
+        assert!(!spec.operations.iter().any(|o| o.method == Some(Method::Post)), "not generated unless opted in");
+        let coverage = xtask::report::coverage(&spec);
+        let d = coverage.definition.unwrap();
+        assert_eq!((d.paired, d.only_in_definition, d.conflicting, d.settled), (5, 1, 1, 0));
+        assert!(xtask::report::summary(&spec).contains("definition: 5 paired, 1 only in the definition"));
+    }
+
+    #[test]
+    fn a_number_the_definition_states_stays_a_number_though_its_examples_are_whole() {
+        let spec = build("").unwrap();
+        let account = op(&spec, "returns_current_account").success().unwrap().ty.clone().unwrap();
+        let seats = field(&spec, &account.to_string(), "seats");
+        assert_eq!(seats.ty, TypeRef::Number, "the page's sample shows `0`; the definition says number");
+        // Without the definition, the rule of the samples makes it an integer.
+        let page_only = xtask::pipeline::build_spec_from("widgets", PAGE, API).unwrap();
+        let account = op(&page_only, "returns_current_account").success().unwrap().ty.clone().unwrap();
+        assert_eq!(field(&page_only, &account.to_string(), "seats").ty, TypeRef::Integer);
+    }
+
+    #[test]
+    fn a_settlement_takes_its_side_and_is_recorded_with_the_settling_entry() {
+        let settle = "settlements:\n  - at: \"#/paths/~1v1~1widgets/get/responses/200\"\n    fact: type\n    take: definition\n    reason: the totals are strings\n    cite: t\n";
+        let spec = build(settle).unwrap();
+        assert!(spec.gaps.iter().all(|g| g.kind != GapKind::DefinitionConflict));
+        let list = op(&spec, "list_widgets").success().unwrap().ty.clone().unwrap();
+        let meta = field(&spec, &list.to_string(), "meta").ty;
+        let total = field(&spec, &meta.to_string(), "total");
+        assert_eq!(total.ty, TypeRef::String);
+        assert!(matches!(total.taken_from, Some(Source::Def(_))));
+        let settled = &spec.reconciliation.as_ref().unwrap().settled;
+        assert_eq!(settled.len(), 1);
+        assert_eq!(settled[0].operation.as_deref(), Some("list_widgets"));
+        assert_eq!((settled[0].took, settled[0].by.to_string().as_str()), (Side::Definition, "overlay:settlements.0"));
+        assert_eq!(settled[0].page.as_ref().unwrap().value, "number");
+
+        // One that settles nothing, or a place that is no pointer, is an error naming the entry.
+        let nothing = settle.replace("fact: type", "fact: nullable");
+        let err = build(&nothing).unwrap_err();
+        assert!(err.contains("overlay.yaml:6: `settlements.0`: settles `nullable`"), "{err}");
+        let bad = settle.replace("\"#/paths", "\"paths");
+        assert!(build(&bad).unwrap_err().contains("is not a JSON pointer"));
+        let no_reason = settle.replace("    reason: the totals are strings\n", "    reason: \" \"\n");
+        assert!(build(&no_reason).unwrap_err().contains("has no `reason`"));
+    }
+
+    #[test]
+    fn an_overlay_route_the_definition_contradicts_is_an_error_and_one_it_repeats_is_removable() {
+        let route = |path: &str| {
+            format!("operations:\n  - description_starts_with: Deletes a widget\n    id: delete_widget\n    method: DELETE\n    path: {path}\n    cite: t\n")
+        };
+        let err = build(&route("/v1/widget/{widget_id}")).unwrap_err();
+        assert_eq!(
+            err,
+            "specs/widgets/overlay.yaml:6: `operations.0`: routes `delete_widget` as `DELETE /v1/widget/{widget_id}`, but the definition behind the page says `DELETE /v1/widgets/{widget_id}` (def:#/paths/~1v1~1widgets~1{widget_id}/delete): correct the entry, or, if the definition is wrong, settle `route` at `#/paths/~1v1~1widgets~1{widget_id}/delete` in `settlements`"
+        );
+        // Settled for the page, the entry's route stands.
+        let settled = format!(
+            "{}settlements:\n  - at: \"#/paths/~1v1~1widgets~1{{widget_id}}/delete\"\n    fact: route\n    take: page\n    reason: r\n    cite: t\n",
+            route("/v1/widget/{widget_id}")
+        );
+        let spec = build(&settled).unwrap();
+        let delete = op(&spec, "delete_widget");
+        assert_eq!(delete.path.as_ref().unwrap().as_str(), "/v1/widget/{widget_id}");
+        assert_eq!(delete.resolved_by.as_ref().unwrap().to_string(), "overlay:operations.0");
+        // The same route: removable, reported by the run.
+        let spec = build(&route("/v1/widgets/{widget_id}")).unwrap();
+        let removable = &spec.reconciliation.as_ref().unwrap().removable;
+        assert_eq!(removable.len(), 1);
+        assert_eq!(removable[0].entry.to_string(), "overlay:operations.0");
+        assert_eq!(
+            xtask::report::removable(&spec),
+            ["  removable: overlay:operations.0 of specs/widgets/overlay.yaml states what the definition states (def:#/paths/~1v1~1widgets~1{widget_id}/delete); remove it"]
+        );
+    }
+
+    #[test]
+    fn an_opted_in_operation_is_generated_with_the_definitions_facts() {
+        let opt_in = "definition_operations:\n  - method: POST\n    path: /v1/widgets\n    reason: r\n    cite: t\n";
+        let spec = build(opt_in).unwrap();
+        let create = op(&spec, "creates_widget");
+        assert_eq!(create.source.to_string(), "def:#/paths/~1v1~1widgets/post");
+        assert_eq!(create.request.as_ref().unwrap().ty, TypeRef::Named("WidgetsWidget".into()));
+        assert!(spec.reconciliation.as_ref().unwrap().definition_only.is_empty());
+        assert_eq!(xtask::report::Resolution::of(&spec).from_definition, 6);
+        // One that names an operation the page shows is an error.
+        let shown = opt_in.replace("POST", "GET");
+        assert!(build(&shown).unwrap_err().contains("is not an operation only the definition has"));
+        // Without a definition, entries about it are errors.
+        let err = xtask::pipeline::build_spec_from("widgets", PAGE, &format!("{API}{opt_in}")).unwrap_err().to_string();
+        assert!(
+            err.contains("`definition_operations.0`: is about the definition behind the page, but the API has none"),
+            "{err}"
+        );
+    }
 }

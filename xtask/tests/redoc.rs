@@ -48,7 +48,7 @@ fn both_counts_find_the_five_operations() {
 fn descriptions_are_the_text_before_rows_and_samples_not_the_prose() {
     let spec = spec_with("").unwrap();
     let account = op(&spec, "returns_current_account");
-    assert_eq!(account.source.to_string(), "doc:9");
+    assert_eq!(account.source.to_string(), "doc:returns-current-account");
     assert_eq!(account.summary.as_deref(), Some("Returns the current account"));
     assert!(account.parameters.is_empty(), "the documentation table is not parameters");
     let update = op(&spec, "updates_widget_choice");
@@ -88,7 +88,7 @@ fn body_rows_follow_the_request_sample_and_a_lost_name_is_recovered_from_it() {
     assert_eq!(fields(&spec, "WidgetsStyle"), [("color".to_string(), "string".to_string())]);
     let recovered =
         spec.gaps.iter().find(|g| g.kind == codegen::spec::GapKind::RecoveredName).expect("a recovered name");
-    assert_eq!(recovered.source.to_string(), "doc:36");
+    assert_eq!(recovered.source.to_string(), "doc:updates-widget-choice/request/style");
     let response = update.success().expect("a response after the request");
     assert_eq!(response.examples[0].json, "{\"id\": \"string\"\n}");
 }
@@ -122,9 +122,17 @@ fn what_cannot_be_read_is_a_gap_with_its_line() {
     let at = |kind: &str| -> Vec<String> {
         spec.gaps.iter().filter(|g| g.kind.as_str() == kind).map(|g| g.source.to_string()).collect()
     };
-    assert_eq!(at("nameless_row"), ["doc:48"]);
-    assert_eq!(at("undescribed_operation"), ["doc:45"]);
-    assert_eq!(at("response_status_unknown"), ["doc:49"]);
+    // Each at its line, anchored: the row after `widget_id`'s, the heading of the
+    // operation without a description (its sample's line), the error sample.
+    assert_eq!(at("nameless_row"), ["doc:deletes-widget/parameters/widget_id+1"]);
+    assert_eq!(at("undescribed_operation"), ["doc:undescribed-widgets"]);
+    assert_eq!(at("response_status_unknown"), ["doc:deletes-widget/response"]);
+    let document = xtask::pipeline::anchor_map("widgets", DOC, OVERLAY).unwrap();
+    let lines: Vec<u32> = ["nameless_row", "undescribed_operation", "response_status_unknown"]
+        .iter()
+        .map(|kind| document.line_of(&at(kind)[0].parse().unwrap()).unwrap())
+        .collect();
+    assert_eq!(lines, [48, 45, 49]);
     let delete = op(&spec, "deletes_widget");
     assert!(delete.request.is_none(), "an error sample is not a request");
     assert_eq!(delete.responses[0].status, "default");
@@ -157,12 +165,24 @@ fn routes_that_match_nothing_or_several_or_misquote_their_line_are_errors() {
     let several =
         spec_with("operations:\n  - response_keys: [id]\n    method: GET\n    path: /x\n    cite: t\n").unwrap_err();
     assert!(several.contains("does not have"), "{several}");
-    let stated = "operations:\n  - description_starts_with: Deletes a widget\n    method: DELETE\n    path: /v1/widgets/{widget_id}\n    stated_at: 2\n    quotes: [\"https://api.example.test/v1\"]\n    cite: t\n";
-    let err = spec_with(stated).unwrap_err();
-    assert!(err.contains("line 2") && err.contains("does not hold"), "{err}");
-    let ok = stated.replace("stated_at: 2", "stated_at: 1");
-    let spec = spec_with(&ok).unwrap();
-    assert_eq!(op(&spec, "deletes_widget").resolved_by.as_ref().unwrap().to_string(), "doc:1");
+    // A route the snapshot states: the one line holding the quote resolves it, and is an
+    // anchor named by the quote (prose the reader places no anchor in).
+    let stated = |quote: &str| {
+        format!("operations:\n  - description_starts_with: Deletes a widget\n    method: DELETE\n    path: /v1/widgets/{{widget_id}}\n    stated_by: \"{quote}\"\n    cite: t\n")
+    };
+    let overlay = format!("{OVERLAY}{}", stated("https://api.example.test/v1 with a bearer"));
+    let spec = build_spec_from("widgets", DOC, &overlay).unwrap();
+    let resolved_by = op(&spec, "deletes_widget").resolved_by.clone().unwrap();
+    assert_eq!(resolved_by.to_string(), "doc:https-api-example-test-v1-with-bearer");
+    assert_eq!(xtask::pipeline::anchor_map("widgets", DOC, &overlay).unwrap().line_of(&resolved_by), Some(1));
+    let err = spec_with(&stated("https://api.example.test/v2")).unwrap_err();
+    assert!(err.contains("operations.0") && err.contains("which no line of the snapshot holds"), "{err}");
+    let err = spec_with(&stated("string")).unwrap_err();
+    assert!(err.contains("which lines 8, 10, 14, 15, 22, 26, 27, 33, 34, 35, 37, 39, 43, 44, 47 all hold"), "{err}");
+    // The line numbers `stated_by` replaced are refused with what to write instead.
+    let old = "operations:\n  - description_starts_with: Deletes a widget\n    method: DELETE\n    path: /v1/widgets/{widget_id}\n    stated_at: 1\n    quotes: [\"https://api.example.test/v1\"]\n    cite: t\n";
+    let err = spec_with(old).unwrap_err();
+    assert!(err.contains("`stated_at` (a line number") && err.contains("`stated_by`"), "{err}");
 }
 
 #[test]
@@ -230,7 +250,7 @@ fn bad_id_entries_are_errors_naming_the_entry() {
         ),
         ("operations:\n  - description_starts_with: List widgets.\n    method: GET\n    path: /x\n", "has no `cite`"),
         ("operations:\n  - description_starts_with: List widgets.\n    path: /x\n    cite: t\n", "not both"),
-        ("operations:\n  - description_starts_with: List widgets.\n    resource: w\n    id: a\n", "goes with a route"),
+        ("operations:\n  - description_starts_with: List widgets.\n    stated_by: List widgets.\n    id: a\n", "goes with a route"),
         ("operations:\n  - description_starts_with: List widgets.\n    description: List widgets.\n    id: a\n", "exactly one"),
     ];
     for (entry, expected) in cases {

@@ -48,9 +48,46 @@ fn auth_variants(ctx: &Context) -> Vec<AuthVariant> {
         }
     }
     if let Some(doc) = bearer_doc {
-        variants.push(AuthVariant { variant: "Bearer".into(), doc, header: None });
+        variants.push(AuthVariant { variant: BEARER_VARIANT.into(), doc, header: None });
     }
     variants
+}
+
+/// The variant of bearer tokens (fixed, or from OAuth 2).
+const BEARER_VARIANT: &str = "Bearer";
+
+/// The `Auth` variants that are not an API key header's: `Bearer` (with a bearer or
+/// OAuth 2 scheme) and `OAuth` (with OAuth 2).
+pub(crate) fn fixed_auth_variants(spec: &Spec) -> Vec<&'static str> {
+    let bearer = spec.api.auth.iter().any(|a| !matches!(a, AuthScheme::ApiKeyHeader { .. }));
+    let oauth = spec.api.auth.iter().any(|a| matches!(a, AuthScheme::OAuth2 { .. }));
+    let mut names = Vec::new();
+    if bearer {
+        names.push(BEARER_VARIANT);
+    }
+    if oauth {
+        names.push("OAuth");
+    }
+    names
+}
+
+/// The methods `client.rs` gives `Client` (`new`, `builder`, `request`, ...): read from
+/// the emitted code itself, so the list cannot fall behind it.
+pub(crate) fn client_methods(ctx: &Context) -> Vec<String> {
+    let Ok(file) = syn::parse2::<syn::File>(client_rs(ctx)) else { return Vec::new() };
+    let mut names = Vec::new();
+    for item in file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        let syn::Type::Path(ty) = block.self_ty.as_ref() else { continue };
+        if block.trait_.is_none() && ty.path.is_ident("Client") {
+            for item in block.items {
+                if let syn::ImplItem::Fn(f) = item {
+                    names.push(f.sig.ident.to_string());
+                }
+            }
+        }
+    }
+    names
 }
 
 /// `lib.rs`: crate docs, modules, re-exports, and the two items the runtime uses.

@@ -5,45 +5,66 @@
 use quote::{format_ident, quote};
 
 use super::{rust_type, Context, EmitError, GeneratedFile};
-use crate::names::snake;
-use crate::spec::{Example, TypeRef};
+use crate::names::{module, snake, snake_words};
+use crate::spec::{Example, Operation, Spec, TypeRef};
+
+/// One valid example of an operation's body, with the names it is emitted under.
+pub(crate) struct Fixture<'a> {
+    pub op: &'a Operation,
+    /// The type it decodes into.
+    pub ty: TypeRef,
+    pub example: &'a Example,
+    /// File name under `tests/fixtures/<api>/`: `<operation>.<status or request>[.N].json`.
+    pub file: String,
+    /// Name of its test function.
+    pub test: String,
+}
+
+/// Every fixture of the spec, in operation order.
+pub(crate) fn fixtures_of(spec: &Spec) -> Vec<Fixture<'_>> {
+    let mut out = Vec::new();
+    for op in &spec.operations {
+        let request = op.request.iter().map(|r| ("request", r.ty.clone(), &r.examples));
+        let responses =
+            op.responses.iter().map(|r| (r.status.as_str(), r.ty.clone().unwrap_or(TypeRef::Any), &r.examples));
+        for (kind, ty, examples) in request.chain(responses) {
+            let kind = snake_words(kind);
+            let valid: Vec<&Example> = examples.iter().filter(|e| e.valid_json).collect();
+            for (i, example) in valid.iter().enumerate() {
+                let suffix = if valid.len() > 1 { format!(".{}", i + 1) } else { String::new() };
+                out.push(Fixture {
+                    op,
+                    ty: ty.clone(),
+                    example,
+                    file: format!("{}.{kind}{suffix}.json", module(&op.id)),
+                    test: format!("{}_{kind}{}", snake(&op.id), suffix.replace('.', "_")),
+                });
+            }
+        }
+    }
+    out
+}
 
 /// The fixture files and their test file.
 pub fn fixtures(ctx: &Context, header: &str) -> Result<Vec<GeneratedFile>, EmitError> {
     let api = &ctx.spec.api.name;
     let mut files = Vec::new();
     let mut tests = Vec::new();
-    for op in &ctx.spec.operations {
-        let mut add = |kind: String, ty: &TypeRef, examples: &[Example]| {
-            let valid: Vec<&Example> = examples.iter().filter(|e| e.valid_json).collect();
-            for (i, example) in valid.iter().enumerate() {
-                let suffix = if valid.len() > 1 { format!(".{}", i + 1) } else { String::new() };
-                let file = format!("{}.{kind}{suffix}.json", op.id);
-                files.push(GeneratedFile {
-                    path: format!("tests/fixtures/{api}/{file}"),
-                    contents: format!("{}\n", example.json),
-                });
-                let test = format_ident!("{}_{}{}", snake(&op.id), kind, suffix.replace('.', "_"));
-                let include = format!("../fixtures/{api}/{file}");
-                let ty = rust_type(ty).to_string().replace("crate ::", &format!("{api} ::"));
-                let ty: proc_macro2::TokenStream = ty.parse().expect("a type path re-rooted at the crate name parses");
-                let doc = format!("Example at {}.", ctx.source_text(&example.source));
-                tests.push(quote! {
-                    #[doc = #doc]
-                    #[test]
-                    fn #test() {
-                        crm_tests::assert_decodes_losslessly::<#ty>(include_str!(#include), same_timestamp);
-                    }
-                });
+    for fixture in fixtures_of(ctx.spec) {
+        let Fixture { ty, example, file, test, .. } = fixture;
+        files.push(GeneratedFile { path: format!("tests/fixtures/{api}/{file}"), contents: format!("{}\n", example.json) });
+        let test = format_ident!("{}", test);
+        let include = format!("../fixtures/{api}/{file}");
+        let ty = rust_type(&ty).to_string().replace("crate ::", &format!("{api} ::"));
+        let ty: proc_macro2::TokenStream = ty.parse().expect("a type path re-rooted at the crate name parses");
+        let doc = format!("Example at {}.", ctx.source_text(&example.source));
+        tests.push(quote! {
+            #[doc = #doc]
+            #[test]
+            fn #test() {
+                crm_tests::assert_decodes_losslessly::<#ty>(include_str!(#include), same_timestamp);
             }
-        };
-        if let Some(request) = &op.request {
-            add("request".into(), &request.ty, &request.examples);
-        }
-        for response in &op.responses {
-            let ty = response.ty.clone().unwrap_or(TypeRef::Any);
-            add(response.status.clone(), &ty, &response.examples);
-        }
+        });
     }
     if tests.is_empty() {
         // The document shows no example: no fixture, no test file.

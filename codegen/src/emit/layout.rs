@@ -39,7 +39,9 @@ fn items<'a>(lines: &[&'a str], depth: usize, out: &mut Vec<&'a str>) {
         if let Some((before, before_inner, before_kind)) = previous {
             let blank = out.last().is_some_and(|l| l.trim().is_empty());
             let apart = before > 1 || length > 1 || inner != before_inner || kind != before_kind;
-            if !blank && !(inner && before_inner) && apart {
+            // Inner docs and attributes stay together, as do lines already apart.
+            let together = blank || (inner && before_inner);
+            if !together && apart {
                 out.push("");
             }
         }

@@ -7,16 +7,18 @@ mod fixtures;
 mod layout;
 mod models;
 mod operations;
+mod scopes;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::names::{camel, ident, snake};
+use crate::names::{camel, ident, module};
 use crate::spec::{Source, Spec, TypeRef};
 
 pub use models::{field_shape, FieldShape, ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE, UNDOCUMENTED_VARIANT};
+pub use scopes::name_clashes;
 
 /// A file to write, relative to the repository root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,15 +41,12 @@ pub struct Config {
 /// A spec the emitter cannot turn into Rust.
 #[derive(Debug, thiserror::Error)]
 pub enum EmitError {
-    /// A parameter whose Rust name is taken by a method every request builder has.
-    #[error("operation `{operation}`: parameter `{parameter}` would be named like a request builder's own `{name}`")]
-    ReservedName {
-        /// The operation id.
-        operation: String,
-        /// The parameter's wire name.
-        parameter: String,
-        /// The Rust name both would have.
-        name: String,
+    /// Items of one scope of the generated crate that would have one Rust name, or a
+    /// name the generated code itself uses there ([`name_clashes`]).
+    #[error("the spec's Rust names clash:\n  - {}", clashes.join("\n  - "))]
+    NameClashes {
+        /// Each clash, naming both items and where they come from.
+        clashes: Vec<String>,
     },
     /// Tokens that do not parse as Rust: a fault of the emitter, not of the spec.
     #[error("{path}: emitted tokens do not parse: {reason}")]
@@ -67,16 +66,21 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// `line 142 of specs/wealthbox/snapshot.txt`, `` `#/paths/~1contacts/get` in
-    /// `specs/nimble/definition.yaml` `` or `overlay entry api.auth.0`.
+    /// `` `retrieve-all-events/parameters/order` in `specs/wealthbox/snapshot.txt` ``,
+    /// `` `#/paths/~1contacts/get` in `specs/nimble/definition.yaml` `` or
+    /// `` overlay entry `api.auth.0` ``.
     pub fn source_text(&self, source: &Source) -> String {
         source_text(self.spec, source)
     }
 }
 
-/// How generated documentation names a source.
+/// How generated documentation names a source: a place in the snapshot by its anchor
+/// (the section of the document, which edits elsewhere do not move; `cargo xtask locate`
+/// gives its line), never by a line number, unless the spec has only lines (written
+/// before anchors).
 fn source_text(spec: &Spec, source: &Source) -> String {
     match source {
+        Source::Anchor(anchor) => format!("`{anchor}` in `{}`", spec.api.snapshot),
         Source::Doc(line) => format!("line {line} of `{}`", spec.api.snapshot),
         Source::Def(pointer) => match &spec.api.definition {
             Some(file) => format!("`{pointer}` in `{file}`"),
@@ -89,13 +93,9 @@ fn source_text(spec: &Spec, source: &Source) -> String {
 /// Generates the client crate (under `generated/<api>/`) and the fixture tests (under
 /// `tests/`) for `spec`. The same spec always gives the same bytes.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, EmitError> {
-    for op in &spec.operations {
-        for p in &op.parameters {
-            let name = snake(&p.name);
-            if operations::BUILDER_METHODS.contains(&name.as_str()) || (name == "body" && op.request.is_some()) {
-                return Err(EmitError::ReservedName { operation: op.id.clone(), parameter: p.name.clone(), name });
-            }
-        }
+    let clashes = name_clashes(spec);
+    if !clashes.is_empty() {
+        return Err(EmitError::NameClashes { clashes });
     }
     let ctx = Context { spec, input_types: spec.input_types() };
     let root = format!("generated/{}", spec.api.name);
@@ -116,7 +116,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
 
     let mut model_mods = Vec::new();
     for def in &spec.types {
-        let module = snake(&def.name);
+        let module = module(&def.name);
         rust(format!("{root}/src/models/{module}.rs"), models::model(&ctx, def))?;
         model_mods.push(module);
     }
@@ -141,7 +141,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
         if !ops.iter().any(|op| op.is_resolved()) {
             continue;
         }
-        let module = snake(resource);
+        let module = module(resource);
         rust(format!("{root}/src/resources/{module}.rs"), operations::resource(&ctx, resource, ops))?;
         resource_mods.push(module);
     }
@@ -168,6 +168,23 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
     files.extend(fixtures::fixtures(&ctx, &header)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Checks a generated Rust file as rustc will read it: it parses (prettyplease's output,
+/// not only the tokens it was given), and no comment holds a character that changes the
+/// direction of text (rustc refuses them; string literals are escaped). The fuzz targets
+/// check every generated file with it.
+pub fn check_rust_file(contents: &str) -> Result<(), String> {
+    syn::parse_file(contents).map_err(|e| format!("does not parse: {e}"))?;
+    match contents.chars().find(|&c| changes_direction(c)) {
+        Some(c) => Err(format!("holds U+{:04X}, which changes the direction of text", u32::from(c))),
+        None => Ok(()),
+    }
+}
+
+/// The characters that change the direction of text, which rustc refuses in comments.
+fn changes_direction(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The Rust type of an IR type.
@@ -207,9 +224,32 @@ pub(crate) fn doc_attrs(text: Option<&str>, note: &str) -> TokenStream {
     if paragraphs.is_empty() {
         paragraphs.push("Undocumented.".into());
     }
-    let lines: Vec<String> =
-        paragraphs.join("\n\n").lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    let lines: Vec<String> = comment_safe(&paragraphs.join("\n\n"))
+        .lines()
+        .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+        .collect();
     quote!(#(#[doc = #lines])*)
+}
+
+/// Text that can be a doc comment: a carriage return (which a `///` comment may not
+/// hold) ends the line, and characters that change the direction of text (which rustc
+/// refuses in comments) are written as their escapes (`\u{202e}`). String literals
+/// need nothing: proc-macro2 escapes them.
+pub(crate) fn comment_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            c if changes_direction(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Keeps documentation text from being read as Markdown links or HTML by rustdoc.
@@ -227,7 +267,7 @@ fn escape_doc(text: &str) -> String {
     out
 }
 
-/// `Source: line 142 of ...`.
+/// The note naming a source: `Source: ` and its [`source_text`].
 pub(crate) fn source_note(ctx: &Context, source: &Source) -> String {
     format!("Source: {}.", ctx.source_text(source))
 }
@@ -235,7 +275,7 @@ pub(crate) fn source_note(ctx: &Context, source: &Source) -> String {
 #[cfg(test)]
 mod tests {
     use super::source_text;
-    use crate::spec::{Api, Pointer, Source, Spec};
+    use crate::spec::{Anchor, Api, Pointer, Source, Spec};
 
     #[test]
     fn sources_are_named_by_the_file_they_point_into() {
@@ -244,11 +284,16 @@ mod tests {
             operations: vec![],
             types: vec![],
             gaps: vec![],
+            reconciliation: None,
         };
         let def = Source::Def(Pointer::root().join("paths").join("/api/v1/contacts").join("get"));
         assert_eq!(source_text(&spec, &def), "`#/paths/~1api~1v1~1contacts/get` in the API's definition");
         spec.api.definition = Some("specs/nimble/definition.yaml".into());
         assert_eq!(source_text(&spec, &def), "`#/paths/~1api~1v1~1contacts/get` in `specs/nimble/definition.yaml`");
+        let anchor = Source::Anchor(Anchor { name: "list-contacts/parameters/page".into(), offset: 0 });
+        assert_eq!(source_text(&spec, &anchor), "`list-contacts/parameters/page` in `specs/nimble/snapshot.txt`");
+        let below = Source::Anchor(Anchor { name: "list-contacts/response".into(), offset: 2 });
+        assert_eq!(source_text(&spec, &below), "`list-contacts/response+2` in `specs/nimble/snapshot.txt`");
         assert_eq!(source_text(&spec, &Source::Doc(12)), "line 12 of `specs/nimble/snapshot.txt`");
         assert_eq!(source_text(&spec, &Source::Overlay("api.auth.0".into())), "overlay entry `api.auth.0`");
     }

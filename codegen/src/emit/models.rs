@@ -48,6 +48,9 @@ pub fn field_shape(f: &Field, is_input: bool) -> FieldShape {
 /// variant they are open already, so an added value breaks no `match`.
 pub const ENUMS_NON_EXHAUSTIVE: bool = true;
 
+/// Names a model file uses without a path (prelude items): no model may take them.
+pub(crate) const MODEL_SCOPE: &[&str] = &["From", "Into", "IntoIterator", "Option", "String", "Vec"];
+
 /// Tokens of one model file.
 pub fn model(ctx: &Context, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(def.description.as_deref(), &type_note(ctx, def));
@@ -199,7 +202,7 @@ fn open_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) ->
         values.iter().filter(|v| seen.insert(camel(v))).map(|v| (ident(&camel(v)), v)).collect();
     let undocumented = ident(UNDOCUMENTED_VARIANT);
     let decls = variants.iter().map(|(variant, wire)| {
-        let doc = format!("`{wire}`");
+        let doc = super::comment_safe(&format!("`{wire}`"));
         quote! { #[doc = #doc] #variant, }
     });
     let from_arms = variants.iter().map(|(variant, wire)| quote!(#wire => Self::#variant,));

@@ -21,9 +21,9 @@ pub fn resource(ctx: &Context, resource: &str, operations: &[&Operation]) -> Tok
     let accessor = ident(&snake(resource));
     let (calls, builders): (Vec<TokenStream>, Vec<TokenStream>) =
         methods.iter().map(|op| operation(ctx, &handle, op)).unzip();
-    let doc = format!("Operations on the `{resource}` resource: `client.{accessor}()`.");
-    let handle_doc = format!("The `{resource}` resource's operations (from [`Client::{accessor}`]).");
-    let accessor_doc = format!("The `{resource}` resource's operations.");
+    let doc = super::comment_safe(&format!("Operations on the `{resource}` resource: `client.{accessor}()`."));
+    let handle_doc = super::comment_safe(&format!("The `{resource}` resource's operations (from [`Client::{accessor}`])."));
+    let accessor_doc = super::comment_safe(&format!("The `{resource}` resource's operations."));
     quote! {
         #![doc = #doc]
         use crate::{Client, Error};
@@ -309,9 +309,34 @@ pub(crate) fn list_items(ctx: &Context, op: &Operation) -> Option<TokenStream> {
     }
 }
 
-/// Builder methods every operation has; a parameter must not take their names.
+/// Builder methods and fields every operation has (and `clone`, derived); a parameter
+/// must not take their names.
 pub const BUILDER_METHODS: &[&str] =
-    &["all", "client", "max_pages", "options", "request", "retry", "send", "send_with_response", "stream", "timeout"];
+    &["all", "client", "clone", "max_pages", "options", "request", "retry", "send", "send_with_response", "stream", "timeout"];
+
+/// Names a resource file uses without a path (its imports and prelude items): no
+/// request builder may take them.
+pub(crate) const RESOURCE_SCOPE: &[&str] = &[
+    "Box",
+    "Client",
+    "Duration",
+    "Error",
+    "Future",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Option",
+    "Pin",
+    "Query",
+    "Request",
+    "RequestOptions",
+    "Response",
+    "Result",
+    "RetryPolicy",
+    "Send",
+    "String",
+    "Vec",
+];
 
 fn setter(ctx: &Context, p: &Parameter) -> TokenStream {
     let name = ident(&snake(&p.name));

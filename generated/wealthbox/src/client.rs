@@ -19,9 +19,9 @@ use crate::Error;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Auth {
-    /// An API key. Sent as the `ACCESS_TOKEN` header. Source: line 68 of `specs/wealthbox/snapshot.txt`.
+    /// An API key. Sent as the `ACCESS_TOKEN` header. Source: `example-request-with-api-access-token+2` in `specs/wealthbox/snapshot.txt`.
     AccessToken(Secret),
-    /// A bearer token. Sent as `Authorization: Bearer <token>`. Source: line 71 of `specs/wealthbox/snapshot.txt`. A fixed OAuth 2 access token too (source: overlay entry `api.auth.0`); `Auth::OAuth` refreshes tokens.
+    /// A bearer token. Sent as `Authorization: Bearer <token>`. Source: `example-request-with-oauth-access-token+2` in `specs/wealthbox/snapshot.txt`. A fixed OAuth 2 access token too (source: overlay entry `api.auth.0`); `Auth::OAuth` refreshes tokens.
     Bearer(Secret),
     /// OAuth 2 access tokens from a token store, refreshed when they expire (see
     /// [`Client::oauth_app`]). Sent as `Authorization: Bearer <token>`.
@@ -75,7 +75,7 @@ pub struct Client {
 }
 
 impl Client {
-    /// The documented base URL. Source: line 12 of `specs/wealthbox/snapshot.txt`.
+    /// The documented base URL. Source: `api-endpoint+1` in `specs/wealthbox/snapshot.txt`.
     pub const DEFAULT_BASE_URL: &'static str = "https://api.crmworkspace.com";
 
     /// The default timeout of each attempt.

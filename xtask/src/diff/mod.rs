@@ -18,10 +18,12 @@
 //!   method disappears). Moved to another resource: **breaking** (the method moves to
 //!   another handle). Its Rust name changed: **breaking**, one line (an old spec without
 //!   Rust names had one flat `Client` method per operation, named by its id, and is
-//!   compared as such). Renamed (an operation that starts on the same line under another
-//!   id): one change, not a removal and an addition, breaking only when its Rust name
-//!   changed too. Added or newly resolved: not breaking. Method or path changed: not
-//!   breaking (same signature; calls follow the document).
+//!   compared as such). Renamed (an operation gone and one come at the same place of the
+//!   document, its anchor, as when the overlay gives it an id; else, both resolved, with
+//!   the same method and path, as when its title changed): one change, not a removal
+//!   and an addition, breaking only when its Rust name changed too. Added or newly
+//!   resolved: not breaking. Method or path changed: not breaking (same signature;
+//!   calls follow the document).
 //! - **Parameters.** Path parameters and required parameters are positional arguments,
 //!   in document order; optional ones are builder methods. Removed, retyped, made
 //!   required or optional (positional ↔ builder), positional order changed, or a new
@@ -34,7 +36,9 @@
 //! - **Types.** Removed, renamed, or of another kind (object, enum, unknown):
 //!   **breaking**. Added: not breaking. A type gone and a type come with the same kind,
 //!   sources and field names (or values) is one renamed type, and what refers to it is
-//!   compared under its new name, so it is not also reported as retyped.
+//!   compared under its new name, so it is not also reported as retyped (the places
+//!   inside a renamed operation count as the same under its new anchor, so the types
+//!   named after it are renamed with it).
 //! - **Fields.** Removed or retyped: **breaking**. A field's Rust shape
 //!   ([`codegen::emit::field_shape`]) is `T` when the type is an input type (reachable
 //!   from a request body) and the field is required and not nullable (then it is also an
@@ -56,8 +60,10 @@
 //!   `Auth` variant disappears); added: not breaking (`Auth` is `#[non_exhaustive]`).
 //!
 //! Descriptions and summaries are not API changes (they are doc comments); the report
-//! ends with the list of items whose texts changed. Examples and source lines are not
-//! reported.
+//! ends with the list of items whose texts changed. Examples and sources are not
+//! reported: a spec whose sources are line numbers (written before anchors) compares
+//! with one whose sources are anchors as any two specs do, its lines anchored first in
+//! the document they were read from ([`command::run`]).
 
 pub mod command;
 pub mod operations;
@@ -181,6 +187,9 @@ pub struct Change {
     pub source: Option<Source>,
     /// `source` is a place in the old document.
     pub source_is_old: bool,
+    /// The line of `source`, when the diff knows the document it is in (set by
+    /// [`command::run`], for the reader to open the document there).
+    pub line: Option<u32>,
 }
 
 /// Group of API-wide facts.
@@ -193,6 +202,20 @@ pub const UNUSED: &str = "(types no operation uses)";
 /// Every change from `old` to `new`, grouped (groups sorted) and in document order.
 pub fn diff(old: &Spec, new: &Spec) -> Vec<Change> {
     let mut changes = Vec::new();
+    // The places of a renamed operation (its anchor and those inside it) are compared
+    // under its new anchor, so that the types it alone defines are renamed with it.
+    let operation_renames = operations::operation_renames(old, new);
+    let mut reanchored = old.clone();
+    for (was, id) in &operation_renames {
+        let anchor = |spec: &Spec, id: &str| match spec.operations.iter().find(|o| o.id == id).map(|o| &o.source) {
+            Some(Source::Anchor(a)) if a.offset == 0 => Some(a.name.clone()),
+            _ => None,
+        };
+        if let (Some(from), Some(to)) = (anchor(old, was), anchor(new, id)) {
+            rename_places(&mut reanchored, &from, &to);
+        }
+    }
+    let old = &reanchored;
     // Renamed types are compared under their new names, so that what refers to them is
     // not also reported as retyped.
     let type_renames = types::type_renames(old, new);
@@ -205,11 +228,21 @@ pub fn diff(old: &Spec, new: &Spec) -> Vec<Change> {
     renamed_old.rename_refs(&type_renames);
     let old = &renamed_old;
     operations::api_changes(old, new, &mut changes);
-    operations::operation_changes(old, new, &mut changes);
+    operations::operation_changes(old, new, &operation_renames, &mut changes);
     let renamed_from = type_renames.iter().map(|(was, name)| (name.clone(), was.clone())).collect();
     types::type_changes(old, new, &renamed_from, &mut changes);
     changes.sort_by(|a, b| group_rank(&a.group).cmp(&group_rank(&b.group)));
     changes
+}
+
+/// Renames the anchor `from`, and the anchors inside it, `to`, throughout `spec`.
+fn rename_places(spec: &mut Spec, from: &str, to: &str) {
+    for source in spec.sources_mut() {
+        let Source::Anchor(anchor) = source else { continue };
+        if let Some(rest) = anchor.name.strip_prefix(from).filter(|rest| rest.is_empty() || rest.starts_with('/')) {
+            anchor.name = format!("{to}{rest}");
+        }
+    }
 }
 
 fn group_rank(group: &str) -> (u8, &str) {
@@ -246,6 +279,7 @@ impl Builder<'_> {
             why: None,
             source: None,
             source_is_old: false,
+            line: None,
         });
         self.out.last_mut().expect("pushed just now")
     }

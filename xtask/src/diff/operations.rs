@@ -62,16 +62,34 @@ fn location(l: ParamLocation) -> &'static str {
     }
 }
 
-pub(super) fn operation_changes(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
+/// Operations of `old` that `new` has under another id, as (old id, new id): an
+/// operation gone and one come at the same place of the document (its anchor: an
+/// overlay `id`), or else, both resolved, with the same method and path (a title that
+/// changed, and with it the anchor). Only one-to-one matches.
+pub(super) fn operation_renames(old: &Spec, new: &Spec) -> Vec<(String, String)> {
+    let old_ids: BTreeSet<&str> = old.operations.iter().map(|o| o.id.as_str()).collect();
+    let new_ids: BTreeSet<&str> = new.operations.iter().map(|o| o.id.as_str()).collect();
+    let gone: Vec<&Operation> = old.operations.iter().filter(|o| !new_ids.contains(o.id.as_str())).collect();
+    let came: Vec<&Operation> = new.operations.iter().filter(|o| !old_ids.contains(o.id.as_str())).collect();
+    let mut renames = renamed(gone.clone(), came.clone(), |o: &Operation| Some(o.source.to_string()));
+    let (was_ids, new_ids_renamed): (BTreeSet<&str>, BTreeSet<&str>) =
+        renames.iter().map(|(was, op)| (was.id.as_str(), op.id.as_str())).unzip();
+    let by_endpoint = renamed(
+        gone.into_iter().filter(|o| !was_ids.contains(o.id.as_str())).collect(),
+        came.into_iter().filter(|o| !new_ids_renamed.contains(o.id.as_str())).collect(),
+        |o: &Operation| o.is_resolved().then(|| endpoint(o)),
+    );
+    renames.extend(by_endpoint);
+    renames.into_iter().map(|(was, op)| (was.id.clone(), op.id.clone())).collect()
+}
+
+pub(super) fn operation_changes(old: &Spec, new: &Spec, renames: &[(String, String)], out: &mut Vec<Change>) {
     let old_ops: BTreeMap<&str, &Operation> = old.operations.iter().map(|o| (o.id.as_str(), o)).collect();
     let new_ids: BTreeSet<&str> = new.operations.iter().map(|o| o.id.as_str()).collect();
-    // An operation that starts on the same line of the document under another id is
-    // renamed (an overlay `id`), not removed and added.
-    let renames = renamed(
-        old.operations.iter().filter(|o| !new_ids.contains(o.id.as_str())).collect(),
-        new.operations.iter().filter(|o| !old_ops.contains_key(o.id.as_str())).collect(),
-        |o: &Operation| Some(o.source.to_string()),
-    );
+    let renames: Vec<(&Operation, &Operation)> = renames
+        .iter()
+        .filter_map(|(was, id)| Some((*old_ops.get(was.as_str())?, new.operations.iter().find(|o| &o.id == id)?)))
+        .collect();
     let renamed_from: BTreeMap<&str, &Operation> = renames.iter().map(|(was, op)| (op.id.as_str(), *was)).collect();
     let renamed_old: BTreeSet<&str> = renames.iter().map(|(was, _)| was.id.as_str()).collect();
     for op in &old.operations {

@@ -35,9 +35,10 @@ pub fn report(api: &str, old_label: &str, new_label: &str, changes: &[Change]) -
             let _ = writeln!(out, "|---|---|---|---|");
         }
         let mark = if c.breaking { "**breaking**" } else { "compatible" };
+        let line = c.line.map(|l| format!(" (line {l})")).unwrap_or_default();
         let source = match &c.source {
-            Some(s) if c.source_is_old => format!("was {s}"),
-            Some(s) => s.to_string(),
+            Some(s) if c.source_is_old => format!("was {s}{line}"),
+            Some(s) => format!("{s}{line}"),
             None => String::new(),
         };
         let why = c.why.as_deref().unwrap_or("");

@@ -41,13 +41,17 @@ pub fn operation_ids(operations: &[DraftOperation]) -> Vec<String> {
 
 /// `Retrieve all contacts` → `retrieve_all_contacts`; articles are dropped.
 pub fn operation_id(title: &str) -> String {
-    // A title that is a paragraph names the operation in its first sentence.
+    title_words(title).join(" ").to_snake_case()
+}
+
+/// The words that name what a title is about: those of its first sentence (a title that
+/// is a paragraph names the operation there), articles dropped.
+pub fn title_words(title: &str) -> Vec<&str> {
     let title = title.split(". ").next().unwrap_or(title).trim_end_matches('.');
-    let words: Vec<&str> = title
+    title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !matches!(w.to_lowercase().as_str(), "a" | "an" | "the"))
-        .collect();
-    words.join(" ").to_snake_case()
+        .collect()
 }
 
 /// The resource of a path: its first segment that is not `api` or a version (`v1`).

@@ -20,12 +20,12 @@ pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use codegen::spec::{Source, Spec};
+use codegen::spec::{Gap, Source, Spec};
 
 use crate::draft::Draft;
 
 pub use datetimes::timestamp_format;
-pub use ids::{operation_id, operation_ids, resource_of};
+pub use ids::{operation_id, operation_ids, resource_of, title_words};
 pub use paging::mark_list_operations;
 pub use types::split_choices;
 
@@ -69,9 +69,24 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
         })
         .collect();
     let built = builder.finish();
-    let mut spec = Spec { api, operations, types: built.types, gaps: built.gaps };
+    // A variant that naming merges back into its base (the disagreeing field's types
+    // turned out to be one) is no variant: its gap goes.
+    let mut gaps = built.gaps;
+    let variant_gaps: Vec<(Gap, String, String)> = built
+        .variants
+        .iter()
+        .rev()
+        .map(|(i, variant, base)| (gaps.remove(*i), variant.clone(), base.clone()))
+        .collect();
+    let mut spec = Spec { api, operations, types: built.types, gaps, reconciliation: None };
     types::define_unknown_operation_types(&mut spec);
     let naming = naming::run(&mut spec, built.origins, draft.merge_identical_shapes);
+    for (gap, variant, base) in variant_gaps.into_iter().rev() {
+        if naming.current(&variant) != naming.current(&base) {
+            spec.gaps.push(gap);
+        }
+    }
+    spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
     mark_list_operations(&mut spec, &globals);
     Normalized { spec, used_choice_splits: built.used_choice_splits, naming }
 }

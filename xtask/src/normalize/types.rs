@@ -4,14 +4,14 @@
 //! agree are merged, one that disagrees is kept apart as a variant; choice lists become
 //! enums; names used but never defined become types of unknown shape.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use codegen::path::PathTemplate;
 use codegen::refs::RefSite;
 use codegen::spec::{
     Field, Gap, GapKind, Operation, Parameter, RequestBody, Response, Source, Spec, TypeDef, TypeKind, TypeRef,
 };
-use heck::ToUpperCamelCase;
+use codegen::names::pascal;
 
 use super::ids::resource_of;
 use super::naming::Origins;
@@ -39,8 +39,19 @@ pub(super) fn global_parameters(draft: &Draft, stats: &NumberStats) -> Vec<Param
             format: p.format.clone(),
             description: p.description.clone(),
             source: p.source.clone(),
+            taken_from: p.by_definition.taken_from.clone(),
         })
         .collect()
+}
+
+/// Where a type sits: `hint` names anonymous objects and enums; `wire` is the field or
+/// parameter name (for number refinement); `context` is the operation's PascalCase id
+/// (names variants that disagree); `default` counts as an example.
+struct Site<'s> {
+    hint: &'s str,
+    wire: &'s str,
+    context: &'s str,
+    default: Option<&'s str>,
 }
 
 /// Builds operations and their named types from draft operations, one after the other.
@@ -51,6 +62,7 @@ pub(super) struct TypeBuilder<'a> {
     /// Which names the document gives, and which field each enum types.
     origins: Origins,
     gaps: Vec<Gap>,
+    variant_gaps: Vec<(usize, String, String)>,
     stats: NumberStats,
     choice_splits: &'a ChoiceSplits,
     used_choice_splits: BTreeSet<String>,
@@ -62,6 +74,9 @@ pub(super) struct Built {
     pub types: Vec<TypeDef>,
     /// The draft's gaps and those found while building.
     pub gaps: Vec<Gap>,
+    /// Of those, the `type_variant` gaps, by index, each with the variant's and its base's
+    /// name: naming may merge the variant back into its base (then the gap is void).
+    pub variants: Vec<(usize, String, String)>,
     /// Which names the document gives, and which field each enum types.
     pub origins: Origins,
     /// Choice texts of the overlay that matched a choice list.
@@ -75,16 +90,17 @@ impl<'a> TypeBuilder<'a> {
             variants: BTreeMap::new(),
             origins: Origins::default(),
             gaps,
+            variant_gaps: Vec::new(),
             stats,
             choice_splits,
             used_choice_splits: BTreeSet::new(),
         }
     }
 
-    /// The operation of a draft operation, under `id`, in `resource` when the overlay
-    /// sets it (else the path's).
+    /// The operation of a draft operation, under `id`, in the resource the overlay sets
+    /// (the operation's own entry, else `resource`), else the path's.
     pub(super) fn operation(&mut self, op: DraftOperation, id: String, resource: Option<&String>) -> Operation {
-        let pascal = id.to_upper_camel_case();
+        let pascal = pascal(&id);
         let path = op.path.as_deref().and_then(|text| match PathTemplate::parse(text) {
             Ok(path) => Some(path),
             Err(e) => {
@@ -96,14 +112,16 @@ impl<'a> TypeBuilder<'a> {
                 None
             }
         });
+        let resource = op.resource.or_else(|| resource.cloned());
         let resource =
-            resource.cloned().unwrap_or_else(|| path.as_ref().map(resource_of).unwrap_or_else(|| "unresolved".into()));
+            resource.unwrap_or_else(|| path.as_ref().map(resource_of).unwrap_or_else(|| "unresolved".into()));
         let parameters = op
             .parameters
             .into_iter()
             .map(|p| {
-                let hint = format!("{pascal}{}", p.name.to_upper_camel_case());
-                let ty = self.type_ref(p.ty, &hint, &p.name, p.choices, &pascal, p.default.as_deref());
+                let hint = format!("{pascal}{}", codegen::names::pascal(&p.name));
+                let site = Site { hint: &hint, wire: &p.name, context: &pascal, default: p.default.as_deref() };
+                let ty = self.type_ref(p.ty, &site, p.choices, p.by_definition.type_stated);
                 Parameter {
                     name: p.name,
                     location: p.location,
@@ -115,6 +133,7 @@ impl<'a> TypeBuilder<'a> {
                     format: p.format,
                     description: p.description,
                     source: p.source,
+                    taken_from: p.by_definition.taken_from,
                 }
             })
             .collect();
@@ -122,7 +141,7 @@ impl<'a> TypeBuilder<'a> {
             content_type: body.content_type,
             ty: body
                 .shape
-                .map(|shape| self.type_ref(shape, &format!("{pascal}Request"), "", None, &pascal, None))
+                .map(|shape| self.body_type(shape, &format!("{pascal}Request"), &pascal))
                 .unwrap_or(TypeRef::Any),
             examples: body.examples,
             source: body.source,
@@ -131,11 +150,12 @@ impl<'a> TypeBuilder<'a> {
             .responses
             .into_iter()
             .map(|r| Response {
-                ty: r.shape.map(|shape| self.type_ref(shape, &format!("{pascal}Response"), "", None, &pascal, None)),
+                ty: r.shape.map(|shape| self.body_type(shape, &format!("{pascal}Response"), &pascal)),
                 status: r.status,
                 description: r.description,
                 examples: r.examples,
                 source: r.source,
+                taken_from: r.taken_from,
             })
             .collect();
         Operation {
@@ -144,7 +164,7 @@ impl<'a> TypeBuilder<'a> {
             rust_name: String::new(),
             method: op.method,
             path,
-            resolved_by: None,
+            resolved_by: op.resolved_by,
             summary: (!op.title.is_empty()).then_some(op.title),
             description: op.description,
             parameters,
@@ -161,26 +181,26 @@ impl<'a> TypeBuilder<'a> {
         Built {
             types: self.types.into_values().collect(),
             gaps: self.gaps,
+            variants: self.variant_gaps,
             origins: self.origins,
             used_choice_splits: self.used_choice_splits,
         }
     }
 
-    /// The IR type of a draft type. `hint` names anonymous objects and enums; `wire`
-    /// is the field or parameter name (for number refinement); `context` is the
-    /// operation's PascalCase id (names variants that disagree).
-    fn type_ref(
-        &mut self,
-        ty: DraftType,
-        hint: &str,
-        wire: &str,
-        choices: Option<Choices>,
-        context: &str,
-        default: Option<&str>,
-    ) -> TypeRef {
+    /// The IR type of a request or response body.
+    fn body_type(&mut self, shape: DraftType, hint: &str, context: &str) -> TypeRef {
+        // A body's own type is exact when it is not a number.
+        self.type_ref(shape, &Site { hint, wire: "", context, default: None }, None, false)
+    }
+
+    /// The IR type of a draft type at `site`. A `number` becomes an `integer` when every
+    /// example of its wire name is whole, unless the type is `stated` exactly (by a
+    /// definition).
+    fn type_ref(&mut self, ty: DraftType, site: &Site, choices: Option<Choices>, stated: bool) -> TypeRef {
         match ty {
             DraftType::Prim(prim) => {
-                let prim = if prim == TypeRef::Number { self.stats.refine(wire, default) } else { prim };
+                let prim =
+                    if prim == TypeRef::Number && !stated { self.stats.refine(site.wire, site.default) } else { prim };
                 match choices {
                     Some(choices) if prim == TypeRef::String => {
                         let name = match &choices.doc_name {
@@ -188,14 +208,17 @@ impl<'a> TypeBuilder<'a> {
                                 self.origins.doc_named.insert(doc_name.clone());
                                 doc_name.clone()
                             }
-                            None => hint.to_string(),
+                            None => site.hint.to_string(),
                         };
-                        self.enum_type(&name, wire, choices)
+                        self.enum_type(&name, site.wire, choices)
                     }
                     Some(choices) => {
                         self.gaps.push(Gap {
                             kind: GapKind::ChoicesOnNonString,
-                            message: format!("`{wire}` is a {prim} with choices `{}`; kept as {prim}", choices.text),
+                            message: format!(
+                                "`{}` is a {prim} with choices `{}`; kept as {prim}",
+                                site.wire, choices.text
+                            ),
                             source: choices.source,
                         });
                         prim
@@ -203,13 +226,9 @@ impl<'a> TypeBuilder<'a> {
                     None => prim,
                 }
             }
-            DraftType::Array(inner) => {
-                TypeRef::Array(Box::new(self.type_ref(*inner, hint, wire, choices, context, default)))
-            }
-            DraftType::Map(inner) => {
-                TypeRef::Map(Box::new(self.type_ref(*inner, hint, wire, choices, context, default)))
-            }
-            DraftType::Object(object) => TypeRef::Named(self.object_type(object, hint, context)),
+            DraftType::Array(inner) => TypeRef::Array(Box::new(self.type_ref(*inner, site, choices, stated))),
+            DraftType::Map(inner) => TypeRef::Map(Box::new(self.type_ref(*inner, site, choices, stated))),
+            DraftType::Object(object) => TypeRef::Named(self.object_type(object, site.hint, site.context)),
             DraftType::Named(name) => TypeRef::Named(name),
             DraftType::Any => TypeRef::Any,
         }
@@ -224,8 +243,9 @@ impl<'a> TypeBuilder<'a> {
             .fields
             .into_iter()
             .map(|f| {
-                let hint = format!("{base}{}", f.name.to_upper_camel_case());
-                let ty = self.type_ref(f.ty, &hint, &f.name, f.choices, context, f.default.as_deref());
+                let hint = format!("{base}{}", pascal(&f.name));
+                let site = Site { hint: &hint, wire: &f.name, context, default: f.default.as_deref() };
+                let ty = self.type_ref(f.ty, &site, f.choices, f.by_definition.type_stated);
                 Field {
                     name: f.name,
                     ty,
@@ -236,27 +256,30 @@ impl<'a> TypeBuilder<'a> {
                     format: f.format,
                     description: f.description,
                     source: f.source,
+                    taken_from: f.by_definition.taken_from,
                 }
             })
             .collect();
         let fields = self.merge_duplicate_fields(fields);
-        self.register_object(&base, fields, object.source, context)
+        // An object the page shows whose name the definition gives appears there too.
+        let sources = [Some(object.source), object.taken_from].into_iter().flatten().collect();
+        self.register_object(&base, fields, sources, context)
     }
 
     /// A field listed twice in one object is kept once; a second listing that disagrees
     /// is a gap.
     fn merge_duplicate_fields(&mut self, fields: Vec<Field>) -> Vec<Field> {
         let mut out: Vec<Field> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         for f in fields {
-            match out.iter().find(|o| o.name == f.name) {
+            match index.get(&f.name).map(|&i| &out[i]) {
                 Some(first) => {
                     let same_type = first.ty == f.ty;
                     self.gaps.push(Gap {
                         kind: GapKind::DuplicateField,
                         message: format!(
-                            "`{}` is listed again in the same object (first at {}){}; the first listing is kept",
+                            "`{}` is listed again in the same object{}; the first listing (the field's source) is kept",
                             f.name,
-                            first.source,
                             if same_type {
                                 String::new()
                             } else {
@@ -266,41 +289,48 @@ impl<'a> TypeBuilder<'a> {
                         source: f.source,
                     });
                 }
-                None => out.push(f),
+                None => {
+                    index.insert(f.name.clone(), out.len());
+                    out.push(f);
+                }
             }
         }
         out
     }
 
-    /// Registers an appearance of an object under `base`: merged into an existing
-    /// variant it agrees with, or a new variant named `base` + `context`.
-    fn register_object(&mut self, base: &str, fields: Vec<Field>, source: Source, context: &str) -> String {
+    /// Registers an appearance of an object (at `sources`) under `base`: merged into an
+    /// existing variant it agrees with, or a new variant named `base` + `context`.
+    fn register_object(&mut self, base: &str, fields: Vec<Field>, sources: Vec<Source>, context: &str) -> String {
         let variants = self.variants.entry(base.to_string()).or_default().clone();
         for name in &variants {
             let def = self.types.get_mut(name).expect("variants are registered types");
             let TypeKind::Object { fields: existing } = &mut def.kind else { continue };
             if agree(existing, &fields) {
                 merge_fields(existing, fields);
-                def.sources.push(source);
+                for source in sources {
+                    if !def.sources.contains(&source) {
+                        def.sources.push(source);
+                    }
+                }
                 return name.clone();
             }
         }
         let name = if variants.is_empty() { base.to_string() } else { format!("{base}{context}") };
-        if !variants.is_empty() {
-            let first = &self.types[&variants[0]];
+        if let Some(first) = variants.first() {
+            // Named, not located: a place in the message would be a line, which moves.
+            self.variant_gaps.push((self.gaps.len(), name.clone(), first.clone()));
             self.gaps.push(Gap {
                 kind: GapKind::TypeVariant,
                 message: format!(
-                    "this `{base}` disagrees with the one at {} on a field's type; kept apart as `{name}`",
-                    first.sources[0]
+                    "this `{base}` disagrees with the type `{first}` on a field's type; kept apart as `{name}`"
                 ),
-                source: source.clone(),
+                source: sources[0].clone(),
             });
         }
         self.variants.get_mut(base).expect("entry created above").push(name.clone());
         self.types.insert(
             name.clone(),
-            TypeDef { name: name.clone(), description: None, kind: TypeKind::Object { fields }, sources: vec![source] },
+            TypeDef { name: name.clone(), description: None, kind: TypeKind::Object { fields }, sources },
         );
         name
     }
@@ -418,14 +448,17 @@ pub fn split_choices(text: &str) -> Option<Vec<String>> {
 
 /// Two appearances agree when every field they share has the same type.
 fn agree(a: &[Field], b: &[Field]) -> bool {
-    b.iter().all(|fb| a.iter().find(|fa| fa.name == fb.name).is_none_or(|fa| fa.ty == fb.ty))
+    let a: HashMap<&str, &TypeRef> = a.iter().map(|f| (f.name.as_str(), &f.ty)).collect();
+    b.iter().all(|fb| a.get(fb.name.as_str()).is_none_or(|ty| **ty == fb.ty))
 }
 
 /// Merges appearance `b` into `a`: the union of fields; required only where every
 /// appearance has the field and requires it.
 pub(crate) fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
+    let in_b: HashMap<String, usize> = b.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
+    let in_a: HashSet<String> = a.iter().map(|f| f.name.clone()).collect();
     for fa in a.iter_mut() {
-        match b.iter().find(|fb| fb.name == fa.name) {
+        match in_b.get(&fa.name).map(|&i| &b[i]) {
             Some(fb) => {
                 fa.required &= fb.required;
                 fa.nullable |= fb.nullable;
@@ -441,7 +474,7 @@ pub(crate) fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
         }
     }
     for fb in b {
-        if !a.iter().any(|fa| fa.name == fb.name) {
+        if !in_a.contains(&fb.name) {
             a.push(Field { required: false, ..fb });
         }
     }

@@ -159,6 +159,7 @@ impl Overlay {
                     default,
                     description: Some(description.to_string()),
                     source: source.clone(),
+                    taken_from: None,
                 });
             }
         }

@@ -12,18 +12,22 @@
 //!
 //! Here: reading and checking the file, and its errors. [`sections`] is the file's
 //! format (adding a section is a struct there, and the method that applies it);
-//! `routes.rs` finds operations and gives them ids and routes; `facts.rs` adds the other
-//! facts.
+//! `routes.rs` finds operations and gives them ids, resources and routes; `facts.rs`
+//! adds the other facts; `witness.rs` turns the entries about the definition behind the
+//! page (settlements, operations opted in) into the reconciliation's terms.
 
 mod facts;
 mod routes;
 mod sections;
+mod witness;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::spec::{Source, Spec};
+
 use codegen::yaml::{self, Step, YamlError};
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToSnakeCase;
+pub use routes::locate_parameters;
 use serde_json::Value;
 
 use crate::normalize::ChoiceSplits;
@@ -66,6 +70,15 @@ pub enum OverlayError {
         /// The entry.
         at: EntryAt,
         /// What the document states, and where.
+        reason: String,
+    },
+    /// An entry the definition behind the page contradicts (a route citing another
+    /// source): the entry is wrong, or the definition is.
+    #[error("{at}: {reason}")]
+    Contradicted {
+        /// The entry.
+        at: EntryAt,
+        /// Both values and the definition's place.
         reason: String,
     },
 }
@@ -153,6 +166,14 @@ impl Overlay {
                 return Err(overlay.invalid(&key, format!("the text `{}` is split twice", split.text)));
             }
         }
+        let reasons = entries(&sections.settlements, "settlements")
+            .map(|(k, e)| (k, &e.reason))
+            .chain(entries(&sections.definition_operations, "definition_operations").map(|(k, e)| (k, &e.reason)));
+        for (key, reason) in reasons {
+            if reason.trim().is_empty() {
+                return Err(overlay.invalid(&key, "has no `reason`: say why this side is right".into()));
+            }
+        }
         for (key, def) in entries(&sections.types, "types") {
             if def.fields.get("name").and_then(Value::as_str).is_none_or(str::is_empty) {
                 return Err(overlay.invalid(&key, "has no name".into()));
@@ -168,8 +189,8 @@ impl Overlay {
         }
         for (key, entry) in entries(&sections.type_names, "type_names") {
             let (ty, name) = (&entry.ty, &entry.name);
-            let camel = name.to_upper_camel_case();
-            if *name != camel || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            let camel = codegen::names::pascal(name);
+            if !codegen::spec::is_type_name(name) {
                 return Err(overlay.invalid(
                     &key,
                     format!("the name `{name}` is not an UpperCamelCase type name (such as `{camel}`)"),
@@ -214,6 +235,8 @@ impl Overlay {
         cited.extend(entries(&s.lists, "lists").map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.pages, "pages").map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.bodies, "bodies").map(|(k, e)| (k, e as &dyn Cited)));
+        cited.extend(entries(&s.settlements, "settlements").map(|(k, e)| (k, e as &dyn Cited)));
+        cited.extend(entries(&s.definition_operations, "definition_operations").map(|(k, e)| (k, e as &dyn Cited)));
         let mut quotes = Vec::new();
         for (key, entry) in cited {
             let (cite, entry_quotes) = entry.citation();
@@ -243,11 +266,13 @@ impl Overlay {
         match (&op.method, &op.path) {
             (Some(_), Some(_)) => {}
             (None, None)
-                if (op.id.is_some() || op.rust_name.is_some()) && op.resource.is_none() && op.stated_at.is_none() => {}
+                if (op.id.is_some() || op.resource.is_some() || op.rust_name.is_some())
+                    && op.stated_by.is_none()
+                    && op.cite.is_none() => {}
             (None, None) => {
                 return Err(self.invalid(
                     key,
-                    "gives neither an `id`, a `rust_name` nor a `method` and `path` (a `resource` or `stated_at` goes with a route)"
+                    "gives neither an `id`, `resource` or `rust_name` nor a `method` and `path` (a `stated_by` or a `cite` goes with a route)"
                         .into(),
                 ))
             }
@@ -265,10 +290,14 @@ impl Overlay {
                 return Err(self.invalid(key, format!("the rust_name `{name}` is not a snake_case name (such as `{snake}`)")));
             }
         }
-        if op.stated_at.is_some() && op.quotes.is_empty() {
-            return Err(
-                self.invalid(key, "says the snapshot states the route at a line but quotes nothing of it".into())
-            );
+        if op.stated_at.is_some() {
+            return Err(self.invalid(
+                key,
+                "`stated_at` (a line number, which moves with every edit above it) is no longer read: write the text of the line that states the route as `stated_by`".into(),
+            ));
+        }
+        if op.stated_by.as_deref().is_some_and(|q| q.trim().is_empty()) {
+            return Err(self.invalid(key, "has an empty `stated_by`: quote the line that states the route".into()));
         }
         Ok(())
     }
@@ -288,6 +317,10 @@ impl Overlay {
 
     fn redundant(&self, key: &Key, reason: String) -> OverlayError {
         OverlayError::Redundant { at: self.at(key), reason }
+    }
+
+    fn contradicted(&self, key: &Key, reason: String) -> OverlayError {
+        OverlayError::Contradicted { at: self.at(key), reason }
     }
 
     /// Checks that `api.name` is the API's folder name.
@@ -428,7 +461,13 @@ mod tests {
             "{MINIMAL}  pagination:\n    style: offset\n    offset_param: offset\n    limit_param: limit\n    cite: x\n\n# a comment\nlists:\n  - operation: list_things\n    items: things\n    cite: x\n"
         );
         let overlay = Overlay::parse(&text, "o.yaml").unwrap();
-        let mut spec = Spec { api: Api::new("demo", "demo.txt"), operations: vec![], types: vec![], gaps: vec![] };
+        let mut spec = Spec {
+            api: Api::new("demo", "demo.txt"),
+            operations: vec![],
+            types: vec![],
+            gaps: vec![],
+            reconciliation: None,
+        };
         overlay.apply_api(&mut spec.api).unwrap();
         let err = overlay.apply_lists(&mut spec).unwrap_err();
         let OverlayError::Unmatched { at, reason } = &err else { panic!("{err:?}") };

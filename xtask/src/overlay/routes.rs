@@ -1,110 +1,179 @@
 //! Operations the overlay names: finding each entry's one operation (by the start of
-//! its description, its whole description, or its response's keys), the ids it gives
-//! them, and the routes it gives those whose text lost them (with their parameters
-//! located in the path or the query).
+//! its description, its whole description, or its response's keys), the ids and
+//! resources it gives them, and the routes it gives those whose text lost them (stated
+//! by the snapshot's own prose, or citing another public source), before reconciliation:
+//! they stand for the page, and a route the definition contradicts is an error unless a
+//! settlement says the definition is wrong. Then the parameters of routed operations that
+//! travel nowhere known are located in the path or the query.
 
 use std::collections::BTreeMap;
 
 use codegen::path::PathTemplate;
-use codegen::spec::{Gap, GapKind, ParamLocation, Parameter, Source, Spec, TypeRef};
+use codegen::spec::{Gap, GapKind, ParamLocation, Source, TypeRef};
 use serde_json::Value;
 
 use super::sections::{entries, Key, OperationEntry};
 use super::{squash, Overlay, OverlayError};
-use crate::draft::Draft;
+use crate::anchors::Anchors;
+use crate::draft::{Draft, DraftOperation, DraftParam, DraftType};
+use crate::reconcile::{Report, Scope};
 
 impl Overlay {
-    /// Checks that each route stated at a snapshot line has its quotes on that line.
-    pub fn check_stated_lines(&self, snapshot: &str) -> Result<(), OverlayError> {
-        let lines: Vec<&str> = snapshot.lines().collect();
-        for (key, route) in entries(&self.sections.operations, "operations") {
-            let Some(at) = route.stated_at else { continue };
-            let line = at.checked_sub(1).and_then(|i| lines.get(i as usize)).map(|l| squash(l)).unwrap_or_default();
-            for quote in &route.quotes {
-                if !line.contains(&squash(quote)) {
-                    return Err(self.unmatched(
-                        &key,
-                        format!(
-                            "says line {at} of the snapshot states the route, but that line does not hold {quote:?}"
-                        ),
-                    ));
+    /// Registers the lines that state routes (`stated_by`) as anchors named by their
+    /// quotes: prose the reader does not read, which the overlay finds by its words, so
+    /// `resolved_by` names them by those words rather than by the distance from an anchor
+    /// the reader placed (a line quoted twice is registered once).
+    pub fn anchor_stated_lines(&self, anchors: &mut Anchors, snapshot: &str) -> Result<(), OverlayError> {
+        let mut lines = Vec::new();
+        for (key, entry) in entries(&self.sections.operations, "operations") {
+            let Some(quote) = &entry.stated_by else { continue };
+            let line = self.stated_line(&key, quote, snapshot)?;
+            if !lines.contains(&line) {
+                anchors.heading(line, quote, None);
+                lines.push(line);
+            }
+        }
+        Ok(())
+    }
+
+    /// The line of the snapshot that states an entry's route (its `stated_by`): the one
+    /// line holding the quote. None, or several, is an error.
+    fn stated_line(&self, key: &Key, quote: &str, snapshot: &str) -> Result<u32, OverlayError> {
+        let quote_squashed = squash(quote);
+        let holding: Vec<u32> = snapshot
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| squash(line).contains(&quote_squashed))
+            .map(|(i, _)| i as u32 + 1)
+            .collect();
+        match holding.as_slice() {
+            [line] => Ok(*line),
+            [] => Err(self.unmatched(
+                key,
+                format!("says the snapshot states the route in {quote:?}, which no line of the snapshot holds"),
+            )),
+            several => {
+                let lines: Vec<String> = several.iter().map(u32::to_string).collect();
+                Err(self.unmatched(
+                    key,
+                    format!(
+                        "says the snapshot states the route in {quote:?}, which lines {} all hold: quote more of the one line",
+                        lines.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// Gives the operations the overlay names their ids and resources, before any name
+    /// derives from them. An entry matching no operation, or several, is an error.
+    pub fn apply_names(&self, draft: &mut Draft) -> Result<(), OverlayError> {
+        let mut named = Vec::new();
+        for (key, entry) in entries(&self.sections.operations, "operations") {
+            if entry.id.is_none() && entry.resource.is_none() {
+                continue;
+            }
+            named.push((self.find_operation(&key, entry, &draft.operations)?, key, entry));
+        }
+        for (i, key, entry) in named {
+            let op = &mut draft.operations[i];
+            if let Some(id) = &entry.id {
+                if let Some(first) = op.id.replace(id.clone()) {
+                    return Err(self.invalid(&key, format!("names `{first}` again, as `{id}`")));
+                }
+            }
+            if let Some(resource) = &entry.resource {
+                if let Some(first) = op.resource.replace(resource.clone()) {
+                    return Err(
+                        self.invalid(&key, format!("puts `{}` in `{resource}`, another entry in `{first}`", op.title))
+                    );
                 }
             }
         }
         Ok(())
     }
 
-    /// Gives the operations the overlay names their ids, before any name derives from
-    /// them. An entry matching no operation, or several, is an error.
-    pub fn apply_ids(&self, draft: &mut Draft) -> Result<(), OverlayError> {
-        let candidates: Vec<Matchable> = draft
-            .operations
-            .iter()
-            .map(|op| Matchable {
-                text: op.description.as_deref().unwrap_or(&op.title),
-                title: &op.title,
-                described: op.description.is_some(),
-                success_example: op
-                    .responses
-                    .iter()
-                    .find(|r| r.status.starts_with('2'))
-                    .and_then(|r| r.examples.first())
-                    .map(|e| e.json.as_str()),
-                name: &op.title,
-            })
-            .collect();
-        let mut named = Vec::new();
+    /// Sets method, path and `resolved_by` of the operations the overlay routes: by the
+    /// snapshot line whose prose states the route (the one line holding the `stated_by` quote), else by the entry, which
+    /// cites another public source. Given before reconciliation, they stand for the page:
+    /// the definition is compared with them (see [`Overlay::check_routes`]). An entry
+    /// matching no operation, or several, or one whose operation the document already
+    /// routes, is an error.
+    pub fn apply_routes(&self, draft: &mut Draft, snapshot: &str) -> Result<(), OverlayError> {
         for (key, entry) in entries(&self.sections.operations, "operations") {
-            let Some(id) = &entry.id else { continue };
-            named.push((self.find_operation(&key, entry, &candidates)?, key, id));
-        }
-        for (i, key, id) in named {
-            if let Some(first) = draft.operations[i].id.replace(id.clone()) {
-                return Err(self.invalid(&key, format!("names `{first}` again, as `{id}`")));
-            }
+            let (Some(method), Some(path)) = (entry.method, &entry.path) else { continue };
+            let i = self.find_operation(&key, entry, &draft.operations)?;
+            let by = match &entry.stated_by {
+                Some(quote) => Source::Doc(self.stated_line(&key, quote, snapshot)?),
+                None => key.source(),
+            };
+            self.route(&key, &mut draft.operations[i], method, path, by)?;
         }
         Ok(())
     }
 
-    /// Sets method, path, resource and `resolved_by` of the operations the overlay
-    /// routes; parameters the path names travel in the path, the others in the query.
-    /// An entry matching no operation, or several, or one the document already routes,
-    /// is an error.
-    pub fn apply_operations(&self, spec: &mut Spec) -> Result<Vec<Gap>, OverlayError> {
-        let mut gaps = Vec::new();
-        for (key, entry) in entries(&self.sections.operations, "operations") {
-            let (Some(method), Some(path)) = (entry.method, &entry.path) else { continue };
-            let i = self.find_operation(&key, entry, &spec_candidates(spec))?;
-            let op = &mut spec.operations[i];
-            if op.is_resolved() && op.resolved_by.is_none() {
-                return Err(self.redundant(
-                    &key,
-                    format!(
-                        "routes `{}`, whose method and path the document states ({}); remove the entry",
-                        op.id, op.source
-                    ),
-                ));
-            }
-            if let Some(first) = &op.resolved_by {
-                return Err(self.invalid(&key, format!("routes `{}` again (first by {first})", op.id)));
-            }
-            op.method = Some(method);
-            op.path = Some(path.clone());
-            op.resolved_by = Some(entry.stated_at.map(Source::Doc).unwrap_or_else(|| key.source()));
-            op.resource = entry.resource.clone().unwrap_or_else(|| crate::normalize::resource_of(path));
-            gaps.extend(locate_parameters(op, path, &key));
+    /// A route the overlay gives that the definition contradicts, and that no settlement
+    /// settles, is an error (the entry is wrong, or the definition is). One the definition
+    /// states the same is removable (the report's redundant overlay entries).
+    pub fn check_routes(&self, draft: &Draft, report: &Report) -> Result<(), OverlayError> {
+        for fact in report.conflicts.iter().filter(|f| f.fact == "route") {
+            let Some(Source::Overlay(name)) = fact.text.as_ref().map(|t| &t.source) else { continue };
+            let Some(index) = name.strip_prefix("operations.").and_then(|i| i.parse().ok()) else { continue };
+            let key = Key::item("operations", index);
+            let op = match fact.scope {
+                Scope::Operation { text, .. } => title(&draft.operations[text]),
+                Scope::Api => String::new(),
+            };
+            let page = fact.text.as_ref().map(|t| t.value.as_str()).unwrap_or_default();
+            let Source::Def(at) = &fact.definition.source else { continue };
+            return Err(self.contradicted(
+                &key,
+                format!(
+                    "routes `{op}` as `{page}`, but the definition behind the page says `{}` ({}): correct the entry, or, if the definition is wrong, settle `route` at `{at}` in `settlements`",
+                    fact.definition.value, fact.definition.source
+                ),
+            ));
         }
-        Ok(gaps)
+        Ok(())
     }
 
-    /// The Rust method names the overlay gives, by operation id.
-    pub fn rust_names(&self, spec: &Spec) -> Result<BTreeMap<String, String>, OverlayError> {
-        let candidates = spec_candidates(spec);
+    /// Routes one operation; an operation routed already is an error.
+    fn route(
+        &self,
+        key: &Key,
+        op: &mut DraftOperation,
+        method: codegen::spec::Method,
+        path: &PathTemplate,
+        by: Source,
+    ) -> Result<(), OverlayError> {
+        if op.method.is_some() && op.resolved_by.is_none() {
+            return Err(self.redundant(
+                key,
+                format!(
+                    "routes `{}`, whose method and path the document states ({}); remove the entry",
+                    title(op),
+                    op.source
+                ),
+            ));
+        }
+        if let Some(first) = &op.resolved_by {
+            return Err(self.invalid(key, format!("routes `{}` again (first by {first})", title(op))));
+        }
+        op.method = Some(method);
+        op.path = Some(path.to_string());
+        op.resolved_by = Some(by);
+        Ok(())
+    }
+
+    /// The Rust method names the overlay gives (`rust_name`), by the id each operation of
+    /// `draft` (the one normalization reads) will have.
+    pub fn rust_names(&self, draft: &Draft) -> Result<BTreeMap<String, String>, OverlayError> {
+        let ids = crate::normalize::operation_ids(&draft.operations);
         let mut names = BTreeMap::new();
         for (key, entry) in entries(&self.sections.operations, "operations") {
             let Some(name) = &entry.rust_name else { continue };
-            let i = self.find_operation(&key, entry, &candidates)?;
-            names.insert(spec.operations[i].id.clone(), name.clone());
+            let i = self.find_operation(&key, entry, &draft.operations)?;
+            names.insert(ids[i].clone(), name.clone());
         }
         Ok(names)
     }
@@ -114,10 +183,10 @@ impl Overlay {
         &self,
         key: &Key,
         entry: &OperationEntry,
-        candidates: &[Matchable],
+        operations: &[DraftOperation],
     ) -> Result<usize, OverlayError> {
         let matches: Vec<usize> =
-            candidates.iter().enumerate().filter(|(_, op)| entry_matches(entry, op)).map(|(i, _)| i).collect();
+            operations.iter().enumerate().filter(|(_, op)| entry_matches(entry, op)).map(|(i, _)| i).collect();
         let what = match (&entry.description_starts_with, &entry.description, &entry.response_keys) {
             (Some(prefix), _, _) => format!("the description starting {prefix:?}"),
             (_, Some(whole), _) => format!("the description {whole:?}"),
@@ -130,7 +199,8 @@ impl Overlay {
                 "names the operation with {what}, which the document does not have (the document changed under this entry: check its facts)"
             ))),
             several => {
-                let names: Vec<&str> = several.iter().map(|&i| candidates[i].name).collect();
+                let names: Vec<String> =
+                    several.iter().map(|&i| operations[i].id.clone().unwrap_or_else(|| title(&operations[i]))).collect();
                 Err(self.unmatched(key, format!(
                     "matches {} operations with {what} ({}): make it match one",
                     several.len(),
@@ -141,91 +211,76 @@ impl Overlay {
     }
 }
 
-/// The spec's operations as overlay entries find them.
-fn spec_candidates(spec: &Spec) -> Vec<Matchable<'_>> {
-    spec.operations
-        .iter()
-        .map(|op| Matchable {
-            text: op.description.as_deref().or(op.summary.as_deref()).unwrap_or(""),
-            title: op.summary.as_deref().unwrap_or(""),
-            described: op.description.is_some(),
-            success_example: op.success().and_then(|r| r.examples.first()).map(|e| e.json.as_str()),
-            name: &op.id,
-        })
-        .collect()
+/// What error messages call an operation: the id the overlay gives it, or its title.
+fn title(op: &DraftOperation) -> String {
+    op.id.clone().unwrap_or_else(|| op.title.clone())
 }
 
-/// What an overlay entry finds an operation by, read alike from a draft operation
-/// (before ids exist) and from a spec operation.
-struct Matchable<'a> {
-    /// The description, or the title when there is none.
-    text: &'a str,
-    /// The reader's title (the spec's summary).
-    title: &'a str,
-    /// Whether the document gives a description apart from the title.
-    described: bool,
-    /// The first example of the success response.
-    success_example: Option<&'a str>,
-    /// What error messages call it.
-    name: &'a str,
-}
-
-fn entry_matches(entry: &OperationEntry, op: &Matchable) -> bool {
+fn entry_matches(entry: &OperationEntry, op: &DraftOperation) -> bool {
+    let text = op.description.as_deref().unwrap_or(&op.title);
     if let Some(prefix) = &entry.description_starts_with {
         // Whole words: `Create new field` does not match `Create new fields group`.
-        let (text, prefix) = (squash(op.text), squash(prefix));
+        let (text, prefix) = (squash(text), squash(prefix));
         return text.strip_prefix(&prefix).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric));
     }
     if let Some(whole) = &entry.description {
-        return squash(op.text) == squash(whole);
+        return squash(text) == squash(whole);
     }
     let Some(keys) = &entry.response_keys else { return false };
-    let Some(example) = op.success_example else { return false };
-    let shown: Vec<String> = match serde_json::from_str::<Value>(example) {
+    let success = op.responses.iter().find(|r| r.status.starts_with('2'));
+    let Some(example) = success.and_then(|r| r.examples.first()) else { return false };
+    let shown: Vec<String> = match serde_json::from_str::<Value>(&example.json) {
         Ok(Value::Object(map)) => map.keys().cloned().collect(),
         _ => return false,
     };
-    !op.described && op.title.starts_with("undescribed") && &shown == keys
+    op.description.is_none() && op.title.starts_with("undescribed") && &shown == keys
 }
 
-/// Parameters whose location the document lost: those the path names travel in the
-/// path (the first of each name: a body field of the same name is not a parameter),
-/// the others in the query. A placeholder no parameter describes gets a string
-/// parameter and a gap.
-fn locate_parameters(op: &mut codegen::spec::Operation, path: &PathTemplate, key: &Key) -> Vec<Gap> {
+/// Parameters of routed operations whose location the document lost: those the path
+/// names travel in the path (the first of each name: a body field of the same name is
+/// not a parameter), the others in the query. A placeholder no parameter describes gets
+/// a string parameter and a gap, both at the route's source.
+pub fn locate_parameters(draft: &mut Draft) -> Vec<Gap> {
     let mut gaps = Vec::new();
-    for hole in path.placeholders() {
-        match op.parameters.iter_mut().find(|p| p.name == hole && p.location == ParamLocation::Unknown) {
-            Some(p) => {
-                p.location = ParamLocation::Path;
-                p.required = true;
-            }
-            None => {
-                gaps.push(Gap {
-                    kind: GapKind::UndescribedParameter,
-                    message: format!(
-                        "the path `{path}` of `{}` names `{hole}` but no parameter row describes it; typed as string",
-                        op.id
-                    ),
-                    source: key.source(),
-                });
-                op.parameters.push(Parameter {
-                    name: hole.to_string(),
-                    location: ParamLocation::Path,
-                    ty: TypeRef::String,
-                    type_source: None,
-                    format: None,
-                    required: true,
-                    deprecated: false,
-                    default: None,
-                    description: None,
-                    source: key.source(),
-                });
+    for op in &mut draft.operations {
+        let Some(path) = op.path.as_deref().and_then(|p| PathTemplate::parse(p).ok()) else { continue };
+        let by = op.resolved_by.clone().unwrap_or_else(|| op.source.clone());
+        for hole in path.placeholders() {
+            let described = op.parameters.iter().any(|p| p.name == hole && p.location == ParamLocation::Path);
+            match op.parameters.iter_mut().find(|p| p.name == hole && p.location == ParamLocation::Unknown) {
+                _ if described => {}
+                Some(p) => {
+                    p.location = ParamLocation::Path;
+                    p.required = true;
+                }
+                None => {
+                    gaps.push(Gap {
+                        kind: GapKind::UndescribedParameter,
+                        message: format!(
+                            "the path `{path}` of `{}` names `{hole}` but no parameter row describes it; typed as string",
+                            title(op)
+                        ),
+                        source: by.clone(),
+                    });
+                    op.parameters.push(DraftParam {
+                        name: hole.to_string(),
+                        location: ParamLocation::Path,
+                        ty: DraftType::Prim(TypeRef::String),
+                        required: true,
+                        deprecated: false,
+                        default: None,
+                        format: None,
+                        description: None,
+                        choices: None,
+                        source: by.clone(),
+                        by_definition: Default::default(),
+                    });
+                }
             }
         }
-    }
-    for p in op.parameters.iter_mut().filter(|p| p.location == ParamLocation::Unknown) {
-        p.location = ParamLocation::Query;
+        for p in op.parameters.iter_mut().filter(|p| p.location == ParamLocation::Unknown) {
+            p.location = ParamLocation::Query;
+        }
     }
     gaps
 }

@@ -4,7 +4,7 @@
 //! states facts) and a field of [`Sections`].
 
 use codegen::path::PathTemplate;
-use codegen::spec::{Method, Source, TypeRef};
+use codegen::spec::{Method, Side, Source, TypeRef};
 use codegen::yaml::Step;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -75,6 +75,12 @@ pub(super) struct Sections {
     /// Request bodies the document describes in prose.
     #[serde(default)]
     pub(super) bodies: Vec<BodyEntry>,
+    /// Disagreements of the page and the definition, settled.
+    #[serde(default)]
+    pub(super) settlements: Vec<SettlementEntry>,
+    /// Operations only the definition has, generated all the same.
+    #[serde(default)]
+    pub(super) definition_operations: Vec<DefinitionOperationEntry>,
 }
 
 /// `bodies`: a request body the document describes in prose as taking the fields of
@@ -85,6 +91,40 @@ pub(super) struct Sections {
 pub(super) struct BodyEntry {
     pub(super) operation: String,
     pub(super) fields_of: String,
+    pub(super) cite: String,
+    #[serde(default)]
+    pub(super) quotes: Vec<String>,
+}
+
+/// `settlements`: the side to take where the page (or the overlay's facts standing for
+/// its prose) and the definition disagree: every disagreement about `fact` whose
+/// definition side is stated at `at` (a JSON pointer into the definition) or inside it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SettlementEntry {
+    /// A place in the definition: `#/servers/0`, `#/components/schemas/Contacts.ShortContact`.
+    pub(super) at: String,
+    /// The fact (`base_url`, `responses.403`, `parameters.id:type`) or its attribute (`nullable`).
+    pub(super) fact: String,
+    /// `page` or `definition`.
+    pub(super) take: Side,
+    /// Why that side is right.
+    pub(super) reason: String,
+    pub(super) cite: String,
+    #[serde(default)]
+    pub(super) quotes: Vec<String>,
+}
+
+/// `definition_operations`: an operation only the definition has (the page does not show
+/// it), generated all the same, for a reason.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DefinitionOperationEntry {
+    pub(super) method: Method,
+    /// The path, as the definition writes it.
+    pub(super) path: String,
+    /// Why the client should have it though the page does not show it.
+    pub(super) reason: String,
     pub(super) cite: String,
     #[serde(default)]
     pub(super) quotes: Vec<String>,
@@ -144,7 +184,17 @@ macro_rules! cited {
         })*
     };
 }
-cited!(Version, SpecShaped, ChoiceSplit, ResourceGroup, ParameterType, ListEntry, BodyEntry);
+cited!(
+    Version,
+    SpecShaped,
+    ChoiceSplit,
+    ResourceGroup,
+    ParameterType,
+    ListEntry,
+    BodyEntry,
+    SettlementEntry,
+    DefinitionOperationEntry
+);
 
 impl Cited for OperationEntry {
     fn citation(&self) -> (Option<&str>, &[String]) {
@@ -275,13 +325,18 @@ pub(super) struct OperationEntry {
     pub(super) method: Option<Method>,
     #[serde(default)]
     pub(super) path: Option<PathTemplate>,
-    /// The group it belongs to; default: the path's first segment after `api`/version.
+    /// The group it belongs to (a naming choice, like `id`); default: the path's first
+    /// segment after `api`/version.
     #[serde(default)]
     pub(super) resource: Option<String>,
-    /// A line of the snapshot whose prose states method and path (an example request):
-    /// the operation is then resolved by that line, and a quote must be on it.
+    /// Text of the one line of the snapshot whose prose states method and path (an
+    /// example request): the operation is then resolved by that line. A quote: it must be
+    /// on exactly one line (whitespace runs compared as one space).
     #[serde(default)]
-    pub(super) stated_at: Option<u32>,
+    pub(super) stated_by: Option<String>,
+    /// The line number `stated_by` replaced, refused with a word on how to migrate.
+    #[serde(default)]
+    pub(super) stated_at: Option<serde::de::IgnoredAny>,
     /// Required with a route (a fact); an entry that only names needs none.
     #[serde(default)]
     pub(super) cite: Option<String>,

@@ -13,12 +13,15 @@
 //! nesting the page's markup states: child attributes are indented two spaces per level.
 //! A list with indented attributes is nested by its indentation, not by the example.
 
+use std::collections::HashSet;
+
 use codegen::path::PathTemplate;
 use codegen::spec::{
     Api, AuthScheme, BaseUrl, Example, Gap, GapKind, Method, ParamLocation, Source, StatusDoc, TypeRef,
 };
 use serde_json::{Map, Value};
 
+use crate::anchors::{slug, AnchorId, Anchors};
 use crate::draft::{
     gap, Choices, Draft, DraftBody, DraftField, DraftObject, DraftOperation, DraftParam, DraftResponse, DraftType,
 };
@@ -41,14 +44,15 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
         });
     }
     let mut gaps = Vec::new();
+    let mut anchors = Anchors::new(lines.len());
     let preamble_end = heading_start(&lines, starts[0]);
-    let (api, global_parameters) = read_preamble(&lines, preamble_end, api_name, snapshot, &mut gaps);
+    let (api, global_parameters) = read_preamble(&lines, preamble_end, api_name, snapshot, &mut gaps, &mut anchors);
     let mut operations = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map(|&next| heading_start(&lines, next)).unwrap_or(lines.len() + 1);
-        operations.push(read_operation(&lines, start, end, &mut gaps));
+        operations.push(read_operation(&lines, start, end, &mut gaps, &mut anchors));
     }
-    Ok(Draft { api, operations, global_parameters, gaps, merge_identical_shapes: false })
+    Ok(Draft { api, operations, global_parameters, gaps, merge_identical_shapes: false, anchors })
 }
 
 fn method_of(line: &str) -> Option<Method> {
@@ -116,19 +120,38 @@ fn response_status(line: &str) -> Option<&str> {
 // ---------------------------------------------------------------------------------------
 // Preamble: base URL, auth headers, status table, paging parameters.
 
+/// A heading of the preamble's prose: a short line, capitalised, that is not a sentence,
+/// either between blank lines (`Authentication`, `Authenticating with OAuth`) or titling
+/// the curl example below it (`Example Request with API access token`; a page's text may
+/// have a blank line between).
+fn is_section_heading(lines: &Lines, n: u32) -> bool {
+    let line = lines.get(n).trim();
+    let next = if lines.is_blank(n + 1) { n + 2 } else { n + 1 };
+    (((n == 1 || lines.is_blank(n - 1)) && lines.is_blank(n + 1)) || lines.get(next).starts_with("$ curl "))
+        && line.chars().count() <= 60
+        && line.starts_with(|c: char| c.is_uppercase())
+        && line.ends_with(|c: char| c.is_alphanumeric() || c == ')')
+        && !is_block_keyword(line)
+}
+
 fn read_preamble(
     lines: &Lines,
     end: u32,
     api_name: &str,
     snapshot: &str,
     gaps: &mut Vec<Gap>,
+    anchors: &mut Anchors,
 ) -> (Api, Vec<DraftParam>) {
     let mut api = Api::new(api_name, snapshot);
     let mut globals = Vec::new();
     let mut n = 1;
     while n < end {
         let line = lines.get(n).trim();
+        if is_section_heading(lines, n) {
+            anchors.heading(n, line, None);
+        }
         if line == "API Endpoint" && lines.get(n + 1).starts_with("http") {
+            anchors.heading(n, line, None);
             api.base_url = Some(BaseUrl {
                 url: lines.get(n + 1).trim().to_string(),
                 variables: Vec::new(),
@@ -147,9 +170,12 @@ fn read_preamble(
                 api.auth.push(scheme);
             }
         } else if line == "HTTP Status Code Summary" {
+            let table = anchors.heading(n, line, None);
             let mut m = n + 1;
             while let Some((status, rest)) = lines.get(m).split_once(" - ") {
                 let (title, description) = split_glued(rest);
+                // A status may be listed twice, with two titles (`422`).
+                anchors.child(table, m, &format!("{}-{}", status.trim(), slug(&title)));
                 api.statuses.push(StatusDoc {
                     status: status.trim().to_string(),
                     title,
@@ -162,10 +188,12 @@ fn read_preamble(
             continue;
         } else if line.ends_with("Parameters") && line.contains(' ') && !line.starts_with('#') {
             // A global parameter table: `name`, `type`, `N (default)` triples.
+            let table = anchors.heading(n, line, None);
             let mut m = n + 1;
             while is_identifier(lines.get(m).trim()) {
                 let name = lines.get(m).trim().to_string();
                 let Some(ty) = parse_type_line(lines.get(m + 1).trim()) else { break };
+                anchors.child(table, m, &name);
                 let default = lines.get(m + 2).trim().strip_suffix("(default)").map(|d| d.trim().to_string());
                 globals.push(DraftParam {
                     name,
@@ -178,6 +206,7 @@ fn read_preamble(
                     description: None,
                     choices: None,
                     source: Source::Doc(m),
+                    by_definition: Default::default(),
                 });
                 m += if default.is_some() { 3 } else { 2 };
             }
@@ -204,11 +233,13 @@ fn curl_auth_header(line: &str, n: u32) -> Option<AuthScheme> {
 // ---------------------------------------------------------------------------------------
 // Operations.
 
-fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> DraftOperation {
+fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anchors: &mut Anchors) -> DraftOperation {
     let method = method_of(lines.get(start));
     let title = lines.get(start + 1).trim().to_string();
     let template = lines.get(start + 2).trim();
     let (path, template_query) = split_uri_template(template);
+    let route = format!("{} {path}", method.map(|m| m.as_str()).unwrap_or(""));
+    let anchor = anchors.heading(start, &title, Some(&route));
     // A path that does not parse has no placeholders here; normalization reports it.
     let path_params: Vec<String> =
         PathTemplate::parse(&path).map(|p| p.placeholders().map(String::from).collect()).unwrap_or_default();
@@ -224,8 +255,8 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
     }
 
     let mut params = Vec::new();
-    let mut request_entries: Option<(u32, Vec<Entry>)> = None;
-    let mut response_entries: Option<(u32, Vec<Entry>)> = None;
+    let mut request_entries: Option<(u32, AnchorId, Vec<Entry>)> = None;
+    let mut response_entries: Option<(u32, AnchorId, Vec<Entry>)> = None;
     let mut request_examples = Vec::new();
     let mut responses: Vec<(String, u32, Vec<Example>)> = Vec::new();
 
@@ -237,8 +268,10 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         }
         match line {
             "Parameters" => {
+                let block = anchors.child(anchor, n, "parameters");
                 let (entries, next) = read_entries(lines, n + 1, end, gaps);
                 for e in entries {
+                    anchors.child(block, e.line, &e.name);
                     if e.has_children {
                         gaps.push(gap(
                             GapKind::NestedParameter,
@@ -260,22 +293,31 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                         description: non_empty(&e.description),
                         choices: e.choices.clone(),
                         source: Source::Doc(e.line),
+                        by_definition: Default::default(),
                     });
                 }
                 n = next;
             }
             "Request Attributes" => {
+                let block = anchors.child(anchor, n, "request");
                 let (entries, next) = read_entries(lines, n + 1, end, gaps);
-                request_entries = Some((n, entries));
+                request_entries = Some((n, block, entries));
                 n = next;
             }
             "Response Attributes" => {
+                let block = anchors.child(anchor, n, "response");
                 let (entries, next) = read_entries(lines, n + 1, end, gaps);
-                response_entries = Some((n, entries));
+                response_entries = Some((n, block, entries));
                 n = next;
             }
             _ if request_title(line).is_some() || response_status(line).is_some() => {
                 let title = request_title(line).flatten();
+                let name = match (response_status(line), &title) {
+                    (Some(status), _) => format!("response-{status}"),
+                    (None, Some(title)) => format!("request-example-{}", slug(title)),
+                    (None, None) => "request-example".into(),
+                };
+                anchors.child(anchor, n, &name);
                 let mut body = n + 1;
                 while body < end && lines.is_blank(body) {
                     body += 1;
@@ -341,6 +383,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 description: None,
                 choices: None,
                 source: Source::Doc(start + 2),
+                by_definition: Default::default(),
             });
         }
     }
@@ -350,9 +393,9 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         (entries, _) => {
             let witnesses = parsed(&request_examples);
             let (line, shape) = match entries {
-                Some((line, entries)) => {
-                    let fields = build_tree(entries, &witnesses, line, gaps);
-                    (line, Some(DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(line) })))
+                Some((line, block, entries)) => {
+                    let fields = build_tree(entries, &witnesses, line, gaps, (&mut *anchors, block));
+                    (line, Some(DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(line), taken_from: None })))
                 }
                 None => {
                     let line = request_examples[0].source.line().unwrap_or(start);
@@ -383,9 +426,9 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
     let mut draft_responses = Vec::new();
     for (status, line, examples) in responses {
         let shape = if status.starts_with('2') {
-            response_entries.take().map(|(attr_line, entries)| {
-                let fields = build_tree(entries, &parsed(&examples), attr_line, gaps);
-                DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(attr_line) })
+            response_entries.take().map(|(attr_line, block, entries)| {
+                let fields = build_tree(entries, &parsed(&examples), attr_line, gaps, (&mut *anchors, block));
+                DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(attr_line), taken_from: None })
             })
         } else {
             None
@@ -398,9 +441,17 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
             ));
             Some(DraftType::Any)
         });
-        draft_responses.push(DraftResponse { status, description: None, shape, examples, source: Source::Doc(line) });
+        draft_responses.push(DraftResponse {
+            status,
+            description: None,
+            shape,
+            examples,
+            source: Source::Doc(line),
+            status_assumed: false,
+            taken_from: None,
+        });
     }
-    if let Some((line, entries)) = response_entries {
+    if let Some((line, block, entries)) = response_entries {
         // Attributes without any example: the status is not shown; 200 is the document's
         // only success status.
         gaps.push(gap(
@@ -408,13 +459,20 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
             line,
             "Response Attributes without a `Response` example; assumed to be the 200 response",
         ));
-        let fields = build_tree(entries, &[], line, gaps);
+        let fields = build_tree(entries, &[], line, gaps, (&mut *anchors, block));
         draft_responses.push(DraftResponse {
             status: "200".into(),
             description: None,
-            shape: Some(DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(line) })),
+            shape: Some(DraftType::Object(DraftObject {
+                doc_name: None,
+                fields,
+                source: Source::Doc(line),
+                taken_from: None,
+            })),
             examples: Vec::new(),
             source: Source::Doc(line),
+            status_assumed: false,
+            taken_from: None,
         });
     }
 
@@ -429,6 +487,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         request,
         responses: draft_responses,
         source: Source::Doc(start),
+        resource: None,
     }
 }
 
@@ -626,15 +685,38 @@ fn read_entries(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> (Ve
 struct Frame<'w> {
     parent: Option<Entry>,
     fields: Vec<DraftField>,
+    /// The names in `fields` (lists of thousands of attributes stay linear).
+    held: HashSet<String>,
     witnesses: Vec<&'w Map<String, Value>>,
+    /// The keys of `witnesses`.
+    shown: HashSet<&'w str>,
     /// The frame was just opened: its first entry belongs to it whatever the witness says.
     fresh: bool,
 }
 
-/// Rebuilds the nesting of a flat attribute list from its examples (see module docs).
-fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &mut Vec<Gap>) -> Vec<DraftField> {
+impl<'w> Frame<'w> {
+    fn new(parent: Option<Entry>, witnesses: Vec<&'w Map<String, Value>>, fresh: bool) -> Self {
+        let shown = witnesses.iter().flat_map(|w| w.keys().map(String::as_str)).collect();
+        Frame { parent, fields: Vec::new(), held: HashSet::new(), witnesses, shown, fresh }
+    }
+
+    fn push(&mut self, field: DraftField) {
+        self.held.insert(field.name.clone());
+        self.fields.push(field);
+    }
+}
+
+/// Rebuilds the nesting of a flat attribute list from its examples (see module docs), and
+/// registers each attribute's row inside `block` by its path (`events.linked_to.id`).
+fn build_tree(
+    entries: Vec<Entry>,
+    examples: &[Value],
+    header_line: u32,
+    gaps: &mut Vec<Gap>,
+    (anchors, block): (&mut Anchors, AnchorId),
+) -> Vec<DraftField> {
     let roots = examples.iter().filter_map(Value::as_object).collect();
-    let mut stack = vec![Frame { parent: None, fields: Vec::new(), witnesses: roots, fresh: false }];
+    let mut stack = vec![Frame::new(None, roots, false)];
     // Indented entries state their nesting: an entry closes the lists of entries indented
     // as much as it or more.
     let indented = entries.iter().any(|e| e.indent > 0);
@@ -647,8 +729,8 @@ fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &
         } else if top > 0 && !stack[top].fresh {
             // The deepest open object whose example has the key; an object lists a key
             // once, so one that already holds this name is passed over when another fits.
-            let shows = |d: usize| stack[d].witnesses.iter().any(|w| w.contains_key(&entry.name));
-            let holds = |d: usize| stack[d].fields.iter().any(|f| f.name == entry.name);
+            let shows = |d: usize| stack[d].shown.contains(entry.name.as_str());
+            let holds = |d: usize| stack[d].held.contains(&entry.name);
             let witnessed = (0..stack.len())
                 .rev()
                 .find(|&d| shows(d) && !holds(d))
@@ -674,6 +756,13 @@ fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &
         }
         let top = stack.len() - 1;
         stack[top].fresh = false;
+        let path: Vec<&str> = stack
+            .iter()
+            .filter_map(|f| f.parent.as_ref())
+            .map(|p| p.name.as_str())
+            .chain([entry.name.as_str()])
+            .collect();
+        anchors.child(block, entry.line, &path.join("."));
         if entry.has_children {
             let witnesses = stack[top]
                 .witnesses
@@ -685,10 +774,10 @@ fn build_tree(entries: Vec<Entry>, examples: &[Value], header_line: u32, gaps: &
                     _ => vec![],
                 })
                 .collect();
-            stack.push(Frame { parent: Some(entry), fields: Vec::new(), witnesses, fresh: true });
+            stack.push(Frame::new(Some(entry), witnesses, true));
         } else {
             let field = to_field(entry, None, gaps);
-            stack[top].fields.push(field);
+            stack[top].push(field);
         }
     }
     while stack.len() > 1 {
@@ -705,16 +794,17 @@ fn close_frame(stack: &mut Vec<Frame>, gaps: &mut Vec<Gap>) {
     add_undocumented_keys(&mut frame, line, gaps);
     let parent = frame.parent.expect("only the root frame has no parent, and it is never closed");
     let field = to_field(parent, Some(frame.fields), gaps);
-    stack.last_mut().expect("the root frame stays open").fields.push(field);
+    stack.last_mut().expect("the root frame stays open").push(field);
 }
 
 /// Keys the examples show at this level but the attribute list does not: kept as fields
 /// typed from the example (objects as any JSON), each reported.
 fn add_undocumented_keys(frame: &mut Frame, line: u32, gaps: &mut Vec<Gap>) {
     let mut extra: Vec<(String, DraftType)> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for witness in &frame.witnesses {
         for (key, value) in witness.iter() {
-            if frame.fields.iter().any(|f| &f.name == key) || extra.iter().any(|(k, _)| k == key) {
+            if frame.held.contains(key) || !seen.insert(key) {
                 continue;
             }
             extra.push((key.clone(), type_of_example(value)));
@@ -727,7 +817,7 @@ fn add_undocumented_keys(frame: &mut Frame, line: u32, gaps: &mut Vec<Gap>) {
             line,
             format!("the example of {owner} has key `{name}`, which its attribute list does not document here; kept as a field typed from the example"),
         ));
-        frame.fields.push(DraftField {
+        frame.push(DraftField {
             name,
             ty,
             required: false,
@@ -738,6 +828,7 @@ fn add_undocumented_keys(frame: &mut Frame, line: u32, gaps: &mut Vec<Gap>) {
             description: None,
             choices: None,
             source: Source::Doc(line),
+            by_definition: Default::default(),
         });
     }
 }
@@ -759,7 +850,12 @@ fn to_field(entry: Entry, children: Option<Vec<DraftField>>, gaps: &mut Vec<Gap>
     let ty = match children {
         None => entry.ty.clone().into_draft(line, gaps),
         Some(fields) => {
-            let object = |doc_name: Option<String>| DraftObject { doc_name, fields, source: Source::Doc(line) };
+            let object = |doc_name: Option<String>| DraftObject {
+                doc_name,
+                fields,
+                source: Source::Doc(line),
+                taken_from: None,
+            };
             match entry.ty.clone() {
                 DocType::Array(inner) => DraftType::Array(Box::new(match *inner {
                     DocType::Named(n) => DraftType::Object(object(Some(n))),
@@ -794,6 +890,7 @@ fn to_field(entry: Entry, children: Option<Vec<DraftField>>, gaps: &mut Vec<Gap>
         description: non_empty(&entry.description),
         choices: entry.choices,
         source: Source::Doc(line),
+        by_definition: Default::default(),
     }
 }
 

@@ -9,6 +9,7 @@
 
 use codegen::spec::{Api, Gap, GapKind, Method, ParamLocation, Source, TypeRef};
 
+use crate::anchors::Anchors;
 use crate::draft::{gap, Draft, DraftBody, DraftOperation, DraftParam, DraftResponse, DraftType};
 use crate::lines::Lines;
 use crate::readers::ReadError;
@@ -19,11 +20,12 @@ const TABLE_HEADER: &str = "| Name | In | Required | Type | Description |";
 pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadError> {
     let lines = Lines::new(text);
     let mut gaps = Vec::new();
+    let mut anchors = Anchors::new(lines.len());
     let mut operations = Vec::new();
     let mut start = 1;
     for n in 1..=lines.len() {
         if closing_line(lines.get(n)).is_some() {
-            operations.push(read_operation(&lines, start, n, &mut gaps));
+            operations.push(read_operation(&lines, start, n, &mut gaps, &mut anchors));
             start = n + 1;
         }
     }
@@ -42,7 +44,7 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
         });
     }
     let api = Api::new(api_name, snapshot);
-    Ok(Draft { api, operations, global_parameters: Vec::new(), gaps, merge_identical_shapes: false })
+    Ok(Draft { api, operations, global_parameters: Vec::new(), gaps, merge_identical_shapes: false, anchors })
 }
 
 /// `GET /deals/{id}` → (method, path).
@@ -56,7 +58,7 @@ fn is_status(line: &str) -> bool {
     line.len() == 3 && line.chars().all(|c| c.is_ascii_digit())
 }
 
-fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> DraftOperation {
+fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>, anchors: &mut Anchors) -> DraftOperation {
     let (method, path) = closing_line(lines.get(end)).expect("called with the closing line");
     let mut n = start;
     while n < end && lines.is_blank(n) {
@@ -79,11 +81,14 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
     let mut parameters = Vec::new();
     let mut request = None;
     let mut responses = Vec::new();
+    // The lines of the parameter table's header and of the request's media type.
+    let (mut table_at, mut request_at) = (None, None);
     while n < end {
         let line = lines.get(n).trim();
         if line.is_empty() {
             n += 1;
         } else if line == TABLE_HEADER {
+            table_at.get_or_insert(n);
             n += 1;
             if lines.get(n).trim().starts_with("|---") {
                 n += 1;
@@ -96,6 +101,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
             // A media type, then the request schema's name.
             let schema = lines.get(n + 1).trim();
             if codegen::spec::is_type_name(schema) {
+                request_at = Some(n);
                 request = Some(DraftBody {
                     content_type: line.to_string(),
                     shape: Some(DraftType::Named(schema.to_string())),
@@ -114,6 +120,8 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
                 shape: None,
                 examples: Vec::new(),
                 source: Source::Doc(n),
+                status_assumed: false,
+                taken_from: None,
             });
             n += 1;
         } else if summary.is_none() && parameters.is_empty() && request.is_none() && responses.is_empty() {
@@ -132,6 +140,21 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         ));
     }
     let title = summary.clone().unwrap_or_default();
+    // The operation's anchor: its summary, else its method and path (as its id).
+    let route = format!("{} {path}", method.as_str());
+    let anchor = anchors.heading(start, if title.is_empty() { &route } else { &title }, Some(&route));
+    if let Some(at) = table_at {
+        let table = anchors.child(anchor, at, "parameters");
+        for p in &parameters {
+            anchors.child(table, p.source.line().unwrap_or(at), &p.name);
+        }
+    }
+    if let Some(at) = request_at {
+        anchors.child(anchor, at, "request");
+    }
+    for r in &responses {
+        anchors.child(anchor, r.source.line().unwrap_or(start), &format!("response-{}", r.status));
+    }
     DraftOperation {
         title,
         id: None,
@@ -143,6 +166,7 @@ fn read_operation(lines: &Lines, start: u32, end: u32, gaps: &mut Vec<Gap>) -> D
         request,
         responses,
         source: Source::Doc(start),
+        resource: None,
     }
 }
 
@@ -196,5 +220,6 @@ fn table_row(line: &str, n: u32, gaps: &mut Vec<Gap>) -> Option<DraftParam> {
         description: (!description.is_empty()).then_some(description),
         choices: None,
         source: Source::Doc(n),
+        by_definition: Default::default(),
     })
 }

@@ -32,6 +32,7 @@
 use codegen::spec::{Api, Example, Gap, GapKind, ParamLocation, Source, TypeRef};
 use serde_json::{Map, Value};
 
+use crate::anchors::{AnchorId, Anchors};
 use crate::draft::{
     doc_type_name, gap, Choices, Draft, DraftBody, DraftField, DraftObject, DraftOperation, DraftParam, DraftResponse,
     DraftType,
@@ -64,10 +65,11 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
             ),
         ));
     }
-    let operations = segmented.into_iter().map(|op| build_operation(op, &mut gaps)).collect();
+    let mut anchors = Anchors::new(lines.len());
+    let operations = segmented.into_iter().map(|op| build_operation(op, &mut gaps, &mut anchors)).collect();
     let api = Api::new(api_name, snapshot);
     gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
-    Ok(Draft { api, operations, global_parameters: Vec::new(), gaps, merge_identical_shapes: true })
+    Ok(Draft { api, operations, global_parameters: Vec::new(), gaps, merge_identical_shapes: true, anchors })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -196,7 +198,7 @@ fn read_sample<'a>(lines: &Lines<'a>, start: u32, first: &'a str, gaps: &mut Vec
             gaps.push(gap(
                 GapKind::InvalidJsonExample,
                 n,
-                format!("the sample starting at line {start} never closes its brackets; kept verbatim, not used as a fixture"),
+                "the sample never closes its brackets; kept verbatim, not used as a fixture",
             ));
             return (Sample { line: start, json: out, value: None }, n, "");
         }
@@ -213,7 +215,7 @@ fn finish_sample(start: u32, json: String, gaps: &mut Vec<Gap>) -> Sample {
             gaps.push(gap(
                 GapKind::InvalidJsonExample,
                 start + e.line().saturating_sub(1) as u32,
-                format!("the sample starting at line {start} is not valid JSON once Redoc's markers are removed: {e}; not used as a fixture"),
+                format!("the sample is not valid JSON once Redoc's markers are removed: {e}; not used as a fixture"),
             ));
             Sample { line: start, json, value: None }
         }
@@ -775,7 +777,10 @@ fn quoted_list(s: &str) -> (Vec<String>, &str) {
 // ---------------------------------------------------------------------------------------
 // Operations.
 
-fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
+/// Builds an operation, registering its anchors: its description's first sentence, the
+/// `parameters` and `request` rows (groups: the scrape lost their headings), the
+/// `request-sample`, the `response` sample and the fields located in the samples.
+fn build_operation(op: Segment, gaps: &mut Vec<Gap>, anchors: &mut Anchors) -> DraftOperation {
     let description: Vec<String> = op.description.iter().map(|(_, t)| t.clone()).collect();
     let full = description.join("\n");
     let mut samples = op.samples.into_iter();
@@ -789,11 +794,20 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
     } else {
         first_sentence(&full)
     };
+    let anchor = anchors.heading(op.start, &title, None);
+    let (parameter_rows, body_rows) = (anchors.group(anchor, "parameters"), anchors.group(anchor, "request"));
+    // Registered before what is located in them: a sample's first key shares its line.
+    if let Some(sample) = &request_sample {
+        anchors.child(anchor, sample.line, "request-sample");
+    }
+    let response_anchor = response_sample.as_ref().map(|sample| anchors.child(anchor, sample.line, "response"));
 
     let body_from = op.body_from.unwrap_or(op.rows.len());
     let keys = request_sample.as_ref().map(Sample::keys).unwrap_or_default();
     let mut parameters = Vec::new();
     let mut body_fields = Vec::new();
+    let request_text = request_sample.as_ref().map(SampleText::new);
+    let mut body_cursor = 0;
     for (i, row) in op.rows.iter().enumerate() {
         let named = row_name(&row.text);
         let (required_mark, body) = row_body(&row.text);
@@ -833,11 +847,17 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
             source: Source::Doc(row.line),
         });
         if in_body {
+            anchors.child(body_rows, row.line, &name);
             let witness = request_sample.as_ref().and_then(|s| s.value.as_ref()).and_then(|v| v.get(&name));
             let mut ty = field_type(&cell, witness);
-            if let Some(sample) = &request_sample {
-                let at = sample.json.find(&format!("\"{name}\"")).unwrap_or(0);
-                locate(&mut ty, sample, at);
+            if let Some(text) = &request_text {
+                // Rows follow the sample's keys: each is looked for after the one before.
+                let key = format!("\"{name}\"");
+                let at = text.json.get(body_cursor..).and_then(|rest| rest.find(&key)).map_or(0, |i| body_cursor + i);
+                if at > 0 {
+                    body_cursor = at + key.len();
+                }
+                locate(&mut ty, text, at, (&mut *anchors, body_rows, &format!("{name}.")));
             }
             body_fields.push(DraftField {
                 name,
@@ -850,8 +870,10 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 description: cell.description.clone(),
                 choices,
                 source: Source::Doc(row.line),
+                by_definition: Default::default(),
             });
         } else {
+            anchors.child(parameter_rows, row.line, &name);
             let ty = match &cell.ty {
                 DocType::Prim(t) => DraftType::Prim(t.clone()),
                 DocType::Array(inner) => DraftType::Array(Box::new(match inner.as_ref() {
@@ -871,6 +893,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 description: cell.description.clone(),
                 choices,
                 source: Source::Doc(row.line),
+                by_definition: Default::default(),
             });
         }
     }
@@ -883,6 +906,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 doc_name: None,
                 fields: body_fields,
                 source: Source::Doc(line),
+                taken_from: None,
             })),
             examples: vec![sample.example()],
             source: Source::Doc(line),
@@ -901,13 +925,18 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
                 "200"
             };
             let mut shape = sample.value.as_ref().map(infer).unwrap_or(DraftType::Any);
-            locate(&mut shape, &sample, 0);
+            if let Some(at) = response_anchor {
+                locate(&mut shape, &SampleText::new(&sample), 0, (&mut *anchors, at, ""));
+            }
             vec![DraftResponse {
                 status: status.into(),
                 description: None,
                 shape: Some(shape),
                 examples: vec![sample.example()],
                 source: Source::Doc(sample.line),
+                // The scrape lost the codes: a success sample's status is an assumption.
+                status_assumed: status == "200",
+                taken_from: None,
             }]
         })
         .unwrap_or_default();
@@ -923,6 +952,7 @@ fn build_operation(op: Segment, gaps: &mut Vec<Gap>) -> DraftOperation {
         request,
         responses,
         source: Source::Doc(op.start),
+        resource: None,
     }
 }
 
@@ -992,26 +1022,55 @@ fn field_type(cell: &Cell, witness: Option<&Value>) -> DraftType {
     }
 }
 
-/// Gives what [`infer`] found in `sample` its line: each field the line where its key
-/// first appears after its parent's (`from`, a byte offset in the sample's text).
-fn locate(ty: &mut DraftType, sample: &Sample, from: usize) {
-    let line_at = |at: usize| Source::Doc(sample.line + sample.json[..at].matches('\n').count() as u32);
+/// A sample's text with its line starts, to tell the line of a byte offset in it.
+struct SampleText<'a> {
+    json: &'a str,
+    line: u32,
+    /// Byte offsets of the newlines.
+    newlines: Vec<usize>,
+}
+
+impl<'a> SampleText<'a> {
+    fn new(sample: &'a Sample) -> Self {
+        let newlines = sample.json.match_indices('\n').map(|(i, _)| i).collect();
+        SampleText { json: &sample.json, line: sample.line, newlines }
+    }
+
+    fn line_at(&self, at: usize) -> Source {
+        Source::Doc(self.line + self.newlines.partition_point(|&i| i < at) as u32)
+    }
+}
+
+/// Gives what [`infer`] found in a sample its line: each field the line where its key
+/// first appears after its parent's (`from`, a byte offset in the sample's text) and
+/// after the field before it (fields are in the sample's order), so that a sample of
+/// thousands of keys is read in linear time; and registers each field inside `group` by
+/// its path (`prefix` and its name: `meta.page`).
+fn locate(ty: &mut DraftType, text: &SampleText, from: usize, (anchors, group, prefix): (&mut Anchors, AnchorId, &str)) {
     match ty {
         DraftType::Object(o) => {
             if o.source == Source::Doc(0) {
-                o.source = line_at(from);
+                o.source = text.line_at(from);
             }
+            let mut cursor = from;
             for f in &mut o.fields {
                 if f.source != Source::Doc(0) {
                     continue;
                 }
                 let key = format!("\"{}\"", f.name);
-                let at = sample.json.get(from..).and_then(|rest| rest.find(&key)).map_or(from, |i| from + i);
-                f.source = line_at(at);
-                locate(&mut f.ty, sample, at);
+                let at = text.json.get(cursor..).and_then(|rest| rest.find(&key)).map_or(from, |i| cursor + i);
+                if at != from {
+                    cursor = at + key.len();
+                }
+                f.source = text.line_at(at);
+                let path = format!("{prefix}{}", f.name);
+                if let Some(line) = f.source.line() {
+                    anchors.child(group, line, &path);
+                }
+                locate(&mut f.ty, text, at, (&mut *anchors, group, &format!("{path}.")));
             }
         }
-        DraftType::Array(inner) | DraftType::Map(inner) => locate(inner, sample, from),
+        DraftType::Array(inner) | DraftType::Map(inner) => locate(inner, text, from, (anchors, group, prefix)),
         _ => {}
     }
 }
@@ -1040,9 +1099,10 @@ fn infer(value: &Value) -> DraftType {
 /// The type of one or more object values (array items are merged: the union of keys).
 fn infer_object(objects: &[&Map<String, Value>]) -> DraftType {
     let mut keys: Vec<&String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for o in objects {
         for k in o.keys() {
-            if !keys.contains(&k) {
+            if seen.insert(k) {
                 keys.push(k);
             }
         }
@@ -1083,10 +1143,11 @@ fn infer_object(objects: &[&Map<String, Value>]) -> DraftType {
                 description: None,
                 choices: None,
                 source: Source::Doc(0),
+                by_definition: Default::default(),
             }
         })
         .collect();
-    DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(0) })
+    DraftType::Object(DraftObject { doc_name: None, fields, source: Source::Doc(0), taken_from: None })
 }
 
 fn same_shape(a: &DraftType, b: &DraftType) -> bool {

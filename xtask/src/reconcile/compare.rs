@@ -4,12 +4,21 @@
 //! - **refines**: the page does not state it, or states less (`any`; a schema only
 //!   named; `number` where the definition says `integer`; `string` where it says `date`;
 //!   optional where it says required): the definition's is taken;
-//! - **silent**: the definition does not state it (`any`, no body): the page's stays;
-//! - **differs**: a conflict, unless a settlement takes a side.
+//! - **silent**: the definition does not state it (no body; `any` where the page shows an
+//!   object, which is one of the alternatives the definition allows): the page's stays;
+//! - **differs**: a conflict, unless a settlement takes a side (also a primitive the page
+//!   shows where the definition allows any value: it would refuse values the definition
+//!   allows).
+//!
+//! A parameter or field of the page that takes a fact from the definition records the
+//! definition's place for it (`taken_from`); one whose type the definition states alike
+//! gets the definition's exactness (a `number` stays a number).
 
-use codegen::spec::{Api, AuthScheme, Source, TypeRef};
+use codegen::path::{Part, PathTemplate};
+use codegen::spec::{Api, AuthScheme, BaseUrl, Example, Gap, GapKind, Side, Source, TypeRef};
+use serde_json::Value;
 
-use super::{Fact, Report, Scope, Settlement, Side, Witness};
+use super::{Fact, Report, Scope, Settlement, Witness};
 use crate::draft::{Choices, DraftField, DraftOperation, DraftParam, DraftType};
 
 /// How the two values of a fact relate.
@@ -65,11 +74,7 @@ impl<'a> Walk<'a> {
             }
             Relation::Silent => false,
             Relation::Differs => {
-                let operation = match self.scope {
-                    Scope::Api => None,
-                    Scope::Operation { text, .. } => Some(text),
-                };
-                let settled = self.settlements.iter().position(|s| s.operation == operation && s.fact == record.fact);
+                let settled = self.settlements.iter().position(|s| s.settles(&record));
                 match settled {
                     Some(i) => {
                         self.used[i] = true;
@@ -87,20 +92,24 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// The API's facts: base URL and auth schemes.
+/// The API's facts: base URL and auth schemes. They are the same when they address the
+/// same places (placeholders' names aside) and name the same schemes; their values in
+/// words carry the names and descriptions too, so that an overlay entry whose words the
+/// definition repeats exactly, and only such an entry, is removable.
 pub fn api(w: &mut Walk, text: &mut Api, def: &Api) {
     if let Some(d) = &def.base_url {
         let relation = match &text.base_url {
             None => Relation::Refines,
-            Some(t) if placeholders_erased(&t.url) == placeholders_erased(&d.url) => Relation::Same,
+            Some(t) if same_template(&t.url, &d.url) => Relation::Same,
             Some(_) => Relation::Differs,
         };
-        let page = text.base_url.as_ref().map(|t| (t.url.clone(), &t.source));
-        if w.judge("base_url", relation, page, (d.url.clone(), &d.source)) {
+        let page = text.base_url.as_ref().map(|t| (url_words(t), &t.source));
+        if w.judge("base_url", relation, page, (url_words(d), &d.source)) {
             text.base_url = Some(d.clone());
         }
     }
     if !def.auth.is_empty() {
+        let kinds = |auth: &[AuthScheme]| auth.iter().map(auth_kind).collect::<Vec<_>>();
         let words = |auth: &[AuthScheme]| auth.iter().map(auth_words).collect::<Vec<_>>().join(", ");
         let source = |auth: &[AuthScheme]| match auth.first() {
             Some(
@@ -110,7 +119,7 @@ pub fn api(w: &mut Walk, text: &mut Api, def: &Api) {
             ) => source.clone(),
             None => Source::Overlay("api.auth".into()),
         };
-        let relation = match (text.auth.is_empty(), words(&text.auth) == words(&def.auth)) {
+        let relation = match (text.auth.is_empty(), kinds(&text.auth) == kinds(&def.auth)) {
             (true, _) => Relation::Refines,
             (false, true) => Relation::Same,
             (false, false) => Relation::Differs,
@@ -123,11 +132,36 @@ pub fn api(w: &mut Walk, text: &mut Api, def: &Api) {
     }
 }
 
-fn auth_words(scheme: &AuthScheme) -> String {
+/// A base URL in words: the template, and what its placeholders stand for.
+fn url_words(base: &BaseUrl) -> String {
+    let described: Vec<String> =
+        base.variables.iter().filter_map(|v| Some(format!("{{{}}}: {}", v.name, v.description.as_deref()?))).collect();
+    match described.is_empty() {
+        true => base.url.clone(),
+        false => format!("{} ({})", base.url, described.join("; ")),
+    }
+}
+
+/// What a scheme is, without the document's words for it.
+fn auth_kind(scheme: &AuthScheme) -> String {
     match scheme {
-        AuthScheme::ApiKeyHeader { header, .. } => format!("API key in header `{header}`"),
+        AuthScheme::ApiKeyHeader { header, .. } => format!("API key in header `{}`", header.to_ascii_lowercase()),
         AuthScheme::Bearer { .. } => "bearer token".into(),
         AuthScheme::OAuth2 { authorize_url, token_url, .. } => format!("OAuth 2 ({authorize_url}, {token_url})"),
+    }
+}
+
+fn auth_words(scheme: &AuthScheme) -> String {
+    let (description, words) = match scheme {
+        AuthScheme::ApiKeyHeader { header, description, .. } => (description, format!("API key in header `{header}`")),
+        AuthScheme::Bearer { description, .. } => (description, "bearer token".into()),
+        AuthScheme::OAuth2 { authorize_url, token_url, .. } => {
+            (&None, format!("OAuth 2 ({authorize_url}, {token_url})"))
+        }
+    };
+    match description {
+        Some(d) => format!("{words} ({d})"),
+        None => words,
     }
 }
 
@@ -135,10 +169,10 @@ fn auth_words(scheme: &AuthScheme) -> String {
 pub fn operation(w: &mut Walk, t: &mut DraftOperation, d: &DraftOperation) {
     if let (Some(method), Some(path)) = (d.method, &d.path) {
         let page = t.method.zip(t.path.clone()).map(|(m, p)| format!("{} {p}", m.as_str()));
-        let relation = match &page {
-            None => Relation::Refines,
-            Some(p) if *p == format!("{} {path}", method.as_str()) => Relation::Same,
-            Some(_) => Relation::Differs,
+        let relation = match (t.method, &t.path) {
+            (Some(m), Some(p)) if m == method && same_template(p, path) => Relation::Same,
+            (Some(_), Some(_)) => Relation::Differs,
+            _ => Relation::Refines,
         };
         let text_source = t.resolved_by.clone().unwrap_or_else(|| t.source.clone());
         let definition = (format!("{} {path}", method.as_str()), &d.source);
@@ -228,6 +262,8 @@ fn members<T: Member>(
 
 fn parameter(w: &mut Walk, place: &str, p: &mut DraftParam, q: &DraftParam) {
     use codegen::spec::ParamLocation;
+    let before = (p.location, outline(&p.ty), p.required, p.deprecated, p.format.clone(), p.default.clone());
+    let choices_before = p.choices.clone();
     let relation = match (p.location, q.location) {
         (ParamLocation::Unknown, _) => Relation::Refines,
         (a, b) if a == b => Relation::Same,
@@ -243,6 +279,11 @@ fn parameter(w: &mut Walk, place: &str, p: &mut DraftParam, q: &DraftParam) {
     word(w, &format!("{place}:format"), &mut p.format, &q.format, &p.source, &q.source);
     word(w, &format!("{place}:default"), &mut p.default, &q.default, &p.source, &q.source);
     choices(w, &format!("{place}:enum"), &mut p.choices, &q.choices, &p.source);
+    let after = (p.location, outline(&p.ty), p.required, p.deprecated, p.format.clone(), p.default.clone());
+    if before != after || choices_before != p.choices {
+        p.by_definition.taken_from = Some(q.source.clone());
+    }
+    p.by_definition.type_stated |= q.by_definition.type_stated && p.ty == q.ty;
 }
 
 fn request(w: &mut Walk, t: &mut DraftOperation, d: &DraftOperation) {
@@ -262,19 +303,14 @@ fn request(w: &mut Walk, t: &mut DraftOperation, d: &DraftOperation) {
             }
             let (t_source, d_source) = (tb.source.clone(), db.source.clone());
             shape(w, "request", &mut tb.shape, &db.shape, &t_source, &d_source);
-            if tb.examples.is_empty() && !db.examples.is_empty() {
-                let value = format!("{} example(s)", db.examples.len());
-                if w.judge("request:examples", Relation::Refines, None, (value, &db.source)) {
-                    tb.examples = db.examples.clone();
-                }
-            }
+            examples(w, "request", &mut tb.examples, &db.examples, &db.source);
         }
     }
 }
 
 /// Responses by status. The page's only success response and the definition's only one,
-/// when their statuses differ, are one response whose status is a conflict (and whose
-/// shapes are compared).
+/// when their statuses differ, are one response whose status is a conflict (or is taken,
+/// when the page only assumed it), and whose shapes are compared.
 fn responses(w: &mut Walk, t: &mut DraftOperation, d: &DraftOperation) {
     let successes = |statuses: Vec<&str>| statuses.into_iter().filter(|s| s.starts_with('2')).count();
     let page_statuses: Vec<String> = t.responses.iter().map(|r| r.status.clone()).collect();
@@ -290,12 +326,25 @@ fn responses(w: &mut Walk, t: &mut DraftOperation, d: &DraftOperation) {
         let renumbered =
             || d.responses.iter().find(|q| q.status.starts_with('2') && !page_statuses.contains(&q.status));
         let q = match same {
+            // A status the page only assumed, which the definition states.
+            Some(q) if r.status_assumed => {
+                if w.judge(&format!("{place}:status"), Relation::Refines, None, (q.status.clone(), &q.source)) {
+                    r.status_assumed = false;
+                    r.taken_from = Some(q.source.clone());
+                }
+                q
+            }
             Some(q) => q,
             None if lone_success(&r.status) && renumbered().is_some() => {
                 let q = renumbered().expect("checked above");
-                let page = Some((r.status.clone(), &r.source));
-                if w.judge(&format!("{place}:status"), Relation::Differs, page, (q.status.clone(), &q.source)) {
+                let (relation, page) = match r.status_assumed {
+                    true => (Relation::Refines, None),
+                    false => (Relation::Differs, Some((r.status.clone(), &r.source))),
+                };
+                if w.judge(&format!("{place}:status"), relation, page, (q.status.clone(), &q.source)) {
                     r.status = q.status.clone();
+                    r.status_assumed = false;
+                    r.taken_from = Some(q.source.clone());
                 }
                 q
             }
@@ -308,20 +357,109 @@ fn responses(w: &mut Walk, t: &mut DraftOperation, d: &DraftOperation) {
             }
         };
         paired.push(&q.status);
+        let place = format!("responses.{}", r.status);
         let (t_source, d_source) = (r.source.clone(), q.source.clone());
         shape(w, &place, &mut r.shape, &q.shape, &t_source, &d_source);
-        if r.examples.is_empty() && !q.examples.is_empty() {
-            let value = format!("{} example(s)", q.examples.len());
-            if w.judge(&format!("{place}:examples"), Relation::Refines, None, (value, &q.source)) {
-                r.examples = q.examples.clone();
-            }
-        }
+        examples(w, &place, &mut r.examples, &q.examples, &q.source);
     }
     for q in d.responses.iter().filter(|q| !paired.contains(&q.status.as_str())) {
         let value = q.shape.as_ref().map(shape_words).unwrap_or_else(|| "no body".into());
         if w.judge(&format!("responses.{}", q.status), Relation::Refines, None, (value, &q.source)) {
             t.responses.push(q.clone());
         }
+    }
+}
+
+/// The definition's examples of a body that the page does not show (compared as JSON
+/// values) are taken beside the page's: each becomes a fixture too.
+fn examples(w: &mut Walk, place: &str, page: &mut Vec<Example>, definition: &[Example], holder: &Source) {
+    let value = |e: &Example| serde_json::from_str::<Value>(&e.json).ok();
+    let shown: Vec<Option<Value>> = page.iter().map(value).collect();
+    let new: Vec<&Example> = definition
+        .iter()
+        .filter(|e| !e.valid_json || !shown.contains(&value(e)))
+        .filter(|e| !page.iter().any(|p| p.json == e.json))
+        .collect();
+    if new.is_empty() {
+        return;
+    }
+    let words = format!("{} example(s)", new.len());
+    if w.judge(&format!("{place}:examples"), Relation::Refines, None, (words, holder)) {
+        page.extend(new.into_iter().cloned());
+    }
+}
+
+/// The definition's examples of `op`'s bodies that the shapes now given to those bodies
+/// refuse: an example showing `1` where the definition's own schema says `boolean`, or a
+/// key its schema does not list. The definition contradicts itself there: the schema is
+/// kept, the example is not taken (it would be a fixture that fails), and each is a gap
+/// saying where and what.
+pub fn drop_misfit_examples(op: &mut DraftOperation) -> Vec<Gap> {
+    let mut gaps = Vec::new();
+    let mut check = |examples: &mut Vec<Example>, shape: Option<&DraftType>| {
+        let Some(shape) = shape else { return };
+        examples.retain(|e| {
+            let Source::Def(_) = e.source else { return true };
+            let Ok(value) = serde_json::from_str::<Value>(&e.json) else { return true };
+            match misfit(&value, shape, String::new()) {
+                None => true,
+                Some(why) => {
+                    gaps.push(Gap {
+                        kind: GapKind::ExampleMismatch,
+                        message: format!("the definition's example does not fit its own schema: {why}; the schema is kept, the example is not a fixture"),
+                        source: e.source.clone(),
+                    });
+                    false
+                }
+            }
+        });
+    };
+    if let Some(body) = &mut op.request {
+        check(&mut body.examples, body.shape.as_ref());
+    }
+    for r in &mut op.responses {
+        check(&mut r.examples, r.shape.as_ref());
+    }
+    gaps
+}
+
+/// Where `value` (at `path`) does not fit `ty`, in words. `null` fits anything (every
+/// decoded field is optional); a named type whose fields are not listed here, and any
+/// JSON, fit anything.
+fn misfit(value: &Value, ty: &DraftType, path: String) -> Option<String> {
+    let at = |p: &str| if p.is_empty() { "the body".to_string() } else { format!("`{p}`") };
+    let wrong =
+        |expected: &str| Some(format!("{} is `{}` where the schema says {expected}", at(&path), excerpt(value)));
+    match (ty, value) {
+        (_, Value::Null) | (DraftType::Any | DraftType::Named(_), _) => None,
+        (DraftType::Prim(TypeRef::String | TypeRef::Date | TypeRef::DateTime), Value::String(_)) => None,
+        (DraftType::Prim(TypeRef::Boolean), Value::Bool(_)) => None,
+        (DraftType::Prim(TypeRef::Number), Value::Number(_)) => None,
+        (DraftType::Prim(TypeRef::Integer), Value::Number(n)) if n.is_i64() || n.is_u64() => None,
+        (DraftType::Prim(t), _) => wrong(&t.to_string()),
+        (DraftType::Array(item), Value::Array(items)) => {
+            items.iter().enumerate().find_map(|(i, v)| misfit(v, item, format!("{path}[{i}]")))
+        }
+        (DraftType::Array(_), _) => wrong("an array"),
+        (DraftType::Map(item), Value::Object(map)) => {
+            map.iter().find_map(|(k, v)| misfit(v, item, format!("{path}.{k}")))
+        }
+        (DraftType::Object(o), Value::Object(map)) => map.iter().find_map(|(k, v)| {
+            let inner = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            match o.fields.iter().find(|f| f.name == *k) {
+                Some(f) => misfit(v, &f.ty, inner),
+                None => Some(format!("`{inner}` is a key the schema does not list")),
+            }
+        }),
+        (DraftType::Map(_) | DraftType::Object(_), _) => wrong("an object"),
+    }
+}
+
+fn excerpt(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(30) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
     }
 }
 
@@ -345,6 +483,12 @@ fn shape(w: &mut Walk, place: &str, t: &mut Option<DraftType>, d: &Option<DraftT
 fn compare_type(w: &mut Walk, place: &str, t: &mut DraftType, d: &DraftType, ts: &Source, ds: &Source) {
     use DraftType as D;
     let relation = match (&*t, d) {
+        // A value the definition allows to be anything (several alternatives the type
+        // language cannot hold, or no schema) that the page shows as a primitive: the
+        // page's reading would refuse values the definition allows.
+        (D::Prim(_), D::Any) => Relation::Differs,
+        // An object the page shows where the definition allows anything: the page shows
+        // one alternative, and an object reading tolerates the others' fields.
         (_, D::Any) => Relation::Silent,
         (D::Any, _) => Relation::Refines,
         (D::Prim(a), D::Prim(b)) if a == b => Relation::Same,
@@ -358,6 +502,7 @@ fn compare_type(w: &mut Walk, place: &str, t: &mut DraftType, d: &DraftType, ts:
             if w.judge(&format!("{place}:schema"), name_relation, None, (b.clone(), ds)) {
                 if let D::Object(a) = t {
                     a.doc_name = Some(b.clone());
+                    a.taken_from = Some(ds.clone());
                 }
             }
             return;
@@ -400,12 +545,15 @@ fn object(w: &mut Walk, place: &str, a: &mut crate::draft::DraftObject, b: &crat
         let page = a.doc_name.clone().map(|n| (n, &a.source));
         if w.judge(&format!("{place}:schema"), relation, page, (name.clone(), &b.source)) {
             a.doc_name = Some(name.clone());
+            a.taken_from = Some(b.source.clone());
         }
     }
     members(w, place, &mut a.fields, &b.fields, &b.source, field);
 }
 
 fn field(w: &mut Walk, place: &str, f: &mut DraftField, g: &DraftField) {
+    let before = (outline(&f.ty), f.required, f.nullable, f.deprecated, f.format.clone(), f.default.clone());
+    let choices_before = f.choices.clone();
     compare_type(w, place, &mut f.ty, &g.ty, &f.source, &g.source);
     flag(w, &format!("{place}:required"), &mut f.required, g.required, &f.source, &g.source);
     flag(w, &format!("{place}:nullable"), &mut f.nullable, g.nullable, &f.source, &g.source);
@@ -413,6 +561,22 @@ fn field(w: &mut Walk, place: &str, f: &mut DraftField, g: &DraftField) {
     word(w, &format!("{place}:format"), &mut f.format, &g.format, &f.source, &g.source);
     word(w, &format!("{place}:default"), &mut f.default, &g.default, &f.source, &g.source);
     choices(w, &format!("{place}:enum"), &mut f.choices, &g.choices, &f.source);
+    let after = (outline(&f.ty), f.required, f.nullable, f.deprecated, f.format.clone(), f.default.clone());
+    if before != after || choices_before != f.choices {
+        f.by_definition.taken_from = Some(g.source.clone());
+    }
+    f.by_definition.type_stated |= g.by_definition.type_stated && f.ty == g.ty;
+}
+
+/// A type's outline: what it is at this place, not what its objects hold (their fields
+/// are facts of their own).
+fn outline(ty: &DraftType) -> String {
+    match ty {
+        DraftType::Object(_) => "object".into(),
+        DraftType::Array(inner) => format!("array<{}>", outline(inner)),
+        DraftType::Map(inner) => format!("map<{}>", outline(inner)),
+        other => shape_words(other),
+    }
 }
 
 /// A yes/no fact the page states only when it is yes (`required`, `nullable`,
@@ -480,24 +644,28 @@ pub fn shape_words(ty: &DraftType) -> String {
     }
 }
 
-/// A URL or path template with its placeholders' names erased (`/a/{id}` → `/a/{}`): two
-/// templates that differ only there address the same places.
-fn placeholders_erased(template: &str) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut inside = false;
-    for c in template.chars() {
-        match c {
-            '{' => {
-                inside = true;
-                out.push('{');
-            }
-            '}' => {
-                inside = false;
-                out.push('}');
-            }
-            _ if inside => {}
-            c => out.push(c),
-        }
+/// Two URL or path templates that differ at most in their placeholders' names address
+/// the same places (`/a/{id}` and `/a/{a_id}`). Both are read by the one template parser
+/// (a URL from its host on, as if it were a path).
+pub(crate) fn same_template(a: &str, b: &str) -> bool {
+    let erased = |text: &str| {
+        let after_scheme = text.split_once("://").map_or(text, |(_, rest)| rest);
+        let template = PathTemplate::parse(&format!("/{}", after_scheme.trim_start_matches('/'))).ok()?;
+        let parts: Vec<Option<&str>> = template
+            .parts()
+            .iter()
+            .map(|p| match p {
+                Part::Literal(text) => Some(text.as_str()),
+                Part::Placeholder(_) => None,
+            })
+            .collect();
+        Some((
+            text.split_once("://").map(|(scheme, _)| scheme.to_string()),
+            parts.into_iter().map(|p| p.map(String::from)).collect::<Vec<_>>(),
+        ))
+    };
+    match (erased(a), erased(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
     }
-    out
 }

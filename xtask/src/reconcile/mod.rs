@@ -12,11 +12,13 @@
 //! - Operations are paired by the document's own words, never by position
 //!   ([`matching`]); an operation of the page that pairs with nothing is a
 //!   `definition_unmatched` gap, one of the definition that pairs with nothing is listed in
-//!   [`Report::definition_only`] (and not added: the page is what the vendor shows).
+//!   [`Report::definition_only`] (and not added: the page is what the vendor shows),
+//!   unless an [`OptIn`] (an overlay entry, with its citation) adds it.
 //! - For a pair, every fact both state is compared ([`compare`]): agreement is recorded,
 //!   disagreement is a `definition_conflict` gap naming both values and both sources, and
 //!   the page's value is kept unless a [`Settlement`] (an overlay entry, with its citation)
-//!   takes one side.
+//!   takes one side. A settlement names the definition's place: one decision about a
+//!   schema the definition shares holds wherever the page shows it.
 //! - A fact only the definition states is taken from it: method and path (the operation's
 //!   `resolved_by` is then the definition's operation), parameters' places, types that the
 //!   page leaves open (`any`, a schema only named, a number the definition says is an
@@ -25,30 +27,23 @@
 //!   Parameters, fields, bodies and responses taken whole carry their `def:` sources;
 //!   for a fact taken into something the page shows, [`Report::taken`] has the source.
 //! - The API's facts (base URL, auth) are compared like the rest. The overlay's API facts
-//!   are meant to be applied to the page's draft before this pass, so that an overlay fact
-//!   the definition contradicts is a conflict, and one it repeats is reported removable
-//!   ([`Report::redundant_overlay_entries`]); overlay routes are checked with
-//!   [`Report::check_route`].
+//!   and routes are applied to the page's draft before this pass (they stand for what the
+//!   page states in prose, or lost), so that an overlay fact the definition contradicts is
+//!   a conflict (for a route, an error unless settled), and one it repeats is reported
+//!   removable ([`Report::redundant_overlay_entries`]).
 
 pub mod compare;
-pub mod inputs;
 pub mod matching;
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use codegen::spec::{Gap, GapKind, Method, Source};
+use codegen::spec::{
+    DefinitionOperation, Gap, GapKind, Method, Pointer, Reconciliation, Removable, SettledFact, Side, Source, Witnessed,
+};
 
 use crate::draft::Draft;
 pub use matching::{rendered, MatchedBy, Pairing};
-
-/// Which side a settlement takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// The page's value.
-    Text,
-    /// The definition's value.
-    Definition,
-}
 
 /// What a fact belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,18 +59,40 @@ pub enum Scope {
     },
 }
 
-/// A settled disagreement: for `fact` of `scope` (the page's operation by its index, or
-/// the API), take `take`'s value. `source` is the settling entry (an overlay entry citing
-/// why).
+/// A settlement of disagreements: those whose definition side is stated at `at` or inside
+/// it, about `fact`, take `take`'s value. `source` is the settling entry (an overlay entry
+/// citing why).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settlement {
-    /// The page's operation (its index in the page's draft), or `None` for the API.
-    pub operation: Option<usize>,
-    /// The fact, as [`Fact::fact`] names it (`route`, `parameters.page:type`, `base_url`).
+    /// A place in the definition (`#/servers/0`, `#/components/schemas/Contacts.ShortContact`).
+    pub at: Pointer,
+    /// The fact, as [`Fact::fact`] names it (`route`, `parameters.page:type`, `base_url`,
+    /// `responses.403`), or only its attribute (`nullable`: every `...:nullable` there).
     pub fact: String,
     /// The side whose value is taken.
     pub take: Side,
     /// The entry that settles it.
+    pub source: Source,
+}
+
+impl Settlement {
+    /// Whether this settles the disagreement `fact`.
+    pub fn settles(&self, fact: &Fact) -> bool {
+        let here = matches!(&fact.definition.source, Source::Def(p) if p.starts_with(&self.at));
+        let named = fact.fact == self.fact || fact.fact.rsplit_once(':').is_some_and(|(_, a)| a == self.fact);
+        here && named
+    }
+}
+
+/// An operation only the definition has, which the overlay adds to the page's (the entry
+/// `source` cites why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptIn {
+    /// Its method.
+    pub method: Method,
+    /// Its path, as the definition writes it.
+    pub path: String,
+    /// The entry that opts it in.
     pub source: Source,
 }
 
@@ -157,6 +174,11 @@ pub struct Report {
     pub settled: Vec<(Fact, Side, Source)>,
     /// Indexes of settlements that matched no disagreement (an overlay error).
     pub unused_settlements: Vec<usize>,
+    /// Operations of the definition the overlay opts in (added after the page's, in the
+    /// order of the opt-ins), by index in the definition's draft.
+    pub opted_in: Vec<usize>,
+    /// Indexes of opt-ins that name no operation only the definition has (an overlay error).
+    pub unused_opt_ins: Vec<usize>,
 }
 
 /// The page's draft after reconciliation, and the report.
@@ -168,53 +190,88 @@ pub struct Reconciled {
     pub report: Report,
 }
 
-/// What the definition says of a route given for one of the page's operations (by the
-/// overlay).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RouteCheck {
-    /// The definition has the same route: the entry giving it is redundant.
-    Same {
-        /// The definition's operation.
-        definition: Source,
-    },
-    /// The definition has another route: the entry is wrong, or the definition is.
-    Contradicts {
-        /// The definition's method.
-        method: Method,
-        /// The definition's path.
-        path: String,
-        /// The definition's operation.
-        definition: Source,
-    },
-    /// The operation pairs with none of the definition's.
-    Unpaired,
-}
-
 impl Report {
-    /// Checks a route given for the page's operation `text` against the definition.
-    pub fn check_route(&self, text: usize, method: Method, path: &str) -> RouteCheck {
-        match self.matches.iter().find(|m| m.text == text) {
-            Some(m) if m.route.0 == method && m.route.1 == path => RouteCheck::Same { definition: m.source.clone() },
-            Some(m) => {
-                RouteCheck::Contradicts { method: m.route.0, path: m.route.1.clone(), definition: m.source.clone() }
-            }
-            None => RouteCheck::Unpaired,
-        }
-    }
-
     /// Overlay entries whose facts the definition states the same: removable.
     pub fn redundant_overlay_entries(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self
-            .agreements
+        self.redundant_overlay_facts().into_iter().map(|(key, _)| key).collect()
+    }
+
+    /// Overlay entries whose facts the definition states in the same words (an entry
+    /// that also names or describes what the definition does not is not redundant), each
+    /// with the definition's place for it (the first, when it repeats several).
+    pub fn redundant_overlay_facts(&self) -> Vec<(&str, &Source)> {
+        let mut keys: Vec<(&str, &Source)> = Vec::new();
+        for f in &self.agreements {
+            let Some(text) = f.text.as_ref().filter(|t| t.value == f.definition.value) else { continue };
+            if let Source::Overlay(key) = &text.source {
+                if !keys.iter().any(|(k, _)| k == key) {
+                    keys.push((key.as_str(), &f.definition.source));
+                }
+            }
+        }
+        keys.sort();
+        keys
+    }
+
+    /// The definition's operations the page's draft now holds: those paired, then those
+    /// opted in (indexes in the definition's draft).
+    pub fn used_definition_operations(&self) -> Vec<usize> {
+        self.matches.iter().map(|m| m.definition).chain(self.opted_in.iter().copied()).collect()
+    }
+
+    /// What the spec records of the reconciliation: the pairs, facts agreed and taken by
+    /// attribute, the settled disagreements (operations by their `ids`, the page's draft's
+    /// order), the overlay entries the definition repeats, and the operations only the
+    /// definition has.
+    pub fn for_spec(&self, ids: &[String]) -> Reconciliation {
+        let by_attribute = |facts: &[Fact]| {
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for f in facts {
+                *counts.entry(attribute(&f.fact).to_string()).or_default() += 1;
+            }
+            counts
+        };
+        let witnessed = |w: &Witness| Witnessed { value: w.value.clone(), source: w.source.clone() };
+        let settled = self
+            .settled
             .iter()
-            .filter_map(|f| match &f.text.as_ref()?.source {
-                Source::Overlay(key) => Some(key.as_str()),
-                _ => None,
+            .map(|(fact, took, by)| SettledFact {
+                operation: match fact.scope {
+                    Scope::Api => None,
+                    Scope::Operation { text, .. } => ids.get(text).cloned(),
+                },
+                fact: fact.fact.clone(),
+                page: fact.text.as_ref().map(witnessed),
+                definition: witnessed(&fact.definition),
+                took: *took,
+                by: by.clone(),
             })
             .collect();
-        keys.sort();
-        keys.dedup();
-        keys
+        let removable = self
+            .redundant_overlay_facts()
+            .into_iter()
+            .map(|(key, definition)| Removable {
+                entry: Source::Overlay(key.to_string()),
+                definition: definition.clone(),
+            })
+            .collect();
+        let definition_only = self
+            .definition_only
+            .iter()
+            .filter_map(|u| {
+                let (method, path) = u.route.clone()?;
+                let summary = (!u.title.is_empty()).then(|| u.title.clone());
+                Some(DefinitionOperation { method, path, summary, source: u.source.clone() })
+            })
+            .collect();
+        Reconciliation {
+            paired: self.matches.len(),
+            agreed: by_attribute(&self.agreements),
+            taken: by_attribute(&self.taken),
+            settled,
+            removable,
+            definition_only,
+        }
     }
 
     /// The report in a few lines and lists, for a person: counts, then every conflict,
@@ -256,9 +313,22 @@ impl Report {
     }
 }
 
+/// The attribute a fact is about: what follows `:` (`type`, `required`), the API's and an
+/// operation's own facts by name (`base_url`, `auth`, `route`), `exists` for a place alone
+/// (a parameter, field, body or response one side lists).
+pub fn attribute(fact: &str) -> &str {
+    match fact.rsplit_once(':') {
+        Some((_, a)) => a,
+        None if matches!(fact, "route" | "base_url" | "auth") => fact,
+        None => "exists",
+    }
+}
+
 /// A conflict in words: the fact, both values, both sources.
+/// The page's place is the gap's source, not part of the message: a message holds no
+/// place of the snapshot (it would be a line, which moves with edits elsewhere).
 pub fn conflict_message(fact: &Fact) -> String {
-    let text = fact.text.as_ref().map(|t| format!("`{}` ({})", t.value, t.source)).unwrap_or_else(|| "nothing".into());
+    let text = fact.text.as_ref().map(|t| format!("`{}`", t.value)).unwrap_or_else(|| "nothing".into());
     format!(
         "`{}`: the page says {text}, the definition says `{}` ({}); the page's is kept until the overlay settles it",
         fact.fact, fact.definition.value, fact.definition.source
@@ -266,8 +336,8 @@ pub fn conflict_message(fact: &Fact) -> String {
 }
 
 /// Reconciles the page's draft `text` with the definition's draft `definition`, applying
-/// `settlements` to the disagreements they name.
-pub fn reconcile(mut text: Draft, definition: &Draft, settlements: &[Settlement]) -> Reconciled {
+/// `settlements` to the disagreements they name, and adding the operations `opt_ins` name.
+pub fn reconcile(mut text: Draft, definition: &Draft, settlements: &[Settlement], opt_ins: &[OptIn]) -> Reconciled {
     let pairing = matching::pair(&text.operations, &definition.operations);
     let mut report = Report::default();
     let mut used = vec![false; settlements.len()];
@@ -289,6 +359,7 @@ pub fn reconcile(mut text: Draft, definition: &Draft, settlements: &[Settlement]
                     route: (def_op.method.unwrap_or(Method::Get), def_op.path.clone().unwrap_or_default()),
                     source: def_op.source.clone(),
                 });
+                let shown = op.responses.iter().find(|r| r.status.starts_with('2')).is_some_and(|r| r.shape.is_some());
                 let mut walk = compare::Walk::new(
                     Scope::Operation { text: t, definition: *d },
                     settlements,
@@ -296,6 +367,13 @@ pub fn reconcile(mut text: Draft, definition: &Draft, settlements: &[Settlement]
                     &mut report,
                 );
                 compare::operation(&mut walk, op, def_op);
+                gaps.extend(compare::drop_misfit_examples(op));
+                // The page's gap "no response body shown" is answered by the definition's.
+                let now = op.responses.iter().find(|r| r.status.starts_with('2')).is_some_and(|r| r.shape.is_some());
+                if now && !shown {
+                    let at = op.source.clone();
+                    text.gaps.retain(|g| !(g.kind == GapKind::ResponseNotShown && g.source == at));
+                }
             }
             Pairing::None | Pairing::Ambiguous(_) => {
                 let candidates = match pairing {
@@ -333,6 +411,21 @@ pub fn reconcile(mut text: Draft, definition: &Draft, settlements: &[Settlement]
                 source: op.source.clone(),
                 candidates: Vec::new(),
             });
+        }
+    }
+    for (i, opt_in) in opt_ins.iter().enumerate() {
+        let found = report.definition_only.iter().position(|u| {
+            u.route.as_ref().is_some_and(|(m, p)| *m == opt_in.method && compare::same_template(p, &opt_in.path))
+        });
+        match found {
+            Some(at) if !report.opted_in.contains(&report.definition_only[at].index) => {
+                let unpaired = report.definition_only.remove(at);
+                let mut op = definition.operations[unpaired.index].clone();
+                gaps.extend(compare::drop_misfit_examples(&mut op));
+                text.operations.push(op);
+                report.opted_in.push(unpaired.index);
+            }
+            _ => report.unused_opt_ins.push(i),
         }
     }
     for c in &report.conflicts {

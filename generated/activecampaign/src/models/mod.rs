@@ -6,82 +6,822 @@ mod deal_bulk_create_custom_field_values_request;
 
 pub use deal_bulk_create_custom_field_values_request::*;
 
+mod deal_bulk_create_custom_field_values_request_array;
+
+pub use deal_bulk_create_custom_field_values_request_array::*;
+
+mod deal_bulk_create_custom_field_values_response;
+
+pub use deal_bulk_create_custom_field_values_response::*;
+
 mod deal_bulk_update_custom_field_data_request;
 
 pub use deal_bulk_update_custom_field_data_request::*;
+
+mod deal_bulk_update_custom_field_data_request_array;
+
+pub use deal_bulk_update_custom_field_data_request_array::*;
+
+mod deal_bulk_update_custom_field_data_response;
+
+pub use deal_bulk_update_custom_field_data_response::*;
+
+mod deal_bulk_update_owners422_response;
+
+pub use deal_bulk_update_owners422_response::*;
+
+mod deal_bulk_update_owners422_response_errors;
+
+pub use deal_bulk_update_owners422_response_errors::*;
 
 mod deal_bulk_update_owners_request;
 
 pub use deal_bulk_update_owners_request::*;
 
+mod deal_bulk_update_owners_request_deals;
+
+pub use deal_bulk_update_owners_request_deals::*;
+
+mod deal_bulk_update_owners_response;
+
+pub use deal_bulk_update_owners_response::*;
+
 mod deal_create_custom_field_meta_request;
 
 pub use deal_create_custom_field_meta_request::*;
+
+mod deal_create_custom_field_meta_request_deal_custom_field_metum;
+
+pub use deal_create_custom_field_meta_request_deal_custom_field_metum::*;
+
+mod deal_create_custom_field_meta_response;
+
+pub use deal_create_custom_field_meta_response::*;
+
+mod deal_create_custom_field_meta_response_deal_custom_field_metum;
+
+pub use deal_create_custom_field_meta_response_deal_custom_field_metum::*;
+
+mod deal_create_custom_field_meta_response_links;
+
+pub use deal_create_custom_field_meta_response_links::*;
 
 mod deal_create_custom_field_value_request;
 
 pub use deal_create_custom_field_value_request::*;
 
+mod deal_create_custom_field_value_request_deal_custom_field_datum;
+
+pub use deal_create_custom_field_value_request_deal_custom_field_datum::*;
+
+mod deal_create_custom_field_value_response;
+
+pub use deal_create_custom_field_value_response::*;
+
+mod deal_create_custom_field_value_response_deal_custom_field_datum;
+
+pub use deal_create_custom_field_value_response_deal_custom_field_datum::*;
+
+mod deal_create_custom_field_value_response_links;
+
+pub use deal_create_custom_field_value_response_links::*;
+
 mod deal_create_new_task_request;
 
 pub use deal_create_new_task_request::*;
+
+mod deal_create_new_task_request_deal_task;
+
+pub use deal_create_new_task_request_deal_task::*;
 
 mod deal_create_pipeline_request;
 
 pub use deal_create_pipeline_request::*;
 
+mod deal_create_pipeline_request_deal_group;
+
+pub use deal_create_pipeline_request_deal_group::*;
+
+mod deal_create_pipeline_response;
+
+pub use deal_create_pipeline_response::*;
+
+mod deal_create_pipeline_response_deal_group;
+
+pub use deal_create_pipeline_response_deal_group::*;
+
+mod deal_create_pipeline_response_deal_group_users;
+
+pub use deal_create_pipeline_response_deal_group_users::*;
+
+mod deal_create_pipeline_response_deal_group_users_links;
+
+pub use deal_create_pipeline_response_deal_group_users_links::*;
+
+mod deal_create_pipeline_response_deal_stages;
+
+pub use deal_create_pipeline_response_deal_stages::*;
+
+mod deal_create_pipeline_response_deal_stages_links;
+
+pub use deal_create_pipeline_response_deal_stages_links::*;
+
+mod deal_create_pipeline_response_links;
+
+pub use deal_create_pipeline_response_links::*;
+
+mod deal_create_secondary_contact422_response;
+
+pub use deal_create_secondary_contact422_response::*;
+
+mod deal_create_secondary_contact422_response_errors;
+
+pub use deal_create_secondary_contact422_response_errors::*;
+
+mod deal_create_secondary_contact422_response_source;
+
+pub use deal_create_secondary_contact422_response_source::*;
+
 mod deal_create_secondary_contact_request;
 
 pub use deal_create_secondary_contact_request::*;
+
+mod deal_create_secondary_contact_request_contact_deal;
+
+pub use deal_create_secondary_contact_request_contact_deal::*;
+
+mod deal_create_secondary_contact_response;
+
+pub use deal_create_secondary_contact_response::*;
+
+mod deal_create_secondary_contact_response_contact_deal;
+
+pub use deal_create_secondary_contact_response_contact_deal::*;
+
+mod deal_create_secondary_contact_response_deals;
+
+pub use deal_create_secondary_contact_response_deals::*;
+
+mod deal_create_secondary_contact_response_deals_links;
+
+pub use deal_create_secondary_contact_response_deals_links::*;
+
+mod deal_create_secondary_contact_response_links;
+
+pub use deal_create_secondary_contact_response_links::*;
 
 mod deal_create_stage_request;
 
 pub use deal_create_stage_request::*;
 
+mod deal_create_stage_request_deal_stage;
+
+pub use deal_create_stage_request_deal_stage::*;
+
+mod deal_create_stage_response;
+
+pub use deal_create_stage_response::*;
+
+mod deal_create_stage_response_deal_stage;
+
+pub use deal_create_stage_response_deal_stage::*;
+
+mod deal_create_stage_response_links;
+
+pub use deal_create_stage_response_links::*;
+
 mod deal_create_task_type_request;
 
 pub use deal_create_task_type_request::*;
+
+mod deal_create_task_type_request_deal_tasktype;
+
+pub use deal_create_task_type_request_deal_tasktype::*;
+
+mod deal_create_task_type_response;
+
+pub use deal_create_task_type_response::*;
+
+mod deal_create_task_type_response_deal_tasktype;
+
+pub use deal_create_task_type_response_deal_tasktype::*;
+
+mod deal_delete_custom_field_meta404_response;
+
+pub use deal_delete_custom_field_meta404_response::*;
+
+mod deal_delete_custom_field_meta404_response_errors;
+
+pub use deal_delete_custom_field_meta404_response_errors::*;
+
+mod deal_delete_custom_field_meta_response;
+
+pub use deal_delete_custom_field_meta_response::*;
+
+mod deal_delete_custom_field_value404_response;
+
+pub use deal_delete_custom_field_value404_response::*;
+
+mod deal_delete_custom_field_value404_response_errors;
+
+pub use deal_delete_custom_field_value404_response_errors::*;
+
+mod deal_delete_custom_field_value_response;
+
+pub use deal_delete_custom_field_value_response::*;
+
+mod deal_delete_secondary_contact404_response;
+
+pub use deal_delete_secondary_contact404_response::*;
+
+mod deal_get_all_pipelines_response;
+
+pub use deal_get_all_pipelines_response::*;
+
+mod deal_get_all_pipelines_response_deal_groups;
+
+pub use deal_get_all_pipelines_response_deal_groups::*;
+
+mod deal_get_all_pipelines_response_deal_stages;
+
+pub use deal_get_all_pipelines_response_deal_stages::*;
+
+mod deal_get_all_pipelines_response_deal_stages_links;
+
+pub use deal_get_all_pipelines_response_deal_stages_links::*;
+
+mod deal_get_all_pipelines_response_links;
+
+pub use deal_get_all_pipelines_response_links::*;
+
+mod deal_get_all_pipelines_response_meta;
+
+pub use deal_get_all_pipelines_response_meta::*;
+
+mod deal_get_all_response;
+
+pub use deal_get_all_response::*;
+
+mod deal_get_all_response_currencies;
+
+pub use deal_get_all_response_currencies::*;
+
+mod deal_get_all_response_deals;
+
+pub use deal_get_all_response_deals::*;
+
+mod deal_get_all_response_links;
+
+pub use deal_get_all_response_links::*;
+
+mod deal_get_all_response_meta;
+
+pub use deal_get_all_response_meta::*;
+
+mod deal_get_all_response_usd;
+
+pub use deal_get_all_response_usd::*;
+
+mod deal_get_all_tasks_response;
+
+pub use deal_get_all_tasks_response::*;
+
+mod deal_get_all_tasks_response_deal_tasks;
+
+pub use deal_get_all_tasks_response_deal_tasks::*;
+
+mod deal_get_all_tasks_response_links;
+
+pub use deal_get_all_tasks_response_links::*;
+
+mod deal_get_all_tasks_response_meta;
+
+pub use deal_get_all_tasks_response_meta::*;
+
+mod deal_get_all_tasks_response_owner;
+
+pub use deal_get_all_tasks_response_owner::*;
+
+mod deal_get_contact_deals200_response;
+
+pub use deal_get_contact_deals200_response::*;
+
+mod deal_get_contact_deals200_response_deals;
+
+pub use deal_get_contact_deals200_response_deals::*;
+
+mod deal_get_contact_deals200_response_links;
+
+pub use deal_get_contact_deals200_response_links::*;
+
+mod deal_get_contact_deals404_response;
+
+pub use deal_get_contact_deals404_response::*;
+
+mod deal_get_contact_deals_response;
+
+pub use deal_get_contact_deals_response::*;
+
+mod deal_get_contact_deals_response_contact_deals;
+
+pub use deal_get_contact_deals_response_contact_deals::*;
+
+mod deal_get_contact_deals_response_contacts;
+
+pub use deal_get_contact_deals_response_contacts::*;
+
+mod deal_get_contact_deals_response_contacts_links;
+
+pub use deal_get_contact_deals_response_contacts_links::*;
+
+mod deal_get_contact_deals_response_deals;
+
+pub use deal_get_contact_deals_response_deals::*;
+
+mod deal_get_contact_deals_response_deals_links;
+
+pub use deal_get_contact_deals_response_deals_links::*;
+
+mod deal_get_contact_deals_response_links;
+
+pub use deal_get_contact_deals_response_links::*;
+
+mod deal_get_custom_field_meta404_response;
+
+pub use deal_get_custom_field_meta404_response::*;
+
+mod deal_get_custom_field_meta404_response_errors;
+
+pub use deal_get_custom_field_meta404_response_errors::*;
+
+mod deal_get_custom_field_meta_response;
+
+pub use deal_get_custom_field_meta_response::*;
+
+mod deal_get_custom_field_meta_response_deal_custom_field_metum;
+
+pub use deal_get_custom_field_meta_response_deal_custom_field_metum::*;
+
+mod deal_get_custom_field_meta_response_links;
+
+pub use deal_get_custom_field_meta_response_links::*;
+
+mod deal_get_custom_field_value404_response;
+
+pub use deal_get_custom_field_value404_response::*;
+
+mod deal_get_custom_field_value404_response_errors;
+
+pub use deal_get_custom_field_value404_response_errors::*;
+
+mod deal_get_custom_field_value_response;
+
+pub use deal_get_custom_field_value_response::*;
+
+mod deal_get_custom_field_value_response_deal_custom_field_datum;
+
+pub use deal_get_custom_field_value_response_deal_custom_field_datum::*;
+
+mod deal_get_custom_field_value_response_links;
+
+pub use deal_get_custom_field_value_response_links::*;
+
+mod deal_get_deal_response;
+
+pub use deal_get_deal_response::*;
+
+mod deal_get_deal_response_deal;
+
+pub use deal_get_deal_response_deal::*;
+
+mod deal_get_pipeline_response;
+
+pub use deal_get_pipeline_response::*;
+
+mod deal_get_pipeline_response_deal_group;
+
+pub use deal_get_pipeline_response_deal_group::*;
+
+mod deal_get_pipeline_response_deal_stages;
+
+pub use deal_get_pipeline_response_deal_stages::*;
+
+mod deal_get_pipeline_response_deal_stages_links;
+
+pub use deal_get_pipeline_response_deal_stages_links::*;
+
+mod deal_get_pipeline_response_links;
+
+pub use deal_get_pipeline_response_links::*;
+
+mod deal_get_secondary_contact404_response;
+
+pub use deal_get_secondary_contact404_response::*;
+
+mod deal_get_secondary_contact_response;
+
+pub use deal_get_secondary_contact_response::*;
+
+mod deal_get_secondary_contact_response_contact_deal;
+
+pub use deal_get_secondary_contact_response_contact_deal::*;
+
+mod deal_get_secondary_contact_response_links;
+
+pub use deal_get_secondary_contact_response_links::*;
+
+mod deal_get_stage_by_id_response;
+
+pub use deal_get_stage_by_id_response::*;
+
+mod deal_get_stage_by_id_response_deal_stage;
+
+pub use deal_get_stage_by_id_response_deal_stage::*;
+
+mod deal_get_stage_by_id_response_links;
+
+pub use deal_get_stage_by_id_response_links::*;
+
+mod deal_get_task_by_id_response;
+
+pub use deal_get_task_by_id_response::*;
+
+mod deal_get_task_by_id_response_deal_task;
+
+pub use deal_get_task_by_id_response_deal_task::*;
+
+mod deal_get_task_by_id_response_links;
+
+pub use deal_get_task_by_id_response_links::*;
+
+mod deal_get_task_by_id_response_owner;
+
+pub use deal_get_task_by_id_response_owner::*;
+
+mod deal_get_task_type_response;
+
+pub use deal_get_task_type_response::*;
+
+mod deal_get_task_type_response_deal_tasktype;
+
+pub use deal_get_task_type_response_deal_tasktype::*;
+
+mod deal_list_all_roles_response;
+
+pub use deal_list_all_roles_response::*;
+
+mod deal_list_all_roles_response_deal_roles;
+
+pub use deal_list_all_roles_response_deal_roles::*;
+
+mod deal_list_all_roles_response_links;
+
+pub use deal_list_all_roles_response_links::*;
+
+mod deal_list_all_roles_response_meta;
+
+pub use deal_list_all_roles_response_meta::*;
+
+mod deal_list_all_secondary_contacts_response;
+
+pub use deal_list_all_secondary_contacts_response::*;
+
+mod deal_list_all_secondary_contacts_response_contact_deals;
+
+pub use deal_list_all_secondary_contacts_response_contact_deals::*;
+
+mod deal_list_all_secondary_contacts_response_links;
+
+pub use deal_list_all_secondary_contacts_response_links::*;
+
+mod deal_list_all_secondary_contacts_response_meta;
+
+pub use deal_list_all_secondary_contacts_response_meta::*;
+
+mod deal_list_all_stages_response;
+
+pub use deal_list_all_stages_response::*;
+
+mod deal_list_all_stages_response_deal_stages;
+
+pub use deal_list_all_stages_response_deal_stages::*;
+
+mod deal_list_all_stages_response_links;
+
+pub use deal_list_all_stages_response_links::*;
+
+mod deal_list_all_stages_response_meta;
+
+pub use deal_list_all_stages_response_meta::*;
+
+mod deal_list_all_task_types_response;
+
+pub use deal_list_all_task_types_response::*;
+
+mod deal_list_all_task_types_response_deal_tasktypes;
+
+pub use deal_list_all_task_types_response_deal_tasktypes::*;
+
+mod deal_list_all_task_types_response_meta;
+
+pub use deal_list_all_task_types_response_meta::*;
+
+mod deal_list_custom_field_data_response;
+
+pub use deal_list_custom_field_data_response::*;
+
+mod deal_list_custom_field_data_response_deal_custom_field_data;
+
+pub use deal_list_custom_field_data_response_deal_custom_field_data::*;
+
+mod deal_list_custom_field_data_response_links;
+
+pub use deal_list_custom_field_data_response_links::*;
+
+mod deal_list_custom_field_meta_response;
+
+pub use deal_list_custom_field_meta_response::*;
+
+mod deal_list_custom_field_meta_response_deal_custom_field_meta;
+
+pub use deal_list_custom_field_meta_response_deal_custom_field_meta::*;
+
+mod deal_list_custom_field_meta_response_links;
+
+pub use deal_list_custom_field_meta_response_links::*;
+
+mod deal_move_deals_to_another_stage422_response;
+
+pub use deal_move_deals_to_another_stage422_response::*;
+
+mod deal_move_deals_to_another_stage422_response_errors;
+
+pub use deal_move_deals_to_another_stage422_response_errors::*;
+
+mod deal_move_deals_to_another_stage422_response_source;
+
+pub use deal_move_deals_to_another_stage422_response_source::*;
 
 mod deal_move_deals_to_another_stage_request;
 
 pub use deal_move_deals_to_another_stage_request::*;
 
+mod deal_move_deals_to_another_stage_request_deal;
+
+pub use deal_move_deals_to_another_stage_request_deal::*;
+
+mod deal_move_deals_to_another_stage_response;
+
+pub use deal_move_deals_to_another_stage_response::*;
+
+mod deal_move_deals_to_another_stage_response_deals;
+
+pub use deal_move_deals_to_another_stage_response_deals::*;
+
+mod deal_move_deals_to_another_stage_response_links;
+
+pub use deal_move_deals_to_another_stage_response_links::*;
+
 mod deal_move_tasks_to_another_task_type_request;
 
 pub use deal_move_tasks_to_another_task_type_request::*;
+
+mod deal_move_tasks_to_another_task_type_request_deal_task;
+
+pub use deal_move_tasks_to_another_task_type_request_deal_task::*;
+
+mod deal_move_tasks_to_another_task_type_response;
+
+pub use deal_move_tasks_to_another_task_type_response::*;
+
+mod deal_move_tasks_to_another_task_type_response_deal_tasks;
+
+pub use deal_move_tasks_to_another_task_type_response_deal_tasks::*;
+
+mod deal_move_tasks_to_another_task_type_response_deals;
+
+pub use deal_move_tasks_to_another_task_type_response_deals::*;
+
+mod deal_move_tasks_to_another_task_type_response_deals_links;
+
+pub use deal_move_tasks_to_another_task_type_response_deals_links::*;
+
+mod deal_move_tasks_to_another_task_type_response_links;
+
+pub use deal_move_tasks_to_another_task_type_response_links::*;
+
+mod deal_move_tasks_to_another_task_type_response_owner;
+
+pub use deal_move_tasks_to_another_task_type_response_owner::*;
 
 mod deal_new_deal_creation_request;
 
 pub use deal_new_deal_creation_request::*;
 
+mod deal_new_deal_creation_request_deal;
+
+pub use deal_new_deal_creation_request_deal::*;
+
+mod deal_new_deal_creation_request_fields;
+
+pub use deal_new_deal_creation_request_fields::*;
+
 mod deal_role_creation_request;
 
 pub use deal_role_creation_request::*;
+
+mod deal_role_creation_response;
+
+pub use deal_role_creation_response::*;
+
+mod deal_role_creation_response_deal_role;
+
+pub use deal_role_creation_response_deal_role::*;
+
+mod deal_role_creation_response_links;
+
+pub use deal_role_creation_response_links::*;
+
+mod deal_update_custom_field_meta404_response;
+
+pub use deal_update_custom_field_meta404_response::*;
+
+mod deal_update_custom_field_meta404_response_errors;
+
+pub use deal_update_custom_field_meta404_response_errors::*;
 
 mod deal_update_custom_field_meta_request;
 
 pub use deal_update_custom_field_meta_request::*;
 
+mod deal_update_custom_field_meta_request_deal_custom_field_metum;
+
+pub use deal_update_custom_field_meta_request_deal_custom_field_metum::*;
+
+mod deal_update_custom_field_meta_response;
+
+pub use deal_update_custom_field_meta_response::*;
+
+mod deal_update_custom_field_meta_response_deal_custom_field_metum;
+
+pub use deal_update_custom_field_meta_response_deal_custom_field_metum::*;
+
+mod deal_update_custom_field_meta_response_links;
+
+pub use deal_update_custom_field_meta_response_links::*;
+
+mod deal_update_custom_field_value404_response;
+
+pub use deal_update_custom_field_value404_response::*;
+
+mod deal_update_custom_field_value404_response_errors;
+
+pub use deal_update_custom_field_value404_response_errors::*;
+
+mod deal_update_custom_field_value422_response;
+
+pub use deal_update_custom_field_value422_response::*;
+
+mod deal_update_custom_field_value422_response_errors;
+
+pub use deal_update_custom_field_value422_response_errors::*;
+
 mod deal_update_custom_field_value_request;
 
 pub use deal_update_custom_field_value_request::*;
+
+mod deal_update_custom_field_value_request_deal_custom_field_datum;
+
+pub use deal_update_custom_field_value_request_deal_custom_field_datum::*;
+
+mod deal_update_custom_field_value_response;
+
+pub use deal_update_custom_field_value_response::*;
+
+mod deal_update_custom_field_value_response_deal_custom_field_datum;
+
+pub use deal_update_custom_field_value_response_deal_custom_field_datum::*;
+
+mod deal_update_custom_field_value_response_links;
+
+pub use deal_update_custom_field_value_response_links::*;
 
 mod deal_update_pipeline_request;
 
 pub use deal_update_pipeline_request::*;
 
+mod deal_update_pipeline_request_deal_group;
+
+pub use deal_update_pipeline_request_deal_group::*;
+
+mod deal_update_pipeline_response;
+
+pub use deal_update_pipeline_response::*;
+
+mod deal_update_pipeline_response_deal_group;
+
+pub use deal_update_pipeline_response_deal_group::*;
+
+mod deal_update_pipeline_response_deal_group_users;
+
+pub use deal_update_pipeline_response_deal_group_users::*;
+
+mod deal_update_pipeline_response_deal_group_users_links;
+
+pub use deal_update_pipeline_response_deal_group_users_links::*;
+
+mod deal_update_pipeline_response_links;
+
+pub use deal_update_pipeline_response_links::*;
+
+mod deal_update_secondary_contact404_response;
+
+pub use deal_update_secondary_contact404_response::*;
+
+mod deal_update_secondary_contact422_response;
+
+pub use deal_update_secondary_contact422_response::*;
+
+mod deal_update_secondary_contact422_response_errors;
+
+pub use deal_update_secondary_contact422_response_errors::*;
+
+mod deal_update_secondary_contact422_response_source;
+
+pub use deal_update_secondary_contact422_response_source::*;
+
 mod deal_update_secondary_contact_request;
 
 pub use deal_update_secondary_contact_request::*;
+
+mod deal_update_secondary_contact_request_contact_deal;
+
+pub use deal_update_secondary_contact_request_contact_deal::*;
+
+mod deal_update_secondary_contact_response;
+
+pub use deal_update_secondary_contact_response::*;
+
+mod deal_update_secondary_contact_response_contact_deal;
+
+pub use deal_update_secondary_contact_response_contact_deal::*;
+
+mod deal_update_secondary_contact_response_deals;
+
+pub use deal_update_secondary_contact_response_deals::*;
+
+mod deal_update_secondary_contact_response_deals_links;
+
+pub use deal_update_secondary_contact_response_deals_links::*;
+
+mod deal_update_secondary_contact_response_links;
+
+pub use deal_update_secondary_contact_response_links::*;
 
 mod deal_update_stage_request;
 
 pub use deal_update_stage_request::*;
 
+mod deal_update_stage_request_deal_stage;
+
+pub use deal_update_stage_request_deal_stage::*;
+
+mod deal_update_stage_response;
+
+pub use deal_update_stage_response::*;
+
+mod deal_update_stage_response_deal_stage;
+
+pub use deal_update_stage_response_deal_stage::*;
+
+mod deal_update_stage_response_links;
+
+pub use deal_update_stage_response_links::*;
+
 mod deal_update_task_by_id_request;
 
 pub use deal_update_task_by_id_request::*;
 
+mod deal_update_task_by_id_request_deal_task;
+
+pub use deal_update_task_by_id_request_deal_task::*;
+
 mod deal_update_task_type_request;
 
 pub use deal_update_task_type_request::*;
+
+mod deal_update_task_type_request_deal_tasktype;
+
+pub use deal_update_task_type_request_deal_tasktype::*;
+
+mod deal_update_task_type_response;
+
+pub use deal_update_task_type_response::*;
+
+mod deal_update_task_type_response_deal_tasktype;
+
+pub use deal_update_task_type_response_deal_tasktype::*;
+
+mod status;
+
+pub use status::*;

@@ -20,7 +20,7 @@ impl Client {
 impl<'a> Activities<'a> {
     /// View a recent activity for Deals. A specific deal’s activity can also be viewed using /api/3/deals/\[dealID\]/dealActivities.
     ///
-    /// `GET /dealActivities`. Source: line 54 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealActivities`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealActivities`. Source: `view-recent-activity-for-deals` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealActivities`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -61,7 +61,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// Include this param to exclude “email”, “connection_email”, and “LinkData” activity types
     ///
-    /// Query parameter `exclude=email`. Source: line 58 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `exclude=email`. Source: `view-recent-activity-for-deals/parameters/exclude-email` in `specs/activecampaign/snapshot.txt`.
     pub fn exclude_email(mut self, value: impl Into<String>) -> Self {
         self.exclude_email = Some(value.into());
         self
@@ -69,7 +69,7 @@ impl<'a> List<'a> {
 
     /// Filter by deal ID
     ///
-    /// Query parameter `deal`. Source: line 59 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `deal`. Source: `view-recent-activity-for-deals/parameters/deal` in `specs/activecampaign/snapshot.txt`.
     pub fn deal(mut self, value: impl Into<String>) -> Self {
         self.deal = Some(value.into());
         self
@@ -77,7 +77,7 @@ impl<'a> List<'a> {
 
     /// Enter any dataType (see Response Details) to filter by that type. Examples: “userid” or task” or “note”
     ///
-    /// Query parameter `filters[data_type]`. Source: line 60 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[data_type]`. Source: `view-recent-activity-for-deals/parameters/filters[data_type]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_data_type(mut self, value: impl Into<String>) -> Self {
         self.filters_data_type = Some(value.into());
         self
@@ -85,7 +85,7 @@ impl<'a> List<'a> {
 
     /// Enter any dataId (see Response details) to filter by related object. Example “291” for a note with ID 291
     ///
-    /// Query parameter `filters[data_id]`. Source: line 61 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[data_id]`. Source: `view-recent-activity-for-deals/parameters/filters[data_id]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_data_id(mut self, value: impl Into<String>) -> Self {
         self.filters_data_id = Some(value.into());
         self

@@ -18,7 +18,7 @@ impl Client {
 }
 
 impl<'a> CustomFields<'a> {
-    /// `GET /dealCustomFieldData`. Source: line 65 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldData`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealCustomFieldData`. Source: `get-dealcustomfielddata` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldData`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -38,7 +38,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `POST /dealCustomFieldData`. Source: line 71 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealCustomFieldData`. Source: `post-dealcustomfielddata` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -59,7 +59,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `POST /dealCustomFieldData/bulkCreate`. Source: line 77 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealCustomFieldData/bulkCreate`. Source: `post-dealcustomfielddata-bulkcreate` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -80,7 +80,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `PATCH /dealCustomFieldData/bulkUpdate`. Source: line 82 of `specs/activecampaign/snapshot.txt`.
+    /// `PATCH /dealCustomFieldData/bulkUpdate`. Source: `patch-dealcustomfielddata-bulkupdate` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -101,7 +101,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `DELETE /dealCustomFieldData/{id}`. Source: line 87 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealCustomFieldData/{id}`. Source: `delete-dealcustomfielddata-id` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -122,7 +122,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `GET /dealCustomFieldData/{id}`. Source: line 94 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealCustomFieldData/{id}`. Source: `get-dealcustomfielddata-id` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -143,7 +143,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `PUT /dealCustomFieldData/{id}`. Source: line 101 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealCustomFieldData/{id}`. Source: `put-dealcustomfielddata-id` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -166,7 +166,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `GET /dealCustomFieldMeta`. Source: line 111 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldMeta`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealCustomFieldMeta`. Source: `get-dealcustomfieldmeta` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealCustomFieldMeta`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -185,7 +185,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `POST /dealCustomFieldMeta`. Source: line 117 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealCustomFieldMeta`. Source: `post-dealcustomfieldmeta` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -206,7 +206,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `DELETE /dealCustomFieldMeta/{id}`. Source: line 123 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealCustomFieldMeta/{id}`. Source: `delete-dealcustomfieldmeta-id` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -227,7 +227,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `GET /dealCustomFieldMeta/{id}`. Source: line 130 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealCustomFieldMeta/{id}`. Source: `get-dealcustomfieldmeta-id` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -248,7 +248,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 
-    /// `PUT /dealCustomFieldMeta/{id}`. Source: line 137 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealCustomFieldMeta/{id}`. Source: `put-dealcustomfieldmeta-id` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -286,7 +286,7 @@ pub struct GetDealCustomFieldData<'a> {
 impl<'a> GetDealCustomFieldData<'a> {
     /// Filter results by a specific deal (note that Id uses a capital I)
     ///
-    /// Query parameter `filters[dealId]`. Source: line 68 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[dealId]`. Source: `get-dealcustomfielddata/parameters/filters[dealId]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_deal_id(mut self, value: impl Into<String>) -> Self {
         self.filters_deal_id = Some(value.into());
         self
@@ -342,14 +342,16 @@ impl<'a> GetDealCustomFieldData<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealListCustomFieldDataResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealListCustomFieldDataResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 
@@ -370,7 +372,11 @@ impl<'a> GetDealCustomFieldData<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(self) -> crate::Items<serde_json::Value> {
+    pub fn stream(
+        self,
+    ) -> crate::Items<
+        crate::models::DealListCustomFieldDataResponseDealCustomFieldData,
+    > {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -382,13 +388,18 @@ impl<'a> GetDealCustomFieldData<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn all(
+        self,
+    ) -> Result<
+        Vec<crate::models::DealListCustomFieldDataResponseDealCustomFieldData>,
+        Error,
+    > {
         self.stream().all().await
     }
 }
 
 impl<'a> std::future::IntoFuture for GetDealCustomFieldData<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealListCustomFieldDataResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -434,20 +445,25 @@ impl<'a> PostDealCustomFieldData<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealCreateCustomFieldValueResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealCreateCustomFieldValueResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for PostDealCustomFieldData<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealCreateCustomFieldValueResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -493,20 +509,25 @@ impl<'a> PostDealCustomFieldDataBulkCreate<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealBulkCreateCustomFieldValuesResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealBulkCreateCustomFieldValuesResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for PostDealCustomFieldDataBulkCreate<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealBulkCreateCustomFieldValuesResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -552,20 +573,25 @@ impl<'a> PatchDealCustomFieldDataBulkUpdate<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealBulkUpdateCustomFieldDataResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealBulkUpdateCustomFieldDataResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for PatchDealCustomFieldDataBulkUpdate<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealBulkUpdateCustomFieldDataResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -612,20 +638,25 @@ impl<'a> DeleteDealCustomFieldDataId<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealDeleteCustomFieldValueResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealDeleteCustomFieldValueResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteDealCustomFieldDataId<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealDeleteCustomFieldValueResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -672,20 +703,22 @@ impl<'a> GetDealCustomFieldDataId<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealGetCustomFieldValueResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetCustomFieldValueResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for GetDealCustomFieldDataId<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetCustomFieldValueResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -733,20 +766,25 @@ impl<'a> PutDealCustomFieldDataId<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealUpdateCustomFieldValueResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealUpdateCustomFieldValueResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for PutDealCustomFieldDataId<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealUpdateCustomFieldValueResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -770,7 +808,7 @@ pub struct GetDealCustomFieldMeta<'a> {
 impl<'a> GetDealCustomFieldMeta<'a> {
     /// The number of fields returned per request.
     ///
-    /// Query parameter `limit`. Source: line 114 of `specs/activecampaign/snapshot.txt`.
+    /// Default: `100`. Query parameter `limit`. Source: `get-dealcustomfieldmeta/parameters/limit` in `specs/activecampaign/snapshot.txt`.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -815,14 +853,16 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealListCustomFieldMetaResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealListCustomFieldMetaResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 
@@ -843,7 +883,11 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(self) -> crate::Items<serde_json::Value> {
+    pub fn stream(
+        self,
+    ) -> crate::Items<
+        crate::models::DealListCustomFieldMetaResponseDealCustomFieldMeta,
+    > {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -855,13 +899,18 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn all(
+        self,
+    ) -> Result<
+        Vec<crate::models::DealListCustomFieldMetaResponseDealCustomFieldMeta>,
+        Error,
+    > {
         self.stream().all().await
     }
 }
 
 impl<'a> std::future::IntoFuture for GetDealCustomFieldMeta<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealListCustomFieldMetaResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -907,20 +956,25 @@ impl<'a> PostDealCustomFieldMeta<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealCreateCustomFieldMetaResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealCreateCustomFieldMetaResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for PostDealCustomFieldMeta<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealCreateCustomFieldMetaResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -967,20 +1021,25 @@ impl<'a> DeleteDealCustomFieldMetaId<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealDeleteCustomFieldMetaResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealDeleteCustomFieldMetaResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteDealCustomFieldMetaId<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealDeleteCustomFieldMetaResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1027,20 +1086,22 @@ impl<'a> GetDealCustomFieldMetaId<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealGetCustomFieldMetaResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetCustomFieldMetaResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for GetDealCustomFieldMetaId<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetCustomFieldMetaResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1088,20 +1149,25 @@ impl<'a> PutDealCustomFieldMetaId<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealUpdateCustomFieldMetaResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealUpdateCustomFieldMetaResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for PutDealCustomFieldMetaId<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealUpdateCustomFieldMetaResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

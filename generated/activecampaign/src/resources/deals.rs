@@ -18,7 +18,7 @@ impl Client {
 }
 
 impl<'a> Deals<'a> {
-    /// `GET /contacts/{id}/deals`. Source: line 47 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /contacts/{id}/deals`. Source: `get-contacts-id-deals` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -38,7 +38,7 @@ impl<'a> Deals<'a> {
 
     /// Retrieve all existing deals
     ///
-    /// `GET /deals`. Source: line 365 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `deals`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /deals`. Source: `retrieve-all-existing-deals` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `deals`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -85,7 +85,7 @@ impl<'a> Deals<'a> {
 
     /// Create a new deal
     ///
-    /// `POST /deals`. Source: line 398 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /deals`. Source: `create-new-deal` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -105,7 +105,7 @@ impl<'a> Deals<'a> {
 
     /// Update an existing deal
     ///
-    /// `PATCH /deals/bulkUpdate`. Source: line 405 of `specs/activecampaign/snapshot.txt`.
+    /// `PATCH /deals/bulkUpdate`. Source: `update-existing-deal` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -128,7 +128,7 @@ impl<'a> Deals<'a> {
 
     /// Delete an existing deal
     ///
-    /// `DELETE /deals/{id}`. Source: line 412 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /deals/{id}`. Source: `delete-existing-deal` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -148,7 +148,7 @@ impl<'a> Deals<'a> {
 
     /// Retrieve an existing deal
     ///
-    /// `GET /deals/{id}`. Source: line 420 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /deals/{id}`. Source: `retrieve-existing-deal` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -203,20 +203,22 @@ impl<'a> ListForContact<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealGetContactDeals200Response, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetContactDeals200Response>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for ListForContact<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetContactDeals200Response, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -242,10 +244,10 @@ pub struct List<'a> {
     filters_nextdate_range: Option<String>,
     filters_tag: Option<String>,
     filters_tasktype: Option<String>,
-    filters_created_before: Option<String>,
-    filters_created_after: Option<String>,
-    filters_updated_before: Option<String>,
-    filters_updated_after: Option<String>,
+    filters_created_before: Option<crate::Date>,
+    filters_created_after: Option<crate::Date>,
+    filters_updated_before: Option<crate::Date>,
+    filters_updated_after: Option<crate::Date>,
     filters_organization: Option<i64>,
     filters_minimum_value: Option<i64>,
     filters_maximum_value: Option<i64>,
@@ -266,7 +268,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// Search text to use with
     ///
-    /// Query parameter `filters[search]`. Source: line 369 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[search]`. Source: `retrieve-all-existing-deals/parameters/filters[search]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_search(mut self, value: impl Into<String>) -> Self {
         self.filters_search = Some(value.into());
         self
@@ -274,7 +276,7 @@ impl<'a> List<'a> {
 
     /// Field to search for. See available values.
     ///
-    /// Query parameter `filters[search_field]`. Source: line 370 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[search_field]`. Source: `retrieve-all-existing-deals/parameters/filters[search_field]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_search_field(mut self, value: impl Into<String>) -> Self {
         self.filters_search_field = Some(value.into());
         self
@@ -282,7 +284,7 @@ impl<'a> List<'a> {
 
     /// Filter by deal’s title
     ///
-    /// Query parameter `filters[title]`. Source: line 371 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[title]`. Source: `retrieve-all-existing-deals/parameters/filters[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_title(mut self, value: impl Into<String>) -> Self {
         self.filters_title = Some(value.into());
         self
@@ -290,7 +292,7 @@ impl<'a> List<'a> {
 
     /// Filter by deal’s stage
     ///
-    /// Query parameter `filters[stage]`. Source: line 372 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[stage]`. Source: `retrieve-all-existing-deals/parameters/filters[stage]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_stage(mut self, value: i64) -> Self {
         self.filters_stage = Some(value);
         self
@@ -298,7 +300,7 @@ impl<'a> List<'a> {
 
     /// Filter by deal’s pipeline
     ///
-    /// Query parameter `filters[group]`. Source: line 373 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[group]`. Source: `retrieve-all-existing-deals/parameters/filters[group]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_group(mut self, value: i64) -> Self {
         self.filters_group = Some(value);
         self
@@ -306,7 +308,7 @@ impl<'a> List<'a> {
 
     /// Filter by deal’s status. See available values
     ///
-    /// Query parameter `filters[status]`. Source: line 374 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[status]`. Source: `retrieve-all-existing-deals/parameters/filters[status]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_status(mut self, value: i64) -> Self {
         self.filters_status = Some(value);
         self
@@ -314,7 +316,7 @@ impl<'a> List<'a> {
 
     /// Filter by deal’s owner
     ///
-    /// Query parameter `filters[owner]`. Source: line 375 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[owner]`. Source: `retrieve-all-existing-deals/parameters/filters[owner]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_owner(mut self, value: i64) -> Self {
         self.filters_owner = Some(value);
         self
@@ -322,7 +324,7 @@ impl<'a> List<'a> {
 
     /// Filter by deal’s tasks due dates. See available values
     ///
-    /// Query parameter `filters[nextdate_range]`. Source: line 376 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[nextdate_range]`. Source: `retrieve-all-existing-deals/parameters/filters[nextdate_range]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_nextdate_range(mut self, value: impl Into<String>) -> Self {
         self.filters_nextdate_range = Some(value.into());
         self
@@ -330,7 +332,7 @@ impl<'a> List<'a> {
 
     /// Filter by tag names associated with deal’s primary contact. See available values.
     ///
-    /// Query parameter `filters[tag]`. Source: line 377 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[tag]`. Source: `retrieve-all-existing-deals/parameters/filters[tag]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_tag(mut self, value: impl Into<String>) -> Self {
         self.filters_tag = Some(value.into());
         self
@@ -338,7 +340,7 @@ impl<'a> List<'a> {
 
     /// Filter by deals that have tasks with given type
     ///
-    /// Query parameter `filters[tasktype]`. Source: line 378 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[tasktype]`. Source: `retrieve-all-existing-deals/parameters/filters[tasktype]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_tasktype(mut self, value: impl Into<String>) -> Self {
         self.filters_tasktype = Some(value.into());
         self
@@ -346,39 +348,39 @@ impl<'a> List<'a> {
 
     /// Returns deals that are created less than given date
     ///
-    /// Query parameter `filters[created_before]`. Source: line 379 of `specs/activecampaign/snapshot.txt`.
-    pub fn filters_created_before(mut self, value: impl Into<String>) -> Self {
-        self.filters_created_before = Some(value.into());
+    /// Query parameter `filters[created_before]`. Source: `retrieve-all-existing-deals/parameters/filters[created_before]` in `specs/activecampaign/snapshot.txt`.
+    pub fn filters_created_before(mut self, value: crate::Date) -> Self {
+        self.filters_created_before = Some(value);
         self
     }
 
     /// Returns deals that are created greater than or equal to given date
     ///
-    /// Query parameter `filters[created_after]`. Source: line 380 of `specs/activecampaign/snapshot.txt`.
-    pub fn filters_created_after(mut self, value: impl Into<String>) -> Self {
-        self.filters_created_after = Some(value.into());
+    /// Query parameter `filters[created_after]`. Source: `retrieve-all-existing-deals/parameters/filters[created_after]` in `specs/activecampaign/snapshot.txt`.
+    pub fn filters_created_after(mut self, value: crate::Date) -> Self {
+        self.filters_created_after = Some(value);
         self
     }
 
     /// Returns deals that are updated less than given date
     ///
-    /// Query parameter `filters[updated_before]`. Source: line 381 of `specs/activecampaign/snapshot.txt`.
-    pub fn filters_updated_before(mut self, value: impl Into<String>) -> Self {
-        self.filters_updated_before = Some(value.into());
+    /// Query parameter `filters[updated_before]`. Source: `retrieve-all-existing-deals/parameters/filters[updated_before]` in `specs/activecampaign/snapshot.txt`.
+    pub fn filters_updated_before(mut self, value: crate::Date) -> Self {
+        self.filters_updated_before = Some(value);
         self
     }
 
     /// Returns deals that are updated greater than or equal to given date
     ///
-    /// Query parameter `filters[updated_after]`. Source: line 382 of `specs/activecampaign/snapshot.txt`.
-    pub fn filters_updated_after(mut self, value: impl Into<String>) -> Self {
-        self.filters_updated_after = Some(value.into());
+    /// Query parameter `filters[updated_after]`. Source: `retrieve-all-existing-deals/parameters/filters[updated_after]` in `specs/activecampaign/snapshot.txt`.
+    pub fn filters_updated_after(mut self, value: crate::Date) -> Self {
+        self.filters_updated_after = Some(value);
         self
     }
 
     /// Filter by deal’s primary contact’s organization’s id
     ///
-    /// Query parameter `filters[organization]`. Source: line 383 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[organization]`. Source: `retrieve-all-existing-deals/parameters/filters[organization]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_organization(mut self, value: i64) -> Self {
         self.filters_organization = Some(value);
         self
@@ -386,7 +388,7 @@ impl<'a> List<'a> {
 
     /// In USD with dollar portion. Returns deals whose values are greater than or equal to given value
     ///
-    /// Query parameter `filters[minimum_value]`. Source: line 384 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[minimum_value]`. Source: `retrieve-all-existing-deals/parameters/filters[minimum_value]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_minimum_value(mut self, value: i64) -> Self {
         self.filters_minimum_value = Some(value);
         self
@@ -394,7 +396,7 @@ impl<'a> List<'a> {
 
     /// In USD with dollar portion. Returns deals whose values are less than or equal to given value
     ///
-    /// Query parameter `filters[maximum_value]`. Source: line 385 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[maximum_value]`. Source: `retrieve-all-existing-deals/parameters/filters[maximum_value]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_maximum_value(mut self, value: i64) -> Self {
         self.filters_maximum_value = Some(value);
         self
@@ -402,7 +404,7 @@ impl<'a> List<'a> {
 
     /// In a format of
     ///
-    /// Query parameter `filters[score_greater_than]`. Source: line 386 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[score_greater_than]`. Source: `retrieve-all-existing-deals/parameters/filters[score_greater_than]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_score_greater_than(mut self, value: impl Into<String>) -> Self {
         self.filters_score_greater_than = Some(value.into());
         self
@@ -410,7 +412,7 @@ impl<'a> List<'a> {
 
     /// In a format of
     ///
-    /// Query parameter `filters[score_less_than]`. Source: line 387 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[score_less_than]`. Source: `retrieve-all-existing-deals/parameters/filters[score_less_than]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_score_less_than(mut self, value: impl Into<String>) -> Self {
         self.filters_score_less_than = Some(value.into());
         self
@@ -418,7 +420,7 @@ impl<'a> List<'a> {
 
     /// In a format of
     ///
-    /// Query parameter `filters[score]`. Source: line 388 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[score]`. Source: `retrieve-all-existing-deals/parameters/filters[score]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_score(mut self, value: impl Into<String>) -> Self {
         self.filters_score = Some(value.into());
         self
@@ -426,7 +428,7 @@ impl<'a> List<'a> {
 
     /// Order by deal’s title.
     ///
-    /// Query parameter `orders[title]`. Source: line 389 of `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[title]`. Source: `retrieve-all-existing-deals/parameters/orders[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_title(mut self, value: impl Into<String>) -> Self {
         self.orders_title = Some(value.into());
         self
@@ -434,7 +436,7 @@ impl<'a> List<'a> {
 
     /// Order by deal’s value.
     ///
-    /// Query parameter `orders[value]`. Source: line 390 of `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[value]`. Source: `retrieve-all-existing-deals/parameters/orders[value]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_value(mut self, value: impl Into<String>) -> Self {
         self.orders_value = Some(value.into());
         self
@@ -442,7 +444,7 @@ impl<'a> List<'a> {
 
     /// Order by deal’s created date.
     ///
-    /// Query parameter `orders[cdate]`. Source: line 391 of `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[cdate]`. Source: `retrieve-all-existing-deals/parameters/orders[cdate]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_cdate(mut self, value: impl Into<String>) -> Self {
         self.orders_cdate = Some(value.into());
         self
@@ -450,7 +452,7 @@ impl<'a> List<'a> {
 
     /// Order by deal’s primary contact’s first name.
     ///
-    /// Query parameter `orders[contact_name]`. Source: line 392 of `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[contact_name]`. Source: `retrieve-all-existing-deals/parameters/orders[contact_name]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_contact_name(mut self, value: impl Into<String>) -> Self {
         self.orders_contact_name = Some(value.into());
         self
@@ -458,7 +460,7 @@ impl<'a> List<'a> {
 
     /// Order by deal’s primary contact’s organization name.
     ///
-    /// Query parameter `orders[contact_orgname]`. Source: line 393 of `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[contact_orgname]`. Source: `retrieve-all-existing-deals/parameters/orders[contact_orgname]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_contact_orgname(mut self, value: impl Into<String>) -> Self {
         self.orders_contact_orgname = Some(value.into());
         self
@@ -466,7 +468,7 @@ impl<'a> List<'a> {
 
     /// Order by deal’s next task’s due date first. Then append deals with no next task. Lastly append deals with overdue tasks. If dates are the same, order by deal’s id.
     ///
-    /// Query parameter `orders[next-action]`. Source: line 394 of `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[next-action]`. Source: `retrieve-all-existing-deals/parameters/orders[next-action]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_next_action(mut self, value: impl Into<String>) -> Self {
         self.orders_next_action = Some(value.into());
         self
@@ -597,14 +599,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetAllResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetAllResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 
@@ -625,7 +627,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(self) -> crate::Items<serde_json::Value> {
+    pub fn stream(self) -> crate::Items<crate::models::DealGetAllResponseDeals> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -637,13 +639,15 @@ impl<'a> List<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn all(
+        self,
+    ) -> Result<Vec<crate::models::DealGetAllResponseDeals>, Error> {
         self.stream().all().await
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetAllResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -748,20 +752,22 @@ impl<'a> UpdateDeal<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealBulkUpdateOwnersResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealBulkUpdateOwnersResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for UpdateDeal<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealBulkUpdateOwnersResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -866,20 +872,20 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetDealResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetDealResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetDealResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

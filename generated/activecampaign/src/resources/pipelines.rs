@@ -20,7 +20,7 @@ impl Client {
 impl<'a> Pipelines<'a> {
     /// Retrieve all existing pipelines
     ///
-    /// `GET /dealGroups`. Source: line 146 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealGroups`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealGroups`. Source: `retrieve-all-existing-pipelines` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealGroups`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -45,7 +45,7 @@ impl<'a> Pipelines<'a> {
 
     /// Create a new pipeline
     ///
-    /// `POST /dealGroups`. Source: line 157 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealGroups`. Source: `create-new-pipeline` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -65,7 +65,7 @@ impl<'a> Pipelines<'a> {
 
     /// Delete an existing pipeline
     ///
-    /// `DELETE /dealGroups/{id}`. Source: line 164 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealGroups/{id}`. Source: `delete-existing-pipeline` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -85,7 +85,7 @@ impl<'a> Pipelines<'a> {
 
     /// Retrieve an existing pipeline
     ///
-    /// `GET /dealGroups/{id}`. Source: line 171 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealGroups/{id}`. Source: `retrieve-existing-pipeline` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -105,7 +105,7 @@ impl<'a> Pipelines<'a> {
 
     /// Update an existing pipeline
     ///
-    /// `PUT /dealGroups/{id}`. Source: line 179 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealGroups/{id}`. Source: `update-existing-pipeline` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -146,7 +146,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// Filter by pipeline’s title. The filter matches any pipeline titles that contain the provided title (i.e. “Contact” matches all of “In Contact”, “To Contact”, and “Contact Pipeline”).
     ///
-    /// Query parameter `filters[title]`. Source: line 150 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[title]`. Source: `retrieve-all-existing-pipelines/parameters/filters[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_title(mut self, value: impl Into<String>) -> Self {
         self.filters_title = Some(value.into());
         self
@@ -154,7 +154,7 @@ impl<'a> List<'a> {
 
     /// Filter by whether pipelines have deal stages. Can be either
     ///
-    /// Query parameter `filters[have_stages]`. Source: line 151 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[have_stages]`. Source: `retrieve-all-existing-pipelines/parameters/filters[have_stages]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_have_stages(mut self, value: i64) -> Self {
         self.filters_have_stages = Some(value);
         self
@@ -162,7 +162,7 @@ impl<'a> List<'a> {
 
     /// Order by Pipeline’s title
     ///
-    /// Query parameter `orders[title]`. Source: line 152 of `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[title]`. Source: `retrieve-all-existing-pipelines/parameters/orders[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_title(mut self, value: impl Into<String>) -> Self {
         self.orders_title = Some(value.into());
         self
@@ -170,7 +170,7 @@ impl<'a> List<'a> {
 
     /// Order by number of deals each pipeline has. If pipelines have same number of deals, pipelines’ created dates are used to determine the order.
     ///
-    /// Query parameter `orders[popular]`. Source: line 153 of `specs/activecampaign/snapshot.txt`.
+    /// Default: `ASC`. Query parameter `orders[popular]`. Source: `retrieve-all-existing-pipelines/parameters/orders[popular]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_popular(mut self, value: impl Into<String>) -> Self {
         self.orders_popular = Some(value.into());
         self
@@ -235,14 +235,16 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealGetAllPipelinesResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetAllPipelinesResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 
@@ -263,7 +265,9 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(self) -> crate::Items<serde_json::Value> {
+    pub fn stream(
+        self,
+    ) -> crate::Items<crate::models::DealGetAllPipelinesResponseDealGroups> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -275,13 +279,15 @@ impl<'a> List<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn all(
+        self,
+    ) -> Result<Vec<crate::models::DealGetAllPipelinesResponseDealGroups>, Error> {
         self.stream().all().await
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetAllPipelinesResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -327,20 +333,20 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealCreatePipelineResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealCreatePipelineResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealCreatePipelineResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -445,20 +451,20 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetPipelineResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetPipelineResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetPipelineResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -505,20 +511,20 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealUpdatePipelineResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealUpdatePipelineResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealUpdatePipelineResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

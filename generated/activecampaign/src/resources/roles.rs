@@ -18,7 +18,7 @@ impl Client {
 }
 
 impl<'a> Roles<'a> {
-    /// `GET /dealRoles`. Source: line 189 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealRoles`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealRoles`. Source: `get-dealroles` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealRoles`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -38,7 +38,7 @@ impl<'a> Roles<'a> {
         }
     }
 
-    /// `POST /dealRoles`. Source: line 196 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealRoles`. Source: `post-dealroles` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -56,7 +56,7 @@ impl<'a> Roles<'a> {
         }
     }
 
-    /// `DELETE /dealRoles/{id}`. Source: line 202 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealRoles/{id}`. Source: `delete-dealroles-id` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -89,7 +89,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// (optional string used to search for matching titles)
     ///
-    /// Query parameter `search`. Source: line 192 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `search`. Source: `get-dealroles/parameters/search` in `specs/activecampaign/snapshot.txt`.
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
@@ -145,14 +145,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealListAllRolesResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealListAllRolesResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 
@@ -173,7 +173,9 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(self) -> crate::Items<serde_json::Value> {
+    pub fn stream(
+        self,
+    ) -> crate::Items<crate::models::DealListAllRolesResponseDealRoles> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -185,13 +187,15 @@ impl<'a> List<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn all(
+        self,
+    ) -> Result<Vec<crate::models::DealListAllRolesResponseDealRoles>, Error> {
         self.stream().all().await
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealListAllRolesResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -237,20 +241,20 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealRoleCreationResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealRoleCreationResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealRoleCreationResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -20,7 +20,7 @@ impl Client {
 impl<'a> SecondaryContacts<'a> {
     /// Retrieve all secondary contacts
     ///
-    /// `GET /contactDeals`. Source: line 1 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `contactDeals`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /contactDeals`. Source: `retrieve-all-secondary-contacts` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `contactDeals`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -41,7 +41,7 @@ impl<'a> SecondaryContacts<'a> {
 
     /// Create a new secondary contact for a deal
     ///
-    /// `POST /contactDeals`. Source: line 6 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /contactDeals`. Source: `create-new-secondary-contact-for-deal` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -64,7 +64,7 @@ impl<'a> SecondaryContacts<'a> {
 
     /// Delete an existing secondary contact
     ///
-    /// `DELETE /contactDeals/{id}`. Source: line 13 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /contactDeals/{id}`. Source: `delete-existing-secondary-contact` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -84,7 +84,7 @@ impl<'a> SecondaryContacts<'a> {
 
     /// Retrieve an existing secondary contact
     ///
-    /// `GET /contactDeals/{id}`. Source: line 21 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /contactDeals/{id}`. Source: `retrieve-existing-secondary-contact` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -104,7 +104,7 @@ impl<'a> SecondaryContacts<'a> {
 
     /// Update an existing secondary contact
     ///
-    /// `PUT /contactDeals/{id}`. Source: line 29 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /contactDeals/{id}`. Source: `update-existing-secondary-contact` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -127,7 +127,7 @@ impl<'a> SecondaryContacts<'a> {
         }
     }
 
-    /// `GET /contacts/{id}/contactDeals`. Source: line 40 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /contacts/{id}/contactDeals`. Source: `get-contacts-id-contactdeals` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -204,14 +204,19 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealListAllSecondaryContactsResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealListAllSecondaryContactsResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 
@@ -232,7 +237,9 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(self) -> crate::Items<serde_json::Value> {
+    pub fn stream(
+        self,
+    ) -> crate::Items<crate::models::DealListAllSecondaryContactsResponseContactDeals> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -244,13 +251,18 @@ impl<'a> List<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn all(
+        self,
+    ) -> Result<
+        Vec<crate::models::DealListAllSecondaryContactsResponseContactDeals>,
+        Error,
+    > {
         self.stream().all().await
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealListAllSecondaryContactsResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -296,20 +308,25 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealCreateSecondaryContactResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealCreateSecondaryContactResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealCreateSecondaryContactResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -414,20 +431,22 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealGetSecondaryContactResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetSecondaryContactResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetSecondaryContactResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -474,20 +493,25 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealUpdateSecondaryContactResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealUpdateSecondaryContactResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealUpdateSecondaryContactResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -538,20 +562,22 @@ impl<'a> ListForContact<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealGetContactDealsResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetContactDealsResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for ListForContact<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetContactDealsResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -20,7 +20,7 @@ impl Client {
 impl<'a> Stages<'a> {
     /// Retrieve all existing stages
     ///
-    /// `GET /dealStages`. Source: line 209 of `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealStages`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /dealStages`. Source: `retrieve-all-existing-stages` in `specs/activecampaign/snapshot.txt`. A list operation: the page's items are in `dealStages`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -44,7 +44,7 @@ impl<'a> Stages<'a> {
 
     /// Create a new stage for a pipeline
     ///
-    /// `POST /dealStages`. Source: line 219 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealStages`. Source: `create-new-stage-for-pipeline` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -65,7 +65,7 @@ impl<'a> Stages<'a> {
 
     /// Delete an existing stage
     ///
-    /// `DELETE /dealStages/{id}`. Source: line 229 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealStages/{id}`. Source: `delete-existing-stage` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -85,7 +85,7 @@ impl<'a> Stages<'a> {
 
     /// Retrieve an existing stage
     ///
-    /// `GET /dealStages/{id}`. Source: line 236 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealStages/{id}`. Source: `retrieve-existing-stage` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -105,7 +105,7 @@ impl<'a> Stages<'a> {
 
     /// Update an existing stage
     ///
-    /// `PUT /dealStages/{id}`. Source: line 244 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealStages/{id}`. Source: `update-existing-stage` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -131,7 +131,7 @@ impl<'a> Stages<'a> {
 
     /// Move all deals in one stage to another stage
     ///
-    /// `PUT /dealStages/{id}/deals`. Source: line 255 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealStages/{id}/deals`. Source: `move-all-deals-in-one-stage-to-another-stage` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -171,7 +171,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// Filter by deal stages’ titles. Any stages whose titles partial-match the filter value are returned
     ///
-    /// Query parameter `filters[title]`. Source: line 213 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[title]`. Source: `retrieve-all-existing-stages/parameters/filters[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_title(mut self, value: impl Into<String>) -> Self {
         self.filters_title = Some(value.into());
         self
@@ -179,7 +179,7 @@ impl<'a> List<'a> {
 
     /// Filter by pipeline’s id
     ///
-    /// Query parameter `filters[d_groupid]`. Source: line 214 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[d_groupid]`. Source: `retrieve-all-existing-stages/parameters/filters[d_groupid]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_d_groupid(mut self, value: impl Into<String>) -> Self {
         self.filters_d_groupid = Some(value.into());
         self
@@ -187,7 +187,7 @@ impl<'a> List<'a> {
 
     /// Order by deal stage’s title
     ///
-    /// Query parameter `orders[title]`. Source: line 215 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `orders[title]`. Source: `retrieve-all-existing-stages/parameters/orders[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn orders_title(mut self, value: impl Into<String>) -> Self {
         self.orders_title = Some(value.into());
         self
@@ -249,14 +249,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealListAllStagesResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealListAllStagesResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 
@@ -277,7 +277,9 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(self) -> crate::Items<serde_json::Value> {
+    pub fn stream(
+        self,
+    ) -> crate::Items<crate::models::DealListAllStagesResponseDealStages> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -289,13 +291,15 @@ impl<'a> List<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn all(
+        self,
+    ) -> Result<Vec<crate::models::DealListAllStagesResponseDealStages>, Error> {
         self.stream().all().await
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealListAllStagesResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -319,7 +323,7 @@ pub struct Create<'a> {
 impl<'a> Create<'a> {
     /// Whether to reorder stages within the pipeline after creating a new deal stage. Can be one of
     ///
-    /// Query parameter `reorder`. Source: line 223 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `reorder`. Source: `create-new-stage-for-pipeline/parameters/reorder` in `specs/activecampaign/snapshot.txt`.
     pub fn reorder(mut self, value: i64) -> Self {
         self.reorder = Some(value);
         self
@@ -353,20 +357,20 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealCreateStageResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealCreateStageResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealCreateStageResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -471,20 +475,20 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetStageByIdResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetStageByIdResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetStageByIdResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -509,7 +513,7 @@ pub struct Update<'a> {
 impl<'a> Update<'a> {
     /// Whether to reorder stages within the pipeline after creating a new deal stage. Can be one of
     ///
-    /// Query parameter `reorder`. Source: line 249 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `reorder`. Source: `update-existing-stage/parameters/reorder` in `specs/activecampaign/snapshot.txt`.
     pub fn reorder(mut self, value: i64) -> Self {
         self.reorder = Some(value);
         self
@@ -543,20 +547,20 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealUpdateStageResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealUpdateStageResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealUpdateStageResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -604,20 +608,25 @@ impl<'a> MoveDealsInOneStageToAnotherStage<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealMoveDealsToAnotherStageResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealMoveDealsToAnotherStageResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for MoveDealsInOneStageToAnotherStage<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealMoveDealsToAnotherStageResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -20,7 +20,7 @@ impl Client {
 impl<'a> TaskTypes<'a> {
     /// Retrieve all existing task types
     ///
-    /// `GET /dealTasktypes`. Source: line 318 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealTasktypes`. Source: `retrieve-all-existing-task-types` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -39,7 +39,7 @@ impl<'a> TaskTypes<'a> {
 
     /// Create a new task type
     ///
-    /// `POST /dealTasktypes`. Source: line 323 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealTasktypes`. Source: `create-new-task-type` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -59,7 +59,7 @@ impl<'a> TaskTypes<'a> {
 
     /// Delete an existing task type
     ///
-    /// `DELETE /dealTasktypes/{id}`. Source: line 330 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealTasktypes/{id}`. Source: `delete-existing-task-type` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -79,7 +79,7 @@ impl<'a> TaskTypes<'a> {
 
     /// Retrieve an existing task type
     ///
-    /// `GET /dealTasktypes/{id}`. Source: line 337 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealTasktypes/{id}`. Source: `retrieve-existing-task-type` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -99,7 +99,7 @@ impl<'a> TaskTypes<'a> {
 
     /// Update an existing task type
     ///
-    /// `PUT /dealTasktypes/{id}`. Source: line 345 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealTasktypes/{id}`. Source: `update-existing-task-type` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -124,7 +124,7 @@ impl<'a> TaskTypes<'a> {
 
     /// Move tasks to a different task type
     ///
-    /// `PUT /dealTasktypes/{id}/dealTasks`. Source: line 355 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealTasktypes/{id}/dealTasks`. Source: `move-tasks-to-different-task-type` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -182,20 +182,22 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealListAllTaskTypesResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealListAllTaskTypesResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealListAllTaskTypesResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -241,20 +243,20 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealCreateTaskTypeResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealCreateTaskTypeResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealCreateTaskTypeResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -359,20 +361,20 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetTaskTypeResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetTaskTypeResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetTaskTypeResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -419,20 +421,20 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealUpdateTaskTypeResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealUpdateTaskTypeResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealUpdateTaskTypeResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -484,20 +486,25 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DealMoveTasksToAnotherTaskTypeResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::DealMoveTasksToAnotherTaskTypeResponse>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for MoveTasksToDifferentTaskType<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealMoveTasksToAnotherTaskTypeResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -20,7 +20,7 @@ impl Client {
 impl<'a> Tasks<'a> {
     /// Retrieve a list of existing tasks
     ///
-    /// `GET /dealTasks`. Source: line 265 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealTasks`. Source: `retrieve-list-of-existing-tasks` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -52,7 +52,7 @@ impl<'a> Tasks<'a> {
 
     /// Create a new task
     ///
-    /// `POST /dealTasks`. Source: line 285 of `specs/activecampaign/snapshot.txt`.
+    /// `POST /dealTasks`. Source: `create-new-task` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -72,7 +72,7 @@ impl<'a> Tasks<'a> {
 
     /// Delete an existing task
     ///
-    /// `DELETE /dealTasks/{id}`. Source: line 292 of `specs/activecampaign/snapshot.txt`.
+    /// `DELETE /dealTasks/{id}`. Source: `delete-existing-task` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -92,7 +92,7 @@ impl<'a> Tasks<'a> {
 
     /// Retrieve an existing task
     ///
-    /// `GET /dealTasks/{id}`. Source: line 300 of `specs/activecampaign/snapshot.txt`.
+    /// `GET /dealTasks/{id}`. Source: `retrieve-existing-task` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -112,7 +112,7 @@ impl<'a> Tasks<'a> {
 
     /// Update an existing task
     ///
-    /// `PUT /dealTasks/{id}`. Source: line 308 of `specs/activecampaign/snapshot.txt`.
+    /// `PUT /dealTasks/{id}`. Source: `update-existing-task` in `specs/activecampaign/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -146,7 +146,7 @@ pub struct List<'a> {
     filters_relid: Option<i64>,
     filters_status: Option<i64>,
     filters_note: Option<String>,
-    filters_duedate: Option<String>,
+    filters_duedate: Option<crate::Date>,
     filters_d_tasktypeid: Option<i64>,
     filters_userid: Option<i64>,
     filters_due_after: Option<String>,
@@ -160,7 +160,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// The title to be assigned to the task
     ///
-    /// Query parameter `filters[title]`. Source: line 269 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[title]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[title]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_title(mut self, value: impl Into<String>) -> Self {
         self.filters_title = Some(value.into());
         self
@@ -168,7 +168,7 @@ impl<'a> List<'a> {
 
     /// The name of the relating object (see relationships table)
     ///
-    /// Query parameter `filters[reltype]`. Source: line 270 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[reltype]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[reltype]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_reltype(mut self, value: impl Into<String>) -> Self {
         self.filters_reltype = Some(value.into());
         self
@@ -176,7 +176,7 @@ impl<'a> List<'a> {
 
     /// The id of the relational object for this task
     ///
-    /// Query parameter `filters[relid]`. Source: line 271 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[relid]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[relid]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_relid(mut self, value: i64) -> Self {
         self.filters_relid = Some(value);
         self
@@ -184,7 +184,7 @@ impl<'a> List<'a> {
 
     /// Task status means complete or incomplete. 1 is complete and 0 is incomplete.
     ///
-    /// Query parameter `filters[status]`. Source: line 272 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[status]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[status]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_status(mut self, value: i64) -> Self {
         self.filters_status = Some(value);
         self
@@ -192,7 +192,7 @@ impl<'a> List<'a> {
 
     /// The content describing the task
     ///
-    /// Query parameter `filters[note]`. Source: line 273 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[note]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[note]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_note(mut self, value: impl Into<String>) -> Self {
         self.filters_note = Some(value.into());
         self
@@ -200,15 +200,15 @@ impl<'a> List<'a> {
 
     /// Due date of the task
     ///
-    /// Query parameter `filters[duedate]`. Source: line 274 of `specs/activecampaign/snapshot.txt`.
-    pub fn filters_duedate(mut self, value: impl Into<String>) -> Self {
-        self.filters_duedate = Some(value.into());
+    /// Query parameter `filters[duedate]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[duedate]` in `specs/activecampaign/snapshot.txt`.
+    pub fn filters_duedate(mut self, value: crate::Date) -> Self {
+        self.filters_duedate = Some(value);
         self
     }
 
     /// The type of the task based on the available Task Types in the account
     ///
-    /// Query parameter `filters[d_tasktypeid]`. Source: line 275 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[d_tasktypeid]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[d_tasktypeid]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_d_tasktypeid(mut self, value: i64) -> Self {
         self.filters_d_tasktypeid = Some(value);
         self
@@ -216,7 +216,7 @@ impl<'a> List<'a> {
 
     /// User ID this task belongs to
     ///
-    /// Query parameter `filters[userid]`. Source: line 276 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[userid]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[userid]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_userid(mut self, value: i64) -> Self {
         self.filters_userid = Some(value);
         self
@@ -224,7 +224,7 @@ impl<'a> List<'a> {
 
     /// Filter deal tasks that are due after a specific date
     ///
-    /// Query parameter `filters[due_after]`. Source: line 277 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[due_after]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[due_after]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_due_after(mut self, value: impl Into<String>) -> Self {
         self.filters_due_after = Some(value.into());
         self
@@ -232,7 +232,7 @@ impl<'a> List<'a> {
 
     /// Filter deal tasks that are due before a specific date
     ///
-    /// Query parameter `Fitlers[due_before]`. Source: line 278 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `Fitlers[due_before]`. Source: `retrieve-list-of-existing-tasks/parameters/Fitlers[due_before]` in `specs/activecampaign/snapshot.txt`.
     pub fn fitlers_due_before(mut self, value: impl Into<String>) -> Self {
         self.fitlers_due_before = Some(value.into());
         self
@@ -240,7 +240,7 @@ impl<'a> List<'a> {
 
     /// Filter deal tasks that are due between specific date range
     ///
-    /// Query parameter `filters[duedate_range]`. Source: line 279 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[duedate_range]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[duedate_range]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_duedate_range(mut self, value: impl Into<String>) -> Self {
         self.filters_duedate_range = Some(value.into());
         self
@@ -248,7 +248,7 @@ impl<'a> List<'a> {
 
     /// The id of the user a task is assigned to
     ///
-    /// Query parameter `filters[assignee_userid]`. Source: line 280 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[assignee_userid]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[assignee_userid]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_assignee_userid(mut self, value: i64) -> Self {
         self.filters_assignee_userid = Some(value);
         self
@@ -256,7 +256,7 @@ impl<'a> List<'a> {
 
     /// The id of a task outcome that the task belongs to.
     ///
-    /// Query parameter `filters[outcome_id]`. Source: line 281 of `specs/activecampaign/snapshot.txt`.
+    /// Query parameter `filters[outcome_id]`. Source: `retrieve-list-of-existing-tasks/parameters/filters[outcome_id]` in `specs/activecampaign/snapshot.txt`.
     pub fn filters_outcome_id(mut self, value: i64) -> Self {
         self.filters_outcome_id = Some(value);
         self
@@ -326,20 +326,20 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetAllTasksResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetAllTasksResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetAllTasksResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -503,20 +503,20 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<crate::models::DealGetTaskByIdResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
+    ) -> Result<crate::Response<crate::models::DealGetTaskByIdResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<crate::models::DealGetTaskByIdResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -2,6 +2,26 @@
 
 //! Every type of the API, one file each.
 
+mod accounts_short_user_info;
+
+pub use accounts_short_user_info::*;
+
+mod accounts_user;
+
+pub use accounts_user::*;
+
+mod activities_activity;
+
+pub use activities_activity::*;
+
+mod activities_activity_priority;
+
+pub use activities_activity_priority::*;
+
+mod activities_activity_type_def;
+
+pub use activities_activity_type_def::*;
+
 mod add_lost_reason_to_pipeline_request;
 
 pub use add_lost_reason_to_pipeline_request::*;
@@ -14,89 +34,37 @@ mod api_error_detail;
 
 pub use api_error_detail::*;
 
-mod contact;
+mod commons_comment;
 
-pub use contact::*;
+pub use commons_comment::*;
 
-mod contact_company_last_contacted;
+mod commons_pagination_meta;
 
-pub use contact_company_last_contacted::*;
+pub use commons_pagination_meta::*;
 
-mod contact_context;
+mod commons_push_data;
 
-pub use contact_context::*;
+pub use commons_push_data::*;
 
-mod contact_contexts;
+mod contacts_contact_field;
 
-pub use contact_contexts::*;
+pub use contacts_contact_field::*;
 
-mod contact_employers_info;
+mod contacts_contact_fields_group;
 
-pub use contact_employers_info::*;
+pub use contacts_contact_fields_group::*;
 
-mod contact_fields;
+mod contacts_contact_note;
 
-pub use contact_fields::*;
+pub use contacts_contact_note::*;
 
-mod contact_fields_tab;
+mod contacts_contact_note_spec;
 
-pub use contact_fields_tab::*;
+pub use contacts_contact_note_spec::*;
 
-mod contact_fields_tab_field_type;
+mod contacts_contact_notice;
 
-pub use contact_fields_tab_field_type::*;
-
-mod contact_fields_tab_fields;
-
-pub use contact_fields_tab_fields::*;
-
-mod contact_fields_tab_members;
-
-pub use contact_fields_tab_members::*;
-
-mod contact_lc;
-
-pub use contact_lc::*;
-
-mod contact_lc_user_lc;
-
-pub use contact_lc_user_lc::*;
-
-mod contact_lc_user_lc_in;
-
-pub use contact_lc_user_lc_in::*;
-
-mod contact_metadata;
-
-pub use contact_metadata::*;
-
-mod contact_notice;
-
-pub use contact_notice::*;
-
-mod contact_page;
-
-pub use contact_page::*;
-
-mod contact_reminder;
-
-pub use contact_reminder::*;
-
-mod contact_stages_info;
-
-pub use contact_stages_info::*;
-
-mod contact_summary;
-
-pub use contact_summary::*;
-
-mod contact_summary_employment;
-
-pub use contact_summary_employment::*;
-
-mod contact_summary_phones;
-
-pub use contact_summary_phones::*;
+pub use contacts_contact_notice::*;
 
 mod contacts_contact_privacy;
 
@@ -106,53 +74,149 @@ mod contacts_contact_type;
 
 pub use contacts_contact_type::*;
 
+mod contacts_contact_update_request;
+
+pub use contacts_contact_update_request::*;
+
+mod contacts_contact_view;
+
+pub use contacts_contact_view::*;
+
+mod contacts_contact_view_company_last_contacted;
+
+pub use contacts_contact_view_company_last_contacted::*;
+
+mod contacts_contact_view_context;
+
+pub use contacts_contact_view_context::*;
+
 mod contacts_contact_view_context_kinds;
 
 pub use contacts_contact_view_context_kinds::*;
 
+mod contacts_contact_view_contexts;
+
+pub use contacts_contact_view_contexts::*;
+
+mod contacts_contact_view_employers_info;
+
+pub use contacts_contact_view_employers_info::*;
+
+mod contacts_contact_view_fields;
+
+pub use contacts_contact_view_fields::*;
+
+mod contacts_contact_view_metadata;
+
+pub use contacts_contact_view_metadata::*;
+
+mod contacts_contact_view_object_type;
+
+pub use contacts_contact_view_object_type::*;
+
+mod contacts_contact_view_uploader;
+
+pub use contacts_contact_view_uploader::*;
+
+mod contacts_contacts_ids_listing;
+
+pub use contacts_contacts_ids_listing::*;
+
+mod contacts_contacts_listing;
+
+pub use contacts_contacts_listing::*;
+
+mod contacts_contacts_removed_response;
+
+pub use contacts_contacts_removed_response::*;
+
+mod contacts_contacts_removed_response_data;
+
+pub use contacts_contacts_removed_response_data::*;
+
+mod contacts_create_contact_request;
+
+pub use contacts_create_contact_request::*;
+
+mod contacts_exit_lead_successfully_request;
+
+pub use contacts_exit_lead_successfully_request::*;
+
+mod contacts_exit_lead_unsuccessfully_request;
+
+pub use contacts_exit_lead_unsuccessfully_request::*;
+
+mod contacts_field_group_type;
+
+pub use contacts_field_group_type::*;
+
+mod contacts_fields_metadata;
+
+pub use contacts_fields_metadata::*;
+
+mod contacts_last_contacted;
+
+pub use contacts_last_contacted::*;
+
+mod contacts_last_contacted_directed_container;
+
+pub use contacts_last_contacted_directed_container::*;
+
+mod contacts_last_contacted_direction;
+
+pub use contacts_last_contacted_direction::*;
+
+mod contacts_lead_in_stage_info;
+
+pub use contacts_lead_in_stage_info::*;
+
+mod contacts_lead_lost_reason;
+
+pub use contacts_lead_lost_reason::*;
+
+mod contacts_lead_stage;
+
+pub use contacts_lead_stage::*;
+
+mod contacts_leads_pipeline;
+
+pub use contacts_leads_pipeline::*;
+
+mod contacts_leads_pipeline_fields;
+
+pub use contacts_leads_pipeline_fields::*;
+
+mod contacts_principals;
+
+pub use contacts_principals::*;
+
+mod contacts_reminder;
+
+pub use contacts_reminder::*;
+
+mod contacts_short_contact;
+
+pub use contacts_short_contact::*;
+
+mod contacts_short_contact_employment;
+
+pub use contacts_short_contact_employment::*;
+
+mod contacts_short_contact_phones;
+
+pub use contacts_short_contact_phones::*;
+
+mod contacts_stage_role;
+
+pub use contacts_stage_role::*;
+
+mod contacts_user_last_contacted_view;
+
+pub use contacts_user_last_contacted_view::*;
+
 mod create_choice_for_field_request;
 
 pub use create_choice_for_field_request::*;
-
-mod create_contact;
-
-pub use create_contact::*;
-
-mod create_deal;
-
-pub use create_deal::*;
-
-mod create_deal_fields_values;
-
-pub use create_deal_fields_values::*;
-
-mod create_deal_stage_request;
-
-pub use create_deal_stage_request::*;
-
-mod create_draft_message_request;
-
-pub use create_draft_message_request::*;
-
-mod create_draft_message_request_in_reply_to;
-
-pub use create_draft_message_request_in_reply_to::*;
-
-mod create_draft_message_response;
-
-pub use create_draft_message_response::*;
-
-mod create_draft_message_response_cc;
-
-pub use create_draft_message_response_cc::*;
-
-mod create_draft_message_response_specification;
-
-pub use create_draft_message_response_specification::*;
-
-mod create_field;
-
-pub use create_field::*;
 
 mod create_new_fields_group_request;
 
@@ -162,101 +226,137 @@ mod create_new_fields_tabs_request;
 
 pub use create_new_fields_tabs_request::*;
 
-mod create_new_pipeline_request;
-
-pub use create_new_pipeline_request::*;
-
-mod create_new_pipeline_request_fields_tab_members;
-
-pub use create_new_pipeline_request_fields_tab_members::*;
-
-mod create_note;
-
-pub use create_note::*;
-
 mod create_note_to_deal_request;
 
 pub use create_note_to_deal_request::*;
-
-mod create_pipeline_deal_group_request;
-
-pub use create_pipeline_deal_group_request::*;
-
-mod create_pipeline_field_choice_request;
-
-pub use create_pipeline_field_choice_request::*;
-
-mod create_pipeline_field_choice_request_choice;
-
-pub use create_pipeline_field_choice_request_choice::*;
-
-mod creates_custom_field_in_pipeline_request;
-
-pub use creates_custom_field_in_pipeline_request::*;
-
-mod deal;
-
-pub use deal::*;
-
-mod deal_employments;
-
-pub use deal_employments::*;
-
-mod deal_fields_values_with_names;
-
-pub use deal_fields_values_with_names::*;
-
-mod deal_files;
-
-pub use deal_files::*;
-
-mod deal_privacy;
-
-pub use deal_privacy::*;
-
-mod deal_related_contacts;
-
-pub use deal_related_contacts::*;
-
-mod deal_stage_transitions;
-
-pub use deal_stage_transitions::*;
-
-mod deal_transitions;
-
-pub use deal_transitions::*;
 
 mod deals_azure_file_metadata;
 
 pub use deals_azure_file_metadata::*;
 
+mod deals_create_deal_request;
+
+pub use deals_create_deal_request::*;
+
+mod deals_create_deal_request_fields_values;
+
+pub use deals_create_deal_request_fields_values::*;
+
+mod deals_deal_fields_metadata;
+
+pub use deals_deal_fields_metadata::*;
+
+mod deals_deal_file;
+
+pub use deals_deal_file::*;
+
+mod deals_deal_note;
+
+pub use deals_deal_note::*;
+
+mod deals_deal_pipeline_fields_tab;
+
+pub use deals_deal_pipeline_fields_tab::*;
+
+mod deals_deal_pipeline_fields_tab_members;
+
+pub use deals_deal_pipeline_fields_tab_members::*;
+
+mod deals_deal_pipeline_transitions;
+
+pub use deals_deal_pipeline_transitions::*;
+
 mod deals_deal_privacy;
 
 pub use deals_deal_privacy::*;
 
-mod deals_deal_privacy_edit;
+mod deals_deal_stage_transition;
 
-pub use deals_deal_privacy_edit::*;
+pub use deals_deal_stage_transition::*;
+
+mod deals_deal_view;
+
+pub use deals_deal_view::*;
+
+mod deals_deals_by_owner_group;
+
+pub use deals_deals_by_owner_group::*;
+
+mod deals_deals_by_owner_group_meta;
+
+pub use deals_deals_by_owner_group_meta::*;
+
+mod deals_deals_list;
+
+pub use deals_deals_list::*;
+
+mod deals_deals_list_meta;
+
+pub use deals_deals_list_meta::*;
+
+mod deals_deals_stage_group;
+
+pub use deals_deals_stage_group::*;
+
+mod deals_deals_stage_group_meta;
+
+pub use deals_deals_stage_group_meta::*;
+
+mod deals_deals_stage_group_total_amount;
+
+pub use deals_deals_stage_group_total_amount::*;
+
+mod deals_edit_deal_request;
+
+pub use deals_edit_deal_request::*;
+
+mod deals_edit_deal_request_fields_values;
+
+pub use deals_edit_deal_request_fields_values::*;
+
+mod deals_edit_deal_request_related_contacts;
+
+pub use deals_edit_deal_request_related_contacts::*;
+
+mod deals_employment_info;
+
+pub use deals_employment_info::*;
+
+mod deals_fields_values;
+
+pub use deals_fields_values::*;
+
+mod deals_fields_values_values;
+
+pub use deals_fields_values_values::*;
+
+mod deals_i_deal_field;
+
+pub use deals_i_deal_field::*;
+
+mod deals_named_fields_values;
+
+pub use deals_named_fields_values::*;
+
+mod deals_principals;
+
+pub use deals_principals::*;
+
+mod deals_related_contact;
+
+pub use deals_related_contact::*;
 
 mod deals_related_external_contact;
 
 pub use deals_related_external_contact::*;
 
-mod delete_contacts_by_query_response;
+mod deals_short_saved_deal;
 
-pub use delete_contacts_by_query_response::*;
+pub use deals_short_saved_deal::*;
 
-mod delete_contacts_by_query_response_data;
+mod deals_update_deal_file_request;
 
-pub use delete_contacts_by_query_response_data::*;
-
-mod delete_contacts_by_query_response_push_data;
-
-pub use delete_contacts_by_query_response_push_data::*;
-
-mod delete_deals_tag_by_name_request;
-
-pub use delete_deals_tag_by_name_request::*;
+pub use deals_update_deal_file_request::*;
 
 mod delete_deals_tag_by_name_response;
 
@@ -286,9 +386,65 @@ mod delete_pipeline_by_its_id_response;
 
 pub use delete_pipeline_by_its_id_response::*;
 
-mod exit_transition_request;
+mod errors_action_can_not_be_completed;
 
-pub use exit_transition_request::*;
+pub use errors_action_can_not_be_completed::*;
+
+mod errors_forbidden_error;
+
+pub use errors_forbidden_error::*;
+
+mod errors_not_acceptable_error;
+
+pub use errors_not_acceptable_error::*;
+
+mod errors_not_found_error;
+
+pub use errors_not_found_error::*;
+
+mod errors_payment_error;
+
+pub use errors_payment_error::*;
+
+mod errors_preflight_check_error;
+
+pub use errors_preflight_check_error::*;
+
+mod errors_preflight_check_failures;
+
+pub use errors_preflight_check_failures::*;
+
+mod errors_validation_error;
+
+pub use errors_validation_error::*;
+
+mod fields_contact_fields_tab;
+
+pub use fields_contact_fields_tab::*;
+
+mod fields_contact_fields_tab_available_actions;
+
+pub use fields_contact_fields_tab_available_actions::*;
+
+mod fields_contact_fields_tab_field_type;
+
+pub use fields_contact_fields_tab_field_type::*;
+
+mod fields_contact_fields_tab_fields;
+
+pub use fields_contact_fields_tab_fields::*;
+
+mod fields_contact_fields_tab_members;
+
+pub use fields_contact_fields_tab_members::*;
+
+mod fields_contacts_fields_metadata;
+
+pub use fields_contacts_fields_metadata::*;
+
+mod fields_create_field_request;
+
+pub use fields_create_field_request::*;
 
 mod fields_field_presentation;
 
@@ -302,25 +458,17 @@ mod fields_field_type_on_field_creation_validation_rule;
 
 pub use fields_field_type_on_field_creation_validation_rule::*;
 
-mod get_contacts_metadata_response;
+mod fields_update_is_primary_request;
 
-pub use get_contacts_metadata_response::*;
+pub use fields_update_is_primary_request::*;
 
-mod get_contacts_metadata_response_fields;
+mod legacy_user_metadata;
 
-pub use get_contacts_metadata_response_fields::*;
+pub use legacy_user_metadata::*;
 
-mod get_contacts_metadata_response_groups;
+mod legacy_user_metadata_help_tour_data;
 
-pub use get_contacts_metadata_response_groups::*;
-
-mod get_contacts_metadata_response_instagram;
-
-pub use get_contacts_metadata_response_instagram::*;
-
-mod get_contacts_metadata_response_presentation;
-
-pub use get_contacts_metadata_response_presentation::*;
+pub use legacy_user_metadata_help_tour_data::*;
 
 mod list_columns_response;
 
@@ -342,10 +490,6 @@ mod list_columns_response_presentation;
 
 pub use list_columns_response_presentation::*;
 
-mod list_contact_ids_response;
-
-pub use list_contact_ids_response::*;
-
 mod list_contact_notes_response;
 
 pub use list_contact_notes_response::*;
@@ -358,18 +502,6 @@ mod list_contact_pipelines_response;
 
 pub use list_contact_pipelines_response::*;
 
-mod list_contact_pipelines_response_fields;
-
-pub use list_contact_pipelines_response_fields::*;
-
-mod list_contact_pipelines_response_pipelines;
-
-pub use list_contact_pipelines_response_pipelines::*;
-
-mod list_contact_pipelines_response_stages;
-
-pub use list_contact_pipelines_response_stages::*;
-
 mod list_contact_proceedings_direction;
 
 pub use list_contact_proceedings_direction::*;
@@ -378,145 +510,61 @@ mod list_contact_proceedings_response;
 
 pub use list_contact_proceedings_response::*;
 
-mod list_contact_proceedings_response_proceedings;
-
-pub use list_contact_proceedings_response_proceedings::*;
-
 mod list_contact_proceedings_types;
 
 pub use list_contact_proceedings_types::*;
-
-mod list_deal_fields_response;
-
-pub use list_deal_fields_response::*;
 
 mod list_deal_pipelines_response;
 
 pub use list_deal_pipelines_response::*;
 
-mod list_draft_messages_response;
-
-pub use list_draft_messages_response::*;
-
 mod list_overdue_deal_activities_response;
 
 pub use list_overdue_deal_activities_response::*;
-
-mod list_overdue_deal_activities_response_activities;
-
-pub use list_overdue_deal_activities_response_activities::*;
-
-mod list_overdue_deal_activities_response_activity_type;
-
-pub use list_overdue_deal_activities_response_activity_type::*;
-
-mod list_overdue_deal_activities_response_assigned_to;
-
-pub use list_overdue_deal_activities_response_assigned_to::*;
-
-mod list_overdue_deal_activities_response_comments;
-
-pub use list_overdue_deal_activities_response_comments::*;
-
-mod list_overdue_deal_activities_response_metadata;
-
-pub use list_overdue_deal_activities_response_metadata::*;
-
-mod list_overdue_deal_activities_response_new_related_deals;
-
-pub use list_overdue_deal_activities_response_new_related_deals::*;
 
 mod list_pipeline_deals_by_owner_response;
 
 pub use list_pipeline_deals_by_owner_response::*;
 
-mod list_pipeline_deals_by_owner_response_creator;
-
-pub use list_pipeline_deals_by_owner_response_creator::*;
-
-mod list_pipeline_deals_by_owner_response_deals;
-
-pub use list_pipeline_deals_by_owner_response_deals::*;
-
-mod list_pipeline_deals_by_owner_response_employer;
-
-pub use list_pipeline_deals_by_owner_response_employer::*;
-
-mod list_pipeline_deals_by_owner_response_employments;
-
-pub use list_pipeline_deals_by_owner_response_employments::*;
-
-mod list_pipeline_deals_by_owner_response_from_stage;
-
-pub use list_pipeline_deals_by_owner_response_from_stage::*;
-
-mod list_pipeline_deals_by_owner_response_groups;
-
-pub use list_pipeline_deals_by_owner_response_groups::*;
-
-mod list_pipeline_deals_by_owner_response_meta;
-
-pub use list_pipeline_deals_by_owner_response_meta::*;
-
-mod list_pipeline_deals_by_owner_response_related_contacts;
-
-pub use list_pipeline_deals_by_owner_response_related_contacts::*;
-
-mod list_pipeline_deals_by_owner_response_role;
-
-pub use list_pipeline_deals_by_owner_response_role::*;
-
-mod list_pipeline_deals_by_owner_response_stage_transitions;
-
-pub use list_pipeline_deals_by_owner_response_stage_transitions::*;
-
-mod list_pipeline_deals_by_owner_response_total_amount;
-
-pub use list_pipeline_deals_by_owner_response_total_amount::*;
-
-mod list_pipeline_deals_by_owner_response_transitions;
-
-pub use list_pipeline_deals_by_owner_response_transitions::*;
-
 mod list_pipeline_deals_by_stage_response;
 
 pub use list_pipeline_deals_by_stage_response::*;
-
-mod list_pipeline_deals_by_stage_response_meta;
-
-pub use list_pipeline_deals_by_stage_response_meta::*;
-
-mod list_pipeline_deals_by_stage_response_stages;
-
-pub use list_pipeline_deals_by_stage_response_stages::*;
 
 mod list_proceeding_types_response;
 
 pub use list_proceeding_types_response::*;
 
-mod list_proceeding_types_response_providers;
-
-pub use list_proceeding_types_response_providers::*;
-
-mod list_proceeding_types_response_types;
-
-pub use list_proceeding_types_response_types::*;
-
-mod lost_exit_transition_request;
-
-pub use lost_exit_transition_request::*;
-
-mod mark_field_with_is_primary_flag_request;
-
-pub use mark_field_with_is_primary_flag_request::*;
-
 mod mark_field_with_is_primary_flag_response;
 
 pub use mark_field_with_is_primary_flag_response::*;
 
+mod message_page;
+
+pub use message_page::*;
+
+mod message_page_meta;
+
+pub use message_page_meta::*;
+
 mod messages_attachment;
 
 pub use messages_attachment::*;
+
+mod messages_draft_message_with_participants;
+
+pub use messages_draft_message_with_participants::*;
+
+mod messages_incomplete_message_specification;
+
+pub use messages_incomplete_message_specification::*;
+
+mod messages_incomplete_message_specification_in_reply_to;
+
+pub use messages_incomplete_message_specification_in_reply_to::*;
+
+mod messages_mapped_messaging_account;
+
+pub use messages_mapped_messaging_account::*;
 
 mod messages_message_template_content_mode;
 
@@ -530,6 +578,10 @@ mod messages_messaging_account;
 
 pub use messages_messaging_account::*;
 
+mod messages_messaging_account_account_type;
+
+pub use messages_messaging_account_account_type::*;
+
 mod messages_watch_replies_request;
 
 pub use messages_watch_replies_request::*;
@@ -542,89 +594,109 @@ mod myself;
 
 pub use myself::*;
 
-mod note;
-
-pub use note::*;
-
-mod page_meta;
-
-pub use page_meta::*;
-
-mod pipeline;
-
-pub use pipeline::*;
-
 mod pipeline_create_deal_stage_request;
 
 pub use pipeline_create_deal_stage_request::*;
+
+mod pipeline_create_deals_pipeline_field_choice_request;
+
+pub use pipeline_create_deals_pipeline_field_choice_request::*;
+
+mod pipeline_create_deals_pipeline_field_choice_request_choice;
+
+pub use pipeline_create_deals_pipeline_field_choice_request_choice::*;
 
 mod pipeline_create_deals_pipeline_field_request;
 
 pub use pipeline_create_deals_pipeline_field_request::*;
 
-mod pipeline_field;
+mod pipeline_create_deals_pipeline_group_request;
 
-pub use pipeline_field::*;
+pub use pipeline_create_deals_pipeline_group_request::*;
+
+mod pipeline_create_deals_pipeline_request;
+
+pub use pipeline_create_deals_pipeline_request::*;
+
+mod pipeline_create_deals_pipeline_request_fields;
+
+pub use pipeline_create_deals_pipeline_request_fields::*;
+
+mod pipeline_create_deals_pipeline_request_fields_tab_members;
+
+pub use pipeline_create_deals_pipeline_request_fields_tab_members::*;
+
+mod pipeline_deal_stage;
+
+pub use pipeline_deal_stage::*;
+
+mod pipeline_deal_stage_role;
+
+pub use pipeline_deal_stage_role::*;
+
+mod pipeline_deals_pipeline;
+
+pub use pipeline_deals_pipeline::*;
+
+mod pipeline_edit_deal_stage_request;
+
+pub use pipeline_edit_deal_stage_request::*;
+
+mod pipeline_edit_deals_pipeline_request;
+
+pub use pipeline_edit_deals_pipeline_request::*;
 
 mod pipeline_field_type_on_field_creation;
 
 pub use pipeline_field_type_on_field_creation::*;
 
-mod pipeline_lost_reasons;
+mod pipeline_lead_lost_reason;
 
-pub use pipeline_lost_reasons::*;
+pub use pipeline_lead_lost_reason::*;
 
-mod pipeline_members;
+mod pipeline_update_deals_pipeline_field_choice_request;
 
-pub use pipeline_members::*;
+pub use pipeline_update_deals_pipeline_field_choice_request::*;
 
-mod pipeline_stage;
+mod pipeline_update_deals_pipeline_field_request;
 
-pub use pipeline_stage::*;
+pub use pipeline_update_deals_pipeline_field_request::*;
 
-mod pipeline_stage_role;
+mod preflight_checks_request;
 
-pub use pipeline_stage_role::*;
+pub use preflight_checks_request::*;
 
-mod pipeline_tabs;
+mod proceedings_proceeding;
 
-pub use pipeline_tabs::*;
+pub use proceedings_proceeding::*;
+
+mod proceedings_proceeding_provider;
+
+pub use proceedings_proceeding_provider::*;
+
+mod proceedings_proceeding_type_def;
+
+pub use proceedings_proceeding_type_def::*;
+
+mod proceedings_proceeding_type_def_type_id;
+
+pub use proceedings_proceeding_type_def_type_id::*;
 
 mod record_type;
 
 pub use record_type::*;
 
-mod retrieves_list_of_all_user_deals_response;
-
-pub use retrieves_list_of_all_user_deals_response::*;
-
 mod returns_contact_response;
 
 pub use returns_contact_response::*;
 
+mod sequences_sequence_brief_info;
+
+pub use sequences_sequence_brief_info::*;
+
 mod store_new_deal_file_request;
 
 pub use store_new_deal_file_request::*;
-
-mod update_contact;
-
-pub use update_contact::*;
-
-mod update_deal;
-
-pub use update_deal::*;
-
-mod update_deal_fields_values;
-
-pub use update_deal_fields_values::*;
-
-mod update_deal_related_contacts;
-
-pub use update_deal_related_contacts::*;
-
-mod update_deal_values;
-
-pub use update_deal_values::*;
 
 mod update_deals_tag_by_name_request;
 
@@ -642,25 +714,9 @@ mod update_note_request;
 
 pub use update_note_request::*;
 
-mod update_note_response;
-
-pub use update_note_response::*;
-
-mod update_pipeline_by_id_request;
-
-pub use update_pipeline_by_id_request::*;
-
 mod update_pipeline_deal_group_request;
 
 pub use update_pipeline_deal_group_request::*;
-
-mod update_pipeline_field_choice_request;
-
-pub use update_pipeline_field_choice_request::*;
-
-mod update_stage_request;
-
-pub use update_stage_request::*;
 
 mod updates_choise_request;
 
@@ -674,10 +730,6 @@ mod updates_contact_type;
 
 pub use updates_contact_type::*;
 
-mod updates_custom_field_in_pipeline_request;
-
-pub use updates_custom_field_in_pipeline_request::*;
-
 mod updates_existing_fields_group_request;
 
 pub use updates_existing_fields_group_request::*;
@@ -685,11 +737,3 @@ pub use updates_existing_fields_group_request::*;
 mod updates_existing_fields_tab_request;
 
 pub use updates_existing_fields_tab_request::*;
-
-mod updates_file_with_new_name_request;
-
-pub use updates_file_with_new_name_request::*;
-
-mod user;
-
-pub use user::*;

@@ -22,7 +22,7 @@ impl<'a> Contacts<'a> {
     ///
     /// Deletes a list of contacts by specified advanced search query. Requires bulk delete permission for authenticated user.
     ///
-    /// `DELETE /api/v1/contacts/list`. Source: line 314 of `specs/nimble/snapshot.txt`.
+    /// `DELETE /api/v1/contacts`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -47,7 +47,7 @@ impl<'a> Contacts<'a> {
     ///
     /// Returns list of contacts filtered by specified parameters. Allows filters by advanced search query, tags, keyword. You can receive all fields or specify a list of fields to return.
     ///
-    /// `GET /api/v1/contacts`. Source: line 331 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /api/v1/contacts`. Source: `returns-list-of-contacts-filtered-by-specified-parameters` in `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -79,7 +79,7 @@ impl<'a> Contacts<'a> {
     ///
     /// Has same parameters as a regular contacts list, but returns only contact ids. Works faster than regular contact list.
     ///
-    /// `GET /api/v1/contacts/ids`. Source: line 536 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /api/v1/contacts/ids`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids` in `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -105,21 +105,49 @@ impl<'a> Contacts<'a> {
         }
     }
 
-    /// Creates contact with data provided
+    /// Returns a list of contacts for the specified identifiers
     ///
-    /// Creates contact with data provided. For contact-persons at least first name or last name is required. For contact-companies—company name is required field.
-    ///
-    /// `POST /api/v1/contact`. Source: line 776 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contact`. Source: `returns-list-of-contacts-for-specified-identifiers` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client, body: nimble::models::CreateContact) -> Result<(), nimble::Error> {
+    /// # async fn example(client: nimble::Client, id: String) -> Result<(), nimble::Error> {
+    /// let response = client.contacts().list_by_ids(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_by_ids(&self, id: String) -> ListByIds<'a> {
+        ListByIds {
+            client: self.client,
+            id,
+            fields: None,
+            meta: None,
+            tags: None,
+            last_contacted: None,
+            contexts: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Creates contact with data provided
+    ///
+    /// Creates contact with data provided. For contact-persons at least first name or last name is required. For contact-companies—company name is required field.
+    ///
+    /// `POST /api/v1/contact`. Source: `creates-contact-with-data-provided` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, body: nimble::models::ContactsCreateContactRequest) -> Result<(), nimble::Error> {
     /// let response = client.contacts().create(body).await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::CreateContact) -> Create<'a> {
+    pub fn create(
+        &self,
+        body: crate::models::ContactsCreateContactRequest,
+    ) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -129,7 +157,7 @@ impl<'a> Contacts<'a> {
 
     /// Returns contact
     ///
-    /// `GET /api/v1/contact/{contact_id}`. Source: line 994 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contact/{contact_id}`. Source: `returns-contact` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -155,12 +183,12 @@ impl<'a> Contacts<'a> {
 
     /// Updates contact
     ///
-    /// `PUT /api/v1/contact/{contact_id}`. Source: line 1217 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v1/contact/{contact_id}`. Source: `updates-contact` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client, contact_id: String, body: nimble::models::UpdateContact) -> Result<(), nimble::Error> {
+    /// # async fn example(client: nimble::Client, contact_id: String, body: nimble::models::ContactsContactUpdateRequest) -> Result<(), nimble::Error> {
     /// let response = client.contacts().update(contact_id, body).await?;
     /// # Ok(())
     /// # }
@@ -168,7 +196,7 @@ impl<'a> Contacts<'a> {
     pub fn update(
         &self,
         contact_id: String,
-        body: crate::models::UpdateContact,
+        body: crate::models::ContactsContactUpdateRequest,
     ) -> Update<'a> {
         Update {
             client: self.client,
@@ -180,11 +208,57 @@ impl<'a> Contacts<'a> {
         }
     }
 
+    /// create contact note
+    ///
+    /// `POST /api/v1/contacts/notes/{note_id}`. Source: `create-contact-note` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, note_id: String, body: nimble::models::ContactsContactNoteSpec) -> Result<(), nimble::Error> {
+    /// let response = client.contacts().create_note(note_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_note(
+        &self,
+        note_id: String,
+        body: crate::models::ContactsContactNoteSpec,
+    ) -> CreateNote<'a> {
+        CreateNote {
+            client: self.client,
+            note_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Returns a list of user-available, contact proceeding types
+    ///
+    /// Returns a list of user-available, contact proceeding types. Proceeding is a business activity, for example, a new deal closed, task assigned, or a note added to a contact
+    ///
+    /// `GET /api/v1/contacts/proceedings_providers`. Source: `returns-list-of-user-available-contact-proceeding-types` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let response = client.contacts().list_proceeding_types().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_proceeding_types(&self) -> ListProceedingTypes<'a> {
+        ListProceedingTypes {
+            client: self.client,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
     /// Get all proceedings that match query parameters
     ///
     /// Get all proceedings that match query parameters.
     ///
-    /// `GET /api/v1/contacts/{contact_id}/proceedings`. Source: line 1644 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/{contact_id}/proceedings`. Source: `get-all-proceedings-that-match-query-parameters` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -213,6 +287,83 @@ impl<'a> Contacts<'a> {
             options: crate::runtime::RequestOptions::default(),
         }
     }
+
+    /// Updates choise
+    ///
+    /// `PUT /api/v1/contacts/fields/{field_id}/choices/{id}`. Source: `updates-choise` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, field_id: String, id: String, body: nimble::models::UpdatesChoiseRequest) -> Result<(), nimble::Error> {
+    /// let response = client.contacts().update_choise(field_id, id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_choise(
+        &self,
+        field_id: String,
+        id: String,
+        body: crate::models::UpdatesChoiseRequest,
+    ) -> UpdateChoise<'a> {
+        UpdateChoise {
+            client: self.client,
+            field_id,
+            id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// delete is_primary mark from field
+    ///
+    /// `DELETE /api/v1/contact/{contact_id}/field`. Source: `delete-is-primary-mark-from-field` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, contact_id: String, body: nimble::models::FieldsUpdateIsPrimaryRequest) -> Result<(), nimble::Error> {
+    /// client.contacts().delete_is_primary_mark_from_field(contact_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_is_primary_mark_from_field(
+        &self,
+        contact_id: String,
+        body: crate::models::FieldsUpdateIsPrimaryRequest,
+    ) -> DeleteIsPrimaryMarkFromField<'a> {
+        DeleteIsPrimaryMarkFromField {
+            client: self.client,
+            contact_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// mark field with is_primary flag
+    ///
+    /// `PUT /api/v1/contact/{contact_id}/field`. Source: `mark-field-with-is-primary-flag` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, contact_id: String, body: nimble::models::FieldsUpdateIsPrimaryRequest) -> Result<(), nimble::Error> {
+    /// let response = client.contacts().mark_field_with_is_primary_flag(contact_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn mark_field_with_is_primary_flag(
+        &self,
+        contact_id: String,
+        body: crate::models::FieldsUpdateIsPrimaryRequest,
+    ) -> MarkFieldWithIsPrimaryFlag<'a> {
+        MarkFieldWithIsPrimaryFlag {
+            client: self.client,
+            contact_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
 }
 
 /// Request builder for [`Contacts::delete_by_query`]: set optional inputs, then `.send().await` (or `.await`).
@@ -230,7 +381,7 @@ pub struct DeleteByQuery<'a> {
 impl<'a> DeleteByQuery<'a> {
     /// Delete all contacts where fields are containing value from this parameter
     ///
-    /// Query parameter `keyword`. Source: line 315 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `keyword`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query/parameters/keyword` in `specs/nimble/snapshot.txt`.
     pub fn keyword(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -241,7 +392,7 @@ impl<'a> DeleteByQuery<'a> {
 
     /// Json-encoded advanced search query to find contact for deletion. For more details on query syntax, see Advanced search query syntax. If query parameter presented in request — record_type parameter will be ignored.
     ///
-    /// Query parameter `query`. Source: line 316 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `query`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query/parameters/query` in `specs/nimble/snapshot.txt`.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -249,7 +400,7 @@ impl<'a> DeleteByQuery<'a> {
 
     /// Delete all contacts with provided record_type. This parameter could be combined with keyword parameter in order to delete contacts of specific record_type
     ///
-    /// Default: `all`. Query parameter `record_type`. Source: line 317 of `specs/nimble/snapshot.txt`.
+    /// Default: `all`. Query parameter `record_type`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query/parameters/record_type` in `specs/nimble/snapshot.txt`.
     pub fn record_type(mut self, value: impl Into<crate::models::RecordType>) -> Self {
         self.record_type = Some(value.into());
         self
@@ -257,7 +408,7 @@ impl<'a> DeleteByQuery<'a> {
 
     /// check query's contacts are editable
     ///
-    /// Default: `false`. Query parameter `preflight_checks`. Source: line 318 of `specs/nimble/snapshot.txt`.
+    /// Default: `false`. Query parameter `preflight_checks`. Source: `deletes-list-of-contacts-by-specified-advanced-search-query/parameters/preflight_checks` in `specs/nimble/snapshot.txt`.
     pub fn preflight_checks(mut self, value: bool) -> Self {
         self.preflight_checks = Some(value);
         self
@@ -291,7 +442,7 @@ impl<'a> DeleteByQuery<'a> {
         }
         Ok(crate::runtime::Request {
             method: reqwest::Method::DELETE,
-            path: "/api/v1/contacts/list".to_string(),
+            path: "/api/v1/contacts".to_string(),
             query,
             headers: reqwest::header::HeaderMap::new(),
             body: None,
@@ -302,20 +453,20 @@ impl<'a> DeleteByQuery<'a> {
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
-    ) -> Result<crate::models::DeleteContactsByQueryResponse, Error> {
+    ) -> Result<crate::models::ContactsContactsRemovedResponse, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::DeleteContactsByQueryResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactsRemovedResponse>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteByQuery<'a> {
-    type Output = Result<crate::models::DeleteContactsByQueryResponse, Error>;
+    type Output = Result<crate::models::ContactsContactsRemovedResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -348,7 +499,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// Specifies a set of simple search criteria for the query. This simple search is performed on any (indexed in our search engine) field of contact
     ///
-    /// Query parameter `keyword`. Source: line 332 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `keyword`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/keyword` in `specs/nimble/snapshot.txt`.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -356,7 +507,7 @@ impl<'a> List<'a> {
 
     /// Specifies a comma separated list of fields to return. If this parameter is excluded, all fields will be returned
     ///
-    /// Query parameter `fields`. Source: line 333 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `fields`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/fields` in `specs/nimble/snapshot.txt`.
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
@@ -364,7 +515,7 @@ impl<'a> List<'a> {
 
     /// Specifies whether tags should be included in the results.
     ///
-    /// Default: `true`. Query parameter `tags`. Source: line 334 of `specs/nimble/snapshot.txt`.
+    /// Default: `true`. Query parameter `tags`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/tags` in `specs/nimble/snapshot.txt`.
     pub fn tags(mut self, value: bool) -> Self {
         self.tags = Some(value);
         self
@@ -372,7 +523,7 @@ impl<'a> List<'a> {
 
     /// True if return last contacted information, False otherwise
     ///
-    /// Deprecated. Default: `true`. Query parameter `last_contacted`. Source: line 335 of `specs/nimble/snapshot.txt`.
+    /// Deprecated. Default: `true`. Query parameter `last_contacted`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/last_contacted` in `specs/nimble/snapshot.txt`.
     pub fn last_contacted(mut self, value: bool) -> Self {
         self.last_contacted = Some(value);
         self
@@ -380,7 +531,7 @@ impl<'a> List<'a> {
 
     /// Identifies the sort field and sort order. Sort order is required when this parameter is used. An single sort field can be specified. Any field can be sorted in either asc or desc order. All searchable fields which aren’t multiple and aren’t custom fields are sortable.
     ///
-    /// Query parameter `sort`. Source: line 336 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `sort`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/sort` in `specs/nimble/snapshot.txt`.
     pub fn sort(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.sort = Some(values.into_iter().map(Into::into).collect());
         self
@@ -388,13 +539,13 @@ impl<'a> List<'a> {
 
     /// Specifies query for contacts advanced search. Please note, that this parameter not compatible with parameters record_type and keyword
     ///
-    /// Query parameter `query`. Source: line 337 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `query`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/query` in `specs/nimble/snapshot.txt`.
     pub fn query(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.query = Some(values.into_iter().map(Into::into).collect());
         self
     }
 
-    /// Default: `all`. Query parameter `record_type`. Source: line 338 of `specs/nimble/snapshot.txt`.
+    /// Default: `all`. Query parameter `record_type`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/record_type` in `specs/nimble/snapshot.txt`.
     pub fn record_type(mut self, value: impl Into<crate::models::RecordType>) -> Self {
         self.record_type = Some(value.into());
         self
@@ -402,7 +553,7 @@ impl<'a> List<'a> {
 
     /// Specifies which page to display
     ///
-    /// Default: `1`. Query parameter `page`. Source: line 339 of `specs/nimble/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/page` in `specs/nimble/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -410,7 +561,7 @@ impl<'a> List<'a> {
 
     /// Specifies the number of items to return per page of results.
     ///
-    /// Default: `30`. Query parameter `per_page`. Source: line 340 of `specs/nimble/snapshot.txt`.
+    /// Default: `30`. Query parameter `per_page`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/per_page` in `specs/nimble/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -418,7 +569,7 @@ impl<'a> List<'a> {
 
     /// if response should include the contacts files in this listing
     ///
-    /// Deprecated. Default: `false`. Query parameter `files_data`. Source: line 341 of `specs/nimble/snapshot.txt`.
+    /// Deprecated. Default: `false`. Query parameter `files_data`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/files_data` in `specs/nimble/snapshot.txt`.
     pub fn files_data(mut self, value: bool) -> Self {
         self.files_data = Some(value);
         self
@@ -426,7 +577,7 @@ impl<'a> List<'a> {
 
     /// comma-separated additional contexts that should be returned with in this contact
     ///
-    /// Query parameter `contexts`. Source: line 342 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `contexts`. Source: `returns-list-of-contacts-filtered-by-specified-parameters/parameters/contexts` in `specs/nimble/snapshot.txt`.
     pub fn contexts(
         mut self,
         value: impl Into<crate::models::ContactsContactViewContextKinds>,
@@ -493,14 +644,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactPage, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactsListing, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ContactPage>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactsListing>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 
@@ -521,7 +672,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(self) -> crate::Items<crate::models::Contact> {
+    pub fn stream(self) -> crate::Items<crate::models::ContactsContactView> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -533,13 +684,13 @@ impl<'a> List<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<crate::models::Contact>, Error> {
+    pub async fn all(self) -> Result<Vec<crate::models::ContactsContactView>, Error> {
         self.stream().all().await
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::ContactPage, Error>;
+    type Output = Result<crate::models::ContactsContactsListing, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -570,7 +721,7 @@ pub struct ListIds<'a> {
 impl<'a> ListIds<'a> {
     /// Specifies a set of simple search criteria for the query. This simple search is performed on any (indexed in our search engine) field of contact
     ///
-    /// Query parameter `keyword`. Source: line 537 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `keyword`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/keyword` in `specs/nimble/snapshot.txt`.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -578,7 +729,7 @@ impl<'a> ListIds<'a> {
 
     /// Specifies a comma separated list of fields to return. If this parameter is excluded, all fields will be returned
     ///
-    /// Query parameter `fields`. Source: line 538 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `fields`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/fields` in `specs/nimble/snapshot.txt`.
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
@@ -586,7 +737,7 @@ impl<'a> ListIds<'a> {
 
     /// Specifies whether tags should be included in the results.
     ///
-    /// Default: `true`. Query parameter `tags`. Source: line 539 of `specs/nimble/snapshot.txt`.
+    /// Default: `true`. Query parameter `tags`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/tags` in `specs/nimble/snapshot.txt`.
     pub fn tags(mut self, value: bool) -> Self {
         self.tags = Some(value);
         self
@@ -594,7 +745,7 @@ impl<'a> ListIds<'a> {
 
     /// True if return last contacted information, False otherwise
     ///
-    /// Default: `true`. Query parameter `last_contacted`. Source: line 540 of `specs/nimble/snapshot.txt`.
+    /// Default: `true`. Query parameter `last_contacted`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/last_contacted` in `specs/nimble/snapshot.txt`.
     pub fn last_contacted(mut self, value: bool) -> Self {
         self.last_contacted = Some(value);
         self
@@ -602,7 +753,7 @@ impl<'a> ListIds<'a> {
 
     /// Identifies the sort field and sort order. Sort order is required when this parameter is used. An single sort field can be specified. Any field can be sorted in either asc or desc order. All searchable fields which aren’t multiple and aren’t custom fields are sortable.
     ///
-    /// Query parameter `sort`. Source: line 541 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `sort`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/sort` in `specs/nimble/snapshot.txt`.
     pub fn sort(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.sort = Some(values.into_iter().map(Into::into).collect());
         self
@@ -610,13 +761,13 @@ impl<'a> ListIds<'a> {
 
     /// Specifies query for contacts advanced search. Please note, that this parameter not compatible with parameters record_type and keyword
     ///
-    /// Query parameter `query`. Source: line 542 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `query`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/query` in `specs/nimble/snapshot.txt`.
     pub fn query(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.query = Some(values.into_iter().map(Into::into).collect());
         self
     }
 
-    /// Default: `all`. Query parameter `record_type`. Source: line 543 of `specs/nimble/snapshot.txt`.
+    /// Default: `all`. Query parameter `record_type`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/record_type` in `specs/nimble/snapshot.txt`.
     pub fn record_type(mut self, value: impl Into<crate::models::RecordType>) -> Self {
         self.record_type = Some(value.into());
         self
@@ -624,7 +775,7 @@ impl<'a> ListIds<'a> {
 
     /// Specifies which page to display
     ///
-    /// Default: `1`. Query parameter `page`. Source: line 544 of `specs/nimble/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/page` in `specs/nimble/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -632,7 +783,7 @@ impl<'a> ListIds<'a> {
 
     /// Specifies the number of items to return per page of results.
     ///
-    /// Default: `30`. Query parameter `per_page`. Source: line 545 of `specs/nimble/snapshot.txt`.
+    /// Default: `30`. Query parameter `per_page`. Source: `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/per_page` in `specs/nimble/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -690,14 +841,14 @@ impl<'a> ListIds<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ListContactIdsResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactsIdsListing, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ListContactIdsResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactsIdsListing>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 
@@ -736,7 +887,133 @@ impl<'a> ListIds<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ListIds<'a> {
-    type Output = Result<crate::models::ListContactIdsResponse, Error>;
+    type Output = Result<crate::models::ContactsContactsIdsListing, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Contacts::list_by_ids`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListByIds<'a> {
+    client: &'a Client,
+    id: String,
+    fields: Option<String>,
+    meta: Option<bool>,
+    tags: Option<bool>,
+    last_contacted: Option<bool>,
+    contexts: Option<crate::models::ContactsContactViewContextKinds>,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> ListByIds<'a> {
+    /// Field names to retrieve, otherwise all fields will be retrieved
+    ///
+    /// Query parameter `fields`. Source: `returns-list-of-contacts-for-specified-identifiers/parameters/fields` in `specs/nimble/snapshot.txt`.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+
+    /// True if include fields matadata into response, False otherwise
+    ///
+    /// Query parameter `meta`. Source: `returns-list-of-contacts-for-specified-identifiers/parameters/meta` in `specs/nimble/snapshot.txt`.
+    pub fn meta(mut self, value: bool) -> Self {
+        self.meta = Some(value);
+        self
+    }
+
+    /// True if return tags information, False otherwise
+    ///
+    /// Query parameter `tags`. Source: `returns-list-of-contacts-for-specified-identifiers/parameters/tags` in `specs/nimble/snapshot.txt`.
+    pub fn tags(mut self, value: bool) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// True if return last contacted information, False otherwise
+    ///
+    /// Deprecated. Query parameter `last_contacted`. Source: `returns-list-of-contacts-for-specified-identifiers/parameters/last_contacted` in `specs/nimble/snapshot.txt`.
+    pub fn last_contacted(mut self, value: bool) -> Self {
+        self.last_contacted = Some(value);
+        self
+    }
+
+    /// comma-separated additional contexts that should be returned with in this contact
+    ///
+    /// Query parameter `contexts`. Source: `returns-list-of-contacts-for-specified-identifiers/parameters/contexts` in `specs/nimble/snapshot.txt`.
+    pub fn contexts(
+        mut self,
+        value: impl Into<crate::models::ContactsContactViewContextKinds>,
+    ) -> Self {
+        self.contexts = Some(value.into());
+        self
+    }
+
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let mut query = crate::runtime::Query::new();
+        {
+            let value = &self.id;
+            query.push("id", value);
+        }
+        if let Some(value) = &self.fields {
+            query.push("fields", value);
+        }
+        if let Some(value) = &self.meta {
+            query.push("meta", value);
+        }
+        if let Some(value) = &self.tags {
+            query.push("tags", value);
+        }
+        if let Some(value) = &self.last_contacted {
+            query.push("last_contacted", value);
+        }
+        if let Some(value) = &self.contexts {
+            query.push("contexts", value);
+        }
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            path: "/api/v1/contact".to_string(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ReturnsContactResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::ReturnsContactResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListByIds<'a> {
+    type Output = Result<crate::models::ReturnsContactResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -752,7 +1029,7 @@ impl<'a> std::future::IntoFuture for ListIds<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateContact,
+    body: crate::models::ContactsCreateContactRequest,
     options: crate::runtime::RequestOptions,
 }
 
@@ -782,20 +1059,20 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Contact>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
-    type Output = Result<crate::models::Contact, Error>;
+    type Output = Result<crate::models::ContactsContactView, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -824,7 +1101,7 @@ pub struct Get<'a> {
 impl<'a> Get<'a> {
     /// Field names to retrieve, otherwise all fields will be retrieved
     ///
-    /// Query parameter `fields`. Source: line 996 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `fields`. Source: `returns-contact/parameters/fields` in `specs/nimble/snapshot.txt`.
     pub fn fields(mut self, value: impl Into<String>) -> Self {
         self.fields = Some(value.into());
         self
@@ -832,7 +1109,7 @@ impl<'a> Get<'a> {
 
     /// True if include fields matadata into response, False otherwise
     ///
-    /// Query parameter `meta`. Source: line 997 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `meta`. Source: `returns-contact/parameters/meta` in `specs/nimble/snapshot.txt`.
     pub fn meta(mut self, value: bool) -> Self {
         self.meta = Some(value);
         self
@@ -840,7 +1117,7 @@ impl<'a> Get<'a> {
 
     /// True if return tags information, False otherwise
     ///
-    /// Query parameter `tags`. Source: line 998 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `tags`. Source: `returns-contact/parameters/tags` in `specs/nimble/snapshot.txt`.
     pub fn tags(mut self, value: bool) -> Self {
         self.tags = Some(value);
         self
@@ -848,7 +1125,7 @@ impl<'a> Get<'a> {
 
     /// True if return last contacted information, False otherwise
     ///
-    /// Deprecated. Query parameter `last_contacted`. Source: line 999 of `specs/nimble/snapshot.txt`.
+    /// Deprecated. Query parameter `last_contacted`. Source: `returns-contact/parameters/last_contacted` in `specs/nimble/snapshot.txt`.
     pub fn last_contacted(mut self, value: bool) -> Self {
         self.last_contacted = Some(value);
         self
@@ -856,7 +1133,7 @@ impl<'a> Get<'a> {
 
     /// True if return leads pipeline info, False otherwise
     ///
-    /// Deprecated. Default: `true`. Query parameter `leads_data`. Source: line 1000 of `specs/nimble/snapshot.txt`.
+    /// Deprecated. Default: `true`. Query parameter `leads_data`. Source: `returns-contact/parameters/leads_data` in `specs/nimble/snapshot.txt`.
     pub fn leads_data(mut self, value: bool) -> Self {
         self.leads_data = Some(value);
         self
@@ -864,7 +1141,7 @@ impl<'a> Get<'a> {
 
     /// comma-separated additional contexts that should be returned with in this contact
     ///
-    /// Query parameter `contexts`. Source: line 1001 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `contexts`. Source: `returns-contact/parameters/contexts` in `specs/nimble/snapshot.txt`.
     pub fn contexts(
         mut self,
         value: impl Into<crate::models::ContactsContactViewContextKinds>,
@@ -949,12 +1226,12 @@ pub struct Update<'a> {
     contact_id: String,
     type_: Option<crate::models::UpdatesContactType>,
     leads_data: Option<bool>,
-    body: crate::models::UpdateContact,
+    body: crate::models::ContactsContactUpdateRequest,
     options: crate::runtime::RequestOptions,
 }
 
 impl<'a> Update<'a> {
-    /// Query parameter `type`. Source: line 1219 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `type`. Source: `updates-contact/parameters/type` in `specs/nimble/snapshot.txt`.
     pub fn type_(mut self, value: impl Into<crate::models::UpdatesContactType>) -> Self {
         self.type_ = Some(value.into());
         self
@@ -962,7 +1239,7 @@ impl<'a> Update<'a> {
 
     /// True if return leads pipeline info, False otherwise
     ///
-    /// Default: `true`. Query parameter `leads_data`. Source: line 1221 of `specs/nimble/snapshot.txt`.
+    /// Default: `true`. Query parameter `leads_data`. Source: `updates-contact/parameters/leads_data` in `specs/nimble/snapshot.txt`.
     pub fn leads_data(mut self, value: bool) -> Self {
         self.leads_data = Some(value);
         self
@@ -1000,20 +1277,144 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Contact>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
-    type Output = Result<crate::models::Contact, Error>;
+    type Output = Result<crate::models::ContactsContactView, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Contacts::create_note`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateNote<'a> {
+    client: &'a Client,
+    note_id: String,
+    body: crate::models::ContactsContactNoteSpec,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> CreateNote<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v1/contacts/notes/",
+                &crate::runtime::path_segment(&self.note_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ContactsContactNote, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::ContactsContactNote>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateNote<'a> {
+    type Output = Result<crate::models::ContactsContactNote, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Contacts::list_proceeding_types`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListProceedingTypes<'a> {
+    client: &'a Client,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> ListProceedingTypes<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            path: "/api/v1/contacts/proceedings_providers".to_string(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ListProceedingTypesResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::ListProceedingTypesResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListProceedingTypes<'a> {
+    type Output = Result<crate::models::ListProceedingTypesResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1043,7 +1444,7 @@ pub struct ListProceedings<'a> {
 impl<'a> ListProceedings<'a> {
     /// List of proceedings types to return.
     ///
-    /// Query parameter `types`. Source: line 1648 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `types`. Source: `get-all-proceedings-that-match-query-parameters/parameters/types` in `specs/nimble/snapshot.txt`.
     pub fn types(
         mut self,
         values: impl IntoIterator<
@@ -1056,7 +1457,7 @@ impl<'a> ListProceedings<'a> {
 
     /// Show proceedings before or after that timestamp (depending on the
     ///
-    /// Query parameter `next_tstamp`. Source: line 1649 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `next_tstamp`. Source: `get-all-proceedings-that-match-query-parameters/parameters/next_tstamp` in `specs/nimble/snapshot.txt`.
     pub fn next_tstamp(mut self, value: impl Into<String>) -> Self {
         self.next_tstamp = Some(value.into());
         self
@@ -1064,7 +1465,7 @@ impl<'a> ListProceedings<'a> {
 
     /// Show proceedings before or after that proceeding id, eg:
     ///
-    /// Query parameter `next_id`. Source: line 1650 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `next_id`. Source: `get-all-proceedings-that-match-query-parameters/parameters/next_id` in `specs/nimble/snapshot.txt`.
     pub fn next_id(mut self, value: impl Into<String>) -> Self {
         self.next_id = Some(value.into());
         self
@@ -1072,7 +1473,7 @@ impl<'a> ListProceedings<'a> {
 
     /// Will fetch completed proceedings for true, false for uncompleted, for example completed deals.
     ///
-    /// Query parameter `completed`. Source: line 1651 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `completed`. Source: `get-all-proceedings-that-match-query-parameters/parameters/completed` in `specs/nimble/snapshot.txt`.
     pub fn completed(mut self, value: bool) -> Self {
         self.completed = Some(value);
         self
@@ -1080,7 +1481,7 @@ impl<'a> ListProceedings<'a> {
 
     /// Search query to filter among contacts notes
     ///
-    /// Query parameter `notes__search_query`. Source: line 1652 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `notes__search_query`. Source: `get-all-proceedings-that-match-query-parameters/parameters/notes__search_query` in `specs/nimble/snapshot.txt`.
     pub fn notes_search_query(mut self, value: impl Into<String>) -> Self {
         self.notes_search_query = Some(value.into());
         self
@@ -1155,6 +1556,213 @@ impl<'a> ListProceedings<'a> {
 
 impl<'a> std::future::IntoFuture for ListProceedings<'a> {
     type Output = Result<crate::models::ListContactProceedingsResponse, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Contacts::update_choise`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateChoise<'a> {
+    client: &'a Client,
+    field_id: String,
+    id: String,
+    body: crate::models::UpdatesChoiseRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdateChoise<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v1/contacts/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+                "/choices/",
+                &crate::runtime::path_segment(&self.id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::UpdatesChoiseResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::UpdatesChoiseResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateChoise<'a> {
+    type Output = Result<crate::models::UpdatesChoiseResponse, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Contacts::delete_is_primary_mark_from_field`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteIsPrimaryMarkFromField<'a> {
+    client: &'a Client,
+    contact_id: String,
+    body: crate::models::FieldsUpdateIsPrimaryRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> DeleteIsPrimaryMarkFromField<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v1/contact/",
+                &crate::runtime::path_segment(&self.contact_id),
+                "/field",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::models::MarkFieldWithIsPrimaryFlagResponse>,
+        Error,
+    > {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteIsPrimaryMarkFromField<'a> {
+    type Output = Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Contacts::mark_field_with_is_primary_flag`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct MarkFieldWithIsPrimaryFlag<'a> {
+    client: &'a Client,
+    contact_id: String,
+    body: crate::models::FieldsUpdateIsPrimaryRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> MarkFieldWithIsPrimaryFlag<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v1/contact/",
+                &crate::runtime::path_segment(&self.contact_id),
+                "/field",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::models::MarkFieldWithIsPrimaryFlagResponse>,
+        Error,
+    > {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for MarkFieldWithIsPrimaryFlag<'a> {
+    type Output = Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -20,7 +20,7 @@ impl Client {
 impl<'a> Deals<'a> {
     /// Retrieves list of all user deals
     ///
-    /// `GET /api/v2/deals`. Source: line 4006 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v2/deals`. Source: `retrieves-list-of-all-user-deals` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -41,17 +41,17 @@ impl<'a> Deals<'a> {
 
     /// Create a new deal_v2
     ///
-    /// `POST /api/v2/deals`. Source: line 4205 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v2/deals`. Source: `create-new-deal-v2` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client, body: nimble::models::CreateDeal) -> Result<(), nimble::Error> {
+    /// # async fn example(client: nimble::Client, body: nimble::models::DealsCreateDealRequest) -> Result<(), nimble::Error> {
     /// let response = client.deals().create(body).await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::CreateDeal) -> Create<'a> {
+    pub fn create(&self, body: crate::models::DealsCreateDealRequest) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -59,9 +59,59 @@ impl<'a> Deals<'a> {
         }
     }
 
+    /// update deals tag by name
+    ///
+    /// `PUT /api/v2/deals/tags/{tag_name}`. Source: `update-deals-tag-by-name` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, tag_name: String, body: nimble::models::UpdateDealsTagByNameRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().update_tag_by_name(tag_name, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_tag_by_name(
+        &self,
+        tag_name: String,
+        body: crate::models::UpdateDealsTagByNameRequest,
+    ) -> UpdateTagByName<'a> {
+        UpdateTagByName {
+            client: self.client,
+            tag_name,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// delete deals tag by name
+    ///
+    /// `DELETE /api/v2/deals/tags/{tag_name}`. Source: `delete-deals-tag-by-name` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, tag_name: String, body: nimble::models::PreflightChecksRequest) -> Result<(), nimble::Error> {
+    /// client.deals().delete_tag_by_name(tag_name, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_tag_by_name(
+        &self,
+        tag_name: String,
+        body: crate::models::PreflightChecksRequest,
+    ) -> DeleteTagByName<'a> {
+        DeleteTagByName {
+            client: self.client,
+            tag_name,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
     /// Get deal by id
     ///
-    /// `GET /api/v2/deals/{deal_id}`. Source: line 4484 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v2/deals/{deal_id}`. Source: `get-deal-by-id` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -81,12 +131,12 @@ impl<'a> Deals<'a> {
 
     /// Edit deal by id
     ///
-    /// `PUT /api/v2/deals/{deal_id}`. Source: line 4673 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v2/deals/{deal_id}`. Source: `edit-deal-by-id` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client, deal_id: String, body: nimble::models::UpdateDeal) -> Result<(), nimble::Error> {
+    /// # async fn example(client: nimble::Client, deal_id: String, body: nimble::models::DealsEditDealRequest) -> Result<(), nimble::Error> {
     /// let response = client.deals().update(deal_id, body).await?;
     /// # Ok(())
     /// # }
@@ -94,12 +144,678 @@ impl<'a> Deals<'a> {
     pub fn update(
         &self,
         deal_id: String,
-        body: crate::models::UpdateDeal,
+        body: crate::models::DealsEditDealRequest,
     ) -> Update<'a> {
         Update {
             client: self.client,
             deal_id,
             body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Store a new deal file
+    ///
+    /// Store a new deal file. We can store two categories of files:
+    /// Files from external sources (gdrive, dropbox, onedrive). In this scenario files are being select in the respective file picker, and the client should pass file details to this API call so the file gets stored for the deal
+    /// Files uploaded from a computer using Azure SDK.
+    /// a) To perform the upload itself, the client must first use /api/files/azure/upload (this API is the same as one
+    /// for uploading Contact Files – we just moved it to a separate endpoint since it's independent
+    /// from contact/deals/etc)
+    /// b) after the upload was completed, the client has so-called data_id (the ID of this file in Azure Blob Storage)
+    /// c) pass the data_id to this API so the file gets stored to the deal
+    ///
+    /// `POST /api/v2/deals/{deal_id}/files`. Source: `store-new-deal-file` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, deal_id: String, body: nimble::models::StoreNewDealFileRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().store_file(deal_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn store_file(
+        &self,
+        deal_id: String,
+        body: crate::models::StoreNewDealFileRequest,
+    ) -> StoreFile<'a> {
+        StoreFile {
+            client: self.client,
+            deal_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Updates a file with new name
+    ///
+    /// Updates a file with new name. Note: only files uploaded using Azure SDK can be renamed
+    ///
+    /// `PUT /api/v2/deals/{deal_id}/files/{file_id}`. Source: `updates-file-with-new-name` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, deal_id: String, file_id: String, body: nimble::models::DealsUpdateDealFileRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().update_file_with_name(deal_id, file_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_file_with_name(
+        &self,
+        deal_id: String,
+        file_id: String,
+        body: crate::models::DealsUpdateDealFileRequest,
+    ) -> UpdateFileWithName<'a> {
+        UpdateFileWithName {
+            client: self.client,
+            deal_id,
+            file_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Create note to the deal
+    ///
+    /// `POST /api/v2/deals/{deal_id}/notes`. Source: `create-note-to-deal` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, deal_id: String, body: nimble::models::CreateNoteToDealRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().create_note(deal_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_note(
+        &self,
+        deal_id: String,
+        body: crate::models::CreateNoteToDealRequest,
+    ) -> CreateNote<'a> {
+        CreateNote {
+            client: self.client,
+            deal_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Update note
+    ///
+    /// `PUT /api/v2/deals/{deal_id}/notes/{note_id}`. Source: `update-note` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, deal_id: String, note_id: String, body: nimble::models::UpdateNoteRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().update_note(deal_id, note_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_note(
+        &self,
+        deal_id: String,
+        note_id: String,
+        body: crate::models::UpdateNoteRequest,
+    ) -> UpdateNote<'a> {
+        UpdateNote {
+            client: self.client,
+            deal_id,
+            note_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Returns a feed of overdue activities for a given deals
+    ///
+    /// Returns a feed of overdue activities for a given deals. Sorting order is time since overdue, descending
+    ///
+    /// `GET /api/v2/deals/{deal_id}/overdue`. Source: `returns-feed-of-overdue-activities-for-given-deals` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, deal_id: String) -> Result<(), nimble::Error> {
+    /// let response = client.deals().list_overdue_deal_activities(deal_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_overdue_deal_activities(
+        &self,
+        deal_id: String,
+    ) -> ListOverdueDealActivities<'a> {
+        ListOverdueDealActivities {
+            client: self.client,
+            deal_id,
+            limit: None,
+            types: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Returns a list of columns and column groups for the user who making the request
+    ///
+    /// `GET /api/v2/deals/column_catalogue`. Source: `returns-list-of-columns-and-column-groups-for-user-who-making-request` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let response = client.deals().list_columns().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_columns(&self) -> ListColumns<'a> {
+        ListColumns {
+            client: self.client,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Retrieves list of deal fields for this user (standard) and fields for each pipeline
+    ///
+    /// `GET /api/v2/deals/fields`. Source: `retrieves-list-of-deal-fields-for-this-user-standard-and-fields-for-each-pipeline` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let response = client.deals().list_fields().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_fields(&self) -> ListFields<'a> {
+        ListFields {
+            client: self.client,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// undescribed pipelines
+    ///
+    /// `GET /api/v2/deals/pipelines`. Source: `undescribed-pipelines` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let response = client.deals().list_pipelines().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_pipelines(&self) -> ListPipelines<'a> {
+        ListPipelines {
+            client: self.client,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Create new pipeline
+    ///
+    /// `POST /api/v2/deals/pipelines`. Source: `create-new-pipeline` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, body: nimble::models::PipelineCreateDealsPipelineRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().create_pipeline(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_pipeline(
+        &self,
+        body: crate::models::PipelineCreateDealsPipelineRequest,
+    ) -> CreatePipeline<'a> {
+        CreatePipeline {
+            client: self.client,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Get pipeline by id
+    ///
+    /// `GET /api/v2/deals/pipelines/{pipeline_id}`. Source: `get-pipeline-by-id` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String) -> Result<(), nimble::Error> {
+    /// let response = client.deals().get_pipeline(pipeline_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_pipeline(&self, pipeline_id: String) -> GetPipeline<'a> {
+        GetPipeline {
+            client: self.client,
+            pipeline_id,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Update pipeline by id
+    ///
+    /// `PUT /api/v2/deals/pipelines/{pipeline_id}`. Source: `update-pipeline-by-id` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, body: nimble::models::PipelineEditDealsPipelineRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().update_pipeline(pipeline_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_pipeline(
+        &self,
+        pipeline_id: String,
+        body: crate::models::PipelineEditDealsPipelineRequest,
+    ) -> UpdatePipeline<'a> {
+        UpdatePipeline {
+            client: self.client,
+            pipeline_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Delete the pipeline by its id
+    ///
+    /// Delete the pipeline by its id. All deals in this pipelines will also be deleted!
+    ///
+    /// `DELETE /api/v2/deals/pipelines/{pipeline_id}`. Source: `delete-pipeline-by-its-id` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String) -> Result<(), nimble::Error> {
+    /// client.deals().delete_pipeline_by_its_id(pipeline_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_pipeline_by_its_id(
+        &self,
+        pipeline_id: String,
+    ) -> DeletePipelineByItsId<'a> {
+        DeletePipelineByItsId {
+            client: self.client,
+            pipeline_id,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Get deals in pipeline listing separated by stages
+    ///
+    /// `GET /api/v2/deals/pipelines/{pipeline_id}/deals`. Source: `get-deals-in-pipeline-listing-separated-by-stages` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, sort: String) -> Result<(), nimble::Error> {
+    /// let response = client.deals().list_for_pipeline(pipeline_id, sort).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_for_pipeline(
+        &self,
+        pipeline_id: String,
+        sort: String,
+    ) -> ListForPipeline<'a> {
+        ListForPipeline {
+            client: self.client,
+            pipeline_id,
+            sort,
+            limit: None,
+            query: None,
+            stage_id: None,
+            stuck: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Get deals in pipeline listing separated by owners
+    ///
+    /// `GET /api/v2/deals/pipelines/{pipeline_id}/owners`. Source: `get-deals-in-pipeline-listing-separated-by-owners` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, sort: String) -> Result<(), nimble::Error> {
+    /// let response = client.deals().list_pipeline_deals_by_owner(pipeline_id, sort).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_pipeline_deals_by_owner(
+        &self,
+        pipeline_id: String,
+        sort: String,
+    ) -> ListPipelineDealsByOwner<'a> {
+        ListPipelineDealsByOwner {
+            client: self.client,
+            pipeline_id,
+            sort,
+            limit: None,
+            query: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Add lost reason to pipeline
+    ///
+    /// `POST /api/v2/deals/pipelines/{pipeline_id}/lost_reasons`. Source: `add-lost-reason-to-pipeline` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, body: nimble::models::AddLostReasonToPipelineRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().add_lost_reason_to_pipeline(pipeline_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_lost_reason_to_pipeline(
+        &self,
+        pipeline_id: String,
+        body: crate::models::AddLostReasonToPipelineRequest,
+    ) -> AddLostReasonToPipeline<'a> {
+        AddLostReasonToPipeline {
+            client: self.client,
+            pipeline_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Create deal stage
+    ///
+    /// `POST /api/v2/deals/pipelines/{pipeline_id}/stages`. Source: `create-deal-stage` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, body: nimble::models::PipelineCreateDealStageRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().create_stage(pipeline_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_stage(
+        &self,
+        pipeline_id: String,
+        body: crate::models::PipelineCreateDealStageRequest,
+    ) -> CreateStage<'a> {
+        CreateStage {
+            client: self.client,
+            pipeline_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Update stage
+    ///
+    /// `PUT /api/v2/deals/pipelines/{pipeline_id}/stages/{stage_id}`. Source: `update-stage` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, stage_id: String, body: nimble::models::PipelineEditDealStageRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().update_stage(pipeline_id, stage_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_stage(
+        &self,
+        pipeline_id: String,
+        stage_id: String,
+        body: crate::models::PipelineEditDealStageRequest,
+    ) -> UpdateStage<'a> {
+        UpdateStage {
+            client: self.client,
+            pipeline_id,
+            stage_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Creates custom field in pipeline
+    ///
+    /// `POST /api/v2/deals/pipelines/{pipeline_id}/fields`. Source: `creates-custom-field-in-pipeline` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, body: nimble::models::PipelineCreateDealsPipelineFieldRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().create_custom_field_in_pipeline(pipeline_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_custom_field_in_pipeline(
+        &self,
+        pipeline_id: String,
+        body: crate::models::PipelineCreateDealsPipelineFieldRequest,
+    ) -> CreateCustomFieldInPipeline<'a> {
+        CreateCustomFieldInPipeline {
+            client: self.client,
+            pipeline_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Updates custom field in pipeline
+    ///
+    /// `PUT /api/v2/deals/pipelines/{pipeline_id}/fields/{field_id}`. Source: `updates-custom-field-in-pipeline` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, field_id: String, body: nimble::models::PipelineUpdateDealsPipelineFieldRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().update_custom_field_in_pipeline(pipeline_id, field_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_custom_field_in_pipeline(
+        &self,
+        pipeline_id: String,
+        field_id: String,
+        body: crate::models::PipelineUpdateDealsPipelineFieldRequest,
+    ) -> UpdateCustomFieldInPipeline<'a> {
+        UpdateCustomFieldInPipeline {
+            client: self.client,
+            pipeline_id,
+            field_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Deletes custom field from pipeline
+    ///
+    /// `DELETE /api/v2/deals/pipelines/{pipeline_id}/fields/{field_id}`. Source: `deletes-custom-field-from-pipeline` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, field_id: String, body: nimble::models::PreflightChecksRequest) -> Result<(), nimble::Error> {
+    /// client.deals().delete_custom_field_from_pipeline(pipeline_id, field_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_custom_field_from_pipeline(
+        &self,
+        pipeline_id: String,
+        field_id: String,
+        body: crate::models::PreflightChecksRequest,
+    ) -> DeleteCustomFieldFromPipeline<'a> {
+        DeleteCustomFieldFromPipeline {
+            client: self.client,
+            pipeline_id,
+            field_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Creates choice in specified pipeline field
+    ///
+    /// `POST /api/v2/deals/pipelines/{pipeline_id}/fields/{field_id}/choices`. Source: `creates-choice-in-specified-pipeline-field` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, field_id: String, body: nimble::models::PipelineCreateDealsPipelineFieldChoiceRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().create_pipeline_field_choice(pipeline_id, field_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_pipeline_field_choice(
+        &self,
+        pipeline_id: String,
+        field_id: String,
+        body: crate::models::PipelineCreateDealsPipelineFieldChoiceRequest,
+    ) -> CreatePipelineFieldChoice<'a> {
+        CreatePipelineFieldChoice {
+            client: self.client,
+            pipeline_id,
+            field_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Updates choice in custom field in pipeline
+    ///
+    /// `PUT /api/v2/deals/pipelines/{pipeline_id}/fields/{field_id}/choices/{choice_id}`. Source: `updates-choice-in-custom-field-in-pipeline` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, field_id: String, choice_id: String, body: nimble::models::PipelineUpdateDealsPipelineFieldChoiceRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().update_pipeline_field_choice(pipeline_id, field_id, choice_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_pipeline_field_choice(
+        &self,
+        pipeline_id: String,
+        field_id: String,
+        choice_id: String,
+        body: crate::models::PipelineUpdateDealsPipelineFieldChoiceRequest,
+    ) -> UpdatePipelineFieldChoice<'a> {
+        UpdatePipelineFieldChoice {
+            client: self.client,
+            pipeline_id,
+            field_id,
+            choice_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Deletes choice from custom field
+    ///
+    /// `DELETE /api/v2/deals/pipelines/{pipeline_id}/fields/{field_id}/choices/{choice_id}`. Source: `deletes-choice-from-custom-field` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, field_id: String, choice_id: String, body: nimble::models::PreflightChecksRequest) -> Result<(), nimble::Error> {
+    /// client.deals().delete_choice_from_custom_field(pipeline_id, field_id, choice_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_choice_from_custom_field(
+        &self,
+        pipeline_id: String,
+        field_id: String,
+        choice_id: String,
+        body: crate::models::PreflightChecksRequest,
+    ) -> DeleteChoiceFromCustomField<'a> {
+        DeleteChoiceFromCustomField {
+            client: self.client,
+            pipeline_id,
+            field_id,
+            choice_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Create pipeline deal group
+    ///
+    /// `POST /api/v2/deals/pipelines/{pipeline_id}/groups`. Source: `create-pipeline-deal-group` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, body: nimble::models::PipelineCreateDealsPipelineGroupRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().create_pipeline_deal_group(pipeline_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_pipeline_deal_group(
+        &self,
+        pipeline_id: String,
+        body: crate::models::PipelineCreateDealsPipelineGroupRequest,
+    ) -> CreatePipelineDealGroup<'a> {
+        CreatePipelineDealGroup {
+            client: self.client,
+            pipeline_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Update pipeline deal group
+    ///
+    /// `PUT /api/v2/deals/pipelines/{pipeline_id}/groups/{group_id}`. Source: `update-pipeline-deal-group` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, group_id: String, body: nimble::models::UpdatePipelineDealGroupRequest) -> Result<(), nimble::Error> {
+    /// let response = client.deals().update_pipeline_deal_group(pipeline_id, group_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_pipeline_deal_group(
+        &self,
+        pipeline_id: String,
+        group_id: String,
+        body: crate::models::UpdatePipelineDealGroupRequest,
+    ) -> UpdatePipelineDealGroup<'a> {
+        UpdatePipelineDealGroup {
+            client: self.client,
+            pipeline_id,
+            group_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Delete pipeline deal group
+    ///
+    /// `DELETE /api/v2/deals/pipelines/{pipeline_id}/groups/{group_id}`. Source: `delete-pipeline-deal-group` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, pipeline_id: String, group_id: String) -> Result<(), nimble::Error> {
+    /// client.deals().delete_pipeline_deal_group(pipeline_id, group_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_pipeline_deal_group(
+        &self,
+        pipeline_id: String,
+        group_id: String,
+    ) -> DeletePipelineDealGroup<'a> {
+        DeletePipelineDealGroup {
+            client: self.client,
+            pipeline_id,
+            group_id,
             options: crate::runtime::RequestOptions::default(),
         }
     }
@@ -116,7 +832,7 @@ pub struct List<'a> {
 }
 
 impl<'a> List<'a> {
-    /// Query parameter `limit`. Source: line 4008 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `limit`. Source: `retrieves-list-of-all-user-deals/parameters/limit` in `specs/nimble/snapshot.txt`.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -154,25 +870,20 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RetrievesListOfAllUserDealsResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::DealsDealsList, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::RetrievesListOfAllUserDealsResponse>,
-        Error,
-    > {
+    ) -> Result<crate::Response<crate::models::DealsDealsList>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::RetrievesListOfAllUserDealsResponse, Error>;
+    type Output = Result<crate::models::DealsDealsList, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -188,7 +899,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateDeal,
+    body: crate::models::DealsCreateDealRequest,
     options: crate::runtime::RequestOptions,
 }
 
@@ -218,20 +929,142 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Deal, Error> {
+    pub async fn send(self) -> Result<crate::models::DealsDealView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Deal>, Error> {
+    ) -> Result<crate::Response<crate::models::DealsDealView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
-    type Output = Result<crate::models::Deal, Error>;
+    type Output = Result<crate::models::DealsDealView, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::update_tag_by_name`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateTagByName<'a> {
+    client: &'a Client,
+    tag_name: String,
+    body: crate::models::UpdateDealsTagByNameRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdateTagByName<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: ["/api/v2/deals/tags/", &crate::runtime::path_segment(&self.tag_name)]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateTagByName<'a> {
+    type Output = Result<serde_json::Value, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::delete_tag_by_name`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteTagByName<'a> {
+    client: &'a Client,
+    tag_name: String,
+    body: crate::models::PreflightChecksRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> DeleteTagByName<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::DELETE,
+            path: ["/api/v2/deals/tags/", &crate::runtime::path_segment(&self.tag_name)]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteTagByName<'a> {
+    type Output = Result<serde_json::Value, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -278,20 +1111,20 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Deal, Error> {
+    pub async fn send(self) -> Result<crate::models::DealsDealView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Deal>, Error> {
+    ) -> Result<crate::Response<crate::models::DealsDealView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<crate::models::Deal, Error>;
+    type Output = Result<crate::models::DealsDealView, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -308,7 +1141,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     deal_id: String,
-    body: crate::models::UpdateDeal,
+    body: crate::models::DealsEditDealRequest,
     options: crate::runtime::RequestOptions,
 }
 
@@ -339,20 +1172,1827 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Deal, Error> {
+    pub async fn send(self) -> Result<crate::models::DealsDealView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Deal>, Error> {
+    ) -> Result<crate::Response<crate::models::DealsDealView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
-    type Output = Result<crate::models::Deal, Error>;
+    type Output = Result<crate::models::DealsDealView, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::store_file`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct StoreFile<'a> {
+    client: &'a Client,
+    deal_id: String,
+    body: crate::models::StoreNewDealFileRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> StoreFile<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/",
+                &crate::runtime::path_segment(&self.deal_id),
+                "/files",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for StoreFile<'a> {
+    type Output = Result<serde_json::Value, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::update_file_with_name`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateFileWithName<'a> {
+    client: &'a Client,
+    deal_id: String,
+    file_id: String,
+    body: crate::models::DealsUpdateDealFileRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdateFileWithName<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/",
+                &crate::runtime::path_segment(&self.deal_id),
+                "/files/",
+                &crate::runtime::path_segment(&self.file_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateFileWithName<'a> {
+    type Output = Result<serde_json::Value, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::create_note`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateNote<'a> {
+    client: &'a Client,
+    deal_id: String,
+    body: crate::models::CreateNoteToDealRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> CreateNote<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/",
+                &crate::runtime::path_segment(&self.deal_id),
+                "/notes",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealNote, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::DealsDealNote>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateNote<'a> {
+    type Output = Result<crate::models::DealsDealNote, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::update_note`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateNote<'a> {
+    client: &'a Client,
+    deal_id: String,
+    note_id: String,
+    body: crate::models::UpdateNoteRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdateNote<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/",
+                &crate::runtime::path_segment(&self.deal_id),
+                "/notes/",
+                &crate::runtime::path_segment(&self.note_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealNote, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::DealsDealNote>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateNote<'a> {
+    type Output = Result<crate::models::DealsDealNote, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::list_overdue_deal_activities`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListOverdueDealActivities<'a> {
+    client: &'a Client,
+    deal_id: String,
+    limit: Option<i64>,
+    types: Option<Vec<String>>,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> ListOverdueDealActivities<'a> {
+    /// Indicates how many activities show per page.
+    ///
+    /// Query parameter `limit`. Source: `returns-feed-of-overdue-activities-for-given-deals/parameters/limit` in `specs/nimble/snapshot.txt`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// List of overdue activity types to return. If not present, we'll return activities by all types.
+    ///
+    /// Query parameter `types`. Source: `returns-feed-of-overdue-activities-for-given-deals/parameters/types` in `specs/nimble/snapshot.txt`.
+    pub fn types(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.types = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let mut query = crate::runtime::Query::new();
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
+        if let Some(value) = &self.types {
+            query.push_each("types", value);
+        }
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            path: [
+                "/api/v2/deals/",
+                &crate::runtime::path_segment(&self.deal_id),
+                "/overdue",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ListOverdueDealActivitiesResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::models::ListOverdueDealActivitiesResponse>,
+        Error,
+    > {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListOverdueDealActivities<'a> {
+    type Output = Result<crate::models::ListOverdueDealActivitiesResponse, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::list_columns`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListColumns<'a> {
+    client: &'a Client,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> ListColumns<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            path: "/api/v2/deals/column_catalogue".to_string(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ListColumnsResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::ListColumnsResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListColumns<'a> {
+    type Output = Result<crate::models::ListColumnsResponse, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::list_fields`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListFields<'a> {
+    client: &'a Client,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> ListFields<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            path: "/api/v2/deals/fields".to_string(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListFields<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::list_pipelines`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListPipelines<'a> {
+    client: &'a Client,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> ListPipelines<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            path: "/api/v2/deals/pipelines".to_string(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ListDealPipelinesResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::ListDealPipelinesResponse>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListPipelines<'a> {
+    type Output = Result<crate::models::ListDealPipelinesResponse, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::create_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreatePipeline<'a> {
+    client: &'a Client,
+    body: crate::models::PipelineCreateDealsPipelineRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> CreatePipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            path: "/api/v2/deals/pipelines".to_string(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreatePipeline<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::get_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetPipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> GetPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetPipeline<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::update_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatePipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    body: crate::models::PipelineEditDealsPipelineRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdatePipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdatePipeline<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::delete_pipeline_by_its_id`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeletePipelineByItsId<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> DeletePipelineByItsId<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeletePipelineByItsId<'a> {
+    type Output = Result<serde_json::Value, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::list_for_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListForPipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    sort: String,
+    limit: Option<i64>,
+    query: Option<String>,
+    stage_id: Option<String>,
+    stuck: Option<bool>,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> ListForPipeline<'a> {
+    /// Example: limit=30. limit of deals per page
+    ///
+    /// Default: `10`. Query parameter `limit`. Source: `get-deals-in-pipeline-listing-separated-by-stages/parameters/limit` in `specs/nimble/snapshot.txt`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// unparsed NSE search query
+    ///
+    /// Query parameter `query`. Source: `get-deals-in-pipeline-listing-separated-by-stages/parameters/query` in `specs/nimble/snapshot.txt`.
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
+
+    /// id of stage to get info about
+    ///
+    /// Query parameter `stage_id`. Source: `get-deals-in-pipeline-listing-separated-by-stages/parameters/stage_id` in `specs/nimble/snapshot.txt`.
+    pub fn stage_id(mut self, value: impl Into<String>) -> Self {
+        self.stage_id = Some(value.into());
+        self
+    }
+
+    /// Filter deals by whether they are stuck in the current stage.
+    /// Stages with `expected_days=0` are treated the same as stages without `expected_days`.
+    /// For stages with `expected_days`, `true` returns deals older than the configured number of days and
+    /// `false` returns deals up to that threshold.
+    /// For stages without `expected_days` and for stages with `expected_days=0`, `true` returns no deals and
+    /// `false` does not add any extra restriction.
+    ///
+    /// Query parameter `stuck`. Source: `#/paths/~1api~1v2~1deals~1pipelines~1{pipeline_id}~1deals/parameters/5` in `specs/nimble/definition.yaml`.
+    pub fn stuck(mut self, value: bool) -> Self {
+        self.stuck = Some(value);
+        self
+    }
+
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let mut query = crate::runtime::Query::new();
+        {
+            let value = &self.sort;
+            query.push("sort", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
+        if let Some(value) = &self.query {
+            query.push("query", value);
+        }
+        if let Some(value) = &self.stage_id {
+            query.push("stage_id", value);
+        }
+        if let Some(value) = &self.stuck {
+            query.push("stuck", value);
+        }
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/deals",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ListPipelineDealsByStageResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::models::ListPipelineDealsByStageResponse>,
+        Error,
+    > {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListForPipeline<'a> {
+    type Output = Result<crate::models::ListPipelineDealsByStageResponse, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::list_pipeline_deals_by_owner`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListPipelineDealsByOwner<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    sort: String,
+    limit: Option<i64>,
+    query: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> ListPipelineDealsByOwner<'a> {
+    /// Example: limit=30. limit of deals per page
+    ///
+    /// Default: `10`. Query parameter `limit`. Source: `get-deals-in-pipeline-listing-separated-by-owners/parameters/limit` in `specs/nimble/snapshot.txt`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// unparsed NSE search query
+    ///
+    /// Query parameter `query`. Source: `get-deals-in-pipeline-listing-separated-by-owners/parameters/query` in `specs/nimble/snapshot.txt`.
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
+
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let mut query = crate::runtime::Query::new();
+        {
+            let value = &self.sort;
+            query.push("sort", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
+        if let Some(value) = &self.query {
+            query.push("query", value);
+        }
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/owners",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ListPipelineDealsByOwnerResponse, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::models::ListPipelineDealsByOwnerResponse>,
+        Error,
+    > {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListPipelineDealsByOwner<'a> {
+    type Output = Result<crate::models::ListPipelineDealsByOwnerResponse, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::add_lost_reason_to_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AddLostReasonToPipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    body: crate::models::AddLostReasonToPipelineRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> AddLostReasonToPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/lost_reasons",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for AddLostReasonToPipeline<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::create_stage`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateStage<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    body: crate::models::PipelineCreateDealStageRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> CreateStage<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/stages",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateStage<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::update_stage`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateStage<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    stage_id: String,
+    body: crate::models::PipelineEditDealStageRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdateStage<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/stages/",
+                &crate::runtime::path_segment(&self.stage_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::PipelineDealsPipeline, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::PipelineDealsPipeline>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateStage<'a> {
+    type Output = Result<crate::models::PipelineDealsPipeline, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::create_custom_field_in_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateCustomFieldInPipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    body: crate::models::PipelineCreateDealsPipelineFieldRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> CreateCustomFieldInPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateCustomFieldInPipeline<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::update_custom_field_in_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateCustomFieldInPipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    field_id: String,
+    body: crate::models::PipelineUpdateDealsPipelineFieldRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdateCustomFieldInPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateCustomFieldInPipeline<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::delete_custom_field_from_pipeline`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteCustomFieldFromPipeline<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    field_id: String,
+    body: crate::models::PreflightChecksRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> DeleteCustomFieldFromPipeline<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteCustomFieldFromPipeline<'a> {
+    type Output = Result<serde_json::Value, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::create_pipeline_field_choice`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreatePipelineFieldChoice<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    field_id: String,
+    body: crate::models::PipelineCreateDealsPipelineFieldChoiceRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> CreatePipelineFieldChoice<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+                "/choices",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreatePipelineFieldChoice<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::update_pipeline_field_choice`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatePipelineFieldChoice<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    field_id: String,
+    choice_id: String,
+    body: crate::models::PipelineUpdateDealsPipelineFieldChoiceRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdatePipelineFieldChoice<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+                "/choices/",
+                &crate::runtime::path_segment(&self.choice_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdatePipelineFieldChoice<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::delete_choice_from_custom_field`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteChoiceFromCustomField<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    field_id: String,
+    choice_id: String,
+    body: crate::models::PreflightChecksRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> DeleteChoiceFromCustomField<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/fields/",
+                &crate::runtime::path_segment(&self.field_id),
+                "/choices/",
+                &crate::runtime::path_segment(&self.choice_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteChoiceFromCustomField<'a> {
+    type Output = Result<serde_json::Value, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::create_pipeline_deal_group`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreatePipelineDealGroup<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    body: crate::models::PipelineCreateDealsPipelineGroupRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> CreatePipelineDealGroup<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/groups",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreatePipelineDealGroup<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::update_pipeline_deal_group`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdatePipelineDealGroup<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    group_id: String,
+    body: crate::models::UpdatePipelineDealGroupRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdatePipelineDealGroup<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/groups/",
+                &crate::runtime::path_segment(&self.group_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::DealsDealFieldsMetadata, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::DealsDealFieldsMetadata>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdatePipelineDealGroup<'a> {
+    type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Deals::delete_pipeline_deal_group`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeletePipelineDealGroup<'a> {
+    client: &'a Client,
+    pipeline_id: String,
+    group_id: String,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> DeletePipelineDealGroup<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v2/deals/pipelines/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/groups/",
+                &crate::runtime::path_segment(&self.group_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<serde_json::Value, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<serde_json::Value>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeletePipelineDealGroup<'a> {
+    type Output = Result<serde_json::Value, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -22,7 +22,7 @@ impl<'a> Fields<'a> {
     ///
     /// (DEPRECATED) This method return all available metadata for company's fields/groups.
     ///
-    /// `GET /api/v1/contacts/metadata`. Source: line 1412 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/metadata`. Source: `deprecated-this-method-return-all-available-metadata-for-company-s-fields-groups` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -41,7 +41,7 @@ impl<'a> Fields<'a> {
 
     /// Return all available metadata for company's fields
     ///
-    /// `GET /api/v1/contacts/fields`. Source: line 2044 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/fields`. Source: `return-all-available-metadata-for-company-s-fields` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -60,17 +60,17 @@ impl<'a> Fields<'a> {
 
     /// Create new field
     ///
-    /// `POST /api/v1/contacts/fields`. Source: line 2079 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contacts/fields`. Source: `create-new-field` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client, body: nimble::models::CreateField) -> Result<(), nimble::Error> {
+    /// # async fn example(client: nimble::Client, body: nimble::models::FieldsCreateFieldRequest) -> Result<(), nimble::Error> {
     /// let response = client.fields().create(body).await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::CreateField) -> Create<'a> {
+    pub fn create(&self, body: crate::models::FieldsCreateFieldRequest) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -80,7 +80,7 @@ impl<'a> Fields<'a> {
 
     /// Updates existing field
     ///
-    /// `PUT /api/v1/contacts/fields/{field_id}`. Source: line 2129 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v1/contacts/fields/{field_id}`. Source: `updates-existing-field` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -105,7 +105,7 @@ impl<'a> Fields<'a> {
 
     /// Create new fields group
     ///
-    /// `POST /api/v1/contacts/fields/groups`. Source: line 2172 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contacts/fields/groups`. Source: `create-new-fields-group` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -128,7 +128,7 @@ impl<'a> Fields<'a> {
 
     /// Updates existing fields group
     ///
-    /// `PUT /api/v1/contacts/fields/groups/{group_id}`. Source: line 2211 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v1/contacts/fields/groups/{group_id}`. Source: `updates-existing-fields-group` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -153,7 +153,7 @@ impl<'a> Fields<'a> {
 
     /// Create new fields tabs
     ///
-    /// `POST /api/v1/contacts/fields/tabs`. Source: line 2251 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contacts/fields/tabs`. Source: `create-new-fields-tabs` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -176,7 +176,7 @@ impl<'a> Fields<'a> {
 
     /// Updates existing fields tab
     ///
-    /// `PUT /api/v1/contacts/fields/tabs/{tab_id}`. Source: line 2289 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v1/contacts/fields/tabs/{tab_id}`. Source: `updates-existing-fields-tab` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -201,7 +201,7 @@ impl<'a> Fields<'a> {
 
     /// Create choice for field
     ///
-    /// `POST /api/v1/contacts/fields/{field_id}/choices`. Source: line 2327 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contacts/fields/{field_id}/choices`. Source: `create-choice-for-field` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -226,7 +226,7 @@ impl<'a> Fields<'a> {
 
     /// Deletes choice by id
     ///
-    /// `DELETE /api/v1/contacts/fields/{field_id}/choices/{id}`. Source: line 2365 of `specs/nimble/snapshot.txt`.
+    /// `DELETE /api/v1/contacts/fields/{field_id}/choices/{id}`. Source: `deletes-choice-by-id` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -286,22 +286,20 @@ impl<'a> GetContactsMetadata<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::GetContactsMetadataResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsFieldsMetadata, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::GetContactsMetadataResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsFieldsMetadata>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for GetContactsMetadata<'a> {
-    type Output = Result<crate::models::GetContactsMetadataResponse, Error>;
+    type Output = Result<crate::models::ContactsFieldsMetadata, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -346,20 +344,22 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::UpdatesChoiseResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::FieldsContactsFieldsMetadata, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::UpdatesChoiseResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::FieldsContactsFieldsMetadata>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
-    type Output = Result<crate::models::UpdatesChoiseResponse, Error>;
+    type Output = Result<crate::models::FieldsContactsFieldsMetadata, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -375,7 +375,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateField,
+    body: crate::models::FieldsCreateFieldRequest,
     options: crate::runtime::RequestOptions,
 }
 
@@ -405,20 +405,20 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -469,20 +469,20 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -528,20 +528,20 @@ impl<'a> CreateGroup<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateGroup<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -592,20 +592,20 @@ impl<'a> UpdateGroup<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for UpdateGroup<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -651,20 +651,20 @@ impl<'a> CreateTabs<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateTabs<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -715,20 +715,20 @@ impl<'a> UpdateTab<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for UpdateTab<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -780,20 +780,20 @@ impl<'a> CreateChoice<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactFieldsTab, Error> {
+    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ContactFieldsTab>, Error> {
+    ) -> Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateChoice<'a> {
-    type Output = Result<crate::models::ContactFieldsTab, Error>;
+    type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

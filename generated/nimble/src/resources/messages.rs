@@ -18,23 +18,46 @@ impl Client {
 }
 
 impl<'a> Messages<'a> {
-    /// Create a draft message
+    /// List draft messages
     ///
-    /// `POST /api/v1/messages/drafts`. Source: line 6604 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/messages/drafts`. Source: `list-draft-messages` in `specs/nimble/snapshot.txt`. A list operation: the page's items are in `drafts`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client, body: nimble::models::CreateDraftMessageRequest) -> Result<(), nimble::Error> {
-    /// let response = client.messages().create_draft_message(body).await?;
+    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
+    /// let items = client.messages().list().all().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_draft_message(
+    pub fn list(&self) -> List<'a> {
+        List {
+            client: self.client,
+            recipients: None,
+            sender: None,
+            page: None,
+            per_page: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Create a draft message
+    ///
+    /// `POST /api/v1/messages/drafts`. Source: `create-draft-message` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, body: nimble::models::MessagesIncompleteMessageSpecification) -> Result<(), nimble::Error> {
+    /// let response = client.messages().create(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: crate::models::CreateDraftMessageRequest,
-    ) -> CreateDraftMessage<'a> {
-        CreateDraftMessage {
+        body: crate::models::MessagesIncompleteMessageSpecification,
+    ) -> Create<'a> {
+        Create {
             client: self.client,
             body,
             options: crate::runtime::RequestOptions::default(),
@@ -42,16 +65,159 @@ impl<'a> Messages<'a> {
     }
 }
 
-/// Request builder for [`Messages::create_draft_message`]: set optional inputs, then `.send().await` (or `.await`).
+/// Request builder for [`Messages::list`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateDraftMessage<'a> {
+pub struct List<'a> {
     client: &'a Client,
-    body: crate::models::CreateDraftMessageRequest,
+    recipients: Option<String>,
+    sender: Option<String>,
+    page: Option<f64>,
+    per_page: Option<f64>,
     options: crate::runtime::RequestOptions,
 }
 
-impl<'a> CreateDraftMessage<'a> {
+impl<'a> List<'a> {
+    /// coma-separated recipient to filter drafts for
+    ///
+    /// Query parameter `recipients`. Source: `list-draft-messages/parameters/recipients` in `specs/nimble/snapshot.txt`.
+    pub fn recipients(mut self, value: impl Into<String>) -> Self {
+        self.recipients = Some(value.into());
+        self
+    }
+
+    /// filter scheduled messages by a sender account
+    ///
+    /// Query parameter `sender`. Source: `list-draft-messages/parameters/sender` in `specs/nimble/snapshot.txt`.
+    pub fn sender(mut self, value: impl Into<String>) -> Self {
+        self.sender = Some(value.into());
+        self
+    }
+
+    /// pagination parameter (starts from zero)
+    ///
+    /// Query parameter `page`. Source: `list-draft-messages/parameters/page` in `specs/nimble/snapshot.txt`.
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// pagination parameter
+    ///
+    /// Query parameter `per_page`. Source: `list-draft-messages/parameters/per_page` in `specs/nimble/snapshot.txt`.
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let mut query = crate::runtime::Query::new();
+        if let Some(value) = &self.recipients {
+            query.push("recipients", value);
+        }
+        if let Some(value) = &self.sender {
+            query.push("sender", value);
+        }
+        if let Some(value) = &self.page {
+            query.push("page", value);
+        }
+        if let Some(value) = &self.per_page {
+            query.push("per_page", value);
+        }
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            path: "/api/v1/messages/drafts".to_string(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::MessagePage, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::MessagePage>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+
+    /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
+    /// client's limit ([`crate::ClientBuilder::max_pages`]).
+    pub fn max_pages(mut self, limit: u64) -> Self {
+        self.options.max_pages = Some(limit);
+        self
+    }
+
+    /// Every item of every page, fetching the pages as the stream is read
+    /// (from the page set on this builder, else the first).
+    ///
+    /// An item that does not decode is yielded as `Err(Error::Decode)` naming its
+    /// place, and the stream goes on with the next item. Any other error ends the
+    /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
+    /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
+    ///
+    /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
+    /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    pub fn stream(
+        self,
+    ) -> crate::Items<crate::models::MessagesDraftMessageWithParticipants> {
+        crate::runtime::paginate(
+            self.client.core().clone(),
+            self.request(),
+            crate::client::PAGING,
+            "drafts",
+        )
+    }
+
+    /// Every item of every page, fetched one page after the other; the first error
+    /// (an item that does not decode included) fails it: read `.stream()` to keep
+    /// the other items.
+    pub async fn all(
+        self,
+    ) -> Result<Vec<crate::models::MessagesDraftMessageWithParticipants>, Error> {
+        self.stream().all().await
+    }
+}
+
+impl<'a> std::future::IntoFuture for List<'a> {
+    type Output = Result<crate::models::MessagePage, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Messages::create`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Create<'a> {
+    client: &'a Client,
+    body: crate::models::MessagesIncompleteMessageSpecification,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> Create<'a> {
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -77,20 +243,25 @@ impl<'a> CreateDraftMessage<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::CreateDraftMessageResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MessagesDraftMessageWithParticipants, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::CreateDraftMessageResponse>, Error> {
+    ) -> Result<
+        crate::Response<crate::models::MessagesDraftMessageWithParticipants>,
+        Error,
+    > {
         self.client.core().execute(&self.request()?).await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateDraftMessage<'a> {
-    type Output = Result<crate::models::CreateDraftMessageResponse, Error>;
+impl<'a> std::future::IntoFuture for Create<'a> {
+    type Output = Result<crate::models::MessagesDraftMessageWithParticipants, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

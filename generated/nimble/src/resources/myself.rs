@@ -22,7 +22,7 @@ impl<'a> Myself<'a> {
     ///
     /// Returns information about authenticated user. User_id from this response can be used to assign different Nimble entities to this user. Such as tasks, contacts, etc.
     ///
-    /// `GET /api/v1/myself`. Source: line 166 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/myself`. Source: `returns-information-about-authenticated-user` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///

@@ -22,17 +22,17 @@ impl<'a> Notes<'a> {
     ///
     /// Creates a note on one or more contacts. At least one contact id is required as Nimble currently doesn't support notes without contacts.
     ///
-    /// `POST /api/v1/contacts/notes`. Source: line 1439 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v1/contacts/notes`. Source: `creates-note-on-one-or-more-contacts` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client, body: nimble::models::CreateNote) -> Result<(), nimble::Error> {
+    /// # async fn example(client: nimble::Client, body: nimble::models::ContactsContactNoteSpec) -> Result<(), nimble::Error> {
     /// let response = client.notes().create(body).await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::models::CreateNote) -> Create<'a> {
+    pub fn create(&self, body: crate::models::ContactsContactNoteSpec) -> Create<'a> {
         Create {
             client: self.client,
             body,
@@ -42,7 +42,7 @@ impl<'a> Notes<'a> {
 
     /// return single note
     ///
-    /// `GET /api/v1/contacts/notes/{note_id}`. Source: line 1477 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/notes/{note_id}`. Source: `return-single-note` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -62,12 +62,12 @@ impl<'a> Notes<'a> {
 
     /// update contact note
     ///
-    /// `PUT /api/v1/contacts/notes/{note_id}`. Source: line 1548 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v1/contacts/notes/{note_id}`. Source: `update-contact-note` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client, note_id: String, body: nimble::models::CreateNote) -> Result<(), nimble::Error> {
+    /// # async fn example(client: nimble::Client, note_id: String, body: nimble::models::ContactsContactNoteSpec) -> Result<(), nimble::Error> {
     /// let response = client.notes().update(note_id, body).await?;
     /// # Ok(())
     /// # }
@@ -75,7 +75,7 @@ impl<'a> Notes<'a> {
     pub fn update(
         &self,
         note_id: String,
-        body: crate::models::CreateNote,
+        body: crate::models::ContactsContactNoteSpec,
     ) -> Update<'a> {
         Update {
             client: self.client,
@@ -87,7 +87,7 @@ impl<'a> Notes<'a> {
 
     /// Returns a list of notes for the specified contact
     ///
-    /// `GET /api/v1/contact/{contact_id}/notes`. Source: line 1587 of `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /api/v1/contacts/{contact_id}/notes`. Source: `returns-list-of-notes-for-specified-contact` in `specs/nimble/snapshot.txt`. A list operation: the page's items are in `resources`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -113,7 +113,7 @@ impl<'a> Notes<'a> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create<'a> {
     client: &'a Client,
-    body: crate::models::CreateNote,
+    body: crate::models::ContactsContactNoteSpec,
     options: crate::runtime::RequestOptions,
 }
 
@@ -143,20 +143,20 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Note, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactNote, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Note>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactNote>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
-    type Output = Result<crate::models::Note, Error>;
+    type Output = Result<crate::models::ContactsContactNote, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -206,20 +206,20 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Note, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactNote, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Note>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactNote>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<crate::models::Note, Error>;
+    type Output = Result<crate::models::ContactsContactNote, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -236,7 +236,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
 pub struct Update<'a> {
     client: &'a Client,
     note_id: String,
-    body: crate::models::CreateNote,
+    body: crate::models::ContactsContactNoteSpec,
     options: crate::runtime::RequestOptions,
 }
 
@@ -270,20 +270,20 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Note, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactNote, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Note>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactNote>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
-    type Output = Result<crate::models::Note, Error>;
+    type Output = Result<crate::models::ContactsContactNote, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -306,13 +306,13 @@ pub struct ListForContact<'a> {
 }
 
 impl<'a> ListForContact<'a> {
-    /// Query parameter `page`. Source: line 1589 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `page`. Source: `returns-list-of-notes-for-specified-contact/parameters/page` in `specs/nimble/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Query parameter `per_page`. Source: line 1590 of `specs/nimble/snapshot.txt`.
+    /// Query parameter `per_page`. Source: `returns-list-of-notes-for-specified-contact/parameters/per_page` in `specs/nimble/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -341,7 +341,7 @@ impl<'a> ListForContact<'a> {
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
             path: [
-                "/api/v1/contact/",
+                "/api/v1/contacts/",
                 &crate::runtime::path_segment(&self.contact_id),
                 "/notes",
             ]
@@ -382,7 +382,7 @@ impl<'a> ListForContact<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(self) -> crate::Items<crate::models::Note> {
+    pub fn stream(self) -> crate::Items<crate::models::ContactsContactNote> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -394,7 +394,7 @@ impl<'a> ListForContact<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(self) -> Result<Vec<crate::models::Note>, Error> {
+    pub async fn all(self) -> Result<Vec<crate::models::ContactsContactNote>, Error> {
         self.stream().all().await
     }
 }

@@ -20,18 +20,18 @@ impl Client {
 impl<'a> Pipelines<'a> {
     /// Returns a list pipelines available to view for the requesting user
     ///
-    /// `GET /api/v1/contacts/pipelines`. Source: line 2462 of `specs/nimble/snapshot.txt`.
+    /// `GET /api/v1/contacts/pipelines`. Source: `returns-list-pipelines-available-to-view-for-requesting-user` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
-    /// let response = client.pipelines().list_contact_pipelines().await?;
+    /// let response = client.pipelines().list().await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_contact_pipelines(&self) -> ListContactPipelines<'a> {
-        ListContactPipelines {
+    pub fn list(&self) -> List<'a> {
+        List {
             client: self.client,
             options: crate::runtime::RequestOptions::default(),
         }
@@ -39,12 +39,12 @@ impl<'a> Pipelines<'a> {
 
     /// Exit lead from a pipeline successfully
     ///
-    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/successful`. Source: line 2512 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/successful`. Source: `exit-lead-from-pipeline-successfully` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String, body: nimble::models::ExitTransitionRequest) -> Result<(), nimble::Error> {
+    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String, body: nimble::models::ContactsExitLeadSuccessfullyRequest) -> Result<(), nimble::Error> {
     /// let response = client.pipelines().exit_lead_successfully(lead_id, pipeline_id, body).await?;
     /// # Ok(())
     /// # }
@@ -53,7 +53,7 @@ impl<'a> Pipelines<'a> {
         &self,
         lead_id: String,
         pipeline_id: String,
-        body: crate::models::ExitTransitionRequest,
+        body: crate::models::ContactsExitLeadSuccessfullyRequest,
     ) -> ExitLeadSuccessfully<'a> {
         ExitLeadSuccessfully {
             client: self.client,
@@ -64,14 +64,41 @@ impl<'a> Pipelines<'a> {
         }
     }
 
-    /// Exit lead from a pipeline unsuccessfully
+    /// Updates the "exit" transition with new notes and/or actual_exit_date
     ///
-    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/unsuccessful`. Source: line 2894 of `specs/nimble/snapshot.txt`.
+    /// `PUT /api/v2/leads/{lead_id}/{pipeline_id}/successful`. Source: `updates-exit-transition-with-new-notes-and-or-actual-exit-date` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String, body: nimble::models::LostExitTransitionRequest) -> Result<(), nimble::Error> {
+    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String, body: nimble::models::ContactsExitLeadSuccessfullyRequest) -> Result<(), nimble::Error> {
+    /// let response = client.pipelines().update_exit_transition(lead_id, pipeline_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_exit_transition(
+        &self,
+        lead_id: String,
+        pipeline_id: String,
+        body: crate::models::ContactsExitLeadSuccessfullyRequest,
+    ) -> UpdateExitTransition<'a> {
+        UpdateExitTransition {
+            client: self.client,
+            lead_id,
+            pipeline_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Exit lead from a pipeline unsuccessfully
+    ///
+    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/unsuccessful`. Source: `exit-lead-from-pipeline-unsuccessfully` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String, body: nimble::models::ContactsExitLeadUnsuccessfullyRequest) -> Result<(), nimble::Error> {
     /// let response = client.pipelines().exit_lead_unsuccessfully(lead_id, pipeline_id, body).await?;
     /// # Ok(())
     /// # }
@@ -80,9 +107,36 @@ impl<'a> Pipelines<'a> {
         &self,
         lead_id: String,
         pipeline_id: String,
-        body: crate::models::LostExitTransitionRequest,
+        body: crate::models::ContactsExitLeadUnsuccessfullyRequest,
     ) -> ExitLeadUnsuccessfully<'a> {
         ExitLeadUnsuccessfully {
+            client: self.client,
+            lead_id,
+            pipeline_id,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Updates the "exit" transition with new notes and/or actual_exit_date and/or lost_reason
+    ///
+    /// `PUT /api/v2/leads/{lead_id}/{pipeline_id}/unsuccessful`. Source: `updates-exit-transition-with-new-notes-and-or-actual-exit-date-and-or-lost-reason` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String, body: nimble::models::ContactsExitLeadUnsuccessfullyRequest) -> Result<(), nimble::Error> {
+    /// let response = client.pipelines().update_exit_transition_with_lost_reason(lead_id, pipeline_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_exit_transition_with_lost_reason(
+        &self,
+        lead_id: String,
+        pipeline_id: String,
+        body: crate::models::ContactsExitLeadUnsuccessfullyRequest,
+    ) -> UpdateExitTransitionWithLostReason<'a> {
+        UpdateExitTransitionWithLostReason {
             client: self.client,
             lead_id,
             pipeline_id,
@@ -95,7 +149,7 @@ impl<'a> Pipelines<'a> {
     ///
     /// Move lead to a stage within the pipeline. You can use this operation to enter pipeline for the first time.
     ///
-    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/move`. Source: line 3280 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/move`. Source: `move-lead-to-stage-within-pipeline` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -120,35 +174,66 @@ impl<'a> Pipelines<'a> {
         }
     }
 
-    /// undescribed pipelines
+    /// Undo a recent lead transition to won or lost stage
     ///
-    /// `GET /api/v2/deals/pipelines`. Source: line 5244 of `specs/nimble/snapshot.txt`.
+    /// `POST /api/v2/leads/{lead_id}/{pipeline_id}/undo`. Source: `undo-recent-lead-transition-to-won-or-lost-stage` in `specs/nimble/snapshot.txt`.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: nimble::Client) -> Result<(), nimble::Error> {
-    /// let response = client.pipelines().list_deal_pipelines().await?;
+    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String) -> Result<(), nimble::Error> {
+    /// let response = client.pipelines().undo_lead_exit(lead_id, pipeline_id).await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_deal_pipelines(&self) -> ListDealPipelines<'a> {
-        ListDealPipelines {
+    pub fn undo_lead_exit(
+        &self,
+        lead_id: String,
+        pipeline_id: String,
+    ) -> UndoLeadExit<'a> {
+        UndoLeadExit {
             client: self.client,
+            lead_id,
+            pipeline_id,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+
+    /// Clear all leads transitions in the current pipeline "run"
+    ///
+    /// `DELETE /api/v2/leads/{lead_id}/{pipeline_id}`. Source: `clear-all-leads-transitions-in-current-pipeline-run` in `specs/nimble/snapshot.txt`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nimble::Client, lead_id: String, pipeline_id: String) -> Result<(), nimble::Error> {
+    /// client.pipelines().clear_lead_transitions(lead_id, pipeline_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn clear_lead_transitions(
+        &self,
+        lead_id: String,
+        pipeline_id: String,
+    ) -> ClearLeadTransitions<'a> {
+        ClearLeadTransitions {
+            client: self.client,
+            lead_id,
+            pipeline_id,
             options: crate::runtime::RequestOptions::default(),
         }
     }
 }
 
-/// Request builder for [`Pipelines::list_contact_pipelines`]: set optional inputs, then `.send().await` (or `.await`).
+/// Request builder for [`Pipelines::list`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListContactPipelines<'a> {
+pub struct List<'a> {
     client: &'a Client,
     options: crate::runtime::RequestOptions,
 }
 
-impl<'a> ListContactPipelines<'a> {
+impl<'a> List<'a> {
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -188,7 +273,7 @@ impl<'a> ListContactPipelines<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ListContactPipelines<'a> {
+impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::ListContactPipelinesResponse, Error>;
 
     type IntoFuture = std::pin::Pin<
@@ -207,7 +292,7 @@ pub struct ExitLeadSuccessfully<'a> {
     client: &'a Client,
     lead_id: String,
     pipeline_id: String,
-    body: crate::models::ExitTransitionRequest,
+    body: crate::models::ContactsExitLeadSuccessfullyRequest,
     options: crate::runtime::RequestOptions,
 }
 
@@ -244,20 +329,88 @@ impl<'a> ExitLeadSuccessfully<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Contact>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for ExitLeadSuccessfully<'a> {
-    type Output = Result<crate::models::Contact, Error>;
+    type Output = Result<crate::models::ContactsContactView, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Pipelines::update_exit_transition`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateExitTransition<'a> {
+    client: &'a Client,
+    lead_id: String,
+    pipeline_id: String,
+    body: crate::models::ContactsExitLeadSuccessfullyRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdateExitTransition<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/leads/",
+                &crate::runtime::path_segment(&self.lead_id),
+                "/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/successful",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::ContactsContactView>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateExitTransition<'a> {
+    type Output = Result<crate::models::ContactsContactView, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -275,7 +428,7 @@ pub struct ExitLeadUnsuccessfully<'a> {
     client: &'a Client,
     lead_id: String,
     pipeline_id: String,
-    body: crate::models::LostExitTransitionRequest,
+    body: crate::models::ContactsExitLeadUnsuccessfullyRequest,
     options: crate::runtime::RequestOptions,
 }
 
@@ -312,20 +465,88 @@ impl<'a> ExitLeadUnsuccessfully<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Contact>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for ExitLeadUnsuccessfully<'a> {
-    type Output = Result<crate::models::Contact, Error>;
+    type Output = Result<crate::models::ContactsContactView, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Pipelines::update_exit_transition_with_lost_reason`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateExitTransitionWithLostReason<'a> {
+    client: &'a Client,
+    lead_id: String,
+    pipeline_id: String,
+    body: crate::models::ContactsExitLeadUnsuccessfullyRequest,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> UpdateExitTransitionWithLostReason<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PUT,
+            path: [
+                "/api/v2/leads/",
+                &crate::runtime::path_segment(&self.lead_id),
+                "/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/unsuccessful",
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Some(crate::runtime::json_body(&self.body)?),
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::ContactsContactView>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateExitTransitionWithLostReason<'a> {
+    type Output = Result<crate::models::ContactsContactView, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -380,20 +601,20 @@ impl<'a> MoveLeadToStage<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Contact>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
 impl<'a> std::future::IntoFuture for MoveLeadToStage<'a> {
-    type Output = Result<crate::models::Contact, Error>;
+    type Output = Result<crate::models::ContactsContactView, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -404,15 +625,17 @@ impl<'a> std::future::IntoFuture for MoveLeadToStage<'a> {
     }
 }
 
-/// Request builder for [`Pipelines::list_deal_pipelines`]: set optional inputs, then `.send().await` (or `.await`).
+/// Request builder for [`Pipelines::undo_lead_exit`]: set optional inputs, then `.send().await` (or `.await`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListDealPipelines<'a> {
+pub struct UndoLeadExit<'a> {
     client: &'a Client,
+    lead_id: String,
+    pipeline_id: String,
     options: crate::runtime::RequestOptions,
 }
 
-impl<'a> ListDealPipelines<'a> {
+impl<'a> UndoLeadExit<'a> {
     /// This timeout instead of the client's, for this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(Some(timeout));
@@ -428,8 +651,15 @@ impl<'a> ListDealPipelines<'a> {
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
-            method: reqwest::Method::GET,
-            path: "/api/v2/deals/pipelines".to_string(),
+            method: reqwest::Method::POST,
+            path: [
+                "/api/v2/leads/",
+                &crate::runtime::path_segment(&self.lead_id),
+                "/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+                "/undo",
+            ]
+                .concat(),
             query,
             headers: reqwest::header::HeaderMap::new(),
             body: None,
@@ -438,20 +668,86 @@ impl<'a> ListDealPipelines<'a> {
     }
 
     /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ListDealPipelinesResponse, Error> {
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
         self.send_with_response().await.map(|response| response.body)
     }
 
     /// Sends the request; the response keeps its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ListDealPipelinesResponse>, Error> {
+    ) -> Result<crate::Response<crate::models::ContactsContactView>, Error> {
         self.client.core().execute(&self.request()?).await
     }
 }
 
-impl<'a> std::future::IntoFuture for ListDealPipelines<'a> {
-    type Output = Result<crate::models::ListDealPipelinesResponse, Error>;
+impl<'a> std::future::IntoFuture for UndoLeadExit<'a> {
+    type Output = Result<crate::models::ContactsContactView, Error>;
+
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Pipelines::clear_lead_transitions`]: set optional inputs, then `.send().await` (or `.await`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ClearLeadTransitions<'a> {
+    client: &'a Client,
+    lead_id: String,
+    pipeline_id: String,
+    options: crate::runtime::RequestOptions,
+}
+
+impl<'a> ClearLeadTransitions<'a> {
+    /// This timeout instead of the client's, for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// This retry policy instead of the client's, for this request.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    fn request(&self) -> Result<crate::runtime::Request, Error> {
+        let query = crate::runtime::Query::new();
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v2/leads/",
+                &crate::runtime::path_segment(&self.lead_id),
+                "/",
+                &crate::runtime::path_segment(&self.pipeline_id),
+            ]
+                .concat(),
+            query,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: self.options.clone(),
+        })
+    }
+
+    /// Sends the request and decodes the response body.
+    pub async fn send(self) -> Result<crate::models::ContactsContactView, Error> {
+        self.send_with_response().await.map(|response| response.body)
+    }
+
+    /// Sends the request; the response keeps its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::models::ContactsContactView>, Error> {
+        self.client.core().execute(&self.request()?).await
+    }
+}
+
+impl<'a> std::future::IntoFuture for ClearLeadTransitions<'a> {
+    type Output = Result<crate::models::ContactsContactView, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

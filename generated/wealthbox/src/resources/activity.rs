@@ -22,7 +22,7 @@ impl<'a> Activity<'a> {
     ///
     /// This endpoint will return all of the activity stream items for the user who has authenticated with their access token.
     ///
-    /// `GET /v1/activity`. Source: line 296 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `stream_items`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/activity`. Source: `retrieve-activity-stream` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `stream_items`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -59,7 +59,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// The id of the Contact whose stream items you are requesting
     ///
-    /// Query parameter `contact`. Source: line 303 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `contact`. Source: `retrieve-activity-stream/parameters/contact` in `specs/wealthbox/snapshot.txt`.
     pub fn contact(mut self, value: i64) -> Self {
         self.contact = Some(value);
         self
@@ -67,19 +67,19 @@ impl<'a> List<'a> {
 
     /// Use cursor to retrieve the next page of stream items. Page-based activity stream pagination is deprecated and will be removed in a later Wealthbox API version.
     ///
-    /// Deprecated. Query parameter `cursor`. Source: line 308 of `specs/wealthbox/snapshot.txt`.
+    /// Deprecated. Query parameter `cursor`. Source: `retrieve-activity-stream/parameters/cursor` in `specs/wealthbox/snapshot.txt`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

@@ -22,7 +22,7 @@ impl<'a> Categories<'a> {
     ///
     /// This endpoint will fetch every contact role in the authenticated user’s account (workspace).
     ///
-    /// `GET /v1/categories/contact_roles`. Source: line 14191 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contact_roles`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/categories/contact_roles`. Source: `list-all-contact-roles` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contact_roles`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -45,7 +45,7 @@ impl<'a> Categories<'a> {
     ///
     /// This endpoint will fetch every custom field in the authenticated user’s account (workspace).
     ///
-    /// `GET /v1/categories/custom_fields`. Source: line 14314 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `custom_fields`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/categories/custom_fields`. Source: `list-all-custom-fields` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `custom_fields`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -72,7 +72,7 @@ impl<'a> Categories<'a> {
     ///
     /// This endpoint will fetch every tag in the authenticated user’s account (workspace).
     ///
-    /// `GET /v1/categories/tags`. Source: line 14382 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/categories/tags`. Source: `list-all-tags` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -96,7 +96,7 @@ impl<'a> Categories<'a> {
     ///
     /// This endpoint will fetch every instance of the specified category name which are owned by the account (workspace) of the user authenticated with the API.
     ///
-    /// `GET /v1/categories/{type}`. Source: line 14435 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/categories/{type}`. Source: `list-all-members-of-customizable-category` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tags`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -131,13 +131,13 @@ pub struct ListContactRoles<'a> {
 }
 
 impl<'a> ListContactRoles<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -245,13 +245,13 @@ pub struct ListCustomFields<'a> {
 }
 
 impl<'a> ListCustomFields<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -361,7 +361,7 @@ pub struct ListTags<'a> {
 impl<'a> ListTags<'a> {
     /// The name of the document type that you are trying to fetch, defaults to All
     ///
-    /// Query parameter `document_type`. Source: line 14389 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `document_type`. Source: `list-all-tags/parameters/document_type` in `specs/wealthbox/snapshot.txt`.
     pub fn document_type(
         mut self,
         value: impl Into<crate::models::ListAllTagsDocumentType>,
@@ -370,13 +370,13 @@ impl<'a> ListTags<'a> {
         self
     }
 
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
@@ -485,13 +485,13 @@ pub struct List<'a> {
 }
 
 impl<'a> List<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

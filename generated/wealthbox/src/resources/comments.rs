@@ -22,7 +22,7 @@ impl<'a> Comments<'a> {
     ///
     /// This endpoint will fetch all of the comments that are accessible by the user for the specified resource.
     ///
-    /// `GET /v1/comments`. Source: line 14482 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `comments`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/comments`. Source: `retrieve-all-comments` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `comments`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -59,7 +59,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// The id of the resource being searched for. Ignored if no resource_type provided
     ///
-    /// Query parameter `resource_id`. Source: line 14489 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_id`. Source: `retrieve-all-comments/parameters/resource_id` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_id(mut self, value: i64) -> Self {
         self.resource_id = Some(value);
         self
@@ -67,19 +67,19 @@ impl<'a> List<'a> {
 
     /// The type of resource being searched for
     ///
-    /// Query parameter `resource_type`. Source: line 14494 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_type`. Source: `retrieve-all-comments/parameters/resource_type` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

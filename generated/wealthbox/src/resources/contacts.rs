@@ -22,7 +22,7 @@ impl<'a> Contacts<'a> {
     ///
     /// When fetching contacts, results can optionally be filtered by the following parameters. The parameters that can be used are listed below and can be used individually or in any combination.
     ///
-    /// `GET /v1/contacts`. Source: line 390 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contacts`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/contacts`. Source: `retrieve-all-contacts` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `contacts`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -56,7 +56,7 @@ impl<'a> Contacts<'a> {
     ///
     /// Create a new Contact.
     ///
-    /// `POST /v1/contacts`. Source: line 1319 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/contacts`. Source: `create-new-contact` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -78,7 +78,7 @@ impl<'a> Contacts<'a> {
     ///
     /// Retrieve a specific contact using it unique identifier. The contact returned will include the attributes listed below.
     ///
-    /// `GET /v1/contacts/{id}`. Source: line 2893 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/contacts/{id}`. Source: `fetch-existing-contact` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -100,7 +100,7 @@ impl<'a> Contacts<'a> {
     ///
     /// Update a specific contact using it unique identifier. Any of the attributes that are returned by GET /v1/contacts/{id} may be updated using this request. All fields are optional; any fields not included in the request will not be updated. The contact returned will include all of the attributes for GET /v1/contacts/{id}, with the updated values of the attributes in the request.
     ///
-    /// `PUT /v1/contacts/{id}`. Source: line 3756 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/contacts/{id}`. Source: `update-existing-contact` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -123,7 +123,7 @@ impl<'a> Contacts<'a> {
     ///
     /// Delete a specific contact using it unique identifier.
     ///
-    /// `DELETE /v1/contacts/{id}`. Source: line 4658 of `specs/wealthbox/snapshot.txt`.
+    /// `DELETE /v1/contacts/{id}`. Source: `delete-existing-contact` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -166,7 +166,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// The ID of the contact that you are searching for
     ///
-    /// Query parameter `id`. Source: line 397 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `id`. Source: `retrieve-all-contacts/parameters/id` in `specs/wealthbox/snapshot.txt`.
     pub fn id(mut self, value: i64) -> Self {
         self.id = Some(value);
         self
@@ -174,7 +174,7 @@ impl<'a> List<'a> {
 
     /// The contact_type of the Contact that should be returned from the endpoint
     ///
-    /// Query parameter `contactType`. Source: line 402 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `contactType`. Source: `retrieve-all-contacts/parameters/contactType` in `specs/wealthbox/snapshot.txt`.
     pub fn contact_type(mut self, value: impl Into<String>) -> Self {
         self.contact_type = Some(value.into());
         self
@@ -182,7 +182,7 @@ impl<'a> List<'a> {
 
     /// The name that you wish to search for. This field supports partial matches, and searches all of the following name fields: prefix, first name, middle name, last name, suffix, nickname, and full name (for Households, Companies, and Trusts)
     ///
-    /// Query parameter `name`. Source: line 407 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `name`. Source: `retrieve-all-contacts/parameters/name` in `specs/wealthbox/snapshot.txt`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -190,7 +190,7 @@ impl<'a> List<'a> {
 
     /// The email address you wish to filter the contacts by
     ///
-    /// Query parameter `email`. Source: line 412 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `email`. Source: `retrieve-all-contacts/parameters/email` in `specs/wealthbox/snapshot.txt`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -198,7 +198,7 @@ impl<'a> List<'a> {
 
     /// The phone number you wish to filter the contacts by, you may include any delimiters you would like ( -, (), they will be stripped on the server before matching
     ///
-    /// Query parameter `phone`. Source: line 417 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `phone`. Source: `retrieve-all-contacts/parameters/phone` in `specs/wealthbox/snapshot.txt`.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
@@ -206,7 +206,7 @@ impl<'a> List<'a> {
 
     /// Only returns contacts whose active flag match the specified value
     ///
-    /// Query parameter `active`. Source: line 422 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `active`. Source: `retrieve-all-contacts/parameters/active` in `specs/wealthbox/snapshot.txt`.
     pub fn active(mut self, value: bool) -> Self {
         self.active = Some(value);
         self
@@ -214,7 +214,7 @@ impl<'a> List<'a> {
 
     /// Only returns contacts with one of the specified tags
     ///
-    /// Query parameter `tags`. Source: line 427 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `tags`. Source: `retrieve-all-contacts/parameters/tags` in `specs/wealthbox/snapshot.txt`.
     pub fn tags(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tags = Some(values.into_iter().map(Into::into).collect());
         self
@@ -222,7 +222,7 @@ impl<'a> List<'a> {
 
     /// Returns deleted items for this endpoint with attributes for id and deleted_at
     ///
-    /// Query parameter `deleted`. Source: line 432 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `deleted`. Source: `retrieve-all-contacts/parameters/deleted` in `specs/wealthbox/snapshot.txt`.
     pub fn deleted(mut self, value: bool) -> Self {
         self.deleted = Some(value);
         self
@@ -230,7 +230,7 @@ impl<'a> List<'a> {
 
     /// The household title you wish to filter the household title
     ///
-    /// Query parameter `householdTitle`. Source: line 437 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `householdTitle`. Source: `retrieve-all-contacts/parameters/householdTitle` in `specs/wealthbox/snapshot.txt`.
     pub fn household_title(
         mut self,
         value: impl Into<crate::models::RetrieveAllContactsHouseholdTitle>,
@@ -241,7 +241,7 @@ impl<'a> List<'a> {
 
     /// The type of the Contact that should be returned from the endpoint
     ///
-    /// Query parameter `type`. Source: line 444 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `type`. Source: `retrieve-all-contacts/parameters/type` in `specs/wealthbox/snapshot.txt`.
     pub fn type_(
         mut self,
         value: impl Into<crate::models::RetrieveAllContactsType>,
@@ -252,7 +252,7 @@ impl<'a> List<'a> {
 
     /// The order that the contacts should be returned in
     ///
-    /// Query parameter `order`. Source: line 451 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `order`. Source: `retrieve-all-contacts/parameters/order` in `specs/wealthbox/snapshot.txt`.
     pub fn order(
         mut self,
         value: impl Into<crate::models::RetrieveAllContactsOrder>,
@@ -261,13 +261,13 @@ impl<'a> List<'a> {
         self
     }
 
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

@@ -22,7 +22,7 @@ impl<'a> Events<'a> {
     ///
     /// This endpoint will fetch all of the events that are accessible by the user. This way the user can not access any events they don’t have access to.
     ///
-    /// `GET /v1/events`. Source: line 10448 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `events`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/events`. Source: `retrieve-all-events` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `events`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -50,7 +50,7 @@ impl<'a> Events<'a> {
     ///
     /// Create a new event
     ///
-    /// `POST /v1/events`. Source: line 10684 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/events`. Source: `create-new-event` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -72,7 +72,7 @@ impl<'a> Events<'a> {
     ///
     /// Retrieve a specific event using it unique identifier. The event returned will include the attributes listed below.
     ///
-    /// `GET /v1/events/{id}`. Source: line 11035 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/events/{id}`. Source: `fetch-existing-event` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -94,7 +94,7 @@ impl<'a> Events<'a> {
     ///
     /// Update a existing event with new properties, these properties will be saved to the database and the new event will be returned.
     ///
-    /// `PUT /v1/events/{id}`. Source: line 11242 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/events/{id}`. Source: `update-existing-event` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -117,7 +117,7 @@ impl<'a> Events<'a> {
     ///
     /// Delete an existing event from your account (workspace). This event will not be available to you going forward in the future.
     ///
-    /// `DELETE /v1/events/{id}`. Source: line 11596 of `specs/wealthbox/snapshot.txt`.
+    /// `DELETE /v1/events/{id}`. Source: `delete-event` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -154,7 +154,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// The id of the resource being searched for
     ///
-    /// Query parameter `resource_id`. Source: line 10455 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_id`. Source: `retrieve-all-events/parameters/resource_id` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_id(mut self, value: i64) -> Self {
         self.resource_id = Some(value);
         self
@@ -162,7 +162,7 @@ impl<'a> List<'a> {
 
     /// The type of resource being searched for
     ///
-    /// Query parameter `resource_type`. Source: line 10460 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_type`. Source: `retrieve-all-events/parameters/resource_type` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -170,7 +170,7 @@ impl<'a> List<'a> {
 
     /// The minimum start date of the events to be returned
     ///
-    /// Query parameter `startDateMin`. Source: line 10465 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `startDateMin`. Source: `retrieve-all-events/parameters/startDateMin` in `specs/wealthbox/snapshot.txt`.
     pub fn start_date_min(mut self, value: impl Into<String>) -> Self {
         self.start_date_min = Some(value.into());
         self
@@ -178,7 +178,7 @@ impl<'a> List<'a> {
 
     /// The maximum start date of the events to be returned
     ///
-    /// Query parameter `startDateMax`. Source: line 10470 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `startDateMax`. Source: `retrieve-all-events/parameters/startDateMax` in `specs/wealthbox/snapshot.txt`.
     pub fn start_date_max(mut self, value: impl Into<String>) -> Self {
         self.start_date_max = Some(value.into());
         self
@@ -186,7 +186,7 @@ impl<'a> List<'a> {
 
     /// The order that the events should be returned in regarding event start
     ///
-    /// Query parameter `order`. Source: line 10475 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `order`. Source: `retrieve-all-events/parameters/order` in `specs/wealthbox/snapshot.txt`.
     pub fn order(
         mut self,
         value: impl Into<crate::models::RetrieveAllEventsOrder>,
@@ -195,13 +195,13 @@ impl<'a> List<'a> {
         self
     }
 
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

@@ -22,7 +22,7 @@ impl<'a> Households<'a> {
     ///
     /// This endpoint will add a member to the household.
     ///
-    /// `POST /v1/households/{household_id}/members`. Source: line 14567 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/households/{household_id}/members`. Source: `add-member-to-household` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -49,7 +49,7 @@ impl<'a> Households<'a> {
     ///
     /// This endpoint will remove a member from a household.
     ///
-    /// `DELETE /v1/households/{household_id}/members/{id}`. Source: line 14649 of `specs/wealthbox/snapshot.txt`.
+    /// `DELETE /v1/households/{household_id}/members/{id}`. Source: `delete-member-from-household` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///

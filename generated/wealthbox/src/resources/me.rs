@@ -22,7 +22,7 @@ impl<'a> Me<'a> {
     ///
     /// This endpoint will return information about the user’s login profile.
     ///
-    /// `GET /v1/me`. Source: line 140 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/me`. Source: `retrieve-login-profile-information` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///

@@ -22,7 +22,7 @@ impl<'a> Notes<'a> {
     ///
     /// This endpoint will fetch all of the notes that are accessible by the user. This way the user can not access any notes they don’t have access to.
     ///
-    /// `GET /v1/notes`. Source: line 13654 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `notes`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/notes`. Source: `retrieve-all-notes` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `notes`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -48,7 +48,7 @@ impl<'a> Notes<'a> {
     ///
     /// Create a new Note.
     ///
-    /// `POST /v1/notes`. Source: line 13776 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/notes`. Source: `create-new-note` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -70,7 +70,7 @@ impl<'a> Notes<'a> {
     ///
     /// Retrieve a specific note using it unique identifier. The note returned will include the attributes listed below.
     ///
-    /// `GET /v1/notes/{id}`. Source: line 13929 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/notes/{id}`. Source: `fetch-existing-note` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -92,7 +92,7 @@ impl<'a> Notes<'a> {
     ///
     /// Update a existing note with new properties, these properties will be saved to the database and the new note will be returned.
     ///
-    /// `PUT /v1/notes/{id}`. Source: line 14032 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/notes/{id}`. Source: `update-existing-note` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -128,7 +128,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// The id of the resource being searched for
     ///
-    /// Query parameter `resource_id`. Source: line 13661 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_id`. Source: `retrieve-all-notes/parameters/resource_id` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_id(mut self, value: i64) -> Self {
         self.resource_id = Some(value);
         self
@@ -136,7 +136,7 @@ impl<'a> List<'a> {
 
     /// The type of resource being searched for
     ///
-    /// Query parameter `resource_type`. Source: line 13666 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_type`. Source: `retrieve-all-notes/parameters/resource_type` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -144,7 +144,7 @@ impl<'a> List<'a> {
 
     /// The order that the resource should be returned in. “asc” (Assending by Created Date) is the default sort order. “created” is sort Decending by Created Date. “updated” is sort Decending by Updated Date.
     ///
-    /// Query parameter `order`. Source: line 13671 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `order`. Source: `retrieve-all-notes/parameters/order` in `specs/wealthbox/snapshot.txt`.
     pub fn order(
         mut self,
         value: impl Into<crate::models::RetrieveAllNotesOrder>,
@@ -153,13 +153,13 @@ impl<'a> List<'a> {
         self
     }
 
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

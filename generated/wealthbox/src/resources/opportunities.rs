@@ -22,7 +22,7 @@ impl<'a> Opportunities<'a> {
     ///
     /// This endpoint will fetch all of the opportunities that are accessible by the user. This way the user can not access any opportunities they don’t have access to.
     ///
-    /// `GET /v1/opportunities`. Source: line 11806 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `opportunities`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/opportunities`. Source: `retrieve-all-opportunities` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `opportunities`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -49,7 +49,7 @@ impl<'a> Opportunities<'a> {
     ///
     /// Create a new Opportunity.
     ///
-    /// `POST /v1/opportunities`. Source: line 12012 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/opportunities`. Source: `create-new-opportunity` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -71,7 +71,7 @@ impl<'a> Opportunities<'a> {
     ///
     /// Retrieve a specific opportunity using it unique identifier. The opportunity returned will include the attributes listed below.
     ///
-    /// `GET /v1/opportunities/{id}`. Source: line 12319 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/opportunities/{id}`. Source: `fetch-existing-opportunity` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -93,7 +93,7 @@ impl<'a> Opportunities<'a> {
     ///
     /// Update a existing opportunity with new properties, these properties will be saved to the database and the new opportunity will be returned.
     ///
-    /// `PUT /v1/opportunities/{id}`. Source: line 12501 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/opportunities/{id}`. Source: `update-existing-opportunity` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -116,7 +116,7 @@ impl<'a> Opportunities<'a> {
     ///
     /// Delete an existing opportunity from your account (workspace). This opportunity will not be available to you going forward in the future.
     ///
-    /// `DELETE /v1/opportunities/{id}`. Source: line 12811 of `specs/wealthbox/snapshot.txt`.
+    /// `DELETE /v1/opportunities/{id}`. Source: `delete-opportunity` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -152,7 +152,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// The id of the resource being searched for
     ///
-    /// Query parameter `resource_id`. Source: line 11813 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_id`. Source: `retrieve-all-opportunities/parameters/resource_id` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_id(mut self, value: i64) -> Self {
         self.resource_id = Some(value);
         self
@@ -160,7 +160,7 @@ impl<'a> List<'a> {
 
     /// The type of resource being searched for
     ///
-    /// Query parameter `resource_type`. Source: line 11818 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_type`. Source: `retrieve-all-opportunities/parameters/resource_type` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -168,7 +168,7 @@ impl<'a> List<'a> {
 
     /// The order that the opportunities should be returned in
     ///
-    /// Query parameter `order`. Source: line 11823 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `order`. Source: `retrieve-all-opportunities/parameters/order` in `specs/wealthbox/snapshot.txt`.
     pub fn order(
         mut self,
         value: impl Into<crate::models::RetrieveAllOpportunitiesOrder>,
@@ -179,19 +179,19 @@ impl<'a> List<'a> {
 
     /// Return won and lost opportunities as well
     ///
-    /// Query parameter `include_closed`. Source: line 11830 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `include_closed`. Source: `retrieve-all-opportunities/parameters/include_closed` in `specs/wealthbox/snapshot.txt`.
     pub fn include_closed(mut self, value: bool) -> Self {
         self.include_closed = Some(value);
         self
     }
 
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

@@ -22,7 +22,7 @@ impl<'a> Projects<'a> {
     ///
     /// This endpoint will fetch all of the projects that are accessible by the user. This way the user can not access any projects they don’t have access to.
     ///
-    /// `GET /v1/projects`. Source: line 12996 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `projects`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/projects`. Source: `retrieve-all-projects` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `projects`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -45,7 +45,7 @@ impl<'a> Projects<'a> {
     ///
     /// Create a new Project.
     ///
-    /// `POST /v1/projects`. Source: line 13108 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/projects`. Source: `create-new-project` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -67,7 +67,7 @@ impl<'a> Projects<'a> {
     ///
     /// Retrieve a specific project using it unique identifier. The project returned will include the attributes listed below.
     ///
-    /// `GET /v1/projects/{id}`. Source: line 13267 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/projects/{id}`. Source: `fetch-existing-project` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -89,7 +89,7 @@ impl<'a> Projects<'a> {
     ///
     /// Update a existing project with new properties, these properties will be saved to the database and the new project will be returned.
     ///
-    /// `PUT /v1/projects/{id}`. Source: line 13378 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/projects/{id}`. Source: `update-existing-project` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -112,7 +112,7 @@ impl<'a> Projects<'a> {
     ///
     /// Delete an existing project from your account (workspace). This project will not be available to you going forward in the future.
     ///
-    /// `DELETE /v1/projects/{id}`. Source: line 13540 of `specs/wealthbox/snapshot.txt`.
+    /// `DELETE /v1/projects/{id}`. Source: `delete-project` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -142,13 +142,13 @@ pub struct List<'a> {
 }
 
 impl<'a> List<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

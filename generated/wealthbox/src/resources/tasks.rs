@@ -22,7 +22,7 @@ impl<'a> Tasks<'a> {
     ///
     /// This endpoint will fetch all of the tasks that are accessible by the user. This way the user can not access any tasks they don’t have access to.
     ///
-    /// `GET /v1/tasks`. Source: line 5544 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tasks`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/tasks`. Source: `retrieve-all-tasks` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `tasks`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -51,7 +51,7 @@ impl<'a> Tasks<'a> {
     ///
     /// Create a new task and assign it to a user.
     ///
-    /// `POST /v1/tasks`. Source: line 5658 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/tasks`. Source: `create-new-task-and-assign-it-to-user` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -73,7 +73,7 @@ impl<'a> Tasks<'a> {
     ///
     /// Retrieve a specific task using its unique identifier. The task returned will include the attributes listed below.
     ///
-    /// `GET /v1/tasks/{id}`. Source: line 6225 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/tasks/{id}`. Source: `fetch-existing-task` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -95,7 +95,7 @@ impl<'a> Tasks<'a> {
     ///
     /// Update an existing task and assign it to a user with some new properties, these properties will be saved to the database and the new task will be returned.
     ///
-    /// `PUT /v1/tasks/{id}`. Source: line 6408 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/tasks/{id}`. Source: `update-existing-task-and-assign-it-to-user` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -118,7 +118,7 @@ impl<'a> Tasks<'a> {
     ///
     /// Delete an existing task from your account (workspace). This task will not be available to you going forward in the future.
     ///
-    /// `DELETE /v1/tasks/{id}`. Source: line 6984 of `specs/wealthbox/snapshot.txt`.
+    /// `DELETE /v1/tasks/{id}`. Source: `delete-task` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -156,7 +156,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// The id of the resource being searched for
     ///
-    /// Query parameter `resource_id`. Source: line 5551 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_id`. Source: `retrieve-all-tasks/parameters/resource_id` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_id(mut self, value: i64) -> Self {
         self.resource_id = Some(value);
         self
@@ -164,7 +164,7 @@ impl<'a> List<'a> {
 
     /// The type of resource being searched for
     ///
-    /// Query parameter `resource_type`. Source: line 5556 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_type`. Source: `retrieve-all-tasks/parameters/resource_type` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -172,7 +172,7 @@ impl<'a> List<'a> {
 
     /// The id of the User which the task is assigned to
     ///
-    /// Query parameter `assigned_to`. Source: line 5561 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `assigned_to`. Source: `retrieve-all-tasks/parameters/assigned_to` in `specs/wealthbox/snapshot.txt`.
     pub fn assigned_to(mut self, value: i64) -> Self {
         self.assigned_to = Some(value);
         self
@@ -180,7 +180,7 @@ impl<'a> List<'a> {
 
     /// The id of the Team which the task is assigned to
     ///
-    /// Query parameter `assigned_to_team`. Source: line 5566 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `assigned_to_team`. Source: `retrieve-all-tasks/parameters/assigned_to_team` in `specs/wealthbox/snapshot.txt`.
     pub fn assigned_to_team(mut self, value: i64) -> Self {
         self.assigned_to_team = Some(value);
         self
@@ -188,7 +188,7 @@ impl<'a> List<'a> {
 
     /// The id of the User who created the task
     ///
-    /// Query parameter `created_by`. Source: line 5571 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `created_by`. Source: `retrieve-all-tasks/parameters/created_by` in `specs/wealthbox/snapshot.txt`.
     pub fn created_by(mut self, value: i64) -> Self {
         self.created_by = Some(value);
         self
@@ -196,19 +196,19 @@ impl<'a> List<'a> {
 
     /// Return completed tasks as well
     ///
-    /// Query parameter `completed`. Source: line 5576 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `completed`. Source: `retrieve-all-tasks/parameters/completed` in `specs/wealthbox/snapshot.txt`.
     pub fn completed(mut self, value: bool) -> Self {
         self.completed = Some(value);
         self
     }
 
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

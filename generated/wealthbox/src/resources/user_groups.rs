@@ -22,7 +22,7 @@ impl<'a> UserGroups<'a> {
     ///
     /// This endpoint will return all of the UserGroups associated with the account (workspace) of the user interacting with the API access token.
     ///
-    /// `GET /v1/user_groups`. Source: line 14717 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `user_groups`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/user_groups`. Source: `retrieve-all-usergroups` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `user_groups`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -53,13 +53,13 @@ pub struct List<'a> {
 }
 
 impl<'a> List<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

@@ -22,7 +22,7 @@ impl<'a> Users<'a> {
     ///
     /// This endpoint will fetch all of the active users for the current account.
     ///
-    /// `GET /v1/users`. Source: line 14823 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `users`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/users`. Source: `retrieve-all-users` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `users`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -53,13 +53,13 @@ pub struct List<'a> {
 }
 
 impl<'a> List<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

@@ -22,7 +22,7 @@ impl<'a> WorkflowTemplates<'a> {
     ///
     /// This endpoint will fetch all of the workflow templates that are accessible by the user. This way the user can not access any workflow templates they don’t have access to.
     ///
-    /// `GET /v1/workflow_templates`. Source: line 9481 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `workflow_templates`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/workflow_templates`. Source: `retrieve-all-workflow-templates` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `workflow_templates`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -45,7 +45,7 @@ impl<'a> WorkflowTemplates<'a> {
     ///
     /// Retrieve a specific workflow template using it unique identifier. The workflow template returned will include the attributes listed below.
     ///
-    /// `GET /v1/workflow_templates/{id}`. Source: line 9764 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/workflow_templates/{id}`. Source: `fetch-existing-workflow-template` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -75,13 +75,13 @@ pub struct List<'a> {
 }
 
 impl<'a> List<'a> {
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

@@ -22,7 +22,7 @@ impl<'a> Workflows<'a> {
     ///
     /// This endpoint will fetch all of the workflows that are accessible by the user. This way the user can not access any workflows they don’t have access to.
     ///
-    /// `GET /v1/workflows`. Source: line 7170 of `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `workflows`; the builder's `.stream()` and `.all()` walk every page.
+    /// `GET /v1/workflows`. Source: `retrieve-all-workflows` in `specs/wealthbox/snapshot.txt`. A list operation: the page's items are in `workflows`; the builder's `.stream()` and `.all()` walk every page.
     ///
     /// # Example
     ///
@@ -48,7 +48,7 @@ impl<'a> Workflows<'a> {
     ///
     /// Create a new Workflow.
     ///
-    /// `POST /v1/workflows`. Source: line 7744 of `specs/wealthbox/snapshot.txt`.
+    /// `POST /v1/workflows`. Source: `create-new-workflow` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -70,7 +70,7 @@ impl<'a> Workflows<'a> {
     ///
     /// Retrieve a specific workflow using it unique identifier. The workflow returned will include the attributes listed below.
     ///
-    /// `GET /v1/workflows/{id}`. Source: line 8368 of `specs/wealthbox/snapshot.txt`.
+    /// `GET /v1/workflows/{id}`. Source: `fetch-existing-workflow` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -92,7 +92,7 @@ impl<'a> Workflows<'a> {
     ///
     /// Delete an existing workflow from your account (workspace). This workflow will not be available to you going forward in the future.
     ///
-    /// `DELETE /v1/workflows/{id}`. Source: line 8923 of `specs/wealthbox/snapshot.txt`.
+    /// `DELETE /v1/workflows/{id}`. Source: `delete-workflow` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -112,7 +112,7 @@ impl<'a> Workflows<'a> {
 
     /// Complete a workflow step
     ///
-    /// `PUT /v1/workflows/{workflow_id}/steps/{id}`. Source: line 10046 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/workflows/{workflow_id}/steps/{id}`. Source: `complete-workflow-step` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -139,7 +139,7 @@ impl<'a> Workflows<'a> {
 
     /// Revert a workflow step
     ///
-    /// `PUT /v1/workflows/{workflow_id}/steps/{id}`. Source: line 10259 of `specs/wealthbox/snapshot.txt`.
+    /// `PUT /v1/workflows/{workflow_id}/steps/{id}`. Source: `revert-workflow-step` in `specs/wealthbox/snapshot.txt`.
     ///
     /// # Example
     ///
@@ -181,7 +181,7 @@ pub struct List<'a> {
 impl<'a> List<'a> {
     /// The id of the resource being searched for
     ///
-    /// Query parameter `resource_id`. Source: line 7177 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_id`. Source: `retrieve-all-workflows/parameters/resource_id` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_id(mut self, value: i64) -> Self {
         self.resource_id = Some(value);
         self
@@ -189,7 +189,7 @@ impl<'a> List<'a> {
 
     /// The type of resource being searched for
     ///
-    /// Query parameter `resource_type`. Source: line 7182 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `resource_type`. Source: `retrieve-all-workflows/parameters/resource_type` in `specs/wealthbox/snapshot.txt`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
@@ -197,7 +197,7 @@ impl<'a> List<'a> {
 
     /// Only returns workflows whose status match the specified value
     ///
-    /// Query parameter `status`. Source: line 7187 of `specs/wealthbox/snapshot.txt`.
+    /// Query parameter `status`. Source: `retrieve-all-workflows/parameters/status` in `specs/wealthbox/snapshot.txt`.
     pub fn status(
         mut self,
         value: impl Into<crate::models::RetrieveAllWorkflowsStatus>,
@@ -206,13 +206,13 @@ impl<'a> List<'a> {
         self
     }
 
-    /// Default: `1`. Query parameter `page`. Source: line 101 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `1`. Query parameter `page`. Source: `pagination-parameters/page` in `specs/wealthbox/snapshot.txt`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
 
-    /// Default: `25`. Query parameter `per_page`. Source: line 98 of `specs/wealthbox/snapshot.txt`.
+    /// Default: `25`. Query parameter `per_page`. Source: `pagination-parameters/per_page` in `specs/wealthbox/snapshot.txt`.
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self

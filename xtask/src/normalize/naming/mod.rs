@@ -39,8 +39,8 @@ mod operations;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use codegen::names::pascal;
 use codegen::spec::{Field, Operation, Parameter, Spec, TypeDef, TypeKind, TypeRef};
-use heck::ToUpperCamelCase;
 
 
 /// What type building knows of the names it made.
@@ -71,6 +71,13 @@ pub fn run(spec: &mut Spec, origins: Origins, merge_identical_shapes: bool) -> N
 /// The pass between its two phases: what it knows of names, and their history.
 pub struct Naming {
     pass: Pass,
+}
+
+impl Naming {
+    /// The name a type has now, by a name it has or had.
+    pub fn current(&self, name: &str) -> String {
+        self.pass.current(name)
+    }
 }
 
 /// What the overlay says about names.
@@ -240,7 +247,7 @@ impl Pass {
         let Origins { doc_named, enum_fields } = &self.origins;
         let owner_is_doc_named = |name: &str| {
             let wire = &enum_fields[name];
-            name.strip_suffix(&wire.to_upper_camel_case()).is_some_and(|owner| doc_named.contains(owner))
+            name.strip_suffix(&pascal(wire)).is_some_and(|owner| doc_named.contains(owner))
         };
         let mut canonical: BTreeMap<(String, Vec<String>), String> = BTreeMap::new();
         for def in &spec.types {
@@ -283,7 +290,7 @@ impl Pass {
         };
         // `EmailAddressRequestKind` and `EmailAddressResponseKind` → `EmailAddressKind`.
         let owner_stem = |name: &str, wire: &str| {
-            let field = wire.to_upper_camel_case();
+            let field = pascal(wire);
             let owner = name.strip_suffix(&field).unwrap_or(name);
             let stem = owner.strip_suffix("Request").or_else(|| owner.strip_suffix("Response")).unwrap_or(owner);
             format!("{stem}{field}")
@@ -307,7 +314,7 @@ impl Pass {
         let by_field = groups
             .iter()
             .filter(|((wire, _), members)| members.len() > 1 && value_sets[wire] == 1)
-            .map(|((wire, _), members)| (members.clone(), wire.to_upper_camel_case()))
+            .map(|((wire, _), members)| (members.clone(), pascal(wire)))
             .collect();
         self.merge_enum_groups(spec, by_field);
     }
@@ -541,6 +548,7 @@ mod tests {
                 default: None,
                 description: None,
                 source: Source::Doc(line),
+                taken_from: None,
             })
             .collect();
         TypeDef {
@@ -569,6 +577,7 @@ mod tests {
                 ty: Some(ty.parse().unwrap()),
                 examples: vec![],
                 source: Source::Doc(line),
+                taken_from: None,
             }],
             pagination: None,
             source: Source::Doc(line),
@@ -594,6 +603,7 @@ mod tests {
                 object("Thing", 5, &[("id", "integer")]),
             ],
             gaps: vec![],
+            reconciliation: None,
         };
         let origins = Origins { doc_named: ["Thing".to_string()].into(), enum_fields: BTreeMap::new() };
         // Found by a name merged away: rule 2 makes the widget list the gadget list (the

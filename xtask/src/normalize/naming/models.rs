@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use codegen::names::pascal;
 use codegen::spec::{Operation, Spec, TypeDef, TypeKind, TypeRef};
-use heck::ToUpperCamelCase;
 use serde_json::Value;
 
 use super::operations::singular;
@@ -50,7 +50,7 @@ impl Pass {
                     aliases.insert(t.name.clone(), model.name.clone());
                 }
             }
-            let own = singular(&resource).to_upper_camel_case();
+            let own = pascal(&singular(&resource));
             let name = if self.named.contains(&model.name) || types.contains_key(&own) {
                 model.name.clone()
             } else {
@@ -131,10 +131,10 @@ impl Pass {
         let mut renames: BTreeMap<String, String> = BTreeMap::new();
         let mut taken: BTreeSet<String> = types.keys().cloned().collect();
         for op in spec.operations.iter().filter(|o| o.is_resolved()) {
-            let model = singular(&op.resource).to_upper_camel_case();
+            let model = pascal(&singular(&op.resource));
             let (body, name) = match op.rust_name.as_str() {
                 "create" | "update" => match op.request.as_ref().map(|r| &r.ty) {
-                    Some(TypeRef::Named(body)) => (body.clone(), format!("{}{model}", op.rust_name.to_upper_camel_case())),
+                    Some(TypeRef::Named(body)) => (body.clone(), format!("{}{model}", pascal(&op.rust_name))),
                     _ => continue,
                 },
                 "list" => match op.success().and_then(|r| r.ty.as_ref()) {
@@ -200,7 +200,7 @@ impl Pass {
             if !is_named(&parent) {
                 continue;
             }
-            let short = format!("{parent}{}", field.to_upper_camel_case());
+            let short = format!("{parent}{}", pascal(&field));
             if short.len() < name.len() && !taken.contains(&short) {
                 taken.insert(short.clone());
                 renames.insert(name.clone(), short);
@@ -251,8 +251,8 @@ impl Pass {
         let mut renames = BTreeMap::new();
         let names: BTreeSet<String> = spec.types.iter().map(|t| t.name.clone()).collect();
         for ((wire, _, resource), members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
-            let model = self.models.get(&resource).cloned().unwrap_or_else(|| singular(&resource).to_upper_camel_case());
-            let wanted = format!("{model}{}", wire.to_upper_camel_case());
+            let model = self.models.get(&resource).cloned().unwrap_or_else(|| pascal(&singular(&resource)));
+            let wanted = format!("{model}{}", pascal(&wire));
             let first = members.iter().min_by_key(|n| (n.len(), n.as_str())).expect("a group has members").clone();
             let target = if members.contains(&wanted) || !names.contains(&wanted) { wanted } else { first.clone() };
             if !members.contains(&target) {

@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::path::Segment;
 use codegen::spec::{Method, Operation, Spec};
-use heck::ToSnakeCase;
+use codegen::names::{snake, snake_words};
 
 /// Words dropped from the document's words: they name no action or thing.
 const FILLER: &[&str] = &["new", "existing", "all", "single"];
@@ -90,7 +90,8 @@ pub(crate) fn name_operations(spec: &mut Spec, given: &BTreeMap<String, String>)
             }
         }
         for (&i, name) in members.iter().zip(names) {
-            spec.operations[i].rust_name = name;
+            // Words outside ASCII, a leading digit or a keyword still make an identifier.
+            spec.operations[i].rust_name = snake(&name);
         }
     }
 }
@@ -174,7 +175,7 @@ fn collection_segments(resource: &str, ops: &[&Operation]) -> BTreeSet<String> {
 /// Whether a path segment names the resource: the same words, plural or singular, or
 /// ending in them (`dealStages` names `stages`).
 fn names_resource(segment: &str, resource: &str) -> bool {
-    let segment = segment.to_snake_case();
+    let segment = snake_words(segment);
     let forms = [resource.to_string(), singular(resource)];
     forms.iter().any(|form| {
         [segment.clone(), singular(&segment)]
@@ -183,11 +184,12 @@ fn names_resource(segment: &str, resource: &str) -> bool {
     })
 }
 
-/// `contacts` → `contact`, `activities` → `activity`; a word not ending in `s` is kept.
+/// `contacts` → `contact`, `activities` → `activity`; a word not ending in `s`, or
+/// ending in `ss` or `us` (`status`), is kept.
 pub(crate) fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies") {
         format!("{stem}y")
-    } else if word.ends_with("ss") {
+    } else if word.ends_with("ss") || word.ends_with("us") {
         word.to_string()
     } else {
         word.strip_suffix('s').unwrap_or(word).to_string()
@@ -207,7 +209,7 @@ fn crud_name(op: &Operation, collections: &BTreeSet<String>) -> Option<String> {
             if !rest.iter().all(|s| matches!(s, Segment::Literal(_))) {
                 return None;
             }
-            Some(singular(&parent.to_snake_case()))
+            Some(singular(&snake_words(parent)))
         }
         rest if rest.iter().all(|s| matches!(s, Segment::Literal(_))) => None,
         _ => return None,

@@ -41,13 +41,49 @@ fn def_gap(kind: GapKind, at: &Pointer, message: impl Into<String>) -> Gap {
     Gap { kind, message: message.into(), source: Source::Def(at.clone()) }
 }
 
+/// A definition read: its draft (with every gap the reader found), and for each of its
+/// operations the gaps found while reading it, so that a spec built from some of the
+/// operations reports only theirs (and the API's own).
+#[derive(Debug, Clone)]
+pub struct Definition {
+    /// The draft; its gaps are all the reader found, each once.
+    pub draft: Draft,
+    /// The gaps of each operation of the draft, by index.
+    pub operation_gaps: Vec<Vec<Gap>>,
+}
+
+impl Definition {
+    /// The gaps that concern the operations `used` (indexes in the draft): theirs, and
+    /// those of the API as a whole (servers, security schemes), each once, in the
+    /// reader's order.
+    pub fn gaps_of(&self, used: &[usize]) -> Vec<Gap> {
+        let of_any: Vec<&Gap> = self.operation_gaps.iter().flatten().collect();
+        let of_used: Vec<&Gap> = used.iter().flat_map(|i| &self.operation_gaps[*i]).collect();
+        let webhooks = Pointer::root().join("webhooks");
+        self.draft
+            .gaps
+            .iter()
+            .filter(|g| {
+                let api_wide = !of_any.contains(g) && !matches!(&g.source, Source::Def(p) if p.starts_with(&webhooks));
+                api_wide || of_used.contains(g)
+            })
+            .cloned()
+            .collect()
+    }
+}
+
 /// Reads the definition `text` of the API `api_name`; `file` (relative to the repository
 /// root) names it in errors and in the draft's `api.definition`, and says its syntax (JSON
 /// when it ends in `.json`, else YAML).
 pub fn read(text: &str, api_name: &str, file: &str) -> Result<Draft, DefinitionError> {
+    read_definition(text, api_name, file).map(|d| d.draft)
+}
+
+/// [`read`], with the gaps of each operation.
+pub fn read_definition(text: &str, api_name: &str, file: &str) -> Result<Definition, DefinitionError> {
     let doc = Document::parse(text, file)?;
     let mut schemas = Schemas::new(&doc);
-    let operations = operations::read(&doc, &mut schemas)?;
+    let (operations, operation_gaps): (Vec<_>, Vec<_>) = operations::read(&doc, &mut schemas)?.into_iter().unzip();
     let mut gaps = schemas.gaps;
     let api = api(&doc, api_name, &mut gaps);
     if doc.get(&Pointer::root().join("webhooks")).is_some() {
@@ -60,7 +96,15 @@ pub fn read(text: &str, api_name: &str, file: &str) -> Result<Draft, DefinitionE
             unique.push(g);
         }
     }
-    Ok(Draft { api, operations, global_parameters: Vec::new(), gaps: unique, merge_identical_shapes: false })
+    let draft = Draft {
+        api,
+        operations,
+        global_parameters: Vec::new(),
+        gaps: unique,
+        merge_identical_shapes: false,
+        anchors: Default::default(),
+    };
+    Ok(Definition { draft, operation_gaps })
 }
 
 /// The API facts of the definition.
@@ -87,7 +131,11 @@ fn api(doc: &Document, api_name: &str, gaps: &mut Vec<Gap>) -> Api {
         api.base_url = Some(BaseUrl { url: url.to_string(), variables, source: Source::Def(server.clone()) });
         let more = doc.get(&servers).and_then(Value::as_array).map(Vec::len).unwrap_or(0);
         if more > 1 {
-            gaps.push(def_gap(GapKind::UnsupportedConstruct, &servers, format!("{more} servers; the first is the base URL")));
+            gaps.push(def_gap(
+                GapKind::UnsupportedConstruct,
+                &servers,
+                format!("{more} servers; the first is the base URL"),
+            ));
         }
     }
     api.auth = auth(doc, gaps);

@@ -3,19 +3,20 @@
 //! of the same name and place), request bodies and responses by status (also `$ref`'d),
 //! with the JSON media type's schema and examples.
 
-use codegen::spec::{Example, GapKind, Method, ParamLocation, Pointer, Source, TypeRef};
+use codegen::spec::{Example, Gap, GapKind, Method, ParamLocation, Pointer, Source, TypeRef};
 use serde_json::Value;
 
 use super::def_gap;
 use super::document::{DefinitionError, Document};
 use super::schema::{Reading, Schemas};
-use crate::draft::{DraftBody, DraftOperation, DraftParam, DraftResponse, DraftType};
+use crate::draft::{ByDefinition, DraftBody, DraftOperation, DraftParam, DraftResponse, DraftType};
 
 /// Keys of a path item that are not methods the reader reads.
 const PATH_ITEM_KEYS: &[&str] = &["$ref", "summary", "description", "parameters", "servers"];
 
-/// Every operation under `paths`, in document order.
-pub fn read(doc: &Document, schemas: &mut Schemas) -> Result<Vec<DraftOperation>, DefinitionError> {
+/// Every operation under `paths`, in document order, each with the gaps found while
+/// reading it (a schema it shares with others gives its gaps under each).
+pub fn read(doc: &Document, schemas: &mut Schemas) -> Result<Vec<(DraftOperation, Vec<Gap>)>, DefinitionError> {
     let mut operations = Vec::new();
     let paths_at = Pointer::root().join("paths");
     for path in doc.object(&paths_at).keys() {
@@ -49,7 +50,9 @@ pub fn read(doc: &Document, schemas: &mut Schemas) -> Result<Vec<DraftOperation>
                     continue;
                 }
             };
-            operations.push(operation(doc, schemas, path, method, &item_at.join(key), &shared)?);
+            let before = schemas.gaps.len();
+            let op = operation(doc, schemas, path, method, &item_at.join(key), &shared)?;
+            operations.push((op, schemas.gaps[before..].to_vec()));
         }
     }
     Ok(operations)
@@ -60,7 +63,11 @@ pub fn read(doc: &Document, schemas: &mut Schemas) -> Result<Vec<DraftOperation>
 fn follow(doc: &Document, schemas: &mut Schemas, at: &Pointer) -> Result<Option<Pointer>, DefinitionError> {
     let target = doc.follow(at)?;
     if target.is_none() {
-        schemas.gaps.push(def_gap(GapKind::ExternalRef, at, "a `$ref` into another document, which is not read; left out"));
+        schemas.gaps.push(def_gap(
+            GapKind::ExternalRef,
+            at,
+            "a `$ref` into another document, which is not read; left out",
+        ));
     }
     Ok(target)
 }
@@ -135,6 +142,8 @@ fn operation(
             shape,
             examples,
             source: Source::Def(response_at),
+            status_assumed: false,
+            taken_from: None,
         });
     }
     Ok(DraftOperation {
@@ -148,6 +157,7 @@ fn operation(
         request,
         responses,
         source: Source::Def(at.clone()),
+        resource: None,
     })
 }
 
@@ -186,7 +196,11 @@ fn parameter(doc: &Document, schemas: &mut Schemas, at: &Pointer) -> Result<Opti
         schemas.read(&at.join("schema"))?
     } else {
         let why = if doc.get(&at.join("content")).is_some() { "is described by `content`" } else { "has no `schema`" };
-        schemas.gaps.push(def_gap(GapKind::UnsupportedConstruct, at, format!("parameter `{name}` {why}; read as a string")));
+        schemas.gaps.push(def_gap(
+            GapKind::UnsupportedConstruct,
+            at,
+            format!("parameter `{name}` {why}; read as a string"),
+        ));
         Reading::of(DraftType::Prim(TypeRef::String))
     };
     if doc.get(&at.join("explode")) == Some(&Value::Bool(false)) && matches!(reading.ty, DraftType::Array(_)) {
@@ -211,6 +225,7 @@ fn parameter(doc: &Document, schemas: &mut Schemas, at: &Pointer) -> Result<Opti
         description: text(doc, at, "description").or(reading.description),
         choices: reading.choices,
         source: Source::Def(at.clone()),
+        by_definition: ByDefinition::stated(),
     }))
 }
 

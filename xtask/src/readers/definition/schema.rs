@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::def_gap;
 use super::document::{DefinitionError, Document};
-use crate::draft::{doc_type_name, Choices, DraftField, DraftObject, DraftType};
+use crate::draft::{doc_type_name, ByDefinition, Choices, DraftField, DraftObject, DraftType};
 
 /// Keywords the reader knows but that say nothing the type language holds (validation
 /// and annotations): read without a gap.
@@ -141,7 +141,11 @@ impl<'d> Schemas<'d> {
             Some(Value::Bool(true)) | None => Ok(Reading::of(DraftType::Any)),
             Some(other) => {
                 let what = if other == &Value::Bool(false) { "`false` (no value is valid)" } else { "not an object" };
-                self.gaps.push(def_gap(GapKind::UnreadableSchema, at, format!("the schema is {what}; read as any JSON")));
+                self.gaps.push(def_gap(
+                    GapKind::UnreadableSchema,
+                    at,
+                    format!("the schema is {what}; read as any JSON"),
+                ));
                 Ok(Reading::of(DraftType::Any))
             }
         }
@@ -270,7 +274,7 @@ impl<'d> Schemas<'d> {
                 )),
             }
         }
-        let object = DraftObject { doc_name: name, fields, source: Source::Def(at.clone()) };
+        let object = DraftObject { doc_name: name, fields, source: Source::Def(at.clone()), taken_from: None };
         Ok(Reading::of(DraftType::Object(object)))
     }
 
@@ -488,9 +492,15 @@ impl<'d> Schemas<'d> {
                 description: reading.description,
                 choices: reading.choices,
                 source: Source::Def(field_at),
+                by_definition: ByDefinition::stated(),
             });
         }
-        Ok(Reading::of(DraftType::Object(DraftObject { doc_name: name, fields, source: Source::Def(at.clone()) })))
+        Ok(Reading::of(DraftType::Object(DraftObject {
+            doc_name: name,
+            fields,
+            source: Source::Def(at.clone()),
+            taken_from: None,
+        })))
     }
 }
 

@@ -1,0 +1,4 @@
+//! Fuzz target `blueprint`: runs `xtask::fuzz::blueprint` (see there for what it checks) on each input.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| xtask::fuzz::blueprint(data));
