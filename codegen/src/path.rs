@@ -113,6 +113,26 @@ impl PathTemplate {
     pub fn literal_segments(&self) -> impl Iterator<Item = &str> {
         self.text.split('/').filter(|s| !s.is_empty() && !s.contains('{'))
     }
+
+    /// The `/`-separated segments, in order: `Some(name)` for a segment that is one whole
+    /// placeholder (`{id}`), `None` with the text for any other (`contacts`, `v1`).
+    pub fn segments(&self) -> impl Iterator<Item = Segment<'_>> {
+        self.text.split('/').filter(|s| !s.is_empty()).map(|s| {
+            match s.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')).filter(|n| !n.contains(['{', '}'])) {
+                Some(name) => Segment::Placeholder(name),
+                None => Segment::Literal(s),
+            }
+        })
+    }
+}
+
+/// A `/`-separated segment of a path (see [`PathTemplate::segments`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment<'a> {
+    /// A segment that is not one whole placeholder.
+    Literal(&'a str),
+    /// A segment that is one whole placeholder, by its name.
+    Placeholder(&'a str),
 }
 
 impl fmt::Display for PathTemplate {

@@ -159,6 +159,7 @@ mod tests {
         let op = Operation {
             id: "create".into(),
             resource: "things".into(),
+            rust_name: String::new(),
             method: None,
             path: None,
             resolved_by: None,

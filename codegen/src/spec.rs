@@ -341,6 +341,13 @@ pub struct Operation {
     pub id: String,
     /// Resource group (one generated module per resource), snake_case.
     pub resource: String,
+    /// The Rust method on its resource (`client.contacts().list()`): derived from the
+    /// method and the path's shape within the resource (`list`, `get`, `create`,
+    /// `update`, `delete`), else from the document's words, or given by the overlay.
+    /// Operations of one endpoint that get one name are one method. Set by
+    /// normalization; empty only in a spec being built.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rust_name: String,
     /// HTTP method; absent while unresolved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<Method>,

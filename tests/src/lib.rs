@@ -45,3 +45,8 @@ fn same(a: &Value, b: &Value, path: String, same_string: fn(&str, &str) -> bool)
         _ => Err(path),
     }
 }
+
+/// The README's code examples, compiled (not run) by `cargo test --workspace`.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExamples;

@@ -88,14 +88,14 @@ async fn deals_list_sends_bracketed_filters_under_their_wire_names() {
         .mount(&server)
         .await;
     let body = client(&server)
-        .retrieve_all_existing_deals()
+        .deals().list()
         .filters_title("Big")
         .filters_stage(3)
         .orders_next_action("ASC")
         .await
         .unwrap();
     // The page shows no response; the definition's model types it.
-    let deals = body.deals.unwrap();
+    let deals = body.deals;
     assert_eq!((deals[0].id.as_deref(), deals[0].value.as_deref()), (Some("7"), Some("100")));
     assert_eq!(body.meta.unwrap().total, Some(1));
     let query = raw_query(&server.received_requests().await.unwrap());
@@ -122,14 +122,13 @@ async fn deals_create_sends_the_typed_body_and_contact_deals_nest_under_contacts
         .mount(&server)
         .await;
     let client = client(&server);
-    let mut new = DealNewDealCreationRequestDeal::new("New", 100, "usd", "1", "2", "3");
-    new.description = Some("From the website".into());
-    let request = DealNewDealCreationRequest { deal: Some(new) };
+    let new = DealNewDealCreationRequestDeal::new("New", 100, "usd", "1", "2", "3").description("From the website");
+    let request = DealNewDealCreationRequest::new().deal(new);
     // The definition types this response as a bare string (an example pasted in its place):
     // it stays untyped JSON.
-    let created = client.create_new_deal(request).await.unwrap();
+    let created = client.deals().create(request).await.unwrap();
     assert_eq!(created["deal"]["id"], "7");
-    client.get_contacts_id_deals(5).await.unwrap();
+    client.deals().list_for_contact(5).await.unwrap();
 }
 
 #[tokio::test]
@@ -147,8 +146,8 @@ async fn pipelines_use_the_deal_groups_path() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.retrieve_all_existing_pipelines().filters_have_stages(1).await.unwrap();
-    client.delete_existing_pipeline(4).await.unwrap();
+    client.pipelines().list().filters_have_stages(1).await.unwrap();
+    client.pipelines().delete(4).await.unwrap();
 }
 
 #[tokio::test]
@@ -169,17 +168,15 @@ async fn stages_send_reorder_and_move_deals() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let to = DealMoveDealsToAnotherStageRequestDeal { stage: Some("2".into()) };
+    let to = DealMoveDealsToAnotherStageRequestDeal::new().stage("2");
     client
-        .move_all_deals_in_one_stage_to_another_stage(3, DealMoveDealsToAnotherStageRequest { deal: Some(to) })
+        .stages()
+        .move_deals_in_one_stage_to_another_stage(3, DealMoveDealsToAnotherStageRequest::new().deal(to))
         .await
         .unwrap();
-    let stage = DealCreateStageRequestDealStage { width: Some(280), ..DealCreateStageRequestDealStage::new("S", "4") };
-    let created = client
-        .create_new_stage_for_pipeline(DealCreateStageRequest { deal_stage: Some(stage) })
-        .reorder(1)
-        .await
-        .unwrap();
+    let stage = DealCreateStageRequestDealStage::new("S", "4").width(280);
+    let created =
+        client.stages().create(DealCreateStageRequest::new().deal_stage(stage)).reorder(1).await.unwrap();
     assert_eq!(created.deal_stage.unwrap().id.as_deref(), Some("9"));
 }
 
@@ -202,17 +199,14 @@ async fn tasks_keep_the_documents_misspelled_filter() {
         .await;
     let client = client(&server);
     client
-        .retrieve_list_of_existing_tasks()
+        .tasks().list()
         .fitlers_due_before("2024-01-01")
         .filters_due_after("2023-01-01")
         .await
         .unwrap();
     let due = serde_json::from_value(json!("2024-01-15")).unwrap();
-    let new = DealCreateNewTaskRequestDealTask {
-        title: Some("Call".into()),
-        ..DealCreateNewTaskRequestDealTask::new(7, due, 1)
-    };
-    client.create_new_task(DealCreateNewTaskRequest { deal_task: Some(new) }).await.unwrap();
+    let new = DealCreateNewTaskRequestDealTask::new(7, due, 1).title("Call");
+    client.tasks().create(DealCreateNewTaskRequest::new().deal_task(new)).await.unwrap();
 }
 
 #[tokio::test]
@@ -225,9 +219,10 @@ async fn task_types_move_tasks() {
         .expect(1)
         .mount(&server)
         .await;
-    let to = DealMoveTasksToAnotherTaskTypeRequestDealTask { deal_tasktype: Some("9".into()) };
+    let to = DealMoveTasksToAnotherTaskTypeRequestDealTask::new().deal_tasktype("9");
     client(&server)
-        .move_tasks_to_different_task_type(2, DealMoveTasksToAnotherTaskTypeRequest { deal_task: Some(to) })
+        .task_types()
+        .move_tasks_to_different_task_type(2, DealMoveTasksToAnotherTaskTypeRequest::new().deal_task(to))
         .await
         .unwrap();
 }
@@ -254,11 +249,11 @@ async fn custom_fields_keep_the_capital_i_of_deal_id_and_send_limit() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.get_deal_custom_field_data().filters_deal_id("12").await.unwrap();
-    client.get_deal_custom_field_meta().limit(50).await.unwrap();
+    client.custom_fields().get_deal_custom_field_data().filters_deal_id("12").await.unwrap();
+    client.custom_fields().get_deal_custom_field_meta().limit(50).await.unwrap();
     let value = DealBulkUpdateCustomFieldDataRequestArray::new(5, "blue");
-    let bulk = DealBulkUpdateCustomFieldDataRequest { array: Some(value) };
-    client.patch_deal_custom_field_data_bulk_update(bulk).await.unwrap();
+    let bulk = DealBulkUpdateCustomFieldDataRequest::new().array(value);
+    client.custom_fields().patch_deal_custom_field_data_bulk_update(bulk).await.unwrap();
 }
 
 #[tokio::test]
@@ -286,10 +281,10 @@ async fn secondary_contacts_and_roles() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.retrieve_existing_secondary_contact(8).await.unwrap();
-    client.get_contacts_id_contact_deals(5).await.unwrap();
-    client.get_deal_roles().search("Buyer").await.unwrap();
-    client.delete_deal_roles_id("r1".to_string()).await.unwrap();
+    client.secondary_contacts().get(8).await.unwrap();
+    client.secondary_contacts().list_for_contact(5).await.unwrap();
+    client.roles().list().search("Buyer").await.unwrap();
+    client.roles().delete("r1".to_string()).await.unwrap();
 }
 
 #[tokio::test]
@@ -300,7 +295,7 @@ async fn activities_send_the_parameter_named_with_an_equals_sign() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).view_recent_activity_for_deals().exclude_email("1").deal("3").await.unwrap();
+    client(&server).activities().list().exclude_email("1").deal("3").await.unwrap();
     let query = raw_query(&server.received_requests().await.unwrap());
     // The wire name `exclude=email` is kept byte for byte (its `=` percent-encoded).
     assert_eq!(query, "exclude%3Demail=1&deal=3");
@@ -315,7 +310,7 @@ async fn errors_keep_their_status_and_body() {
         )
         .mount(&server)
         .await;
-    match client(&server).retrieve_existing_deal(1).await {
+    match client(&server).deals().get(1).await {
         Err(Error::Api { status: 404, raw, .. }) => assert!(raw.contains("No Result found")),
         other => panic!("expected an API error, got {other:?}"),
     }

@@ -62,8 +62,7 @@ async fn a_deals_stream_walks_offsets_and_stops_at_the_announced_total() {
         .mount(&server)
         .await;
 
-    let deals: Vec<_> =
-        client(&server).retrieve_all_existing_deals().filters_stage(7).limit(2).stream().try_collect().await.unwrap();
+    let deals: Vec<_> = client(&server).deals().list().filters_stage(7).limit(2).stream().try_collect().await.unwrap();
     assert_eq!(ids(&deals), ["1", "2", "3", "4"]);
 }
 
@@ -80,7 +79,7 @@ async fn a_stream_starts_at_the_offset_the_builder_sets_and_ends_on_a_short_page
 
     // No limit set: the documented default (20) is asked for, and 3 < 20 ends the walk
     // even though the total announces more.
-    let deals = client(&server).retrieve_all_existing_deals().offset(20).all().await.unwrap();
+    let deals = client(&server).deals().list().offset(20).all().await.unwrap();
     assert_eq!(ids(&deals), ["21", "22", "23"]);
 }
 
@@ -104,7 +103,7 @@ async fn a_list_without_meta_ends_on_its_short_page() {
         .await;
 
     // The operation's own `limit` parameter (from the document) is the page size.
-    let fields = client(&server).get_deal_custom_field_meta().limit(2).all().await.unwrap();
+    let fields = client(&server).custom_fields().get_deal_custom_field_meta().limit(2).all().await.unwrap();
     assert_eq!(ids(&fields), ["1", "2", "3"]);
 }
 
@@ -118,7 +117,7 @@ async fn a_page_whose_items_are_not_a_list_is_a_decode_error_naming_the_key() {
         .mount(&server)
         .await;
 
-    let err = client(&server).get_deal_roles().all().await.unwrap_err();
+    let err = client(&server).roles().list().all().await.unwrap_err();
     match err {
         Error::Decode { status, path, .. } => {
             assert_eq!(status, 200);
@@ -141,7 +140,7 @@ async fn the_plain_call_fetches_one_page_with_the_paging_parameters_given() {
         .mount(&server)
         .await;
 
-    let page = client(&server).retrieve_all_existing_stages().offset(40).limit(10).send().await.unwrap();
+    let page = client(&server).stages().list().offset(40).limit(10).send().await.unwrap();
     assert_eq!(page.meta.unwrap().total.as_deref(), Some("41"));
-    assert_eq!(page.deal_stages.unwrap()[0].id.as_deref(), Some("15"));
+    assert_eq!(page.deal_stages[0].id.as_deref(), Some("15"));
 }

@@ -107,7 +107,7 @@ fn list_pages(
 
 /// The tests, for one client crate. `$builder` makes a `ClientBuilder` with the secret
 /// as credential; `$header` is the header that credential is sent in, and `$value` its
-/// value. `$list` is a list operation without required inputs, its page's items under
+/// value. `$resource().list()` is a list operation without required inputs, its page's items under
 /// `$items`, its page size in the query parameter `$size`; `$item(n)` is an item that
 /// decodes, and `$bad` (when the items are typed) one that does not.
 macro_rules! shared_behaviour {
@@ -117,7 +117,7 @@ macro_rules! shared_behaviour {
         builder = $builder:expr,
         header = $header:literal,
         value = $value:expr,
-        list = $list:ident,
+        resource = $resource:ident,
         items = $items:literal,
         size_param = $size:literal,
         item = $item:expr
@@ -371,7 +371,7 @@ macro_rules! shared_behaviour {
                     .mount(&server)
                     .await;
 
-                let path = format!("/undocumented/{}", ::$krate::runtime::path_segment("a/b"));
+                let path = format!("/undocumented/{}", ::$krate::path_segment("a/b"));
                 let response = client(&server)
                     .request::<Probe>(Method::PUT, path)
                     .query("flag", "on")
@@ -496,6 +496,36 @@ macro_rules! shared_behaviour {
             }
 
             #[tokio::test]
+            async fn header_parameters_are_sent_to_the_api_origin_only() {
+                let other = other_origin(ok_json()).await;
+                let api = redirecting_api(&other).await;
+                let client = builder(&api).follow_cross_origin_redirects(true).build().unwrap();
+
+                let _: Value = client.request(Method::GET, "/probe").header("X-Trace-Id", "a b").await.unwrap();
+                let sent = api.received_requests().await.unwrap();
+                assert_eq!(sent.len(), 1);
+                assert_eq!(sent[0].headers.get("x-trace-id").map(|v| v.to_str().unwrap()), Some("a b"));
+                assert!(sent[0].headers.get($header).is_some(), "the credential goes with it");
+                let redirected = other.received_requests().await.unwrap();
+                assert_eq!(redirected.len(), 1);
+                assert!(redirected[0].headers.get("x-trace-id").is_none(), "{:?}", redirected[0].headers);
+
+                // A header parameter named like the credential's header does not replace it.
+                let _: Value = client.request(Method::GET, "/probe").header($header, "spoofed").await.unwrap();
+                let sent = api.received_requests().await.unwrap();
+                let values: Vec<_> = sent[1].headers.get_all($header).iter().collect();
+                assert_eq!(values.len(), 1, "{values:?}");
+                assert_ne!(values[0], "spoofed");
+
+                for (name, value) in [("X-Trace-Id", "line\nbreak"), ("bad name", "x")] {
+                    match client.request::<Value>(Method::GET, "/probe").header(name, value).await {
+                        Err(Error::InvalidRequest(why)) => assert!(why.contains(name), "{why}"),
+                        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+                    }
+                }
+            }
+
+            #[tokio::test]
             async fn redirects_within_the_origin_are_followed_with_credentials_up_to_a_bound() {
                 let api = MockServer::start().await;
                 Mock::given(path("/old"))
@@ -531,7 +561,7 @@ macro_rules! shared_behaviour {
                     other => panic!("expected Error::Redirect, got {other:?}"),
                 }
                 let loops = api.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/loop").count();
-                assert_eq!(loops, ::$krate::runtime::MAX_REDIRECTS + 1);
+                assert_eq!(loops, ::$krate::Client::MAX_REDIRECTS + 1);
             }
 
             #[tokio::test]
@@ -640,7 +670,7 @@ macro_rules! shared_behaviour {
                 let endless = list_pages($items, $size, move |n, size| (0..size).map(|i| item(n * 1000 + i)).collect());
                 Mock::given(method("GET")).respond_with(endless).mount(&server).await;
 
-                let results: Vec<_> = client(&server).$list().max_pages(3).stream().collect().await;
+                let results: Vec<_> = client(&server).$resource().list().max_pages(3).stream().collect().await;
                 let size = results.len() as u64 / 3;
                 assert!(size > 0);
                 match split(results) {
@@ -650,7 +680,7 @@ macro_rules! shared_behaviour {
                 assert_eq!(requests(&server).await, 3);
 
                 let limited = builder(&server).max_pages(2).build().unwrap();
-                match limited.$list().all().await {
+                match limited.$resource().list().all().await {
                     Err(error @ Error::TooManyPages { limit: 2 }) => assert!(error.to_string().contains("max_pages"), "{error}"),
                     other => panic!("expected Error::TooManyPages, got {other:?}"),
                 }
@@ -666,7 +696,7 @@ macro_rules! shared_behaviour {
                 let cycle = list_pages($items, $size, move |n, size| (0..size).map(|i| item((n % 2) * 1000 + i)).collect());
                 Mock::given(method("GET")).respond_with(cycle).mount(&server).await;
 
-                let results: Vec<_> = client(&server).$list().stream().collect().await;
+                let results: Vec<_> = client(&server).$resource().list().stream().collect().await;
                 let size = (results.len() as u64 - 1) / 2;
                 match split(results) {
                     (count, Some(error @ Error::RepeatedPage { page: 3, same_as: 1 })) => {
@@ -692,7 +722,7 @@ macro_rules! shared_behaviour {
                 });
                 Mock::given(method("GET")).respond_with(pages).mount(&server).await;
 
-                let results: Vec<_> = client(&server).$list().stream().collect().await;
+                let results: Vec<_> = client(&server).$resource().list().stream().collect().await;
                 let size = results.len() - 1;
                 assert!(size > 2, "{results:?}");
                 for (index, result) in results.iter().enumerate() {
@@ -708,7 +738,7 @@ macro_rules! shared_behaviour {
                     }
                 }
                 assert_eq!(requests(&server).await, 2, "the walk went on to the second page");
-                assert!(client(&server).$list().all().await.is_err(), ".all() fails on the bad item");
+                assert!(client(&server).$resource().list().all().await.is_err(), ".all() fails on the bad item");
             }
 
             fn bad_item_text() -> String {
@@ -794,7 +824,7 @@ shared_behaviour!(
     builder = || ::wealthbox::Client::builder(::wealthbox::Auth::AccessToken(SECRET.into())),
     header = "access_token",
     value = SECRET,
-    list = retrieve_all_contacts,
+    resource = contacts,
     items = "contacts",
     size_param = "per_page",
     item = |n: u64| json!({"id": n, "first_name": "Kevin"}),
@@ -807,7 +837,7 @@ shared_behaviour!(
     builder = || ::activecampaign::Client::builder("acme", ::activecampaign::Auth::ApiToken(SECRET.into())),
     header = "api-token",
     value = SECRET,
-    list = get_deal_roles,
+    resource = roles,
     items = "dealRoles",
     size_param = "limit",
     item = |n: u64| json!({"id": n.to_string(), "name": "Owner"})
@@ -819,7 +849,7 @@ shared_behaviour!(
     builder = || ::nimble::Client::builder(::nimble::Auth::Bearer(SECRET.into())),
     header = "authorization",
     value = format!("Bearer {SECRET}").as_str(),
-    list = list_contacts,
+    resource = contacts,
     items = "resources",
     size_param = "per_page",
     item = |n: u64| json!({"id": n.to_string(), "record_type": "person"}),

@@ -10,7 +10,7 @@ use nimble::models::{
     AddLostReasonToPipelineRequest, ContactsContactNoteSpec, ContactsCreateContactRequest,
     ContactsExitLeadSuccessfullyRequest, ContactsExitLeadUnsuccessfullyRequest, CreateNoteToDealRequest,
     FieldsUpdateIsPrimaryRequest, MessagesIncompleteMessageSpecification, PipelineCreateDealStageRequest,
-    PreflightChecksRequest, UpdateDealsTagByNameRequest, UpdatesExistingFieldRequest,
+    PreflightChecksRequest, UpdateDealsTagByNameRequest, UpdateField,
 };
 use nimble::{Auth, Client, Error};
 use serde_json::json;
@@ -42,7 +42,7 @@ async fn myself_returns_the_authenticated_user() {
         .expect(1)
         .mount(&server)
         .await;
-    let me = client(&server).get_authenticated_user().await.unwrap();
+    let me = client(&server).myself().get().await.unwrap();
     assert_eq!(me.user_id.as_deref(), Some("u1"));
     assert_eq!(me.company_size, Some(3));
 }
@@ -80,16 +80,16 @@ async fn contacts_list_get_create_update_and_delete() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let page = client.list_contacts().keyword("acme").record_type("company").per_page(50).await.unwrap();
+    let page = client.contacts().list().keyword("acme").record_type("company").per_page(50).await.unwrap();
     let meta = page.meta.unwrap();
     assert_eq!((meta.pages, meta.total), (Some(4), Some(180)), "meta tells how many pages there are");
-    assert_eq!(page.resources.unwrap()[0].id.as_deref(), Some("c1"));
-    client.returns_contact("c 1".into()).fields("first name").await.unwrap();
+    assert_eq!(page.resources[0].id.as_deref(), Some("c1"));
+    client.contacts().get("c 1".into()).fields("first name").await.unwrap();
     let mut body = ContactsCreateContactRequest::new(fields.clone());
     body.record_type = Some("person".into());
-    let created = client.creates_contact_with_data_provided(body).await.unwrap();
+    let created = client.contacts().create(body).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("c2"));
-    client.delete_contacts_by_query().query("{\"tag\":{\"is\":\"old\"}}").await.unwrap();
+    client.contacts().delete_by_query().query("{\"tag\":{\"is\":\"old\"}}").await.unwrap();
 }
 
 #[tokio::test]
@@ -117,10 +117,10 @@ async fn notes_go_under_contacts_and_a_contact() {
         .await;
     let client = client(&server);
     let body = ContactsContactNoteSpec::new(vec!["c1".into()], "Met at the fair", "Met");
-    let created = client.create_note(body.clone()).await.unwrap();
+    let created = client.notes().create(body.clone()).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("n1"), "the 201 the definition states is the success");
-    client.update_contact_note("n1".into(), body).await.unwrap();
-    client.list_contact_notes("c1".into()).page(2).await.unwrap();
+    client.notes().update("n1".into(), body).await.unwrap();
+    client.notes().list_for_contact("c1".into()).page(2).await.unwrap();
 }
 
 #[tokio::test]
@@ -139,9 +139,9 @@ async fn fields_update_and_choice_delete_put_ids_in_the_path() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = UpdatesExistingFieldRequest { name: Some("Rank".into()), ..Default::default() };
-    client.updates_existing_field("f1".into(), body).await.unwrap();
-    client.deletes_choice_by_id("f1".into(), "ch9".into(), true).await.unwrap();
+    let body = UpdateField::new().name("Rank");
+    client.fields().update("f1".into(), body).await.unwrap();
+    client.fields().delete_choice("f1".into(), "ch9".into(), true).await.unwrap();
 }
 
 #[tokio::test]
@@ -159,10 +159,10 @@ async fn pipelines_leads_move_under_api_v2() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let body = ContactsExitLeadSuccessfullyRequest { notes: Some("signed".into()), ..Default::default() };
-    client.exit_lead_from_pipeline_successfully("l1".into(), "p1".into(), body).await.unwrap();
-    let pipelines = client.list_deal_pipelines().await.unwrap();
-    assert_eq!(pipelines.pipelines.unwrap()[0].pipeline_id.as_deref(), Some("p1"));
+    let body = ContactsExitLeadSuccessfullyRequest::new().notes("signed");
+    client.pipelines().exit_lead_successfully("l1".into(), "p1".into(), body).await.unwrap();
+    let pipelines = client.deals().list_pipelines().await.unwrap();
+    assert_eq!(pipelines.pipelines[0].pipeline_id.as_deref(), Some("p1"));
 }
 
 #[tokio::test]
@@ -181,8 +181,8 @@ async fn deals_list_with_the_required_sort_and_get_by_id() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.retrieves_list_of_all_user_deals("created:desc".into()).limit(5).await.unwrap();
-    let deal = client.get_deal_by_id("d1".into()).await.unwrap();
+    client.deals().list("created:desc".into()).limit(5).await.unwrap();
+    let deal = client.deals().get("d1".into()).await.unwrap();
     assert_eq!(deal.deal_number, Some(7));
 }
 
@@ -195,8 +195,8 @@ async fn messages_create_a_draft() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = MessagesIncompleteMessageSpecification { subject: Some("Hello".into()), ..Default::default() };
-    let draft = client(&server).create_draft_message(body).await.unwrap();
+    let body = MessagesIncompleteMessageSpecification::new().subject("Hello");
+    let draft = client(&server).messages().create(body).await.unwrap();
     assert_eq!(draft.draft_id.as_deref(), Some("m1"));
 }
 
@@ -216,11 +216,11 @@ async fn error_bodies_decode_into_api_error() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let err = client.updates_contact("c1".into(), Default::default()).await.unwrap_err();
+    let err = client.contacts().update("c1".into(), Default::default()).await.unwrap_err();
     let Error::Api { status: 409, body: Some(body), .. } = err else { panic!("{err:?}") };
     assert_eq!(body.code, Some(245));
     assert_eq!(body.errors.unwrap()["first name"][0].field_id.as_deref(), Some("f1"));
-    let err = client.returns_contact("gone".into()).await.unwrap_err();
+    let err = client.contacts().get("gone".into()).await.unwrap_err();
     let Error::Api { status: 404, body: Some(body), .. } = err else { panic!("{err:?}") };
     assert_eq!(body.object_type.as_deref(), Some("contact"));
 }
@@ -247,10 +247,10 @@ async fn contacts_by_ids_and_the_primary_mark_of_a_field() {
             .await;
     }
     let client = client(&server);
-    let found = client.list_contacts_by_ids("c1,c2".into()).tags(true).await.unwrap();
-    assert_eq!(found.resources.unwrap().len(), 2);
-    client.mark_field_with_is_primary_flag("c1".into(), FieldsUpdateIsPrimaryRequest::new("f1", 0)).await.unwrap();
-    client.delete_is_primary_mark_from_field("c1".into(), FieldsUpdateIsPrimaryRequest::new("f1", 0)).await.unwrap();
+    let found = client.contacts().list_by_ids("c1,c2".into()).tags(true).await.unwrap();
+    assert_eq!(found.resources.len(), 2);
+    client.contacts().mark_field_with_is_primary_flag("c1".into(), FieldsUpdateIsPrimaryRequest::new("f1", 0)).await.unwrap();
+    client.contacts().delete_is_primary_mark_from_field("c1".into(), FieldsUpdateIsPrimaryRequest::new("f1", 0)).await.unwrap();
 }
 
 #[tokio::test]
@@ -270,8 +270,8 @@ async fn a_note_created_under_its_id_and_the_proceeding_types() {
         .await;
     let client = client(&server);
     let spec = ContactsContactNoteSpec::new(vec!["c1".into()], "Call back", "Call");
-    assert_eq!(client.create_contact_note("n2".into(), spec).await.unwrap().id.as_deref(), Some("n2"));
-    client.list_proceeding_types().await.unwrap();
+    assert_eq!(client.contacts().create_note("n2".into(), spec).await.unwrap().id.as_deref(), Some("n2"));
+    client.contacts().list_proceeding_types().await.unwrap();
 }
 
 #[tokio::test]
@@ -294,15 +294,11 @@ async fn lead_transitions_are_updated_undone_and_cleared() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let lost = ContactsExitLeadUnsuccessfullyRequest {
-        notes: Some("lost".into()),
-        lost_reason: Some("price".into()),
-        ..Default::default()
-    };
-    let lead = client.update_exit_transition_with_lost_reason("l1".into(), "p1".into(), lost).await.unwrap();
+    let lost = ContactsExitLeadUnsuccessfullyRequest::new().notes("lost").lost_reason("price");
+    let lead = client.pipelines().update_exit_transition_with_lost_reason("l1".into(), "p1".into(), lost).await.unwrap();
     assert_eq!(lead.id.as_deref(), Some("l1"));
-    client.undo_lead_exit("l1".into(), "p1".into()).await.unwrap();
-    client.clear_lead_transitions("l1".into(), "p1".into()).await.unwrap();
+    client.pipelines().undo_lead_exit("l1".into(), "p1".into()).await.unwrap();
+    client.pipelines().clear_lead_transitions("l1".into(), "p1".into()).await.unwrap();
 }
 
 #[tokio::test]
@@ -321,9 +317,9 @@ async fn deal_tags_go_under_api_v2_as_settled_not_the_definitions_api_2() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.update_deals_tag_by_name("old".into(), UpdateDealsTagByNameRequest::new("new")).await.unwrap();
-    let checks = PreflightChecksRequest { preflight_checks: Some(true) };
-    client.delete_deals_tag_by_name("stale".into(), checks).await.unwrap();
+    client.deals().update_tag_by_name("old".into(), UpdateDealsTagByNameRequest::new("new")).await.unwrap();
+    let checks = PreflightChecksRequest::new().preflight_checks(true);
+    client.deals().delete_tag_by_name("stale".into(), checks).await.unwrap();
 }
 
 #[tokio::test]
@@ -342,10 +338,10 @@ async fn deal_notes_and_overdue_activities() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let note = CreateNoteToDealRequest { body: Some("Agenda".into()), ..CreateNoteToDealRequest::new("Kickoff") };
-    let created = client.create_note_to_deal("d1".into(), note).await.unwrap();
+    let note = CreateNoteToDealRequest::new("Kickoff").body("Agenda");
+    let created = client.deals().create_note("d1".into(), note).await.unwrap();
     assert_eq!(created.title.as_deref(), Some("Kickoff"));
-    client.list_overdue_deal_activities("d1".into()).limit(3).await.unwrap();
+    client.deals().list_overdue_deal_activities("d1".into()).limit(3).await.unwrap();
 }
 
 #[tokio::test]
@@ -382,21 +378,16 @@ async fn deal_pipelines_their_deals_lost_reasons_stages_and_groups() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let pipeline = client.get_pipeline_by_id("p1".into()).await.unwrap();
+    let pipeline = client.deals().get_pipeline("p1".into()).await.unwrap();
     assert_eq!(pipeline.name.as_deref(), Some("Sales"));
-    client.list_pipeline_deals_by_stage("p1".into(), "amount:desc".into()).stage_id("s1").await.unwrap();
+    client.deals().list_for_pipeline("p1".into(), "amount:desc".into()).stage_id("s1").await.unwrap();
     client
-        .add_lost_reason_to_pipeline("p1".into(), AddLostReasonToPipelineRequest::new("Too expensive"))
+        .deals().add_lost_reason_to_pipeline("p1".into(), AddLostReasonToPipelineRequest::new("Too expensive"))
         .await
         .unwrap();
-    let stage = PipelineCreateDealStageRequest {
-        name: Some("Negotiation".into()),
-        expected_days: Some(5.5),
-        default_probability: Some(60.0),
-        ..Default::default()
-    };
-    client.create_deal_stage("p1".into(), stage).await.unwrap();
-    client.delete_pipeline_deal_group("p1".into(), "g1".into()).await.unwrap();
+    let stage = PipelineCreateDealStageRequest::new().name("Negotiation").expected_days(5.5).default_probability(60.0);
+    client.deals().create_stage("p1".into(), stage).await.unwrap();
+    client.deals().delete_pipeline_deal_group("p1".into(), "g1".into()).await.unwrap();
 }
 
 #[tokio::test]
@@ -412,7 +403,7 @@ async fn draft_messages_are_listed_by_page() {
         .mount(&server)
         .await;
     // The definition types the paging parameters of this list as numbers; sent as `2`.
-    let page = client(&server).list_draft_messages().page(2.0).per_page(10.0).send().await.unwrap();
-    assert_eq!(page.drafts.unwrap()[0].draft_id.as_deref(), Some("m1"));
+    let page = client(&server).messages().list().page(2.0).per_page(10.0).send().await.unwrap();
+    assert_eq!(page.drafts[0].draft_id.as_deref(), Some("m1"));
     assert_eq!(page.meta.unwrap().total, Some(11.0), "the definition types the totals as numbers");
 }

@@ -13,7 +13,7 @@ fn same_timestamp(a: &str, b: &str) -> bool {
 #[test]
 fn get_authenticated_user_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::GetAuthenticatedUserResponse,
+        nimble::models::Myself,
     >(
         include_str!("../fixtures/nimble/get_authenticated_user.200.json"),
         same_timestamp,
@@ -369,7 +369,7 @@ fn create_new_field_409() {
 #[test]
 fn updates_existing_field_request() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesExistingFieldRequest,
+        nimble::models::UpdateField,
     >(
         include_str!("../fixtures/nimble/updates_existing_field.request.json"),
         same_timestamp,
@@ -1721,7 +1721,7 @@ fn delete_pipeline_deal_group_404() {
 #[test]
 fn list_draft_messages_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ListDraftMessagesResponse,
+        nimble::models::MessagePage,
     >(include_str!("../fixtures/nimble/list_draft_messages.200.json"), same_timestamp);
 }
 ///Example at `create-draft-message/request-sample` in `specs/nimble/snapshot.txt`.

@@ -34,7 +34,8 @@ async fn a_list_stream_stops_at_the_last_page_the_response_announces() {
     }
     let client = Client::builder(Auth::Bearer("t".into())).base_url(server.uri()).build().unwrap();
 
-    let contacts: Vec<_> = client.list_contacts().keyword("smith").per_page(2).stream().try_collect().await.unwrap();
+    let contacts: Vec<_> =
+        client.contacts().list().keyword("smith").per_page(2).stream().try_collect().await.unwrap();
     let ids: Vec<&str> = contacts.iter().map(|c| c.id.as_deref().unwrap()).collect();
     assert_eq!(ids, ["a", "b", "c", "d"], "page 2 is full, but it is the last one announced: no page 3");
 }
@@ -63,7 +64,7 @@ async fn a_refused_access_token_is_refreshed_form_encoded_and_saved() {
         Client::oauth_app("id", "secret", "https://example.com/cb").token_url(format!("{}/oauth/token", server.uri()));
     let client = Client::builder(Auth::OAuth(app.session(store.clone()))).base_url(server.uri()).build().unwrap();
 
-    let me = client.get_authenticated_user().await.unwrap();
+    let me = client.myself().get().await.unwrap();
     assert_eq!(me.user_id.as_deref(), Some("u1"));
     let saved = store.load().unwrap();
     assert_eq!((saved.access_token.expose(), saved.refresh_token.as_ref().map(Secret::expose)), ("fresh", Some("r2")));

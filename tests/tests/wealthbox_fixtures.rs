@@ -13,7 +13,7 @@ fn same_timestamp(a: &str, b: &str) -> bool {
 #[test]
 fn retrieve_login_profile_information_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveLoginProfileInformationResponse,
+        wealthbox::models::Me,
     >(
         include_str!(
             "../fixtures/wealthbox/retrieve_login_profile_information.200.json"
@@ -25,7 +25,7 @@ fn retrieve_login_profile_information_200() {
 #[test]
 fn retrieve_activity_stream_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveActivityStreamResponse,
+        wealthbox::models::ActivityPage,
     >(
         include_str!("../fixtures/wealthbox/retrieve_activity_stream.200.json"),
         same_timestamp,
@@ -35,7 +35,7 @@ fn retrieve_activity_stream_200() {
 #[test]
 fn retrieve_all_contacts_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllContactsResponse,
+        wealthbox::models::ContactPage,
     >(
         include_str!("../fixtures/wealthbox/retrieve_all_contacts.200.json"),
         same_timestamp,
@@ -45,7 +45,7 @@ fn retrieve_all_contacts_200() {
 #[test]
 fn create_new_contact_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewContactRequest,
+        wealthbox::models::CreateContact,
     >(
         include_str!("../fixtures/wealthbox/create_new_contact.request.json"),
         same_timestamp,
@@ -72,7 +72,7 @@ fn fetch_existing_contact_200() {
 #[test]
 fn update_existing_contact_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingContactRequest,
+        wealthbox::models::UpdateContact,
     >(
         include_str!("../fixtures/wealthbox/update_existing_contact.request.json"),
         same_timestamp,
@@ -102,14 +102,14 @@ fn delete_existing_contact_200() {
 #[test]
 fn retrieve_all_tasks_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllTasksResponse,
+        wealthbox::models::TaskPage,
     >(include_str!("../fixtures/wealthbox/retrieve_all_tasks.200.json"), same_timestamp);
 }
 ///Example at `create-new-task-and-assign-it-to-user/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_task_and_assign_it_to_user_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewTaskAndAssignItToUserRequest,
+        wealthbox::models::CreateTask,
     >(
         include_str!(
             "../fixtures/wealthbox/create_new_task_and_assign_it_to_user.request.json"
@@ -121,7 +121,7 @@ fn create_new_task_and_assign_it_to_user_request() {
 #[test]
 fn create_new_task_and_assign_it_to_user_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewTaskAndAssignItToUserResponse,
+        wealthbox::models::Task,
     >(
         include_str!(
             "../fixtures/wealthbox/create_new_task_and_assign_it_to_user.200.json"
@@ -133,7 +133,7 @@ fn create_new_task_and_assign_it_to_user_200() {
 #[test]
 fn create_new_task_and_assign_it_to_team_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewTaskAndAssignItToTeamRequest,
+        wealthbox::models::CreateTask,
     >(
         include_str!(
             "../fixtures/wealthbox/create_new_task_and_assign_it_to_team.request.json"
@@ -145,7 +145,7 @@ fn create_new_task_and_assign_it_to_team_request() {
 #[test]
 fn create_new_task_and_assign_it_to_team_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewTaskAndAssignItToTeamResponse,
+        wealthbox::models::Task,
     >(
         include_str!(
             "../fixtures/wealthbox/create_new_task_and_assign_it_to_team.200.json"
@@ -157,7 +157,7 @@ fn create_new_task_and_assign_it_to_team_200() {
 #[test]
 fn fetch_existing_task_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::FetchExistingTaskResponse,
+        wealthbox::models::Task,
     >(
         include_str!("../fixtures/wealthbox/fetch_existing_task.200.json"),
         same_timestamp,
@@ -167,7 +167,7 @@ fn fetch_existing_task_200() {
 #[test]
 fn update_existing_task_and_assign_it_to_user_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingTaskAndAssignItToUserRequest,
+        wealthbox::models::UpdateTask,
     >(
         include_str!(
             "../fixtures/wealthbox/update_existing_task_and_assign_it_to_user.request.json"
@@ -179,7 +179,7 @@ fn update_existing_task_and_assign_it_to_user_request() {
 #[test]
 fn update_existing_task_and_assign_it_to_user_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingTaskAndAssignItToUserResponse,
+        wealthbox::models::Task,
     >(
         include_str!(
             "../fixtures/wealthbox/update_existing_task_and_assign_it_to_user.200.json"
@@ -191,7 +191,7 @@ fn update_existing_task_and_assign_it_to_user_200() {
 #[test]
 fn update_existing_task_and_assign_it_to_team_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingTaskAndAssignItToTeamRequest,
+        wealthbox::models::UpdateTask,
     >(
         include_str!(
             "../fixtures/wealthbox/update_existing_task_and_assign_it_to_team.request.json"
@@ -203,7 +203,7 @@ fn update_existing_task_and_assign_it_to_team_request() {
 #[test]
 fn update_existing_task_and_assign_it_to_team_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingTaskAndAssignItToTeamResponse,
+        wealthbox::models::Task,
     >(
         include_str!(
             "../fixtures/wealthbox/update_existing_task_and_assign_it_to_team.200.json"
@@ -215,14 +215,14 @@ fn update_existing_task_and_assign_it_to_team_200() {
 #[test]
 fn delete_task_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::DeleteTaskResponse,
+        wealthbox::models::Task,
     >(include_str!("../fixtures/wealthbox/delete_task.200.json"), same_timestamp);
 }
 ///Example at `retrieve-all-workflows/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_workflows_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllWorkflowsResponse,
+        wealthbox::models::WorkflowPage,
     >(
         include_str!("../fixtures/wealthbox/retrieve_all_workflows.200.json"),
         same_timestamp,
@@ -232,7 +232,7 @@ fn retrieve_all_workflows_200() {
 #[test]
 fn create_new_workflow_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewWorkflowRequest,
+        wealthbox::models::CreateWorkflow,
     >(
         include_str!("../fixtures/wealthbox/create_new_workflow.request.json"),
         same_timestamp,
@@ -269,7 +269,7 @@ fn delete_workflow_200() {
 #[test]
 fn retrieve_all_workflow_templates_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllWorkflowTemplatesResponse,
+        wealthbox::models::WorkflowTemplatePage,
     >(
         include_str!("../fixtures/wealthbox/retrieve_all_workflow_templates.200.json"),
         same_timestamp,
@@ -329,7 +329,7 @@ fn revert_workflow_step_200() {
 #[test]
 fn retrieve_all_events_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllEventsResponse,
+        wealthbox::models::EventPage,
     >(
         include_str!("../fixtures/wealthbox/retrieve_all_events.200.json"),
         same_timestamp,
@@ -339,7 +339,7 @@ fn retrieve_all_events_200() {
 #[test]
 fn create_new_event_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewEventRequest,
+        wealthbox::models::CreateEvent,
     >(
         include_str!("../fixtures/wealthbox/create_new_event.request.json"),
         same_timestamp,
@@ -366,7 +366,7 @@ fn fetch_existing_event_200() {
 #[test]
 fn update_existing_event_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingEventRequest,
+        wealthbox::models::UpdateEvent,
     >(
         include_str!("../fixtures/wealthbox/update_existing_event.request.json"),
         same_timestamp,
@@ -393,7 +393,7 @@ fn delete_event_200() {
 #[test]
 fn retrieve_all_opportunities_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllOpportunitiesResponse,
+        wealthbox::models::OpportunityPage,
     >(
         include_str!("../fixtures/wealthbox/retrieve_all_opportunities.200.json"),
         same_timestamp,
@@ -403,7 +403,7 @@ fn retrieve_all_opportunities_200() {
 #[test]
 fn create_new_opportunity_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewOpportunityRequest,
+        wealthbox::models::CreateOpportunity,
     >(
         include_str!("../fixtures/wealthbox/create_new_opportunity.request.json"),
         same_timestamp,
@@ -433,7 +433,7 @@ fn fetch_existing_opportunity_200() {
 #[test]
 fn update_existing_opportunity_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingOpportunityRequest,
+        wealthbox::models::UpdateOpportunity,
     >(
         include_str!("../fixtures/wealthbox/update_existing_opportunity.request.json"),
         same_timestamp,
@@ -460,7 +460,7 @@ fn delete_opportunity_200() {
 #[test]
 fn retrieve_all_projects_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllProjectsResponse,
+        wealthbox::models::ProjectPage,
     >(
         include_str!("../fixtures/wealthbox/retrieve_all_projects.200.json"),
         same_timestamp,
@@ -470,7 +470,7 @@ fn retrieve_all_projects_200() {
 #[test]
 fn create_new_project_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewProjectRequest,
+        wealthbox::models::CreateProject,
     >(
         include_str!("../fixtures/wealthbox/create_new_project.request.json"),
         same_timestamp,
@@ -497,7 +497,7 @@ fn fetch_existing_project_200() {
 #[test]
 fn update_existing_project_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingProjectRequest,
+        wealthbox::models::UpdateProject,
     >(
         include_str!("../fixtures/wealthbox/update_existing_project.request.json"),
         same_timestamp,
@@ -524,14 +524,14 @@ fn delete_project_200() {
 #[test]
 fn retrieve_all_notes_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllNotesResponse,
+        wealthbox::models::NotePage,
     >(include_str!("../fixtures/wealthbox/retrieve_all_notes.200.json"), same_timestamp);
 }
 ///Example at `create-new-note/request-example+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn create_new_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::CreateNewNoteRequest,
+        wealthbox::models::CreateNote,
     >(
         include_str!("../fixtures/wealthbox/create_new_note.request.json"),
         same_timestamp,
@@ -558,7 +558,7 @@ fn fetch_existing_note_200() {
 #[test]
 fn update_existing_note_request() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::UpdateExistingNoteRequest,
+        wealthbox::models::UpdateNote,
     >(
         include_str!("../fixtures/wealthbox/update_existing_note.request.json"),
         same_timestamp,
@@ -615,7 +615,7 @@ fn list_all_tags_200() {
 #[test]
 fn list_all_members_of_customizable_category_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::ListAllMembersOfCustomizableCategoryResponse,
+        wealthbox::models::CategoryPage,
     >(
         include_str!(
             "../fixtures/wealthbox/list_all_members_of_customizable_category.200.json"
@@ -627,7 +627,7 @@ fn list_all_members_of_customizable_category_200() {
 #[test]
 fn retrieve_all_comments_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllCommentsResponse,
+        wealthbox::models::CommentPage,
     >(
         include_str!("../fixtures/wealthbox/retrieve_all_comments.200.json"),
         same_timestamp,
@@ -667,7 +667,7 @@ fn delete_member_from_household_200() {
 #[test]
 fn retrieve_all_user_groups_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllUserGroupsResponse,
+        wealthbox::models::UserGroupPage,
     >(
         include_str!("../fixtures/wealthbox/retrieve_all_user_groups.200.json"),
         same_timestamp,
@@ -677,13 +677,13 @@ fn retrieve_all_user_groups_200() {
 #[test]
 fn retrieve_all_teams_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllTeamsResponse,
+        wealthbox::models::TeamPage,
     >(include_str!("../fixtures/wealthbox/retrieve_all_teams.200.json"), same_timestamp);
 }
 ///Example at `retrieve-all-users/response-200+2` in `specs/wealthbox/snapshot.txt`.
 #[test]
 fn retrieve_all_users_200() {
     crm_tests::assert_decodes_losslessly::<
-        wealthbox::models::RetrieveAllUsersResponse,
+        wealthbox::models::UserPage,
     >(include_str!("../fixtures/wealthbox/retrieve_all_users.200.json"), same_timestamp);
 }

@@ -45,7 +45,7 @@ async fn a_list_stream_yields_every_item_of_every_page_once() {
     let client = Client::builder(Auth::AccessToken("t".into())).base_url(server.uri()).build().unwrap();
 
     let contacts = client
-        .retrieve_all_contacts()
+        .contacts().list()
         .type_(wealthbox::models::RetrieveAllContactsType::Person)
         .per_page(2)
         .all()
@@ -65,7 +65,7 @@ async fn a_list_stream_starts_at_the_page_asked_and_stops_on_an_empty_page() {
     Mock::given(query_param("page", "5")).respond_with(contacts_page(0..0)).mount(&server).await;
     let client = Client::builder(Auth::AccessToken("t".into())).base_url(server.uri()).build().unwrap();
 
-    let count = client.retrieve_all_contacts().page(4).stream().count().await;
+    let count = client.contacts().list().page(4).stream().count().await;
     assert_eq!(count, 25);
     let asked = pages_asked(&server.received_requests().await.unwrap());
     assert_eq!(asked, [("4".into(), "25".into()), ("5".into(), "25".into())], "the documented default page size");
@@ -82,7 +82,7 @@ async fn a_list_stream_reports_an_item_of_the_wrong_shape_and_goes_on() {
         .await;
     let client = Client::builder(Auth::AccessToken("t".into())).base_url(server.uri()).build().unwrap();
 
-    let results: Vec<Result<_, Error>> = client.retrieve_all_contacts().stream().collect().await;
+    let results: Vec<Result<_, Error>> = client.contacts().list().stream().collect().await;
     assert_eq!(results.len(), 3, "the good items on both sides of the bad one");
     match &results[1] {
         Err(Error::Decode { path, message, .. }) => {
@@ -93,7 +93,7 @@ async fn a_list_stream_reports_an_item_of_the_wrong_shape_and_goes_on() {
     }
     let ids: Vec<Option<i64>> = results.iter().filter_map(|r| r.as_ref().ok()).map(|c| c.id).collect();
     assert_eq!(ids, [Some(1), Some(3)]);
-    let failed = client.retrieve_all_contacts().stream().try_collect::<Vec<_>>().await;
+    let failed = client.contacts().list().stream().try_collect::<Vec<_>>().await;
     assert!(failed.is_err(), "collecting with try_collect (or .all()) fails on the bad item");
 }
 
@@ -233,7 +233,7 @@ async fn an_access_token_the_api_refuses_is_refreshed_once_and_the_call_sent_aga
     let store = Arc::new(MemoryTokenStore::new(token));
     let client = oauth_client(&server, store.clone());
 
-    let me = client.retrieve_login_profile_information().await.unwrap();
+    let me = client.me().get().await.unwrap();
     assert_eq!(me.id, Some(1));
     let refreshes = token_requests(&server).await;
     assert_eq!(
@@ -250,7 +250,7 @@ async fn an_access_token_the_api_refuses_is_refreshed_once_and_the_call_sent_aga
     assert_eq!(saved.refresh_token.as_ref().map(Secret::expose), Some("refresh-1"), "the refresh token is kept");
 
     // The new token is used from now on: no more refreshes.
-    client.retrieve_login_profile_information().await.unwrap();
+    client.me().get().await.unwrap();
     assert_eq!(token_requests(&server).await.len(), 1);
     assert!(!format!("{client:?}").contains("access-2") && !format!("{client:?}").contains(CLIENT_SECRET));
 }
@@ -263,7 +263,7 @@ async fn an_expired_access_token_is_refreshed_before_the_call() {
     token.expires_at = Some(SystemTime::now() - Duration::from_secs(60));
     let store = Arc::new(MemoryTokenStore::new(token));
 
-    oauth_client(&server, store.clone()).retrieve_login_profile_information().await.unwrap();
+    oauth_client(&server, store.clone()).me().get().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
     assert_eq!(paths, ["/oauth/token", "/v1/me"], "refreshed first, so the API never saw the old token");
@@ -282,7 +282,7 @@ async fn a_token_refused_again_after_the_refresh_is_an_api_error() {
     token.refresh_token = Some(Secret::new("refresh-1"));
     let client = oauth_client(&server, Arc::new(MemoryTokenStore::new(token)));
 
-    match client.retrieve_login_profile_information().await {
+    match client.me().get().await {
         Err(Error::Api { status: 401, .. }) => {}
         other => panic!("expected Error::Api 401, got {other:?}"),
     }
@@ -293,7 +293,7 @@ async fn a_token_refused_again_after_the_refresh_is_an_api_error() {
 async fn without_a_refresh_token_a_refused_token_is_an_auth_error() {
     let server = oauth_server("access-2").await;
     let client = oauth_client(&server, Arc::new(MemoryTokenStore::new(Token::new("access-1"))));
-    match client.retrieve_login_profile_information().await {
+    match client.me().get().await {
         Err(Error::Auth(why)) => assert!(why.contains("no refresh token"), "{why}"),
         other => panic!("expected Error::Auth, got {other:?}"),
     }
@@ -301,7 +301,7 @@ async fn without_a_refresh_token_a_refused_token_is_an_auth_error() {
         .base_url(server.uri())
         .build()
         .unwrap();
-    match empty.retrieve_login_profile_information().await {
+    match empty.me().get().await {
         Err(Error::Auth(why)) => assert!(why.contains("no token"), "{why}"),
         other => panic!("expected Error::Auth, got {other:?}"),
     }
@@ -331,7 +331,7 @@ async fn concurrent_calls_with_an_expired_token_refresh_it_once() {
 
     let calls = (0..5).map(|_| {
         let client = client.clone();
-        tokio::spawn(async move { client.retrieve_login_profile_information().await.map(|me| me.id) })
+        tokio::spawn(async move { client.me().get().await.map(|me| me.id) })
     });
     for call in calls.collect::<Vec<_>>() {
         assert_eq!(call.await.unwrap().unwrap(), Some(1));

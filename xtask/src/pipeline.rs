@@ -13,6 +13,7 @@ use codegen::{yaml, GeneratedFile};
 
 use crate::anchors::AnchorMap;
 use crate::draft::Draft;
+use crate::normalize::naming::OverlayNames;
 use crate::normalize::{normalize, Options};
 use crate::overlay::Overlay;
 use crate::readers;
@@ -164,7 +165,7 @@ pub fn witness(api: &str, inputs: &Inputs) -> Result<Witnessed, Error> {
 ///
 /// ```text
 /// snapshot ─reader─▶ draft ─overlay: API facts, names, routes─┐
-///                                                             ├─▶ reconcile ─▶ normalize ─▶ overlay: lists, types ─▶ validate
+///                                                             ├─▶ reconcile ─▶ normalize ─▶ overlay: lists, types, bodies ─▶ naming ─▶ validate
 /// definition ─definition reader─▶ draft ─(settlements, opt-ins)┘
 /// ```
 ///
@@ -180,15 +181,18 @@ pub fn build_anchored(api: &str, inputs: &Inputs) -> Result<(Spec, AnchorMap), E
     let route_gaps = crate::overlay::locate_parameters(&mut draft);
     draft.gaps.extend(route_gaps);
 
-    let options =
-        Options { choice_splits: &overlay.choices, resources: &overlay.resources, type_names: &overlay.type_names };
+    let rust_names = overlay.rust_names(&draft).map_err(overlay_error)?;
+    let options = Options { choice_splits: &overlay.choices, resources: &overlay.resources };
     let normalized = normalize(draft, &options);
     let mut spec = normalized.spec;
     overlay.apply_lists(&mut spec).map_err(overlay_error)?;
     spec.gaps.sort_by_key(gap_order);
     overlay.apply_types(&mut spec).map_err(overlay_error)?;
     overlay.apply_parameter_types(&mut spec).map_err(overlay_error)?;
-    overlay.check_used(&spec, &normalized.used_choice_splits, &normalized.used_type_names).map_err(overlay_error)?;
+    overlay.apply_bodies(&mut spec).map_err(overlay_error)?;
+    let names = OverlayNames { types: &overlay.type_names, operations: &rust_names };
+    let used_type_names = normalized.naming.finish(&mut spec, &names);
+    overlay.check_used(&spec, &normalized.used_choice_splits, &used_type_names).map_err(overlay_error)?;
     if let Some(report) = &report {
         let ids: Vec<String> = spec.operations.iter().map(|o| o.id.clone()).collect();
         spec.reconciliation = Some(report.for_spec(&ids));

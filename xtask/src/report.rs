@@ -23,6 +23,9 @@ pub struct Coverage {
     /// Of those, the ones routed by an overlay entry citing another public source.
     #[serde(skip_serializing_if = "is_zero")]
     pub resolved_by_overlay: usize,
+    /// Methods the generated client has: resolved operations, those of one endpoint
+    /// with one Rust name counted once.
+    pub methods: usize,
     /// Resolved operations that page (their builders walk every page).
     pub list_operations: usize,
     /// Path, query and header parameters of all operations.
@@ -91,6 +94,13 @@ pub fn coverage(spec: &Spec) -> Coverage {
         resolved: spec.operations.iter().filter(|o| o.is_resolved()).count(),
         resolved_by_definition: resolution.from_definition,
         resolved_by_overlay: resolution.from_overlay,
+        methods: spec
+            .operations
+            .iter()
+            .filter(|o| o.is_resolved())
+            .map(|o| (&o.resource, &o.rust_name))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         list_operations: spec.operations.iter().filter(|o| o.is_resolved() && o.pagination.is_some()).count(),
         parameters: spec.operations.iter().map(|o| o.parameters.len()).sum(),
         types: spec.types.len(),

@@ -47,9 +47,6 @@ pub fn validate(spec: &Spec) -> Vec<String> {
                 errors.push(format!("{at}: parameter `{}` of a routed operation travels nowhere known", p.name));
             }
         }
-        if op.parameters.iter().any(|p| p.location == ParamLocation::Header) {
-            errors.push(format!("{at}: header parameters are not supported by the emitter yet"));
-        }
     }
     for scheme in &spec.api.auth {
         if let AuthScheme::ApiKeyHeader { header, source, .. } = scheme {

@@ -32,16 +32,25 @@ fn the_figures_count_what_the_generator_produces() {
             .files
             .iter()
             .filter(|f| f.path.starts_with(&format!("generated/{api}/src/resources/")))
-            .map(|f| f.contents.matches("impl Client {").count())
+            .map(|f| f.contents.matches("#[must_use = \"a request does nothing until it is sent\"]").count())
             .sum();
-        assert_eq!(c.resolved, methods, "{api}: one Client method per resolved operation");
+        assert_eq!(c.methods, methods, "{api}: one method (and request builder) per resolved endpoint and name");
+        assert!(c.methods <= c.resolved);
         let streams: usize = built
             .files
             .iter()
             .filter(|f| f.path.starts_with(&format!("generated/{api}/src/resources/")))
             .map(|f| f.contents.matches("pub fn stream(").count())
             .sum();
-        assert_eq!(c.list_operations, streams, "{api}: a `.stream()` on each list operation's builder");
+        let lists = built
+            .spec
+            .operations
+            .iter()
+            .filter(|o| o.is_resolved() && o.pagination.is_some())
+            .map(|o| (&o.resource, &o.rust_name))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        assert_eq!(lists, streams, "{api}: a `.stream()` on each list method's builder");
         assert_eq!(c.gaps_by_kind.values().sum::<usize>(), c.gaps);
         assert!(
             summary(&built.spec).starts_with(&format!("{api}: {} operations, {} resolved", c.operations, c.resolved))

@@ -157,7 +157,7 @@ fn the_mapping_keeps_wire_names_auth_and_examples() {
     assert_eq!(tags["schema"]["type"], "array");
     assert_eq!(tags["explode"], true);
     let ok = &list["responses"]["200"]["content"]["application/json"];
-    assert_eq!(ok["schema"]["$ref"], "#/components/schemas/RetrieveAllContactsResponse");
+    assert_eq!(ok["schema"]["$ref"], "#/components/schemas/ContactPage");
     assert!(ok["examples"]["example1"]["value"]["contacts"].is_array(), "the example is the document's JSON");
 
     let schemes = &doc["components"]["securitySchemes"];

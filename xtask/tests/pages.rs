@@ -213,9 +213,8 @@ mod generic_pages {
     fn spec(text: &str) -> Spec {
         let draft = blueprint::read(text, "demo", "snapshot.txt").unwrap();
         let anchors = draft.anchors.finish();
-        let (splits, resources, names) = (Default::default(), Default::default(), Default::default());
-        let mut spec =
-            normalize(draft, &Options { choice_splits: &splits, resources: &resources, type_names: &names }).spec;
+        let (splits, resources) = (Default::default(), Default::default());
+        let mut spec = normalize(draft, &Options { choice_splits: &splits, resources: &resources }).spec;
         anchors.anchor_spec(&mut spec).unwrap();
         spec
     }

@@ -271,11 +271,7 @@ mod blueprint_reader {
         let draft = blueprint::read(text, "demo", "nesting.txt").unwrap();
         let splits = Default::default();
         let resources = Default::default();
-        normalize(
-            draft,
-            &Options { choice_splits: &splits, resources: &resources, type_names: &std::collections::BTreeMap::new() },
-        )
-        .spec
+        normalize(draft, &Options { choice_splits: &splits, resources: &resources }).spec
     }
 
     fn fields(spec: &codegen::spec::Spec, name: &str) -> Vec<(String, String, bool, bool)> {

@@ -217,7 +217,7 @@ fn an_operation_added_at_the_top_changes_nothing_about_the_others() {
     assert_eq!(
         r.new_files,
         [
-            "generated/wealthbox/src/models/retrieve_api_status_response.rs",
+            "generated/wealthbox/src/models/status.rs",
             "generated/wealthbox/src/resources/status.rs",
             "tests/fixtures/wealthbox/retrieve_api_status.200.json"
         ]

@@ -32,7 +32,8 @@ fn a_json_key_outside_ascii_becomes_a_renamed_field() {
     let doc = "Contacts\n\nGET\nRetrieve a contact\n/v1/contacts/{id}\n\nParameters\nid\ninteger, required\n\nResponse Attributes\nid\ninteger\n\nResponse  200\nBody\n{\n  \"id\": 1,\n  \"²custom_fields\": [],\n  \"\u{10E6B}\": true\n}\n";
     let spec = build_spec_from("names", doc, &overlay("blueprint")).unwrap();
     let files = generate_files(&spec).unwrap();
-    let model = file(&files, "src/models/retrieve_contact_response.rs");
+    // The shape a `contacts` resource returns is its model, `Contact`.
+    let model = file(&files, "src/models/contact.rs");
     assert!(model.contains("#[serde(rename = \"²custom_fields\")]"), "{model}");
     assert!(model.contains("pub u00b2_custom_fields: Option<serde_json::Value>"), "{model}");
     assert!(model.contains("pub u10e6b: Option<bool>"), "{model}");
@@ -51,11 +52,22 @@ fn two_wire_names_that_give_one_rust_name_are_refused_naming_their_lines() {
 }
 
 #[test]
-fn an_operation_named_like_a_client_method_is_refused() {
-    // `Client::request` sends to any path; an operation may not take its name.
-    let doc = "/widgets\nRequest\n200\nGET /widgets\n";
+fn a_resource_named_like_a_client_method_is_refused() {
+    // `Client::request` sends to any path; a resource's accessor may not take its name.
+    let doc = "/request\nList requests\n200\nGET /request\n";
     let err = build_spec_from("names", doc, &overlay("openapi_text")).unwrap_err().to_string();
-    assert!(err.contains("operation `request` (doc:request) and the generated code's own `request`"), "{err}");
+    assert!(
+        err.contains("resource `request` and the generated code's own `request` both become the Rust Client method name `request`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_operation_named_like_a_client_method_is_a_verb_of_its_resource() {
+    // The operation titled "Request" is `client.widgets().get()`: nothing of `Client`'s.
+    let doc = "/widgets\nRequest\n200\nGET /widgets\n";
+    let spec = build_spec_from("names", doc, &overlay("openapi_text")).unwrap();
+    assert_eq!((spec.operations[0].id.as_str(), spec.operations[0].rust_name.as_str()), ("request", "get"));
 }
 
 #[test]

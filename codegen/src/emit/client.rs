@@ -97,9 +97,14 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
     let unresolved = ctx.spec.operations.len() - resolved;
     let mut crate_doc = format!(
         "A typed client for the {}, generated from its documentation (`{}`).\n\n\
-         Every operation is a method on [`Client`] that takes the required inputs and \
+         Each resource is a method of [`Client`] (`client.contacts()`), each operation a \
+         verb on it (`.list()`, `.get(id)`, `.create(body)`, `.update(id, body)`, \
+         `.delete(id)`, or the document's words) that takes the required inputs and \
          returns a request builder for the optional ones: `.await` it (or call `.send()`), \
-         or call `.send_with_response()` for the status and headers.\n\n\
+         or call `.send_with_response()` for the status and headers. List builders have \
+         `.all()` and `.stream()` (an [`Items`] read with `.next().await`). Request bodies \
+         are built with `new(required...)` and chained setters; responses are read (their \
+         structs are `#[non_exhaustive]`: match them with `..`).\n\n\
          {} operations, {} types.",
         api.title,
         api.snapshot,
@@ -139,19 +144,19 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
         #(#![doc = #doc_lines])*
         #![forbid(unsafe_code)]
 
-        pub mod client;
+        mod client;
         pub mod models;
         pub mod resources;
-        pub mod runtime;
+        mod runtime;
 
         pub use client::{Auth, Client, ClientBuilder};
-        /// The stream traits of list operations' `.stream()` (`StreamExt`, `TryStreamExt`).
+        /// The stream traits [`Items`] implements (`StreamExt`, `TryStreamExt`), for stream combinators.
         pub use futures_util;
         /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
         pub use reqwest;
         pub use runtime::{
-            Date, Error, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response, RetryPolicy, Secret, Timestamp,
-            Token, TokenStore,
+            path_segment, Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, RawRequest, Response,
+            RetryPolicy, Secret, Timestamp, Token, TokenStore,
         };
 
         #error_body
@@ -193,7 +198,7 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
             let doc = format!("The documented base URL. Source: {}.", ctx.source_text(&base.source));
             (
                 quote!(#[doc = #doc] pub const DEFAULT_BASE_URL: &'static str = #url;),
-                quote!(Ok(Client::DEFAULT_BASE_URL.to_string())),
+                quote!(Ok(Self::DEFAULT_BASE_URL.to_string())),
             )
         }
         Some(base) => {
@@ -214,7 +219,7 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
             });
             (
                 quote!(#[doc = #doc] pub const BASE_URL_TEMPLATE: &'static str = #url;),
-                quote!(crate::runtime::fill_base_url(Client::BASE_URL_TEMPLATE, &[#(#values),*])),
+                quote!(crate::runtime::fill_base_url(Self::BASE_URL_TEMPLATE, &[#(#values),*])),
             )
         }
         None => (quote!(), quote!(Ok(String::new()))),
@@ -369,13 +374,16 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
             /// The default limit of pages a list walk (`.stream()`, `.all()`) fetches.
             pub const DEFAULT_MAX_PAGES: u64 = crate::runtime::DEFAULT_MAX_PAGES;
 
+            /// The most redirects followed in a row; one more is `Error::Redirect`.
+            pub const MAX_REDIRECTS: usize = crate::runtime::MAX_REDIRECTS;
+
             #rate_limit_const
 
             #oauth_items
 
             /// A client with the documented base URL and default settings.
-            pub fn new(#(#var_args,)* auth: Auth) -> Result<Client, Error> {
-                Client::builder(#(#var_idents,)* auth).build()
+            pub fn new(#(#var_args,)* auth: Auth) -> Result<Self, Error> {
+                Self::builder(#(#var_idents,)* auth).build()
             }
 
             /// A builder to change the base URL, HTTP client, timeout, retries, rate limit
@@ -392,7 +400,7 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
             /// A request to any path (one the documentation does not give), with this
             /// client's credentials, timeout, retries and rate limit; the response is decoded
             /// into `T` (a model of [`crate::models`], or `serde_json::Value`). `path` starts
-            /// with `/`, its segments percent-encoded ([`crate::runtime::path_segment`]).
+            /// with `/`, its segments percent-encoded ([`crate::path_segment`]).
             pub fn request<T: DeserializeOwned>(&self, method: reqwest::Method, path: impl Into<String>) -> RawRequest<'_, T> {
                 RawRequest::new(&self.core, method, path)
             }
@@ -526,8 +534,8 @@ fn oauth_items(ctx: &Context, scheme: &AuthScheme) -> TokenStream {
             redirect_uri: impl Into<String>,
         ) -> crate::runtime::OAuthApp {
             crate::runtime::OAuthApp::new(
-                Client::OAUTH_AUTHORIZE_URL,
-                Client::OAUTH_TOKEN_URL,
+                Self::OAUTH_AUTHORIZE_URL,
+                Self::OAUTH_TOKEN_URL,
                 #form_encoded,
                 client_id,
                 client_secret,

@@ -4,6 +4,7 @@
 
 mod client;
 mod fixtures;
+mod layout;
 mod models;
 mod operations;
 mod scopes;
@@ -16,7 +17,7 @@ use quote::quote;
 use crate::names::{camel, ident, module};
 use crate::spec::{Source, Spec, TypeRef};
 
-pub use models::{ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE, UNDOCUMENTED_VARIANT};
+pub use models::{field_shape, FieldShape, ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE, UNDOCUMENTED_VARIANT};
 pub use scopes::name_clashes;
 
 /// A file to write, relative to the repository root.
@@ -106,7 +107,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
     let mut rust = |path: String, tokens: TokenStream| -> Result<(), EmitError> {
         let file: syn::File =
             syn::parse2(tokens).map_err(|e| EmitError::Unparsable { path: path.clone(), reason: e.to_string() })?;
-        files.push(GeneratedFile { path, contents: format!("{header}{}", prettyplease::unparse(&file)) });
+        files.push(GeneratedFile { path, contents: format!("{header}{}", layout::space_items(&prettyplease::unparse(&file))) });
         Ok(())
     };
 
@@ -193,8 +194,8 @@ pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
-        TypeRef::Date => quote!(crate::runtime::Date),
-        TypeRef::DateTime => quote!(crate::runtime::Timestamp),
+        TypeRef::Date => quote!(crate::Date),
+        TypeRef::DateTime => quote!(crate::Timestamp),
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Array(inner) => {
             let inner = rust_type(inner);

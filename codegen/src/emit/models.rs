@@ -13,17 +13,43 @@ use crate::spec::{Field, TypeDef, TypeKind};
 /// The variant that keeps values the documentation does not list.
 pub const UNDOCUMENTED_VARIANT: &str = "Undocumented";
 
-/// Whether generated structs are `#[non_exhaustive]`. They are not, so that struct
-/// literals with `..Default::default()` work; a field added to a model therefore breaks
-/// struct literals and exhaustive patterns (the diff's rules follow this).
-pub const STRUCTS_NON_EXHAUSTIVE: bool = false;
+/// Whether generated structs are `#[non_exhaustive]`. They are: a field the vendor adds
+/// to a response breaks no code reading responses (patterns need `..`), and request
+/// bodies are built with `new(required...)` and chained setters, so an optional field
+/// added to one breaks nothing either (the diff's rules follow this).
+pub const STRUCTS_NON_EXHAUSTIVE: bool = true;
+
+/// How a field is held in Rust: `T` (a required, non-nullable field of an input type,
+/// an argument of `new()`), `Vec<T>` (an array of an output-only type, empty when
+/// absent), else `Option<T>`. The diff's rules read this too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldShape {
+    /// `T`.
+    Plain,
+    /// `Vec<T>`, `#[serde(default)]`: absent reads as empty.
+    DefaultVec,
+    /// `Option<T>`.
+    Optional,
+}
+
+/// The Rust shape of field `f` of a type that is (`is_input`) or is not reachable from a
+/// request body.
+pub fn field_shape(f: &Field, is_input: bool) -> FieldShape {
+    if is_input && f.required && !f.nullable {
+        FieldShape::Plain
+    } else if !is_input && !f.nullable && matches!(f.ty, crate::spec::TypeRef::Array(_)) {
+        FieldShape::DefaultVec
+    } else {
+        FieldShape::Optional
+    }
+}
 
 /// Whether generated enums are `#[non_exhaustive]`. They are: with the undocumented
 /// variant they are open already, so an added value breaks no `match`.
 pub const ENUMS_NON_EXHAUSTIVE: bool = true;
 
 /// Names a model file uses without a path (prelude items): no model may take them.
-pub(crate) const MODEL_SCOPE: &[&str] = &["From", "Into", "Option", "String", "Vec"];
+pub(crate) const MODEL_SCOPE: &[&str] = &["From", "Into", "IntoIterator", "Option", "String", "Vec"];
 
 /// Tokens of one model file.
 pub fn model(ctx: &Context, def: &TypeDef) -> TokenStream {
@@ -55,6 +81,7 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
     let is_input = ctx.input_types.contains(&def.name);
     let mut required_args = Vec::new();
     let mut inits = Vec::new();
+    let mut setters = Vec::new();
     let members: Vec<TokenStream> = fields
         .iter()
         .map(|f| {
@@ -71,45 +98,54 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
             }
             let docs = doc_attrs(f.description.as_deref(), &note);
             let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-            if is_input && f.required && !f.nullable {
-                if f.ty == crate::spec::TypeRef::String {
-                    required_args.push(quote!(#field_name: impl Into<String>));
-                    inits.push(quote!(#field_name: #field_name.into()));
-                } else {
-                    required_args.push(quote!(#field_name: #ty));
-                    inits.push(quote!(#field_name));
+            match field_shape(f, is_input) {
+                FieldShape::Plain => {
+                    if f.ty == crate::spec::TypeRef::String {
+                        required_args.push(quote!(#field_name: impl Into<String>));
+                        inits.push(quote!(#field_name: #field_name.into()));
+                    } else {
+                        required_args.push(quote!(#field_name: #ty));
+                        inits.push(quote!(#field_name));
+                    }
+                    quote! { #docs #deprecated #rename pub #field_name: #ty, }
                 }
-                quote! { #docs #deprecated #rename pub #field_name: #ty, }
-            } else {
-                inits.push(quote!(#field_name: None));
-                let skip = (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
-                let skip = skip.unwrap_or_else(|| quote!(#[serde(default)]));
-                quote! { #docs #deprecated #rename #skip pub #field_name: Option<#ty>, }
+                FieldShape::DefaultVec => {
+                    quote! { #docs #deprecated #rename #[serde(default)] pub #field_name: #ty, }
+                }
+                FieldShape::Optional => {
+                    inits.push(quote!(#field_name: None));
+                    if is_input && snake(&f.name) != "new" {
+                        setters.push(setter(f, &field_name, &docs, deprecated.clone()));
+                    }
+                    let skip = (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+                    let skip = skip.unwrap_or_else(|| quote!(#[serde(default)]));
+                    quote! { #docs #deprecated #rename #skip pub #field_name: Option<#ty>, }
+                }
             }
         })
         .collect();
     let any_deprecated = fields.iter().any(|f| f.deprecated);
     let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
-    let (derive_default, constructor) = if required_args.is_empty() {
-        (quote!(Default,), quote!())
-    } else {
-        let too_many = (required_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        let ctor_doc = format!("A `{}` with its required fields set and every other field empty.", def.name);
-        (
-            quote!(),
-            quote! {
-                impl #name {
-                    #[doc = #ctor_doc]
-                    #allow_deprecated
-                    #too_many
-                    pub fn new(#(#required_args),*) -> Self {
-                        #name { #(#inits),* }
-                    }
-                }
-            },
-        )
-    };
     let non_exhaustive = STRUCTS_NON_EXHAUSTIVE.then(|| quote!(#[non_exhaustive]));
+    if !is_input {
+        // A response: read, never built by users (so a field the vendor adds is no
+        // breaking change).
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #non_exhaustive
+            pub struct #name {
+                #(#members)*
+            }
+        };
+    }
+    let derive_default = required_args.is_empty().then(|| quote!(Default,));
+    let too_many = (required_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let ctor_doc = if required_args.is_empty() {
+        format!("An empty `{}`: set its fields with the methods below.", def.name)
+    } else {
+        format!("A `{}` with its required fields; set the others with the methods below.", def.name)
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
@@ -117,7 +153,46 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
         pub struct #name {
             #(#members)*
         }
-        #constructor
+
+        impl #name {
+            #[doc = #ctor_doc]
+            #allow_deprecated
+            #too_many
+            pub fn new(#(#required_args),*) -> Self {
+                Self { #(#inits),* }
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+/// A chained setter of an optional field of an input type.
+fn setter(f: &Field, name: &proc_macro2::Ident, docs: &TokenStream, deprecated: Option<TokenStream>) -> TokenStream {
+    let allow = deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
+    let (param, value) = match &f.ty {
+        crate::spec::TypeRef::String => (quote!(value: impl Into<String>), quote!(value.into())),
+        crate::spec::TypeRef::Named(_) => {
+            let ty = rust_type(&f.ty);
+            (quote!(value: impl Into<#ty>), quote!(value.into()))
+        }
+        crate::spec::TypeRef::Array(inner) => {
+            let item = rust_type(inner);
+            (quote!(values: impl IntoIterator<Item = impl Into<#item>>), quote!(values.into_iter().map(Into::into).collect()))
+        }
+        other => {
+            let ty = rust_type(other);
+            (quote!(value: #ty), quote!(value))
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        #allow
+        pub fn #name(mut self, #param) -> Self {
+            self.#name = Some(#value);
+            self
+        }
     }
 }
 
@@ -130,8 +205,8 @@ fn open_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) ->
         let doc = super::comment_safe(&format!("`{wire}`"));
         quote! { #[doc = #doc] #variant, }
     });
-    let from_arms = variants.iter().map(|(variant, wire)| quote!(#wire => #name::#variant,));
-    let as_str_arms = variants.iter().map(|(variant, wire)| quote!(#name::#variant => #wire,));
+    let from_arms = variants.iter().map(|(variant, wire)| quote!(#wire => Self::#variant,));
+    let as_str_arms = variants.iter().map(|(variant, wire)| quote!(Self::#variant => #wire,));
     let open_doc = format!(
         "Open: a value the documentation does not list decodes as [`{name}::{UNDOCUMENTED_VARIANT}`] instead of failing."
     );
@@ -154,7 +229,7 @@ fn open_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) ->
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str_arms)*
-                    #name::#undocumented(value) => value,
+                    Self::#undocumented(value) => value,
                 }
             }
         }
@@ -163,14 +238,14 @@ fn open_enum(name: &proc_macro2::Ident, docs: TokenStream, values: &[String]) ->
             fn from(value: String) -> Self {
                 match value.as_str() {
                     #(#from_arms)*
-                    _ => #name::#undocumented(value),
+                    _ => Self::#undocumented(value),
                 }
             }
         }
 
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                #name::from(value.to_string())
+                Self::from(value.to_string())
             }
         }
 

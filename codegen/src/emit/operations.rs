@@ -1,7 +1,8 @@
-//! Emits one file per resource: a `Client` method per operation, taking the required
-//! inputs positionally, and a request builder holding the optional ones. Builders are
-//! sent with `.send()` (or awaited directly), or `.send_with_response()` for the status
-//! and headers.
+//! Emits one file per resource: `client.contacts()` gives the resource's handle, whose
+//! methods (one per Rust name: operations of one endpoint named alike are one method)
+//! take the required inputs positionally and return a request builder holding the
+//! optional ones. Builders are sent with `.send()` (or awaited directly), or
+//! `.send_with_response()` for the status and headers.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -13,25 +14,45 @@ use crate::spec::{Operation, ParamLocation, Parameter, TypeKind, TypeRef};
 
 /// Tokens of one resource file.
 pub fn resource(ctx: &Context, resource: &str, operations: &[&Operation]) -> TokenStream {
-    let items = operations.iter().filter(|op| op.is_resolved()).map(|op| operation(ctx, op));
-    let doc = super::comment_safe(&format!("Operations on the `{resource}` resource."));
+    let mut seen = std::collections::BTreeSet::new();
+    let methods: Vec<&Operation> =
+        operations.iter().copied().filter(|op| op.is_resolved() && seen.insert(op.rust_name.as_str())).collect();
+    let handle = ident(&camel(resource));
+    let accessor = ident(&snake(resource));
+    let (calls, builders): (Vec<TokenStream>, Vec<TokenStream>) =
+        methods.iter().map(|op| operation(ctx, &handle, op)).unzip();
+    let doc = super::comment_safe(&format!("Operations on the `{resource}` resource: `client.{accessor}()`."));
+    let handle_doc = super::comment_safe(&format!("The `{resource}` resource's operations (from [`Client::{accessor}`])."));
+    let accessor_doc = super::comment_safe(&format!("The `{resource}` resource's operations."));
     quote! {
         #![doc = #doc]
-        use std::future::{Future, IntoFuture};
-        use std::pin::Pin;
-
-        use std::time::Duration;
-
-        use crate::runtime::{Query, Request, RequestOptions, Response, RetryPolicy};
         use crate::{Client, Error};
 
-        #(#items)*
+        #[doc = #handle_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            client: &'a Client,
+        }
+
+        impl Client {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #handle<'_> {
+                #handle { client: self }
+            }
+        }
+
+        impl<'a> #handle<'a> {
+            #(#calls)*
+        }
+
+        #(#builders)*
     }
 }
 
-fn operation(ctx: &Context, op: &Operation) -> TokenStream {
-    let method_name = ident(&snake(&op.id));
-    let builder = format_ident!("{}", camel(&op.id));
+/// The handle's method of an operation, and its request builder.
+fn operation(ctx: &Context, handle: &proc_macro2::Ident, op: &Operation) -> (TokenStream, TokenStream) {
+    let method_name = ident(&op.rust_name);
+    let builder = format_ident!("{}", camel(&op.rust_name));
     let method = op.method.expect("only resolved operations are emitted");
     let path = op.path.as_ref().expect("only resolved operations are emitted");
     let http_method = ident(method.as_str());
@@ -66,7 +87,11 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
     let setters = optional.iter().map(|p| setter(ctx, p));
     let path_expr = path_expression(path, op);
     let has_query = op.parameters.iter().any(|p| p.location == ParamLocation::Query);
-    let query_decl = if has_query { quote!(let mut query = Query::new();) } else { quote!(let query = Query::new();) };
+    let query_decl = if has_query {
+        quote!(let mut query = crate::runtime::Query::new();)
+    } else {
+        quote!(let query = crate::runtime::Query::new();)
+    };
     let query_pushes = op.parameters.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let name = field(p);
         let wire = &p.name;
@@ -78,6 +103,29 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
             quote! { { let value = &self.#name; #push; } }
         } else {
             quote! { if let Some(value) = &self.#name { #push; } }
+        }
+    });
+    let header_params: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParamLocation::Header).collect();
+    let (headers_decl, headers_field) = if header_params.is_empty() {
+        (quote!(), quote!(headers: reqwest::header::HeaderMap::new(),))
+    } else {
+        (quote!(let mut headers = reqwest::header::HeaderMap::new();), quote!(headers,))
+    };
+    let header_pushes = header_params.iter().map(|p| {
+        let name = field(p);
+        let wire = &p.name;
+        // A list is sent as one header, its values separated by commas (RFC 9110, 5.6.1).
+        let push = match &p.ty {
+            TypeRef::Array(_) => quote! {
+                let value = value.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                crate::runtime::push_header(&mut headers, #wire, value)?;
+            },
+            _ => quote!(crate::runtime::push_header(&mut headers, #wire, value)?;),
+        };
+        if required.contains(p) {
+            quote! { { let value = &self.#name; #push } }
+        } else {
+            quote! { if let Some(value) = &self.#name { #push } }
         }
     });
     let body_expr = if body_ty.is_some() { quote!(Some(crate::runtime::json_body(&self.body)?)) } else { quote!(None) };
@@ -104,7 +152,10 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
             /// place, and the stream goes on with the next item. Any other error ends the
             /// stream: a failed request, `Error::RepeatedPage` (a page holding the items of
             /// a page walked before) or `Error::TooManyPages` (see [`Self::max_pages`]).
-            pub fn stream(self) -> impl futures_util::Stream<Item = Result<#item, Error>> + Send + 'static {
+            ///
+            /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
+            /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+            pub fn stream(self) -> crate::Items<#item> {
                 crate::runtime::paginate(self.client.core().clone(), self.request(), crate::client::PAGING, #items)
             }
 
@@ -112,7 +163,7 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
             /// (an item that does not decode included) fails it: read `.stream()` to keep
             /// the other items.
             pub async fn all(self) -> Result<Vec<#item>, Error> {
-                futures_util::TryStreamExt::try_collect(self.stream()).await
+                self.stream().all().await
             }
         }
     });
@@ -128,53 +179,57 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
     if let Some(d) = &op.description {
         text = format!("{text}\n\n{d}");
     }
+    note.push_str("\n\n");
+    note.push_str(&example(ctx, op, &required));
     let method_docs = doc_attrs(Some(&text), &note);
     let builder_doc = format!(
-        "Request builder for [`Client::{}`]: set optional inputs, then `.send().await` (or `.await`).",
-        snake(&op.id)
+        "Request builder for [`{handle}::{}`]: set optional inputs, then `.send().await` (or `.await`).",
+        op.rust_name
     );
     let too_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
 
-    quote! {
-        impl Client {
-            #method_docs
-            #too_many
-            pub fn #method_name(&self, #(#args),*) -> #builder<'_> {
-                #builder { client: self, #(#inits,)* options: RequestOptions::default() }
-            }
+    let call = quote! {
+        #method_docs
+        #too_many
+        pub fn #method_name(&self, #(#args),*) -> #builder<'a> {
+            #builder { client: self.client, #(#inits,)* options: crate::runtime::RequestOptions::default() }
         }
-
+    };
+    let builder_tokens = quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a> {
             client: &'a Client,
             #(#members)*
-            options: RequestOptions,
+            options: crate::runtime::RequestOptions,
         }
 
         impl<'a> #builder<'a> {
             #(#setters)*
 
             /// This timeout instead of the client's, for this request.
-            pub fn timeout(mut self, timeout: Duration) -> Self {
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.options.timeout = Some(Some(timeout));
                 self
             }
 
             /// This retry policy instead of the client's, for this request.
-            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+            pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
                 self.options.retry = Some(policy);
                 self
             }
 
-            fn request(&self) -> Result<Request, Error> {
+            fn request(&self) -> Result<crate::runtime::Request, Error> {
                 #query_decl
                 #(#query_pushes)*
-                Ok(Request {
+                #headers_decl
+                #(#header_pushes)*
+                Ok(crate::runtime::Request {
                     method: reqwest::Method::#http_method,
                     path: #path_expr,
                     query,
+                    #headers_field
                     body: #body_expr,
                     options: self.options.clone(),
                 })
@@ -186,22 +241,59 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
             }
 
             /// Sends the request; the response keeps its status and headers.
-            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+            pub async fn send_with_response(self) -> Result<crate::Response<#output>, Error> {
                 self.client.core().execute(&self.request()?).await
             }
 
             #paging
         }
 
-        impl<'a> IntoFuture for #builder<'a> {
+        impl<'a> std::future::IntoFuture for #builder<'a> {
             type Output = Result<#output, Error>;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
         }
+    };
+    (call, builder_tokens)
+}
+
+/// A call of the operation's method, as a doc test that is compiled, not run: integer
+/// arguments are `42`, the others (and the body) parameters of the hidden function.
+fn example(ctx: &Context, op: &Operation, required: &[&Parameter]) -> String {
+    let krate = &ctx.spec.api.name;
+    let mut hidden = vec![format!("client: {krate}::Client")];
+    let mut args = Vec::new();
+    for p in required {
+        let name = snake(&p.name);
+        match &p.ty {
+            TypeRef::Integer => args.push("42".to_string()),
+            ty => {
+                let ty = rust_type(ty).to_string().replace(' ', "").replace("crate::", &format!("{krate}::"));
+                hidden.push(format!("{name}: {ty}"));
+                args.push(name);
+            }
+        }
     }
+    if let Some(body) = &op.request {
+        let ty = rust_type(&body.ty).to_string().replace(' ', "").replace("crate::", &format!("{krate}::"));
+        hidden.push(format!("body: {ty}"));
+        args.push("body".into());
+    }
+    let call = format!("client.{}().{}({})", snake(&op.resource), op.rust_name, args.join(", "));
+    let line = if list_items(ctx, op).is_some() {
+        format!("let items = {call}.all().await?;")
+    } else if op.method == Some(crate::spec::Method::Delete) {
+        format!("{call}.await?;")
+    } else {
+        format!("let response = {call}.await?;")
+    };
+    format!(
+        "# Example\n\n```no_run\n# async fn example({}) -> Result<(), {krate}::Error> {{\n{line}\n# Ok(())\n# }}\n```",
+        hidden.join(", ")
+    )
 }
 
 /// The Rust type of a list operation's items, when the API pages: the element type of
@@ -248,7 +340,11 @@ pub(crate) const RESOURCE_SCOPE: &[&str] = &[
 
 fn setter(ctx: &Context, p: &Parameter) -> TokenStream {
     let name = ident(&snake(&p.name));
-    let mut note = format!("Query parameter `{}`. {}", p.name, source_note(ctx, &p.source));
+    let place = match p.location {
+        ParamLocation::Header => "Header",
+        _ => "Query parameter",
+    };
+    let mut note = format!("{place} `{}`. {}", p.name, source_note(ctx, &p.source));
     if let Some(d) = &p.default {
         note = format!("Default: `{d}`. {note}");
     }

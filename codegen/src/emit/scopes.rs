@@ -12,7 +12,7 @@ use super::models::{MODEL_SCOPE, UNDOCUMENTED_VARIANT};
 use super::operations::{BUILDER_METHODS, RESOURCE_SCOPE};
 use super::Context;
 use crate::names::{camel, module, snake};
-use crate::spec::{AuthScheme, Source, Spec, TypeKind};
+use crate::spec::{AuthScheme, Operation, Source, Spec, TypeKind};
 
 /// The longest module or fixture file stem, in bytes: file systems refuse names over 255
 /// bytes, and the fixture files add a status, a number and `.json`.
@@ -68,6 +68,16 @@ fn at(source: Option<&Source>) -> String {
     source.map(|s| format!(" ({s})")).unwrap_or_default()
 }
 
+/// Whether two operations given one Rust name are one method: one endpoint (method and
+/// path) with one signature (parameters, body, success type).
+fn one_endpoint(a: &Operation, b: &Operation) -> bool {
+    a.method == b.method
+        && a.path == b.path
+        && a.parameters == b.parameters
+        && a.request.as_ref().map(|r| &r.ty) == b.request.as_ref().map(|r| &r.ty)
+        && a.success().map(|r| &r.ty) == b.success().map(|r| &r.ty)
+}
+
 /// Every clash of Rust names the spec would give the generated crate, each naming the
 /// items and their sources.
 pub fn name_clashes(spec: &Spec) -> Vec<String> {
@@ -97,21 +107,44 @@ pub fn name_clashes(spec: &Spec) -> Vec<String> {
         }
     }
 
-    // Client methods (every routed operation's, crate-wide) and, per resource module,
-    // the request builders.
+    // `Client`'s methods: its own and one accessor per resource (crate-wide). Per
+    // resource: its handle's methods, one per Rust name (operations of one endpoint with
+    // one signature share one method), and, in its module, the handle and the request
+    // builders (each method's name in PascalCase).
     let ctx = Context { spec, input_types: Default::default() };
     let mut methods = Scope::new("Client method").reserve(client_methods(&ctx)).reserve(["clone"]);
-    let mut resources: BTreeMap<&str, Scope> = BTreeMap::new();
-    let mut resource_files = Scope::new("resource module");
+    let mut by_resource: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in spec.operations.iter().filter(|op| op.is_resolved()) {
-        let item = format!("operation `{}` ({})", op.id, op.source);
-        methods.add(snake(&op.id), item.clone(), &mut clashes);
-        let builders = resources.entry(op.resource.as_str()).or_insert_with(|| {
-            let name = module(&op.resource);
-            resource_files.add_file(name, format!("resource `{}`", op.resource), &mut clashes);
-            Scope::new("request builder").reserve(RESOURCE_SCOPE.iter().copied())
-        });
-        builders.add(camel(&op.id), item, &mut clashes);
+        by_resource.entry(op.resource.as_str()).or_default().push(op);
+    }
+    let mut resource_files = Scope::new("resource module");
+    for (resource, ops) in by_resource {
+        let item = format!("resource `{resource}`");
+        methods.add(snake(resource), item.clone(), &mut clashes);
+        resource_files.add_file(module(resource), item.clone(), &mut clashes);
+        let mut types = Scope::new("resource module item").reserve(RESOURCE_SCOPE.iter().copied());
+        types.add(camel(resource), format!("the handle of {item}"), &mut clashes);
+        let mut verbs = Scope::new("method").reserve(["clone"]);
+        let mut first: BTreeMap<&str, &Operation> = BTreeMap::new();
+        for op in ops {
+            let at = format!("operation `{}` ({})", op.id, op.source);
+            if op.rust_name.is_empty() || snake(&op.rust_name) != op.rust_name {
+                clashes.push(format!("{at}: its Rust name `{}` is not a snake_case name", op.rust_name));
+                continue;
+            }
+            match first.get(op.rust_name.as_str()) {
+                Some(other) if one_endpoint(other, op) => {}
+                Some(other) => clashes.push(format!(
+                    "{at} and operation `{}` ({}) both become the Rust method `{resource}().{}` but are not one endpoint with one signature",
+                    other.id, other.source, op.rust_name
+                )),
+                None => {
+                    first.insert(&op.rust_name, op);
+                    verbs.add(op.rust_name.clone(), at.clone(), &mut clashes);
+                    types.add(camel(&op.rust_name), at, &mut clashes);
+                }
+            }
+        }
     }
 
     // A request builder's fields and setters: the parameters and the builder's own.
@@ -169,7 +202,7 @@ mod tests {
 
     fn op(id: &str, resource: &str, line: u32, params: &[&str]) -> String {
         let mut text = format!(
-            "- id: '{id}'\n  resource: {resource}\n  method: GET\n  path: /{resource}\n  responses: []\n  source: doc:{line}\n"
+            "- id: '{id}'\n  resource: {resource}\n  rust_name: '{id}'\n  method: GET\n  path: /{resource}\n  responses: []\n  source: doc:{line}\n"
         );
         if !params.is_empty() {
             text.push_str("  parameters:\n");
@@ -197,21 +230,38 @@ mod tests {
 
     #[test]
     fn names_the_generated_code_uses_itself_are_clashes() {
-        // `Client::request` and `Client::new` exist; a builder `Result` would hide the
-        // prelude's in its resource file; `clone` would hide `Clone::clone`.
-        let ops = [op("request", "things", 1, &[]), op("new", "things", 2, &[]), op("result", "things", 3, &["clone"])]
-            .concat();
+        // A builder `Result` or `Request` would hide the prelude's and the runtime's in its
+        // resource file; `clone` would hide `Clone::clone`; a resource `request` would be
+        // named like `Client::request`.
+        let ops = [
+            op("request", "things", 1, &[]),
+            op("new", "things", 2, &[]),
+            op("result", "things", 3, &["clone"]),
+            op("list", "request", 5, &[]),
+        ]
+        .concat();
         let types = "- name: String\n  kind: unknown\n  sources: [doc:9]\n- name: Con\n  kind: unknown\n  sources: [doc:8]\n";
         let clashes = name_clashes(&spec(&ops, types));
         let has = |text: &str| clashes.iter().any(|c| c.contains(text));
-        assert!(has("operation `request` (doc:1) and the generated code's own `request` both become the Rust Client method name"), "{clashes:#?}");
-        assert!(has("operation `new` (doc:2) and the generated code's own `new`"), "{clashes:#?}");
-        assert!(has("operation `result` (doc:3) and the generated code's own `Result` both become the Rust request builder name"), "{clashes:#?}");
+        assert!(has("resource `request` and the generated code's own `request` both become the Rust Client method name"), "{clashes:#?}");
+        assert!(has("operation `result` (doc:3) and the generated code's own `Result` both become the Rust resource module item name"), "{clashes:#?}");
+        assert!(has("operation `request` (doc:1) and the generated code's own `Request`"), "{clashes:#?}");
         assert!(has("parameter `clone` (doc:4) and the generated code's own `clone`"), "{clashes:#?}");
         assert!(has("type `String` (doc:9) and the generated code's own `String`"), "{clashes:#?}");
-        // `request` also gives the builder `Request`, the runtime's type.
-        assert!(has("operation `request` (doc:1) and the generated code's own `Request`"), "{clashes:#?}");
+        // The resource `request` also gives the handle `Request`, the runtime's type.
+        assert!(has("the handle of resource `request` and the generated code's own `Request`"), "{clashes:#?}");
         assert_eq!(clashes.len(), 6, "{clashes:#?}");
+    }
+
+    #[test]
+    fn two_operations_named_alike_in_a_resource_must_be_one_endpoint() {
+        let mut other = op("fetch_again", "things", 20, &["extra"]);
+        other = other.replace("rust_name: 'fetch_again'", "rust_name: 'fetch'");
+        let same = op("fetch_too", "things", 30, &[]).replace("rust_name: 'fetch_too'", "rust_name: 'fetch'");
+        let ops = [op("fetch", "things", 10, &[]), same, other].concat();
+        let clashes = name_clashes(&spec(&ops, "[]"));
+        assert_eq!(clashes.len(), 1, "one endpoint with one signature is one method: {clashes:#?}");
+        assert!(clashes[0].contains("operation `fetch_again` (doc:20) and operation `fetch` (doc:10) both become the Rust method `things().fetch`"), "{clashes:#?}");
     }
 
     #[test]
@@ -266,7 +316,7 @@ mod tests {
     /// items: values, variants, derive macros and associated names, which no type or
     /// builder can hide.
     const NOT_TYPES: &[&str] =
-        &["Self", "Some", "None", "Ok", "Err", "Item", "Output", "Debug", "Clone", "PartialEq", "Eq", "Hash", "Default"];
+        &["Self", "Some", "None", "Ok", "Err", "Item", "Output", "Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "Default"];
 
     #[test]
     fn the_reserved_names_are_every_name_the_emitted_files_use_unqualified() {
@@ -278,7 +328,7 @@ mod tests {
             let config = crate::Config { command: "test".into(), spec_path: "s.yaml".into() };
             for file in crate::generate(&spec, &config).unwrap() {
                 let (reserved, own): (&[&str], Vec<String>) = if file.path.contains("/src/resources/") {
-                    let own = spec.operations.iter().map(|o| camel(&o.id)).collect();
+                    let own = spec.operations.iter().flat_map(|o| [camel(&o.rust_name), camel(&o.resource)]).collect();
                     (RESOURCE_SCOPE, own)
                 } else if file.path.contains("/src/models/") {
                     let own = spec.types.iter().flat_map(|t| {

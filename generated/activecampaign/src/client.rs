@@ -2,20 +2,25 @@
 
 //! The client: base URL, HTTP client, credentials, timeout, retries, rate limit and the
 //! bounds of a response and a list walk.
+
 use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
+
 use crate::runtime::{
     Core, Credentials, Paging, Secret, RateLimit, RawRequest, RetryPolicy, Settings,
 };
+
 use crate::Error;
+
 /// How requests authenticate. Secrets never appear in `Debug` output.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Auth {
-    ///The account's API key (Settings > Developer). Sent as the `Api-Token` header. Source: overlay entry `api.auth.0`.
+    /// The account's API key (Settings > Developer). Sent as the `Api-Token` header. Source: overlay entry `api.auth.0`.
     ApiToken(Secret),
 }
+
 impl Auth {
     fn credentials(self) -> Result<Credentials, Error> {
         match self {
@@ -25,6 +30,7 @@ impl Auth {
         }
     }
 }
+
 /// A fixed header, marked sensitive.
 fn header(name: HeaderName, secret: &str) -> Result<Credentials, Error> {
     let mut value = HeaderValue::from_str(secret)
@@ -34,38 +40,50 @@ fn header(name: HeaderName, secret: &str) -> Result<Credentials, Error> {
     value.set_sensitive(true);
     Ok(Credentials::Header(name, value))
 }
-///How list operations page. Source: overlay entry `api.pagination`.
+
+/// How list operations page. Source: overlay entry `api.pagination`.
 pub(crate) const PAGING: Paging = Paging::Offset {
     offset_param: "offset",
     limit_param: "limit",
     limit: 20,
     total: Some("meta.total"),
 };
-///A client of the ActiveCampaign API v3 (Deals).
+
+/// A client of the ActiveCampaign API v3 (Deals).
 ///
 /// Cheap to clone: clones share one connection pool (and rate limiter).
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Core,
 }
+
 impl Client {
-    ///The documented base URL; `new` and `builder` fill its placeholders (`{account}`: the account name, as in the account's URL), each of which must be a host name label (else `build` fails with `Error::InvalidRequest`). Source: overlay entry `api.base_url`.
+    /// The documented base URL; `new` and `builder` fill its placeholders (`{account}`: the account name, as in the account's URL), each of which must be a host name label (else `build` fails with `Error::InvalidRequest`). Source: overlay entry `api.base_url`.
     pub const BASE_URL_TEMPLATE: &'static str = "https://{account}.api-us1.com/api/3";
+
     /// The default timeout of each attempt.
     pub const DEFAULT_TIMEOUT: Duration = crate::runtime::DEFAULT_TIMEOUT;
+
     /// The default limit of a response body, in bytes (32 MiB).
     pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = crate::runtime::DEFAULT_MAX_RESPONSE_BYTES;
+
     /// The default limit of pages a list walk (`.stream()`, `.all()`) fetches.
     pub const DEFAULT_MAX_PAGES: u64 = crate::runtime::DEFAULT_MAX_PAGES;
-    ///The documented rate limit, as at most 5 requests in any 1 s. Not applied unless passed to [`ClientBuilder::rate_limit`]. Source: overlay entry `api.rate_limit`.
+
+    /// The most redirects followed in a row; one more is `Error::Redirect`.
+    pub const MAX_REDIRECTS: usize = crate::runtime::MAX_REDIRECTS;
+
+    /// The documented rate limit, as at most 5 requests in any 1 s. Not applied unless passed to [`ClientBuilder::rate_limit`]. Source: overlay entry `api.rate_limit`.
     pub const DOCUMENTED_RATE_LIMIT: RateLimit = RateLimit {
         max_requests: 5,
         window: Duration::from_secs(1),
     };
+
     /// A client with the documented base URL and default settings.
-    pub fn new(account: impl Into<String>, auth: Auth) -> Result<Client, Error> {
-        Client::builder(account, auth).build()
+    pub fn new(account: impl Into<String>, auth: Auth) -> Result<Self, Error> {
+        Self::builder(account, auth).build()
     }
+
     /// A builder to change the base URL, HTTP client, timeout, retries, rate limit
     /// or limits.
     pub fn builder(account: impl Into<String>, auth: Auth) -> ClientBuilder {
@@ -73,20 +91,22 @@ impl Client {
             auth,
             settings: Settings::new(
                 crate::runtime::fill_base_url(
-                    Client::BASE_URL_TEMPLATE,
+                    Self::BASE_URL_TEMPLATE,
                     &[("account", account.into())],
                 ),
             ),
         }
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+
     /// A request to any path (one the documentation does not give), with this
     /// client's credentials, timeout, retries and rate limit; the response is decoded
     /// into `T` (a model of [`crate::models`], or `serde_json::Value`). `path` starts
-    /// with `/`, its segments percent-encoded ([`crate::runtime::path_segment`]).
+    /// with `/`, its segments percent-encoded ([`crate::path_segment`]).
     pub fn request<T: DeserializeOwned>(
         &self,
         method: reqwest::Method,
@@ -94,10 +114,12 @@ impl Client {
     ) -> RawRequest<'_, T> {
         RawRequest::new(&self.core, method, path)
     }
+
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
 }
+
 /// Settings of a [`Client`].
 #[derive(Debug)]
 #[must_use = "call `.build()` to get a client"]
@@ -105,6 +127,7 @@ pub struct ClientBuilder {
     auth: Auth,
     settings: Settings,
 }
+
 impl ClientBuilder {
     /// Sends requests to `url` instead (a test server, a proxy). It must be an
     /// `http://` or `https://` URL with a host and no query or fragment;
@@ -113,6 +136,7 @@ impl ClientBuilder {
         self.settings.base_url = self.settings.base_url.and(Ok(url.into()));
         self
     }
+
     /// Uses an HTTP client with these settings (proxy, TLS, pool). Its redirect
     /// policy is replaced: the client follows redirects itself, so that
     /// credentials never leave the API's origin.
@@ -120,23 +144,27 @@ impl ClientBuilder {
         self.settings.http = Some(http);
         self
     }
+
     /// Sets the timeout of each attempt (`None`: no timeout). It also bounds an
     /// OAuth token refresh; [`RetryPolicy`] says what bounds a whole call.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.settings.timeout = timeout;
         self
     }
+
     /// When failed calls are sent again ([`RetryPolicy::none`]: never).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.settings.retry = policy;
         self
     }
+
     /// Holds calls back so that no more than the limit are sent (`None`: no limit,
     /// the default).
     pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.settings.rate_limit = limit;
         self
     }
+
     /// The largest response body read, in bytes (default
     /// [`Client::DEFAULT_MAX_RESPONSE_BYTES`]); a larger one is
     /// `Error::ResponseTooLarge`, found from `Content-Length` or while reading.
@@ -144,12 +172,14 @@ impl ClientBuilder {
         self.settings.max_response_bytes = limit;
         self
     }
+
     /// The most pages a list walk fetches (default [`Client::DEFAULT_MAX_PAGES`],
     /// at least 1); a walk with more pages ends with `Error::TooManyPages`.
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.settings.max_pages = limit;
         self
     }
+
     /// Follows redirects to another origin (scheme, host and port), without the
     /// credentials, which never leave the API's origin (a 307 or 308 sends the body
     /// again). Off by default: such a redirect is `Error::Redirect`.
@@ -157,6 +187,7 @@ impl ClientBuilder {
         self.settings.cross_origin_redirects = follow;
         self
     }
+
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self.auth.credentials()?;

@@ -408,7 +408,7 @@ pub struct Response<T> {
 
 /// Query-string pairs, in order; values are percent-encoded when sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Query(Vec<(String, String)>);
+pub(crate) struct Query(Vec<(String, String)>);
 
 impl Query {
     /// An empty query.
@@ -422,6 +422,7 @@ impl Query {
     }
 
     /// Adds `key=value` for each value (the repeated-key form of arrays).
+    #[allow(dead_code, reason = "the runtime is the same file in every crate; a crate without array parameters does not use it")]
     pub fn push_each<T: fmt::Display>(&mut self, key: &str, values: &[T]) {
         for value in values {
             self.push(key, value);
@@ -469,13 +470,13 @@ pub fn path_segment<T: fmt::Display + ?Sized>(value: &T) -> String {
 }
 
 /// Writes a request body as JSON.
-pub fn json_body<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
+pub(crate) fn json_body<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(value).map_err(|e| Error::InvalidRequest(format!("the body cannot be written as JSON: {e}")))
 }
 
 /// Settings of one request that override the client's.
 #[derive(Debug, Clone, Default)]
-pub struct RequestOptions {
+pub(crate) struct RequestOptions {
     /// `Some(t)`: this timeout instead of the client's (`Some(None)`: none).
     pub timeout: Option<Option<Duration>>,
     /// This retry policy instead of the client's.
@@ -486,13 +487,16 @@ pub struct RequestOptions {
 
 /// A request, ready to send (and to send again).
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     /// HTTP method.
     pub method: reqwest::Method,
     /// Path after the base URL, starting with `/`, its segments percent-encoded.
     pub path: String,
     /// Query string.
     pub query: Query,
+    /// Headers of the operation's header parameters; sent to the API's origin only, like
+    /// the credentials (which win over a header of the same name).
+    pub headers: reqwest::header::HeaderMap,
     /// JSON body.
     pub body: Option<Vec<u8>>,
     /// Per-request settings.
@@ -500,10 +504,32 @@ pub struct Request {
 }
 
 impl Request {
-    /// A request without query or body.
+    /// A request without query, headers or body.
     pub fn new(method: reqwest::Method, path: impl Into<String>) -> Request {
-        Request { method, path: path.into(), query: Query::new(), body: None, options: RequestOptions::default() }
+        Request {
+            method,
+            path: path.into(),
+            query: Query::new(),
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            options: RequestOptions::default(),
+        }
     }
+}
+
+/// Adds the header `name: value` (a header parameter); a name or value a header cannot
+/// carry is `Error::InvalidRequest` naming the header.
+pub(crate) fn push_header(
+    headers: &mut reqwest::header::HeaderMap,
+    name: &str,
+    value: impl fmt::Display,
+) -> Result<(), Error> {
+    let invalid = |what: &str| Error::InvalidRequest(format!("the header `{name}` {what}"));
+    let header = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("is not a header name"))?;
+    let value = reqwest::header::HeaderValue::from_str(&value.to_string())
+        .map_err(|_| invalid("holds characters a header cannot carry"))?;
+    headers.append(header, value);
+    Ok(())
 }
 
 /// When a failed call is sent again, and how long to wait in between.
@@ -648,7 +674,7 @@ pub struct RateLimit {
 /// Holds requests back so that a [`RateLimit`] is never exceeded. Shared by the clones of
 /// a client.
 #[derive(Debug, Clone)]
-pub struct RateLimiter {
+pub(crate) struct RateLimiter {
     limit: RateLimit,
     sent: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<tokio::time::Instant>>>,
 }
@@ -657,11 +683,6 @@ impl RateLimiter {
     /// A limiter with nothing sent yet.
     pub fn new(limit: RateLimit) -> Self {
         RateLimiter { limit: RateLimit { max_requests: limit.max_requests.max(1), ..limit }, sent: Default::default() }
-    }
-
-    /// The limit it keeps.
-    pub fn limit(&self) -> RateLimit {
-        self.limit
     }
 
     /// Waits until one more request fits in the window, and counts it.
@@ -686,10 +707,11 @@ impl RateLimiter {
 
 /// What a client sends to prove who it is.
 #[derive(Clone)]
-pub enum Credentials {
+pub(crate) enum Credentials {
     /// A fixed header (an API key, a bearer token), marked sensitive.
     Header(reqwest::header::HeaderName, reqwest::header::HeaderValue),
     /// OAuth 2 access tokens from a [`TokenStore`], refreshed when they expire.
+    #[allow(dead_code, reason = "the runtime is the same file in every crate; a crate without OAuth 2 does not use it")]
     OAuth(std::sync::Arc<OAuthSession>),
 }
 
@@ -1058,7 +1080,8 @@ impl Error {
 
 /// How list operations page, and where a page says how many there are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paging {
+#[allow(dead_code, reason = "the runtime is the same file in every crate; a crate uses one of the styles")]
+pub(crate) enum Paging {
     /// `page=N&per_page=M`.
     PageNumber {
         /// Query parameter of the page number.
@@ -1132,14 +1155,14 @@ struct ListItem {
 /// request, [`Error::RepeatedPage`] (a page holding the same items as one walked
 /// before), [`Error::TooManyPages`] (after `max_pages` pages: the request's
 /// `.max_pages`, else the client's).
-pub fn paginate<T: DeserializeOwned + Send + 'static>(
+pub(crate) fn paginate<T: DeserializeOwned + Send + 'static>(
     core: Core,
     request: Result<Request, Error>,
     paging: Paging,
     items: &'static str,
-) -> impl futures_util::Stream<Item = Result<T, Error>> + Send + 'static {
+) -> Items<T> {
     let pages = request.map(|request| Pages::new(core, request, paging, items));
-    futures_util::stream::unfold(Some(pages), move |state| async move {
+    Items(Box::pin(futures_util::stream::unfold(Some(pages), move |state| async move {
         let mut pages = match state? {
             Ok(pages) => pages,
             Err(e) => return Some((Err(e), None)),
@@ -1149,7 +1172,39 @@ pub fn paginate<T: DeserializeOwned + Send + 'static>(
             Err(e) => Err(e),
         };
         Some((item, Some(Ok(pages))))
-    })
+    })))
+}
+
+/// The items of every page of a list, fetched as they are read (a list builder's
+/// `.stream()`). Read it with [`Items::next`] (no pinning, no trait to import), or use it
+/// as a `futures_util::Stream` (it is `Unpin`), or collect it with [`Items::all`].
+#[must_use = "a stream does nothing until it is read"]
+pub struct Items<T>(std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<T, Error>> + Send>>);
+
+impl<T> Items<T> {
+    /// The next item: `None` after the last one (or after an error that ends the walk).
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        futures_util::StreamExt::next(&mut self.0).await
+    }
+
+    /// Every remaining item; the first error fails it.
+    pub async fn all(self) -> Result<Vec<T>, Error> {
+        futures_util::TryStreamExt::try_collect(self.0).await
+    }
+}
+
+impl<T> fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Items")
+    }
+}
+
+impl<T> futures_util::Stream for Items<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
 }
 
 /// Decodes one list item; an error names its place.
@@ -1297,23 +1352,23 @@ fn as_count(value: &serde_json::Value) -> Option<u64> {
 }
 
 /// The default timeout of each attempt.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The default limit of a response body: 32 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The default limit of pages a list walk fetches.
-pub const DEFAULT_MAX_PAGES: u64 = 10_000;
+pub(crate) const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 /// Redirects followed in a row, at most.
-pub const MAX_REDIRECTS: usize = 10;
+pub(crate) const MAX_REDIRECTS: usize = 10;
 
 /// Error bodies are read up to this size (their excerpt is shorter still).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// What a client builder collects; [`Core::new`] checks it.
 #[derive(Debug)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Base URL (or why the one given, or one of its variables, is not valid).
     pub base_url: Result<String, Error>,
     /// Settings of the HTTP client (its redirect policy is replaced).
@@ -1351,7 +1406,8 @@ impl Settings {
 /// The base URL `template` with each `{name}` replaced by its value. Each value must be
 /// one DNS label (1 to 63 ASCII letters, digits and `-`, not starting or ending with
 /// `-`), so that it cannot send requests, and credentials, to another host.
-pub fn fill_base_url(template: &str, variables: &[(&str, String)]) -> Result<String, Error> {
+#[allow(dead_code, reason = "the runtime is the same file in every crate; a crate whose base URL has no placeholder does not use it")]
+pub(crate) fn fill_base_url(template: &str, variables: &[(&str, String)]) -> Result<String, Error> {
     let mut url = template.to_string();
     for (name, value) in variables {
         let label = (1..=63).contains(&value.len())
@@ -1376,7 +1432,7 @@ fn without_redirects(http: reqwest::ClientBuilder) -> Result<reqwest::Client, Er
 
 /// The connection settings every call uses.
 #[derive(Debug, Clone)]
-pub struct Core {
+pub(crate) struct Core {
     /// Base URL, without a trailing slash.
     base_url: String,
     /// The API's origin: the only one credentials are sent to.
@@ -1550,7 +1606,9 @@ impl Core {
             let mut builder =
                 self.http.request(method.clone(), url.clone()).header(reqwest::header::ACCEPT, "application/json");
             if same_origin(&url, &self.origin) {
-                builder = builder.header(name.clone(), value.clone());
+                let mut headers = request.headers.clone();
+                headers.remove(name);
+                builder = builder.headers(headers).header(name.clone(), value.clone());
             }
             if let Some(bytes) = body {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone());
@@ -1636,7 +1694,7 @@ impl Core {
 }
 
 /// `Bearer <token>`, marked sensitive.
-pub fn bearer(token: &Secret) -> Result<reqwest::header::HeaderValue, Error> {
+pub(crate) fn bearer(token: &Secret) -> Result<reqwest::header::HeaderValue, Error> {
     let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
         .map_err(|_| Error::InvalidRequest("the token holds characters a header cannot carry".into()))?;
     value.set_sensitive(true);
@@ -1653,7 +1711,7 @@ fn transport(e: reqwest::Error) -> Error {
 
 /// Decodes a JSON body, naming the path where it stops matching `T`. Anything but
 /// whitespace after the JSON value is an error too.
-pub fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+pub(crate) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
     // An empty body (204) reads as `null`, so that bodies documented as optional decode.
     let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"null" } else { bytes };
     let error = |path: String, message: String| Error::Decode {
@@ -1682,7 +1740,7 @@ pub struct RawRequest<'a, T> {
 impl<'a, T: DeserializeOwned> RawRequest<'a, T> {
     /// `method path` on the client's base URL; `path` starts with `/` and has its segments
     /// percent-encoded (see [`path_segment`]).
-    pub fn new(core: &'a Core, method: reqwest::Method, path: impl Into<String>) -> Self {
+    pub(crate) fn new(core: &'a Core, method: reqwest::Method, path: impl Into<String>) -> Self {
         let path = path.into();
         let request = if path.starts_with('/') {
             Ok(Request::new(method, path))
@@ -1697,6 +1755,15 @@ impl<'a, T: DeserializeOwned> RawRequest<'a, T> {
         if let Ok(request) = &mut self.request {
             request.query.push(key, value);
         }
+        self
+    }
+
+    /// Sends the header `name: value` (to the API's origin only, like the credentials).
+    pub fn header(mut self, name: &str, value: impl fmt::Display) -> Self {
+        self.request = self.request.and_then(|mut request| {
+            push_header(&mut request.headers, name, value)?;
+            Ok(request)
+        });
         self
     }
 

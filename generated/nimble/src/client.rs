@@ -2,24 +2,29 @@
 
 //! The client: base URL, HTTP client, credentials, timeout, retries, rate limit and the
 //! bounds of a response and a list walk.
+
 use std::sync::Arc;
 use std::time::Duration;
 use serde::de::DeserializeOwned;
+
 use crate::runtime::{
     Core, Credentials, OAuthSession, Paging, Secret, RateLimit, RawRequest, RetryPolicy,
     Settings,
 };
+
 use crate::Error;
+
 /// How requests authenticate. Secrets never appear in `Debug` output.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Auth {
-    ///An OAuth 2 access token of the user. Sent as `Authorization: Bearer <token>`. Source: overlay entry `api.auth.0`. A fixed OAuth 2 access token too (source: overlay entry `api.auth.1`); `Auth::OAuth` refreshes tokens.
+    /// An OAuth 2 access token of the user. Sent as `Authorization: Bearer <token>`. Source: overlay entry `api.auth.0`. A fixed OAuth 2 access token too (source: overlay entry `api.auth.1`); `Auth::OAuth` refreshes tokens.
     Bearer(Secret),
     /// OAuth 2 access tokens from a token store, refreshed when they expire (see
     /// [`Client::oauth_app`]). Sent as `Authorization: Bearer <token>`.
     OAuth(OAuthSession),
 }
+
 impl Auth {
     fn credentials(self) -> Result<Credentials, Error> {
         match self {
@@ -35,7 +40,8 @@ impl Auth {
         }
     }
 }
-///How list operations page. Source: overlay entry `api.pagination`.
+
+/// How list operations page. Source: overlay entry `api.pagination`.
 pub(crate) const PAGING: Paging = Paging::PageNumber {
     page_param: "page",
     per_page_param: "per_page",
@@ -43,67 +49,83 @@ pub(crate) const PAGING: Paging = Paging::PageNumber {
     per_page: 30,
     total_pages: Some("meta.pages"),
 };
-///A client of the Nimble CRM API.
+
+/// A client of the Nimble CRM API.
 ///
 /// Cheap to clone: clones share one connection pool (and rate limiter).
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Core,
 }
+
 impl Client {
-    ///The documented base URL. Source: overlay entry `api.base_url`.
+    /// The documented base URL. Source: overlay entry `api.base_url`.
     pub const DEFAULT_BASE_URL: &'static str = "https://api.nimble.com";
+
     /// The default timeout of each attempt.
     pub const DEFAULT_TIMEOUT: Duration = crate::runtime::DEFAULT_TIMEOUT;
+
     /// The default limit of a response body, in bytes (32 MiB).
     pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = crate::runtime::DEFAULT_MAX_RESPONSE_BYTES;
+
     /// The default limit of pages a list walk (`.stream()`, `.all()`) fetches.
     pub const DEFAULT_MAX_PAGES: u64 = crate::runtime::DEFAULT_MAX_PAGES;
-    ///Where users authorize an application (OAuth 2). Source: overlay entry `api.auth.1`.
+
+    /// The most redirects followed in a row; one more is `Error::Redirect`.
+    pub const MAX_REDIRECTS: usize = crate::runtime::MAX_REDIRECTS;
+
+    /// Where users authorize an application (OAuth 2). Source: overlay entry `api.auth.1`.
     pub const OAUTH_AUTHORIZE_URL: &'static str = "https://app.nimble.com/oauth/authorize";
-    ///Where codes and refresh tokens are exchanged (OAuth 2). Source: overlay entry `api.auth.1`.
+
+    /// Where codes and refresh tokens are exchanged (OAuth 2). Source: overlay entry `api.auth.1`.
     pub const OAUTH_TOKEN_URL: &'static str = "https://app.nimble.com/api/oauth/token";
+
     /// The documented OAuth 2 scopes.
     ///
     /// - `basic`: User and company info.
     /// - `contacts`: Contacts.
     /// - `deals`: Deals.
     pub const OAUTH_SCOPES: &'static [&'static str] = &["basic", "contacts", "deals"];
-    ///The OAuth 2 application registered as `client_id`: builds the authorize URL, exchanges codes and refreshes tokens (form-encoded, as documented). Pass `Auth::OAuth(app.session(store))` to a client. Source: overlay entry `api.auth.1`.
+
+    /// The OAuth 2 application registered as `client_id`: builds the authorize URL, exchanges codes and refreshes tokens (form-encoded, as documented). Pass `Auth::OAuth(app.session(store))` to a client. Source: overlay entry `api.auth.1`.
     pub fn oauth_app(
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
         redirect_uri: impl Into<String>,
     ) -> crate::runtime::OAuthApp {
         crate::runtime::OAuthApp::new(
-            Client::OAUTH_AUTHORIZE_URL,
-            Client::OAUTH_TOKEN_URL,
+            Self::OAUTH_AUTHORIZE_URL,
+            Self::OAUTH_TOKEN_URL,
             true,
             client_id,
             client_secret,
             redirect_uri,
         )
     }
+
     /// A client with the documented base URL and default settings.
-    pub fn new(auth: Auth) -> Result<Client, Error> {
-        Client::builder(auth).build()
+    pub fn new(auth: Auth) -> Result<Self, Error> {
+        Self::builder(auth).build()
     }
+
     /// A builder to change the base URL, HTTP client, timeout, retries, rate limit
     /// or limits.
     pub fn builder(auth: Auth) -> ClientBuilder {
         ClientBuilder {
             auth,
-            settings: Settings::new(Ok(Client::DEFAULT_BASE_URL.to_string())),
+            settings: Settings::new(Ok(Self::DEFAULT_BASE_URL.to_string())),
         }
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+
     /// A request to any path (one the documentation does not give), with this
     /// client's credentials, timeout, retries and rate limit; the response is decoded
     /// into `T` (a model of [`crate::models`], or `serde_json::Value`). `path` starts
-    /// with `/`, its segments percent-encoded ([`crate::runtime::path_segment`]).
+    /// with `/`, its segments percent-encoded ([`crate::path_segment`]).
     pub fn request<T: DeserializeOwned>(
         &self,
         method: reqwest::Method,
@@ -111,10 +133,12 @@ impl Client {
     ) -> RawRequest<'_, T> {
         RawRequest::new(&self.core, method, path)
     }
+
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
 }
+
 /// Settings of a [`Client`].
 #[derive(Debug)]
 #[must_use = "call `.build()` to get a client"]
@@ -122,6 +146,7 @@ pub struct ClientBuilder {
     auth: Auth,
     settings: Settings,
 }
+
 impl ClientBuilder {
     /// Sends requests to `url` instead (a test server, a proxy). It must be an
     /// `http://` or `https://` URL with a host and no query or fragment;
@@ -130,6 +155,7 @@ impl ClientBuilder {
         self.settings.base_url = self.settings.base_url.and(Ok(url.into()));
         self
     }
+
     /// Uses an HTTP client with these settings (proxy, TLS, pool). Its redirect
     /// policy is replaced: the client follows redirects itself, so that
     /// credentials never leave the API's origin.
@@ -137,23 +163,27 @@ impl ClientBuilder {
         self.settings.http = Some(http);
         self
     }
+
     /// Sets the timeout of each attempt (`None`: no timeout). It also bounds an
     /// OAuth token refresh; [`RetryPolicy`] says what bounds a whole call.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.settings.timeout = timeout;
         self
     }
+
     /// When failed calls are sent again ([`RetryPolicy::none`]: never).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.settings.retry = policy;
         self
     }
+
     /// Holds calls back so that no more than the limit are sent (`None`: no limit,
     /// the default).
     pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.settings.rate_limit = limit;
         self
     }
+
     /// The largest response body read, in bytes (default
     /// [`Client::DEFAULT_MAX_RESPONSE_BYTES`]); a larger one is
     /// `Error::ResponseTooLarge`, found from `Content-Length` or while reading.
@@ -161,12 +191,14 @@ impl ClientBuilder {
         self.settings.max_response_bytes = limit;
         self
     }
+
     /// The most pages a list walk fetches (default [`Client::DEFAULT_MAX_PAGES`],
     /// at least 1); a walk with more pages ends with `Error::TooManyPages`.
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.settings.max_pages = limit;
         self
     }
+
     /// Follows redirects to another origin (scheme, host and port), without the
     /// credentials, which never leave the API's origin (a 307 or 308 sends the body
     /// again). Off by default: such a redirect is `Error::Redirect`.
@@ -174,6 +206,7 @@ impl ClientBuilder {
         self.settings.cross_origin_redirects = follow;
         self
     }
+
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self.auth.credentials()?;

@@ -2,25 +2,32 @@
 
 //! A typed client for the Nimble CRM API, generated from its documentation (`specs/nimble/snapshot.txt`).
 //!
-//! Every operation is a method on [`Client`] that takes the required inputs and returns a request builder for the optional ones: `.await` it (or call `.send()`), or call `.send_with_response()` for the status and headers.
+//! Each resource is a method of [`Client`] (`client.contacts()`), each operation a verb on it (`.list()`, `.get(id)`, `.create(body)`, `.update(id, body)`, `.delete(id)`, or the document's words) that takes the required inputs and returns a request builder for the optional ones: `.await` it (or call `.send()`), or call `.send_with_response()` for the status and headers. List builders have `.all()` and `.stream()` (an [`Items`] read with `.next().await`). Request bodies are built with `new(required...)` and chained setters; responses are read (their structs are `#[non_exhaustive]`: match them with `..`).
 //!
 //! 70 operations, 184 types.
 #![forbid(unsafe_code)]
-pub mod client;
+
+mod client;
 pub mod models;
 pub mod resources;
-pub mod runtime;
+mod runtime;
+
 pub use client::{Auth, Client, ClientBuilder};
-/// The stream traits of list operations' `.stream()` (`StreamExt`, `TryStreamExt`).
+
+/// The stream traits [`Items`] implements (`StreamExt`, `TryStreamExt`), for stream combinators.
 pub use futures_util;
+
 /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
 pub use reqwest;
+
 pub use runtime::{
-    Date, Error, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, Response,
-    RetryPolicy, Secret, Timestamp, Token, TokenStore,
+    path_segment, Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession,
+    RateLimit, RawRequest, Response, RetryPolicy, Secret, Timestamp, Token, TokenStore,
 };
-///The body of the API's unsuccessful responses. Source: overlay entry `api.error_body`.
+
+/// The body of the API's unsuccessful responses. Source: overlay entry `api.error_body`.
 pub type ApiErrorBody = Box<crate::models::ApiError>;
+
 /// Timestamp formats of the documentation (chrono syntax; `rfc3339`), the first
 /// one used to send timestamps.
 pub const DATETIME_FORMATS: &[&str] = &["rfc3339"];

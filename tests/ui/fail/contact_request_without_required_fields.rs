@@ -1,8 +1,8 @@
-//! `CreateNewContactRequest` has required fields (`first_name`, `last_name`): its
+//! `CreateContact` has required fields (`first_name`, `last_name`): its
 //! constructor takes them.
 
-use wealthbox::models::CreateNewContactRequest;
+use wealthbox::models::CreateContact;
 
 fn main() {
-    let _ = CreateNewContactRequest::new();
+    let _ = CreateContact::new();
 }

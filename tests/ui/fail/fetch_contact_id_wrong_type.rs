@@ -1,7 +1,7 @@
 //! The contact id is a number, not a string.
 
 async fn run(client: &wealthbox::Client) {
-    let _ = client.fetch_existing_contact("42").await;
+    let _ = client.contacts().get("42").await;
 }
 
 fn main() {

@@ -1,7 +1,7 @@
 //! The contact id of `fetch_existing_contact` is required: forgetting it does not compile.
 
 async fn run(client: &wealthbox::Client) {
-    let _ = client.fetch_existing_contact().await;
+    let _ = client.contacts().get().await;
 }
 
 fn main() {

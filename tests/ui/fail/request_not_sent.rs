@@ -2,7 +2,7 @@
 #![deny(unused_must_use)]
 
 fn run(client: &wealthbox::Client) {
-    client.delete_existing_contact(42);
+    client.contacts().delete(42);
 }
 
 fn main() {

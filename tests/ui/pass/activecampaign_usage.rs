@@ -7,12 +7,11 @@ use activecampaign::{Auth, Client};
 #[allow(dead_code)]
 async fn deals() -> Result<(), activecampaign::Error> {
     let client = Client::new("myaccount", Auth::ApiToken("token".into()))?;
-    let deals: DealGetAllResponse =
-        client.retrieve_all_existing_deals().filters_title("Big").orders_next_action("ASC").await?;
+    let deals: DealGetAllResponse = client.deals().list().filters_title("Big").orders_next_action("ASC").await?;
     let _total: Option<i64> = deals.meta.and_then(|m| m.total);
-    let _one = client.retrieve_existing_deal(7).await?;
+    let _one = client.deals().get(7).await?;
     let deal = DealNewDealCreationRequestDeal::new("New", 100, "usd", "1", "1", "1");
-    client.create_new_deal(DealNewDealCreationRequest { deal: Some(deal) }).await?;
+    client.deals().create(DealNewDealCreationRequest::new().deal(deal)).await?;
     Ok(())
 }
 

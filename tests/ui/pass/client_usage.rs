@@ -5,16 +5,16 @@
 use std::time::Duration;
 
 use wealthbox::models::{
-    AddMemberToHouseholdRequest, CompleteWorkflowStepRequest, CreateNewContactRequest, CreateNewEventRequest,
-    CreateNewNoteRequest, Document, EmailAddressRequest, HouseholdTitle,
+    AddMemberToHouseholdRequest, CompleteWorkflowStepRequest, CreateContact, CreateEvent,
+    CreateNote, Document, EmailAddressRequest, HouseholdTitle,
     ListAllMembersOfCustomizableCategoryType, ListAllTagsDocumentType, RetrieveAllContactsOrder,
-    RetrieveAllContactsType, UpdateExistingContactRequest,
+    RetrieveAllContactsType, UpdateContact,
 };
 use wealthbox::{Auth, Client, Error, Timestamp};
 
 async fn exercise(client: &Client) -> Result<(), Error> {
     let page = client
-        .retrieve_all_contacts()
+        .contacts().list()
         .email("kevin@example.com")
         .tags(["Clients", "VIP"])
         .active(true)
@@ -24,39 +24,39 @@ async fn exercise(client: &Client) -> Result<(), Error> {
         .per_page(50)
         .await?;
     let _first_name: Option<&str> =
-        page.contacts.as_deref().and_then(|contacts| contacts.first()).and_then(|c| c.first_name.as_deref());
+        page.contacts.first().and_then(|c| c.first_name.as_deref());
 
-    let mut new_contact = CreateNewContactRequest::new("Kevin", "Anderson");
-    new_contact.email_addresses = Some(vec![EmailAddressRequest::new("kevin@example.com")]);
-    new_contact.tags = Some(vec!["Clients".into()]);
-    let created = client.create_new_contact(new_contact).send().await?;
+    let new_contact = CreateContact::new("Kevin", "Anderson")
+        .email_addresses([EmailAddressRequest::new("kevin@example.com")])
+        .tags(["Clients"]);
+    let created = client.contacts().create(new_contact).send().await?;
 
-    let response = client.fetch_existing_contact(created.id.unwrap_or(1)).send_with_response().await?;
+    let response = client.contacts().get(created.id.unwrap_or(1)).send_with_response().await?;
     let _status: u16 = response.status;
     let _request_id = response.headers.get("x-request-id");
     let _created_at: Option<Timestamp> = response.body.created_at;
 
-    let update = UpdateExistingContactRequest { nickname: Some("Kev".into()), ..Default::default() };
-    client.update_existing_contact(1, update).await?;
-    client.delete_existing_contact(1).await?;
+    let update = UpdateContact::new().nickname("Kev");
+    client.contacts().update(1, update).await?;
+    client.contacts().delete(1).await?;
 
-    client.list_all_tags().document_type(ListAllTagsDocumentType::Contact).await?;
-    client.list_all_members_of_customizable_category(ListAllMembersOfCustomizableCategoryType::ContactTypes).await?;
-    client.add_member_to_household(5, AddMemberToHouseholdRequest::new(2, HouseholdTitle::Head)).await?;
+    client.categories().list_tags().document_type(ListAllTagsDocumentType::Contact).await?;
+    client.categories().list(ListAllMembersOfCustomizableCategoryType::ContactTypes).await?;
+    client.households().add_member(5, AddMemberToHouseholdRequest::new(2, HouseholdTitle::Head)).await?;
 
     let starts: Timestamp = "2015-05-24 10:00 AM -0400".parse().expect("a documented format");
     let ends = Timestamp::parse("2015-05-24 11:00 AM -0400").expect("a documented format");
-    client.create_new_event(CreateNewEventRequest::new("Client Meeting", starts, ends)).await?;
+    client.events().create(CreateEvent::new("Client Meeting", starts, ends)).await?;
 
-    let mut note = CreateNewNoteRequest::new("Spoke with Kevin");
+    let mut note = CreateNote::new("Spoke with Kevin");
     note.linked_to = Some(vec![Document::new(1, "Contact")]);
-    client.create_new_note(note).await?;
+    client.notes().create(note).await?;
 
     client
-        .complete_workflow_step(10, 3, CompleteWorkflowStepRequest { complete: Some(true), ..Default::default() })
+        .workflows().complete_step(10, 3, CompleteWorkflowStepRequest::new().complete(true))
         .await?;
-    client.retrieve_activity_stream().cursor("next").await?;
-    let me = client.retrieve_login_profile_information().await?;
+    client.activity().list().cursor("next").await?;
+    let me = client.me().get().await?;
     let _email: Option<String> = me.email;
     Ok(())
 }
@@ -89,7 +89,7 @@ fn main() {
         .expect("a valid base URL");
     // Futures can be spawned on a multi-threaded runtime.
     assert_send(&exercise(&client));
-    assert_send(&client.fetch_existing_contact(1).send());
+    assert_send(&client.contacts().get(1).send());
     let _ = describe;
     let _ = Client::new(Auth::AccessToken(wealthbox::Secret::new("token")));
 }

@@ -11,13 +11,17 @@
 //! rules follow what `codegen/src/emit/` generates (checked by tests that read the
 //! committed generated crates):
 //!
-//! - **Operations.** Each resolved operation is a `Client` method plus a request builder
-//!   in `resources::<resource>`. Removed, or no longer resolved (method or path now
-//!   unknown): **breaking** (the method disappears). Moved to another resource:
-//!   **breaking** (the builder type changes module). Renamed (an operation gone and one
-//!   come at the same place of the document, its anchor, as when the overlay gives it
-//!   an id; else, both resolved, with the same method and path, as when its title
-//!   changed): **breaking**, one change, not a removal and an addition. Added or newly
+//! - **Operations.** Each resolved operation is a method of its resource's handle
+//!   (`client.contacts().list()`, named by its `rust_name`) plus a request builder in
+//!   `resources::<resource>` (operations of one endpoint with one name are one method).
+//!   Removed, or no longer resolved (method or path now unknown): **breaking** (the
+//!   method disappears). Moved to another resource: **breaking** (the method moves to
+//!   another handle). Its Rust name changed: **breaking**, one line (an old spec without
+//!   Rust names had one flat `Client` method per operation, named by its id, and is
+//!   compared as such). Renamed (an operation gone and one come at the same place of the
+//!   document, its anchor, as when the overlay gives it an id; else, both resolved, with
+//!   the same method and path, as when its title changed): one change, not a removal
+//!   and an addition, breaking only when its Rust name changed too. Added or newly
 //!   resolved: not breaking. Method or path changed: not breaking (same signature;
 //!   calls follow the document).
 //! - **Parameters.** Path parameters and required parameters are positional arguments,
@@ -35,15 +39,18 @@
 //!   compared under its new name, so it is not also reported as retyped (the places
 //!   inside a renamed operation count as the same under its new anchor, so the types
 //!   named after it are renamed with it).
-//! - **Fields.** Removed or retyped: **breaking**. A field's Rust shape is `T` when the
-//!   type is an input type (reachable from a request body) and the field is required and
-//!   not nullable (then it is also an argument of `new()`), else `Option<T>`: a change of
-//!   shape (made required or optional, nullable or not, on an input type) is
-//!   **breaking**; a change of `required`/`nullable` that keeps the shape (output types)
-//!   is not. Added: **breaking** while generated structs are not `#[non_exhaustive]`
-//!   ([`codegen::emit::STRUCTS_NON_EXHAUSTIVE`]): their fields are public, so struct literals
-//!   and exhaustive patterns stop compiling. Code that builds values with `new()` or
-//!   `Default` and reads fields is unaffected; the report says so.
+//! - **Fields.** Removed or retyped: **breaking**. A field's Rust shape
+//!   ([`codegen::emit::field_shape`]) is `T` when the type is an input type (reachable
+//!   from a request body) and the field is required and not nullable (then it is also an
+//!   argument of `new()`), `Vec<T>` (empty when absent) for a non-nullable array of an
+//!   output-only type, else `Option<T>`: a change of shape (made required or optional,
+//!   nullable or not, where that moves the field between these) is **breaking**; a change
+//!   of `required`/`nullable` that keeps the shape is not. Added: not breaking, since
+//!   generated structs are `#[non_exhaustive]` ([`codegen::emit::STRUCTS_NON_EXHAUSTIVE`]):
+//!   users read responses (patterns need `..`) and build request bodies with `new()` and
+//!   chained setters, never with struct literals, so a field the vendor adds to a
+//!   response, or an optional field added to a request, breaks no build; a **required**
+//!   field added to a request body is **breaking** (a new argument of `new()`).
 //! - **Enum values.** Removed: **breaking** (the variant disappears). Added: not
 //!   breaking, since generated enums are `#[non_exhaustive]`
 //!   ([`codegen::emit::ENUMS_NON_EXHAUSTIVE`]); the value, which decoded as
@@ -85,6 +92,8 @@ pub enum Kind {
     OperationUnresolved,
     /// Method or path changed.
     EndpointChanged,
+    /// The operation's Rust method has a new name (`rust_name`).
+    MethodRenamed,
     /// The operation belongs to another resource.
     ResourceChanged,
     /// The operation now pages (its builder walks pages), or no longer does, or its

@@ -98,20 +98,18 @@ pub(super) fn operation_changes(old: &Spec, new: &Spec, renames: &[(String, Stri
             let breaking = op.is_resolved();
             b.push(Kind::OperationRemoved, format!("operation `{}` removed{}", op.id, endpoint_suffix(op)))
                 .breaking(breaking)
-                .why(breaking.then_some("its `Client` method disappears"))
+                .why(breaking.then_some("its method disappears"))
                 .was_at(Some(&op.source));
         }
     }
     for op in &new.operations {
         let mut b = Builder { out: &mut *out, group: op.resource.clone(), subject: op.id.clone() };
         if let Some(was) = renamed_from.get(op.id.as_str()) {
-            let breaking = was.is_resolved() && op.is_resolved();
             b.push(
                 Kind::OperationRenamed,
                 format!("operation `{}` renamed `{}`{}", was.id, op.id, endpoint_suffix(op)),
             )
-            .breaking(breaking)
-            .why(breaking.then_some("its `Client` method and builder are renamed"))
+            .why("the spec's id only: the Rust method keeps its name unless reported below")
             .at(Some(&op.source));
             operation_change(was, op, &mut b);
             continue;
@@ -122,6 +120,16 @@ pub(super) fn operation_changes(old: &Spec, new: &Spec, renames: &[(String, Stri
             continue;
         };
         operation_change(was, op, &mut b);
+    }
+}
+
+/// How code calls an operation: `client.contacts().list()`; for a spec written before
+/// operations had Rust names, the flat `Client` method the emitter made of its id.
+fn call(op: &Operation) -> String {
+    if op.rust_name.is_empty() {
+        format!("client.{}()", codegen::names::snake(&op.id))
+    } else {
+        format!("client.{}().{}()", codegen::names::snake(&op.resource), op.rust_name)
     }
 }
 
@@ -146,7 +154,7 @@ fn operation_change(was: &Operation, op: &Operation, b: &mut Builder) {
                 format!("`{id}`: method or path no longer known (was {})", endpoint(was)),
             )
             .breaking(true)
-            .why("unresolved operations are not generated: its `Client` method disappears")
+            .why("unresolved operations are not generated: its method disappears")
             .at(Some(&op.source));
         }
         (false, true) => {
@@ -160,10 +168,16 @@ fn operation_change(was: &Operation, op: &Operation, b: &mut Builder) {
         }
         _ => {}
     }
+    if was.is_resolved() && op.is_resolved() && was.resource == op.resource && call(was) != call(op) {
+        b.push(Kind::MethodRenamed, format!("`{id}`: Rust method `{}` renamed `{}`", call(was), call(op)))
+            .breaking(true)
+            .why("code calling the method must use its new name")
+            .at(Some(&op.source));
+    }
     if was.resource != op.resource {
         b.push(Kind::ResourceChanged, format!("`{id}`: moved from resource `{}` to `{}`", was.resource, op.resource))
             .breaking(op.is_resolved() && was.is_resolved())
-            .why("its request builder type moves to another `resources::` module")
+            .why("its method moves to another resource's handle (and its builder to another `resources::` module)")
             .at(Some(&op.source));
     }
     paging_change(was, op, b);

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use codegen::emit::{ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE};
+use codegen::emit::{field_shape, FieldShape, ENUMS_NON_EXHAUSTIVE, STRUCTS_NON_EXHAUSTIVE};
 use codegen::spec::{Field, Source, Spec, TypeDef, TypeKind, TypeRef};
 
 use super::{renamed, Builder, Change, Kind, SHARED, UNUSED};
@@ -27,9 +27,9 @@ fn kind_name(k: &TypeKind) -> &'static str {
     }
 }
 
-/// A field's Rust shape: `(type, wrapped in Option)`.
-fn shape(f: &Field, is_input: bool) -> (&TypeRef, bool) {
-    (&f.ty, !(is_input && f.required && !f.nullable))
+/// A field's Rust shape: `(type, how it is held)` (the emitter's [`field_shape`]).
+fn shape(f: &Field, is_input: bool) -> (&TypeRef, FieldShape) {
+    (&f.ty, field_shape(f, is_input))
 }
 
 /// Types of `old` that `new` has under another name, by old name: a type gone and a type
@@ -146,12 +146,16 @@ fn field_changes(name: &str, before: &[Field], after: &[Field], is_input: (bool,
             .was_at(Some(&f.source));
     }
     for f in added {
-        let (_, optional) = shape(f, is_input.1);
+        let (_, held) = shape(f, is_input.1);
         let required = if f.required { "required " } else { "" };
-        let (breaking, why) = if !optional {
+        let (breaking, why) = if held == FieldShape::Plain {
             (true, "a new argument of `new()`")
         } else if STRUCTS_NON_EXHAUSTIVE {
-            (false, "the struct is `#[non_exhaustive]`")
+            (false, if is_input.1 {
+                "the struct is `#[non_exhaustive]` and built with `new()` and setters: a new setter"
+            } else {
+                "a response field: the struct is `#[non_exhaustive]`, so code reading responses (patterns with `..`) is unaffected"
+            })
         } else {
             (true, "the struct is not `#[non_exhaustive]`: struct literals and exhaustive patterns stop compiling; code using `new()`/`Default` and field access is unaffected")
         };
@@ -175,9 +179,9 @@ fn field_changes(name: &str, before: &[Field], after: &[Field], is_input: (bool,
         let shape_changed = shape(g, is_input.0).1 != shape(f, is_input.1).1;
         let shape_why = |breaking: bool| {
             Some(if breaking {
-                "on an input type: the field changes between `T` (an argument of `new()`) and `Option<T>`"
+                "the field's Rust shape changes (`T`, an argument of `new()`; `Vec<T>`; `Option<T>`)"
             } else {
-                "the field stays `Option<T>`"
+                "the field's Rust shape stays"
             })
         };
         if g.required != f.required {

@@ -7,7 +7,8 @@
 //! - [`types`]: operations and named types from the draft's shapes (variants, enums from
 //!   choice lists, types named but never defined);
 //! - [`naming`]: which types are one and what each is called (deduplication, unused
-//!   types dropped, the overlay's names);
+//!   types dropped, the overlay's names), and each operation's Rust method name; its
+//!   second phase runs once the overlay has routed the operations;
 //! - [`paging`]: list operations and their paging parameters.
 
 pub mod datetimes;
@@ -37,9 +38,6 @@ pub struct Options<'a> {
     pub choice_splits: &'a ChoiceSplits,
     /// Operation ids whose resource the overlay sets.
     pub resources: &'a BTreeMap<String, String>,
-    /// Names the overlay gives derived types, by a name the type has or had before it
-    /// was merged.
-    pub type_names: &'a BTreeMap<String, String>,
 }
 
 /// The result, with the overlay entries it used (so unused ones can be reported).
@@ -48,8 +46,8 @@ pub struct Normalized {
     pub spec: Spec,
     /// Choice texts of the overlay that matched a choice list.
     pub used_choice_splits: BTreeSet<String>,
-    /// The names `type_names` entries find types by that found one.
-    pub used_type_names: BTreeSet<String>,
+    /// The naming pass, to finish once operations are routed ([`naming::Naming::finish`]).
+    pub naming: naming::Naming,
 }
 
 /// Builds the spec from a draft.
@@ -82,14 +80,13 @@ pub fn normalize(draft: Draft, options: &Options) -> Normalized {
         .collect();
     let mut spec = Spec { api, operations, types: built.types, gaps, reconciliation: None };
     types::define_unknown_operation_types(&mut spec);
-    let named = naming::run(&mut spec, built.origins, options.type_names, draft.merge_identical_shapes);
+    let naming = naming::run(&mut spec, built.origins, draft.merge_identical_shapes);
     for (gap, variant, base) in variant_gaps.into_iter().rev() {
-        if named.current(&variant) != named.current(&base) {
+        if naming.current(&variant) != naming.current(&base) {
             spec.gaps.push(gap);
         }
     }
     spec.gaps.sort_by_key(|g| g.source.line().unwrap_or(0));
-    let used_type_names = named.used_type_names;
     mark_list_operations(&mut spec, &globals);
-    Normalized { spec, used_choice_splits: built.used_choice_splits, used_type_names }
+    Normalized { spec, used_choice_splits: built.used_choice_splits, naming }
 }

@@ -161,6 +161,7 @@ impl<'a> TypeBuilder<'a> {
         Operation {
             id,
             resource,
+            rust_name: String::new(),
             method: op.method,
             path,
             resolved_by: op.resolved_by,
@@ -453,7 +454,7 @@ fn agree(a: &[Field], b: &[Field]) -> bool {
 
 /// Merges appearance `b` into `a`: the union of fields; required only where every
 /// appearance has the field and requires it.
-fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
+pub(crate) fn merge_fields(a: &mut Vec<Field>, b: Vec<Field>) {
     let in_b: HashMap<String, usize> = b.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
     let in_a: HashSet<String> = a.iter().map(|f| f.name.clone()).collect();
     for fa in a.iter_mut() {

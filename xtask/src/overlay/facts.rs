@@ -3,7 +3,8 @@
 //! document shows no response for.
 
 use codegen::spec::{
-    Api, AuthScheme, ListPagination, Method, Pagination, ParamLocation, Parameter, Source, Spec, TypeDef, TypeRef,
+    Api, AuthScheme, Field, ListPagination, Method, Pagination, ParamLocation, Parameter, Source, Spec, TypeDef,
+    TypeKind, TypeRef,
 };
 use codegen::yaml::Step;
 
@@ -160,6 +161,42 @@ impl Overlay {
                     source: source.clone(),
                     taken_from: None,
                 });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Overlay {
+    /// Gives the bodies the overlay's `bodies` entries describe every field of another
+    /// operation's body they lack, optional, with the entry as their source. An entry
+    /// naming an operation without an object body, or adding nothing, is an error.
+    pub fn apply_bodies(&self, spec: &mut Spec) -> Result<(), OverlayError> {
+        for (key, entry) in entries(&self.sections.bodies, "bodies") {
+            let body_of = |id: &str| {
+                let op = spec.operations.iter().find(|o| o.id == id)?;
+                let name = op.request.as_ref()?.ty.named()?.to_string();
+                match &spec.type_def(&name)?.kind {
+                    TypeKind::Object { fields } => Some((name, fields.clone())),
+                    _ => None,
+                }
+            };
+            let Some((target, existing)) = body_of(&entry.operation) else {
+                return Err(self.unmatched(&key, format!("names operation `{}`, which has no object request body in the document", entry.operation)));
+            };
+            let Some((_, from)) = body_of(&entry.fields_of) else {
+                return Err(self.unmatched(&key, format!("takes the fields of `{}`, which has no object request body in the document", entry.fields_of)));
+            };
+            let added: Vec<Field> = from
+                .into_iter()
+                .filter(|f| !existing.iter().any(|e| e.name == f.name))
+                .map(|f| Field { required: false, source: key.source(), ..f })
+                .collect();
+            if added.is_empty() {
+                return Err(self.redundant(&key, format!("`{}`'s body already has every field of `{}`'s; remove the entry", entry.operation, entry.fields_of)));
+            }
+            if let Some(TypeKind::Object { fields }) = spec.types.iter_mut().find(|t| t.name == target).map(|t| &mut t.kind) {
+                fields.extend(added);
             }
         }
         Ok(())

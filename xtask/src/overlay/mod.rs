@@ -234,6 +234,7 @@ impl Overlay {
         cited.extend(routes.map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.lists, "lists").map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.pages, "pages").map(|(k, e)| (k, e as &dyn Cited)));
+        cited.extend(entries(&s.bodies, "bodies").map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.settlements, "settlements").map(|(k, e)| (k, e as &dyn Cited)));
         cited.extend(entries(&s.definition_operations, "definition_operations").map(|(k, e)| (k, e as &dyn Cited)));
         let mut quotes = Vec::new();
@@ -264,11 +265,14 @@ impl Overlay {
         }
         match (&op.method, &op.path) {
             (Some(_), Some(_)) => {}
-            (None, None) if (op.id.is_some() || op.resource.is_some()) && op.stated_by.is_none() && op.cite.is_none() => {}
+            (None, None)
+                if (op.id.is_some() || op.resource.is_some() || op.rust_name.is_some())
+                    && op.stated_by.is_none()
+                    && op.cite.is_none() => {}
             (None, None) => {
                 return Err(self.invalid(
                     key,
-                    "gives neither an `id` or `resource` nor a `method` and `path` (a `stated_by` or a `cite` goes with a route)"
+                    "gives neither an `id`, `resource` or `rust_name` nor a `method` and `path` (a `stated_by` or a `cite` goes with a route)"
                         .into(),
                 ))
             }
@@ -278,6 +282,12 @@ impl Overlay {
             let snake = id.to_snake_case();
             if id.is_empty() || *id != snake || !id.starts_with(|c: char| c.is_ascii_lowercase()) {
                 return Err(self.invalid(key, format!("the id `{id}` is not a snake_case name (such as `{snake}`)")));
+            }
+        }
+        if let Some(name) = &op.rust_name {
+            let snake = name.to_snake_case();
+            if name.is_empty() || *name != snake || !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+                return Err(self.invalid(key, format!("the rust_name `{name}` is not a snake_case name (such as `{snake}`)")));
             }
         }
         if op.stated_at.is_some() {

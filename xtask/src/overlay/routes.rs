@@ -6,6 +6,8 @@
 //! settlement says the definition is wrong. Then the parameters of routed operations that
 //! travel nowhere known are located in the path or the query.
 
+use std::collections::BTreeMap;
+
 use codegen::path::PathTemplate;
 use codegen::spec::{Gap, GapKind, ParamLocation, Source, TypeRef};
 use serde_json::Value;
@@ -161,6 +163,19 @@ impl Overlay {
         op.path = Some(path.to_string());
         op.resolved_by = Some(by);
         Ok(())
+    }
+
+    /// The Rust method names the overlay gives (`rust_name`), by the id each operation of
+    /// `draft` (the one normalization reads) will have.
+    pub fn rust_names(&self, draft: &Draft) -> Result<BTreeMap<String, String>, OverlayError> {
+        let ids = crate::normalize::operation_ids(&draft.operations);
+        let mut names = BTreeMap::new();
+        for (key, entry) in entries(&self.sections.operations, "operations") {
+            let Some(name) = &entry.rust_name else { continue };
+            let i = self.find_operation(&key, entry, &draft.operations)?;
+            names.insert(ids[i].clone(), name.clone());
+        }
+        Ok(names)
     }
 
     /// The one operation `entry` matches; none, or several, is an error.

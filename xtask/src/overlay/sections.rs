@@ -72,12 +72,28 @@ pub(super) struct Sections {
     /// The vendor pages `cargo xtask fetch` reads.
     #[serde(default)]
     pub(super) pages: Vec<PageEntry>,
+    /// Request bodies the document describes in prose.
+    #[serde(default)]
+    pub(super) bodies: Vec<BodyEntry>,
     /// Disagreements of the page and the definition, settled.
     #[serde(default)]
     pub(super) settlements: Vec<SettlementEntry>,
     /// Operations only the definition has, generated all the same.
     #[serde(default)]
     pub(super) definition_operations: Vec<DefinitionOperationEntry>,
+}
+
+/// `bodies`: a request body the document describes in prose as taking the fields of
+/// another operation's body (an update "may change any attribute"): `operation`'s body
+/// gets every field of `fields_of`'s body it lacks, all optional.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BodyEntry {
+    pub(super) operation: String,
+    pub(super) fields_of: String,
+    pub(super) cite: String,
+    #[serde(default)]
+    pub(super) quotes: Vec<String>,
 }
 
 /// `settlements`: the side to take where the page (or the overlay's facts standing for
@@ -175,6 +191,7 @@ cited!(
     ResourceGroup,
     ParameterType,
     ListEntry,
+    BodyEntry,
     SettlementEntry,
     DefinitionOperationEntry
 );
@@ -285,7 +302,8 @@ pub(super) struct TypeName {
 /// `operations`: one operation, found by the start of its description, its whole
 /// description (when it is the start of another's), or, for an operation whose
 /// description was lost, its response's keys; and what the overlay gives it: an id in
-/// place of the slug of its description, and the method and path its text lost.
+/// place of the slug of its description, a Rust method name, and the method and path its
+/// text lost.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OperationEntry {
@@ -299,6 +317,10 @@ pub(super) struct OperationEntry {
     /// names of the types derived from the operation.
     #[serde(default)]
     pub(super) id: Option<String>,
+    /// A name, not a fact: the operation's Rust method on its resource, where the one
+    /// derived from its route and words does not read well.
+    #[serde(default)]
+    pub(super) rust_name: Option<String>,
     #[serde(default)]
     pub(super) method: Option<Method>,
     #[serde(default)]

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealBulkCreateCustomFieldValuesRequest/properties/array` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealBulkCreateCustomFieldValuesRequestArray {
     /// The ID of the deal this field value relates to
     ///
@@ -25,18 +26,27 @@ pub struct DealBulkCreateCustomFieldValuesRequestArray {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_currency: Option<String>,
 }
+
 impl DealBulkCreateCustomFieldValuesRequestArray {
-    ///A `DealBulkCreateCustomFieldValuesRequestArray` with its required fields set and every other field empty.
+    /// A `DealBulkCreateCustomFieldValuesRequestArray` with its required fields; set the others with the methods below.
     pub fn new(
         deal_id: i64,
         custom_field_id: i64,
         field_value: impl Into<String>,
     ) -> Self {
-        DealBulkCreateCustomFieldValuesRequestArray {
+        Self {
             deal_id,
             custom_field_id,
             field_value: field_value.into(),
             field_currency: None,
         }
+    }
+
+    /// Currency code for the money value
+    ///
+    /// Source: `#/components/schemas/DealBulkCreateCustomFieldValuesRequest/properties/array/properties/fieldCurrency` in `specs/activecampaign/definition.yaml`.
+    pub fn field_currency(mut self, value: impl Into<String>) -> Self {
+        self.field_currency = Some(value.into());
+        self
     }
 }

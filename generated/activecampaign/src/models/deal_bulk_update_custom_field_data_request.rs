@@ -2,8 +2,25 @@
 
 /// Documented at `#/components/schemas/DealBulkUpdateCustomFieldDataRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealBulkUpdateCustomFieldDataRequest {
     /// Source: `#/components/schemas/DealBulkUpdateCustomFieldDataRequest/properties/array` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub array: Option<crate::models::DealBulkUpdateCustomFieldDataRequestArray>,
+}
+
+impl DealBulkUpdateCustomFieldDataRequest {
+    /// An empty `DealBulkUpdateCustomFieldDataRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { array: None }
+    }
+
+    /// Source: `#/components/schemas/DealBulkUpdateCustomFieldDataRequest/properties/array` in `specs/activecampaign/definition.yaml`.
+    pub fn array(
+        mut self,
+        value: impl Into<crate::models::DealBulkUpdateCustomFieldDataRequestArray>,
+    ) -> Self {
+        self.array = Some(value.into());
+        self
+    }
 }

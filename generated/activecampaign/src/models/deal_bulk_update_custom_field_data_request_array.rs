@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealBulkUpdateCustomFieldDataRequest/properties/array` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealBulkUpdateCustomFieldDataRequestArray {
     /// ID of the dealCustomFieldData to update
     ///
@@ -19,13 +20,22 @@ pub struct DealBulkUpdateCustomFieldDataRequestArray {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_currency: Option<String>,
 }
+
 impl DealBulkUpdateCustomFieldDataRequestArray {
-    ///A `DealBulkUpdateCustomFieldDataRequestArray` with its required fields set and every other field empty.
+    /// A `DealBulkUpdateCustomFieldDataRequestArray` with its required fields; set the others with the methods below.
     pub fn new(id: i64, field_value: impl Into<String>) -> Self {
-        DealBulkUpdateCustomFieldDataRequestArray {
+        Self {
             id,
             field_value: field_value.into(),
             field_currency: None,
         }
+    }
+
+    /// Currency code for the money value
+    ///
+    /// Source: `#/components/schemas/DealBulkUpdateCustomFieldDataRequest/properties/array/properties/fieldCurrency` in `specs/activecampaign/definition.yaml`.
+    pub fn field_currency(mut self, value: impl Into<String>) -> Self {
+        self.field_currency = Some(value.into());
+        self
     }
 }

@@ -2,8 +2,27 @@
 
 /// Documented at `#/components/schemas/DealBulkUpdateOwnersRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealBulkUpdateOwnersRequest {
     /// Source: `#/components/schemas/DealBulkUpdateOwnersRequest/properties/deals` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deals: Option<Vec<crate::models::DealBulkUpdateOwnersRequestDeals>>,
+}
+
+impl DealBulkUpdateOwnersRequest {
+    /// An empty `DealBulkUpdateOwnersRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { deals: None }
+    }
+
+    /// Source: `#/components/schemas/DealBulkUpdateOwnersRequest/properties/deals` in `specs/activecampaign/definition.yaml`.
+    pub fn deals(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::DealBulkUpdateOwnersRequestDeals>,
+        >,
+    ) -> Self {
+        self.deals = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealBulkUpdateOwnersRequest/properties/deals/items` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealBulkUpdateOwnersRequestDeals {
     /// id of the Deal
     ///
@@ -14,4 +15,27 @@ pub struct DealBulkUpdateOwnersRequestDeals {
     #[serde(rename = "ownerId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
+}
+
+impl DealBulkUpdateOwnersRequestDeals {
+    /// An empty `DealBulkUpdateOwnersRequestDeals`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { id: None, owner_id: None }
+    }
+
+    /// id of the Deal
+    ///
+    /// Source: `#/components/schemas/DealBulkUpdateOwnersRequest/properties/deals/items/properties/id` in `specs/activecampaign/definition.yaml`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// id of the Deal's Owner
+    ///
+    /// Source: `#/components/schemas/DealBulkUpdateOwnersRequest/properties/deals/items/properties/ownerId` in `specs/activecampaign/definition.yaml`.
+    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
 }

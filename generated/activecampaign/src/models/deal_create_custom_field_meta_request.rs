@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealCreateCustomFieldMetaRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreateCustomFieldMetaRequest {
     /// Source: `#/components/schemas/DealCreateCustomFieldMetaRequest/properties/dealCustomFieldMetum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldMetum")]
@@ -9,4 +10,24 @@ pub struct DealCreateCustomFieldMetaRequest {
     pub deal_custom_field_metum: Option<
         crate::models::DealCreateCustomFieldMetaRequestDealCustomFieldMetum,
     >,
+}
+
+impl DealCreateCustomFieldMetaRequest {
+    /// An empty `DealCreateCustomFieldMetaRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            deal_custom_field_metum: None,
+        }
+    }
+
+    /// Source: `#/components/schemas/DealCreateCustomFieldMetaRequest/properties/dealCustomFieldMetum` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_custom_field_metum(
+        mut self,
+        value: impl Into<
+            crate::models::DealCreateCustomFieldMetaRequestDealCustomFieldMetum,
+        >,
+    ) -> Self {
+        self.deal_custom_field_metum = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealCreateCustomFieldMetaRequest/properties/dealCustomFieldMetum` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreateCustomFieldMetaRequestDealCustomFieldMetum {
     /// Name of the field
     ///
@@ -44,10 +45,11 @@ pub struct DealCreateCustomFieldMetaRequestDealCustomFieldMetum {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_order: Option<i64>,
 }
+
 impl DealCreateCustomFieldMetaRequestDealCustomFieldMetum {
-    ///A `DealCreateCustomFieldMetaRequestDealCustomFieldMetum` with its required fields set and every other field empty.
+    /// A `DealCreateCustomFieldMetaRequestDealCustomFieldMetum` with its required fields; set the others with the methods below.
     pub fn new(field_label: impl Into<String>, field_type: impl Into<String>) -> Self {
-        DealCreateCustomFieldMetaRequestDealCustomFieldMetum {
+        Self {
             field_label: field_label.into(),
             field_type: field_type.into(),
             field_options: None,
@@ -56,5 +58,48 @@ impl DealCreateCustomFieldMetaRequestDealCustomFieldMetum {
             is_form_visible: None,
             display_order: None,
         }
+    }
+
+    /// Options for the field. Only necessary if `field_type` is `dropdown`, `multiselect`, `radio`, or `checkbox`.
+    ///
+    /// Source: `#/components/schemas/DealCreateCustomFieldMetaRequest/properties/dealCustomFieldMetum/properties/fieldOptions` in `specs/activecampaign/definition.yaml`.
+    pub fn field_options(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.field_options = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Default value of the field
+    ///
+    /// Source: `#/components/schemas/DealCreateCustomFieldMetaRequest/properties/dealCustomFieldMetum/properties/fieldDefault` in `specs/activecampaign/definition.yaml`.
+    pub fn field_default(mut self, value: impl Into<String>) -> Self {
+        self.field_default = Some(value.into());
+        self
+    }
+
+    /// The 3-letter currency code of the default currency for the field. Only necessary if `field_type` is `currency`.
+    ///
+    /// Source: `#/components/schemas/DealCreateCustomFieldMetaRequest/properties/dealCustomFieldMetum/properties/fieldDefaultCurrency` in `specs/activecampaign/definition.yaml`.
+    pub fn field_default_currency(mut self, value: impl Into<String>) -> Self {
+        self.field_default_currency = Some(value.into());
+        self
+    }
+
+    /// Whether or not the field is visible on forms
+    ///
+    /// Source: `#/components/schemas/DealCreateCustomFieldMetaRequest/properties/dealCustomFieldMetum/properties/isFormVisible` in `specs/activecampaign/definition.yaml`.
+    pub fn is_form_visible(mut self, value: bool) -> Self {
+        self.is_form_visible = Some(value);
+        self
+    }
+
+    /// Order for displaying the field on Manage Fields page and deal profiles
+    ///
+    /// Source: `#/components/schemas/DealCreateCustomFieldMetaRequest/properties/dealCustomFieldMetum/properties/displayOrder` in `specs/activecampaign/definition.yaml`.
+    pub fn display_order(mut self, value: i64) -> Self {
+        self.display_order = Some(value);
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealCreateCustomFieldValueRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreateCustomFieldValueRequest {
     /// Source: `#/components/schemas/DealCreateCustomFieldValueRequest/properties/dealCustomFieldDatum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldDatum")]
@@ -9,4 +10,24 @@ pub struct DealCreateCustomFieldValueRequest {
     pub deal_custom_field_datum: Option<
         crate::models::DealCreateCustomFieldValueRequestDealCustomFieldDatum,
     >,
+}
+
+impl DealCreateCustomFieldValueRequest {
+    /// An empty `DealCreateCustomFieldValueRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            deal_custom_field_datum: None,
+        }
+    }
+
+    /// Source: `#/components/schemas/DealCreateCustomFieldValueRequest/properties/dealCustomFieldDatum` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_custom_field_datum(
+        mut self,
+        value: impl Into<
+            crate::models::DealCreateCustomFieldValueRequestDealCustomFieldDatum,
+        >,
+    ) -> Self {
+        self.deal_custom_field_datum = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealCreateCustomFieldValueRequest/properties/dealCustomFieldDatum` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreateCustomFieldValueRequestDealCustomFieldDatum {
     /// The ID of the deal this field value relates to
     ///
@@ -25,18 +26,27 @@ pub struct DealCreateCustomFieldValueRequestDealCustomFieldDatum {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_currency: Option<String>,
 }
+
 impl DealCreateCustomFieldValueRequestDealCustomFieldDatum {
-    ///A `DealCreateCustomFieldValueRequestDealCustomFieldDatum` with its required fields set and every other field empty.
+    /// A `DealCreateCustomFieldValueRequestDealCustomFieldDatum` with its required fields; set the others with the methods below.
     pub fn new(
         deal_id: i64,
         custom_field_id: i64,
         field_value: impl Into<String>,
     ) -> Self {
-        DealCreateCustomFieldValueRequestDealCustomFieldDatum {
+        Self {
             deal_id,
             custom_field_id,
             field_value: field_value.into(),
             field_currency: None,
         }
+    }
+
+    /// Currency code for the money value
+    ///
+    /// Default: `Default Currency for Field`. Source: `#/components/schemas/DealCreateCustomFieldValueRequest/properties/dealCustomFieldDatum/properties/fieldCurrency` in `specs/activecampaign/definition.yaml`.
+    pub fn field_currency(mut self, value: impl Into<String>) -> Self {
+        self.field_currency = Some(value.into());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreateNewTaskRequestDealTask {
     /// The title to be assigned to the task
     ///
@@ -31,7 +32,7 @@ pub struct DealCreateNewTaskRequestDealTask {
     /// Due date of the task
     ///
     /// Required. Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask/properties/duedate` in `specs/activecampaign/definition.yaml`.
-    pub duedate: crate::runtime::Date,
+    pub duedate: crate::Date,
     /// The type of the task based on the available Task Types in the account
     ///
     /// Required. Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
@@ -55,10 +56,11 @@ pub struct DealCreateNewTaskRequestDealTask {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_automation: Option<i64>,
 }
+
 impl DealCreateNewTaskRequestDealTask {
-    ///A `DealCreateNewTaskRequestDealTask` with its required fields set and every other field empty.
-    pub fn new(relid: i64, duedate: crate::runtime::Date, deal_tasktype: i64) -> Self {
-        DealCreateNewTaskRequestDealTask {
+    /// A `DealCreateNewTaskRequestDealTask` with its required fields; set the others with the methods below.
+    pub fn new(relid: i64, duedate: crate::Date, deal_tasktype: i64) -> Self {
+        Self {
             title: None,
             owner_type: None,
             relid,
@@ -70,5 +72,61 @@ impl DealCreateNewTaskRequestDealTask {
             trigger_automation_on_create: None,
             done_automation: None,
         }
+    }
+
+    /// The title to be assigned to the task
+    ///
+    /// Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask/properties/title` in `specs/activecampaign/definition.yaml`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// The name of the relating object. Valid values are `contact` or `deal`. (see relationships table)
+    ///
+    /// Default: `deal`. Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask/properties/ownerType` in `specs/activecampaign/definition.yaml`.
+    pub fn owner_type(mut self, value: impl Into<String>) -> Self {
+        self.owner_type = Some(value.into());
+        self
+    }
+
+    /// Task status means complete or incomplete. 1 is complete and 0 is incomplete.
+    ///
+    /// Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask/properties/status` in `specs/activecampaign/definition.yaml`.
+    pub fn status(mut self, value: i64) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// The content describing the task
+    ///
+    /// Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask/properties/note` in `specs/activecampaign/definition.yaml`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+
+    /// The id of an user the task will be assigned to
+    ///
+    /// Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask/properties/assignee` in `specs/activecampaign/definition.yaml`.
+    pub fn assignee(mut self, value: i64) -> Self {
+        self.assignee = Some(value);
+        self
+    }
+
+    /// Id of an automation that will be triggered when the task is created.
+    ///
+    /// Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask/properties/triggerAutomationOnCreate` in `specs/activecampaign/definition.yaml`.
+    pub fn trigger_automation_on_create(mut self, value: i64) -> Self {
+        self.trigger_automation_on_create = Some(value);
+        self
+    }
+
+    /// Id of an automation that will be triggered when the task is completed.
+    ///
+    /// Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask/properties/doneAutomation` in `specs/activecampaign/definition.yaml`.
+    pub fn done_automation(mut self, value: i64) -> Self {
+        self.done_automation = Some(value);
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealCreatePipelineRequest/properties/dealGroup` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreatePipelineRequestDealGroup {
     /// Pipeline's title.
     ///
@@ -37,10 +38,11 @@ pub struct DealCreatePipelineRequestDealGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
 }
+
 impl DealCreatePipelineRequestDealGroup {
-    ///A `DealCreatePipelineRequestDealGroup` with its required fields set and every other field empty.
+    /// A `DealCreatePipelineRequestDealGroup` with its required fields; set the others with the methods below.
     pub fn new(title: impl Into<String>, currency: impl Into<String>) -> Self {
-        DealCreatePipelineRequestDealGroup {
+        Self {
             title: title.into(),
             currency: currency.into(),
             allgroups: None,
@@ -49,5 +51,48 @@ impl DealCreatePipelineRequestDealGroup {
             users: None,
             groups: None,
         }
+    }
+
+    /// Whether all user groups have permission to manage this pipeline. Can be either `1` or `0`. If `1`, all user groups can manage this pipeline. If `0`, only user groups in `dealGroup.groups` parameter can manage this pipeline.
+    ///
+    /// Default: `1`. Source: `#/components/schemas/DealCreatePipelineRequest/properties/dealGroup/properties/allgroups` in `specs/activecampaign/definition.yaml`.
+    pub fn allgroups(mut self, value: i64) -> Self {
+        self.allgroups = Some(value);
+        self
+    }
+
+    /// Whether new deals get auto-assigned to all users. Can be either `1` or `0`. If `1`, new deals are auto-assigned to all users unless auto-assign is disabled. If `0`, new deals are auto-assigned to only the users in `dealGroup.users` parameter.
+    ///
+    /// Default: `0`. Source: `#/components/schemas/DealCreatePipelineRequest/properties/dealGroup/properties/allusers` in `specs/activecampaign/definition.yaml`.
+    pub fn allusers(mut self, value: i64) -> Self {
+        self.allusers = Some(value);
+        self
+    }
+
+    /// Deal auto-assign option. Can be one of `0`, `1`, and `2`. If `0`, auto-assign is disabled. If `1`, Round Robin method is used to auto-assign new deals. If `2`, deals are distributed based on deal values.
+    ///
+    /// Default: `1`. Source: `#/components/schemas/DealCreatePipelineRequest/properties/dealGroup/properties/autoassign` in `specs/activecampaign/definition.yaml`.
+    pub fn autoassign(mut self, value: i64) -> Self {
+        self.autoassign = Some(value);
+        self
+    }
+
+    /// List of user ids to auto-assign new deals to unless auto-assign option is disabled.
+    ///
+    /// Source: `#/components/schemas/DealCreatePipelineRequest/properties/dealGroup/properties/users` in `specs/activecampaign/definition.yaml`.
+    pub fn users(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.users = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// List of user group ids to allow managing this pipeline.
+    ///
+    /// Source: `#/components/schemas/DealCreatePipelineRequest/properties/dealGroup/properties/groups` in `specs/activecampaign/definition.yaml`.
+    pub fn groups(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.groups = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealCreateSecondaryContactRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreateSecondaryContactRequest {
     /// Source: `#/components/schemas/DealCreateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeal")]
@@ -9,4 +10,20 @@ pub struct DealCreateSecondaryContactRequest {
     pub contact_deal: Option<
         crate::models::DealCreateSecondaryContactRequestContactDeal,
     >,
+}
+
+impl DealCreateSecondaryContactRequest {
+    /// An empty `DealCreateSecondaryContactRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { contact_deal: None }
+    }
+
+    /// Source: `#/components/schemas/DealCreateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
+    pub fn contact_deal(
+        mut self,
+        value: impl Into<crate::models::DealCreateSecondaryContactRequestContactDeal>,
+    ) -> Self {
+        self.contact_deal = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealCreateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreateSecondaryContactRequestContactDeal {
     /// Deal's id
     ///
@@ -12,10 +13,11 @@ pub struct DealCreateSecondaryContactRequestContactDeal {
     /// Required. Source: `#/components/schemas/DealCreateSecondaryContactRequest/properties/contactDeal/properties/contact` in `specs/activecampaign/definition.yaml`.
     pub contact: String,
 }
+
 impl DealCreateSecondaryContactRequestContactDeal {
-    ///A `DealCreateSecondaryContactRequestContactDeal` with its required fields set and every other field empty.
+    /// A `DealCreateSecondaryContactRequestContactDeal` with its required fields; set the others with the methods below.
     pub fn new(deal: impl Into<String>, contact: impl Into<String>) -> Self {
-        DealCreateSecondaryContactRequestContactDeal {
+        Self {
             deal: deal.into(),
             contact: contact.into(),
         }

@@ -2,9 +2,26 @@
 
 /// Documented at `#/components/schemas/DealCreateStageRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreateStageRequest {
     /// Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal_stage: Option<crate::models::DealCreateStageRequestDealStage>,
+}
+
+impl DealCreateStageRequest {
+    /// An empty `DealCreateStageRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { deal_stage: None }
+    }
+
+    /// Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_stage(
+        mut self,
+        value: impl Into<crate::models::DealCreateStageRequestDealStage>,
+    ) -> Self {
+        self.deal_stage = Some(value.into());
+        self
+    }
 }

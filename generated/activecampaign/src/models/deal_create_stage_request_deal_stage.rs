@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealCreateStageRequest/properties/dealStage` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreateStageRequestDealStage {
     /// Deal stage's title
     ///
@@ -63,10 +64,11 @@ pub struct DealCreateStageRequestDealStage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
+
 impl DealCreateStageRequestDealStage {
-    ///A `DealCreateStageRequestDealStage` with its required fields set and every other field empty.
+    /// A `DealCreateStageRequestDealStage` with its required fields; set the others with the methods below.
     pub fn new(title: impl Into<String>, group: impl Into<String>) -> Self {
-        DealCreateStageRequestDealStage {
+        Self {
             title: title.into(),
             group: group.into(),
             order: None,
@@ -79,5 +81,77 @@ impl DealCreateStageRequestDealStage {
             color: None,
             width: None,
         }
+    }
+
+    /// Order of the deal stage. If more than one deal stage share the same order value, the order of those deal stages may not be always the same. If `dealStage.order` is not provided, the order is assigned with `(the highest order of deal stages within the same pipeline) + 1`
+    ///
+    /// Default: `null`. Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage/properties/order` in `specs/activecampaign/definition.yaml`.
+    pub fn order(mut self, value: i64) -> Self {
+        self.order = Some(value);
+        self
+    }
+
+    /// Option and direction to be used to sort deals in the deal stage. The option and direction should be delimited by a space. Direction can be either "ASC" or "DESC". See \[available options\](https://developers.activecampaign.com/reference)
+    ///
+    /// Default: `next-action DESC`. Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage/properties/dealOrder` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_order(mut self, value: impl Into<String>) -> Self {
+        self.deal_order = Some(value.into());
+        self
+    }
+
+    /// What to show in upper-left corner of Deal Cards. See \[available values\](https://developers.activecampaign.com/reference)
+    ///
+    /// Default: `title`. Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage/properties/cardRegion1` in `specs/activecampaign/definition.yaml`.
+    pub fn card_region1(mut self, value: impl Into<String>) -> Self {
+        self.card_region1 = Some(value.into());
+        self
+    }
+
+    /// What to show in upper-right corner of Deal Cards. See \[available values\](https://developers.activecampaign.com/reference)
+    ///
+    /// Default: `next-action`. Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage/properties/cardRegion2` in `specs/activecampaign/definition.yaml`.
+    pub fn card_region2(mut self, value: impl Into<String>) -> Self {
+        self.card_region2 = Some(value.into());
+        self
+    }
+
+    /// Whether to show the avatar in Deal Cards. Can be one of `show-avatar` and `hide-avatar`. If set to `show-avatar`, deal cards will show the avatars. If set to `hide-avatar`, deal cards will hide the avatars
+    ///
+    /// Default: `show-avatar`. Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage/properties/cardRegion3` in `specs/activecampaign/definition.yaml`.
+    pub fn card_region3(mut self, value: impl Into<String>) -> Self {
+        self.card_region3 = Some(value.into());
+        self
+    }
+
+    /// What to show next to the avatar in Deal Cards. See \[available values\](https://developers.activecampaign.com/reference)
+    ///
+    /// Default: `contact-fullname-orgname`. Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage/properties/cardRegion4` in `specs/activecampaign/definition.yaml`.
+    pub fn card_region4(mut self, value: impl Into<String>) -> Self {
+        self.card_region4 = Some(value.into());
+        self
+    }
+
+    /// What to show in lower-right corner of Deal Cards. See \[available values\](https://developers.activecampaign.com/reference)
+    ///
+    /// Default: `value`. Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage/properties/cardRegion5` in `specs/activecampaign/definition.yaml`.
+    pub fn card_region5(mut self, value: impl Into<String>) -> Self {
+        self.card_region5 = Some(value.into());
+        self
+    }
+
+    /// Deal Stage's color. 6-character HEX color code without the hashtag. e.g. "434343" to assign the hex color value "#434343"
+    ///
+    /// Default: `3f3f3f`. Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage/properties/color` in `specs/activecampaign/definition.yaml`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Deal stage's width in pixels, without `px` unit
+    ///
+    /// Default: `280`. Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage/properties/width` in `specs/activecampaign/definition.yaml`.
+    pub fn width(mut self, value: i64) -> Self {
+        self.width = Some(value);
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealCreateTaskTypeRequest/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealCreateTaskTypeRequestDealTasktype {
     /// Deal task type's title. The title should be unique among deal task types.
     ///
@@ -13,12 +14,21 @@ pub struct DealCreateTaskTypeRequestDealTasktype {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::Status>,
 }
+
 impl DealCreateTaskTypeRequestDealTasktype {
-    ///A `DealCreateTaskTypeRequestDealTasktype` with its required fields set and every other field empty.
+    /// A `DealCreateTaskTypeRequestDealTasktype` with its required fields; set the others with the methods below.
     pub fn new(title: impl Into<String>) -> Self {
-        DealCreateTaskTypeRequestDealTasktype {
+        Self {
             title: title.into(),
             status: None,
         }
+    }
+
+    /// 0 - Active status, 1 - Disabled status
+    ///
+    /// Source: `#/components/schemas/DealCreateTaskTypeRequest/properties/dealTasktype/properties/status` in `specs/activecampaign/definition.yaml`.
+    pub fn status(mut self, value: impl Into<crate::models::Status>) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }

@@ -2,8 +2,25 @@
 
 /// Documented at `#/components/schemas/DealMoveDealsToAnotherStageRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealMoveDealsToAnotherStageRequest {
     /// Source: `#/components/schemas/DealMoveDealsToAnotherStageRequest/properties/deal` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal: Option<crate::models::DealMoveDealsToAnotherStageRequestDeal>,
+}
+
+impl DealMoveDealsToAnotherStageRequest {
+    /// An empty `DealMoveDealsToAnotherStageRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { deal: None }
+    }
+
+    /// Source: `#/components/schemas/DealMoveDealsToAnotherStageRequest/properties/deal` in `specs/activecampaign/definition.yaml`.
+    pub fn deal(
+        mut self,
+        value: impl Into<crate::models::DealMoveDealsToAnotherStageRequestDeal>,
+    ) -> Self {
+        self.deal = Some(value.into());
+        self
+    }
 }

@@ -2,10 +2,26 @@
 
 /// Documented at `#/components/schemas/DealMoveDealsToAnotherStageRequest/properties/deal` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealMoveDealsToAnotherStageRequestDeal {
     /// Target deal stage's id to move deals to
     ///
     /// Source: `#/components/schemas/DealMoveDealsToAnotherStageRequest/properties/deal/properties/stage` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
+}
+
+impl DealMoveDealsToAnotherStageRequestDeal {
+    /// An empty `DealMoveDealsToAnotherStageRequestDeal`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { stage: None }
+    }
+
+    /// Target deal stage's id to move deals to
+    ///
+    /// Source: `#/components/schemas/DealMoveDealsToAnotherStageRequest/properties/deal/properties/stage` in `specs/activecampaign/definition.yaml`.
+    pub fn stage(mut self, value: impl Into<String>) -> Self {
+        self.stage = Some(value.into());
+        self
+    }
 }

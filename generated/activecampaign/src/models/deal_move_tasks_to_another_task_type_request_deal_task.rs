@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealMoveTasksToAnotherTaskTypeRequest/properties/dealTask` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealMoveTasksToAnotherTaskTypeRequestDealTask {
     /// Deal task type's id to move deal tasks to
     ///
@@ -9,4 +10,19 @@ pub struct DealMoveTasksToAnotherTaskTypeRequestDealTask {
     #[serde(rename = "dealTasktype")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal_tasktype: Option<String>,
+}
+
+impl DealMoveTasksToAnotherTaskTypeRequestDealTask {
+    /// An empty `DealMoveTasksToAnotherTaskTypeRequestDealTask`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { deal_tasktype: None }
+    }
+
+    /// Deal task type's id to move deal tasks to
+    ///
+    /// Source: `#/components/schemas/DealMoveTasksToAnotherTaskTypeRequest/properties/dealTask/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_tasktype(mut self, value: impl Into<String>) -> Self {
+        self.deal_tasktype = Some(value.into());
+        self
+    }
 }

@@ -2,8 +2,25 @@
 
 /// Documented at `#/components/schemas/DealNewDealCreationRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealNewDealCreationRequest {
     /// Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal: Option<crate::models::DealNewDealCreationRequestDeal>,
+}
+
+impl DealNewDealCreationRequest {
+    /// An empty `DealNewDealCreationRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { deal: None }
+    }
+
+    /// Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal` in `specs/activecampaign/definition.yaml`.
+    pub fn deal(
+        mut self,
+        value: impl Into<crate::models::DealNewDealCreationRequestDeal>,
+    ) -> Self {
+        self.deal = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealNewDealCreationRequest/properties/deal` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealNewDealCreationRequestDeal {
     /// Deal's title.
     ///
@@ -56,10 +57,11 @@ pub struct DealNewDealCreationRequestDeal {
     ///
     /// Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal/properties/fields` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<crate::models::DealNewDealCreationRequestDealFields>>,
+    pub fields: Option<Vec<crate::models::DealNewDealCreationRequestFields>>,
 }
+
 impl DealNewDealCreationRequestDeal {
-    ///A `DealNewDealCreationRequestDeal` with its required fields set and every other field empty.
+    /// A `DealNewDealCreationRequestDeal` with its required fields; set the others with the methods below.
     pub fn new(
         title: impl Into<String>,
         value: i64,
@@ -68,7 +70,7 @@ impl DealNewDealCreationRequestDeal {
         stage: impl Into<String>,
         owner: impl Into<String>,
     ) -> Self {
-        DealNewDealCreationRequestDeal {
+        Self {
             title: title.into(),
             description: None,
             account: None,
@@ -82,5 +84,58 @@ impl DealNewDealCreationRequestDeal {
             status: None,
             fields: None,
         }
+    }
+
+    /// Deal's description
+    ///
+    /// Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal/properties/description` in `specs/activecampaign/definition.yaml`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Deal’s account id
+    ///
+    /// Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal/properties/account` in `specs/activecampaign/definition.yaml`.
+    pub fn account(mut self, value: impl Into<String>) -> Self {
+        self.account = Some(value.into());
+        self
+    }
+
+    /// Deal's primary contact's id.
+    ///
+    /// Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal/properties/contact` in `specs/activecampaign/definition.yaml`.
+    pub fn contact(mut self, value: impl Into<String>) -> Self {
+        self.contact = Some(value.into());
+        self
+    }
+
+    /// Deal's percentage.
+    ///
+    /// Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal/properties/percent` in `specs/activecampaign/definition.yaml`.
+    pub fn percent(mut self, value: i64) -> Self {
+        self.percent = Some(value);
+        self
+    }
+
+    /// Deal's status. See \[available values\](ref:deal).
+    ///
+    /// Default: `0`. Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal/properties/status` in `specs/activecampaign/definition.yaml`.
+    pub fn status(mut self, value: i64) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Deal's custom field values `{customFieldId: string, fieldValue: string, fieldCurrency?:string}\[\]`
+    ///
+    /// Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal/properties/fields` in `specs/activecampaign/definition.yaml`.
+    pub fn fields(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::DealNewDealCreationRequestFields>,
+        >,
+    ) -> Self {
+        self.fields = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

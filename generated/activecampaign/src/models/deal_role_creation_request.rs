@@ -2,10 +2,26 @@
 
 /// Documented at `#/components/schemas/DealRoleCreationRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealRoleCreationRequest {
     /// Title for the new deal role
     ///
     /// Source: `#/components/schemas/DealRoleCreationRequest/properties/title` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl DealRoleCreationRequest {
+    /// An empty `DealRoleCreationRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { title: None }
+    }
+
+    /// Title for the new deal role
+    ///
+    /// Source: `#/components/schemas/DealRoleCreationRequest/properties/title` in `specs/activecampaign/definition.yaml`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
 }

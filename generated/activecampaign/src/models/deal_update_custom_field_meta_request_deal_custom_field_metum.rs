@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealUpdateCustomFieldMetaRequest/properties/dealCustomFieldMetum` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateCustomFieldMetaRequestDealCustomFieldMetum {
     /// Name of the field
     ///
@@ -33,4 +34,60 @@ pub struct DealUpdateCustomFieldMetaRequestDealCustomFieldMetum {
     #[serde(rename = "displayOrder")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_order: Option<i64>,
+}
+
+impl DealUpdateCustomFieldMetaRequestDealCustomFieldMetum {
+    /// An empty `DealUpdateCustomFieldMetaRequestDealCustomFieldMetum`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            field_label: None,
+            field_options: None,
+            field_default: None,
+            is_form_visible: None,
+            display_order: None,
+        }
+    }
+
+    /// Name of the field
+    ///
+    /// Source: `#/components/schemas/DealUpdateCustomFieldMetaRequest/properties/dealCustomFieldMetum/properties/fieldLabel` in `specs/activecampaign/definition.yaml`.
+    pub fn field_label(mut self, value: impl Into<String>) -> Self {
+        self.field_label = Some(value.into());
+        self
+    }
+
+    /// Options for the field. Only necessary if field_type is dropdown, multiselect, radio, or checkbox.
+    ///
+    /// Source: `#/components/schemas/DealUpdateCustomFieldMetaRequest/properties/dealCustomFieldMetum/properties/fieldOptions` in `specs/activecampaign/definition.yaml`.
+    pub fn field_options(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.field_options = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Default value of the field
+    ///
+    /// Source: `#/components/schemas/DealUpdateCustomFieldMetaRequest/properties/dealCustomFieldMetum/properties/fieldDefault` in `specs/activecampaign/definition.yaml`.
+    pub fn field_default(mut self, value: impl Into<String>) -> Self {
+        self.field_default = Some(value.into());
+        self
+    }
+
+    /// Whether or not the field is visible on forms
+    ///
+    /// Source: `#/components/schemas/DealUpdateCustomFieldMetaRequest/properties/dealCustomFieldMetum/properties/isFormVisible` in `specs/activecampaign/definition.yaml`.
+    pub fn is_form_visible(mut self, value: bool) -> Self {
+        self.is_form_visible = Some(value);
+        self
+    }
+
+    /// Order for displaying the field on Manage Fields page and deal profiles
+    ///
+    /// Source: `#/components/schemas/DealUpdateCustomFieldMetaRequest/properties/dealCustomFieldMetum/properties/displayOrder` in `specs/activecampaign/definition.yaml`.
+    pub fn display_order(mut self, value: i64) -> Self {
+        self.display_order = Some(value);
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealUpdateCustomFieldValueRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateCustomFieldValueRequest {
     /// Source: `#/components/schemas/DealUpdateCustomFieldValueRequest/properties/dealCustomFieldDatum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldDatum")]
@@ -9,4 +10,24 @@ pub struct DealUpdateCustomFieldValueRequest {
     pub deal_custom_field_datum: Option<
         crate::models::DealUpdateCustomFieldValueRequestDealCustomFieldDatum,
     >,
+}
+
+impl DealUpdateCustomFieldValueRequest {
+    /// An empty `DealUpdateCustomFieldValueRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            deal_custom_field_datum: None,
+        }
+    }
+
+    /// Source: `#/components/schemas/DealUpdateCustomFieldValueRequest/properties/dealCustomFieldDatum` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_custom_field_datum(
+        mut self,
+        value: impl Into<
+            crate::models::DealUpdateCustomFieldValueRequestDealCustomFieldDatum,
+        >,
+    ) -> Self {
+        self.deal_custom_field_datum = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealUpdateCustomFieldValueRequest/properties/dealCustomFieldDatum` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateCustomFieldValueRequestDealCustomFieldDatum {
     /// Values for text
     ///
@@ -15,4 +16,30 @@ pub struct DealUpdateCustomFieldValueRequestDealCustomFieldDatum {
     #[serde(rename = "fieldCurrency")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_currency: Option<String>,
+}
+
+impl DealUpdateCustomFieldValueRequestDealCustomFieldDatum {
+    /// An empty `DealUpdateCustomFieldValueRequestDealCustomFieldDatum`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            field_value: None,
+            field_currency: None,
+        }
+    }
+
+    /// Values for text
+    ///
+    /// Source: `#/components/schemas/DealUpdateCustomFieldValueRequest/properties/dealCustomFieldDatum/properties/fieldValue` in `specs/activecampaign/definition.yaml`.
+    pub fn field_value(mut self, value: impl Into<String>) -> Self {
+        self.field_value = Some(value.into());
+        self
+    }
+
+    /// Currency code for the `currency` value
+    ///
+    /// Default: `Default Currency for Field`. Source: `#/components/schemas/DealUpdateCustomFieldValueRequest/properties/dealCustomFieldDatum/properties/fieldCurrency` in `specs/activecampaign/definition.yaml`.
+    pub fn field_currency(mut self, value: impl Into<String>) -> Self {
+        self.field_currency = Some(value.into());
+        self
+    }
 }

@@ -2,9 +2,26 @@
 
 /// Documented at `#/components/schemas/DealUpdatePipelineRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdatePipelineRequest {
     /// Source: `#/components/schemas/DealUpdatePipelineRequest/properties/dealGroup` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealGroup")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal_group: Option<crate::models::DealUpdatePipelineRequestDealGroup>,
+}
+
+impl DealUpdatePipelineRequest {
+    /// An empty `DealUpdatePipelineRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { deal_group: None }
+    }
+
+    /// Source: `#/components/schemas/DealUpdatePipelineRequest/properties/dealGroup` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_group(
+        mut self,
+        value: impl Into<crate::models::DealUpdatePipelineRequestDealGroup>,
+    ) -> Self {
+        self.deal_group = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealUpdateSecondaryContactRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateSecondaryContactRequest {
     /// Source: `#/components/schemas/DealUpdateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeal")]
@@ -9,4 +10,20 @@ pub struct DealUpdateSecondaryContactRequest {
     pub contact_deal: Option<
         crate::models::DealUpdateSecondaryContactRequestContactDeal,
     >,
+}
+
+impl DealUpdateSecondaryContactRequest {
+    /// An empty `DealUpdateSecondaryContactRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { contact_deal: None }
+    }
+
+    /// Source: `#/components/schemas/DealUpdateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
+    pub fn contact_deal(
+        mut self,
+        value: impl Into<crate::models::DealUpdateSecondaryContactRequestContactDeal>,
+    ) -> Self {
+        self.contact_deal = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealUpdateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateSecondaryContactRequestContactDeal {
     /// Deal's id
     ///
@@ -18,4 +19,39 @@ pub struct DealUpdateSecondaryContactRequestContactDeal {
     /// Source: `#/components/schemas/DealUpdateSecondaryContactRequest/properties/contactDeal/properties/role` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<i64>,
+}
+
+impl DealUpdateSecondaryContactRequestContactDeal {
+    /// An empty `DealUpdateSecondaryContactRequestContactDeal`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            deal: None,
+            contact: None,
+            role: None,
+        }
+    }
+
+    /// Deal's id
+    ///
+    /// Source: `#/components/schemas/DealUpdateSecondaryContactRequest/properties/contactDeal/properties/deal` in `specs/activecampaign/definition.yaml`.
+    pub fn deal(mut self, value: impl Into<String>) -> Self {
+        self.deal = Some(value.into());
+        self
+    }
+
+    /// Contact's id
+    ///
+    /// Source: `#/components/schemas/DealUpdateSecondaryContactRequest/properties/contactDeal/properties/contact` in `specs/activecampaign/definition.yaml`.
+    pub fn contact(mut self, value: impl Into<String>) -> Self {
+        self.contact = Some(value.into());
+        self
+    }
+
+    /// role id to associate with the contact
+    ///
+    /// Source: `#/components/schemas/DealUpdateSecondaryContactRequest/properties/contactDeal/properties/role` in `specs/activecampaign/definition.yaml`.
+    pub fn role(mut self, value: i64) -> Self {
+        self.role = Some(value);
+        self
+    }
 }

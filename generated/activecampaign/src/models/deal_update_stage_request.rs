@@ -2,9 +2,26 @@
 
 /// Documented at `#/components/schemas/DealUpdateStageRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateStageRequest {
     /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal_stage: Option<crate::models::DealUpdateStageRequestDealStage>,
+}
+
+impl DealUpdateStageRequest {
+    /// An empty `DealUpdateStageRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { deal_stage: None }
+    }
+
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_stage(
+        mut self,
+        value: impl Into<crate::models::DealUpdateStageRequestDealStage>,
+    ) -> Self {
+        self.deal_stage = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealUpdateStageRequest/properties/dealStage` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateStageRequestDealStage {
     /// Deal stage's title
     ///
@@ -64,4 +65,111 @@ pub struct DealUpdateStageRequestDealStage {
     /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/width` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+}
+
+impl DealUpdateStageRequestDealStage {
+    /// An empty `DealUpdateStageRequestDealStage`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            group: None,
+            order: None,
+            deal_order: None,
+            card_region1: None,
+            card_region2: None,
+            card_region3: None,
+            card_region4: None,
+            card_region5: None,
+            color: None,
+            width: None,
+        }
+    }
+
+    /// Deal stage's title
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/title` in `specs/activecampaign/definition.yaml`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Deal stage's pipeline id
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/group` in `specs/activecampaign/definition.yaml`.
+    pub fn group(mut self, value: impl Into<String>) -> Self {
+        self.group = Some(value.into());
+        self
+    }
+
+    /// Order of the deal stage. If more than one deal stage share the same order value, the order of those deal stages may not be always the same
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/order` in `specs/activecampaign/definition.yaml`.
+    pub fn order(mut self, value: i64) -> Self {
+        self.order = Some(value);
+        self
+    }
+
+    /// Option and direction to be used to sort deals in the deal stage. The option and direction should be delimited by a space. Direction can be either "ASC" or "DESC". See \[available options\](https://developers.activecampaign.com/reference)
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/dealOrder` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_order(mut self, value: impl Into<String>) -> Self {
+        self.deal_order = Some(value.into());
+        self
+    }
+
+    /// What to show in upper-left corner of Deal Cards. See \[available values\](https://developers.activecampaign.com/reference)
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/cardRegion1` in `specs/activecampaign/definition.yaml`.
+    pub fn card_region1(mut self, value: impl Into<String>) -> Self {
+        self.card_region1 = Some(value.into());
+        self
+    }
+
+    /// What to show in upper-right corner of Deal Cards. See \[available values\](https://developers.activecampaign.com/reference)
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/cardRegion2` in `specs/activecampaign/definition.yaml`.
+    pub fn card_region2(mut self, value: impl Into<String>) -> Self {
+        self.card_region2 = Some(value.into());
+        self
+    }
+
+    /// Whether to show the avatar in Deal Cards. Can be one of `show-avatar` and `hide-avatar`. If set to `show-avatar`, deal cards will show the avatars. If set to `hide-avatar`, deal cards will hide the avatars
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/cardRegion3` in `specs/activecampaign/definition.yaml`.
+    pub fn card_region3(mut self, value: impl Into<String>) -> Self {
+        self.card_region3 = Some(value.into());
+        self
+    }
+
+    /// What to show next to the avatar in Deal Cards. See \[available values\](https://developers.activecampaign.com/reference)
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/cardRegion4` in `specs/activecampaign/definition.yaml`.
+    pub fn card_region4(mut self, value: impl Into<String>) -> Self {
+        self.card_region4 = Some(value.into());
+        self
+    }
+
+    /// What to show in lower-right corner of Deal Cards. See \[available values\](https://developers.activecampaign.com/reference)
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/cardRegion5` in `specs/activecampaign/definition.yaml`.
+    pub fn card_region5(mut self, value: impl Into<String>) -> Self {
+        self.card_region5 = Some(value.into());
+        self
+    }
+
+    /// Deal Stage's color. 6-character HEX color code without the hashtag. e.g. "434343" to assign the hex color value "#434343"
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/color` in `specs/activecampaign/definition.yaml`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Deal stage's width in pixels, without `px` unit
+    ///
+    /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage/properties/width` in `specs/activecampaign/definition.yaml`.
+    pub fn width(mut self, value: i64) -> Self {
+        self.width = Some(value);
+        self
+    }
 }

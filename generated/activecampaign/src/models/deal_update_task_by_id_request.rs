@@ -2,9 +2,26 @@
 
 /// Documented at `#/components/schemas/DealUpdateTaskByIdRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateTaskByIdRequest {
     /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealTask")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal_task: Option<crate::models::DealUpdateTaskByIdRequestDealTask>,
+}
+
+impl DealUpdateTaskByIdRequest {
+    /// An empty `DealUpdateTaskByIdRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { deal_task: None }
+    }
+
+    /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_task(
+        mut self,
+        value: impl Into<crate::models::DealUpdateTaskByIdRequestDealTask>,
+    ) -> Self {
+        self.deal_task = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateTaskByIdRequestDealTask {
     /// The title to be assigned to the task
     ///
@@ -33,7 +34,7 @@ pub struct DealUpdateTaskByIdRequestDealTask {
     ///
     /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/duedate` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duedate: Option<crate::runtime::Date>,
+    pub duedate: Option<crate::Date>,
     /// The type of the task based on the available Task Types in the account
     ///
     /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
@@ -57,4 +58,102 @@ pub struct DealUpdateTaskByIdRequestDealTask {
     #[serde(rename = "outcomeInfo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome_info: Option<String>,
+}
+
+impl DealUpdateTaskByIdRequestDealTask {
+    /// An empty `DealUpdateTaskByIdRequestDealTask`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            owner_type: None,
+            relid: None,
+            status: None,
+            note: None,
+            duedate: None,
+            deal_tasktype: None,
+            assignee: None,
+            outcome_id: None,
+            outcome_info: None,
+        }
+    }
+
+    /// The title to be assigned to the task
+    ///
+    /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/title` in `specs/activecampaign/definition.yaml`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// The name of the relating object. Valid values are `contact` or `deal`. (see relationships table)
+    ///
+    /// Default: `deal`. Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/ownerType` in `specs/activecampaign/definition.yaml`.
+    pub fn owner_type(mut self, value: impl Into<String>) -> Self {
+        self.owner_type = Some(value.into());
+        self
+    }
+
+    /// The id of the relational object for this task
+    ///
+    /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/relid` in `specs/activecampaign/definition.yaml`.
+    pub fn relid(mut self, value: i64) -> Self {
+        self.relid = Some(value);
+        self
+    }
+
+    /// Task status means complete or incomplete. 1 is complete and 0 is incomplete.
+    ///
+    /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/status` in `specs/activecampaign/definition.yaml`.
+    pub fn status(mut self, value: i64) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// The content describing the task
+    ///
+    /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/note` in `specs/activecampaign/definition.yaml`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+
+    /// Due date of the task
+    ///
+    /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/duedate` in `specs/activecampaign/definition.yaml`.
+    pub fn duedate(mut self, value: crate::Date) -> Self {
+        self.duedate = Some(value);
+        self
+    }
+
+    /// The type of the task based on the available Task Types in the account
+    ///
+    /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_tasktype(mut self, value: i64) -> Self {
+        self.deal_tasktype = Some(value);
+        self
+    }
+
+    /// The id of an user the task will be assigned to
+    ///
+    /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/assignee` in `specs/activecampaign/definition.yaml`.
+    pub fn assignee(mut self, value: i64) -> Self {
+        self.assignee = Some(value);
+        self
+    }
+
+    /// Task outcome's id is required at the time of task being completed.
+    ///
+    /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/outcomeId` in `specs/activecampaign/definition.yaml`.
+    pub fn outcome_id(mut self, value: i64) -> Self {
+        self.outcome_id = Some(value);
+        self
+    }
+
+    /// More information about task completion with the outcome selection.
+    ///
+    /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask/properties/outcomeInfo` in `specs/activecampaign/definition.yaml`.
+    pub fn outcome_info(mut self, value: impl Into<String>) -> Self {
+        self.outcome_info = Some(value.into());
+        self
+    }
 }

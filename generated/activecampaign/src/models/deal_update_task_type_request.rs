@@ -2,9 +2,26 @@
 
 /// Documented at `#/components/schemas/DealUpdateTaskTypeRequest` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateTaskTypeRequest {
     /// Source: `#/components/schemas/DealUpdateTaskTypeRequest/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealTasktype")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal_tasktype: Option<crate::models::DealUpdateTaskTypeRequestDealTasktype>,
+}
+
+impl DealUpdateTaskTypeRequest {
+    /// An empty `DealUpdateTaskTypeRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { deal_tasktype: None }
+    }
+
+    /// Source: `#/components/schemas/DealUpdateTaskTypeRequest/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
+    pub fn deal_tasktype(
+        mut self,
+        value: impl Into<crate::models::DealUpdateTaskTypeRequestDealTasktype>,
+    ) -> Self {
+        self.deal_tasktype = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/DealUpdateTaskTypeRequest/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealUpdateTaskTypeRequestDealTasktype {
     /// Deal task type's title. The title should be unique among deal task types.
     ///
@@ -13,4 +14,27 @@ pub struct DealUpdateTaskTypeRequestDealTasktype {
     /// Default: `0`. Source: `#/components/schemas/DealUpdateTaskTypeRequest/properties/dealTasktype/properties/status` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::Status>,
+}
+
+impl DealUpdateTaskTypeRequestDealTasktype {
+    /// An empty `DealUpdateTaskTypeRequestDealTasktype`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { title: None, status: None }
+    }
+
+    /// Deal task type's title. The title should be unique among deal task types.
+    ///
+    /// Source: `#/components/schemas/DealUpdateTaskTypeRequest/properties/dealTasktype/properties/title` in `specs/activecampaign/definition.yaml`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// 0 - Active status, 1 - Disabled status
+    ///
+    /// Default: `0`. Source: `#/components/schemas/DealUpdateTaskTypeRequest/properties/dealTasktype/properties/status` in `specs/activecampaign/definition.yaml`.
+    pub fn status(mut self, value: impl Into<crate::models::Status>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }

@@ -2,47 +2,52 @@
 
 /// Documented at `#/components/schemas/DealCreateTaskTypeRequest/properties/dealTasktype/properties/status/enum` in `specs/activecampaign/definition.yaml`, `#/components/schemas/DealUpdateTaskTypeRequest/properties/dealTasktype/properties/status/enum` in `specs/activecampaign/definition.yaml`.
 ///
-///Open: a value the documentation does not list decodes as [`Status::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`Status::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum Status {
-    ///`0`
+    /// `0`
     V0,
-    ///`1`
+    /// `1`
     V1,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl Status {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Status::V0 => "0",
-            Status::V1 => "1",
-            Status::Undocumented(value) => value,
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for Status {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "0" => Status::V0,
-            "1" => Status::V1,
-            _ => Status::Undocumented(value),
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for Status {
     fn from(value: &str) -> Self {
-        Status::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<Status> for String {
     fn from(value: Status) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,51 +2,56 @@
 
 /// Documented at `#/components/schemas/Activities.Activity/properties/priority/enum` in `specs/nimble/definition.yaml`.
 ///
-///Open: a value the documentation does not list decodes as [`ActivitiesActivityPriority::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ActivitiesActivityPriority::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ActivitiesActivityPriority {
-    ///`high`
+    /// `high`
     High,
-    ///`medium`
+    /// `medium`
     Medium,
-    ///`low`
+    /// `low`
     Low,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ActivitiesActivityPriority {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ActivitiesActivityPriority::High => "high",
-            ActivitiesActivityPriority::Medium => "medium",
-            ActivitiesActivityPriority::Low => "low",
-            ActivitiesActivityPriority::Undocumented(value) => value,
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ActivitiesActivityPriority {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "high" => ActivitiesActivityPriority::High,
-            "medium" => ActivitiesActivityPriority::Medium,
-            "low" => ActivitiesActivityPriority::Low,
-            _ => ActivitiesActivityPriority::Undocumented(value),
+            "high" => Self::High,
+            "medium" => Self::Medium,
+            "low" => Self::Low,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ActivitiesActivityPriority {
     fn from(value: &str) -> Self {
-        ActivitiesActivityPriority::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ActivitiesActivityPriority> for String {
     fn from(value: ActivitiesActivityPriority) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ActivitiesActivityPriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

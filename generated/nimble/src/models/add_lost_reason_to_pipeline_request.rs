@@ -2,17 +2,17 @@
 
 /// Documented at `add-lost-reason-to-pipeline/request/reason` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddLostReasonToPipelineRequest {
     /// Reason description
     ///
     /// Required. Source: `add-lost-reason-to-pipeline/request/reason` in `specs/nimble/snapshot.txt`.
     pub reason: String,
 }
+
 impl AddLostReasonToPipelineRequest {
-    ///A `AddLostReasonToPipelineRequest` with its required fields set and every other field empty.
+    /// A `AddLostReasonToPipelineRequest` with its required fields; set the others with the methods below.
     pub fn new(reason: impl Into<String>) -> Self {
-        AddLostReasonToPipelineRequest {
-            reason: reason.into(),
-        }
+        Self { reason: reason.into() }
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `creates-note-on-one-or-more-contacts/request/contact_ids` in `specs/nimble/snapshot.txt`, `create-contact-note/request/contact_ids` in `specs/nimble/snapshot.txt`, `update-contact-note/request/contact_ids` in `specs/nimble/snapshot.txt`, `#/components/schemas/Contacts.ContactNoteSpec` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsContactNoteSpec {
     /// List of contacts’ IDs in BSON format to which the note will be attached. Contacts count should be between 1 and 10.
     ///
@@ -14,14 +15,15 @@ pub struct ContactsContactNoteSpec {
     /// Required. Source: `creates-note-on-one-or-more-contacts/request/note_preview` in `specs/nimble/snapshot.txt`.
     pub note_preview: String,
 }
+
 impl ContactsContactNoteSpec {
-    ///A `ContactsContactNoteSpec` with its required fields set and every other field empty.
+    /// A `ContactsContactNoteSpec` with its required fields; set the others with the methods below.
     pub fn new(
         contact_ids: Vec<String>,
         note: impl Into<String>,
         note_preview: impl Into<String>,
     ) -> Self {
-        ContactsContactNoteSpec {
+        Self {
             contact_ids,
             note: note.into(),
             note_preview: note_preview.into(),

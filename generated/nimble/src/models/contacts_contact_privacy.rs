@@ -2,6 +2,7 @@
 
 /// Documented at `returns-list-of-contacts-filtered-by-specified-parameters/response/resources.privacy` in `specs/nimble/snapshot.txt`, `returns-list-of-contacts-for-specified-identifiers/response/resources.privacy` in `specs/nimble/snapshot.txt`, `creates-contact-with-data-provided/request-sample+3` in `specs/nimble/snapshot.txt`, `creates-contact-with-data-provided/response/privacy` in `specs/nimble/snapshot.txt`, `returns-contact/response/resources.privacy` in `specs/nimble/snapshot.txt`, `updates-contact/response/privacy` in `specs/nimble/snapshot.txt`, `exit-lead-from-pipeline-successfully/response/privacy` in `specs/nimble/snapshot.txt`, `updates-exit-transition-with-new-notes-and-or-actual-exit-date/response/privacy` in `specs/nimble/snapshot.txt`, `exit-lead-from-pipeline-unsuccessfully/response/privacy` in `specs/nimble/snapshot.txt`, `updates-exit-transition-with-new-notes-and-or-actual-exit-date-and-or-lost-reason/response/privacy` in `specs/nimble/snapshot.txt`, `move-lead-to-stage-within-pipeline/response/privacy` in `specs/nimble/snapshot.txt`, `undo-recent-lead-transition-to-won-or-lost-stage/response/privacy` in `specs/nimble/snapshot.txt`, `clear-all-leads-transitions-in-current-pipeline-run/response/privacy` in `specs/nimble/snapshot.txt`, `#/components/schemas/Contacts.ContactPrivacy` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsContactPrivacy {
     /// Required. Source: `returns-list-of-contacts-filtered-by-specified-parameters/response/resources.privacy.edit` in `specs/nimble/snapshot.txt`.
     #[serde(default)]
@@ -9,4 +10,23 @@ pub struct ContactsContactPrivacy {
     /// Required. Source: `returns-list-of-contacts-filtered-by-specified-parameters/response/resources.privacy.read` in `specs/nimble/snapshot.txt`.
     #[serde(default)]
     pub read: Option<crate::models::ContactsPrincipals>,
+}
+
+impl ContactsContactPrivacy {
+    /// An empty `ContactsContactPrivacy`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { edit: None, read: None }
+    }
+
+    /// Required. Source: `returns-list-of-contacts-filtered-by-specified-parameters/response/resources.privacy.edit` in `specs/nimble/snapshot.txt`.
+    pub fn edit(mut self, value: impl Into<crate::models::ContactsPrincipals>) -> Self {
+        self.edit = Some(value.into());
+        self
+    }
+
+    /// Required. Source: `returns-list-of-contacts-filtered-by-specified-parameters/response/resources.privacy.read` in `specs/nimble/snapshot.txt`.
+    pub fn read(mut self, value: impl Into<crate::models::ContactsPrincipals>) -> Self {
+        self.read = Some(value.into());
+        self
+    }
 }

@@ -2,47 +2,52 @@
 
 /// Documented at `creates-contact-with-data-provided/request/record_type` in `specs/nimble/snapshot.txt`, `creates-contact-with-data-provided/request/type` in `specs/nimble/snapshot.txt`, `create-new-fields-tabs/request/contact_types` in `specs/nimble/snapshot.txt`, `updates-existing-fields-tab/request/contact_types` in `specs/nimble/snapshot.txt`, `#/components/schemas/Contacts.ContactType/enum` in `specs/nimble/definition.yaml`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactsContactType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactsContactType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactsContactType {
-    ///`person`
+    /// `person`
     Person,
-    ///`company`
+    /// `company`
     Company,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactsContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactsContactType::Person => "person",
-            ContactsContactType::Company => "company",
-            ContactsContactType::Undocumented(value) => value,
+            Self::Person => "person",
+            Self::Company => "company",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactsContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "person" => ContactsContactType::Person,
-            "company" => ContactsContactType::Company,
-            _ => ContactsContactType::Undocumented(value),
+            "person" => Self::Person,
+            "company" => Self::Company,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactsContactType {
     fn from(value: &str) -> Self {
-        ContactsContactType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactsContactType> for String {
     fn from(value: ContactsContactType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactsContactType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

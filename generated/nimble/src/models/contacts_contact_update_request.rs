@@ -2,6 +2,7 @@
 
 /// Documented at `updates-contact/request/avatar_url` in `specs/nimble/snapshot.txt`, `#/components/schemas/Contacts.ContactUpdateRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsContactUpdateRequest {
     /// Source: `updates-contact/request/avatar_url` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14,4 +15,35 @@ pub struct ContactsContactUpdateRequest {
     /// Source: `updates-contact/request/is_important` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_important: Option<bool>,
+}
+
+impl ContactsContactUpdateRequest {
+    /// An empty `ContactsContactUpdateRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            avatar_url: None,
+            fields: None,
+            is_important: None,
+        }
+    }
+
+    /// Source: `updates-contact/request/avatar_url` in `specs/nimble/snapshot.txt`.
+    pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    /// Describes a dictionary organized in the same structure as a contact listing response. In this structure, each key is field name. Values are lists of dictionaries, having two fields: value - actual value to store in contact field, modifier - field modifier to use, if field can have one. At a minimum, contacts require a name (first or last for a person, company name for a company).
+    ///
+    /// Source: `updates-contact/request/fields` in `specs/nimble/snapshot.txt`.
+    pub fn fields(mut self, value: serde_json::Value) -> Self {
+        self.fields = Some(value);
+        self
+    }
+
+    /// Source: `updates-contact/request/is_important` in `specs/nimble/snapshot.txt`.
+    pub fn is_important(mut self, value: bool) -> Self {
+        self.is_important = Some(value);
+        self
+    }
 }

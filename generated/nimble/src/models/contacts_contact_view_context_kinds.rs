@@ -2,59 +2,64 @@
 
 /// Documented at `returns-list-of-contacts-filtered-by-specified-parameters/parameters/contexts` in `specs/nimble/snapshot.txt`, `returns-list-of-contacts-for-specified-identifiers/parameters/contexts` in `specs/nimble/snapshot.txt`, `returns-contact/parameters/contexts` in `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactsContactViewContextKinds::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactsContactViewContextKinds::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactsContactViewContextKinds {
-    ///`last_contacted_data`
+    /// `last_contacted_data`
     LastContactedData,
-    ///`employers_data`
+    /// `employers_data`
     EmployersData,
-    ///`leads_data`
+    /// `leads_data`
     LeadsData,
-    ///`sequences_data`
+    /// `sequences_data`
     SequencesData,
-    ///`contact_files`
+    /// `contact_files`
     ContactFiles,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactsContactViewContextKinds {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactsContactViewContextKinds::LastContactedData => "last_contacted_data",
-            ContactsContactViewContextKinds::EmployersData => "employers_data",
-            ContactsContactViewContextKinds::LeadsData => "leads_data",
-            ContactsContactViewContextKinds::SequencesData => "sequences_data",
-            ContactsContactViewContextKinds::ContactFiles => "contact_files",
-            ContactsContactViewContextKinds::Undocumented(value) => value,
+            Self::LastContactedData => "last_contacted_data",
+            Self::EmployersData => "employers_data",
+            Self::LeadsData => "leads_data",
+            Self::SequencesData => "sequences_data",
+            Self::ContactFiles => "contact_files",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactsContactViewContextKinds {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "last_contacted_data" => ContactsContactViewContextKinds::LastContactedData,
-            "employers_data" => ContactsContactViewContextKinds::EmployersData,
-            "leads_data" => ContactsContactViewContextKinds::LeadsData,
-            "sequences_data" => ContactsContactViewContextKinds::SequencesData,
-            "contact_files" => ContactsContactViewContextKinds::ContactFiles,
-            _ => ContactsContactViewContextKinds::Undocumented(value),
+            "last_contacted_data" => Self::LastContactedData,
+            "employers_data" => Self::EmployersData,
+            "leads_data" => Self::LeadsData,
+            "sequences_data" => Self::SequencesData,
+            "contact_files" => Self::ContactFiles,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactsContactViewContextKinds {
     fn from(value: &str) -> Self {
-        ContactsContactViewContextKinds::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactsContactViewContextKinds> for String {
     fn from(value: ContactsContactViewContextKinds) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactsContactViewContextKinds {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,43 +2,48 @@
 
 /// Documented at `#/components/schemas/Contacts.ContactView/properties/object_type/enum` in `specs/nimble/definition.yaml`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactsContactViewObjectType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactsContactViewObjectType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactsContactViewObjectType {
-    ///`contact`
+    /// `contact`
     Contact,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactsContactViewObjectType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactsContactViewObjectType::Contact => "contact",
-            ContactsContactViewObjectType::Undocumented(value) => value,
+            Self::Contact => "contact",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactsContactViewObjectType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "contact" => ContactsContactViewObjectType::Contact,
-            _ => ContactsContactViewObjectType::Undocumented(value),
+            "contact" => Self::Contact,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactsContactViewObjectType {
     fn from(value: &str) -> Self {
-        ContactsContactViewObjectType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactsContactViewObjectType> for String {
     fn from(value: ContactsContactViewObjectType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactsContactViewObjectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

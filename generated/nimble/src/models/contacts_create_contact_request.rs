@@ -2,6 +2,7 @@
 
 /// Documented at `creates-contact-with-data-provided/request/avatar_url` in `specs/nimble/snapshot.txt`, `#/components/schemas/Contacts.CreateContactRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsCreateContactRequest {
     /// Source: `creates-contact-with-data-provided/request/avatar_url` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,10 +39,11 @@ pub struct ContactsCreateContactRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_ids: Option<Vec<String>>,
 }
+
 impl ContactsCreateContactRequest {
-    ///A `ContactsCreateContactRequest` with its required fields set and every other field empty.
+    /// A `ContactsCreateContactRequest` with its required fields; set the others with the methods below.
     pub fn new(fields: serde_json::Value) -> Self {
-        ContactsCreateContactRequest {
+        Self {
             avatar_url: None,
             fields,
             owner_id: None,
@@ -51,5 +53,67 @@ impl ContactsCreateContactRequest {
             type_: None,
             file_ids: None,
         }
+    }
+
+    /// Source: `creates-contact-with-data-provided/request/avatar_url` in `specs/nimble/snapshot.txt`.
+    pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    /// Describes id of user who is owning this contact. Keep in mind that the creator and owner may be different.
+    ///
+    /// Source: `creates-contact-with-data-provided/request/owner_id` in `specs/nimble/snapshot.txt`.
+    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+
+    /// Defines scopes of object visibility and editability.
+    ///
+    /// Source: `creates-contact-with-data-provided/request/privacy` in `specs/nimble/snapshot.txt`.
+    pub fn privacy(
+        mut self,
+        value: impl Into<crate::models::ContactsContactPrivacy>,
+    ) -> Self {
+        self.privacy = Some(value.into());
+        self
+    }
+
+    /// Source: `creates-contact-with-data-provided/request/record_type` in `specs/nimble/snapshot.txt`.
+    pub fn record_type(
+        mut self,
+        value: impl Into<crate::models::ContactsContactType>,
+    ) -> Self {
+        self.record_type = Some(value.into());
+        self
+    }
+
+    /// Comma separated list of tags to assign to contacts. If you need to create tags, containing comma sign — escape it with backslash. E.g.
+    ///
+    /// Source: `creates-contact-with-data-provided/request/tags` in `specs/nimble/snapshot.txt`.
+    pub fn tags(mut self, value: impl Into<String>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Source: `creates-contact-with-data-provided/request/type` in `specs/nimble/snapshot.txt`.
+    pub fn type_(
+        mut self,
+        value: impl Into<crate::models::ContactsContactType>,
+    ) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// List of already uploaded file ids to attach to the contact
+    ///
+    /// Source: `creates-contact-with-data-provided/request/file_ids` in `specs/nimble/snapshot.txt`.
+    pub fn file_ids(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.file_ids = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `exit-lead-from-pipeline-successfully/request/actual_exit_date` in `specs/nimble/snapshot.txt`, `updates-exit-transition-with-new-notes-and-or-actual-exit-date/request/actual_exit_date` in `specs/nimble/snapshot.txt`, `#/components/schemas/Contacts.ExitLeadSuccessfullyRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsExitLeadSuccessfullyRequest {
     /// if specified, this value will be set as the actual exit data, otherwise the time of the request will be used
     ///
@@ -13,4 +14,30 @@ pub struct ContactsExitLeadSuccessfullyRequest {
     /// Source: `exit-lead-from-pipeline-successfully/request/notes` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+
+impl ContactsExitLeadSuccessfullyRequest {
+    /// An empty `ContactsExitLeadSuccessfullyRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            actual_exit_date: None,
+            notes: None,
+        }
+    }
+
+    /// if specified, this value will be set as the actual exit data, otherwise the time of the request will be used
+    ///
+    /// Source: `exit-lead-from-pipeline-successfully/request/actual_exit_date` in `specs/nimble/snapshot.txt`.
+    pub fn actual_exit_date(mut self, value: impl Into<String>) -> Self {
+        self.actual_exit_date = Some(value.into());
+        self
+    }
+
+    /// optional notes (comments) to add to this transition to a won stage
+    ///
+    /// Source: `exit-lead-from-pipeline-successfully/request/notes` in `specs/nimble/snapshot.txt`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
 }

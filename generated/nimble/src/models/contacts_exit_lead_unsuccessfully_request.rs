@@ -2,6 +2,7 @@
 
 /// Documented at `exit-lead-from-pipeline-unsuccessfully/request/actual_exit_date` in `specs/nimble/snapshot.txt`, `updates-exit-transition-with-new-notes-and-or-actual-exit-date-and-or-lost-reason/request/actual_exit_date` in `specs/nimble/snapshot.txt`, `#/components/schemas/Contacts.ExitLeadUnsuccessfullyRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsExitLeadUnsuccessfullyRequest {
     /// if specified, this value will be set as the actual exit data, otherwise the time of the request will be used
     ///
@@ -18,4 +19,39 @@ pub struct ContactsExitLeadUnsuccessfullyRequest {
     /// Source: `exit-lead-from-pipeline-unsuccessfully/request/lost_reason` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost_reason: Option<String>,
+}
+
+impl ContactsExitLeadUnsuccessfullyRequest {
+    /// An empty `ContactsExitLeadUnsuccessfullyRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            actual_exit_date: None,
+            notes: None,
+            lost_reason: None,
+        }
+    }
+
+    /// if specified, this value will be set as the actual exit data, otherwise the time of the request will be used
+    ///
+    /// Source: `exit-lead-from-pipeline-unsuccessfully/request/actual_exit_date` in `specs/nimble/snapshot.txt`.
+    pub fn actual_exit_date(mut self, value: impl Into<String>) -> Self {
+        self.actual_exit_date = Some(value.into());
+        self
+    }
+
+    /// optional notes (comments) to add to this transition to a lost stage
+    ///
+    /// Source: `exit-lead-from-pipeline-unsuccessfully/request/notes` in `specs/nimble/snapshot.txt`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// optional lost reason to add to this "exit"
+    ///
+    /// Source: `exit-lead-from-pipeline-unsuccessfully/request/lost_reason` in `specs/nimble/snapshot.txt`.
+    pub fn lost_reason(mut self, value: impl Into<String>) -> Self {
+        self.lost_reason = Some(value.into());
+        self
+    }
 }

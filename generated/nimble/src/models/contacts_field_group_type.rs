@@ -2,51 +2,56 @@
 
 /// Documented at `#/components/schemas/Contacts.FieldGroupType/enum` in `specs/nimble/definition.yaml`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactsFieldGroupType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactsFieldGroupType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactsFieldGroupType {
-    ///`person`
+    /// `person`
     Person,
-    ///`company`
+    /// `company`
     Company,
-    ///`both`
+    /// `both`
     Both,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactsFieldGroupType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactsFieldGroupType::Person => "person",
-            ContactsFieldGroupType::Company => "company",
-            ContactsFieldGroupType::Both => "both",
-            ContactsFieldGroupType::Undocumented(value) => value,
+            Self::Person => "person",
+            Self::Company => "company",
+            Self::Both => "both",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactsFieldGroupType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "person" => ContactsFieldGroupType::Person,
-            "company" => ContactsFieldGroupType::Company,
-            "both" => ContactsFieldGroupType::Both,
-            _ => ContactsFieldGroupType::Undocumented(value),
+            "person" => Self::Person,
+            "company" => Self::Company,
+            "both" => Self::Both,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactsFieldGroupType {
     fn from(value: &str) -> Self {
-        ContactsFieldGroupType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactsFieldGroupType> for String {
     fn from(value: ContactsFieldGroupType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactsFieldGroupType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,47 +2,52 @@
 
 /// Documented at `#/components/schemas/Contacts.LastContacted/properties/direction/enum` in `specs/nimble/definition.yaml`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactsLastContactedDirection::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactsLastContactedDirection::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactsLastContactedDirection {
-    ///`inbound`
+    /// `inbound`
     Inbound,
-    ///`outbound`
+    /// `outbound`
     Outbound,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactsLastContactedDirection {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactsLastContactedDirection::Inbound => "inbound",
-            ContactsLastContactedDirection::Outbound => "outbound",
-            ContactsLastContactedDirection::Undocumented(value) => value,
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactsLastContactedDirection {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "inbound" => ContactsLastContactedDirection::Inbound,
-            "outbound" => ContactsLastContactedDirection::Outbound,
-            _ => ContactsLastContactedDirection::Undocumented(value),
+            "inbound" => Self::Inbound,
+            "outbound" => Self::Outbound,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactsLastContactedDirection {
     fn from(value: &str) -> Self {
-        ContactsLastContactedDirection::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactsLastContactedDirection> for String {
     fn from(value: ContactsLastContactedDirection) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactsLastContactedDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,18 +2,17 @@
 
 /// Documented at `returns-list-of-contacts-filtered-by-specified-parameters/response/resources.privacy.edit` in `specs/nimble/snapshot.txt`, `returns-list-of-contacts-filtered-by-specified-parameters/response/resources.privacy.read` in `specs/nimble/snapshot.txt`, `returns-list-of-contacts-for-specified-identifiers/response/resources.privacy.edit` in `specs/nimble/snapshot.txt`, `returns-list-of-contacts-for-specified-identifiers/response/resources.privacy.read` in `specs/nimble/snapshot.txt`, `creates-contact-with-data-provided/request/privacy.edit` in `specs/nimble/snapshot.txt`, `creates-contact-with-data-provided/request/privacy.read` in `specs/nimble/snapshot.txt`, `creates-contact-with-data-provided/response/privacy.edit` in `specs/nimble/snapshot.txt`, `creates-contact-with-data-provided/response/privacy.read` in `specs/nimble/snapshot.txt`, `returns-contact/response/resources.privacy.edit` in `specs/nimble/snapshot.txt`, `returns-contact/response/resources.privacy.read` in `specs/nimble/snapshot.txt`, `updates-contact/response/privacy.edit` in `specs/nimble/snapshot.txt`, `updates-contact/response/privacy.read` in `specs/nimble/snapshot.txt`, `exit-lead-from-pipeline-successfully/response/privacy.edit` in `specs/nimble/snapshot.txt`, `exit-lead-from-pipeline-successfully/response/privacy.read` in `specs/nimble/snapshot.txt`, `updates-exit-transition-with-new-notes-and-or-actual-exit-date/response/privacy.edit` in `specs/nimble/snapshot.txt`, `updates-exit-transition-with-new-notes-and-or-actual-exit-date/response/privacy.read` in `specs/nimble/snapshot.txt`, `exit-lead-from-pipeline-unsuccessfully/response/privacy.edit` in `specs/nimble/snapshot.txt`, `exit-lead-from-pipeline-unsuccessfully/response/privacy.read` in `specs/nimble/snapshot.txt`, `updates-exit-transition-with-new-notes-and-or-actual-exit-date-and-or-lost-reason/response/privacy.edit` in `specs/nimble/snapshot.txt`, `updates-exit-transition-with-new-notes-and-or-actual-exit-date-and-or-lost-reason/response/privacy.read` in `specs/nimble/snapshot.txt`, `move-lead-to-stage-within-pipeline/response/privacy.edit` in `specs/nimble/snapshot.txt`, `move-lead-to-stage-within-pipeline/response/privacy.read` in `specs/nimble/snapshot.txt`, `undo-recent-lead-transition-to-won-or-lost-stage/response/privacy.edit` in `specs/nimble/snapshot.txt`, `undo-recent-lead-transition-to-won-or-lost-stage/response/privacy.read` in `specs/nimble/snapshot.txt`, `clear-all-leads-transitions-in-current-pipeline-run/response/privacy.edit` in `specs/nimble/snapshot.txt`, `clear-all-leads-transitions-in-current-pipeline-run/response/privacy.read` in `specs/nimble/snapshot.txt`, `#/components/schemas/Contacts.Principals` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsPrincipals {
     /// Required. Source: `returns-list-of-contacts-filtered-by-specified-parameters/response/resources.privacy.edit.group_ids` in `specs/nimble/snapshot.txt`.
     pub group_ids: Vec<String>,
     /// Required. Source: `returns-list-of-contacts-filtered-by-specified-parameters/response/resources.privacy.edit.user_ids` in `specs/nimble/snapshot.txt`.
     pub user_ids: Vec<String>,
 }
+
 impl ContactsPrincipals {
-    ///A `ContactsPrincipals` with its required fields set and every other field empty.
+    /// A `ContactsPrincipals` with its required fields; set the others with the methods below.
     pub fn new(group_ids: Vec<String>, user_ids: Vec<String>) -> Self {
-        ContactsPrincipals {
-            group_ids,
-            user_ids,
-        }
+        Self { group_ids, user_ids }
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `create-choice-for-field/request/id` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateChoiceForFieldRequest {
     /// Required. Source: `create-choice-for-field/request/id` in `specs/nimble/snapshot.txt`.
     pub id: String,
@@ -13,13 +14,22 @@ pub struct CreateChoiceForFieldRequest {
     /// Required. Source: `create-choice-for-field/request/value` in `specs/nimble/snapshot.txt`.
     pub value: String,
 }
+
 impl CreateChoiceForFieldRequest {
-    ///A `CreateChoiceForFieldRequest` with its required fields set and every other field empty.
+    /// A `CreateChoiceForFieldRequest` with its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>, value: impl Into<String>) -> Self {
-        CreateChoiceForFieldRequest {
+        Self {
             id: id.into(),
             insert_after: None,
             value: value.into(),
         }
+    }
+
+    /// If not null, inserts a new choice after another choice with specified id. If null, then inserted choice to be the first one in field
+    ///
+    /// Required. Source: `create-choice-for-field/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
     }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-fields-group/request/insert_after` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateNewFieldsGroupRequest {
     /// If not null, inserts a new group after another group or field with specified id. If null, then tab is inserted as the first one
     ///
@@ -17,18 +18,27 @@ pub struct CreateNewFieldsGroupRequest {
     /// Required. Source: `create-new-fields-group/request/tab_id` in `specs/nimble/snapshot.txt`.
     pub tab_id: String,
 }
+
 impl CreateNewFieldsGroupRequest {
-    ///A `CreateNewFieldsGroupRequest` with its required fields set and every other field empty.
+    /// A `CreateNewFieldsGroupRequest` with its required fields; set the others with the methods below.
     pub fn new(
         logo_id: impl Into<String>,
         name: impl Into<String>,
         tab_id: impl Into<String>,
     ) -> Self {
-        CreateNewFieldsGroupRequest {
+        Self {
             insert_after: None,
             logo_id: logo_id.into(),
             name: name.into(),
             tab_id: tab_id.into(),
         }
+    }
+
+    /// If not null, inserts a new group after another group or field with specified id. If null, then tab is inserted as the first one
+    ///
+    /// Required. Source: `create-new-fields-group/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
     }
 }

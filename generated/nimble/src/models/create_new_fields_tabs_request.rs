@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-fields-tabs/request/contact_types` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateNewFieldsTabsRequest {
     /// Required. Source: `create-new-fields-tabs/request/contact_types` in `specs/nimble/snapshot.txt`.
     pub contact_types: Vec<crate::models::ContactsContactType>,
@@ -15,16 +16,25 @@ pub struct CreateNewFieldsTabsRequest {
     /// Required. Source: `create-new-fields-tabs/request/tab_name` in `specs/nimble/snapshot.txt`.
     pub tab_name: String,
 }
+
 impl CreateNewFieldsTabsRequest {
-    ///A `CreateNewFieldsTabsRequest` with its required fields set and every other field empty.
+    /// A `CreateNewFieldsTabsRequest` with its required fields; set the others with the methods below.
     pub fn new(
         contact_types: Vec<crate::models::ContactsContactType>,
         tab_name: impl Into<String>,
     ) -> Self {
-        CreateNewFieldsTabsRequest {
+        Self {
             contact_types,
             insert_after: None,
             tab_name: tab_name.into(),
         }
+    }
+
+    /// If not null, inserts a new tab after another tab with specified id. If null, then tab is inserted as the first one
+    ///
+    /// Required. Source: `create-new-fields-tabs/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
     }
 }

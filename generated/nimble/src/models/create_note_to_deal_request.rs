@@ -2,6 +2,7 @@
 
 /// Documented at `create-note-to-deal/request/title` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateNoteToDealRequest {
     /// \[ 1 .. 256 \] characters. Title of the note.
     ///
@@ -13,12 +14,21 @@ pub struct CreateNoteToDealRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
+
 impl CreateNoteToDealRequest {
-    ///A `CreateNoteToDealRequest` with its required fields set and every other field empty.
+    /// A `CreateNoteToDealRequest` with its required fields; set the others with the methods below.
     pub fn new(title: impl Into<String>) -> Self {
-        CreateNoteToDealRequest {
+        Self {
             title: title.into(),
             body: None,
         }
+    }
+
+    /// Text of the note.
+    ///
+    /// Source: `create-note-to-deal/request/body` in `specs/nimble/snapshot.txt`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
     }
 }

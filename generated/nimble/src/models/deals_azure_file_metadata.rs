@@ -2,6 +2,7 @@
 
 /// Documented at `store-new-deal-file/request-sample` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsAzureFileMetadata {
     /// Source: `store-new-deal-file/request/metadata.data_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct DealsAzureFileMetadata {
     /// Source: `store-new-deal-file/request/metadata.source` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+impl DealsAzureFileMetadata {
+    /// An empty `DealsAzureFileMetadata`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            data_id: None,
+            source: None,
+        }
+    }
+
+    /// Source: `store-new-deal-file/request/metadata.data_id` in `specs/nimble/snapshot.txt`.
+    pub fn data_id(mut self, value: impl Into<String>) -> Self {
+        self.data_id = Some(value.into());
+        self
+    }
+
+    /// Source: `store-new-deal-file/request/metadata.source` in `specs/nimble/snapshot.txt`.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-deal-v2/request/owner_id` in `specs/nimble/snapshot.txt`, `#/components/schemas/Deals.CreateDealRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsCreateDealRequest {
     /// Source: `create-new-deal-v2/request/owner_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,8 +44,9 @@ pub struct DealsCreateDealRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+
 impl DealsCreateDealRequest {
-    ///A `DealsCreateDealRequest` with its required fields set and every other field empty.
+    /// A `DealsCreateDealRequest` with its required fields; set the others with the methods below.
     pub fn new(
         fields_values: std::collections::BTreeMap<
             String,
@@ -53,7 +55,7 @@ impl DealsCreateDealRequest {
         pipeline_id: impl Into<String>,
         stage_id: impl Into<String>,
     ) -> Self {
-        DealsCreateDealRequest {
+        Self {
             owner_id: None,
             privacy: None,
             fields_values,
@@ -64,5 +66,59 @@ impl DealsCreateDealRequest {
             related_external_contacts: None,
             tags: None,
         }
+    }
+
+    /// Source: `create-new-deal-v2/request/owner_id` in `specs/nimble/snapshot.txt`.
+    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+
+    /// Source: `create-new-deal-v2/request/privacy` in `specs/nimble/snapshot.txt`.
+    pub fn privacy(mut self, value: impl Into<crate::models::DealsDealPrivacy>) -> Self {
+        self.privacy = Some(value.into());
+        self
+    }
+
+    /// Currency of the deal in
+    ///
+    /// Source: `create-new-deal-v2/request/currency` in `specs/nimble/snapshot.txt`.
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// List of Nimble contacts that take part in the deal.
+    ///
+    /// Source: `create-new-deal-v2/request/related_contacts` in `specs/nimble/snapshot.txt`.
+    pub fn related_contacts(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::DealsEditDealRequestRelatedContacts>,
+        >,
+    ) -> Self {
+        self.related_contacts = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// A list with related external contacts. Similar to related_contacts, but instead of
+    ///
+    /// Source: `create-new-deal-v2/request/related_external_contacts` in `specs/nimble/snapshot.txt`.
+    pub fn related_external_contacts(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::DealsRelatedExternalContact>,
+        >,
+    ) -> Self {
+        self.related_external_contacts = Some(
+            values.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Source: `create-new-deal-v2/request/tags` in `specs/nimble/snapshot.txt`.
+    pub fn tags(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(values.into_iter().map(Into::into).collect());
+        self
     }
 }

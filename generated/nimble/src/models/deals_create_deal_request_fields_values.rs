@@ -2,8 +2,22 @@
 
 /// Documented at `create-new-deal-v2/request/privacy.edit.group_ids+4` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsCreateDealRequestFieldsValues {
     /// Source: `create-new-deal-v2/request/fields_values.value` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl DealsCreateDealRequestFieldsValues {
+    /// An empty `DealsCreateDealRequestFieldsValues`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { value: None }
+    }
+
+    /// Source: `create-new-deal-v2/request/fields_values.value` in `specs/nimble/snapshot.txt`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }

@@ -2,18 +2,20 @@
 
 /// Documented at `retrieves-list-of-all-user-deals/response/resources.privacy` in `specs/nimble/snapshot.txt`, `create-new-deal-v2/request-sample+1` in `specs/nimble/snapshot.txt`, `create-new-deal-v2/response/privacy` in `specs/nimble/snapshot.txt`, `get-deal-by-id/response/privacy` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/request-sample+1` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/response/privacy` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-stages/response/stages.deals.privacy` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-owners/response/groups.deals.privacy` in `specs/nimble/snapshot.txt`, `#/components/schemas/Deals.DealPrivacy` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsDealPrivacy {
     /// Required. Source: `retrieves-list-of-all-user-deals/response/resources.privacy.read` in `specs/nimble/snapshot.txt`.
     pub read: crate::models::DealsPrincipals,
     /// Required. Source: `retrieves-list-of-all-user-deals/response/resources.privacy.edit` in `specs/nimble/snapshot.txt`.
     pub edit: crate::models::DealsPrincipals,
 }
+
 impl DealsDealPrivacy {
-    ///A `DealsDealPrivacy` with its required fields set and every other field empty.
+    /// A `DealsDealPrivacy` with its required fields; set the others with the methods below.
     pub fn new(
         read: crate::models::DealsPrincipals,
         edit: crate::models::DealsPrincipals,
     ) -> Self {
-        DealsDealPrivacy { read, edit }
+        Self { read, edit }
     }
 }

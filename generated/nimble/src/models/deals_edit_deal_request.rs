@@ -2,6 +2,7 @@
 
 /// Documented at `edit-deal-by-id/request/owner_id` in `specs/nimble/snapshot.txt`, `#/components/schemas/Deals.EditDealRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsEditDealRequest {
     /// Source: `edit-deal-by-id/request/owner_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,4 +45,100 @@ pub struct DealsEditDealRequest {
     /// Source: `edit-deal-by-id/request/tags` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+
+impl DealsEditDealRequest {
+    /// An empty `DealsEditDealRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            owner_id: None,
+            privacy: None,
+            fields_values: None,
+            pipeline_id: None,
+            stage_id: None,
+            currency: None,
+            related_contacts: None,
+            related_external_contacts: None,
+            tags: None,
+        }
+    }
+
+    /// Source: `edit-deal-by-id/request/owner_id` in `specs/nimble/snapshot.txt`.
+    pub fn owner_id(mut self, value: impl Into<String>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+
+    /// Source: `edit-deal-by-id/request/privacy` in `specs/nimble/snapshot.txt`.
+    pub fn privacy(mut self, value: impl Into<crate::models::DealsDealPrivacy>) -> Self {
+        self.privacy = Some(value.into());
+        self
+    }
+
+    /// Fields of the deals which was filled up by the owner/creator. At leas field To remove any field send {field_id:\[\]}
+    ///
+    /// Source: `edit-deal-by-id/request/fields_values` in `specs/nimble/snapshot.txt`.
+    pub fn fields_values(
+        mut self,
+        value: impl Into<crate::models::DealsEditDealRequestFieldsValues>,
+    ) -> Self {
+        self.fields_values = Some(value.into());
+        self
+    }
+
+    /// Source: `edit-deal-by-id/request/pipeline_id` in `specs/nimble/snapshot.txt`.
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = Some(value.into());
+        self
+    }
+
+    /// Source: `edit-deal-by-id/request/stage_id` in `specs/nimble/snapshot.txt`.
+    pub fn stage_id(mut self, value: impl Into<String>) -> Self {
+        self.stage_id = Some(value.into());
+        self
+    }
+
+    /// Currency of the deal in
+    ///
+    /// Source: `edit-deal-by-id/request/currency` in `specs/nimble/snapshot.txt`.
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// List of Nimble contacts that take part in the deal. If you want to clear contacts list, send
+    ///
+    /// Source: `edit-deal-by-id/request/related_contacts` in `specs/nimble/snapshot.txt`.
+    pub fn related_contacts(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::DealsEditDealRequestRelatedContacts>,
+        >,
+    ) -> Self {
+        self.related_contacts = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// A list with related external contacts. Similar to
+    ///
+    /// Source: `edit-deal-by-id/request/related_external_contacts` in `specs/nimble/snapshot.txt`.
+    pub fn related_external_contacts(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::DealsRelatedExternalContact>,
+        >,
+    ) -> Self {
+        self.related_external_contacts = Some(
+            values.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// new list of deal's tags
+    ///
+    /// Source: `edit-deal-by-id/request/tags` in `specs/nimble/snapshot.txt`.
+    pub fn tags(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `edit-deal-by-id/request/privacy.edit.group_ids+4` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsEditDealRequestFieldsValues {
     /// Source: `edit-deal-by-id/request/fields_values.field_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,31 @@ pub struct DealsEditDealRequestFieldsValues {
     /// Source: `edit-deal-by-id/request/fields_values.values` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<crate::models::DealsFieldsValuesValues>>,
+}
+
+impl DealsEditDealRequestFieldsValues {
+    /// An empty `DealsEditDealRequestFieldsValues`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            field_id: None,
+            values: None,
+        }
+    }
+
+    /// Source: `edit-deal-by-id/request/fields_values.field_id` in `specs/nimble/snapshot.txt`.
+    pub fn field_id(mut self, value: impl Into<String>) -> Self {
+        self.field_id = Some(value.into());
+        self
+    }
+
+    /// Source: `edit-deal-by-id/request/fields_values.values` in `specs/nimble/snapshot.txt`.
+    pub fn values(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::DealsFieldsValuesValues>,
+        >,
+    ) -> Self {
+        self.values = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
 }

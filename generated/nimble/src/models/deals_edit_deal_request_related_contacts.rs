@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-deal-v2/request/fields_values.value+14` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/request/fields_values.values.is_primary+6` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsEditDealRequestRelatedContacts {
     /// Source: `edit-deal-by-id/request/related_contacts.contact_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct DealsEditDealRequestRelatedContacts {
     /// Source: `edit-deal-by-id/request/related_contacts.note` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl DealsEditDealRequestRelatedContacts {
+    /// An empty `DealsEditDealRequestRelatedContacts`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            contact_id: None,
+            note: None,
+        }
+    }
+
+    /// Source: `edit-deal-by-id/request/related_contacts.contact_id` in `specs/nimble/snapshot.txt`.
+    pub fn contact_id(mut self, value: impl Into<String>) -> Self {
+        self.contact_id = Some(value.into());
+        self
+    }
+
+    /// Source: `edit-deal-by-id/request/related_contacts.note` in `specs/nimble/snapshot.txt`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
 }

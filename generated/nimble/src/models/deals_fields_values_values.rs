@@ -2,6 +2,7 @@
 
 /// Documented at `retrieves-list-of-all-user-deals/response/resources.fields_values.values` in `specs/nimble/snapshot.txt`, `retrieves-list-of-all-user-deals/response/resources.fields_values_with_names.values` in `specs/nimble/snapshot.txt`, `create-new-deal-v2/response/fields_values.values` in `specs/nimble/snapshot.txt`, `create-new-deal-v2/response/fields_values_with_names.values` in `specs/nimble/snapshot.txt`, `get-deal-by-id/response/fields_values.values` in `specs/nimble/snapshot.txt`, `get-deal-by-id/response/fields_values_with_names.values` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/request/fields_values.values` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/response/fields_values.values` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/response/fields_values_with_names.values` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-stages/response/stages.deals.fields_values.values` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-stages/response/stages.deals.fields_values_with_names.values` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-owners/response/groups.deals.fields_values.values` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-owners/response/groups.deals.fields_values_with_names.values` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsFieldsValuesValues {
     /// Source: `retrieves-list-of-all-user-deals/response/resources.fields_values.values.value` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct DealsFieldsValuesValues {
     /// Source: `retrieves-list-of-all-user-deals/response/resources.fields_values.values.is_primary` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_primary: Option<bool>,
+}
+
+impl DealsFieldsValuesValues {
+    /// An empty `DealsFieldsValuesValues`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            value: None,
+            is_primary: None,
+        }
+    }
+
+    /// Source: `retrieves-list-of-all-user-deals/response/resources.fields_values.values.value` in `specs/nimble/snapshot.txt`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Source: `retrieves-list-of-all-user-deals/response/resources.fields_values.values.is_primary` in `specs/nimble/snapshot.txt`.
+    pub fn is_primary(mut self, value: bool) -> Self {
+        self.is_primary = Some(value);
+        self
+    }
 }

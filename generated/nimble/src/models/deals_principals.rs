@@ -2,18 +2,17 @@
 
 /// Documented at `retrieves-list-of-all-user-deals/response/resources.privacy.read` in `specs/nimble/snapshot.txt`, `retrieves-list-of-all-user-deals/response/resources.privacy.edit` in `specs/nimble/snapshot.txt`, `create-new-deal-v2/request/privacy.read` in `specs/nimble/snapshot.txt`, `create-new-deal-v2/request/privacy.edit` in `specs/nimble/snapshot.txt`, `create-new-deal-v2/response/privacy.read` in `specs/nimble/snapshot.txt`, `create-new-deal-v2/response/privacy.edit` in `specs/nimble/snapshot.txt`, `get-deal-by-id/response/privacy.read` in `specs/nimble/snapshot.txt`, `get-deal-by-id/response/privacy.edit` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/request/privacy.read` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/request/privacy.edit` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/response/privacy.read` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/response/privacy.edit` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-stages/response/stages.deals.privacy.read` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-stages/response/stages.deals.privacy.edit` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-owners/response/groups.deals.privacy.read` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-owners/response/groups.deals.privacy.edit` in `specs/nimble/snapshot.txt`, `#/components/schemas/Deals.Principals` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsPrincipals {
     /// Required. Source: `retrieves-list-of-all-user-deals/response/resources.privacy.read.user_ids` in `specs/nimble/snapshot.txt`.
     pub user_ids: Vec<String>,
     /// Required. Source: `retrieves-list-of-all-user-deals/response/resources.privacy.read.group_ids` in `specs/nimble/snapshot.txt`.
     pub group_ids: Vec<String>,
 }
+
 impl DealsPrincipals {
-    ///A `DealsPrincipals` with its required fields set and every other field empty.
+    /// A `DealsPrincipals` with its required fields; set the others with the methods below.
     pub fn new(user_ids: Vec<String>, group_ids: Vec<String>) -> Self {
-        DealsPrincipals {
-            user_ids,
-            group_ids,
-        }
+        Self { user_ids, group_ids }
     }
 }

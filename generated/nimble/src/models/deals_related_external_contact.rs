@@ -2,6 +2,7 @@
 
 /// Documented at `retrieves-list-of-all-user-deals/response/resources.related_external_contacts` in `specs/nimble/snapshot.txt`, `create-new-deal-v2/request/related_contacts.note+2` in `specs/nimble/snapshot.txt`, `create-new-deal-v2/response/related_external_contacts` in `specs/nimble/snapshot.txt`, `get-deal-by-id/response/related_external_contacts` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/request/related_contacts.note+2` in `specs/nimble/snapshot.txt`, `edit-deal-by-id/response/related_external_contacts` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-stages/response/stages.deals.related_external_contacts` in `specs/nimble/snapshot.txt`, `get-deals-in-pipeline-listing-separated-by-owners/response/groups.deals.related_external_contacts` in `specs/nimble/snapshot.txt`, `#/components/schemas/Deals.RelatedExternalContact` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsRelatedExternalContact {
     /// Source: `retrieves-list-of-all-user-deals/response/resources.related_external_contacts.contact_info` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct DealsRelatedExternalContact {
     /// Source: `retrieves-list-of-all-user-deals/response/resources.related_external_contacts.note` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl DealsRelatedExternalContact {
+    /// An empty `DealsRelatedExternalContact`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            contact_info: None,
+            note: None,
+        }
+    }
+
+    /// Source: `retrieves-list-of-all-user-deals/response/resources.related_external_contacts.contact_info` in `specs/nimble/snapshot.txt`.
+    pub fn contact_info(mut self, value: impl Into<String>) -> Self {
+        self.contact_info = Some(value.into());
+        self
+    }
+
+    /// Source: `retrieves-list-of-all-user-deals/response/resources.related_external_contacts.note` in `specs/nimble/snapshot.txt`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
 }

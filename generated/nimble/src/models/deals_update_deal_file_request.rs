@@ -2,8 +2,22 @@
 
 /// Documented at `updates-file-with-new-name/request/new_file_name` in `specs/nimble/snapshot.txt`, `#/components/schemas/Deals.UpdateDealFileRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DealsUpdateDealFileRequest {
     /// Source: `updates-file-with-new-name/request/new_file_name` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_file_name: Option<String>,
+}
+
+impl DealsUpdateDealFileRequest {
+    /// An empty `DealsUpdateDealFileRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { new_file_name: None }
+    }
+
+    /// Source: `updates-file-with-new-name/request/new_file_name` in `specs/nimble/snapshot.txt`.
+    pub fn new_file_name(mut self, value: impl Into<String>) -> Self {
+        self.new_file_name = Some(value.into());
+        self
+    }
 }

@@ -2,51 +2,56 @@
 
 /// Documented at `#/components/schemas/Fields.ContactFieldsTab/properties/available_actions/enum` in `specs/nimble/definition.yaml`.
 ///
-///Open: a value the documentation does not list decodes as [`FieldsContactFieldsTabAvailableActions::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`FieldsContactFieldsTabAvailableActions::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum FieldsContactFieldsTabAvailableActions {
-    ///`edit_all`
+    /// `edit_all`
     EditAll,
-    ///`rearrange_only`
+    /// `rearrange_only`
     RearrangeOnly,
-    ///`view_only`
+    /// `view_only`
     ViewOnly,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl FieldsContactFieldsTabAvailableActions {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            FieldsContactFieldsTabAvailableActions::EditAll => "edit_all",
-            FieldsContactFieldsTabAvailableActions::RearrangeOnly => "rearrange_only",
-            FieldsContactFieldsTabAvailableActions::ViewOnly => "view_only",
-            FieldsContactFieldsTabAvailableActions::Undocumented(value) => value,
+            Self::EditAll => "edit_all",
+            Self::RearrangeOnly => "rearrange_only",
+            Self::ViewOnly => "view_only",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for FieldsContactFieldsTabAvailableActions {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "edit_all" => FieldsContactFieldsTabAvailableActions::EditAll,
-            "rearrange_only" => FieldsContactFieldsTabAvailableActions::RearrangeOnly,
-            "view_only" => FieldsContactFieldsTabAvailableActions::ViewOnly,
-            _ => FieldsContactFieldsTabAvailableActions::Undocumented(value),
+            "edit_all" => Self::EditAll,
+            "rearrange_only" => Self::RearrangeOnly,
+            "view_only" => Self::ViewOnly,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for FieldsContactFieldsTabAvailableActions {
     fn from(value: &str) -> Self {
-        FieldsContactFieldsTabAvailableActions::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<FieldsContactFieldsTabAvailableActions> for String {
     fn from(value: FieldsContactFieldsTabAvailableActions) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for FieldsContactFieldsTabAvailableActions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

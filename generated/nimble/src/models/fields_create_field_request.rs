@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-field/request/field_type` in `specs/nimble/snapshot.txt`, `#/components/schemas/Fields.CreateFieldRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldsCreateFieldRequest {
     /// Required. Source: `create-new-field/request/field_type` in `specs/nimble/snapshot.txt`.
     pub field_type: crate::models::FieldsFieldTypeOnFieldCreation,
@@ -29,15 +30,16 @@ pub struct FieldsCreateFieldRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiples: Option<bool>,
 }
+
 impl FieldsCreateFieldRequest {
-    ///A `FieldsCreateFieldRequest` with its required fields set and every other field empty.
+    /// A `FieldsCreateFieldRequest` with its required fields; set the others with the methods below.
     pub fn new(
         field_type: crate::models::FieldsFieldTypeOnFieldCreation,
         name: impl Into<String>,
         presentation: crate::models::FieldsFieldPresentation,
         tab_id: impl Into<String>,
     ) -> Self {
-        FieldsCreateFieldRequest {
+        Self {
             field_type,
             group_id: None,
             insert_after: None,
@@ -46,5 +48,27 @@ impl FieldsCreateFieldRequest {
             tab_id: tab_id.into(),
             multiples: None,
         }
+    }
+
+    /// Required. Source: `create-new-field/request/group_id` in `specs/nimble/snapshot.txt`.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+
+    /// If not null, inserts a new field after another field or group with specified id. If null, then inserted field to be the first one
+    ///
+    /// Required. Source: `create-new-field/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+
+    /// whether this field can hold multiple values (by default, false)
+    ///
+    /// Source: `create-new-field/request/multiples` in `specs/nimble/snapshot.txt`.
+    pub fn multiples(mut self, value: bool) -> Self {
+        self.multiples = Some(value);
+        self
     }
 }

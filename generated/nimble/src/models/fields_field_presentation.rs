@@ -2,8 +2,22 @@
 
 /// Documented at `create-new-field/request/field_type.validation_rule.type+5` in `specs/nimble/snapshot.txt`, `updates-existing-field/request-sample+3` in `specs/nimble/snapshot.txt`, `creates-custom-field-in-pipeline/request/field_type.validation_rule+1` in `specs/nimble/snapshot.txt`, `updates-custom-field-in-pipeline/request-sample+1` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldsFieldPresentation {
     /// Source: `create-new-field/request/presentation.number_type` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_type: Option<String>,
+}
+
+impl FieldsFieldPresentation {
+    /// An empty `FieldsFieldPresentation`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { number_type: None }
+    }
+
+    /// Source: `create-new-field/request/presentation.number_type` in `specs/nimble/snapshot.txt`.
+    pub fn number_type(mut self, value: impl Into<String>) -> Self {
+        self.number_type = Some(value.into());
+        self
+    }
 }

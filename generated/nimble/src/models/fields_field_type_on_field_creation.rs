@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldsFieldTypeOnFieldCreation {
     /// Source: `create-new-field/request/field_type.field_kind` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11,4 +12,29 @@ pub struct FieldsFieldTypeOnFieldCreation {
     pub validation_rule: Option<
         crate::models::FieldsFieldTypeOnFieldCreationValidationRule,
     >,
+}
+
+impl FieldsFieldTypeOnFieldCreation {
+    /// An empty `FieldsFieldTypeOnFieldCreation`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            field_kind: None,
+            validation_rule: None,
+        }
+    }
+
+    /// Source: `create-new-field/request/field_type.field_kind` in `specs/nimble/snapshot.txt`.
+    pub fn field_kind(mut self, value: impl Into<String>) -> Self {
+        self.field_kind = Some(value.into());
+        self
+    }
+
+    /// Source: `create-new-field/request/field_type.validation_rule` in `specs/nimble/snapshot.txt`.
+    pub fn validation_rule(
+        mut self,
+        value: impl Into<crate::models::FieldsFieldTypeOnFieldCreationValidationRule>,
+    ) -> Self {
+        self.validation_rule = Some(value.into());
+        self
+    }
 }

@@ -2,9 +2,23 @@
 
 /// Documented at `return-all-available-metadata-for-company-s-fields/response/tabs.members.fields.field_type.validation_rule` in `specs/nimble/snapshot.txt`, `create-new-field/request/field_type.validation_rule` in `specs/nimble/snapshot.txt`, `create-new-field/response/members.fields.field_type.validation_rule` in `specs/nimble/snapshot.txt`, `updates-existing-field/response/members.fields.field_type.validation_rule` in `specs/nimble/snapshot.txt`, `create-new-fields-group/response/members.fields.field_type.validation_rule` in `specs/nimble/snapshot.txt`, `updates-existing-fields-group/response/members.fields.field_type.validation_rule` in `specs/nimble/snapshot.txt`, `create-new-fields-tabs/response/members.fields.field_type.validation_rule` in `specs/nimble/snapshot.txt`, `updates-existing-fields-tab/response/members.fields.field_type.validation_rule` in `specs/nimble/snapshot.txt`, `create-choice-for-field/response/members.fields.field_type.validation_rule` in `specs/nimble/snapshot.txt`, `deletes-choice-by-id/response/tabs.members.fields.field_type.validation_rule` in `specs/nimble/snapshot.txt`, `updates-choise/response/tabs.members.fields.field_type.validation_rule` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldsFieldTypeOnFieldCreationValidationRule {
     /// Source: `create-new-field/request/field_type.validation_rule.type` in `specs/nimble/snapshot.txt`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+}
+
+impl FieldsFieldTypeOnFieldCreationValidationRule {
+    /// An empty `FieldsFieldTypeOnFieldCreationValidationRule`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { type_: None }
+    }
+
+    /// Source: `create-new-field/request/field_type.validation_rule.type` in `specs/nimble/snapshot.txt`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
 }

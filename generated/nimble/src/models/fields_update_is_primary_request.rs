@@ -2,6 +2,7 @@
 
 /// Documented at `delete-is-primary-mark-from-field/request/field_id` in `specs/nimble/snapshot.txt`, `mark-field-with-is-primary-flag/request/field_id` in `specs/nimble/snapshot.txt`, `#/components/schemas/Fields.UpdateIsPrimaryRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldsUpdateIsPrimaryRequest {
     /// Required. Source: `delete-is-primary-mark-from-field/request/field_id` in `specs/nimble/snapshot.txt`.
     pub field_id: String,
@@ -10,10 +11,11 @@ pub struct FieldsUpdateIsPrimaryRequest {
     /// Required. Source: `delete-is-primary-mark-from-field/request/position` in `specs/nimble/snapshot.txt`.
     pub position: i64,
 }
+
 impl FieldsUpdateIsPrimaryRequest {
-    ///A `FieldsUpdateIsPrimaryRequest` with its required fields set and every other field empty.
+    /// A `FieldsUpdateIsPrimaryRequest` with its required fields; set the others with the methods below.
     pub fn new(field_id: impl Into<String>, position: i64) -> Self {
-        FieldsUpdateIsPrimaryRequest {
+        Self {
             field_id: field_id.into(),
             position,
         }

@@ -2,47 +2,52 @@
 
 /// Documented at `get-all-proceedings-that-match-query-parameters/parameters/direction` in `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`ListContactProceedingsDirection::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ListContactProceedingsDirection::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ListContactProceedingsDirection {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`past`
+    /// `past`
     Past,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ListContactProceedingsDirection {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ListContactProceedingsDirection::Pending => "pending",
-            ListContactProceedingsDirection::Past => "past",
-            ListContactProceedingsDirection::Undocumented(value) => value,
+            Self::Pending => "pending",
+            Self::Past => "past",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ListContactProceedingsDirection {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "pending" => ListContactProceedingsDirection::Pending,
-            "past" => ListContactProceedingsDirection::Past,
-            _ => ListContactProceedingsDirection::Undocumented(value),
+            "pending" => Self::Pending,
+            "past" => Self::Past,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ListContactProceedingsDirection {
     fn from(value: &str) -> Self {
-        ListContactProceedingsDirection::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ListContactProceedingsDirection> for String {
     fn from(value: ListContactProceedingsDirection) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ListContactProceedingsDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,75 +2,80 @@
 
 /// Documented at `get-all-proceedings-that-match-query-parameters/parameters/types` in `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`ListContactProceedingsTypes::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ListContactProceedingsTypes::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ListContactProceedingsTypes {
-    ///`contact_note`
+    /// `contact_note`
     ContactNote,
-    ///`contact_attachment`
+    /// `contact_attachment`
     ContactAttachment,
-    ///`message`
+    /// `message`
     Message,
-    ///`webform_response`
+    /// `webform_response`
     WebformResponse,
-    ///`task`
+    /// `task`
     Task,
-    ///`call`
+    /// `call`
     Call,
-    ///`event`
+    /// `event`
     Event,
-    ///`deal`
+    /// `deal`
     Deal,
-    ///`new_deal`
+    /// `new_deal`
     NewDeal,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ListContactProceedingsTypes {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ListContactProceedingsTypes::ContactNote => "contact_note",
-            ListContactProceedingsTypes::ContactAttachment => "contact_attachment",
-            ListContactProceedingsTypes::Message => "message",
-            ListContactProceedingsTypes::WebformResponse => "webform_response",
-            ListContactProceedingsTypes::Task => "task",
-            ListContactProceedingsTypes::Call => "call",
-            ListContactProceedingsTypes::Event => "event",
-            ListContactProceedingsTypes::Deal => "deal",
-            ListContactProceedingsTypes::NewDeal => "new_deal",
-            ListContactProceedingsTypes::Undocumented(value) => value,
+            Self::ContactNote => "contact_note",
+            Self::ContactAttachment => "contact_attachment",
+            Self::Message => "message",
+            Self::WebformResponse => "webform_response",
+            Self::Task => "task",
+            Self::Call => "call",
+            Self::Event => "event",
+            Self::Deal => "deal",
+            Self::NewDeal => "new_deal",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ListContactProceedingsTypes {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "contact_note" => ListContactProceedingsTypes::ContactNote,
-            "contact_attachment" => ListContactProceedingsTypes::ContactAttachment,
-            "message" => ListContactProceedingsTypes::Message,
-            "webform_response" => ListContactProceedingsTypes::WebformResponse,
-            "task" => ListContactProceedingsTypes::Task,
-            "call" => ListContactProceedingsTypes::Call,
-            "event" => ListContactProceedingsTypes::Event,
-            "deal" => ListContactProceedingsTypes::Deal,
-            "new_deal" => ListContactProceedingsTypes::NewDeal,
-            _ => ListContactProceedingsTypes::Undocumented(value),
+            "contact_note" => Self::ContactNote,
+            "contact_attachment" => Self::ContactAttachment,
+            "message" => Self::Message,
+            "webform_response" => Self::WebformResponse,
+            "task" => Self::Task,
+            "call" => Self::Call,
+            "event" => Self::Event,
+            "deal" => Self::Deal,
+            "new_deal" => Self::NewDeal,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ListContactProceedingsTypes {
     fn from(value: &str) -> Self {
-        ListContactProceedingsTypes::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ListContactProceedingsTypes> for String {
     fn from(value: ListContactProceedingsTypes) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ListContactProceedingsTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,6 +2,7 @@
 
 /// Documented at `#/components/schemas/Messages.Attachment` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesAttachment {
     /// MIME type of attachment
     ///
@@ -22,8 +23,9 @@ pub struct MessagesAttachment {
     /// Required. Source: `#/components/schemas/Messages.Attachment/properties/url` in `specs/nimble/definition.yaml`.
     pub url: String,
 }
+
 impl MessagesAttachment {
-    ///A `MessagesAttachment` with its required fields set and every other field empty.
+    /// A `MessagesAttachment` with its required fields; set the others with the methods below.
     pub fn new(
         content_type: impl Into<String>,
         data_id: impl Into<String>,
@@ -31,7 +33,7 @@ impl MessagesAttachment {
         name: impl Into<String>,
         url: impl Into<String>,
     ) -> Self {
-        MessagesAttachment {
+        Self {
             content_type: content_type.into(),
             data_id: data_id.into(),
             file_size,

@@ -2,6 +2,7 @@
 
 /// Documented at `list-draft-messages/response/drafts.specification` in `specs/nimble/snapshot.txt`, `create-draft-message/request/attachments` in `specs/nimble/snapshot.txt`, `create-draft-message/response/specification` in `specs/nimble/snapshot.txt`, `#/components/schemas/Messages.IncompleteMessageSpecification` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesIncompleteMessageSpecification {
     /// Default: `[]`. Source: `list-draft-messages/response/drafts.specification.attachments` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,4 +60,153 @@ pub struct MessagesIncompleteMessageSpecification {
     /// Source: `list-draft-messages/response/drafts.specification.sender_credential_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_credential_id: Option<String>,
+}
+
+impl MessagesIncompleteMessageSpecification {
+    /// An empty `MessagesIncompleteMessageSpecification`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            attachments: None,
+            bcc: None,
+            body: None,
+            cc: None,
+            in_reply_to: None,
+            recipients: None,
+            sender: None,
+            subject: None,
+            tracking_enabled: None,
+            tracking_configuration: None,
+            watch_replies: None,
+            builder_data: None,
+            content_mode: None,
+            sender_credential_id: None,
+        }
+    }
+
+    /// Default: `[]`. Source: `list-draft-messages/response/drafts.specification.attachments` in `specs/nimble/snapshot.txt`.
+    pub fn attachments(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::models::MessagesAttachment>>,
+    ) -> Self {
+        self.attachments = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Default: `[]`. Source: `list-draft-messages/response/drafts.specification.bcc` in `specs/nimble/snapshot.txt`.
+    pub fn bcc(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::MessagesMessagingAccount>,
+        >,
+    ) -> Self {
+        self.bcc = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.body` in `specs/nimble/snapshot.txt`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+
+    /// Default: `[]`. Source: `list-draft-messages/response/drafts.specification.cc` in `specs/nimble/snapshot.txt`.
+    pub fn cc(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::MessagesMessagingAccount>,
+        >,
+    ) -> Self {
+        self.cc = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// if this message spec is a reply to a thread, this object contains the id of message it's a reply to and the id of a thread
+    ///
+    /// Source: `list-draft-messages/response/drafts.specification.in_reply_to` in `specs/nimble/snapshot.txt`.
+    pub fn in_reply_to(
+        mut self,
+        value: impl Into<crate::models::MessagesIncompleteMessageSpecificationInReplyTo>,
+    ) -> Self {
+        self.in_reply_to = Some(value.into());
+        self
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.recipients` in `specs/nimble/snapshot.txt`.
+    pub fn recipients(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::MessagesMessagingAccount>,
+        >,
+    ) -> Self {
+        self.recipients = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.sender` in `specs/nimble/snapshot.txt`.
+    pub fn sender(
+        mut self,
+        value: impl Into<crate::models::MessagesMessagingAccount>,
+    ) -> Self {
+        self.sender = Some(value.into());
+        self
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.subject` in `specs/nimble/snapshot.txt`.
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+
+    /// DEPRECATED. use
+    ///
+    /// Source: `list-draft-messages/response/drafts.specification.tracking_enabled` in `specs/nimble/snapshot.txt`.
+    pub fn tracking_enabled(mut self, value: serde_json::Value) -> Self {
+        self.tracking_enabled = Some(value);
+        self
+    }
+
+    /// tracking configuration
+    ///
+    /// Source: `list-draft-messages/response/drafts.specification.tracking_configuration` in `specs/nimble/snapshot.txt`.
+    pub fn tracking_configuration(
+        mut self,
+        value: impl Into<crate::models::MessagesMessageTrackingConfiguration>,
+    ) -> Self {
+        self.tracking_configuration = Some(value.into());
+        self
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.watch_replies` in `specs/nimble/snapshot.txt`.
+    pub fn watch_replies(
+        mut self,
+        value: impl Into<crate::models::MessagesWatchRepliesRequest>,
+    ) -> Self {
+        self.watch_replies = Some(value.into());
+        self
+    }
+
+    /// client Email builder data
+    ///
+    /// Source: `list-draft-messages/response/drafts.specification.builder_data` in `specs/nimble/snapshot.txt`.
+    pub fn builder_data(mut self, value: serde_json::Value) -> Self {
+        self.builder_data = Some(value);
+        self
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.content_mode` in `specs/nimble/snapshot.txt`.
+    pub fn content_mode(
+        mut self,
+        value: impl Into<crate::models::MessagesMessageTemplateContentMode>,
+    ) -> Self {
+        self.content_mode = Some(value.into());
+        self
+    }
+
+    /// credential to send this message (if null, credential will be determined by sender)
+    ///
+    /// Source: `list-draft-messages/response/drafts.specification.sender_credential_id` in `specs/nimble/snapshot.txt`.
+    pub fn sender_credential_id(mut self, value: impl Into<String>) -> Self {
+        self.sender_credential_id = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `list-draft-messages/response/drafts.specification.in_reply_to` in `specs/nimble/snapshot.txt`, `create-draft-message/request-sample+4` in `specs/nimble/snapshot.txt`, `create-draft-message/response/specification.in_reply_to` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesIncompleteMessageSpecificationInReplyTo {
     /// Source: `list-draft-messages/response/drafts.specification.in_reply_to.in_reply_to_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct MessagesIncompleteMessageSpecificationInReplyTo {
     /// Source: `list-draft-messages/response/drafts.specification.in_reply_to.thread_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
+}
+
+impl MessagesIncompleteMessageSpecificationInReplyTo {
+    /// An empty `MessagesIncompleteMessageSpecificationInReplyTo`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            in_reply_to_id: None,
+            thread_id: None,
+        }
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.in_reply_to.in_reply_to_id` in `specs/nimble/snapshot.txt`.
+    pub fn in_reply_to_id(mut self, value: impl Into<String>) -> Self {
+        self.in_reply_to_id = Some(value.into());
+        self
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.in_reply_to.thread_id` in `specs/nimble/snapshot.txt`.
+    pub fn thread_id(mut self, value: impl Into<String>) -> Self {
+        self.thread_id = Some(value.into());
+        self
+    }
 }

@@ -2,51 +2,56 @@
 
 /// Documented at `create-draft-message/request/content_mode` in `specs/nimble/snapshot.txt`, `#/components/schemas/Messages.MessageTemplateContentMode/enum` in `specs/nimble/definition.yaml`.
 ///
-///Open: a value the documentation does not list decodes as [`MessagesMessageTemplateContentMode::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`MessagesMessageTemplateContentMode::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum MessagesMessageTemplateContentMode {
-    ///`standard`
+    /// `standard`
     Standard,
-    ///`builder`
+    /// `builder`
     Builder,
-    ///`custom_html`
+    /// `custom_html`
     CustomHtml,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl MessagesMessageTemplateContentMode {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            MessagesMessageTemplateContentMode::Standard => "standard",
-            MessagesMessageTemplateContentMode::Builder => "builder",
-            MessagesMessageTemplateContentMode::CustomHtml => "custom_html",
-            MessagesMessageTemplateContentMode::Undocumented(value) => value,
+            Self::Standard => "standard",
+            Self::Builder => "builder",
+            Self::CustomHtml => "custom_html",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for MessagesMessageTemplateContentMode {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "standard" => MessagesMessageTemplateContentMode::Standard,
-            "builder" => MessagesMessageTemplateContentMode::Builder,
-            "custom_html" => MessagesMessageTemplateContentMode::CustomHtml,
-            _ => MessagesMessageTemplateContentMode::Undocumented(value),
+            "standard" => Self::Standard,
+            "builder" => Self::Builder,
+            "custom_html" => Self::CustomHtml,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for MessagesMessageTemplateContentMode {
     fn from(value: &str) -> Self {
-        MessagesMessageTemplateContentMode::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<MessagesMessageTemplateContentMode> for String {
     fn from(value: MessagesMessageTemplateContentMode) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for MessagesMessageTemplateContentMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

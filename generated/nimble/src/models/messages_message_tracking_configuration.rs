@@ -2,6 +2,7 @@
 
 /// Documented at `list-draft-messages/response/drafts.specification.tracking_configuration` in `specs/nimble/snapshot.txt`, `create-draft-message/request/sender.identifier+3` in `specs/nimble/snapshot.txt`, `create-draft-message/response/specification.tracking_configuration` in `specs/nimble/snapshot.txt`, `#/components/schemas/Messages.MessageTrackingConfiguration` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesMessageTrackingConfiguration {
     /// Source: `list-draft-messages/response/drafts.specification.tracking_configuration.opens_tracking` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct MessagesMessageTrackingConfiguration {
     /// Source: `list-draft-messages/response/drafts.specification.tracking_configuration.clicks_tracking` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clicks_tracking: Option<bool>,
+}
+
+impl MessagesMessageTrackingConfiguration {
+    /// An empty `MessagesMessageTrackingConfiguration`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            opens_tracking: None,
+            clicks_tracking: None,
+        }
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.tracking_configuration.opens_tracking` in `specs/nimble/snapshot.txt`.
+    pub fn opens_tracking(mut self, value: bool) -> Self {
+        self.opens_tracking = Some(value);
+        self
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.tracking_configuration.clicks_tracking` in `specs/nimble/snapshot.txt`.
+    pub fn clicks_tracking(mut self, value: bool) -> Self {
+        self.clicks_tracking = Some(value);
+        self
+    }
 }

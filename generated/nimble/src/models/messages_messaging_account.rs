@@ -2,6 +2,7 @@
 
 /// Documented at `list-draft-messages/response/drafts.specification.recipients` in `specs/nimble/snapshot.txt`, `list-draft-messages/response/drafts.specification.sender` in `specs/nimble/snapshot.txt`, `create-draft-message/request/in_reply_to.thread_id+1` in `specs/nimble/snapshot.txt`, `create-draft-message/request/recipients.identifier+2` in `specs/nimble/snapshot.txt`, `create-draft-message/response/specification.recipients` in `specs/nimble/snapshot.txt`, `create-draft-message/response/specification.sender` in `specs/nimble/snapshot.txt`, `#/components/schemas/Messages.MessagingAccount` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesMessagingAccount {
     /// Required. Source: `#/components/schemas/Messages.MessagingAccountIdentifier/properties/account_type` in `specs/nimble/definition.yaml`.
     pub account_type: crate::models::MessagesMessagingAccountAccountType,
@@ -44,13 +45,14 @@ pub struct MessagesMessagingAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<serde_json::Value>,
 }
+
 impl MessagesMessagingAccount {
-    ///A `MessagesMessagingAccount` with its required fields set and every other field empty.
+    /// A `MessagesMessagingAccount` with its required fields; set the others with the methods below.
     pub fn new(
         account_type: crate::models::MessagesMessagingAccountAccountType,
         identifier: impl Into<String>,
     ) -> Self {
-        MessagesMessagingAccount {
+        Self {
             account_type,
             identifier: identifier.into(),
             avatar_url: None,
@@ -61,5 +63,60 @@ impl MessagesMessagingAccount {
             user_id: None,
             name: None,
         }
+    }
+
+    /// Source: `#/components/schemas/Messages.MessagingAccount/properties/avatar_url` in `specs/nimble/definition.yaml`.
+    pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    /// Field comment holds some short freeform text that shows a role of this messaging account to user.
+    /// Examples are 'home', 'work', 'assistant', etc.
+    ///
+    /// Source: `#/components/schemas/Messages.MessagingAccount/properties/comment` in `specs/nimble/definition.yaml`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+
+    /// Name of account's company, might be null.
+    ///
+    /// Source: `#/components/schemas/Messages.MessagingAccount/properties/company` in `specs/nimble/definition.yaml`.
+    pub fn company(mut self, value: serde_json::Value) -> Self {
+        self.company = Some(value);
+        self
+    }
+
+    /// ID of account's company in Nimble db, might be null.
+    ///
+    /// Source: `#/components/schemas/Messages.MessagingAccount/properties/company_id` in `specs/nimble/definition.yaml`.
+    pub fn company_id(mut self, value: serde_json::Value) -> Self {
+        self.company_id = Some(value);
+        self
+    }
+
+    /// Nimble contact id associated with this account
+    ///
+    /// Source: `#/components/schemas/Messages.MessagingAccount/properties/contact_id` in `specs/nimble/definition.yaml`.
+    pub fn contact_id(mut self, value: impl Into<String>) -> Self {
+        self.contact_id = Some(value.into());
+        self
+    }
+
+    /// Nimble user id (user themself or team member) associated with this account
+    ///
+    /// Source: `#/components/schemas/Messages.MessagingAccount/properties/user_id` in `specs/nimble/definition.yaml`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Field name is for readable name of a user. Sometimes identifier value is not suitable to be shown to user, for example when it's numerical user id (as for Facebook). Can be null if full name is unknown.
+    ///
+    /// Source: `#/components/schemas/Messages.MessagingAccount/properties/name` in `specs/nimble/definition.yaml`.
+    pub fn name(mut self, value: serde_json::Value) -> Self {
+        self.name = Some(value);
+        self
     }
 }

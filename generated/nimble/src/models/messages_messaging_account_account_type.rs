@@ -2,47 +2,52 @@
 
 /// Documented at `#/components/schemas/Messages.MessagingAccountIdentifier/properties/account_type/enum` in `specs/nimble/definition.yaml`.
 ///
-///Open: a value the documentation does not list decodes as [`MessagesMessagingAccountAccountType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`MessagesMessagingAccountAccountType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum MessagesMessagingAccountAccountType {
-    ///`email`
+    /// `email`
     Email,
-    ///`mass_mail`
+    /// `mass_mail`
     MassMail,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl MessagesMessagingAccountAccountType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            MessagesMessagingAccountAccountType::Email => "email",
-            MessagesMessagingAccountAccountType::MassMail => "mass_mail",
-            MessagesMessagingAccountAccountType::Undocumented(value) => value,
+            Self::Email => "email",
+            Self::MassMail => "mass_mail",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for MessagesMessagingAccountAccountType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "email" => MessagesMessagingAccountAccountType::Email,
-            "mass_mail" => MessagesMessagingAccountAccountType::MassMail,
-            _ => MessagesMessagingAccountAccountType::Undocumented(value),
+            "email" => Self::Email,
+            "mass_mail" => Self::MassMail,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for MessagesMessagingAccountAccountType {
     fn from(value: &str) -> Self {
-        MessagesMessagingAccountAccountType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<MessagesMessagingAccountAccountType> for String {
     fn from(value: MessagesMessagingAccountAccountType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for MessagesMessagingAccountAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

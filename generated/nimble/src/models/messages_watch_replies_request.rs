@@ -2,6 +2,7 @@
 
 /// Documented at `list-draft-messages/response/drafts.specification.watch_replies` in `specs/nimble/snapshot.txt`, `create-draft-message/request/tracking_configuration.clicks_tracking+1` in `specs/nimble/snapshot.txt`, `create-draft-message/response/specification.watch_replies` in `specs/nimble/snapshot.txt`, `#/components/schemas/Messages.WatchRepliesRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesWatchRepliesRequest {
     /// Source: `list-draft-messages/response/drafts.specification.watch_replies.expiration_interval` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct MessagesWatchRepliesRequest {
     /// Source: `list-draft-messages/response/drafts.specification.watch_replies.expiration_tstamp` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_tstamp: Option<String>,
+}
+
+impl MessagesWatchRepliesRequest {
+    /// An empty `MessagesWatchRepliesRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            expiration_interval: None,
+            expiration_tstamp: None,
+        }
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.watch_replies.expiration_interval` in `specs/nimble/snapshot.txt`.
+    pub fn expiration_interval(mut self, value: f64) -> Self {
+        self.expiration_interval = Some(value);
+        self
+    }
+
+    /// Source: `list-draft-messages/response/drafts.specification.watch_replies.expiration_tstamp` in `specs/nimble/snapshot.txt`.
+    pub fn expiration_tstamp(mut self, value: impl Into<String>) -> Self {
+        self.expiration_tstamp = Some(value.into());
+        self
+    }
 }

@@ -2,10 +2,26 @@
 
 /// Documented at `move-lead-to-stage-within-pipeline/request/stage_id` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MoveLeadToStageWithinPipelineRequest {
     /// the id of a target stage
     ///
     /// Source: `move-lead-to-stage-within-pipeline/request/stage_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<String>,
+}
+
+impl MoveLeadToStageWithinPipelineRequest {
+    /// An empty `MoveLeadToStageWithinPipelineRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { stage_id: None }
+    }
+
+    /// the id of a target stage
+    ///
+    /// Source: `move-lead-to-stage-within-pipeline/request/stage_id` in `specs/nimble/snapshot.txt`.
+    pub fn stage_id(mut self, value: impl Into<String>) -> Self {
+        self.stage_id = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `create-deal-stage/request/name` in `specs/nimble/snapshot.txt`, `#/components/schemas/Pipeline.CreateDealStageRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineCreateDealStageRequest {
     /// Name of the stage
     ///
@@ -33,4 +34,66 @@ pub struct PipelineCreateDealStageRequest {
     /// Source: `#/components/schemas/Pipeline.CreateDealStageRequest/properties/default_probability` in `specs/nimble/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_probability: Option<f64>,
+}
+
+impl PipelineCreateDealStageRequest {
+    /// An empty `PipelineCreateDealStageRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            pipeline_id: None,
+            insert_after: None,
+            expected_days: None,
+            default_probability: None,
+        }
+    }
+
+    /// Name of the stage
+    ///
+    /// Source: `#/components/schemas/Pipeline.CreateDealStageRequest/properties/name` in `specs/nimble/definition.yaml`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Stage description
+    ///
+    /// Source: `#/components/schemas/Pipeline.CreateDealStageRequest/properties/description` in `specs/nimble/definition.yaml`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Id of the pipeline where stage should be
+    ///
+    /// Source: `#/components/schemas/Pipeline.CreateDealStageRequest/properties/pipeline_id` in `specs/nimble/definition.yaml`.
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = Some(value.into());
+        self
+    }
+
+    /// Id of the stage that should be positioned before this new stage
+    ///
+    /// Source: `#/components/schemas/Pipeline.CreateDealStageRequest/properties/insert_after` in `specs/nimble/definition.yaml`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+
+    /// Expected day before stage complete
+    ///
+    /// Source: `#/components/schemas/Pipeline.CreateDealStageRequest/properties/expected_days` in `specs/nimble/definition.yaml`.
+    pub fn expected_days(mut self, value: f64) -> Self {
+        self.expected_days = Some(value);
+        self
+    }
+
+    /// Default probability for all deals in this stage (will be deal probability if one doesn't have its own)
+    ///
+    /// Source: `#/components/schemas/Pipeline.CreateDealStageRequest/properties/default_probability` in `specs/nimble/definition.yaml`.
+    pub fn default_probability(mut self, value: f64) -> Self {
+        self.default_probability = Some(value);
+        self
+    }
 }

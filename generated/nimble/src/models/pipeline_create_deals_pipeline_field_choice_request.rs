@@ -2,6 +2,7 @@
 
 /// Documented at `creates-choice-in-specified-pipeline-field/request/choice` in `specs/nimble/snapshot.txt`, `#/components/schemas/Pipeline.CreateDealsPipelineFieldChoiceRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineCreateDealsPipelineFieldChoiceRequest {
     /// New choice
     ///
@@ -13,14 +14,20 @@ pub struct PipelineCreateDealsPipelineFieldChoiceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_after: Option<String>,
 }
+
 impl PipelineCreateDealsPipelineFieldChoiceRequest {
-    ///A `PipelineCreateDealsPipelineFieldChoiceRequest` with its required fields set and every other field empty.
+    /// A `PipelineCreateDealsPipelineFieldChoiceRequest` with its required fields; set the others with the methods below.
     pub fn new(
         choice: crate::models::PipelineCreateDealsPipelineFieldChoiceRequestChoice,
     ) -> Self {
-        PipelineCreateDealsPipelineFieldChoiceRequest {
-            choice,
-            insert_after: None,
-        }
+        Self { choice, insert_after: None }
+    }
+
+    /// Move choice after choice with specified id. If
+    ///
+    /// Source: `creates-choice-in-specified-pipeline-field/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
     }
 }

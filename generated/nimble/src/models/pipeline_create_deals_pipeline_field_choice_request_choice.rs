@@ -2,6 +2,7 @@
 
 /// Documented at `returns-list-of-columns-and-column-groups-for-user-who-making-request/response/items.columns.presentation.possible_values.values` in `specs/nimble/snapshot.txt`, `creates-choice-in-specified-pipeline-field/request-sample` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineCreateDealsPipelineFieldChoiceRequestChoice {
     /// Source: `creates-choice-in-specified-pipeline-field/request/choice.id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,23 @@ pub struct PipelineCreateDealsPipelineFieldChoiceRequestChoice {
     /// Source: `creates-choice-in-specified-pipeline-field/request/choice.value` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl PipelineCreateDealsPipelineFieldChoiceRequestChoice {
+    /// An empty `PipelineCreateDealsPipelineFieldChoiceRequestChoice`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { id: None, value: None }
+    }
+
+    /// Source: `creates-choice-in-specified-pipeline-field/request/choice.id` in `specs/nimble/snapshot.txt`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Source: `creates-choice-in-specified-pipeline-field/request/choice.value` in `specs/nimble/snapshot.txt`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }

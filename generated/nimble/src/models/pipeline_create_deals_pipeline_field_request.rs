@@ -2,6 +2,7 @@
 
 /// Documented at `creates-custom-field-in-pipeline/request/name` in `specs/nimble/snapshot.txt`, `#/components/schemas/Pipeline.CreateDealsPipelineFieldRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineCreateDealsPipelineFieldRequest {
     /// Name of the new field
     ///
@@ -26,13 +27,14 @@ pub struct PipelineCreateDealsPipelineFieldRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
 }
+
 impl PipelineCreateDealsPipelineFieldRequest {
-    ///A `PipelineCreateDealsPipelineFieldRequest` with its required fields set and every other field empty.
+    /// A `PipelineCreateDealsPipelineFieldRequest` with its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         field_type: crate::models::PipelineFieldTypeOnFieldCreation,
     ) -> Self {
-        PipelineCreateDealsPipelineFieldRequest {
+        Self {
             name: name.into(),
             field_type,
             presentation: None,
@@ -40,5 +42,36 @@ impl PipelineCreateDealsPipelineFieldRequest {
             insert_after: None,
             group_id: None,
         }
+    }
+
+    /// how values of the field should look. Must match to corresponding field_type. Date and number fields must have an appropriate presentation. There is no presentation for other types
+    ///
+    /// Required. Source: `creates-custom-field-in-pipeline/request/presentation` in `specs/nimble/snapshot.txt`.
+    pub fn presentation(
+        mut self,
+        value: impl Into<crate::models::FieldsFieldPresentation>,
+    ) -> Self {
+        self.presentation = Some(value.into());
+        self
+    }
+
+    /// Source: `creates-custom-field-in-pipeline/request/pipeline_id` in `specs/nimble/snapshot.txt`.
+    pub fn pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = Some(value.into());
+        self
+    }
+
+    /// Inserts a new field after field or group with specified
+    ///
+    /// Source: `creates-custom-field-in-pipeline/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+
+    /// Source: `creates-custom-field-in-pipeline/request/group_id` in `specs/nimble/snapshot.txt`.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
     }
 }

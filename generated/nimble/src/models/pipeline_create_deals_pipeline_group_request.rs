@@ -2,6 +2,7 @@
 
 /// Documented at `create-pipeline-deal-group/request/group_name` in `specs/nimble/snapshot.txt`, `#/components/schemas/Pipeline.CreateDealsPipelineGroupRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineCreateDealsPipelineGroupRequest {
     /// Source: `create-pipeline-deal-group/request/group_name` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,4 +18,47 @@ pub struct PipelineCreateDealsPipelineGroupRequest {
     /// Source: `create-pipeline-deal-group/request/fields` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<crate::models::PipelineCreateDealsPipelineFieldRequest>>,
+}
+
+impl PipelineCreateDealsPipelineGroupRequest {
+    /// An empty `PipelineCreateDealsPipelineGroupRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            group_name: None,
+            logo_id: None,
+            insert_after: None,
+            fields: None,
+        }
+    }
+
+    /// Source: `create-pipeline-deal-group/request/group_name` in `specs/nimble/snapshot.txt`.
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+
+    /// Source: `create-pipeline-deal-group/request/logo_id` in `specs/nimble/snapshot.txt`.
+    pub fn logo_id(mut self, value: impl Into<String>) -> Self {
+        self.logo_id = Some(value.into());
+        self
+    }
+
+    /// If not null, inserts a new group after another group or field with specified id. If null, then group is inserted as the first one
+    ///
+    /// Source: `create-pipeline-deal-group/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+
+    /// Source: `create-pipeline-deal-group/request/fields` in `specs/nimble/snapshot.txt`.
+    pub fn fields(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::PipelineCreateDealsPipelineFieldRequest>,
+        >,
+    ) -> Self {
+        self.fields = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-pipeline/request/name` in `specs/nimble/snapshot.txt`, `#/components/schemas/Pipeline.CreateDealsPipelineRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineCreateDealsPipelineRequest {
     /// \[ 1 .. 200 \] characters. Name of new pipeline
     ///
@@ -26,8 +27,9 @@ pub struct PipelineCreateDealsPipelineRequest {
     /// Required. Source: `create-new-pipeline/request/default_currency` in `specs/nimble/snapshot.txt`.
     pub default_currency: String,
 }
+
 impl PipelineCreateDealsPipelineRequest {
-    ///A `PipelineCreateDealsPipelineRequest` with its required fields set and every other field empty.
+    /// A `PipelineCreateDealsPipelineRequest` with its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
@@ -39,7 +41,7 @@ impl PipelineCreateDealsPipelineRequest {
         >,
         default_currency: impl Into<String>,
     ) -> Self {
-        PipelineCreateDealsPipelineRequest {
+        Self {
             name: name.into(),
             description: description.into(),
             color: color.into(),

@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-pipeline/request-sample+5` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineCreateDealsPipelineRequestFieldsTabMembers {
     /// Source: `create-new-pipeline/request/fields_tab_members.group_name` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14,7 +15,46 @@ pub struct PipelineCreateDealsPipelineRequestFieldsTabMembers {
     pub insert_after: Option<String>,
     /// Source: `create-new-pipeline/request/fields_tab_members.fields` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<
-        Vec<crate::models::PipelineCreateDealsPipelineRequestFieldsTabMembersFields>,
-    >,
+    pub fields: Option<Vec<crate::models::PipelineCreateDealsPipelineRequestFields>>,
+}
+
+impl PipelineCreateDealsPipelineRequestFieldsTabMembers {
+    /// An empty `PipelineCreateDealsPipelineRequestFieldsTabMembers`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            group_name: None,
+            logo_id: None,
+            insert_after: None,
+            fields: None,
+        }
+    }
+
+    /// Source: `create-new-pipeline/request/fields_tab_members.group_name` in `specs/nimble/snapshot.txt`.
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+
+    /// Source: `create-new-pipeline/request/fields_tab_members.logo_id` in `specs/nimble/snapshot.txt`.
+    pub fn logo_id(mut self, value: impl Into<String>) -> Self {
+        self.logo_id = Some(value.into());
+        self
+    }
+
+    /// Source: `create-new-pipeline/request/fields_tab_members.insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+
+    /// Source: `create-new-pipeline/request/fields_tab_members.fields` in `specs/nimble/snapshot.txt`.
+    pub fn fields(
+        mut self,
+        values: impl IntoIterator<
+            Item = impl Into<crate::models::PipelineCreateDealsPipelineRequestFields>,
+        >,
+    ) -> Self {
+        self.fields = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `update-stage/request/name` in `specs/nimble/snapshot.txt`, `#/components/schemas/Pipeline.EditDealStageRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineEditDealStageRequest {
     /// \[ 1 .. 4096 \] characters. Stage name
     ///
@@ -23,4 +24,48 @@ pub struct PipelineEditDealStageRequest {
     /// Source: `update-stage/request/default_probability` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_probability: Option<i64>,
+}
+
+impl PipelineEditDealStageRequest {
+    /// An empty `PipelineEditDealStageRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            expected_days: None,
+            default_probability: None,
+        }
+    }
+
+    /// \[ 1 .. 4096 \] characters. Stage name
+    ///
+    /// Source: `update-stage/request/name` in `specs/nimble/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// \[ 1 .. 4096 \] characters. Stage description
+    ///
+    /// Source: `update-stage/request/description` in `specs/nimble/snapshot.txt`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// The number of days a deal is expected to spend at this stage
+    ///
+    /// Source: `update-stage/request/expected_days` in `specs/nimble/snapshot.txt`.
+    pub fn expected_days(mut self, value: i64) -> Self {
+        self.expected_days = Some(value);
+        self
+    }
+
+    /// \[ 0 .. 100 \]. Stage default probability. Will be assigned to all deals in stage if they don't have their own
+    ///
+    /// Source: `update-stage/request/default_probability` in `specs/nimble/snapshot.txt`.
+    pub fn default_probability(mut self, value: i64) -> Self {
+        self.default_probability = Some(value);
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `update-pipeline-by-id/request/name` in `specs/nimble/snapshot.txt`, `#/components/schemas/Pipeline.EditDealsPipelineRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineEditDealsPipelineRequest {
     /// \[ 1 .. 200 \] characters. New pipeline name
     ///
@@ -18,4 +19,39 @@ pub struct PipelineEditDealsPipelineRequest {
     /// Source: `update-pipeline-by-id/request/color` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+}
+
+impl PipelineEditDealsPipelineRequest {
+    /// An empty `PipelineEditDealsPipelineRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            color: None,
+        }
+    }
+
+    /// \[ 1 .. 200 \] characters. New pipeline name
+    ///
+    /// Source: `update-pipeline-by-id/request/name` in `specs/nimble/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// New pipeline description
+    ///
+    /// Source: `update-pipeline-by-id/request/description` in `specs/nimble/snapshot.txt`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// New pipeline color
+    ///
+    /// Source: `update-pipeline-by-id/request/color` in `specs/nimble/snapshot.txt`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `creates-custom-field-in-pipeline/request-sample+1` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineFieldTypeOnFieldCreation {
     /// Source: `creates-custom-field-in-pipeline/request/field_type.field_kind` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9,4 +10,26 @@ pub struct PipelineFieldTypeOnFieldCreation {
     /// Source: `creates-custom-field-in-pipeline/request/field_type.validation_rule` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_rule: Option<String>,
+}
+
+impl PipelineFieldTypeOnFieldCreation {
+    /// An empty `PipelineFieldTypeOnFieldCreation`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            field_kind: None,
+            validation_rule: None,
+        }
+    }
+
+    /// Source: `creates-custom-field-in-pipeline/request/field_type.field_kind` in `specs/nimble/snapshot.txt`.
+    pub fn field_kind(mut self, value: impl Into<String>) -> Self {
+        self.field_kind = Some(value.into());
+        self
+    }
+
+    /// Source: `creates-custom-field-in-pipeline/request/field_type.validation_rule` in `specs/nimble/snapshot.txt`.
+    pub fn validation_rule(mut self, value: impl Into<String>) -> Self {
+        self.validation_rule = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `updates-choice-in-custom-field-in-pipeline/request/value` in `specs/nimble/snapshot.txt`, `#/components/schemas/Pipeline.UpdateDealsPipelineFieldChoiceRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineUpdateDealsPipelineFieldChoiceRequest {
     /// New choice value
     ///
@@ -13,4 +14,30 @@ pub struct PipelineUpdateDealsPipelineFieldChoiceRequest {
     /// Source: `updates-choice-in-custom-field-in-pipeline/request/insert_after` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_after: Option<String>,
+}
+
+impl PipelineUpdateDealsPipelineFieldChoiceRequest {
+    /// An empty `PipelineUpdateDealsPipelineFieldChoiceRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            value: None,
+            insert_after: None,
+        }
+    }
+
+    /// New choice value
+    ///
+    /// Source: `updates-choice-in-custom-field-in-pipeline/request/value` in `specs/nimble/snapshot.txt`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Move choice after choice with specified id. If
+    ///
+    /// Source: `updates-choice-in-custom-field-in-pipeline/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
 }

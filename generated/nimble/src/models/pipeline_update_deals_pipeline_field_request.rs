@@ -2,6 +2,7 @@
 
 /// Documented at `updates-custom-field-in-pipeline/request/name` in `specs/nimble/snapshot.txt`, `#/components/schemas/Pipeline.UpdateDealsPipelineFieldRequest` in `specs/nimble/definition.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PipelineUpdateDealsPipelineFieldRequest {
     /// Name of the new field
     ///
@@ -23,4 +24,51 @@ pub struct PipelineUpdateDealsPipelineFieldRequest {
     /// Source: `updates-custom-field-in-pipeline/request/group_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+}
+
+impl PipelineUpdateDealsPipelineFieldRequest {
+    /// An empty `PipelineUpdateDealsPipelineFieldRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            presentation: None,
+            insert_after: None,
+            group_id: None,
+        }
+    }
+
+    /// Name of the new field
+    ///
+    /// Source: `updates-custom-field-in-pipeline/request/name` in `specs/nimble/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// how values of the field should look. Must match to corresponding field_type. Date and number fields must have an appropriate presentation. There is no presentation for other types
+    ///
+    /// Source: `updates-custom-field-in-pipeline/request/presentation` in `specs/nimble/snapshot.txt`.
+    pub fn presentation(
+        mut self,
+        value: impl Into<crate::models::FieldsFieldPresentation>,
+    ) -> Self {
+        self.presentation = Some(value.into());
+        self
+    }
+
+    /// Inserts a new field after field or group with specified
+    ///
+    /// Source: `updates-custom-field-in-pipeline/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+
+    /// id of group where field will be located or
+    ///
+    /// Source: `updates-custom-field-in-pipeline/request/group_id` in `specs/nimble/snapshot.txt`.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
 }

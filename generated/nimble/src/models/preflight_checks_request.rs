@@ -2,10 +2,26 @@
 
 /// Documented at `delete-deals-tag-by-name/request/preflight_checks` in `specs/nimble/snapshot.txt`, `deletes-custom-field-from-pipeline/request/preflight_checks` in `specs/nimble/snapshot.txt`, `deletes-choice-from-custom-field/request/preflight_checks` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PreflightChecksRequest {
     /// check query's deals are editable
     ///
     /// Default: `false`. Source: `delete-deals-tag-by-name/request/preflight_checks` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preflight_checks: Option<bool>,
+}
+
+impl PreflightChecksRequest {
+    /// An empty `PreflightChecksRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { preflight_checks: None }
+    }
+
+    /// check query's deals are editable
+    ///
+    /// Default: `false`. Source: `delete-deals-tag-by-name/request/preflight_checks` in `specs/nimble/snapshot.txt`.
+    pub fn preflight_checks(mut self, value: bool) -> Self {
+        self.preflight_checks = Some(value);
+        self
+    }
 }

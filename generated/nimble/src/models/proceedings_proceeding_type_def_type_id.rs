@@ -2,75 +2,80 @@
 
 /// Documented at `#/components/schemas/Proceedings.ProceedingTypeDef/properties/type_id/enum` in `specs/nimble/definition.yaml`.
 ///
-///Open: a value the documentation does not list decodes as [`ProceedingsProceedingTypeDefTypeId::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ProceedingsProceedingTypeDefTypeId::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ProceedingsProceedingTypeDefTypeId {
-    ///`contact_note`
+    /// `contact_note`
     ContactNote,
-    ///`contact_attachment`
+    /// `contact_attachment`
     ContactAttachment,
-    ///`message`
+    /// `message`
     Message,
-    ///`webform_response`
+    /// `webform_response`
     WebformResponse,
-    ///`task`
+    /// `task`
     Task,
-    ///`call`
+    /// `call`
     Call,
-    ///`event`
+    /// `event`
     Event,
-    ///`deal`
+    /// `deal`
     Deal,
-    ///`new_deal`
+    /// `new_deal`
     NewDeal,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ProceedingsProceedingTypeDefTypeId {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ProceedingsProceedingTypeDefTypeId::ContactNote => "contact_note",
-            ProceedingsProceedingTypeDefTypeId::ContactAttachment => "contact_attachment",
-            ProceedingsProceedingTypeDefTypeId::Message => "message",
-            ProceedingsProceedingTypeDefTypeId::WebformResponse => "webform_response",
-            ProceedingsProceedingTypeDefTypeId::Task => "task",
-            ProceedingsProceedingTypeDefTypeId::Call => "call",
-            ProceedingsProceedingTypeDefTypeId::Event => "event",
-            ProceedingsProceedingTypeDefTypeId::Deal => "deal",
-            ProceedingsProceedingTypeDefTypeId::NewDeal => "new_deal",
-            ProceedingsProceedingTypeDefTypeId::Undocumented(value) => value,
+            Self::ContactNote => "contact_note",
+            Self::ContactAttachment => "contact_attachment",
+            Self::Message => "message",
+            Self::WebformResponse => "webform_response",
+            Self::Task => "task",
+            Self::Call => "call",
+            Self::Event => "event",
+            Self::Deal => "deal",
+            Self::NewDeal => "new_deal",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ProceedingsProceedingTypeDefTypeId {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "contact_note" => ProceedingsProceedingTypeDefTypeId::ContactNote,
-            "contact_attachment" => ProceedingsProceedingTypeDefTypeId::ContactAttachment,
-            "message" => ProceedingsProceedingTypeDefTypeId::Message,
-            "webform_response" => ProceedingsProceedingTypeDefTypeId::WebformResponse,
-            "task" => ProceedingsProceedingTypeDefTypeId::Task,
-            "call" => ProceedingsProceedingTypeDefTypeId::Call,
-            "event" => ProceedingsProceedingTypeDefTypeId::Event,
-            "deal" => ProceedingsProceedingTypeDefTypeId::Deal,
-            "new_deal" => ProceedingsProceedingTypeDefTypeId::NewDeal,
-            _ => ProceedingsProceedingTypeDefTypeId::Undocumented(value),
+            "contact_note" => Self::ContactNote,
+            "contact_attachment" => Self::ContactAttachment,
+            "message" => Self::Message,
+            "webform_response" => Self::WebformResponse,
+            "task" => Self::Task,
+            "call" => Self::Call,
+            "event" => Self::Event,
+            "deal" => Self::Deal,
+            "new_deal" => Self::NewDeal,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ProceedingsProceedingTypeDefTypeId {
     fn from(value: &str) -> Self {
-        ProceedingsProceedingTypeDefTypeId::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ProceedingsProceedingTypeDefTypeId> for String {
     fn from(value: ProceedingsProceedingTypeDefTypeId) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ProceedingsProceedingTypeDefTypeId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

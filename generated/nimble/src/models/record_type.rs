@@ -2,51 +2,56 @@
 
 /// Documented at `deletes-list-of-contacts-by-specified-advanced-search-query/parameters/record_type` in `specs/nimble/snapshot.txt`, `returns-list-of-contacts-filtered-by-specified-parameters/parameters/record_type` in `specs/nimble/snapshot.txt`, `has-same-parameters-as-regular-contacts-list-but-returns-only-contact-ids/parameters/record_type` in `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`RecordType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RecordType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RecordType {
-    ///`person`
+    /// `person`
     Person,
-    ///`company`
+    /// `company`
     Company,
-    ///`all`
+    /// `all`
     All,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RecordType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RecordType::Person => "person",
-            RecordType::Company => "company",
-            RecordType::All => "all",
-            RecordType::Undocumented(value) => value,
+            Self::Person => "person",
+            Self::Company => "company",
+            Self::All => "all",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for RecordType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "person" => RecordType::Person,
-            "company" => RecordType::Company,
-            "all" => RecordType::All,
-            _ => RecordType::Undocumented(value),
+            "person" => Self::Person,
+            "company" => Self::Company,
+            "all" => Self::All,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for RecordType {
     fn from(value: &str) -> Self {
-        RecordType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<RecordType> for String {
     fn from(value: RecordType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RecordType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

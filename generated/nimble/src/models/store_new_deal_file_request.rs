@@ -2,10 +2,29 @@
 
 /// Documented at `store-new-deal-file/request/metadata` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoreNewDealFileRequest {
     /// metadata for files uploaded from device using Azure JS SDK
     ///
     /// Source: `store-new-deal-file/request/metadata` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::models::DealsAzureFileMetadata>,
+}
+
+impl StoreNewDealFileRequest {
+    /// An empty `StoreNewDealFileRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { metadata: None }
+    }
+
+    /// metadata for files uploaded from device using Azure JS SDK
+    ///
+    /// Source: `store-new-deal-file/request/metadata` in `specs/nimble/snapshot.txt`.
+    pub fn metadata(
+        mut self,
+        value: impl Into<crate::models::DealsAzureFileMetadata>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }

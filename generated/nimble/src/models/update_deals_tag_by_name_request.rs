@@ -2,15 +2,15 @@
 
 /// Documented at `update-deals-tag-by-name/request/new_tag` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDealsTagByNameRequest {
     /// Required. Source: `update-deals-tag-by-name/request/new_tag` in `specs/nimble/snapshot.txt`.
     pub new_tag: String,
 }
+
 impl UpdateDealsTagByNameRequest {
-    ///A `UpdateDealsTagByNameRequest` with its required fields set and every other field empty.
+    /// A `UpdateDealsTagByNameRequest` with its required fields; set the others with the methods below.
     pub fn new(new_tag: impl Into<String>) -> Self {
-        UpdateDealsTagByNameRequest {
-            new_tag: new_tag.into(),
-        }
+        Self { new_tag: new_tag.into() }
     }
 }

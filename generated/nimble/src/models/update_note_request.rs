@@ -2,6 +2,7 @@
 
 /// Documented at `update-note/request/title` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateNoteRequest {
     /// \[ 1 .. 256 \] characters. Title of the note.
     ///
@@ -13,4 +14,27 @@ pub struct UpdateNoteRequest {
     /// Source: `update-note/request/body` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+}
+
+impl UpdateNoteRequest {
+    /// An empty `UpdateNoteRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { title: None, body: None }
+    }
+
+    /// \[ 1 .. 256 \] characters. Title of the note.
+    ///
+    /// Source: `update-note/request/title` in `specs/nimble/snapshot.txt`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Text of the note.
+    ///
+    /// Source: `update-note/request/body` in `specs/nimble/snapshot.txt`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `update-pipeline-deal-group/request/group_name` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePipelineDealGroupRequest {
     /// Source: `update-pipeline-deal-group/request/group_name` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14,4 +15,35 @@ pub struct UpdatePipelineDealGroupRequest {
     /// Source: `update-pipeline-deal-group/request/insert_after` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_after: Option<String>,
+}
+
+impl UpdatePipelineDealGroupRequest {
+    /// An empty `UpdatePipelineDealGroupRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            group_name: None,
+            logo_id: None,
+            insert_after: None,
+        }
+    }
+
+    /// Source: `update-pipeline-deal-group/request/group_name` in `specs/nimble/snapshot.txt`.
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+
+    /// Source: `update-pipeline-deal-group/request/logo_id` in `specs/nimble/snapshot.txt`.
+    pub fn logo_id(mut self, value: impl Into<String>) -> Self {
+        self.logo_id = Some(value.into());
+        self
+    }
+
+    /// move group after another group or field with specified id
+    ///
+    /// Source: `update-pipeline-deal-group/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
 }

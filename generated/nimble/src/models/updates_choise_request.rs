@@ -2,6 +2,7 @@
 
 /// Documented at `updates-choise/request/id` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdatesChoiseRequest {
     /// Required. Source: `updates-choise/request/id` in `specs/nimble/snapshot.txt`.
     pub id: String,
@@ -14,13 +15,28 @@ pub struct UpdatesChoiseRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 impl UpdatesChoiseRequest {
-    ///A `UpdatesChoiseRequest` with its required fields set and every other field empty.
+    /// A `UpdatesChoiseRequest` with its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>) -> Self {
-        UpdatesChoiseRequest {
+        Self {
             id: id.into(),
             insert_after: None,
             value: None,
         }
+    }
+
+    /// If not null, move choice after another choice with specified id. If null, then moved choice to be the first one
+    ///
+    /// Source: `updates-choise/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+
+    /// Source: `updates-choise/request/value` in `specs/nimble/snapshot.txt`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
     }
 }

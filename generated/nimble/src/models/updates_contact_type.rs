@@ -2,47 +2,52 @@
 
 /// Documented at `updates-contact/parameters/type` in `specs/nimble/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`UpdatesContactType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`UpdatesContactType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum UpdatesContactType {
-    ///`0`
+    /// `0`
     V0,
-    ///`1`
+    /// `1`
     V1,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl UpdatesContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            UpdatesContactType::V0 => "0",
-            UpdatesContactType::V1 => "1",
-            UpdatesContactType::Undocumented(value) => value,
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for UpdatesContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "0" => UpdatesContactType::V0,
-            "1" => UpdatesContactType::V1,
-            _ => UpdatesContactType::Undocumented(value),
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for UpdatesContactType {
     fn from(value: &str) -> Self {
-        UpdatesContactType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<UpdatesContactType> for String {
     fn from(value: UpdatesContactType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for UpdatesContactType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,6 +2,7 @@
 
 /// Documented at `updates-existing-fields-group/request/insert_after` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdatesExistingFieldsGroupRequest {
     /// If not null, move group after another field or group with specified id. If null, then move group to the first position
     ///
@@ -19,4 +20,44 @@ pub struct UpdatesExistingFieldsGroupRequest {
     /// Source: `updates-existing-fields-group/request/tab_id` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tab_id: Option<String>,
+}
+
+impl UpdatesExistingFieldsGroupRequest {
+    /// An empty `UpdatesExistingFieldsGroupRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            insert_after: None,
+            logo_id: None,
+            name: None,
+            tab_id: None,
+        }
+    }
+
+    /// If not null, move group after another field or group with specified id. If null, then move group to the first position
+    ///
+    /// Source: `updates-existing-fields-group/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+
+    /// Source: `updates-existing-fields-group/request/logo_id` in `specs/nimble/snapshot.txt`.
+    pub fn logo_id(mut self, value: impl Into<String>) -> Self {
+        self.logo_id = Some(value.into());
+        self
+    }
+
+    /// \[ 1 .. 50 \] characters
+    ///
+    /// Source: `updates-existing-fields-group/request/name` in `specs/nimble/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Source: `updates-existing-fields-group/request/tab_id` in `specs/nimble/snapshot.txt`.
+    pub fn tab_id(mut self, value: impl Into<String>) -> Self {
+        self.tab_id = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `updates-existing-fields-tab/request/contact_types` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdatesExistingFieldsTabRequest {
     /// Source: `updates-existing-fields-tab/request/contact_types` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16,4 +17,40 @@ pub struct UpdatesExistingFieldsTabRequest {
     /// Source: `updates-existing-fields-tab/request/tab_name` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tab_name: Option<String>,
+}
+
+impl UpdatesExistingFieldsTabRequest {
+    /// An empty `UpdatesExistingFieldsTabRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            contact_types: None,
+            insert_after: None,
+            tab_name: None,
+        }
+    }
+
+    /// Source: `updates-existing-fields-tab/request/contact_types` in `specs/nimble/snapshot.txt`.
+    pub fn contact_types(
+        mut self,
+        value: impl Into<crate::models::ContactsContactType>,
+    ) -> Self {
+        self.contact_types = Some(value.into());
+        self
+    }
+
+    /// Moves tab after another tab with specified id. If null, then move tab to the first position
+    ///
+    /// Source: `updates-existing-fields-tab/request/insert_after` in `specs/nimble/snapshot.txt`.
+    pub fn insert_after(mut self, value: impl Into<String>) -> Self {
+        self.insert_after = Some(value.into());
+        self
+    }
+
+    /// \[ 1 .. 50 \] characters
+    ///
+    /// Source: `updates-existing-fields-tab/request/tab_name` in `specs/nimble/snapshot.txt`.
+    pub fn tab_name(mut self, value: impl Into<String>) -> Self {
+        self.tab_name = Some(value.into());
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `add-member-to-household/request` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddMemberToHouseholdRequest {
     /// The id of the contact to add to household
     ///
@@ -12,12 +13,10 @@ pub struct AddMemberToHouseholdRequest {
     /// Required. Source: `add-member-to-household/request/title` in `specs/wealthbox/snapshot.txt`.
     pub title: crate::models::HouseholdTitle,
 }
+
 impl AddMemberToHouseholdRequest {
-    ///A `AddMemberToHouseholdRequest` with its required fields set and every other field empty.
+    /// A `AddMemberToHouseholdRequest` with its required fields; set the others with the methods below.
     pub fn new(id: i64, title: crate::models::HouseholdTitle) -> Self {
-        AddMemberToHouseholdRequest {
-            id,
-            title,
-        }
+        Self { id, title }
     }
 }

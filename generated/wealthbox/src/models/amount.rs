@@ -2,6 +2,7 @@
 
 /// Documented at `retrieve-all-opportunities/response/opportunities.amounts` in `specs/wealthbox/snapshot.txt`, `create-new-opportunity/request/amounts` in `specs/wealthbox/snapshot.txt`, `create-new-opportunity/response/amounts` in `specs/wealthbox/snapshot.txt`, `fetch-existing-opportunity/response/amounts` in `specs/wealthbox/snapshot.txt`, `update-existing-opportunity/request/amounts` in `specs/wealthbox/snapshot.txt`, `update-existing-opportunity/response/amounts` in `specs/wealthbox/snapshot.txt`, `delete-opportunity/response/amounts` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Amount {
     /// The amount in dollars
     ///
@@ -18,4 +19,39 @@ pub struct Amount {
     /// Source: `retrieve-all-opportunities/response/opportunities.amounts.kind` in `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<crate::models::AmountKind>,
+}
+
+impl Amount {
+    /// An empty `Amount`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            currency: None,
+            kind: None,
+        }
+    }
+
+    /// The amount in dollars
+    ///
+    /// Source: `retrieve-all-opportunities/response/opportunities.amounts.amount` in `specs/wealthbox/snapshot.txt`.
+    pub fn amount(mut self, value: f64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+
+    /// The type of currency the amount was recorded in
+    ///
+    /// Default: `$`. Source: `retrieve-all-opportunities/response/opportunities.amounts.currency` in `specs/wealthbox/snapshot.txt`.
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// The type of amount represented here
+    ///
+    /// Source: `retrieve-all-opportunities/response/opportunities.amounts.kind` in `specs/wealthbox/snapshot.txt`.
+    pub fn kind(mut self, value: impl Into<crate::models::AmountKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
 }

@@ -2,55 +2,60 @@
 
 /// Documented at `retrieve-all-opportunities/response/opportunities.amounts.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-opportunity/request/amounts.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-opportunity/response/amounts.kind+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-opportunity/response/amounts.kind+5` in `specs/wealthbox/snapshot.txt`, `update-existing-opportunity/request/amounts.kind+5` in `specs/wealthbox/snapshot.txt`, `update-existing-opportunity/response/amounts.kind+5` in `specs/wealthbox/snapshot.txt`, `delete-opportunity/response/amounts.kind+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Fee Commission AUM Other"`.
 ///
-///Open: a value the documentation does not list decodes as [`AmountKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`AmountKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum AmountKind {
-    ///`Fee`
+    /// `Fee`
     Fee,
-    ///`Commission`
+    /// `Commission`
     Commission,
-    ///`AUM`
+    /// `AUM`
     Aum,
-    ///`Other`
+    /// `Other`
     Other,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl AmountKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            AmountKind::Fee => "Fee",
-            AmountKind::Commission => "Commission",
-            AmountKind::Aum => "AUM",
-            AmountKind::Other => "Other",
-            AmountKind::Undocumented(value) => value,
+            Self::Fee => "Fee",
+            Self::Commission => "Commission",
+            Self::Aum => "AUM",
+            Self::Other => "Other",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for AmountKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Fee" => AmountKind::Fee,
-            "Commission" => AmountKind::Commission,
-            "AUM" => AmountKind::Aum,
-            "Other" => AmountKind::Other,
-            _ => AmountKind::Undocumented(value),
+            "Fee" => Self::Fee,
+            "Commission" => Self::Commission,
+            "AUM" => Self::Aum,
+            "Other" => Self::Other,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for AmountKind {
     fn from(value: &str) -> Self {
-        AmountKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<AmountKind> for String {
     fn from(value: AmountKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for AmountKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

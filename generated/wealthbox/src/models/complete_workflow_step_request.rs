@@ -2,6 +2,7 @@
 
 /// Documented at `complete-workflow-step/request` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CompleteWorkflowStepRequest {
     /// Flag, which if present upon a request, marks step complete
     ///
@@ -23,4 +24,48 @@ pub struct CompleteWorkflowStepRequest {
     /// Source: `complete-workflow-step/request/due_date` in `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
+}
+
+impl CompleteWorkflowStepRequest {
+    /// An empty `CompleteWorkflowStepRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            complete: None,
+            workflow_outcome_id: None,
+            due_date_set: None,
+            due_date: None,
+        }
+    }
+
+    /// Flag, which if present upon a request, marks step complete
+    ///
+    /// Source: `complete-workflow-step/request/complete` in `specs/wealthbox/snapshot.txt`.
+    pub fn complete(mut self, value: bool) -> Self {
+        self.complete = Some(value);
+        self
+    }
+
+    /// The ID of the outcome to be applied
+    ///
+    /// Source: `complete-workflow-step/request/workflow_outcome_id` in `specs/wealthbox/snapshot.txt`.
+    pub fn workflow_outcome_id(mut self, value: i64) -> Self {
+        self.workflow_outcome_id = Some(value);
+        self
+    }
+
+    /// When selecting an outcome with the “Restart Step” action, this indicates whether the restarted step will have a due date
+    ///
+    /// Source: `complete-workflow-step/request/due_date_set` in `specs/wealthbox/snapshot.txt`.
+    pub fn due_date_set(mut self, value: bool) -> Self {
+        self.due_date_set = Some(value);
+        self
+    }
+
+    /// When selecting an outcome with the “Restart Step” action, this indicates the due date for the restarted step
+    ///
+    /// Source: `complete-workflow-step/request/due_date` in `specs/wealthbox/snapshot.txt`.
+    pub fn due_date(mut self, value: impl Into<String>) -> Self {
+        self.due_date = Some(value.into());
+        self
+    }
 }

@@ -2,59 +2,64 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.contact_source+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/contact_source+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/contact_source+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/contact_source+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/contact_source+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/contact_source+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Referral Conference Direct Mail Cold Call Other"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactContactSource::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactContactSource::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactContactSource {
-    ///`Referral`
+    /// `Referral`
     Referral,
-    ///`Conference`
+    /// `Conference`
     Conference,
-    ///`Direct Mail`
+    /// `Direct Mail`
     DirectMail,
-    ///`Cold Call`
+    /// `Cold Call`
     ColdCall,
-    ///`Other`
+    /// `Other`
     Other,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactContactSource {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactContactSource::Referral => "Referral",
-            ContactContactSource::Conference => "Conference",
-            ContactContactSource::DirectMail => "Direct Mail",
-            ContactContactSource::ColdCall => "Cold Call",
-            ContactContactSource::Other => "Other",
-            ContactContactSource::Undocumented(value) => value,
+            Self::Referral => "Referral",
+            Self::Conference => "Conference",
+            Self::DirectMail => "Direct Mail",
+            Self::ColdCall => "Cold Call",
+            Self::Other => "Other",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactContactSource {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Referral" => ContactContactSource::Referral,
-            "Conference" => ContactContactSource::Conference,
-            "Direct Mail" => ContactContactSource::DirectMail,
-            "Cold Call" => ContactContactSource::ColdCall,
-            "Other" => ContactContactSource::Other,
-            _ => ContactContactSource::Undocumented(value),
+            "Referral" => Self::Referral,
+            "Conference" => Self::Conference,
+            "Direct Mail" => Self::DirectMail,
+            "Cold Call" => Self::ColdCall,
+            "Other" => Self::Other,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactContactSource {
     fn from(value: &str) -> Self {
-        ContactContactSource::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactContactSource> for String {
     fn from(value: ContactContactSource) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactContactSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,59 +2,64 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.contact_type+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/contact_type+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/contact_type+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/contact_type+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/contact_type+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/contact_type+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Client Past Client Prospect Vendor Organization"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactContactType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactContactType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactContactType {
-    ///`Client`
+    /// `Client`
     Client,
-    ///`Past Client`
+    /// `Past Client`
     PastClient,
-    ///`Prospect`
+    /// `Prospect`
     Prospect,
-    ///`Vendor`
+    /// `Vendor`
     Vendor,
-    ///`Organization`
+    /// `Organization`
     Organization,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactContactType::Client => "Client",
-            ContactContactType::PastClient => "Past Client",
-            ContactContactType::Prospect => "Prospect",
-            ContactContactType::Vendor => "Vendor",
-            ContactContactType::Organization => "Organization",
-            ContactContactType::Undocumented(value) => value,
+            Self::Client => "Client",
+            Self::PastClient => "Past Client",
+            Self::Prospect => "Prospect",
+            Self::Vendor => "Vendor",
+            Self::Organization => "Organization",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Client" => ContactContactType::Client,
-            "Past Client" => ContactContactType::PastClient,
-            "Prospect" => ContactContactType::Prospect,
-            "Vendor" => ContactContactType::Vendor,
-            "Organization" => ContactContactType::Organization,
-            _ => ContactContactType::Undocumented(value),
+            "Client" => Self::Client,
+            "Past Client" => Self::PastClient,
+            "Prospect" => Self::Prospect,
+            "Vendor" => Self::Vendor,
+            "Organization" => Self::Organization,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactContactType {
     fn from(value: &str) -> Self {
-        ContactContactType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactContactType> for String {
     fn from(value: ContactContactType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactContactType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,55 +2,60 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.gender+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/gender+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/gender+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/gender+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/gender+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/gender+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Female Male Non-binary Unknown"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactGender::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactGender::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactGender {
-    ///`Female`
+    /// `Female`
     Female,
-    ///`Male`
+    /// `Male`
     Male,
-    ///`Non-binary`
+    /// `Non-binary`
     NonBinary,
-    ///`Unknown`
+    /// `Unknown`
     Unknown,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactGender {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactGender::Female => "Female",
-            ContactGender::Male => "Male",
-            ContactGender::NonBinary => "Non-binary",
-            ContactGender::Unknown => "Unknown",
-            ContactGender::Undocumented(value) => value,
+            Self::Female => "Female",
+            Self::Male => "Male",
+            Self::NonBinary => "Non-binary",
+            Self::Unknown => "Unknown",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactGender {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Female" => ContactGender::Female,
-            "Male" => ContactGender::Male,
-            "Non-binary" => ContactGender::NonBinary,
-            "Unknown" => ContactGender::Unknown,
-            _ => ContactGender::Undocumented(value),
+            "Female" => Self::Female,
+            "Male" => Self::Male,
+            "Non-binary" => Self::NonBinary,
+            "Unknown" => Self::Unknown,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactGender {
     fn from(value: &str) -> Self {
-        ContactGender::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactGender> for String {
     fn from(value: ContactGender) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,67 +2,72 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.marital_status+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/marital_status+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/marital_status+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/marital_status+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/marital_status+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/marital_status+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Married Single Divorced Widowed Life Partner Separated Unknown"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactMaritalStatus::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactMaritalStatus::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactMaritalStatus {
-    ///`Married`
+    /// `Married`
     Married,
-    ///`Single`
+    /// `Single`
     Single,
-    ///`Divorced`
+    /// `Divorced`
     Divorced,
-    ///`Widowed`
+    /// `Widowed`
     Widowed,
-    ///`Life Partner`
+    /// `Life Partner`
     LifePartner,
-    ///`Separated`
+    /// `Separated`
     Separated,
-    ///`Unknown`
+    /// `Unknown`
     Unknown,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactMaritalStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactMaritalStatus::Married => "Married",
-            ContactMaritalStatus::Single => "Single",
-            ContactMaritalStatus::Divorced => "Divorced",
-            ContactMaritalStatus::Widowed => "Widowed",
-            ContactMaritalStatus::LifePartner => "Life Partner",
-            ContactMaritalStatus::Separated => "Separated",
-            ContactMaritalStatus::Unknown => "Unknown",
-            ContactMaritalStatus::Undocumented(value) => value,
+            Self::Married => "Married",
+            Self::Single => "Single",
+            Self::Divorced => "Divorced",
+            Self::Widowed => "Widowed",
+            Self::LifePartner => "Life Partner",
+            Self::Separated => "Separated",
+            Self::Unknown => "Unknown",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactMaritalStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Married" => ContactMaritalStatus::Married,
-            "Single" => ContactMaritalStatus::Single,
-            "Divorced" => ContactMaritalStatus::Divorced,
-            "Widowed" => ContactMaritalStatus::Widowed,
-            "Life Partner" => ContactMaritalStatus::LifePartner,
-            "Separated" => ContactMaritalStatus::Separated,
-            "Unknown" => ContactMaritalStatus::Unknown,
-            _ => ContactMaritalStatus::Undocumented(value),
+            "Married" => Self::Married,
+            "Single" => Self::Single,
+            "Divorced" => Self::Divorced,
+            "Widowed" => Self::Widowed,
+            "Life Partner" => Self::LifePartner,
+            "Separated" => Self::Separated,
+            "Unknown" => Self::Unknown,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactMaritalStatus {
     fn from(value: &str) -> Self {
-        ContactMaritalStatus::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactMaritalStatus> for String {
     fn from(value: ContactMaritalStatus) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactMaritalStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

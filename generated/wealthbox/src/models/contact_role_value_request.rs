@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-contact/request/contact_roles` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/request/contact_roles` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactRoleValueRequest {
     /// The id of the contact role
     ///
@@ -12,12 +13,10 @@ pub struct ContactRoleValueRequest {
     /// Required. Source: `create-new-contact/request/contact_roles.value` in `specs/wealthbox/snapshot.txt`.
     pub value: i64,
 }
+
 impl ContactRoleValueRequest {
-    ///A `ContactRoleValueRequest` with its required fields set and every other field empty.
+    /// A `ContactRoleValueRequest` with its required fields; set the others with the methods below.
     pub fn new(id: i64, value: i64) -> Self {
-        ContactRoleValueRequest {
-            id,
-            value,
-        }
+        Self { id, value }
     }
 }

@@ -2,47 +2,52 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.status+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/status+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/status+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/status+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/status+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/status+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Active Inactive"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactStatus::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactStatus::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactStatus {
-    ///`Active`
+    /// `Active`
     Active,
-    ///`Inactive`
+    /// `Inactive`
     Inactive,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactStatus::Active => "Active",
-            ContactStatus::Inactive => "Inactive",
-            ContactStatus::Undocumented(value) => value,
+            Self::Active => "Active",
+            Self::Inactive => "Inactive",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Active" => ContactStatus::Active,
-            "Inactive" => ContactStatus::Inactive,
-            _ => ContactStatus::Undocumented(value),
+            "Active" => Self::Active,
+            "Inactive" => Self::Inactive,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactStatus {
     fn from(value: &str) -> Self {
-        ContactStatus::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactStatus> for String {
     fn from(value: ContactStatus) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

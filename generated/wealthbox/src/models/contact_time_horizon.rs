@@ -2,51 +2,56 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.time_horizon+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/time_horizon+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/time_horizon+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/time_horizon+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/time_horizon+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/time_horizon+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Short Term Intermediate Long Term"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactTimeHorizon::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactTimeHorizon::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactTimeHorizon {
-    ///`Short Term`
+    /// `Short Term`
     ShortTerm,
-    ///`Intermediate`
+    /// `Intermediate`
     Intermediate,
-    ///`Long Term`
+    /// `Long Term`
     LongTerm,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactTimeHorizon {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactTimeHorizon::ShortTerm => "Short Term",
-            ContactTimeHorizon::Intermediate => "Intermediate",
-            ContactTimeHorizon::LongTerm => "Long Term",
-            ContactTimeHorizon::Undocumented(value) => value,
+            Self::ShortTerm => "Short Term",
+            Self::Intermediate => "Intermediate",
+            Self::LongTerm => "Long Term",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactTimeHorizon {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Short Term" => ContactTimeHorizon::ShortTerm,
-            "Intermediate" => ContactTimeHorizon::Intermediate,
-            "Long Term" => ContactTimeHorizon::LongTerm,
-            _ => ContactTimeHorizon::Undocumented(value),
+            "Short Term" => Self::ShortTerm,
+            "Intermediate" => Self::Intermediate,
+            "Long Term" => Self::LongTerm,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactTimeHorizon {
     fn from(value: &str) -> Self {
-        ContactTimeHorizon::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactTimeHorizon> for String {
     fn from(value: ContactTimeHorizon) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactTimeHorizon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

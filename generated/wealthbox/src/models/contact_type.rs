@@ -2,55 +2,60 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.type+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/type+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/type+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/type+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/type+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/type+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Person Household Organization Trust"`.
 ///
-///Open: a value the documentation does not list decodes as [`ContactType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ContactType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactType {
-    ///`Person`
+    /// `Person`
     Person,
-    ///`Household`
+    /// `Household`
     Household,
-    ///`Organization`
+    /// `Organization`
     Organization,
-    ///`Trust`
+    /// `Trust`
     Trust,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ContactType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ContactType::Person => "Person",
-            ContactType::Household => "Household",
-            ContactType::Organization => "Organization",
-            ContactType::Trust => "Trust",
-            ContactType::Undocumented(value) => value,
+            Self::Person => "Person",
+            Self::Household => "Household",
+            Self::Organization => "Organization",
+            Self::Trust => "Trust",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ContactType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Person" => ContactType::Person,
-            "Household" => ContactType::Household,
-            "Organization" => ContactType::Organization,
-            "Trust" => ContactType::Trust,
-            _ => ContactType::Undocumented(value),
+            "Person" => Self::Person,
+            "Household" => Self::Household,
+            "Organization" => Self::Organization,
+            "Trust" => Self::Trust,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ContactType {
     fn from(value: &str) -> Self {
-        ContactType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ContactType> for String {
     fn from(value: ContactType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ContactType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,67 +2,68 @@
 
 /// Documented at `list-all-custom-fields/request/document_type+5` in `specs/wealthbox/snapshot.txt`, `list-all-custom-fields/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Contact Opportunity Project Task Event ManualInvestmentAccount"`.
 ///
-///Open: a value the documentation does not list decodes as [`CustomFieldConfigDocumentType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`CustomFieldConfigDocumentType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum CustomFieldConfigDocumentType {
-    ///`Contact`
+    /// `Contact`
     Contact,
-    ///`Opportunity`
+    /// `Opportunity`
     Opportunity,
-    ///`Project`
+    /// `Project`
     Project,
-    ///`Task`
+    /// `Task`
     Task,
-    ///`Event`
+    /// `Event`
     Event,
-    ///`ManualInvestmentAccount`
+    /// `ManualInvestmentAccount`
     ManualInvestmentAccount,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl CustomFieldConfigDocumentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            CustomFieldConfigDocumentType::Contact => "Contact",
-            CustomFieldConfigDocumentType::Opportunity => "Opportunity",
-            CustomFieldConfigDocumentType::Project => "Project",
-            CustomFieldConfigDocumentType::Task => "Task",
-            CustomFieldConfigDocumentType::Event => "Event",
-            CustomFieldConfigDocumentType::ManualInvestmentAccount => {
-                "ManualInvestmentAccount"
-            }
-            CustomFieldConfigDocumentType::Undocumented(value) => value,
+            Self::Contact => "Contact",
+            Self::Opportunity => "Opportunity",
+            Self::Project => "Project",
+            Self::Task => "Task",
+            Self::Event => "Event",
+            Self::ManualInvestmentAccount => "ManualInvestmentAccount",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for CustomFieldConfigDocumentType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Contact" => CustomFieldConfigDocumentType::Contact,
-            "Opportunity" => CustomFieldConfigDocumentType::Opportunity,
-            "Project" => CustomFieldConfigDocumentType::Project,
-            "Task" => CustomFieldConfigDocumentType::Task,
-            "Event" => CustomFieldConfigDocumentType::Event,
-            "ManualInvestmentAccount" => {
-                CustomFieldConfigDocumentType::ManualInvestmentAccount
-            }
-            _ => CustomFieldConfigDocumentType::Undocumented(value),
+            "Contact" => Self::Contact,
+            "Opportunity" => Self::Opportunity,
+            "Project" => Self::Project,
+            "Task" => Self::Task,
+            "Event" => Self::Event,
+            "ManualInvestmentAccount" => Self::ManualInvestmentAccount,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for CustomFieldConfigDocumentType {
     fn from(value: &str) -> Self {
-        CustomFieldConfigDocumentType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<CustomFieldConfigDocumentType> for String {
     fn from(value: CustomFieldConfigDocumentType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for CustomFieldConfigDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

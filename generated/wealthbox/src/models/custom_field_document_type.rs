@@ -2,63 +2,68 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-task-and-assign-it-to-user/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-task-and-assign-it-to-team/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `fetch-existing-task/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-task-and-assign-it-to-user/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-task-and-assign-it-to-team/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `delete-task/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `retrieve-all-events/response/events.custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-event/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `fetch-existing-event/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-event/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `delete-event/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `retrieve-all-opportunities/response/opportunities.custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-opportunity/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `fetch-existing-opportunity/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-opportunity/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `delete-opportunity/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `retrieve-all-projects/response/projects.custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-project/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `fetch-existing-project/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-project/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, `delete-project/response/custom_fields.document_type+3` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Contact Opportunity Project Task Event ManualInvestmentAccount"`.
 ///
-///Open: a value the documentation does not list decodes as [`CustomFieldDocumentType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`CustomFieldDocumentType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum CustomFieldDocumentType {
-    ///`Contact`
+    /// `Contact`
     Contact,
-    ///`Opportunity`
+    /// `Opportunity`
     Opportunity,
-    ///`Project`
+    /// `Project`
     Project,
-    ///`Task`
+    /// `Task`
     Task,
-    ///`Event`
+    /// `Event`
     Event,
-    ///`ManualInvestmentAccount`
+    /// `ManualInvestmentAccount`
     ManualInvestmentAccount,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl CustomFieldDocumentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            CustomFieldDocumentType::Contact => "Contact",
-            CustomFieldDocumentType::Opportunity => "Opportunity",
-            CustomFieldDocumentType::Project => "Project",
-            CustomFieldDocumentType::Task => "Task",
-            CustomFieldDocumentType::Event => "Event",
-            CustomFieldDocumentType::ManualInvestmentAccount => "ManualInvestmentAccount",
-            CustomFieldDocumentType::Undocumented(value) => value,
+            Self::Contact => "Contact",
+            Self::Opportunity => "Opportunity",
+            Self::Project => "Project",
+            Self::Task => "Task",
+            Self::Event => "Event",
+            Self::ManualInvestmentAccount => "ManualInvestmentAccount",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for CustomFieldDocumentType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Contact" => CustomFieldDocumentType::Contact,
-            "Opportunity" => CustomFieldDocumentType::Opportunity,
-            "Project" => CustomFieldDocumentType::Project,
-            "Task" => CustomFieldDocumentType::Task,
-            "Event" => CustomFieldDocumentType::Event,
-            "ManualInvestmentAccount" => CustomFieldDocumentType::ManualInvestmentAccount,
-            _ => CustomFieldDocumentType::Undocumented(value),
+            "Contact" => Self::Contact,
+            "Opportunity" => Self::Opportunity,
+            "Project" => Self::Project,
+            "Task" => Self::Task,
+            "Event" => Self::Event,
+            "ManualInvestmentAccount" => Self::ManualInvestmentAccount,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for CustomFieldDocumentType {
     fn from(value: &str) -> Self {
-        CustomFieldDocumentType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<CustomFieldDocumentType> for String {
     fn from(value: CustomFieldDocumentType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for CustomFieldDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

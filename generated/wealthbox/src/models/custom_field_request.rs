@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-contact/request/custom_fields` in `specs/wealthbox/snapshot.txt`, `create-new-task-and-assign-it-to-user/request/custom_fields` in `specs/wealthbox/snapshot.txt`, `create-new-task-and-assign-it-to-team/request/custom_fields` in `specs/wealthbox/snapshot.txt`, `update-existing-task-and-assign-it-to-user/request/custom_fields` in `specs/wealthbox/snapshot.txt`, `update-existing-task-and-assign-it-to-team/request/custom_fields` in `specs/wealthbox/snapshot.txt`, `create-new-event/request/custom_fields` in `specs/wealthbox/snapshot.txt`, `update-existing-event/request/custom_fields` in `specs/wealthbox/snapshot.txt`, `create-new-opportunity/request/custom_fields` in `specs/wealthbox/snapshot.txt`, `update-existing-opportunity/request/custom_fields` in `specs/wealthbox/snapshot.txt`, `create-new-project/request/custom_fields` in `specs/wealthbox/snapshot.txt`, `update-existing-project/request/custom_fields` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomFieldRequest {
     /// The name of the custom field that you wish to set
     ///
@@ -13,4 +14,27 @@ pub struct CustomFieldRequest {
     /// Source: `create-new-contact/request/custom_fields.value` in `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl CustomFieldRequest {
+    /// An empty `CustomFieldRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { id: None, value: None }
+    }
+
+    /// The name of the custom field that you wish to set
+    ///
+    /// Source: `create-new-contact/request/custom_fields.id` in `specs/wealthbox/snapshot.txt`.
+    pub fn id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// The value that the custom field should take on
+    ///
+    /// Source: `create-new-contact/request/custom_fields.value` in `specs/wealthbox/snapshot.txt`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }

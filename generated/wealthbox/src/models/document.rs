@@ -2,6 +2,7 @@
 
 /// Documented at `retrieve-activity-stream/response/stream_items.linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-task-and-assign-it-to-user/request/linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-task-and-assign-it-to-user/response/linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-task-and-assign-it-to-team/request/linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-task-and-assign-it-to-team/response/linked_to` in `specs/wealthbox/snapshot.txt`, `fetch-existing-task/response/linked_to` in `specs/wealthbox/snapshot.txt`, `update-existing-task-and-assign-it-to-user/request/linked_to` in `specs/wealthbox/snapshot.txt`, `update-existing-task-and-assign-it-to-user/response/linked_to` in `specs/wealthbox/snapshot.txt`, `update-existing-task-and-assign-it-to-team/request/linked_to` in `specs/wealthbox/snapshot.txt`, `update-existing-task-and-assign-it-to-team/response/linked_to` in `specs/wealthbox/snapshot.txt`, `delete-task/response/linked_to` in `specs/wealthbox/snapshot.txt`, `retrieve-all-workflows/response/workflows.linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-workflow/request/linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-workflow/response/linked_to` in `specs/wealthbox/snapshot.txt`, `fetch-existing-workflow/response/linked_to` in `specs/wealthbox/snapshot.txt`, `delete-workflow/response/linked_to` in `specs/wealthbox/snapshot.txt`, `retrieve-all-events/response/events.linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-event/request/linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-event/response/linked_to` in `specs/wealthbox/snapshot.txt`, `fetch-existing-event/response/linked_to` in `specs/wealthbox/snapshot.txt`, `update-existing-event/request/linked_to` in `specs/wealthbox/snapshot.txt`, `update-existing-event/response/linked_to` in `specs/wealthbox/snapshot.txt`, `delete-event/response/linked_to` in `specs/wealthbox/snapshot.txt`, `retrieve-all-opportunities/response/opportunities.linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-opportunity/request/linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-opportunity/response/linked_to` in `specs/wealthbox/snapshot.txt`, `fetch-existing-opportunity/response/linked_to` in `specs/wealthbox/snapshot.txt`, `update-existing-opportunity/request/linked_to` in `specs/wealthbox/snapshot.txt`, `update-existing-opportunity/response/linked_to` in `specs/wealthbox/snapshot.txt`, `delete-opportunity/response/linked_to` in `specs/wealthbox/snapshot.txt`, `retrieve-all-notes/response/notes.linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-note/request/linked_to` in `specs/wealthbox/snapshot.txt`, `create-new-note/response/linked_to` in `specs/wealthbox/snapshot.txt`, `fetch-existing-note/response/linked_to` in `specs/wealthbox/snapshot.txt`, `update-existing-note/request/linked_to` in `specs/wealthbox/snapshot.txt`, `update-existing-note/response/linked_to` in `specs/wealthbox/snapshot.txt`, `list-all-members-of-customizable-category/response/tags` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// The id of the resource being linked to this status update
     ///
@@ -18,13 +19,22 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 impl Document {
-    ///A `Document` with its required fields set and every other field empty.
+    /// A `Document` with its required fields; set the others with the methods below.
     pub fn new(id: i64, type_: impl Into<String>) -> Self {
-        Document {
+        Self {
             id,
             type_: type_.into(),
             name: None,
         }
+    }
+
+    /// The name of the resource being linked
+    ///
+    /// Source: `retrieve-activity-stream/response/stream_items.linked_to.name` in `specs/wealthbox/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }

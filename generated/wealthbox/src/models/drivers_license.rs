@@ -2,6 +2,7 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.drivers_license` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/drivers_license` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/drivers_license` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/drivers_license` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/drivers_license` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/drivers_license` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DriversLicense {
     /// The ID number for this Contact’s drivers license
     ///
@@ -17,10 +18,54 @@ pub struct DriversLicense {
     ///
     /// Source: `retrieve-all-contacts/response/contacts.drivers_license.issued_date` in `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issued_date: Option<crate::runtime::Date>,
+    pub issued_date: Option<crate::Date>,
     /// The date when the Contact’s driver’s license is set to expire
     ///
     /// Source: `retrieve-all-contacts/response/contacts.drivers_license.expires_date` in `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_date: Option<crate::runtime::Date>,
+    pub expires_date: Option<crate::Date>,
+}
+
+impl DriversLicense {
+    /// An empty `DriversLicense`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            number: None,
+            state: None,
+            issued_date: None,
+            expires_date: None,
+        }
+    }
+
+    /// The ID number for this Contact’s drivers license
+    ///
+    /// Source: `retrieve-all-contacts/response/contacts.drivers_license.number` in `specs/wealthbox/snapshot.txt`.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+
+    /// The state in which this Contact’s drivers license was issued
+    ///
+    /// Source: `retrieve-all-contacts/response/contacts.drivers_license.state` in `specs/wealthbox/snapshot.txt`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// The date when the Contact’s driver’s license was last issued
+    ///
+    /// Source: `retrieve-all-contacts/response/contacts.drivers_license.issued_date` in `specs/wealthbox/snapshot.txt`.
+    pub fn issued_date(mut self, value: crate::Date) -> Self {
+        self.issued_date = Some(value);
+        self
+    }
+
+    /// The date when the Contact’s driver’s license is set to expire
+    ///
+    /// Source: `retrieve-all-contacts/response/contacts.drivers_license.expires_date` in `specs/wealthbox/snapshot.txt`.
+    pub fn expires_date(mut self, value: crate::Date) -> Self {
+        self.expires_date = Some(value);
+        self
+    }
 }

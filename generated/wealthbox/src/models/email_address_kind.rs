@@ -2,63 +2,68 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.email_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/email_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/email_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/email_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/email_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/email_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Work Home Mobile Vacation Fax Other"`.
 ///
-///Open: a value the documentation does not list decodes as [`EmailAddressKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`EmailAddressKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum EmailAddressKind {
-    ///`Work`
+    /// `Work`
     Work,
-    ///`Home`
+    /// `Home`
     Home,
-    ///`Mobile`
+    /// `Mobile`
     Mobile,
-    ///`Vacation`
+    /// `Vacation`
     Vacation,
-    ///`Fax`
+    /// `Fax`
     Fax,
-    ///`Other`
+    /// `Other`
     Other,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl EmailAddressKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            EmailAddressKind::Work => "Work",
-            EmailAddressKind::Home => "Home",
-            EmailAddressKind::Mobile => "Mobile",
-            EmailAddressKind::Vacation => "Vacation",
-            EmailAddressKind::Fax => "Fax",
-            EmailAddressKind::Other => "Other",
-            EmailAddressKind::Undocumented(value) => value,
+            Self::Work => "Work",
+            Self::Home => "Home",
+            Self::Mobile => "Mobile",
+            Self::Vacation => "Vacation",
+            Self::Fax => "Fax",
+            Self::Other => "Other",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for EmailAddressKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Work" => EmailAddressKind::Work,
-            "Home" => EmailAddressKind::Home,
-            "Mobile" => EmailAddressKind::Mobile,
-            "Vacation" => EmailAddressKind::Vacation,
-            "Fax" => EmailAddressKind::Fax,
-            "Other" => EmailAddressKind::Other,
-            _ => EmailAddressKind::Undocumented(value),
+            "Work" => Self::Work,
+            "Home" => Self::Home,
+            "Mobile" => Self::Mobile,
+            "Vacation" => Self::Vacation,
+            "Fax" => Self::Fax,
+            "Other" => Self::Other,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for EmailAddressKind {
     fn from(value: &str) -> Self {
-        EmailAddressKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<EmailAddressKind> for String {
     fn from(value: EmailAddressKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for EmailAddressKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-contact/request/email_addresses` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailAddressRequest {
     /// The address assoicated with the email address
     ///
@@ -23,14 +24,39 @@ pub struct EmailAddressRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destroy: Option<bool>,
 }
+
 impl EmailAddressRequest {
-    ///A `EmailAddressRequest` with its required fields set and every other field empty.
+    /// A `EmailAddressRequest` with its required fields; set the others with the methods below.
     pub fn new(address: impl Into<String>) -> Self {
-        EmailAddressRequest {
+        Self {
             address: address.into(),
             principal: None,
             kind: None,
             destroy: None,
         }
+    }
+
+    /// Flag to indicate if the email address is the principal address of the contact
+    ///
+    /// Source: `create-new-contact/request/email_addresses.principal` in `specs/wealthbox/snapshot.txt`.
+    pub fn principal(mut self, value: bool) -> Self {
+        self.principal = Some(value);
+        self
+    }
+
+    /// The type of the phone number being created
+    ///
+    /// Source: `create-new-contact/request/email_addresses.kind` in `specs/wealthbox/snapshot.txt`.
+    pub fn kind(mut self, value: impl Into<crate::models::EmailAddressKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Flag to indicate whether or not to destroy the email address being updated
+    ///
+    /// Source: `create-new-contact/request/email_addresses.destroy` in `specs/wealthbox/snapshot.txt`.
+    pub fn destroy(mut self, value: bool) -> Self {
+        self.destroy = Some(value);
+        self
     }
 }

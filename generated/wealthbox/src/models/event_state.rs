@@ -2,59 +2,64 @@
 
 /// Documented at `retrieve-all-events/response/events.state+5` in `specs/wealthbox/snapshot.txt`, `create-new-event/request/state+5` in `specs/wealthbox/snapshot.txt`, `create-new-event/response/state+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-event/response/state+5` in `specs/wealthbox/snapshot.txt`, `update-existing-event/request/state+5` in `specs/wealthbox/snapshot.txt`, `update-existing-event/response/state+5` in `specs/wealthbox/snapshot.txt`, `delete-event/response/state+5` in `specs/wealthbox/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`EventState::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`EventState::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum EventState {
-    ///`unconfirmed`
+    /// `unconfirmed`
     Unconfirmed,
-    ///`confirmed`
+    /// `confirmed`
     Confirmed,
-    ///`tentative`
+    /// `tentative`
     Tentative,
-    ///`completed`
+    /// `completed`
     Completed,
-    ///`cancelled`
+    /// `cancelled`
     Cancelled,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl EventState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            EventState::Unconfirmed => "unconfirmed",
-            EventState::Confirmed => "confirmed",
-            EventState::Tentative => "tentative",
-            EventState::Completed => "completed",
-            EventState::Cancelled => "cancelled",
-            EventState::Undocumented(value) => value,
+            Self::Unconfirmed => "unconfirmed",
+            Self::Confirmed => "confirmed",
+            Self::Tentative => "tentative",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for EventState {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "unconfirmed" => EventState::Unconfirmed,
-            "confirmed" => EventState::Confirmed,
-            "tentative" => EventState::Tentative,
-            "completed" => EventState::Completed,
-            "cancelled" => EventState::Cancelled,
-            _ => EventState::Undocumented(value),
+            "unconfirmed" => Self::Unconfirmed,
+            "confirmed" => Self::Confirmed,
+            "tentative" => Self::Tentative,
+            "completed" => Self::Completed,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for EventState {
     fn from(value: &str) -> Self {
-        EventState::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<EventState> for String {
     fn from(value: EventState) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for EventState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

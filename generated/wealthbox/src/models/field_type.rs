@@ -2,63 +2,68 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-task-and-assign-it-to-user/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-task-and-assign-it-to-team/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `fetch-existing-task/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-task-and-assign-it-to-user/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-task-and-assign-it-to-team/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `delete-task/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `retrieve-all-events/response/events.custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-event/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `fetch-existing-event/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-event/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `delete-event/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `retrieve-all-opportunities/response/opportunities.custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-opportunity/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `fetch-existing-opportunity/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-opportunity/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `delete-opportunity/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `retrieve-all-projects/response/projects.custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `create-new-project/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `fetch-existing-project/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `update-existing-project/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `delete-project/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`, `list-all-custom-fields/response/custom_fields.field_type+3` in `specs/wealthbox/snapshot.txt`.
 ///
-///Open: a value the documentation does not list decodes as [`FieldType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`FieldType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum FieldType {
-    ///`single_select`
+    /// `single_select`
     SingleSelect,
-    ///`multi_check_box`
+    /// `multi_check_box`
     MultiCheckBox,
-    ///`text_field`
+    /// `text_field`
     TextField,
-    ///`text_area`
+    /// `text_area`
     TextArea,
-    ///`check_box`
+    /// `check_box`
     CheckBox,
-    ///`date`
+    /// `date`
     Date,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl FieldType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            FieldType::SingleSelect => "single_select",
-            FieldType::MultiCheckBox => "multi_check_box",
-            FieldType::TextField => "text_field",
-            FieldType::TextArea => "text_area",
-            FieldType::CheckBox => "check_box",
-            FieldType::Date => "date",
-            FieldType::Undocumented(value) => value,
+            Self::SingleSelect => "single_select",
+            Self::MultiCheckBox => "multi_check_box",
+            Self::TextField => "text_field",
+            Self::TextArea => "text_area",
+            Self::CheckBox => "check_box",
+            Self::Date => "date",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for FieldType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "single_select" => FieldType::SingleSelect,
-            "multi_check_box" => FieldType::MultiCheckBox,
-            "text_field" => FieldType::TextField,
-            "text_area" => FieldType::TextArea,
-            "check_box" => FieldType::CheckBox,
-            "date" => FieldType::Date,
-            _ => FieldType::Undocumented(value),
+            "single_select" => Self::SingleSelect,
+            "multi_check_box" => Self::MultiCheckBox,
+            "text_field" => Self::TextField,
+            "text_area" => Self::TextArea,
+            "check_box" => Self::CheckBox,
+            "date" => Self::Date,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for FieldType {
     fn from(value: &str) -> Self {
-        FieldType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<FieldType> for String {
     fn from(value: FieldType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for FieldType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

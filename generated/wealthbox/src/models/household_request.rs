@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-contact/request/household` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HouseholdRequest {
     /// The name of the household of which the Contact belongs to
     ///
@@ -13,4 +14,27 @@ pub struct HouseholdRequest {
     /// Source: `create-new-contact/request/household.title` in `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<crate::models::HouseholdTitle>,
+}
+
+impl HouseholdRequest {
+    /// An empty `HouseholdRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { name: None, title: None }
+    }
+
+    /// The name of the household of which the Contact belongs to
+    ///
+    /// Source: `create-new-contact/request/household.name` in `specs/wealthbox/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// The title the contact holds within his/her own household
+    ///
+    /// Source: `create-new-contact/request/household.title` in `specs/wealthbox/snapshot.txt`.
+    pub fn title(mut self, value: impl Into<crate::models::HouseholdTitle>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
 }

@@ -2,75 +2,80 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.household.title+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/household.title+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/household.title+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/household.title+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/household.title+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/household.title+5` in `specs/wealthbox/snapshot.txt`, `add-member-to-household/request/title+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Head Spouse Partner Child Grandchild Parent Grandparent Sibling Other Dependent"`.
 ///
-///Open: a value the documentation does not list decodes as [`HouseholdTitle::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`HouseholdTitle::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum HouseholdTitle {
-    ///`Head`
+    /// `Head`
     Head,
-    ///`Spouse`
+    /// `Spouse`
     Spouse,
-    ///`Partner`
+    /// `Partner`
     Partner,
-    ///`Child`
+    /// `Child`
     Child,
-    ///`Grandchild`
+    /// `Grandchild`
     Grandchild,
-    ///`Parent`
+    /// `Parent`
     Parent,
-    ///`Grandparent`
+    /// `Grandparent`
     Grandparent,
-    ///`Sibling`
+    /// `Sibling`
     Sibling,
-    ///`Other Dependent`
+    /// `Other Dependent`
     OtherDependent,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl HouseholdTitle {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            HouseholdTitle::Head => "Head",
-            HouseholdTitle::Spouse => "Spouse",
-            HouseholdTitle::Partner => "Partner",
-            HouseholdTitle::Child => "Child",
-            HouseholdTitle::Grandchild => "Grandchild",
-            HouseholdTitle::Parent => "Parent",
-            HouseholdTitle::Grandparent => "Grandparent",
-            HouseholdTitle::Sibling => "Sibling",
-            HouseholdTitle::OtherDependent => "Other Dependent",
-            HouseholdTitle::Undocumented(value) => value,
+            Self::Head => "Head",
+            Self::Spouse => "Spouse",
+            Self::Partner => "Partner",
+            Self::Child => "Child",
+            Self::Grandchild => "Grandchild",
+            Self::Parent => "Parent",
+            Self::Grandparent => "Grandparent",
+            Self::Sibling => "Sibling",
+            Self::OtherDependent => "Other Dependent",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for HouseholdTitle {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Head" => HouseholdTitle::Head,
-            "Spouse" => HouseholdTitle::Spouse,
-            "Partner" => HouseholdTitle::Partner,
-            "Child" => HouseholdTitle::Child,
-            "Grandchild" => HouseholdTitle::Grandchild,
-            "Parent" => HouseholdTitle::Parent,
-            "Grandparent" => HouseholdTitle::Grandparent,
-            "Sibling" => HouseholdTitle::Sibling,
-            "Other Dependent" => HouseholdTitle::OtherDependent,
-            _ => HouseholdTitle::Undocumented(value),
+            "Head" => Self::Head,
+            "Spouse" => Self::Spouse,
+            "Partner" => Self::Partner,
+            "Child" => Self::Child,
+            "Grandchild" => Self::Grandchild,
+            "Parent" => Self::Parent,
+            "Grandparent" => Self::Grandparent,
+            "Sibling" => Self::Sibling,
+            "Other Dependent" => Self::OtherDependent,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for HouseholdTitle {
     fn from(value: &str) -> Self {
-        HouseholdTitle::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<HouseholdTitle> for String {
     fn from(value: HouseholdTitle) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for HouseholdTitle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

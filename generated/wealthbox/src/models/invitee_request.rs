@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-event/request/invitees` in `specs/wealthbox/snapshot.txt`, `update-existing-event/request/invitees` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InviteeRequest {
     /// The id of the Contact/User being invited
     ///
@@ -13,9 +14,10 @@ pub struct InviteeRequest {
     #[serde(rename = "type")]
     pub type_: crate::models::InviteeType,
 }
+
 impl InviteeRequest {
-    ///A `InviteeRequest` with its required fields set and every other field empty.
+    /// A `InviteeRequest` with its required fields; set the others with the methods below.
     pub fn new(id: i64, type_: crate::models::InviteeType) -> Self {
-        InviteeRequest { id, type_ }
+        Self { id, type_ }
     }
 }

@@ -2,47 +2,52 @@
 
 /// Documented at `retrieve-all-events/response/events.invitees.type+5` in `specs/wealthbox/snapshot.txt`, `create-new-event/request/invitees.type+5` in `specs/wealthbox/snapshot.txt`, `create-new-event/response/invitees.type+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-event/response/invitees.type+5` in `specs/wealthbox/snapshot.txt`, `update-existing-event/request/invitees.type+5` in `specs/wealthbox/snapshot.txt`, `update-existing-event/response/invitees.type+5` in `specs/wealthbox/snapshot.txt`, `delete-event/response/invitees.type+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "User Contact"`.
 ///
-///Open: a value the documentation does not list decodes as [`InviteeType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`InviteeType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum InviteeType {
-    ///`User`
+    /// `User`
     User,
-    ///`Contact`
+    /// `Contact`
     Contact,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl InviteeType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            InviteeType::User => "User",
-            InviteeType::Contact => "Contact",
-            InviteeType::Undocumented(value) => value,
+            Self::User => "User",
+            Self::Contact => "Contact",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for InviteeType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "User" => InviteeType::User,
-            "Contact" => InviteeType::Contact,
-            _ => InviteeType::Undocumented(value),
+            "User" => Self::User,
+            "Contact" => Self::Contact,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for InviteeType {
     fn from(value: &str) -> Self {
-        InviteeType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<InviteeType> for String {
     fn from(value: InviteeType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for InviteeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,10 +2,29 @@
 
 /// Documented at `list-all-custom-fields/request` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAllCustomFieldsRequest {
     /// The document type that the custom fields are for, defaults to all document types
     ///
     /// Source: `list-all-custom-fields/request/document_type` in `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_type: Option<crate::models::CustomFieldConfigDocumentType>,
+}
+
+impl ListAllCustomFieldsRequest {
+    /// An empty `ListAllCustomFieldsRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { document_type: None }
+    }
+
+    /// The document type that the custom fields are for, defaults to all document types
+    ///
+    /// Source: `list-all-custom-fields/request/document_type` in `specs/wealthbox/snapshot.txt`.
+    pub fn document_type(
+        mut self,
+        value: impl Into<crate::models::CustomFieldConfigDocumentType>,
+    ) -> Self {
+        self.document_type = Some(value.into());
+        self
+    }
 }

@@ -2,115 +2,100 @@
 
 /// Documented at `list-all-members-of-customizable-category/parameters/type+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "opportunity_stagesopportunity_pipelinescontact_typescontact_sourcestask_categoriesevent_categoriesfile_categoriesinvestment_objectivesfinancial_account_typesemail_typesphone_typesaddress_typeswebsite_typescontact_roles"`.
 ///
-///Open: a value the documentation does not list decodes as [`ListAllMembersOfCustomizableCategoryType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ListAllMembersOfCustomizableCategoryType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ListAllMembersOfCustomizableCategoryType {
-    ///`opportunity_stages`
+    /// `opportunity_stages`
     OpportunityStages,
-    ///`opportunity_pipelines`
+    /// `opportunity_pipelines`
     OpportunityPipelines,
-    ///`contact_types`
+    /// `contact_types`
     ContactTypes,
-    ///`contact_sources`
+    /// `contact_sources`
     ContactSources,
-    ///`task_categories`
+    /// `task_categories`
     TaskCategories,
-    ///`event_categories`
+    /// `event_categories`
     EventCategories,
-    ///`file_categories`
+    /// `file_categories`
     FileCategories,
-    ///`investment_objectives`
+    /// `investment_objectives`
     InvestmentObjectives,
-    ///`financial_account_types`
+    /// `financial_account_types`
     FinancialAccountTypes,
-    ///`email_types`
+    /// `email_types`
     EmailTypes,
-    ///`phone_types`
+    /// `phone_types`
     PhoneTypes,
-    ///`address_types`
+    /// `address_types`
     AddressTypes,
-    ///`website_types`
+    /// `website_types`
     WebsiteTypes,
-    ///`contact_roles`
+    /// `contact_roles`
     ContactRoles,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ListAllMembersOfCustomizableCategoryType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ListAllMembersOfCustomizableCategoryType::OpportunityStages => {
-                "opportunity_stages"
-            }
-            ListAllMembersOfCustomizableCategoryType::OpportunityPipelines => {
-                "opportunity_pipelines"
-            }
-            ListAllMembersOfCustomizableCategoryType::ContactTypes => "contact_types",
-            ListAllMembersOfCustomizableCategoryType::ContactSources => "contact_sources",
-            ListAllMembersOfCustomizableCategoryType::TaskCategories => "task_categories",
-            ListAllMembersOfCustomizableCategoryType::EventCategories => {
-                "event_categories"
-            }
-            ListAllMembersOfCustomizableCategoryType::FileCategories => "file_categories",
-            ListAllMembersOfCustomizableCategoryType::InvestmentObjectives => {
-                "investment_objectives"
-            }
-            ListAllMembersOfCustomizableCategoryType::FinancialAccountTypes => {
-                "financial_account_types"
-            }
-            ListAllMembersOfCustomizableCategoryType::EmailTypes => "email_types",
-            ListAllMembersOfCustomizableCategoryType::PhoneTypes => "phone_types",
-            ListAllMembersOfCustomizableCategoryType::AddressTypes => "address_types",
-            ListAllMembersOfCustomizableCategoryType::WebsiteTypes => "website_types",
-            ListAllMembersOfCustomizableCategoryType::ContactRoles => "contact_roles",
-            ListAllMembersOfCustomizableCategoryType::Undocumented(value) => value,
+            Self::OpportunityStages => "opportunity_stages",
+            Self::OpportunityPipelines => "opportunity_pipelines",
+            Self::ContactTypes => "contact_types",
+            Self::ContactSources => "contact_sources",
+            Self::TaskCategories => "task_categories",
+            Self::EventCategories => "event_categories",
+            Self::FileCategories => "file_categories",
+            Self::InvestmentObjectives => "investment_objectives",
+            Self::FinancialAccountTypes => "financial_account_types",
+            Self::EmailTypes => "email_types",
+            Self::PhoneTypes => "phone_types",
+            Self::AddressTypes => "address_types",
+            Self::WebsiteTypes => "website_types",
+            Self::ContactRoles => "contact_roles",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ListAllMembersOfCustomizableCategoryType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "opportunity_stages" => {
-                ListAllMembersOfCustomizableCategoryType::OpportunityStages
-            }
-            "opportunity_pipelines" => {
-                ListAllMembersOfCustomizableCategoryType::OpportunityPipelines
-            }
-            "contact_types" => ListAllMembersOfCustomizableCategoryType::ContactTypes,
-            "contact_sources" => ListAllMembersOfCustomizableCategoryType::ContactSources,
-            "task_categories" => ListAllMembersOfCustomizableCategoryType::TaskCategories,
-            "event_categories" => {
-                ListAllMembersOfCustomizableCategoryType::EventCategories
-            }
-            "file_categories" => ListAllMembersOfCustomizableCategoryType::FileCategories,
-            "investment_objectives" => {
-                ListAllMembersOfCustomizableCategoryType::InvestmentObjectives
-            }
-            "financial_account_types" => {
-                ListAllMembersOfCustomizableCategoryType::FinancialAccountTypes
-            }
-            "email_types" => ListAllMembersOfCustomizableCategoryType::EmailTypes,
-            "phone_types" => ListAllMembersOfCustomizableCategoryType::PhoneTypes,
-            "address_types" => ListAllMembersOfCustomizableCategoryType::AddressTypes,
-            "website_types" => ListAllMembersOfCustomizableCategoryType::WebsiteTypes,
-            "contact_roles" => ListAllMembersOfCustomizableCategoryType::ContactRoles,
-            _ => ListAllMembersOfCustomizableCategoryType::Undocumented(value),
+            "opportunity_stages" => Self::OpportunityStages,
+            "opportunity_pipelines" => Self::OpportunityPipelines,
+            "contact_types" => Self::ContactTypes,
+            "contact_sources" => Self::ContactSources,
+            "task_categories" => Self::TaskCategories,
+            "event_categories" => Self::EventCategories,
+            "file_categories" => Self::FileCategories,
+            "investment_objectives" => Self::InvestmentObjectives,
+            "financial_account_types" => Self::FinancialAccountTypes,
+            "email_types" => Self::EmailTypes,
+            "phone_types" => Self::PhoneTypes,
+            "address_types" => Self::AddressTypes,
+            "website_types" => Self::WebsiteTypes,
+            "contact_roles" => Self::ContactRoles,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ListAllMembersOfCustomizableCategoryType {
     fn from(value: &str) -> Self {
-        ListAllMembersOfCustomizableCategoryType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ListAllMembersOfCustomizableCategoryType> for String {
     fn from(value: ListAllMembersOfCustomizableCategoryType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ListAllMembersOfCustomizableCategoryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,47 +2,52 @@
 
 /// Documented at `list-all-tags/parameters/document_type+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "ContactNote"`.
 ///
-///Open: a value the documentation does not list decodes as [`ListAllTagsDocumentType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`ListAllTagsDocumentType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ListAllTagsDocumentType {
-    ///`Contact`
+    /// `Contact`
     Contact,
-    ///`Note`
+    /// `Note`
     Note,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl ListAllTagsDocumentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ListAllTagsDocumentType::Contact => "Contact",
-            ListAllTagsDocumentType::Note => "Note",
-            ListAllTagsDocumentType::Undocumented(value) => value,
+            Self::Contact => "Contact",
+            Self::Note => "Note",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for ListAllTagsDocumentType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Contact" => ListAllTagsDocumentType::Contact,
-            "Note" => ListAllTagsDocumentType::Note,
-            _ => ListAllTagsDocumentType::Undocumented(value),
+            "Contact" => Self::Contact,
+            "Note" => Self::Note,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for ListAllTagsDocumentType {
     fn from(value: &str) -> Self {
-        ListAllTagsDocumentType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<ListAllTagsDocumentType> for String {
     fn from(value: ListAllTagsDocumentType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for ListAllTagsDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,63 +2,68 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.street_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/street_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/street_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/street_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/street_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/street_addresses.kind+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Work Home Mobile Vacation Fax Other"`.
 ///
-///Open: a value the documentation does not list decodes as [`MailingAddressKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`MailingAddressKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum MailingAddressKind {
-    ///`Work`
+    /// `Work`
     Work,
-    ///`Home`
+    /// `Home`
     Home,
-    ///`Mobile`
+    /// `Mobile`
     Mobile,
-    ///`Vacation`
+    /// `Vacation`
     Vacation,
-    ///`Fax`
+    /// `Fax`
     Fax,
-    ///`Other`
+    /// `Other`
     Other,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl MailingAddressKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            MailingAddressKind::Work => "Work",
-            MailingAddressKind::Home => "Home",
-            MailingAddressKind::Mobile => "Mobile",
-            MailingAddressKind::Vacation => "Vacation",
-            MailingAddressKind::Fax => "Fax",
-            MailingAddressKind::Other => "Other",
-            MailingAddressKind::Undocumented(value) => value,
+            Self::Work => "Work",
+            Self::Home => "Home",
+            Self::Mobile => "Mobile",
+            Self::Vacation => "Vacation",
+            Self::Fax => "Fax",
+            Self::Other => "Other",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for MailingAddressKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Work" => MailingAddressKind::Work,
-            "Home" => MailingAddressKind::Home,
-            "Mobile" => MailingAddressKind::Mobile,
-            "Vacation" => MailingAddressKind::Vacation,
-            "Fax" => MailingAddressKind::Fax,
-            "Other" => MailingAddressKind::Other,
-            _ => MailingAddressKind::Undocumented(value),
+            "Work" => Self::Work,
+            "Home" => Self::Home,
+            "Mobile" => Self::Mobile,
+            "Vacation" => Self::Vacation,
+            "Fax" => Self::Fax,
+            "Other" => Self::Other,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for MailingAddressKind {
     fn from(value: &str) -> Self {
-        MailingAddressKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<MailingAddressKind> for String {
     fn from(value: MailingAddressKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for MailingAddressKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

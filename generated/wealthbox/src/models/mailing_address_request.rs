@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-contact/request/street_addresses` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MailingAddressRequest {
     /// The top line of the address
     ///
@@ -48,4 +49,93 @@ pub struct MailingAddressRequest {
     /// Source: `create-new-contact/request/street_addresses.destroy` in `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destroy: Option<bool>,
+}
+
+impl MailingAddressRequest {
+    /// An empty `MailingAddressRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            street_line_1: None,
+            street_line_2: None,
+            city: None,
+            state: None,
+            zip_code: None,
+            country: None,
+            principal: None,
+            kind: None,
+            destroy: None,
+        }
+    }
+
+    /// The top line of the address
+    ///
+    /// Source: `create-new-contact/request/street_addresses.street_line_1` in `specs/wealthbox/snapshot.txt`.
+    pub fn street_line_1(mut self, value: impl Into<String>) -> Self {
+        self.street_line_1 = Some(value.into());
+        self
+    }
+
+    /// The second line of the address
+    ///
+    /// Source: `create-new-contact/request/street_addresses.street_line_2` in `specs/wealthbox/snapshot.txt`.
+    pub fn street_line_2(mut self, value: impl Into<String>) -> Self {
+        self.street_line_2 = Some(value.into());
+        self
+    }
+
+    /// The city the address is located in
+    ///
+    /// Source: `create-new-contact/request/street_addresses.city` in `specs/wealthbox/snapshot.txt`.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// The state the address is located in
+    ///
+    /// Source: `create-new-contact/request/street_addresses.state` in `specs/wealthbox/snapshot.txt`.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// The zip code of the address
+    ///
+    /// Source: `create-new-contact/request/street_addresses.zip_code` in `specs/wealthbox/snapshot.txt`.
+    pub fn zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = Some(value.into());
+        self
+    }
+
+    /// The country the address is located in
+    ///
+    /// Default: `United States`. Source: `create-new-contact/request/street_addresses.country` in `specs/wealthbox/snapshot.txt`.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// A flag to indicate if the address is the primary address for the contact
+    ///
+    /// Source: `create-new-contact/request/street_addresses.principal` in `specs/wealthbox/snapshot.txt`.
+    pub fn principal(mut self, value: bool) -> Self {
+        self.principal = Some(value);
+        self
+    }
+
+    /// The type of the mailing address being created
+    ///
+    /// Source: `create-new-contact/request/street_addresses.kind` in `specs/wealthbox/snapshot.txt`.
+    pub fn kind(mut self, value: impl Into<crate::models::MailingAddressKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Flag to indicate whether or not to destroy the mailing address being updated
+    ///
+    /// Source: `create-new-contact/request/street_addresses.destroy` in `specs/wealthbox/snapshot.txt`.
+    pub fn destroy(mut self, value: bool) -> Self {
+        self.destroy = Some(value);
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.occupation` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/occupation` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/occupation` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/occupation` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/occupation` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/occupation` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Occupation {
     /// The current occupation of the contact
     ///
@@ -12,5 +13,31 @@ pub struct Occupation {
     ///
     /// Source: `retrieve-all-contacts/response/contacts.occupation.start_date` in `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<crate::runtime::Date>,
+    pub start_date: Option<crate::Date>,
+}
+
+impl Occupation {
+    /// An empty `Occupation`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            start_date: None,
+        }
+    }
+
+    /// The current occupation of the contact
+    ///
+    /// Source: `retrieve-all-contacts/response/contacts.occupation.name` in `specs/wealthbox/snapshot.txt`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// The date when the Contact started his current job
+    ///
+    /// Source: `retrieve-all-contacts/response/contacts.occupation.start_date` in `specs/wealthbox/snapshot.txt`.
+    pub fn start_date(mut self, value: crate::Date) -> Self {
+        self.start_date = Some(value);
+        self
+    }
 }

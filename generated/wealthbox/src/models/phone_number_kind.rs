@@ -2,63 +2,68 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.phone_numbers.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/phone_numbers.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/phone_numbers.kind+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/phone_numbers.kind+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/phone_numbers.kind+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/phone_numbers.kind+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Work Home Mobile Vacation Fax Other"`.
 ///
-///Open: a value the documentation does not list decodes as [`PhoneNumberKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`PhoneNumberKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum PhoneNumberKind {
-    ///`Work`
+    /// `Work`
     Work,
-    ///`Home`
+    /// `Home`
     Home,
-    ///`Mobile`
+    /// `Mobile`
     Mobile,
-    ///`Vacation`
+    /// `Vacation`
     Vacation,
-    ///`Fax`
+    /// `Fax`
     Fax,
-    ///`Other`
+    /// `Other`
     Other,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl PhoneNumberKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            PhoneNumberKind::Work => "Work",
-            PhoneNumberKind::Home => "Home",
-            PhoneNumberKind::Mobile => "Mobile",
-            PhoneNumberKind::Vacation => "Vacation",
-            PhoneNumberKind::Fax => "Fax",
-            PhoneNumberKind::Other => "Other",
-            PhoneNumberKind::Undocumented(value) => value,
+            Self::Work => "Work",
+            Self::Home => "Home",
+            Self::Mobile => "Mobile",
+            Self::Vacation => "Vacation",
+            Self::Fax => "Fax",
+            Self::Other => "Other",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for PhoneNumberKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Work" => PhoneNumberKind::Work,
-            "Home" => PhoneNumberKind::Home,
-            "Mobile" => PhoneNumberKind::Mobile,
-            "Vacation" => PhoneNumberKind::Vacation,
-            "Fax" => PhoneNumberKind::Fax,
-            "Other" => PhoneNumberKind::Other,
-            _ => PhoneNumberKind::Undocumented(value),
+            "Work" => Self::Work,
+            "Home" => Self::Home,
+            "Mobile" => Self::Mobile,
+            "Vacation" => Self::Vacation,
+            "Fax" => Self::Fax,
+            "Other" => Self::Other,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for PhoneNumberKind {
     fn from(value: &str) -> Self {
-        PhoneNumberKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<PhoneNumberKind> for String {
     fn from(value: PhoneNumberKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for PhoneNumberKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,6 +2,7 @@
 
 /// Documented at `create-new-contact/request/phone_numbers` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumberRequest {
     /// The number assoicated with the phone number
     ///
@@ -28,15 +29,48 @@ pub struct PhoneNumberRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destroy: Option<bool>,
 }
+
 impl PhoneNumberRequest {
-    ///A `PhoneNumberRequest` with its required fields set and every other field empty.
+    /// A `PhoneNumberRequest` with its required fields; set the others with the methods below.
     pub fn new(address: impl Into<String>) -> Self {
-        PhoneNumberRequest {
+        Self {
             address: address.into(),
             principal: None,
             extension: None,
             kind: None,
             destroy: None,
         }
+    }
+
+    /// A flag indicating whether this number is the primary phone number for the contact
+    ///
+    /// Source: `create-new-contact/request/phone_numbers.principal` in `specs/wealthbox/snapshot.txt`.
+    pub fn principal(mut self, value: bool) -> Self {
+        self.principal = Some(value);
+        self
+    }
+
+    /// The number extension
+    ///
+    /// Source: `create-new-contact/request/phone_numbers.extension` in `specs/wealthbox/snapshot.txt`.
+    pub fn extension(mut self, value: impl Into<String>) -> Self {
+        self.extension = Some(value.into());
+        self
+    }
+
+    /// The type of the phone number being created
+    ///
+    /// Source: `create-new-contact/request/phone_numbers.kind` in `specs/wealthbox/snapshot.txt`.
+    pub fn kind(mut self, value: impl Into<crate::models::PhoneNumberKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Flag to indicate whether or not to destroy the phone number being updated
+    ///
+    /// Source: `create-new-contact/request/phone_numbers.destroy` in `specs/wealthbox/snapshot.txt`.
+    pub fn destroy(mut self, value: bool) -> Self {
+        self.destroy = Some(value);
+        self
     }
 }

@@ -2,75 +2,80 @@
 
 /// Documented at `retrieve-all-contacts/parameters/householdTitle+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "HeadSpouseParentOther DependentChildSiblingPartnerGrandchildGrandparent"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllContactsHouseholdTitle::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllContactsHouseholdTitle::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllContactsHouseholdTitle {
-    ///`Head`
+    /// `Head`
     Head,
-    ///`Spouse`
+    /// `Spouse`
     Spouse,
-    ///`Parent`
+    /// `Parent`
     Parent,
-    ///`Other Dependent`
+    /// `Other Dependent`
     OtherDependent,
-    ///`Child`
+    /// `Child`
     Child,
-    ///`Sibling`
+    /// `Sibling`
     Sibling,
-    ///`Partner`
+    /// `Partner`
     Partner,
-    ///`Grandchild`
+    /// `Grandchild`
     Grandchild,
-    ///`Grandparent`
+    /// `Grandparent`
     Grandparent,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllContactsHouseholdTitle {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllContactsHouseholdTitle::Head => "Head",
-            RetrieveAllContactsHouseholdTitle::Spouse => "Spouse",
-            RetrieveAllContactsHouseholdTitle::Parent => "Parent",
-            RetrieveAllContactsHouseholdTitle::OtherDependent => "Other Dependent",
-            RetrieveAllContactsHouseholdTitle::Child => "Child",
-            RetrieveAllContactsHouseholdTitle::Sibling => "Sibling",
-            RetrieveAllContactsHouseholdTitle::Partner => "Partner",
-            RetrieveAllContactsHouseholdTitle::Grandchild => "Grandchild",
-            RetrieveAllContactsHouseholdTitle::Grandparent => "Grandparent",
-            RetrieveAllContactsHouseholdTitle::Undocumented(value) => value,
+            Self::Head => "Head",
+            Self::Spouse => "Spouse",
+            Self::Parent => "Parent",
+            Self::OtherDependent => "Other Dependent",
+            Self::Child => "Child",
+            Self::Sibling => "Sibling",
+            Self::Partner => "Partner",
+            Self::Grandchild => "Grandchild",
+            Self::Grandparent => "Grandparent",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for RetrieveAllContactsHouseholdTitle {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Head" => RetrieveAllContactsHouseholdTitle::Head,
-            "Spouse" => RetrieveAllContactsHouseholdTitle::Spouse,
-            "Parent" => RetrieveAllContactsHouseholdTitle::Parent,
-            "Other Dependent" => RetrieveAllContactsHouseholdTitle::OtherDependent,
-            "Child" => RetrieveAllContactsHouseholdTitle::Child,
-            "Sibling" => RetrieveAllContactsHouseholdTitle::Sibling,
-            "Partner" => RetrieveAllContactsHouseholdTitle::Partner,
-            "Grandchild" => RetrieveAllContactsHouseholdTitle::Grandchild,
-            "Grandparent" => RetrieveAllContactsHouseholdTitle::Grandparent,
-            _ => RetrieveAllContactsHouseholdTitle::Undocumented(value),
+            "Head" => Self::Head,
+            "Spouse" => Self::Spouse,
+            "Parent" => Self::Parent,
+            "Other Dependent" => Self::OtherDependent,
+            "Child" => Self::Child,
+            "Sibling" => Self::Sibling,
+            "Partner" => Self::Partner,
+            "Grandchild" => Self::Grandchild,
+            "Grandparent" => Self::Grandparent,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for RetrieveAllContactsHouseholdTitle {
     fn from(value: &str) -> Self {
-        RetrieveAllContactsHouseholdTitle::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllContactsHouseholdTitle> for String {
     fn from(value: RetrieveAllContactsHouseholdTitle) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllContactsHouseholdTitle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,59 +2,64 @@
 
 /// Documented at `retrieve-all-contacts/parameters/order+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "ascdescrecentcreatedupdated"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllContactsOrder::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllContactsOrder::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllContactsOrder {
-    ///`asc`
+    /// `asc`
     Asc,
-    ///`desc`
+    /// `desc`
     Desc,
-    ///`recent`
+    /// `recent`
     Recent,
-    ///`created`
+    /// `created`
     Created,
-    ///`updated`
+    /// `updated`
     Updated,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllContactsOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllContactsOrder::Asc => "asc",
-            RetrieveAllContactsOrder::Desc => "desc",
-            RetrieveAllContactsOrder::Recent => "recent",
-            RetrieveAllContactsOrder::Created => "created",
-            RetrieveAllContactsOrder::Updated => "updated",
-            RetrieveAllContactsOrder::Undocumented(value) => value,
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Recent => "recent",
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for RetrieveAllContactsOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "asc" => RetrieveAllContactsOrder::Asc,
-            "desc" => RetrieveAllContactsOrder::Desc,
-            "recent" => RetrieveAllContactsOrder::Recent,
-            "created" => RetrieveAllContactsOrder::Created,
-            "updated" => RetrieveAllContactsOrder::Updated,
-            _ => RetrieveAllContactsOrder::Undocumented(value),
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            "recent" => Self::Recent,
+            "created" => Self::Created,
+            "updated" => Self::Updated,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for RetrieveAllContactsOrder {
     fn from(value: &str) -> Self {
-        RetrieveAllContactsOrder::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllContactsOrder> for String {
     fn from(value: RetrieveAllContactsOrder) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllContactsOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,55 +2,60 @@
 
 /// Documented at `retrieve-all-contacts/parameters/type+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "personhouseholdorganizationtrust"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllContactsType::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllContactsType::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllContactsType {
-    ///`person`
+    /// `person`
     Person,
-    ///`household`
+    /// `household`
     Household,
-    ///`organization`
+    /// `organization`
     Organization,
-    ///`trust`
+    /// `trust`
     Trust,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllContactsType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllContactsType::Person => "person",
-            RetrieveAllContactsType::Household => "household",
-            RetrieveAllContactsType::Organization => "organization",
-            RetrieveAllContactsType::Trust => "trust",
-            RetrieveAllContactsType::Undocumented(value) => value,
+            Self::Person => "person",
+            Self::Household => "household",
+            Self::Organization => "organization",
+            Self::Trust => "trust",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for RetrieveAllContactsType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "person" => RetrieveAllContactsType::Person,
-            "household" => RetrieveAllContactsType::Household,
-            "organization" => RetrieveAllContactsType::Organization,
-            "trust" => RetrieveAllContactsType::Trust,
-            _ => RetrieveAllContactsType::Undocumented(value),
+            "person" => Self::Person,
+            "household" => Self::Household,
+            "organization" => Self::Organization,
+            "trust" => Self::Trust,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for RetrieveAllContactsType {
     fn from(value: &str) -> Self {
-        RetrieveAllContactsType::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllContactsType> for String {
     fn from(value: RetrieveAllContactsType) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllContactsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,55 +2,60 @@
 
 /// Documented at `retrieve-all-events/parameters/order+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "ascdescrecentcreated"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllEventsOrder::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllEventsOrder::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllEventsOrder {
-    ///`asc`
+    /// `asc`
     Asc,
-    ///`desc`
+    /// `desc`
     Desc,
-    ///`recent`
+    /// `recent`
     Recent,
-    ///`created`
+    /// `created`
     Created,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllEventsOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllEventsOrder::Asc => "asc",
-            RetrieveAllEventsOrder::Desc => "desc",
-            RetrieveAllEventsOrder::Recent => "recent",
-            RetrieveAllEventsOrder::Created => "created",
-            RetrieveAllEventsOrder::Undocumented(value) => value,
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Recent => "recent",
+            Self::Created => "created",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for RetrieveAllEventsOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "asc" => RetrieveAllEventsOrder::Asc,
-            "desc" => RetrieveAllEventsOrder::Desc,
-            "recent" => RetrieveAllEventsOrder::Recent,
-            "created" => RetrieveAllEventsOrder::Created,
-            _ => RetrieveAllEventsOrder::Undocumented(value),
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            "recent" => Self::Recent,
+            "created" => Self::Created,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for RetrieveAllEventsOrder {
     fn from(value: &str) -> Self {
-        RetrieveAllEventsOrder::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllEventsOrder> for String {
     fn from(value: RetrieveAllEventsOrder) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllEventsOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

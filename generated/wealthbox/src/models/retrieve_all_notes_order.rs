@@ -2,51 +2,56 @@
 
 /// Documented at `retrieve-all-notes/parameters/order+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "asccreatedupdated"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllNotesOrder::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllNotesOrder::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllNotesOrder {
-    ///`asc`
+    /// `asc`
     Asc,
-    ///`created`
+    /// `created`
     Created,
-    ///`updated`
+    /// `updated`
     Updated,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllNotesOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllNotesOrder::Asc => "asc",
-            RetrieveAllNotesOrder::Created => "created",
-            RetrieveAllNotesOrder::Updated => "updated",
-            RetrieveAllNotesOrder::Undocumented(value) => value,
+            Self::Asc => "asc",
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for RetrieveAllNotesOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "asc" => RetrieveAllNotesOrder::Asc,
-            "created" => RetrieveAllNotesOrder::Created,
-            "updated" => RetrieveAllNotesOrder::Updated,
-            _ => RetrieveAllNotesOrder::Undocumented(value),
+            "asc" => Self::Asc,
+            "created" => Self::Created,
+            "updated" => Self::Updated,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for RetrieveAllNotesOrder {
     fn from(value: &str) -> Self {
-        RetrieveAllNotesOrder::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllNotesOrder> for String {
     fn from(value: RetrieveAllNotesOrder) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllNotesOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

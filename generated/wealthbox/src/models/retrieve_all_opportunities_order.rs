@@ -2,55 +2,60 @@
 
 /// Documented at `retrieve-all-opportunities/parameters/order+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "ascdescrecentcreated"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllOpportunitiesOrder::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllOpportunitiesOrder::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllOpportunitiesOrder {
-    ///`asc`
+    /// `asc`
     Asc,
-    ///`desc`
+    /// `desc`
     Desc,
-    ///`recent`
+    /// `recent`
     Recent,
-    ///`created`
+    /// `created`
     Created,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllOpportunitiesOrder {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllOpportunitiesOrder::Asc => "asc",
-            RetrieveAllOpportunitiesOrder::Desc => "desc",
-            RetrieveAllOpportunitiesOrder::Recent => "recent",
-            RetrieveAllOpportunitiesOrder::Created => "created",
-            RetrieveAllOpportunitiesOrder::Undocumented(value) => value,
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Recent => "recent",
+            Self::Created => "created",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for RetrieveAllOpportunitiesOrder {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "asc" => RetrieveAllOpportunitiesOrder::Asc,
-            "desc" => RetrieveAllOpportunitiesOrder::Desc,
-            "recent" => RetrieveAllOpportunitiesOrder::Recent,
-            "created" => RetrieveAllOpportunitiesOrder::Created,
-            _ => RetrieveAllOpportunitiesOrder::Undocumented(value),
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            "recent" => Self::Recent,
+            "created" => Self::Created,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for RetrieveAllOpportunitiesOrder {
     fn from(value: &str) -> Self {
-        RetrieveAllOpportunitiesOrder::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllOpportunitiesOrder> for String {
     fn from(value: RetrieveAllOpportunitiesOrder) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllOpportunitiesOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

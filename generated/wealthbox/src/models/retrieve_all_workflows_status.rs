@@ -2,51 +2,56 @@
 
 /// Documented at `retrieve-all-workflows/parameters/status+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "activecompletedscheduled"`.
 ///
-///Open: a value the documentation does not list decodes as [`RetrieveAllWorkflowsStatus::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`RetrieveAllWorkflowsStatus::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum RetrieveAllWorkflowsStatus {
-    ///`active`
+    /// `active`
     Active,
-    ///`completed`
+    /// `completed`
     Completed,
-    ///`scheduled`
+    /// `scheduled`
     Scheduled,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl RetrieveAllWorkflowsStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RetrieveAllWorkflowsStatus::Active => "active",
-            RetrieveAllWorkflowsStatus::Completed => "completed",
-            RetrieveAllWorkflowsStatus::Scheduled => "scheduled",
-            RetrieveAllWorkflowsStatus::Undocumented(value) => value,
+            Self::Active => "active",
+            Self::Completed => "completed",
+            Self::Scheduled => "scheduled",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for RetrieveAllWorkflowsStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "active" => RetrieveAllWorkflowsStatus::Active,
-            "completed" => RetrieveAllWorkflowsStatus::Completed,
-            "scheduled" => RetrieveAllWorkflowsStatus::Scheduled,
-            _ => RetrieveAllWorkflowsStatus::Undocumented(value),
+            "active" => Self::Active,
+            "completed" => Self::Completed,
+            "scheduled" => Self::Scheduled,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for RetrieveAllWorkflowsStatus {
     fn from(value: &str) -> Self {
-        RetrieveAllWorkflowsStatus::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<RetrieveAllWorkflowsStatus> for String {
     fn from(value: RetrieveAllWorkflowsStatus) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for RetrieveAllWorkflowsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,10 +2,26 @@
 
 /// Documented at `revert-workflow-step/request` in `specs/wealthbox/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RevertWorkflowStepRequest {
     /// Flag, which if present upon a request, reverts the complete status of a workflow step
     ///
     /// Source: `revert-workflow-step/request/revert` in `specs/wealthbox/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revert: Option<bool>,
+}
+
+impl RevertWorkflowStepRequest {
+    /// An empty `RevertWorkflowStepRequest`: set its fields with the methods below.
+    pub fn new() -> Self {
+        Self { revert: None }
+    }
+
+    /// Flag, which if present upon a request, reverts the complete status of a workflow step
+    ///
+    /// Source: `revert-workflow-step/request/revert` in `specs/wealthbox/snapshot.txt`.
+    pub fn revert(mut self, value: bool) -> Self {
+        self.revert = Some(value);
+        self
+    }
 }

@@ -2,51 +2,56 @@
 
 /// Documented at `retrieve-all-contacts/response/contacts.websites.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/request/websites.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-contact/response/websites.kind+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-contact/response/websites.kind+5` in `specs/wealthbox/snapshot.txt`, `update-existing-contact/response/websites.kind+5` in `specs/wealthbox/snapshot.txt`, `delete-existing-contact/response/websites.kind+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Website Facebook Blog"`.
 ///
-///Open: a value the documentation does not list decodes as [`WebsiteKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`WebsiteKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum WebsiteKind {
-    ///`Website`
+    /// `Website`
     Website,
-    ///`Facebook`
+    /// `Facebook`
     Facebook,
-    ///`Blog`
+    /// `Blog`
     Blog,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl WebsiteKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            WebsiteKind::Website => "Website",
-            WebsiteKind::Facebook => "Facebook",
-            WebsiteKind::Blog => "Blog",
-            WebsiteKind::Undocumented(value) => value,
+            Self::Website => "Website",
+            Self::Facebook => "Facebook",
+            Self::Blog => "Blog",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for WebsiteKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Website" => WebsiteKind::Website,
-            "Facebook" => WebsiteKind::Facebook,
-            "Blog" => WebsiteKind::Blog,
-            _ => WebsiteKind::Undocumented(value),
+            "Website" => Self::Website,
+            "Facebook" => Self::Facebook,
+            "Blog" => Self::Blog,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for WebsiteKind {
     fn from(value: &str) -> Self {
-        WebsiteKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<WebsiteKind> for String {
     fn from(value: WebsiteKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for WebsiteKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,55 +2,60 @@
 
 /// Documented at `retrieve-all-workflows/response/workflows.workflow_template.workflow_steps.priority+5` in `specs/wealthbox/snapshot.txt`, `retrieve-all-workflows/response/workflows.workflow_steps.priority+5` in `specs/wealthbox/snapshot.txt`, `create-new-workflow/response/workflow_template.workflow_steps.priority+5` in `specs/wealthbox/snapshot.txt`, `create-new-workflow/response/workflow_steps.priority+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-workflow/response/workflow_template.workflow_steps.priority+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-workflow/response/workflow_steps.priority+5` in `specs/wealthbox/snapshot.txt`, `delete-workflow/response/workflow_template.workflow_steps.priority+5` in `specs/wealthbox/snapshot.txt`, `delete-workflow/response/workflow_steps.priority+5` in `specs/wealthbox/snapshot.txt`, `retrieve-all-workflow-templates/response/workflow_templates.workflow_steps.priority+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-workflow-template/response/workflow_steps.priority+5` in `specs/wealthbox/snapshot.txt`, `complete-workflow-step/response/priority+5` in `specs/wealthbox/snapshot.txt`, `revert-workflow-step/response/priority+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "None Low Medium High"`.
 ///
-///Open: a value the documentation does not list decodes as [`WorkflowStepPriority::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`WorkflowStepPriority::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum WorkflowStepPriority {
-    ///`None`
+    /// `None`
     None,
-    ///`Low`
+    /// `Low`
     Low,
-    ///`Medium`
+    /// `Medium`
     Medium,
-    ///`High`
+    /// `High`
     High,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl WorkflowStepPriority {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            WorkflowStepPriority::None => "None",
-            WorkflowStepPriority::Low => "Low",
-            WorkflowStepPriority::Medium => "Medium",
-            WorkflowStepPriority::High => "High",
-            WorkflowStepPriority::Undocumented(value) => value,
+            Self::None => "None",
+            Self::Low => "Low",
+            Self::Medium => "Medium",
+            Self::High => "High",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for WorkflowStepPriority {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "None" => WorkflowStepPriority::None,
-            "Low" => WorkflowStepPriority::Low,
-            "Medium" => WorkflowStepPriority::Medium,
-            "High" => WorkflowStepPriority::High,
-            _ => WorkflowStepPriority::Undocumented(value),
+            "None" => Self::None,
+            "Low" => Self::Low,
+            "Medium" => Self::Medium,
+            "High" => Self::High,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for WorkflowStepPriority {
     fn from(value: &str) -> Self {
-        WorkflowStepPriority::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<WorkflowStepPriority> for String {
     fn from(value: WorkflowStepPriority) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for WorkflowStepPriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -2,51 +2,56 @@
 
 /// Documented at `retrieve-all-workflows/response/workflows.workflow_template.kind+5` in `specs/wealthbox/snapshot.txt`, `create-new-workflow/response/workflow_template.kind+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-workflow/response/workflow_template.kind+5` in `specs/wealthbox/snapshot.txt`, `delete-workflow/response/workflow_template.kind+5` in `specs/wealthbox/snapshot.txt`, `retrieve-all-workflow-templates/response/workflow_templates.kind+5` in `specs/wealthbox/snapshot.txt`, `fetch-existing-workflow-template/response/kind+5` in `specs/wealthbox/snapshot.txt`, overlay entry `choices "Contact Project Opportunity"`.
 ///
-///Open: a value the documentation does not list decodes as [`WorkflowTemplateKind::Undocumented`] instead of failing.
+/// Open: a value the documentation does not list decodes as [`WorkflowTemplateKind::Undocumented`] instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum WorkflowTemplateKind {
-    ///`Contact`
+    /// `Contact`
     Contact,
-    ///`Project`
+    /// `Project`
     Project,
-    ///`Opportunity`
+    /// `Opportunity`
     Opportunity,
     /// A value the documentation does not list, kept as received.
     Undocumented(String),
 }
+
 impl WorkflowTemplateKind {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            WorkflowTemplateKind::Contact => "Contact",
-            WorkflowTemplateKind::Project => "Project",
-            WorkflowTemplateKind::Opportunity => "Opportunity",
-            WorkflowTemplateKind::Undocumented(value) => value,
+            Self::Contact => "Contact",
+            Self::Project => "Project",
+            Self::Opportunity => "Opportunity",
+            Self::Undocumented(value) => value,
         }
     }
 }
+
 impl From<String> for WorkflowTemplateKind {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Contact" => WorkflowTemplateKind::Contact,
-            "Project" => WorkflowTemplateKind::Project,
-            "Opportunity" => WorkflowTemplateKind::Opportunity,
-            _ => WorkflowTemplateKind::Undocumented(value),
+            "Contact" => Self::Contact,
+            "Project" => Self::Project,
+            "Opportunity" => Self::Opportunity,
+            _ => Self::Undocumented(value),
         }
     }
 }
+
 impl From<&str> for WorkflowTemplateKind {
     fn from(value: &str) -> Self {
-        WorkflowTemplateKind::from(value.to_string())
+        Self::from(value.to_string())
     }
 }
+
 impl From<WorkflowTemplateKind> for String {
     fn from(value: WorkflowTemplateKind) -> Self {
         value.as_str().to_string()
     }
 }
+
 impl std::fmt::Display for WorkflowTemplateKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
