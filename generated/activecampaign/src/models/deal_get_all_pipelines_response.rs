@@ -7,7 +7,7 @@ pub struct DealGetAllPipelinesResponse {
     /// Source: `#/components/schemas/DealGetAllPipelinesResponse/properties/dealGroups` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealGroups")]
     #[serde(default)]
-    pub deal_groups: Vec<crate::models::DealGetAllPipelinesResponseDealGroups>,
+    pub deal_groups: Vec<crate::models::DealGroup>,
     /// Source: `#/components/schemas/DealGetAllPipelinesResponse/properties/dealStages` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStages")]
     #[serde(default)]

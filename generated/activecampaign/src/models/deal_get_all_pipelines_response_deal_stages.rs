@@ -45,7 +45,7 @@ pub struct DealGetAllPipelinesResponseDealStages {
     pub id: Option<String>,
     /// Source: `#/components/schemas/DealGetAllPipelinesResponse/properties/dealStages/items/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealGetAllPipelinesResponseDealStagesLinks>,
+    pub links: Option<crate::models::DealGetAllPipelinesResponseLinks>,
     /// Source: `#/components/schemas/DealGetAllPipelinesResponse/properties/dealStages/items/properties/order` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
