@@ -254,14 +254,6 @@ mod deal_get_all_pipelines_response;
 
 pub use deal_get_all_pipelines_response::*;
 
-mod deal_get_all_pipelines_response_deal_stages;
-
-pub use deal_get_all_pipelines_response_deal_stages::*;
-
-mod deal_get_all_pipelines_response_links;
-
-pub use deal_get_all_pipelines_response_links::*;
-
 mod deal_get_all_pipelines_response_meta;
 
 pub use deal_get_all_pipelines_response_meta::*;
@@ -457,14 +449,6 @@ pub use deal_list_all_task_types_response_meta::*;
 mod deal_list_custom_field_data_response;
 
 pub use deal_list_custom_field_data_response::*;
-
-mod deal_list_custom_field_data_response_deal_custom_field_data;
-
-pub use deal_list_custom_field_data_response_deal_custom_field_data::*;
-
-mod deal_list_custom_field_data_response_links;
-
-pub use deal_list_custom_field_data_response_links::*;
 
 mod deal_list_custom_field_meta_response;
 

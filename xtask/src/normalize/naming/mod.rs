@@ -648,6 +648,11 @@ mod tests {
                 at(Method::Get, "/stages/{id}", returning("get_stage", "GetStageResponse", 10)),
                 at(Method::Put, "/stages/{id}", returning("update_stage", "UpdateStageResponse", 20)),
                 create,
+                {
+                    let mut op = at(Method::Get, "/pipelines", returning("list_pipelines", "ListPipelinesResponse", 50));
+                    op.resource = "pipelines".into();
+                    op
+                },
             ],
             types: vec![
                 // Each envelope holds the stage under `dealStage`, with links of its own.
@@ -670,11 +675,20 @@ mod tests {
                     &[("order", "string"), ("links", "UpdateStageResponseLinks")],
                 ),
                 object("UpdateStageResponseLinks", 23, &[("group", "string")]),
+                // Another resource's list holds stages of exactly the model's shape.
+                object("ListPipelinesResponse", 51, &[("stages", "array<ListPipelinesResponseStages>")]),
+                object(
+                    "ListPipelinesResponseStages",
+                    52,
+                    &[("id", "string"), ("order", "string"), ("links", "ListPipelinesResponseLinks")],
+                ),
+                object("ListPipelinesResponseLinks", 53, &[("group", "string")]),
             ],
             gaps: vec![],
             reconciliation: None,
         };
-        let envelopes = ["CreateStageRequest", "CreateStageResponse", "GetStageResponse", "UpdateStageResponse"];
+        let envelopes =
+            ["CreateStageRequest", "CreateStageResponse", "GetStageResponse", "ListPipelinesResponse", "UpdateStageResponse"];
         let origins =
             Origins { doc_named: envelopes.iter().map(|n| n.to_string()).collect(), enum_fields: BTreeMap::new() };
         let given = BTreeMap::new();
@@ -694,11 +708,14 @@ mod tests {
                 "DealStage",
                 "DealStageLinks",
                 "GetStageResponse",
+                "ListPipelinesResponse",
                 "UpdateStageResponse",
             ]
         );
         let stage = spec.type_def("DealStage").unwrap();
-        assert_eq!(stage.sources, [Source::Doc(12), Source::Doc(22)]);
+        assert_eq!(stage.sources, [Source::Doc(12), Source::Doc(22), Source::Doc(52)]);
+        let TypeKind::Object { fields } = &spec.type_def("ListPipelinesResponse").unwrap().kind else { panic!() };
+        assert_eq!(fields[0].ty.to_string(), "array<DealStage>");
         let TypeKind::Object { fields } = &stage.kind else { panic!("an object") };
         assert_eq!(
             fields.iter().map(|f| (f.name.as_str(), f.required)).collect::<Vec<_>>(),

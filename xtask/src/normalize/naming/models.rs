@@ -81,8 +81,10 @@ impl Pass {
     /// `create` and `update` bodies, whose required fields are the request's, stay apart,
     /// named by the verb and the key (`CreateDealStage`) as rule 11 names bodies. The
     /// envelopes keep their (the document's) names: the rule needs no key listed anywhere.
+    /// A derived object elsewhere of exactly a model's shape is that model.
     pub(super) fn envelope_models(&mut self, spec: &mut Spec) {
         let resources: BTreeSet<String> = spec.operations.iter().map(|o| o.resource.clone()).collect();
+        let mut all_models = Vec::new();
         for resource in resources {
             let types = by_name(spec);
             let ops: Vec<&Operation> =
@@ -154,6 +156,7 @@ impl Pass {
             if let [model] = models.as_slice() {
                 self.models.insert(resource.clone(), model.clone());
             }
+            all_models.extend(models);
             // The objects in the envelopes of `create` and `update` bodies.
             let types = by_name(spec);
             let mut renames = BTreeMap::new();
@@ -171,6 +174,19 @@ impl Pass {
             self.named.extend(renames.values().cloned());
             self.rename_with_children(spec, &renames);
         }
+        // A derived object of exactly a model's shape elsewhere (a pipeline's stages) is it.
+        let types = by_name(spec);
+        let shapes: BTreeMap<String, &String> =
+            all_models.iter().map(|m| (deep_key(&types, &TypeRef::Named(m.clone()), 0), m)).collect();
+        let aliases: BTreeMap<String, String> = types
+            .values()
+            .filter(|t| matches!(t.kind, TypeKind::Object { .. }) && !self.named.contains(&t.name))
+            .filter_map(|t| {
+                let model = shapes.get(&deep_key(&types, &TypeRef::Named(t.name.clone()), 0))?;
+                Some((t.name.clone(), (*model).clone()))
+            })
+            .collect();
+        self.merge(spec, &aliases, Sources::Join);
     }
 
     /// Merges `aliases` into `model`: it keeps its own fields (and their types), gains
