@@ -6,10 +6,10 @@
 //! URL is built from the account name, which must be a host label.
 
 use activecampaign::models::{
-    DealBulkUpdateCustomFieldDataRequest, DealBulkUpdateCustomFieldDataRequestArray, DealCreateNewTaskRequest,
-    DealCreateNewTaskRequestDealTask, DealCreateStageRequest, DealCreateStageRequestDealStage,
+    CreateDeal, CreateDealStage, CreateDealTask, DealBulkUpdateCustomFieldDataRequest,
+    DealBulkUpdateCustomFieldDataRequestArray, DealCreateNewTaskRequest, DealCreateStageRequest,
     DealMoveDealsToAnotherStageRequest, DealMoveDealsToAnotherStageRequestDeal, DealMoveTasksToAnotherTaskTypeRequest,
-    DealMoveTasksToAnotherTaskTypeRequestDealTask, DealNewDealCreationRequest, DealNewDealCreationRequestDeal,
+    DealMoveTasksToAnotherTaskTypeRequestDealTask, DealNewDealCreationRequest,
 };
 use activecampaign::{Auth, Client, Error};
 use serde_json::json;
@@ -122,7 +122,7 @@ async fn deals_create_sends_the_typed_body_and_contact_deals_nest_under_contacts
         .mount(&server)
         .await;
     let client = client(&server);
-    let new = DealNewDealCreationRequestDeal::new("New", 100, "usd", "1", "2", "3").description("From the website");
+    let new = CreateDeal::new("New", 100, "usd", "1", "2", "3").description("From the website");
     let request = DealNewDealCreationRequest::new().deal(new);
     // The definition types this response as a bare string (an example pasted in its place):
     // it stays untyped JSON.
@@ -174,7 +174,7 @@ async fn stages_send_reorder_and_move_deals() {
         .move_deals_in_one_stage_to_another_stage(3, DealMoveDealsToAnotherStageRequest::new().deal(to))
         .await
         .unwrap();
-    let stage = DealCreateStageRequestDealStage::new("S", "4").width(280);
+    let stage = CreateDealStage::new("S", "4").width(280);
     let created =
         client.stages().create(DealCreateStageRequest::new().deal_stage(stage)).reorder(1).await.unwrap();
     assert_eq!(created.deal_stage.unwrap().id.as_deref(), Some("9"));
@@ -205,7 +205,7 @@ async fn tasks_keep_the_documents_misspelled_filter() {
         .await
         .unwrap();
     let due = serde_json::from_value(json!("2024-01-15")).unwrap();
-    let new = DealCreateNewTaskRequestDealTask::new(7, due, 1).title("Call");
+    let new = CreateDealTask::new(7, due, 1).title("Call");
     client.tasks().create(DealCreateNewTaskRequest::new().deal_task(new)).await.unwrap();
 }
 

@@ -13,7 +13,7 @@ trait Id {
     fn id(&self) -> Option<&str>;
 }
 
-impl Id for activecampaign::models::DealGetAllResponseDeals {
+impl Id for activecampaign::models::Deal {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }

@@ -4,7 +4,7 @@
 //!
 //! Each resource is a method of [`Client`] (`client.contacts()`), each operation a verb on it (`.list()`, `.get(id)`, `.create(body)`, `.update(id, body)`, `.delete(id)`, or the document's words) that takes the required inputs and returns a request builder for the optional ones: `.await` it (or call `.send()`), or call `.send_with_response()` for the status and headers. List builders have `.all()` and `.stream()` (an [`Items`] read with `.next().await`). Request bodies are built with `new(required...)` and chained setters; responses are read (their structs are `#[non_exhaustive]`: match them with `..`).
 //!
-//! 50 operations, 206 types.
+//! 50 operations, 179 types.
 #![forbid(unsafe_code)]
 
 mod client;

@@ -1,7 +1,7 @@
 //! A program using the ActiveCampaign client: account name, token, bracketed filters, a
 //! typed request body and a typed response (the models of the definition behind the
 //! reference pages).
-use activecampaign::models::{DealGetAllResponse, DealNewDealCreationRequest, DealNewDealCreationRequestDeal};
+use activecampaign::models::{CreateDeal, DealGetAllResponse, DealNewDealCreationRequest};
 use activecampaign::{Auth, Client};
 
 #[allow(dead_code)]
@@ -10,7 +10,7 @@ async fn deals() -> Result<(), activecampaign::Error> {
     let deals: DealGetAllResponse = client.deals().list().filters_title("Big").orders_next_action("ASC").await?;
     let _total: Option<i64> = deals.meta.and_then(|m| m.total);
     let _one = client.deals().get(7).await?;
-    let deal = DealNewDealCreationRequestDeal::new("New", 100, "usd", "1", "1", "1");
+    let deal = CreateDeal::new("New", 100, "usd", "1", "1", "1");
     client.deals().create(DealNewDealCreationRequest::new().deal(deal)).await?;
     Ok(())
 }

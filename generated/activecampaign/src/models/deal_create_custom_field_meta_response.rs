@@ -7,7 +7,5 @@ pub struct DealCreateCustomFieldMetaResponse {
     /// Source: `#/components/schemas/DealCreateCustomFieldMetaResponse/properties/dealCustomFieldMetum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldMetum")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_custom_field_metum: Option<
-        crate::models::DealCreateCustomFieldMetaResponseDealCustomFieldMetum,
-    >,
+    pub deal_custom_field_metum: Option<crate::models::DealCustomFieldMetum>,
 }

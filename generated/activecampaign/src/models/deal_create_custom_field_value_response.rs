@@ -7,7 +7,5 @@ pub struct DealCreateCustomFieldValueResponse {
     /// Source: `#/components/schemas/DealCreateCustomFieldValueResponse/properties/dealCustomFieldDatum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldDatum")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_custom_field_datum: Option<
-        crate::models::DealCreateCustomFieldValueResponseDealCustomFieldDatum,
-    >,
+    pub deal_custom_field_datum: Option<crate::models::DealCustomFieldDatum>,
 }

@@ -7,7 +7,7 @@ pub struct DealCreateNewTaskRequest {
     /// Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealTask")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_task: Option<crate::models::DealCreateNewTaskRequestDealTask>,
+    pub deal_task: Option<crate::models::CreateDealTask>,
 }
 
 impl DealCreateNewTaskRequest {
@@ -17,10 +17,7 @@ impl DealCreateNewTaskRequest {
     }
 
     /// Source: `#/components/schemas/DealCreateNewTaskRequest/properties/dealTask` in `specs/activecampaign/definition.yaml`.
-    pub fn deal_task(
-        mut self,
-        value: impl Into<crate::models::DealCreateNewTaskRequestDealTask>,
-    ) -> Self {
+    pub fn deal_task(mut self, value: impl Into<crate::models::CreateDealTask>) -> Self {
         self.deal_task = Some(value.into());
         self
     }

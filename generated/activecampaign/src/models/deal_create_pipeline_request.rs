@@ -7,7 +7,7 @@ pub struct DealCreatePipelineRequest {
     /// Source: `#/components/schemas/DealCreatePipelineRequest/properties/dealGroup` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealGroup")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_group: Option<crate::models::DealCreatePipelineRequestDealGroup>,
+    pub deal_group: Option<crate::models::CreateDealGroup>,
 }
 
 impl DealCreatePipelineRequest {
@@ -19,7 +19,7 @@ impl DealCreatePipelineRequest {
     /// Source: `#/components/schemas/DealCreatePipelineRequest/properties/dealGroup` in `specs/activecampaign/definition.yaml`.
     pub fn deal_group(
         mut self,
-        value: impl Into<crate::models::DealCreatePipelineRequestDealGroup>,
+        value: impl Into<crate::models::CreateDealGroup>,
     ) -> Self {
         self.deal_group = Some(value.into());
         self

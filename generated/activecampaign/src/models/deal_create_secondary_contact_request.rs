@@ -7,9 +7,7 @@ pub struct DealCreateSecondaryContactRequest {
     /// Source: `#/components/schemas/DealCreateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeal")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_deal: Option<
-        crate::models::DealCreateSecondaryContactRequestContactDeal,
-    >,
+    pub contact_deal: Option<crate::models::CreateContactDeal>,
 }
 
 impl DealCreateSecondaryContactRequest {
@@ -21,7 +19,7 @@ impl DealCreateSecondaryContactRequest {
     /// Source: `#/components/schemas/DealCreateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
     pub fn contact_deal(
         mut self,
-        value: impl Into<crate::models::DealCreateSecondaryContactRequestContactDeal>,
+        value: impl Into<crate::models::CreateContactDeal>,
     ) -> Self {
         self.contact_deal = Some(value.into());
         self

@@ -7,7 +7,7 @@ pub struct DealCreateStageRequest {
     /// Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_stage: Option<crate::models::DealCreateStageRequestDealStage>,
+    pub deal_stage: Option<crate::models::CreateDealStage>,
 }
 
 impl DealCreateStageRequest {
@@ -19,7 +19,7 @@ impl DealCreateStageRequest {
     /// Source: `#/components/schemas/DealCreateStageRequest/properties/dealStage` in `specs/activecampaign/definition.yaml`.
     pub fn deal_stage(
         mut self,
-        value: impl Into<crate::models::DealCreateStageRequestDealStage>,
+        value: impl Into<crate::models::CreateDealStage>,
     ) -> Self {
         self.deal_stage = Some(value.into());
         self

@@ -7,7 +7,7 @@ pub struct DealCreateTaskTypeRequest {
     /// Source: `#/components/schemas/DealCreateTaskTypeRequest/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealTasktype")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_tasktype: Option<crate::models::DealCreateTaskTypeRequestDealTasktype>,
+    pub deal_tasktype: Option<crate::models::CreateDealTasktype>,
 }
 
 impl DealCreateTaskTypeRequest {
@@ -19,7 +19,7 @@ impl DealCreateTaskTypeRequest {
     /// Source: `#/components/schemas/DealCreateTaskTypeRequest/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
     pub fn deal_tasktype(
         mut self,
-        value: impl Into<crate::models::DealCreateTaskTypeRequestDealTasktype>,
+        value: impl Into<crate::models::CreateDealTasktype>,
     ) -> Self {
         self.deal_tasktype = Some(value.into());
         self

@@ -7,5 +7,5 @@ pub struct DealCreateTaskTypeResponse {
     /// Source: `#/components/schemas/DealCreateTaskTypeResponse/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealTasktype")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_tasktype: Option<crate::models::DealCreateTaskTypeResponseDealTasktype>,
+    pub deal_tasktype: Option<crate::models::DealTasktype>,
 }

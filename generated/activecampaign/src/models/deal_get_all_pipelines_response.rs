@@ -7,11 +7,11 @@ pub struct DealGetAllPipelinesResponse {
     /// Source: `#/components/schemas/DealGetAllPipelinesResponse/properties/dealGroups` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealGroups")]
     #[serde(default)]
-    pub deal_groups: Vec<crate::models::DealGetAllPipelinesResponseDealGroups>,
+    pub deal_groups: Vec<crate::models::DealGroup>,
     /// Source: `#/components/schemas/DealGetAllPipelinesResponse/properties/dealStages` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStages")]
     #[serde(default)]
-    pub deal_stages: Vec<crate::models::DealGetAllPipelinesResponseDealStages>,
+    pub deal_stages: Vec<crate::models::DealStage>,
     /// Source: `#/components/schemas/DealGetAllPipelinesResponse/properties/meta` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::models::DealGetAllPipelinesResponseMeta>,

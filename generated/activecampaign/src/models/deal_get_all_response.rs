@@ -6,7 +6,7 @@
 pub struct DealGetAllResponse {
     /// Source: `#/components/schemas/DealGetAllResponse/properties/deals` in `specs/activecampaign/definition.yaml`.
     #[serde(default)]
-    pub deals: Vec<crate::models::DealGetAllResponseDeals>,
+    pub deals: Vec<crate::models::Deal>,
     /// Source: `#/components/schemas/DealGetAllResponse/properties/meta` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::models::DealGetAllResponseMeta>,

@@ -7,7 +7,5 @@ pub struct DealGetCustomFieldMetaResponse {
     /// Source: `#/components/schemas/DealGetCustomFieldMetaResponse/properties/dealCustomFieldMetum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldMetum")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_custom_field_metum: Option<
-        crate::models::DealGetCustomFieldMetaResponseDealCustomFieldMetum,
-    >,
+    pub deal_custom_field_metum: Option<crate::models::DealCustomFieldMetum>,
 }

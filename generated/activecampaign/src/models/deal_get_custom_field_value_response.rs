@@ -7,7 +7,5 @@ pub struct DealGetCustomFieldValueResponse {
     /// Source: `#/components/schemas/DealGetCustomFieldValueResponse/properties/dealCustomFieldDatum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldDatum")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_custom_field_datum: Option<
-        crate::models::DealGetCustomFieldValueResponseDealCustomFieldDatum,
-    >,
+    pub deal_custom_field_datum: Option<crate::models::DealCustomFieldDatum>,
 }

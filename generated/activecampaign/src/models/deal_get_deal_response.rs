@@ -6,5 +6,5 @@
 pub struct DealGetDealResponse {
     /// Source: `#/components/schemas/DealGetDealResponse/properties/deal` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal: Option<crate::models::DealGetDealResponseDeal>,
+    pub deal: Option<crate::models::Deal>,
 }

@@ -7,7 +7,7 @@ pub struct DealGetPipelineResponse {
     /// Source: `#/components/schemas/DealGetPipelineResponse/properties/dealGroup` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealGroup")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_group: Option<crate::models::DealGetPipelineResponseDealGroup>,
+    pub deal_group: Option<crate::models::DealGroup>,
     /// Source: `#/components/schemas/DealGetPipelineResponse/properties/dealStages` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStages")]
     #[serde(default)]

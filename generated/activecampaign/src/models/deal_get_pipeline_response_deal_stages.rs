@@ -45,7 +45,7 @@ pub struct DealGetPipelineResponseDealStages {
     pub id: Option<String>,
     /// Source: `#/components/schemas/DealGetPipelineResponse/properties/dealStages/items/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealGetPipelineResponseDealStagesLinks>,
+    pub links: Option<crate::models::DealGetPipelineResponseLinks>,
     /// Source: `#/components/schemas/DealGetPipelineResponse/properties/dealStages/items/properties/order` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,

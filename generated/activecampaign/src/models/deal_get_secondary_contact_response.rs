@@ -7,5 +7,5 @@ pub struct DealGetSecondaryContactResponse {
     /// Source: `#/components/schemas/DealGetSecondaryContactResponse/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeal")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_deal: Option<crate::models::DealGetSecondaryContactResponseContactDeal>,
+    pub contact_deal: Option<crate::models::ContactDeal>,
 }

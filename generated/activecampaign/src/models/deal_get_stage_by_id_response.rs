@@ -7,5 +7,5 @@ pub struct DealGetStageByIdResponse {
     /// Source: `#/components/schemas/DealGetStageByIdResponse/properties/dealStage` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_stage: Option<crate::models::DealGetStageByIdResponseDealStage>,
+    pub deal_stage: Option<crate::models::DealStage>,
 }

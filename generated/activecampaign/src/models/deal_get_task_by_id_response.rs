@@ -7,5 +7,5 @@ pub struct DealGetTaskByIdResponse {
     /// Source: `#/components/schemas/DealGetTaskByIdResponse/properties/dealTask` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealTask")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_task: Option<crate::models::DealGetTaskByIdResponseDealTask>,
+    pub deal_task: Option<crate::models::DealTask>,
 }

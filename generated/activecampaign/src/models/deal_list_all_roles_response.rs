@@ -7,7 +7,7 @@ pub struct DealListAllRolesResponse {
     /// Source: `#/components/schemas/DealListAllRolesResponse/properties/dealRoles` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealRoles")]
     #[serde(default)]
-    pub deal_roles: Vec<crate::models::DealListAllRolesResponseDealRoles>,
+    pub deal_roles: Vec<crate::models::DealRole>,
     /// Source: `#/components/schemas/DealListAllRolesResponse/properties/meta` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::models::DealListAllRolesResponseMeta>,

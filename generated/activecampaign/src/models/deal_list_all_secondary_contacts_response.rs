@@ -7,9 +7,7 @@ pub struct DealListAllSecondaryContactsResponse {
     /// Source: `#/components/schemas/DealListAllSecondaryContactsResponse/properties/contactDeals` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeals")]
     #[serde(default)]
-    pub contact_deals: Vec<
-        crate::models::DealListAllSecondaryContactsResponseContactDeals,
-    >,
+    pub contact_deals: Vec<crate::models::ContactDeal>,
     /// Source: `#/components/schemas/DealListAllSecondaryContactsResponse/properties/meta` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::models::DealListAllSecondaryContactsResponseMeta>,

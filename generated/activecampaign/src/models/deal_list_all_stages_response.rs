@@ -7,7 +7,7 @@ pub struct DealListAllStagesResponse {
     /// Source: `#/components/schemas/DealListAllStagesResponse/properties/dealStages` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStages")]
     #[serde(default)]
-    pub deal_stages: Vec<crate::models::DealListAllStagesResponseDealStages>,
+    pub deal_stages: Vec<crate::models::DealStage>,
     /// Source: `#/components/schemas/DealListAllStagesResponse/properties/meta` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::models::DealListAllStagesResponseMeta>,

@@ -7,7 +7,5 @@ pub struct DealListCustomFieldDataResponse {
     /// Source: `#/components/schemas/DealListCustomFieldDataResponse/properties/dealCustomFieldData` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldData")]
     #[serde(default)]
-    pub deal_custom_field_data: Vec<
-        crate::models::DealListCustomFieldDataResponseDealCustomFieldData,
-    >,
+    pub deal_custom_field_data: Vec<crate::models::DealCustomFieldDatum>,
 }

@@ -6,7 +6,7 @@
 pub struct DealNewDealCreationRequest {
     /// Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal: Option<crate::models::DealNewDealCreationRequestDeal>,
+    pub deal: Option<crate::models::CreateDeal>,
 }
 
 impl DealNewDealCreationRequest {
@@ -16,10 +16,7 @@ impl DealNewDealCreationRequest {
     }
 
     /// Source: `#/components/schemas/DealNewDealCreationRequest/properties/deal` in `specs/activecampaign/definition.yaml`.
-    pub fn deal(
-        mut self,
-        value: impl Into<crate::models::DealNewDealCreationRequestDeal>,
-    ) -> Self {
+    pub fn deal(mut self, value: impl Into<crate::models::CreateDeal>) -> Self {
         self.deal = Some(value.into());
         self
     }

@@ -7,5 +7,5 @@ pub struct DealRoleCreationResponse {
     /// Source: `#/components/schemas/DealRoleCreationResponse/properties/dealRole` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealRole")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_role: Option<crate::models::DealRoleCreationResponseDealRole>,
+    pub deal_role: Option<crate::models::DealRole>,
 }

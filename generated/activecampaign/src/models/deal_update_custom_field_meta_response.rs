@@ -7,7 +7,5 @@ pub struct DealUpdateCustomFieldMetaResponse {
     /// Source: `#/components/schemas/DealUpdateCustomFieldMetaResponse/properties/dealCustomFieldMetum` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealCustomFieldMetum")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_custom_field_metum: Option<
-        crate::models::DealUpdateCustomFieldMetaResponseDealCustomFieldMetum,
-    >,
+    pub deal_custom_field_metum: Option<crate::models::DealCustomFieldMetum>,
 }

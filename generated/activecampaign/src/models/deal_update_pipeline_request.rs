@@ -7,7 +7,7 @@ pub struct DealUpdatePipelineRequest {
     /// Source: `#/components/schemas/DealUpdatePipelineRequest/properties/dealGroup` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealGroup")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_group: Option<crate::models::DealUpdatePipelineRequestDealGroup>,
+    pub deal_group: Option<crate::models::UpdateDealGroup>,
 }
 
 impl DealUpdatePipelineRequest {
@@ -19,7 +19,7 @@ impl DealUpdatePipelineRequest {
     /// Source: `#/components/schemas/DealUpdatePipelineRequest/properties/dealGroup` in `specs/activecampaign/definition.yaml`.
     pub fn deal_group(
         mut self,
-        value: impl Into<crate::models::DealUpdatePipelineRequestDealGroup>,
+        value: impl Into<crate::models::UpdateDealGroup>,
     ) -> Self {
         self.deal_group = Some(value.into());
         self

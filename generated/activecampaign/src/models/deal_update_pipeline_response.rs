@@ -7,7 +7,7 @@ pub struct DealUpdatePipelineResponse {
     /// Source: `#/components/schemas/DealUpdatePipelineResponse/properties/dealGroup` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealGroup")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_group: Option<crate::models::DealUpdatePipelineResponseDealGroup>,
+    pub deal_group: Option<crate::models::DealCreatePipelineResponseDealGroup>,
     /// Source: `#/components/schemas/DealUpdatePipelineResponse/properties/dealGroupGroups` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealGroupGroups")]
     #[serde(default)]

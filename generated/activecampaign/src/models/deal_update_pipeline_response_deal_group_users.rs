@@ -16,7 +16,7 @@ pub struct DealUpdatePipelineResponseDealGroupUsers {
     pub id: Option<String>,
     /// Source: `#/components/schemas/DealUpdatePipelineResponse/properties/dealGroupUsers/items/properties/links` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::models::DealUpdatePipelineResponseDealGroupUsersLinks>,
+    pub links: Option<crate::models::DealUpdatePipelineResponseLinks>,
     /// Source: `#/components/schemas/DealUpdatePipelineResponse/properties/dealGroupUsers/items/properties/user` in `specs/activecampaign/definition.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,

@@ -7,9 +7,7 @@ pub struct DealUpdateSecondaryContactRequest {
     /// Source: `#/components/schemas/DealUpdateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "contactDeal")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_deal: Option<
-        crate::models::DealUpdateSecondaryContactRequestContactDeal,
-    >,
+    pub contact_deal: Option<crate::models::UpdateContactDeal>,
 }
 
 impl DealUpdateSecondaryContactRequest {
@@ -21,7 +19,7 @@ impl DealUpdateSecondaryContactRequest {
     /// Source: `#/components/schemas/DealUpdateSecondaryContactRequest/properties/contactDeal` in `specs/activecampaign/definition.yaml`.
     pub fn contact_deal(
         mut self,
-        value: impl Into<crate::models::DealUpdateSecondaryContactRequestContactDeal>,
+        value: impl Into<crate::models::UpdateContactDeal>,
     ) -> Self {
         self.contact_deal = Some(value.into());
         self

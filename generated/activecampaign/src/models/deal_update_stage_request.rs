@@ -7,7 +7,7 @@ pub struct DealUpdateStageRequest {
     /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_stage: Option<crate::models::DealUpdateStageRequestDealStage>,
+    pub deal_stage: Option<crate::models::UpdateDealStage>,
 }
 
 impl DealUpdateStageRequest {
@@ -19,7 +19,7 @@ impl DealUpdateStageRequest {
     /// Source: `#/components/schemas/DealUpdateStageRequest/properties/dealStage` in `specs/activecampaign/definition.yaml`.
     pub fn deal_stage(
         mut self,
-        value: impl Into<crate::models::DealUpdateStageRequestDealStage>,
+        value: impl Into<crate::models::UpdateDealStage>,
     ) -> Self {
         self.deal_stage = Some(value.into());
         self

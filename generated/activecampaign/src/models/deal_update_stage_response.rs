@@ -7,5 +7,5 @@ pub struct DealUpdateStageResponse {
     /// Source: `#/components/schemas/DealUpdateStageResponse/properties/dealStage` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealStage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_stage: Option<crate::models::DealUpdateStageResponseDealStage>,
+    pub deal_stage: Option<crate::models::DealCreateStageResponseDealStage>,
 }

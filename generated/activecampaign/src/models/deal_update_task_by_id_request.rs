@@ -7,7 +7,7 @@ pub struct DealUpdateTaskByIdRequest {
     /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealTask")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_task: Option<crate::models::DealUpdateTaskByIdRequestDealTask>,
+    pub deal_task: Option<crate::models::UpdateDealTask>,
 }
 
 impl DealUpdateTaskByIdRequest {
@@ -17,10 +17,7 @@ impl DealUpdateTaskByIdRequest {
     }
 
     /// Source: `#/components/schemas/DealUpdateTaskByIdRequest/properties/dealTask` in `specs/activecampaign/definition.yaml`.
-    pub fn deal_task(
-        mut self,
-        value: impl Into<crate::models::DealUpdateTaskByIdRequestDealTask>,
-    ) -> Self {
+    pub fn deal_task(mut self, value: impl Into<crate::models::UpdateDealTask>) -> Self {
         self.deal_task = Some(value.into());
         self
     }

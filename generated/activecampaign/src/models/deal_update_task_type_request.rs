@@ -7,7 +7,7 @@ pub struct DealUpdateTaskTypeRequest {
     /// Source: `#/components/schemas/DealUpdateTaskTypeRequest/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
     #[serde(rename = "dealTasktype")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal_tasktype: Option<crate::models::DealUpdateTaskTypeRequestDealTasktype>,
+    pub deal_tasktype: Option<crate::models::UpdateDealTasktype>,
 }
 
 impl DealUpdateTaskTypeRequest {
@@ -19,7 +19,7 @@ impl DealUpdateTaskTypeRequest {
     /// Source: `#/components/schemas/DealUpdateTaskTypeRequest/properties/dealTasktype` in `specs/activecampaign/definition.yaml`.
     pub fn deal_tasktype(
         mut self,
-        value: impl Into<crate::models::DealUpdateTaskTypeRequestDealTasktype>,
+        value: impl Into<crate::models::UpdateDealTasktype>,
     ) -> Self {
         self.deal_tasktype = Some(value.into());
         self

@@ -2,6 +2,46 @@
 
 //! Every type of the API, one file each.
 
+mod contact_deal;
+
+pub use contact_deal::*;
+
+mod contact_deal_links;
+
+pub use contact_deal_links::*;
+
+mod create_contact_deal;
+
+pub use create_contact_deal::*;
+
+mod create_deal;
+
+pub use create_deal::*;
+
+mod create_deal_fields;
+
+pub use create_deal_fields::*;
+
+mod create_deal_group;
+
+pub use create_deal_group::*;
+
+mod create_deal_stage;
+
+pub use create_deal_stage::*;
+
+mod create_deal_task;
+
+pub use create_deal_task::*;
+
+mod create_deal_tasktype;
+
+pub use create_deal_tasktype::*;
+
+mod deal;
+
+pub use deal::*;
+
 mod deal_bulk_create_custom_field_values_request;
 
 pub use deal_bulk_create_custom_field_values_request::*;
@@ -58,14 +98,6 @@ mod deal_create_custom_field_meta_response;
 
 pub use deal_create_custom_field_meta_response::*;
 
-mod deal_create_custom_field_meta_response_deal_custom_field_metum;
-
-pub use deal_create_custom_field_meta_response_deal_custom_field_metum::*;
-
-mod deal_create_custom_field_meta_response_links;
-
-pub use deal_create_custom_field_meta_response_links::*;
-
 mod deal_create_custom_field_value_request;
 
 pub use deal_create_custom_field_value_request::*;
@@ -78,29 +110,13 @@ mod deal_create_custom_field_value_response;
 
 pub use deal_create_custom_field_value_response::*;
 
-mod deal_create_custom_field_value_response_deal_custom_field_datum;
-
-pub use deal_create_custom_field_value_response_deal_custom_field_datum::*;
-
-mod deal_create_custom_field_value_response_links;
-
-pub use deal_create_custom_field_value_response_links::*;
-
 mod deal_create_new_task_request;
 
 pub use deal_create_new_task_request::*;
 
-mod deal_create_new_task_request_deal_task;
-
-pub use deal_create_new_task_request_deal_task::*;
-
 mod deal_create_pipeline_request;
 
 pub use deal_create_pipeline_request::*;
-
-mod deal_create_pipeline_request_deal_group;
-
-pub use deal_create_pipeline_request_deal_group::*;
 
 mod deal_create_pipeline_response;
 
@@ -146,10 +162,6 @@ mod deal_create_secondary_contact_request;
 
 pub use deal_create_secondary_contact_request::*;
 
-mod deal_create_secondary_contact_request_contact_deal;
-
-pub use deal_create_secondary_contact_request_contact_deal::*;
-
 mod deal_create_secondary_contact_response;
 
 pub use deal_create_secondary_contact_response::*;
@@ -174,10 +186,6 @@ mod deal_create_stage_request;
 
 pub use deal_create_stage_request::*;
 
-mod deal_create_stage_request_deal_stage;
-
-pub use deal_create_stage_request_deal_stage::*;
-
 mod deal_create_stage_response;
 
 pub use deal_create_stage_response::*;
@@ -194,17 +202,25 @@ mod deal_create_task_type_request;
 
 pub use deal_create_task_type_request::*;
 
-mod deal_create_task_type_request_deal_tasktype;
-
-pub use deal_create_task_type_request_deal_tasktype::*;
-
 mod deal_create_task_type_response;
 
 pub use deal_create_task_type_response::*;
 
-mod deal_create_task_type_response_deal_tasktype;
+mod deal_custom_field_datum;
 
-pub use deal_create_task_type_response_deal_tasktype::*;
+pub use deal_custom_field_datum::*;
+
+mod deal_custom_field_datum_links;
+
+pub use deal_custom_field_datum_links::*;
+
+mod deal_custom_field_metum;
+
+pub use deal_custom_field_metum::*;
+
+mod deal_custom_field_metum_links;
+
+pub use deal_custom_field_metum_links::*;
 
 mod deal_delete_custom_field_meta404_response;
 
@@ -238,22 +254,6 @@ mod deal_get_all_pipelines_response;
 
 pub use deal_get_all_pipelines_response::*;
 
-mod deal_get_all_pipelines_response_deal_groups;
-
-pub use deal_get_all_pipelines_response_deal_groups::*;
-
-mod deal_get_all_pipelines_response_deal_stages;
-
-pub use deal_get_all_pipelines_response_deal_stages::*;
-
-mod deal_get_all_pipelines_response_deal_stages_links;
-
-pub use deal_get_all_pipelines_response_deal_stages_links::*;
-
-mod deal_get_all_pipelines_response_links;
-
-pub use deal_get_all_pipelines_response_links::*;
-
 mod deal_get_all_pipelines_response_meta;
 
 pub use deal_get_all_pipelines_response_meta::*;
@@ -265,14 +265,6 @@ pub use deal_get_all_response::*;
 mod deal_get_all_response_currencies;
 
 pub use deal_get_all_response_currencies::*;
-
-mod deal_get_all_response_deals;
-
-pub use deal_get_all_response_deals::*;
-
-mod deal_get_all_response_links;
-
-pub use deal_get_all_response_links::*;
 
 mod deal_get_all_response_meta;
 
@@ -358,14 +350,6 @@ mod deal_get_custom_field_meta_response;
 
 pub use deal_get_custom_field_meta_response::*;
 
-mod deal_get_custom_field_meta_response_deal_custom_field_metum;
-
-pub use deal_get_custom_field_meta_response_deal_custom_field_metum::*;
-
-mod deal_get_custom_field_meta_response_links;
-
-pub use deal_get_custom_field_meta_response_links::*;
-
 mod deal_get_custom_field_value404_response;
 
 pub use deal_get_custom_field_value404_response::*;
@@ -378,37 +362,17 @@ mod deal_get_custom_field_value_response;
 
 pub use deal_get_custom_field_value_response::*;
 
-mod deal_get_custom_field_value_response_deal_custom_field_datum;
-
-pub use deal_get_custom_field_value_response_deal_custom_field_datum::*;
-
-mod deal_get_custom_field_value_response_links;
-
-pub use deal_get_custom_field_value_response_links::*;
-
 mod deal_get_deal_response;
 
 pub use deal_get_deal_response::*;
-
-mod deal_get_deal_response_deal;
-
-pub use deal_get_deal_response_deal::*;
 
 mod deal_get_pipeline_response;
 
 pub use deal_get_pipeline_response::*;
 
-mod deal_get_pipeline_response_deal_group;
-
-pub use deal_get_pipeline_response_deal_group::*;
-
 mod deal_get_pipeline_response_deal_stages;
 
 pub use deal_get_pipeline_response_deal_stages::*;
-
-mod deal_get_pipeline_response_deal_stages_links;
-
-pub use deal_get_pipeline_response_deal_stages_links::*;
 
 mod deal_get_pipeline_response_links;
 
@@ -422,61 +386,33 @@ mod deal_get_secondary_contact_response;
 
 pub use deal_get_secondary_contact_response::*;
 
-mod deal_get_secondary_contact_response_contact_deal;
-
-pub use deal_get_secondary_contact_response_contact_deal::*;
-
-mod deal_get_secondary_contact_response_links;
-
-pub use deal_get_secondary_contact_response_links::*;
-
 mod deal_get_stage_by_id_response;
 
 pub use deal_get_stage_by_id_response::*;
-
-mod deal_get_stage_by_id_response_deal_stage;
-
-pub use deal_get_stage_by_id_response_deal_stage::*;
-
-mod deal_get_stage_by_id_response_links;
-
-pub use deal_get_stage_by_id_response_links::*;
 
 mod deal_get_task_by_id_response;
 
 pub use deal_get_task_by_id_response::*;
 
-mod deal_get_task_by_id_response_deal_task;
-
-pub use deal_get_task_by_id_response_deal_task::*;
-
-mod deal_get_task_by_id_response_links;
-
-pub use deal_get_task_by_id_response_links::*;
-
-mod deal_get_task_by_id_response_owner;
-
-pub use deal_get_task_by_id_response_owner::*;
-
 mod deal_get_task_type_response;
 
 pub use deal_get_task_type_response::*;
 
-mod deal_get_task_type_response_deal_tasktype;
+mod deal_group;
 
-pub use deal_get_task_type_response_deal_tasktype::*;
+pub use deal_group::*;
+
+mod deal_group_links;
+
+pub use deal_group_links::*;
+
+mod deal_links;
+
+pub use deal_links::*;
 
 mod deal_list_all_roles_response;
 
 pub use deal_list_all_roles_response::*;
-
-mod deal_list_all_roles_response_deal_roles;
-
-pub use deal_list_all_roles_response_deal_roles::*;
-
-mod deal_list_all_roles_response_links;
-
-pub use deal_list_all_roles_response_links::*;
 
 mod deal_list_all_roles_response_meta;
 
@@ -486,14 +422,6 @@ mod deal_list_all_secondary_contacts_response;
 
 pub use deal_list_all_secondary_contacts_response::*;
 
-mod deal_list_all_secondary_contacts_response_contact_deals;
-
-pub use deal_list_all_secondary_contacts_response_contact_deals::*;
-
-mod deal_list_all_secondary_contacts_response_links;
-
-pub use deal_list_all_secondary_contacts_response_links::*;
-
 mod deal_list_all_secondary_contacts_response_meta;
 
 pub use deal_list_all_secondary_contacts_response_meta::*;
@@ -501,14 +429,6 @@ pub use deal_list_all_secondary_contacts_response_meta::*;
 mod deal_list_all_stages_response;
 
 pub use deal_list_all_stages_response::*;
-
-mod deal_list_all_stages_response_deal_stages;
-
-pub use deal_list_all_stages_response_deal_stages::*;
-
-mod deal_list_all_stages_response_links;
-
-pub use deal_list_all_stages_response_links::*;
 
 mod deal_list_all_stages_response_meta;
 
@@ -529,14 +449,6 @@ pub use deal_list_all_task_types_response_meta::*;
 mod deal_list_custom_field_data_response;
 
 pub use deal_list_custom_field_data_response::*;
-
-mod deal_list_custom_field_data_response_deal_custom_field_data;
-
-pub use deal_list_custom_field_data_response_deal_custom_field_data::*;
-
-mod deal_list_custom_field_data_response_links;
-
-pub use deal_list_custom_field_data_response_links::*;
 
 mod deal_list_custom_field_meta_response;
 
@@ -618,13 +530,9 @@ mod deal_new_deal_creation_request;
 
 pub use deal_new_deal_creation_request::*;
 
-mod deal_new_deal_creation_request_deal;
+mod deal_role;
 
-pub use deal_new_deal_creation_request_deal::*;
-
-mod deal_new_deal_creation_request_fields;
-
-pub use deal_new_deal_creation_request_fields::*;
+pub use deal_role::*;
 
 mod deal_role_creation_request;
 
@@ -634,13 +542,33 @@ mod deal_role_creation_response;
 
 pub use deal_role_creation_response::*;
 
-mod deal_role_creation_response_deal_role;
+mod deal_role_links;
 
-pub use deal_role_creation_response_deal_role::*;
+pub use deal_role_links::*;
 
-mod deal_role_creation_response_links;
+mod deal_stage;
 
-pub use deal_role_creation_response_links::*;
+pub use deal_stage::*;
+
+mod deal_stage_links;
+
+pub use deal_stage_links::*;
+
+mod deal_task;
+
+pub use deal_task::*;
+
+mod deal_task_links;
+
+pub use deal_task_links::*;
+
+mod deal_task_owner;
+
+pub use deal_task_owner::*;
+
+mod deal_tasktype;
+
+pub use deal_tasktype::*;
 
 mod deal_update_custom_field_meta404_response;
 
@@ -661,14 +589,6 @@ pub use deal_update_custom_field_meta_request_deal_custom_field_metum::*;
 mod deal_update_custom_field_meta_response;
 
 pub use deal_update_custom_field_meta_response::*;
-
-mod deal_update_custom_field_meta_response_deal_custom_field_metum;
-
-pub use deal_update_custom_field_meta_response_deal_custom_field_metum::*;
-
-mod deal_update_custom_field_meta_response_links;
-
-pub use deal_update_custom_field_meta_response_links::*;
 
 mod deal_update_custom_field_value404_response;
 
@@ -698,37 +618,17 @@ mod deal_update_custom_field_value_response;
 
 pub use deal_update_custom_field_value_response::*;
 
-mod deal_update_custom_field_value_response_deal_custom_field_datum;
-
-pub use deal_update_custom_field_value_response_deal_custom_field_datum::*;
-
-mod deal_update_custom_field_value_response_links;
-
-pub use deal_update_custom_field_value_response_links::*;
-
 mod deal_update_pipeline_request;
 
 pub use deal_update_pipeline_request::*;
-
-mod deal_update_pipeline_request_deal_group;
-
-pub use deal_update_pipeline_request_deal_group::*;
 
 mod deal_update_pipeline_response;
 
 pub use deal_update_pipeline_response::*;
 
-mod deal_update_pipeline_response_deal_group;
-
-pub use deal_update_pipeline_response_deal_group::*;
-
 mod deal_update_pipeline_response_deal_group_users;
 
 pub use deal_update_pipeline_response_deal_group_users::*;
-
-mod deal_update_pipeline_response_deal_group_users_links;
-
-pub use deal_update_pipeline_response_deal_group_users_links::*;
 
 mod deal_update_pipeline_response_links;
 
@@ -754,10 +654,6 @@ mod deal_update_secondary_contact_request;
 
 pub use deal_update_secondary_contact_request::*;
 
-mod deal_update_secondary_contact_request_contact_deal;
-
-pub use deal_update_secondary_contact_request_contact_deal::*;
-
 mod deal_update_secondary_contact_response;
 
 pub use deal_update_secondary_contact_response::*;
@@ -782,46 +678,42 @@ mod deal_update_stage_request;
 
 pub use deal_update_stage_request::*;
 
-mod deal_update_stage_request_deal_stage;
-
-pub use deal_update_stage_request_deal_stage::*;
-
 mod deal_update_stage_response;
 
 pub use deal_update_stage_response::*;
-
-mod deal_update_stage_response_deal_stage;
-
-pub use deal_update_stage_response_deal_stage::*;
-
-mod deal_update_stage_response_links;
-
-pub use deal_update_stage_response_links::*;
 
 mod deal_update_task_by_id_request;
 
 pub use deal_update_task_by_id_request::*;
 
-mod deal_update_task_by_id_request_deal_task;
-
-pub use deal_update_task_by_id_request_deal_task::*;
-
 mod deal_update_task_type_request;
 
 pub use deal_update_task_type_request::*;
-
-mod deal_update_task_type_request_deal_tasktype;
-
-pub use deal_update_task_type_request_deal_tasktype::*;
 
 mod deal_update_task_type_response;
 
 pub use deal_update_task_type_response::*;
 
-mod deal_update_task_type_response_deal_tasktype;
-
-pub use deal_update_task_type_response_deal_tasktype::*;
-
 mod status;
 
 pub use status::*;
+
+mod update_contact_deal;
+
+pub use update_contact_deal::*;
+
+mod update_deal_group;
+
+pub use update_deal_group::*;
+
+mod update_deal_stage;
+
+pub use update_deal_stage::*;
+
+mod update_deal_task;
+
+pub use update_deal_task::*;
+
+mod update_deal_tasktype;
+
+pub use update_deal_tasktype::*;

@@ -372,11 +372,7 @@ impl<'a> GetDealCustomFieldData<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(
-        self,
-    ) -> crate::Items<
-        crate::models::DealListCustomFieldDataResponseDealCustomFieldData,
-    > {
+    pub fn stream(self) -> crate::Items<crate::models::DealCustomFieldDatum> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -388,12 +384,7 @@ impl<'a> GetDealCustomFieldData<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(
-        self,
-    ) -> Result<
-        Vec<crate::models::DealListCustomFieldDataResponseDealCustomFieldData>,
-        Error,
-    > {
+    pub async fn all(self) -> Result<Vec<crate::models::DealCustomFieldDatum>, Error> {
         self.stream().all().await
     }
 }

@@ -265,9 +265,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
-    pub fn stream(
-        self,
-    ) -> crate::Items<crate::models::DealGetAllPipelinesResponseDealGroups> {
+    pub fn stream(self) -> crate::Items<crate::models::DealGroup> {
         crate::runtime::paginate(
             self.client.core().clone(),
             self.request(),
@@ -279,9 +277,7 @@ impl<'a> List<'a> {
     /// Every item of every page, fetched one page after the other; the first error
     /// (an item that does not decode included) fails it: read `.stream()` to keep
     /// the other items.
-    pub async fn all(
-        self,
-    ) -> Result<Vec<crate::models::DealGetAllPipelinesResponseDealGroups>, Error> {
+    pub async fn all(self) -> Result<Vec<crate::models::DealGroup>, Error> {
         self.stream().all().await
     }
 }

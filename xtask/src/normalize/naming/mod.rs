@@ -42,7 +42,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use codegen::names::pascal;
 use codegen::spec::{Field, Operation, Parameter, Spec, TypeDef, TypeKind, TypeRef};
 
-
 /// What type building knows of the names it made.
 #[derive(Debug, Clone, Default)]
 pub struct Origins {
@@ -107,6 +106,7 @@ impl Naming {
         pass.one_method_per_endpoint(spec, overlay.operations);
         drop_unused_types(spec);
         let used = pass.overlay_names(spec, overlay.types);
+        pass.envelope_models(spec);
         pass.resource_models(spec);
         pass.typed_list_items(spec);
         drop_unused_types(spec);
@@ -462,7 +462,9 @@ fn one_operation(spec: &Spec, ops: &[Operation]) -> Option<OneOperation> {
                 }
                 let (Some(a), Some(b)) = (mine.ty.named(), f.ty.named()) else { return None };
                 let same_container = mine.ty.to_string().replace(a, "") == f.ty.to_string().replace(b, "");
-                if !same_container || type_key(&types, &TypeRef::Named(a.into())) != type_key(&types, &TypeRef::Named(b.into())) {
+                if !same_container
+                    || type_key(&types, &TypeRef::Named(a.into())) != type_key(&types, &TypeRef::Named(b.into()))
+                {
                     return None;
                 }
                 out.aliases.insert(b.to_string(), a.to_string());
@@ -623,5 +625,101 @@ mod tests {
         // A document-named type keeps its own sources; merged derived shapes join theirs.
         assert_eq!(spec.types[0].sources, [Source::Doc(5)]);
         assert_eq!(spec.types[1].sources, [Source::Doc(21), Source::Doc(31)]);
+    }
+
+    #[test]
+    fn objects_held_by_envelopes_are_one_model_named_by_their_key() {
+        use codegen::spec::{Method, RequestBody};
+        let at = |method: Method, path: &str, mut op: Operation| {
+            op.method = Some(method);
+            op.path = Some(path.parse().unwrap());
+            op
+        };
+        let mut create = at(Method::Post, "/stages", returning("create_stage", "CreateStageResponse", 40));
+        create.request = Some(RequestBody {
+            content_type: "application/json".into(),
+            ty: "CreateStageRequest".parse().unwrap(),
+            examples: vec![],
+            source: Source::Doc(41),
+        });
+        let mut spec = Spec {
+            api: Api::new("demo", "demo.txt"),
+            operations: vec![
+                at(Method::Get, "/stages/{id}", returning("get_stage", "GetStageResponse", 10)),
+                at(Method::Put, "/stages/{id}", returning("update_stage", "UpdateStageResponse", 20)),
+                create,
+                {
+                    let mut op = at(Method::Get, "/pipelines", returning("list_pipelines", "ListPipelinesResponse", 50));
+                    op.resource = "pipelines".into();
+                    op
+                },
+            ],
+            types: vec![
+                // Each envelope holds the stage under `dealStage`, with links of its own.
+                object("CreateStageRequest", 42, &[("dealStage", "CreateStageRequestDealStage")]),
+                object("CreateStageRequestDealStage", 43, &[("title", "string")]),
+                object("CreateStageResponse", 44, &[("dealStage", "CreateStageResponseDealStage")]),
+                // The definition says `order` is a number here, a string elsewhere.
+                object("CreateStageResponseDealStage", 45, &[("id", "string"), ("order", "integer")]),
+                object("GetStageResponse", 11, &[("dealStage", "GetStageResponseDealStage")]),
+                object(
+                    "GetStageResponseDealStage",
+                    12,
+                    &[("id", "string"), ("order", "string"), ("links", "GetStageResponseLinks")],
+                ),
+                object("GetStageResponseLinks", 13, &[("group", "string")]),
+                object("UpdateStageResponse", 21, &[("dealStage", "UpdateStageResponseDealStage")]),
+                object(
+                    "UpdateStageResponseDealStage",
+                    22,
+                    &[("order", "string"), ("links", "UpdateStageResponseLinks")],
+                ),
+                object("UpdateStageResponseLinks", 23, &[("group", "string")]),
+                // Another resource's list holds stages of exactly the model's shape.
+                object("ListPipelinesResponse", 51, &[("stages", "array<ListPipelinesResponseStages>")]),
+                object(
+                    "ListPipelinesResponseStages",
+                    52,
+                    &[("id", "string"), ("order", "string"), ("links", "ListPipelinesResponseLinks")],
+                ),
+                object("ListPipelinesResponseLinks", 53, &[("group", "string")]),
+            ],
+            gaps: vec![],
+            reconciliation: None,
+        };
+        let envelopes =
+            ["CreateStageRequest", "CreateStageResponse", "GetStageResponse", "ListPipelinesResponse", "UpdateStageResponse"];
+        let origins =
+            Origins { doc_named: envelopes.iter().map(|n| n.to_string()).collect(), enum_fields: BTreeMap::new() };
+        let given = BTreeMap::new();
+        let no_names = BTreeMap::new();
+        run(&mut spec, origins, false).finish(&mut spec, &OverlayNames { types: &given, operations: &no_names });
+        let names: Vec<&str> = spec.types.iter().map(|t| t.name.as_str()).collect();
+        // The envelopes keep their names; `get`'s and `update`'s stage (a subset, its links
+        // the same shape) are one `DealStage`; `create`'s, whose `order` is a number, stays
+        // apart; the request's is `CreateDealStage`.
+        assert_eq!(
+            names,
+            [
+                "CreateDealStage",
+                "CreateStageRequest",
+                "CreateStageResponse",
+                "CreateStageResponseDealStage",
+                "DealStage",
+                "DealStageLinks",
+                "GetStageResponse",
+                "ListPipelinesResponse",
+                "UpdateStageResponse",
+            ]
+        );
+        let stage = spec.type_def("DealStage").unwrap();
+        assert_eq!(stage.sources, [Source::Doc(12), Source::Doc(22), Source::Doc(52)]);
+        let TypeKind::Object { fields } = &spec.type_def("ListPipelinesResponse").unwrap().kind else { panic!() };
+        assert_eq!(fields[0].ty.to_string(), "array<DealStage>");
+        let TypeKind::Object { fields } = &stage.kind else { panic!("an object") };
+        assert_eq!(
+            fields.iter().map(|f| (f.name.as_str(), f.required)).collect::<Vec<_>>(),
+            [("id", false), ("order", true), ("links", true)]
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The rules of the naming pass that give a resource one model and short names: the
-//! shapes one resource returns become one model named after it, a page's items of any
-//! JSON become that model where the document's examples fit it, the bodies of `create`
-//! and `update` are named after it, and derived names are the nearest named parent's
+//! objects a resource's envelopes hold (`{"dealStage": {...}}`) become one model named by
+//! their key, the shapes one resource returns become one model named after it, a page's
+//! items of any JSON become that model where the document's examples fit it, the bodies
+//! of `create` and `update` are named after it, and derived names are the nearest named parent's
 //! name plus the field (async-stripe's rule).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +24,8 @@ impl Pass {
     /// resource (`Task`). Appearances merge as elsewhere (the union of their fields, a
     /// field required only where each requires it).
     pub(super) fn resource_models(&mut self, spec: &mut Spec) {
-        let resources: BTreeSet<String> = spec.operations.iter().map(|o| o.resource.clone()).collect();
+        let resources: BTreeSet<String> =
+            spec.operations.iter().map(|o| o.resource.clone()).filter(|r| !self.models.contains_key(r)).collect();
         for resource in resources {
             let types = by_name(spec);
             let mut candidates: BTreeSet<String> = BTreeSet::new();
@@ -51,39 +53,168 @@ impl Pass {
                 }
             }
             let own = pascal(&singular(&resource));
-            let name = if self.named.contains(&model.name) || types.contains_key(&own) {
-                model.name.clone()
-            } else {
-                own
-            };
+            let name =
+                if self.named.contains(&model.name) || types.contains_key(&own) { model.name.clone() } else { own };
             if aliases.is_empty() && name == model.name {
                 self.models.insert(resource.clone(), model.name.clone());
                 continue;
             }
-            // The model keeps its own fields, with `required` where every appearance has it.
-            let mut fields = fields_of(&model);
-            for alias in aliases.keys() {
-                let theirs: Vec<_> = fields_of(&types[alias])
-                    .into_iter()
-                    .map(|mut f| {
-                        if let Some(mine) = fields.iter().find(|m| m.name == f.name) {
-                            f.ty = mine.ty.clone();
-                        }
-                        f
-                    })
-                    .collect();
-                crate::normalize::types::merge_fields(&mut fields, theirs);
-            }
-            if let Some(def) = spec.types.iter_mut().find(|t| t.name == model.name) {
-                def.kind = TypeKind::Object { fields };
-            }
-            self.merge(spec, &aliases, Sources::Join);
+            self.merge_into_model(spec, &types, &model, &aliases);
             if name != model.name {
                 self.rename(spec, &[(model.name.clone(), name.clone())].into());
             }
             self.named.insert(name.clone());
             self.models.insert(resource.clone(), name);
         }
+    }
+
+    /// Rule 9a (before rule 9): the object in an *envelope*, a body whose one object field
+    /// (besides lists) holds the resource (`{"dealStage": {...}}`, the definition's
+    /// `DealCreateStageResponse`), is the resource. Within a resource, the objects its
+    /// responses' envelopes hold under one key, and its paged list's items, that are one
+    /// shape or a subset of another (nested objects compared by their fields, not their
+    /// names) are one model, named by the key (`DealStage`) where that name is free. Where
+    /// they differ (a field of another type: the definition gives a stage's `order` as a
+    /// string from `get` and a number from `create`), the model is the shape that takes in
+    /// the most of them, then the one `get` returns; the others are merged the same way,
+    /// round after round, under their derived names. The objects in the envelopes of
+    /// `create` and `update` bodies, whose required fields are the request's, stay apart,
+    /// named by the verb and the key (`CreateDealStage`) as rule 11 names bodies. The
+    /// envelopes keep their (the document's) names: the rule needs no key listed anywhere.
+    /// A derived object elsewhere of exactly a model's shape is that model.
+    pub(super) fn envelope_models(&mut self, spec: &mut Spec) {
+        let resources: BTreeSet<String> = spec.operations.iter().map(|o| o.resource.clone()).collect();
+        let mut all_models = Vec::new();
+        for resource in resources {
+            let types = by_name(spec);
+            let ops: Vec<&Operation> =
+                spec.operations.iter().filter(|o| o.resource == resource && o.is_resolved()).collect();
+            // Key -> the objects held under it, each with whether a `get` returns it.
+            let mut groups: BTreeMap<String, BTreeMap<String, bool>> = BTreeMap::new();
+            for op in &ops {
+                if let Some((key, inner)) = op.success().and_then(|r| r.ty.as_ref()).and_then(|t| envelope(&types, t)) {
+                    *groups.entry(key).or_default().entry(inner).or_default() |= op.rust_name == "get";
+                }
+            }
+            let items: BTreeSet<String> = ops
+                .iter()
+                .filter(|o| o.rust_name == "list")
+                .flat_map(|o| model_candidates(spec, o))
+                .filter(|n| !self.named.contains(n))
+                .collect();
+            let mut models = Vec::new();
+            for (key, held) in groups {
+                let mut members: BTreeMap<String, bool> = held;
+                for item in &items {
+                    members.entry(item.clone()).or_insert(false);
+                }
+                // Rounds: the shape that takes in the most members is the model, named by
+                // the key; those it cannot take (a field of another type) are the next round's.
+                let mut wanted = Some(pascal(&key));
+                loop {
+                    // Afresh: a round before this one merged some types away.
+                    let types = by_name(spec);
+                    let left: Vec<(&TypeDef, bool)> = members
+                        .iter()
+                        .filter(|(n, _)| !self.named.contains(*n))
+                        .filter_map(|(n, get)| types.get(n).map(|t| (t, *get)))
+                        .filter(|(t, _)| matches!(t.kind, TypeKind::Object { .. }))
+                        .collect();
+                    let absorbed = |model: &TypeDef| -> BTreeMap<String, String> {
+                        left.iter()
+                            .filter(|(t, _)| t.name != model.name && deep_subset(&types, t, model))
+                            .map(|(t, _)| (t.name.clone(), model.name.clone()))
+                            .collect()
+                    };
+                    let Some((model, get)) = left.iter().max_by_key(|(t, get)| {
+                        (absorbed(t).len(), *get, field_count(t), std::cmp::Reverse(t.name.clone()))
+                    }) else {
+                        break;
+                    };
+                    let aliases = absorbed(model);
+                    // One object that no `get` returns and nothing else matches is no model.
+                    if aliases.is_empty() && !(*get && wanted.is_some()) {
+                        break;
+                    }
+                    let model = (*model).clone();
+                    self.merge_into_model(spec, &types, &model, &aliases);
+                    // The first round's model is the resource's, named by the key; a later
+                    // round's keeps a derived name (its envelope's plus the key).
+                    if let Some(wanted) = wanted.take() {
+                        let name = if types.contains_key(&wanted) { model.name.clone() } else { wanted };
+                        if name != model.name {
+                            self.rename(spec, &[(model.name.clone(), name.clone())].into());
+                        }
+                        self.named.insert(name.clone());
+                        models.push(name);
+                    }
+                    for gone in aliases.keys().chain([&model.name]) {
+                        members.remove(gone);
+                    }
+                }
+            }
+            if let [model] = models.as_slice() {
+                self.models.insert(resource.clone(), model.clone());
+            }
+            all_models.extend(models);
+            // The objects in the envelopes of `create` and `update` bodies.
+            let types = by_name(spec);
+            let mut renames = BTreeMap::new();
+            for op in spec.operations.iter().filter(|o| o.resource == resource && o.is_resolved()) {
+                if !matches!(op.rust_name.as_str(), "create" | "update") {
+                    continue;
+                }
+                let Some((key, inner)) = op.request.as_ref().and_then(|r| envelope(&types, &r.ty)) else { continue };
+                let name = format!("{}{}", pascal(&op.rust_name), pascal(&key));
+                if self.named.contains(&inner) || types.contains_key(&name) || renames.values().any(|n| *n == name) {
+                    continue;
+                }
+                renames.insert(inner, name);
+            }
+            self.named.extend(renames.values().cloned());
+            self.rename_with_children(spec, &renames);
+        }
+        // A derived object of exactly a model's shape elsewhere (a pipeline's stages) is it.
+        let types = by_name(spec);
+        let shapes: BTreeMap<String, &String> =
+            all_models.iter().map(|m| (deep_key(&types, &TypeRef::Named(m.clone()), 0), m)).collect();
+        let aliases: BTreeMap<String, String> = types
+            .values()
+            .filter(|t| matches!(t.kind, TypeKind::Object { .. }) && !self.named.contains(&t.name))
+            .filter_map(|t| {
+                let model = shapes.get(&deep_key(&types, &TypeRef::Named(t.name.clone()), 0))?;
+                Some((t.name.clone(), (*model).clone()))
+            })
+            .collect();
+        self.merge(spec, &aliases, Sources::Join);
+    }
+
+    /// Merges `aliases` into `model`: it keeps its own fields (and their types), gains
+    /// theirs, each `required` only where every appearance requires it.
+    fn merge_into_model(
+        &mut self,
+        spec: &mut Spec,
+        types: &BTreeMap<String, TypeDef>,
+        model: &TypeDef,
+        aliases: &BTreeMap<String, String>,
+    ) {
+        let mut fields = fields_of(model);
+        for alias in aliases.keys() {
+            let theirs: Vec<_> = fields_of(&types[alias])
+                .into_iter()
+                .map(|mut f| {
+                    if let Some(mine) = fields.iter().find(|m| m.name == f.name) {
+                        f.ty = mine.ty.clone();
+                    }
+                    f
+                })
+                .collect();
+            crate::normalize::types::merge_fields(&mut fields, theirs);
+        }
+        if let Some(def) = spec.types.iter_mut().find(|t| t.name == model.name) {
+            def.kind = TypeKind::Object { fields };
+        }
+        self.merge(spec, aliases, Sources::Join);
     }
 
     /// Rule 10: a list's items typed as any JSON are the resource's model when every
@@ -96,7 +227,9 @@ impl Pass {
             let (Some(model), Some(paging)) = (self.models.get(&op.resource), &op.pagination) else { continue };
             let Some(TypeRef::Named(page)) = op.success().and_then(|r| r.ty.as_ref()) else { continue };
             let Some(TypeKind::Object { fields }) = types.get(page).map(|t| &t.kind) else { continue };
-            if fields.iter().find(|f| f.name == paging.items).map(|f| &f.ty) != Some(&TypeRef::Array(Box::new(TypeRef::Any))) {
+            if fields.iter().find(|f| f.name == paging.items).map(|f| &f.ty)
+                != Some(&TypeRef::Array(Box::new(TypeRef::Any)))
+            {
                 continue;
             }
             let Some(model_def) = types.get(model) else { continue };
@@ -115,7 +248,9 @@ impl Pass {
             }
         }
         for (page, items, model) in retype {
-            if let Some(TypeKind::Object { fields }) = spec.types.iter_mut().find(|t| t.name == page).map(|t| &mut t.kind) {
+            if let Some(TypeKind::Object { fields }) =
+                spec.types.iter_mut().find(|t| t.name == page).map(|t| &mut t.kind)
+            {
                 if let Some(f) = fields.iter_mut().find(|f| f.name == items) {
                     f.ty = TypeRef::Array(Box::new(TypeRef::Named(model)));
                 }
@@ -278,7 +413,9 @@ impl Pass {
         for name in names.iter().filter(|n| !renames.contains_key(*n) && !self.named.contains(*n)) {
             let parent = renames
                 .iter()
-                .filter(|(old, _)| name.strip_prefix(old.as_str()).is_some_and(|rest| rest.starts_with(char::is_uppercase)))
+                .filter(|(old, _)| {
+                    name.strip_prefix(old.as_str()).is_some_and(|rest| rest.starts_with(char::is_uppercase))
+                })
                 .max_by_key(|(old, _)| old.len());
             if let Some((old, new)) = parent {
                 let child = format!("{new}{}", &name[old.len()..]);
@@ -297,11 +434,12 @@ impl Pass {
 fn model_candidates(spec: &Spec, op: &Operation) -> Vec<String> {
     let success = op.success().and_then(|r| r.ty.as_ref());
     if ITEM_VERBS.contains(&op.rust_name.as_str()) {
-        return success.and_then(|t| match t {
-            TypeRef::Named(n) => Some(vec![n.clone()]),
-            _ => None,
-        })
-        .unwrap_or_default();
+        return success
+            .and_then(|t| match t {
+                TypeRef::Named(n) => Some(vec![n.clone()]),
+                _ => None,
+            })
+            .unwrap_or_default();
     }
     if op.rust_name != "list" {
         return Vec::new();
@@ -335,7 +473,48 @@ fn field_count(def: &TypeDef) -> usize {
 /// their values).
 fn subset(types: &BTreeMap<String, TypeDef>, small: &TypeDef, big: &TypeDef) -> bool {
     let big_fields = fields_of(big);
-    fields_of(small).iter().all(|f| {
-        big_fields.iter().any(|g| g.name == f.name && type_key(types, &g.ty) == type_key(types, &f.ty))
-    })
+    fields_of(small)
+        .iter()
+        .all(|f| big_fields.iter().any(|g| g.name == f.name && type_key(types, &g.ty) == type_key(types, &f.ty)))
+}
+
+/// The key and the object of an envelope: a body whose one field typed as a named object
+/// holds it, every other field being a list (`{"dealStage": {...}}`,
+/// `{"contactDeal": {...}, "deals": [...]}`).
+fn envelope(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> Option<(String, String)> {
+    let TypeKind::Object { fields } = &types.get(ty.named()?)?.kind else { return None };
+    let is_object = |t: &TypeRef| matches!(t, TypeRef::Named(n) if matches!(types.get(n).map(|d| &d.kind), Some(TypeKind::Object { .. })));
+    let mut held = fields.iter().filter(|f| is_object(&f.ty));
+    let (Some(one), None) = (held.next(), held.next()) else { return None };
+    if !fields.iter().all(|f| f.name == one.name || matches!(f.ty, TypeRef::Array(_))) {
+        return None;
+    }
+    Some((one.name.clone(), one.ty.named()?.to_string()))
+}
+
+/// A type's structure, nested objects by their fields rather than their names (enums by
+/// their values): two appearances of one object, each with its own nested types, match.
+fn deep_key(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, depth: usize) -> String {
+    match ty {
+        TypeRef::Named(n) => match types.get(n).map(|d| &d.kind) {
+            Some(TypeKind::Object { fields }) if depth < 8 => {
+                let mut parts: Vec<String> =
+                    fields.iter().map(|f| format!("{}:{}", f.name, deep_key(types, &f.ty, depth + 1))).collect();
+                parts.sort();
+                format!("{{{}}}", parts.join(","))
+            }
+            _ => type_key(types, ty),
+        },
+        TypeRef::Array(t) => format!("array<{}>", deep_key(types, t, depth)),
+        TypeRef::Map(t) => format!("map<{}>", deep_key(types, t, depth)),
+        other => other.to_string(),
+    }
+}
+
+/// Whether every field of `small` is a field of `big` of the same structure.
+fn deep_subset(types: &BTreeMap<String, TypeDef>, small: &TypeDef, big: &TypeDef) -> bool {
+    let big_fields = fields_of(big);
+    fields_of(small)
+        .iter()
+        .all(|f| big_fields.iter().any(|g| g.name == f.name && deep_key(types, &g.ty, 0) == deep_key(types, &f.ty, 0)))
 }
