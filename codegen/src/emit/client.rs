@@ -554,7 +554,6 @@ futures-util = {{ version = "0.3", default-features = false }}
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-serde_path_to_error = "0.1"
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 "#,
         name = spec.api.name,

@@ -180,14 +180,14 @@ fn operation(ctx: &Context, op: &Operation) -> TokenStream {
                 })
             }
 
-            /// Sends the request and decodes the response body.
-            pub async fn send(self) -> Result<#output, Error> {
-                self.send_with_response().await.map(|response| response.body)
+            /// Sends the request (when awaited) and decodes the response body.
+            pub fn send(self) -> impl Future<Output = Result<#output, Error>> + Send + 'a {
+                self.client.core().call(self.request()).body()
             }
 
-            /// Sends the request; the response keeps its status and headers.
-            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
-                self.client.core().execute(&self.request()?).await
+            /// Sends the request (when awaited); the response keeps its status and headers.
+            pub fn send_with_response(self) -> impl Future<Output = Result<Response<#output>, Error>> + Send + 'a {
+                self.client.core().call(self.request())
             }
 
             #paging

@@ -117,17 +117,21 @@ impl<'a> RetrieveAllExistingPipelines<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::DealGetAllPipelinesResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::DealGetAllPipelinesResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::DealGetAllPipelinesResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<Response<crate::models::DealGetAllPipelinesResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
     /// client's limit ([`crate::ClientBuilder::max_pages`]).
@@ -214,15 +218,21 @@ impl<'a> CreateNewPipeline<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealCreatePipelineResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::DealCreatePipelineResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::DealCreatePipelineResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::DealCreatePipelineResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CreateNewPipeline<'a> {
@@ -273,13 +283,17 @@ impl<'a> DeleteExistingPipeline<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        self.client.core().execute(&self.request()?).await
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<serde_json::Value>, Error>> + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for DeleteExistingPipeline<'a> {
@@ -333,15 +347,21 @@ impl<'a> RetrieveExistingPipeline<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealGetPipelineResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::DealGetPipelineResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::DealGetPipelineResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::DealGetPipelineResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for RetrieveExistingPipeline<'a> {
@@ -398,15 +418,21 @@ impl<'a> UpdateExistingPipeline<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealUpdatePipelineResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::DealUpdatePipelineResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::DealUpdatePipelineResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::DealUpdatePipelineResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for UpdateExistingPipeline<'a> {

@@ -45,17 +45,21 @@ impl<'a> RetrieveAllExistingTaskTypes<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::DealListAllTaskTypesResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::DealListAllTaskTypesResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::DealListAllTaskTypesResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<Response<crate::models::DealListAllTaskTypesResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for RetrieveAllExistingTaskTypes<'a> {
@@ -109,15 +113,21 @@ impl<'a> CreateNewTaskType<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealCreateTaskTypeResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::DealCreateTaskTypeResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::DealCreateTaskTypeResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::DealCreateTaskTypeResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CreateNewTaskType<'a> {
@@ -168,13 +178,17 @@ impl<'a> DeleteExistingTaskType<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        self.client.core().execute(&self.request()?).await
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<serde_json::Value>, Error>> + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for DeleteExistingTaskType<'a> {
@@ -225,15 +239,21 @@ impl<'a> RetrieveExistingTaskType<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealGetTaskTypeResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::DealGetTaskTypeResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::DealGetTaskTypeResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::DealGetTaskTypeResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for RetrieveExistingTaskType<'a> {
@@ -290,15 +310,21 @@ impl<'a> UpdateExistingTaskType<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealUpdateTaskTypeResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::DealUpdateTaskTypeResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::DealUpdateTaskTypeResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::DealUpdateTaskTypeResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for UpdateExistingTaskType<'a> {
@@ -360,17 +386,24 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::DealMoveTasksToAnotherTaskTypeResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::DealMoveTasksToAnotherTaskTypeResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::DealMoveTasksToAnotherTaskTypeResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<
+            Response<crate::models::DealMoveTasksToAnotherTaskTypeResponse>,
+            Error,
+        >,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for MoveTasksToDifferentTaskType<'a> {

@@ -201,15 +201,21 @@ impl<'a> RetrieveListOfExistingTasks<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealGetAllTasksResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::DealGetAllTasksResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::DealGetAllTasksResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::DealGetAllTasksResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for RetrieveListOfExistingTasks<'a> {
@@ -263,13 +269,17 @@ impl<'a> CreateNewTask<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        self.client.core().execute(&self.request()?).await
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<serde_json::Value>, Error>> + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CreateNewTask<'a> {
@@ -320,13 +330,17 @@ impl<'a> DeleteExistingTask<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        self.client.core().execute(&self.request()?).await
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<serde_json::Value>, Error>> + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for DeleteExistingTask<'a> {
@@ -377,15 +391,21 @@ impl<'a> RetrieveExistingTask<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealGetTaskByIdResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::DealGetTaskByIdResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::DealGetTaskByIdResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::DealGetTaskByIdResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for RetrieveExistingTask<'a> {
@@ -442,13 +462,17 @@ impl<'a> UpdateExistingTask<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<serde_json::Value>, Error> {
-        self.client.core().execute(&self.request()?).await
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<serde_json::Value>, Error>> + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for UpdateExistingTask<'a> {

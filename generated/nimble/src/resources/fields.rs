@@ -47,15 +47,21 @@ impl<'a> GetContactsMetadata<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactsFieldsMetadata, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::ContactsFieldsMetadata>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::ContactsFieldsMetadata, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::ContactsFieldsMetadata>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for GetContactsMetadata<'a> {
@@ -104,17 +110,21 @@ impl<'a> ListContactFields<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::FieldsContactsFieldsMetadata, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::FieldsContactsFieldsMetadata, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::FieldsContactsFieldsMetadata>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<Response<crate::models::FieldsContactsFieldsMetadata>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for ListContactFields<'a> {
@@ -168,15 +178,21 @@ impl<'a> CreateNewField<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::FieldsContactFieldsTab>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CreateNewField<'a> {
@@ -237,15 +253,21 @@ impl<'a> UpdatesExistingField<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::FieldsContactFieldsTab>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for UpdatesExistingField<'a> {
@@ -299,15 +321,21 @@ impl<'a> CreateNewFieldsGroup<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::FieldsContactFieldsTab>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CreateNewFieldsGroup<'a> {
@@ -368,15 +396,21 @@ impl<'a> UpdatesExistingFieldsGroup<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::FieldsContactFieldsTab>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for UpdatesExistingFieldsGroup<'a> {
@@ -430,15 +464,21 @@ impl<'a> CreateNewFieldsTabs<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::FieldsContactFieldsTab>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CreateNewFieldsTabs<'a> {
@@ -499,15 +539,21 @@ impl<'a> UpdatesExistingFieldsTab<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::FieldsContactFieldsTab>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for UpdatesExistingFieldsTab<'a> {
@@ -569,15 +615,21 @@ impl<'a> CreateChoiceForField<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::FieldsContactFieldsTab, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::FieldsContactFieldsTab>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::FieldsContactFieldsTab>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CreateChoiceForField<'a> {
@@ -647,15 +699,21 @@ impl<'a> DeletesChoiceById<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::UpdatesChoiseResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::UpdatesChoiseResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::UpdatesChoiseResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::UpdatesChoiseResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for DeletesChoiceById<'a> {

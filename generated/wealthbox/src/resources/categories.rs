@@ -67,17 +67,21 @@ impl<'a> ListAllContactRoles<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::ListAllContactRolesResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::ListAllContactRolesResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ListAllContactRolesResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<Response<crate::models::ListAllContactRolesResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
     /// client's limit ([`crate::ClientBuilder::max_pages`]).
@@ -184,17 +188,21 @@ impl<'a> ListAllCustomFields<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::ListAllCustomFieldsResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::ListAllCustomFieldsResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::ListAllCustomFieldsResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<Response<crate::models::ListAllCustomFieldsResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
     /// client's limit ([`crate::ClientBuilder::max_pages`]).
@@ -311,15 +319,21 @@ impl<'a> ListAllTags<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ListAllTagsResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::ListAllTagsResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::ListAllTagsResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::ListAllTagsResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
     /// client's limit ([`crate::ClientBuilder::max_pages`]).
@@ -427,20 +441,27 @@ impl<'a> ListAllMembersOfCustomizableCategory<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::ListAllMembersOfCustomizableCategoryResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<
+            crate::models::ListAllMembersOfCustomizableCategoryResponse,
+            Error,
+        >,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        Response<crate::models::ListAllMembersOfCustomizableCategoryResponse>,
-        Error,
-    > {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<
+            Response<crate::models::ListAllMembersOfCustomizableCategoryResponse>,
+            Error,
+        >,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
     /// client's limit ([`crate::ClientBuilder::max_pages`]).

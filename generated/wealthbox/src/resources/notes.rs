@@ -106,15 +106,21 @@ impl<'a> RetrieveAllNotes<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::RetrieveAllNotesResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::RetrieveAllNotesResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::models::RetrieveAllNotesResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::RetrieveAllNotesResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
     /// client's limit ([`crate::ClientBuilder::max_pages`]).
@@ -201,15 +207,19 @@ impl<'a> CreateNewNote<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::StatusUpdate, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::StatusUpdate>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::StatusUpdate, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::StatusUpdate>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CreateNewNote<'a> {
@@ -262,15 +272,19 @@ impl<'a> FetchExistingNote<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::StatusUpdate, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::StatusUpdate>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::StatusUpdate, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::StatusUpdate>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for FetchExistingNote<'a> {
@@ -329,15 +343,19 @@ impl<'a> UpdateExistingNote<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::StatusUpdate, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::StatusUpdate>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::StatusUpdate, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::StatusUpdate>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for UpdateExistingNote<'a> {

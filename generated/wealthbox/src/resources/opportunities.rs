@@ -118,17 +118,21 @@ impl<'a> RetrieveAllOpportunities<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::RetrieveAllOpportunitiesResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::RetrieveAllOpportunitiesResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::RetrieveAllOpportunitiesResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<Response<crate::models::RetrieveAllOpportunitiesResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
     /// client's limit ([`crate::ClientBuilder::max_pages`]).
@@ -215,15 +219,19 @@ impl<'a> CreateNewOpportunity<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Opportunity, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::Opportunity>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::Opportunity, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::Opportunity>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CreateNewOpportunity<'a> {
@@ -277,15 +285,19 @@ impl<'a> FetchExistingOpportunity<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Opportunity, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::Opportunity>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::Opportunity, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::Opportunity>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for FetchExistingOpportunity<'a> {
@@ -345,15 +357,19 @@ impl<'a> UpdateExistingOpportunity<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Opportunity, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::Opportunity>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::Opportunity, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::Opportunity>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for UpdateExistingOpportunity<'a> {
@@ -407,15 +423,19 @@ impl<'a> DeleteOpportunity<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Opportunity, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::Opportunity>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::Opportunity, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::Opportunity>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for DeleteOpportunity<'a> {

@@ -106,17 +106,21 @@ impl<'a> RetrieveAllWorkflows<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::RetrieveAllWorkflowsResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::RetrieveAllWorkflowsResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::RetrieveAllWorkflowsResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<Response<crate::models::RetrieveAllWorkflowsResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
     /// client's limit ([`crate::ClientBuilder::max_pages`]).
@@ -203,15 +207,19 @@ impl<'a> CreateNewWorkflow<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Workflow, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::Workflow>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::Workflow, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::Workflow>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CreateNewWorkflow<'a> {
@@ -264,15 +272,19 @@ impl<'a> FetchExistingWorkflow<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Workflow, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::Workflow>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::Workflow, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::Workflow>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for FetchExistingWorkflow<'a> {
@@ -325,15 +337,19 @@ impl<'a> DeleteWorkflow<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Workflow, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::Workflow>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::Workflow, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::Workflow>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for DeleteWorkflow<'a> {
@@ -399,17 +415,21 @@ impl<'a> CompleteWorkflowStep<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::CompleteWorkflowStepResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::CompleteWorkflowStepResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<crate::models::CompleteWorkflowStepResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<Response<crate::models::CompleteWorkflowStepResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for CompleteWorkflowStep<'a> {
@@ -475,15 +495,19 @@ impl<'a> RevertWorkflowStep<'a> {
             options: self.options.clone(),
         })
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::WorkflowStep, Error> {
-        self.send_with_response().await.map(|response| response.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<Response<crate::models::WorkflowStep>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<Output = Result<crate::models::WorkflowStep, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
+    }
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<crate::models::WorkflowStep>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 impl<'a> IntoFuture for RevertWorkflowStep<'a> {
