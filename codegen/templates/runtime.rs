@@ -1136,18 +1136,28 @@ pub fn paginate<T: DeserializeOwned + Send + 'static>(
     paging: Paging,
     items: &'static str,
 ) -> impl futures_util::Stream<Item = Result<T, Error>> + Send + 'static {
+    futures_util::StreamExt::map(list_items(core, request, paging, items), move |item| {
+        item.and_then(|item| decode_item(items, item))
+    })
+}
+
+/// The items of every page, as JSON, for [`paginate`]: one boxed stream type whatever the
+/// item type, so that the walk is compiled once and only the decoding per item type.
+fn list_items(
+    core: Core,
+    request: Result<Request, Error>,
+    paging: Paging,
+    items: &'static str,
+) -> std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ListItem, Error>> + Send>> {
     let pages = request.map(|request| Pages::new(core, request, paging, items));
-    futures_util::stream::unfold(Some(pages), move |state| async move {
+    Box::pin(futures_util::stream::unfold(Some(pages), |state| async move {
         let mut pages = match state? {
             Ok(pages) => pages,
             Err(e) => return Some((Err(e), None)),
         };
-        let item = match pages.next_item().await? {
-            Ok(item) => decode_item(items, item),
-            Err(e) => Err(e),
-        };
+        let item = pages.next_item().await?;
         Some((item, Some(Ok(pages))))
-    })
+    }))
 }
 
 /// Decodes one list item, written back as JSON so that `T` goes through [`decode`] like
