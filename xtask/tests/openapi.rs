@@ -12,24 +12,35 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// The official schema: see `tests/fixtures/openapi/README.md` for its source.
-fn validator() -> jsonschema::Validator {
-    let text = include_str!("fixtures/openapi/schema-3.1-2022-10-07.json");
+/// An official schema (its `id` key and value checked): see
+/// `tests/fixtures/openapi/README.md` for its source.
+fn validator_of(text: &str, id_key: &str, id: &str) -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(text).expect("the vendored schema is JSON");
-    assert_eq!(schema["$id"], "https://spec.openapis.org/oas/3.1/schema/2022-10-07");
+    assert_eq!(schema[id_key], id);
     jsonschema::validator_for(&schema).expect("the vendored schema compiles")
 }
 
-fn documents() -> Vec<(String, Value)> {
+/// The OpenAPI 3.1 schema.
+fn validator() -> jsonschema::Validator {
+    let text = include_str!("fixtures/openapi/schema-3.1-2022-10-07.json");
+    validator_of(text, "$id", "https://spec.openapis.org/oas/3.1/schema/2022-10-07")
+}
+
+/// Every API's export in `version`.
+fn documents_in(version: openapi::Version) -> Vec<(String, Value)> {
     let root = repo_root();
     pipeline::api_names(&root)
         .unwrap()
         .into_iter()
         .map(|api| {
             let spec = pipeline::read_spec(&root.join(pipeline::spec_path(&api))).unwrap();
-            (api, openapi::document(&spec))
+            (api, openapi::document_in(&spec, version))
         })
         .collect()
+}
+
+fn documents() -> Vec<(String, Value)> {
+    documents_in(openapi::Version::V3_1)
 }
 
 fn errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
@@ -184,24 +195,14 @@ fn yaml_and_json_texts_carry_the_same_document() {
     assert_eq!(yaml, doc);
 }
 
-/// The official OpenAPI 3.0 schema: see `tests/fixtures/openapi/README.md`.
+/// The OpenAPI 3.0 schema (JSON Schema draft 4).
 fn validator_3_0() -> jsonschema::Validator {
     let text = include_str!("fixtures/openapi/schema-3.0-2021-09-28.json");
-    let schema: Value = serde_json::from_str(text).expect("the vendored schema is JSON");
-    assert_eq!(schema["id"], "https://spec.openapis.org/oas/3.0/schema/2021-09-28");
-    jsonschema::validator_for(&schema).expect("the vendored schema compiles")
+    validator_of(text, "id", "https://spec.openapis.org/oas/3.0/schema/2021-09-28")
 }
 
 fn documents_3_0() -> Vec<(String, Value)> {
-    let root = repo_root();
-    pipeline::api_names(&root)
-        .unwrap()
-        .into_iter()
-        .map(|api| {
-            let spec = pipeline::read_spec(&root.join(pipeline::spec_path(&api))).unwrap();
-            (api, openapi::document_in(&spec, openapi::Version::V3_0))
-        })
-        .collect()
+    documents_in(openapi::Version::V3_0)
 }
 
 #[test]
