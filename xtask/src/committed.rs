@@ -52,6 +52,11 @@ fn line_of(text: &str, problem: &str) -> Option<usize> {
 /// `cargo xtask openapi`: the OpenAPI document (JSON, or YAML when `yaml`) of the
 /// committed spec of `api` under `root`, refused when that spec does not validate.
 pub fn openapi_text(root: &Path, api: &str, yaml: bool) -> Result<String, Error> {
+    openapi_text_in(root, api, yaml, crate::openapi::Version::V3_1)
+}
+
+/// [`openapi_text`] in an OpenAPI `version`.
+pub fn openapi_text_in(root: &Path, api: &str, yaml: bool, version: crate::openapi::Version) -> Result<String, Error> {
     let spec = read_valid(root, &pipeline::spec_path(api))?;
-    crate::openapi::to_text(&crate::openapi::document(&spec), yaml)
+    crate::openapi::to_text(&crate::openapi::document_in(&spec, version), yaml)
 }

@@ -76,7 +76,9 @@ enum Command {
         /// `doc:retrieve-all-events+3`, or a line of a spec written before anchors (`doc:390`).
         sources: Vec<String>,
     },
-    /// Write the OpenAPI 3.1 document of an API's committed spec (specs/<api>.yaml).
+    /// Write the OpenAPI 3.1 document of an API's committed spec (specs/<api>.yaml), or
+    /// with `--openapi 3.0` the same in OpenAPI 3.0 (for progenitor and other generators
+    /// that read no 3.1).
     Openapi {
         /// The API (folder name under specs/).
         api: String,
@@ -86,6 +88,9 @@ enum Command {
         /// Write YAML (the default for standard output is JSON).
         #[arg(long)]
         yaml: bool,
+        /// The OpenAPI version to write.
+        #[arg(long = "openapi", default_value = "3.1", value_parser = ["3.0", "3.1"])]
+        version: String,
     },
 }
 
@@ -100,7 +105,7 @@ fn main() -> ExitCode {
         Command::Codegen { apis, accept_gaps, strict } => codegen(&root, apis, accept_gaps, strict),
         Command::Check { strict } => check(&root, strict),
         Command::Diff { apis, old, rev, new } => return diff(&root, apis, old, rev, new),
-        Command::Openapi { api, output, yaml } => openapi(&root, api, output, yaml),
+        Command::Openapi { api, output, yaml, version } => openapi(&root, api, output, yaml, &version),
         Command::Fetch { api, from, check } => return fetch(&root, api, from, check),
         Command::Locate { api, sources } => locate(&root, api, sources),
     };
@@ -285,10 +290,11 @@ fn locate(root: &Path, api: String, sources: Vec<String>) -> Result<(), String> 
     }
 }
 
-fn openapi(root: &Path, api: String, output: Option<PathBuf>, yaml: bool) -> Result<(), String> {
+fn openapi(root: &Path, api: String, output: Option<PathBuf>, yaml: bool, version: &str) -> Result<(), String> {
     let api = selected(root, vec![api])?.remove(0);
     let yaml = yaml || output.as_ref().and_then(|p| p.extension()).is_some_and(|e| e == "yaml" || e == "yml");
-    let text = xtask::committed::openapi_text(root, &api, yaml).map_err(|e| e.to_string())?;
+    let version = if version == "3.0" { xtask::openapi::Version::V3_0 } else { xtask::openapi::Version::V3_1 };
+    let text = xtask::committed::openapi_text_in(root, &api, yaml, version).map_err(|e| e.to_string())?;
     match output {
         Some(path) => {
             pipeline::write_atomically(&path, &text).map_err(|e| e.to_string())?;

@@ -21,7 +21,15 @@
 //!   request bodies, responses with their examples (valid JSON only), and `x-source`;
 //! - operations without method or path (unresolved), or whose method and path another
 //!   operation already has, cannot be paths: they are listed in
-//!   `x-unplaced-operations` with the reason.
+//!   `x-unplaced-operations` with the reason;
+//! - the API's error body (the overlay's `error_body`, which the vendor gives for every
+//!   unsuccessful response) as the responses `4XX` and `5XX`, not as `default`: next to
+//!   a documented 2xx, progenitor reads a `default` response as a second success type; and as the body of an error status the operation
+//!   documents without one (with `x-content-source`), so that an operation has one error
+//!   type;
+//! - in OpenAPI 3.0 ([`Version::V3_0`], for the generators that read no 3.1: progenitor,
+//!   typify): the same document, with `nullable: true` (around a `$ref`: `allOf` of the
+//!   reference) instead of `anyOf` with `type: null`.
 
 use serde_json::{json, Map, Value};
 
@@ -30,11 +38,33 @@ use codegen::spec::{AuthScheme, Example, Operation, ParamLocation, Spec, TypeDef
 /// The OpenAPI version written.
 pub const OPENAPI_VERSION: &str = "3.1.0";
 
-/// The OpenAPI document of `spec`, as JSON.
+/// The OpenAPI version written for generators that read 3.0 only.
+pub const OPENAPI_3_0_VERSION: &str = "3.0.3";
+
+/// The version of OpenAPI a document is written in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Version {
+    /// OpenAPI 3.1 ([`OPENAPI_VERSION`]).
+    #[default]
+    V3_1,
+    /// OpenAPI 3.0 ([`OPENAPI_3_0_VERSION`]): the same facts; nullable written `nullable: true`.
+    V3_0,
+}
+
+/// The OpenAPI 3.1 document of `spec`, as JSON.
 pub fn document(spec: &Spec) -> Value {
+    document_in(spec, Version::V3_1)
+}
+
+/// The OpenAPI document of `spec` in `version`, as JSON.
+pub fn document_in(spec: &Spec, version: Version) -> Value {
     let api = &spec.api;
     let mut doc = Map::new();
-    doc.insert("openapi".into(), json!(OPENAPI_VERSION));
+    let openapi = match version {
+        Version::V3_1 => OPENAPI_VERSION,
+        Version::V3_0 => OPENAPI_3_0_VERSION,
+    };
+    doc.insert("openapi".into(), json!(openapi));
     doc.insert(
         "info".into(),
         json!({
@@ -102,7 +132,8 @@ pub fn document(spec: &Spec) -> Value {
     doc.insert("paths".into(), Value::Object(paths));
 
     let mut components = Map::new();
-    let schemas: Map<String, Value> = spec.types.iter().map(|t| (t.name.clone(), type_schema(spec, t))).collect();
+    let schemas: Map<String, Value> =
+        spec.types.iter().map(|t| (t.name.clone(), type_schema(spec, t, version))).collect();
     components.insert("schemas".into(), Value::Object(schemas));
     if !schemes.is_empty() {
         components.insert("securitySchemes".into(), Value::Object(schemes.into_iter().collect()));
@@ -180,7 +211,21 @@ pub fn schema_ref(name: &str) -> String {
     format!("#/components/schemas/{name}")
 }
 
-fn type_schema(spec: &Spec, t: &TypeDef) -> Value {
+/// `schema`, accepting `null` too.
+fn nullable(schema: Value, version: Version) -> Value {
+    match version {
+        Version::V3_1 => json!({ "anyOf": [schema, { "type": "null" }] }),
+        // 3.0 ignores a `$ref`'s siblings: the reference goes under `allOf`.
+        Version::V3_0 if schema.get("$ref").is_some() => json!({ "allOf": [schema], "nullable": true }),
+        Version::V3_0 => {
+            let mut schema = schema;
+            schema["nullable"] = json!(true);
+            schema
+        }
+    }
+}
+
+fn type_schema(spec: &Spec, t: &TypeDef, version: Version) -> Value {
     let mut out = match &t.kind {
         TypeKind::Object { fields } => {
             let mut properties = Map::new();
@@ -188,14 +233,14 @@ fn type_schema(spec: &Spec, t: &TypeDef) -> Value {
             for f in fields {
                 let mut s = schema(spec, &f.ty);
                 if f.nullable {
-                    s = json!({ "anyOf": [s, { "type": "null" }] });
+                    s = nullable(s, version);
                 }
                 let o = s.as_object_mut().expect("schemas are objects");
                 if let Some(d) = &f.description {
                     o.insert("description".into(), json!(d));
                 }
                 if let Some(d) = &f.default {
-                    o.insert("default".into(), default_value(&f.ty, d));
+                    insert_default(o, &f.ty, d);
                 }
                 if f.deprecated {
                     o.insert("deprecated".into(), json!(true));
@@ -222,15 +267,28 @@ fn type_schema(spec: &Spec, t: &TypeDef) -> Value {
     out
 }
 
-/// A default as the document writes it: as JSON when it reads as a value of the type,
-/// else the text.
-fn default_value(ty: &TypeRef, text: &str) -> Value {
+/// A default as the document writes it: as JSON when the type is a number, a boolean,
+/// an array or a map and the text reads as one (`3`, `true`, `[]`), else the text;
+/// `None` when the text is no value of such a type (a definition's `null` for an
+/// integer), which the export keeps as `x-default` (generators refuse a `default` of
+/// another type).
+fn default_value(ty: &TypeRef, text: &str) -> Option<Value> {
+    let parsed = || serde_json::from_str::<Value>(text).ok();
     match ty {
-        TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => {
-            serde_json::from_str(text).unwrap_or_else(|_| json!(text))
-        }
-        _ => json!(text),
+        TypeRef::Integer | TypeRef::Number => parsed().filter(Value::is_number),
+        TypeRef::Boolean => parsed().filter(Value::is_boolean),
+        TypeRef::Array(_) => parsed().filter(Value::is_array),
+        TypeRef::Map(_) => parsed().filter(Value::is_object),
+        _ => Some(json!(text)),
     }
+}
+
+/// `default` (or `x-default`, see [`default_value`]) in `schema`.
+fn insert_default(schema: &mut Map<String, Value>, ty: &TypeRef, text: &str) {
+    match default_value(ty, text) {
+        Some(value) => schema.insert("default".into(), value),
+        None => schema.insert("x-default".into(), json!(text)),
+    };
 }
 
 fn examples(list: &[Example]) -> Option<Value> {
@@ -277,7 +335,7 @@ fn operation(spec: &Spec, op: &Operation) -> Value {
                 };
                 let mut s = schema(spec, &p.ty);
                 if let Some(d) = &p.default {
-                    s["default"] = default_value(&p.ty, d);
+                    insert_default(s.as_object_mut().expect("schemas are objects"), &p.ty, d);
                 }
                 let mut v = json!({
                     "name": p.name,
@@ -327,19 +385,26 @@ fn operation(spec: &Spec, op: &Operation) -> Value {
                 media["examples"] = ex;
             }
             v["content"] = json!({ "application/json": media });
+        } else if let (Some(error), true) = (&spec.api.error_body, r.status.starts_with(['4', '5'])) {
+            // An error status the operation shows no body for has the API's error body.
+            v["content"] = json!({ "application/json": { "schema": schema(spec, &error.ty) } });
+            v["x-content-source"] = json!(error.source.to_string());
         }
         responses.insert(status, v);
     }
-    // The API's error body, unless the operation documents its own `default` response.
+    // The API's error body, on the error statuses (a status the operation documents
+    // within them keeps its own response), unless the operation documents its own
+    // `default` response.
     if let (Some(error), false) = (&spec.api.error_body, responses.contains_key("default")) {
-        responses.insert(
-            "default".into(),
-            json!({
-                "description": "Unsuccessful response",
-                "content": { "application/json": { "schema": schema(spec, &error.ty) } },
-                "x-source": error.source.to_string(),
-            }),
-        );
+        for range in ["4XX", "5XX"] {
+            responses.entry(range).or_insert_with(|| {
+                json!({
+                    "description": "Unsuccessful response",
+                    "content": { "application/json": { "schema": schema(spec, &error.ty) } },
+                    "x-source": error.source.to_string(),
+                })
+            });
+        }
     }
     if responses.is_empty() {
         responses.insert("default".into(), json!({ "description": "Not documented" }));

@@ -158,6 +158,10 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
             path_segment, Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, RawRequest, Response,
             RetryPolicy, Secret, Timestamp, Token, TokenStore,
         };
+        /// Decodes a body as the client does (the error names the JSON path): for the
+        /// project's decoding tests, not part of the API.
+        #[doc(hidden)]
+        pub use runtime::decode as __decode;
 
         #error_body
 
@@ -562,7 +566,6 @@ futures-util = {{ version = "0.3", default-features = false }}
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-serde_path_to_error = "0.1"
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 "#,
         name = spec.api.name,

@@ -26,6 +26,8 @@ pub fn resource(ctx: &Context, resource: &str, operations: &[&Operation]) -> Tok
     let accessor_doc = super::comment_safe(&format!("The `{resource}` resource's operations."));
     quote! {
         #![doc = #doc]
+        use std::future::Future;
+
         use crate::{Client, Error};
 
         #[doc = #handle_doc]
@@ -235,14 +237,14 @@ fn operation(ctx: &Context, handle: &proc_macro2::Ident, op: &Operation) -> (Tok
                 })
             }
 
-            /// Sends the request and decodes the response body.
-            pub async fn send(self) -> Result<#output, Error> {
-                self.send_with_response().await.map(|response| response.body)
+            /// Sends the request (when awaited) and decodes the response body.
+            pub fn send(self) -> impl Future<Output = Result<#output, Error>> + Send + 'a {
+                self.client.core().call(self.request()).body()
             }
 
-            /// Sends the request; the response keeps its status and headers.
-            pub async fn send_with_response(self) -> Result<crate::Response<#output>, Error> {
-                self.client.core().execute(&self.request()?).await
+            /// Sends the request (when awaited); the response keeps its status and headers.
+            pub fn send_with_response(self) -> impl Future<Output = Result<crate::Response<#output>, Error>> + Send + 'a {
+                self.client.core().call(self.request())
             }
 
             #paging

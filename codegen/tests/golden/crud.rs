@@ -2,6 +2,7 @@
 
 //! Operations on the `deals` resource: `client.deals()`.
 
+use std::future::Future;
 use crate::{Client, Error};
 
 /// The `deals` resource's operations (from [`Client::deals`]).
@@ -172,16 +173,20 @@ impl<'a> List<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<serde_json::Value>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -231,16 +236,20 @@ impl<'a> Get<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Deal, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Deal, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Deal>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Deal>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -290,16 +299,20 @@ impl<'a> Create<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Deal, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Deal, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Deal>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Deal>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -356,16 +369,20 @@ impl<'a> Update<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Deal, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Deal, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Deal>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Deal>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -415,16 +432,20 @@ impl<'a> Delete<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<serde_json::Value>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 

@@ -230,8 +230,18 @@ impl Serialize for Timestamp {
 
 impl<'de> serde::Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+        /// Reads the text where it is (no copy of it), and fails right there.
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a timestamp as text")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Timestamp, E> {
+                text.parse().map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Text)
     }
 }
 
@@ -1155,41 +1165,55 @@ struct ListItem {
 /// request, [`Error::RepeatedPage`] (a page holding the same items as one walked
 /// before), [`Error::TooManyPages`] (after `max_pages` pages: the request's
 /// `.max_pages`, else the client's).
-pub(crate) fn paginate<T: DeserializeOwned + Send + 'static>(
+pub(crate) fn paginate<T: DeserializeOwned>(
     core: Core,
     request: Result<Request, Error>,
     paging: Paging,
     items: &'static str,
 ) -> Items<T> {
+    Items { pages: list_items(core, request, paging, items), items, item: std::marker::PhantomData }
+}
+
+/// The items of every page, as JSON, for [`paginate`]: one boxed stream type whatever the
+/// item type, so that the walk is compiled once and only the decoding per item type.
+fn list_items(
+    core: Core,
+    request: Result<Request, Error>,
+    paging: Paging,
+    items: &'static str,
+) -> std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ListItem, Error>> + Send>> {
     let pages = request.map(|request| Pages::new(core, request, paging, items));
-    Items(Box::pin(futures_util::stream::unfold(Some(pages), move |state| async move {
+    Box::pin(futures_util::stream::unfold(Some(pages), |state| async move {
         let mut pages = match state? {
             Ok(pages) => pages,
             Err(e) => return Some((Err(e), None)),
         };
-        let item = match pages.next_item().await? {
-            Ok(item) => decode_item(items, item),
-            Err(e) => Err(e),
-        };
+        let item = pages.next_item().await?;
         Some((item, Some(Ok(pages))))
-    })))
+    }))
 }
 
 /// The items of every page of a list, fetched as they are read (a list builder's
 /// `.stream()`). Read it with [`Items::next`] (no pinning, no trait to import), or use it
 /// as a `futures_util::Stream` (it is `Unpin`), or collect it with [`Items::all`].
 #[must_use = "a stream does nothing until it is read"]
-pub struct Items<T>(std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<T, Error>> + Send>>);
+pub struct Items<T> {
+    /// The walk, as JSON items: one type whatever `T`, so it is compiled once.
+    pages: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ListItem, Error>> + Send>>,
+    /// The list's key in a page, to place a decode error.
+    items: &'static str,
+    item: std::marker::PhantomData<fn() -> T>,
+}
 
-impl<T> Items<T> {
+impl<T: DeserializeOwned> Items<T> {
     /// The next item: `None` after the last one (or after an error that ends the walk).
     pub async fn next(&mut self) -> Option<Result<T, Error>> {
-        futures_util::StreamExt::next(&mut self.0).await
+        futures_util::StreamExt::next(self).await
     }
 
     /// Every remaining item; the first error fails it.
     pub async fn all(self) -> Result<Vec<T>, Error> {
-        futures_util::TryStreamExt::try_collect(self.0).await
+        futures_util::TryStreamExt::try_collect(self).await
     }
 }
 
@@ -1199,26 +1223,34 @@ impl<T> fmt::Debug for Items<T> {
     }
 }
 
-impl<T> futures_util::Stream for Items<T> {
+impl<T: DeserializeOwned> futures_util::Stream for Items<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
-        self.0.as_mut().poll_next(cx)
+        let items = self.items;
+        self.pages.as_mut().poll_next(cx).map(|item| item.map(|item| item.and_then(|item| decode_item(items, item))))
     }
 }
 
-/// Decodes one list item; an error names its place.
+/// Decodes one list item, written back as JSON so that `T` goes through [`decode`] like
+/// a whole body (one decoder per type); an error names its place.
 fn decode_item<T: DeserializeOwned>(items: &str, item: ListItem) -> Result<T, Error> {
-    serde_path_to_error::deserialize(&item.value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { format!("{items}[{}]", item.index) } else { format!("{items}[{}].{path}", item.index) };
-        Error::Decode {
-            status: item.status,
-            path,
-            message: format!("{} (list item {}, on page {})", e.inner(), item.position, item.page),
-            excerpt: excerpt(&item.value.to_string(), 200),
-        }
-    })
+    // Writing a JSON value cannot fail.
+    let bytes = serde_json::to_vec(&item.value).unwrap_or_default();
+    decode(item.status, &bytes).map_err(|e| in_list(items, &item, e))
+}
+
+/// A decode error of a list item, placed in its list (`contacts[3].id`) and walk.
+fn in_list(items: &str, item: &ListItem, error: Error) -> Error {
+    let Error::Decode { status, path, message, excerpt } = error else { return error };
+    let index = item.index;
+    let path = match path.as_str() {
+        "." => format!("{items}[{index}]"),
+        p if p.starts_with('[') => format!("{items}[{index}]{p}"),
+        p => format!("{items}[{index}].{p}"),
+    };
+    let message = format!("{message} (list item {}, on page {})", item.position, item.page);
+    Error::Decode { status, path, message, excerpt }
 }
 
 impl Pages {
@@ -1526,9 +1558,18 @@ impl Core {
     /// Sends a request (again if it fails and the retry policy allows it) and decodes a
     /// JSON body into `T`.
     pub async fn execute<T: DeserializeOwned>(&self, request: &Request) -> Result<Response<T>, Error> {
-        let response = self.send(request).await?;
-        let body = decode(response.status, &response.body)?;
-        Ok(Response { status: response.status, headers: response.headers, body })
+        decode_response(self.send(request).await?)
+    }
+
+    /// A call of `request`: [`Core::send`] (compiled once, for every operation), then the
+    /// body decoded into `T` (the only step compiled per type).
+    pub(crate) fn call<T: DeserializeOwned>(&self, request: Result<Request, Error>) -> Call<'_, T> {
+        Call { exchange: self.exchange(request), output: std::marker::PhantomData }
+    }
+
+    /// The exchange of a call, boxed: one future type whatever the operation.
+    fn exchange(&self, request: Result<Request, Error>) -> Exchange<'_> {
+        Box::pin(async move { self.send(&request?).await })
     }
 
     /// Sends a request (again if it fails and the retry policy allows it); the body as
@@ -1693,6 +1734,51 @@ impl Core {
     }
 }
 
+/// The exchange of a call (sent, retried, redirected, read within the limits), its body
+/// not decoded yet.
+type Exchange<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response<Vec<u8>>, Error>> + Send + 'a>>;
+
+/// A call on its way: the exchange, then the body decoded into `T`. Awaiting it gives the
+/// response with its status and headers; [`Call::body`], the body alone.
+#[must_use = "a request does nothing until it is awaited"]
+pub(crate) struct Call<'a, T> {
+    exchange: Exchange<'a>,
+    output: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<'a, T: DeserializeOwned> Call<'a, T> {
+    /// The call, giving the decoded body alone.
+    pub(crate) fn body(self) -> Body<'a, T> {
+        Body(self)
+    }
+}
+
+impl<T: DeserializeOwned> std::future::Future for Call<'_, T> {
+    type Output = Result<Response<T>, Error>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        self.exchange.as_mut().poll(cx).map(|sent| sent.and_then(decode_response))
+    }
+}
+
+/// A [`Call`] giving the decoded body alone.
+#[must_use = "a request does nothing until it is awaited"]
+pub(crate) struct Body<'a, T>(Call<'a, T>);
+
+impl<T: DeserializeOwned> std::future::Future for Body<'_, T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx).map(|response| response.map(|response| response.body))
+    }
+}
+
+/// A response with its body decoded into `T`.
+fn decode_response<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<Response<T>, Error> {
+    let body = decode(response.status, &response.body)?;
+    Ok(Response { status: response.status, headers: response.headers, body })
+}
+
 /// `Bearer <token>`, marked sensitive.
 pub(crate) fn bearer(token: &Secret) -> Result<reqwest::header::HeaderValue, Error> {
     let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
@@ -1711,20 +1797,214 @@ fn transport(e: reqwest::Error) -> Error {
 
 /// Decodes a JSON body, naming the path where it stops matching `T`. Anything but
 /// whitespace after the JSON value is an error too.
-pub(crate) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
-    // An empty body (204) reads as `null`, so that bodies documented as optional decode.
-    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"null" } else { bytes };
-    let error = |path: String, message: String| Error::Decode {
-        status,
-        path,
-        message,
-        excerpt: excerpt(&String::from_utf8_lossy(bytes), 200),
-    };
+///
+/// The only generic step is `T`'s own `Deserialize` on serde_json's deserializer (the
+/// one plain `serde_json::from_slice` uses, so each model's decoder is compiled once);
+/// the path of a failure is found afterwards, from the position serde_json reports, by
+/// [`json_path`], which is compiled once for every type.
+pub fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+    let bytes = json_or_null(bytes);
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| error(e.path().to_string(), e.inner().to_string()))?;
-    deserializer.end().map_err(|e| error(".".into(), format!("data after the JSON value: {e}")))?;
-    Ok(value)
+    match T::deserialize(&mut deserializer) {
+        Ok(value) => match deserializer.end() {
+            Ok(()) => Ok(value),
+            Err(e) => Err(decode_error(status, bytes, ".".into(), format!("data after the JSON value: {e}"))),
+        },
+        Err(e) => Err(mismatch(status, bytes, &e)),
+    }
+}
+
+/// The body, or `null` for an empty one (a 204), so that bodies documented as optional
+/// decode.
+fn json_or_null(bytes: &[u8]) -> &[u8] {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        bytes
+    }
+}
+
+fn decode_error(status: u16, bytes: &[u8], path: String, message: String) -> Error {
+    Error::Decode { status, path, message, excerpt: excerpt(&String::from_utf8_lossy(bytes), 200) }
+}
+
+/// The decode error of `bytes`, with the path where serde_json stopped.
+#[cold]
+fn mismatch(status: u16, bytes: &[u8], e: &serde_json::Error) -> Error {
+    decode_error(status, bytes, json_path(bytes, e), e.to_string())
+}
+
+/// Where in `json` a serde_json error happened, as serde_path_to_error writes paths
+/// (`contacts[3].id`, `[0]`, `.` for the whole value).
+///
+/// The text is walked up to the position serde_json reports, keeping the keys and
+/// indexes of the open objects and arrays, and the last token read says which value the
+/// error is about. serde_json places an error:
+/// - a syntax error, or a value of the wrong kind that it did not enter (`invalid type:
+///   map`, `... sequence`), where it stopped: the value being read there;
+/// - a scalar of the wrong kind or out of range, right after the scalar: that scalar;
+/// - an error of a `Deserialize` impl (a timestamp in no known form) or of the struct
+///   (a missing field, a struct given as an array too short), once its object or array
+///   is closed: after the spaces that
+///   follow the value, and after the `}` or `]` when it was the last member, or, in an
+///   array, after the `,` too. For an error of the struct, the value is the struct.
+fn json_path(json: &[u8], e: &serde_json::Error) -> String {
+    // serde_json counts lines from 1 and columns in bytes after the line's start.
+    let line_start = match e.line() {
+        0 | 1 => 0,
+        line => json.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(json.len(), |(i, _)| i + 1),
+    };
+    let at = (line_start + e.column()).min(json.len());
+    let message = e.to_string();
+    let entered_not = message.starts_with("invalid type: map") || message.starts_with("invalid type: sequence");
+    let of_struct = ["missing field", "duplicate field", "invalid length"].iter().any(|m| message.starts_with(m));
+
+    enum Frame {
+        /// The key last read, and whether a key comes next (its path is then `?`).
+        Object(Option<String>, bool),
+        /// The index of the element last started, and whether it is being read.
+        Array(Option<usize>, bool),
+    }
+    #[derive(PartialEq)]
+    enum Token {
+        None,
+        Open,
+        Close,
+        Comma,
+        Colon,
+        Key,
+        Scalar,
+    }
+    fn render(frames: &[Frame]) -> String {
+        let mut path = String::new();
+        for frame in frames {
+            let key = match frame {
+                Frame::Object(_, true) => "?",
+                Frame::Object(key, false) => key.as_deref().unwrap_or("?"),
+                Frame::Array(Some(index), true) => {
+                    path.push_str(&format!("[{index}]"));
+                    continue;
+                }
+                Frame::Array(..) => continue,
+            };
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+        }
+        if path.is_empty() {
+            path.push('.');
+        }
+        path
+    }
+    /// A value starts: in an array, it is the next element.
+    fn start_value(frames: &mut [Frame]) {
+        if let Some(Frame::Array(index, reading)) = frames.last_mut() {
+            *index = Some(index.map_or(0, |i| i + 1));
+            *reading = true;
+        }
+    }
+    /// A value ends: a key or an element may come next.
+    fn end_value(frames: &mut [Frame]) {
+        match frames.last_mut() {
+            Some(Frame::Object(_, key_next)) => *key_next = true,
+            Some(Frame::Array(_, reading)) => *reading = false,
+            None => {}
+        }
+    }
+
+    let mut frames: Vec<Frame> = Vec::new();
+    // The path of the last value read, and of the last member of the container closed last.
+    let (mut last, mut last_member) = (None::<String>, None::<String>);
+    // Where the open containers start, and where the last value read started.
+    let (mut starts, mut last_start) = (Vec::new(), 0);
+    let mut token = Token::None;
+    let mut i = 0;
+    loop {
+        while i < json.len() && json[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= at || i >= json.len() {
+            break;
+        }
+        match json[i] {
+            b'{' | b'[' => {
+                start_value(&mut frames);
+                frames.push(if json[i] == b'{' { Frame::Object(None, true) } else { Frame::Array(None, false) });
+                starts.push(i);
+                token = Token::Open;
+                i += 1;
+            }
+            b'}' | b']' => {
+                frames.pop();
+                let start = starts.pop().unwrap_or(0);
+                last_member = if last_start > start { last.take() } else { None };
+                last = Some(render(&frames));
+                last_start = start;
+                end_value(&mut frames);
+                token = Token::Close;
+                i += 1;
+            }
+            b',' => {
+                token = Token::Comma;
+                i += 1;
+            }
+            b':' => {
+                token = Token::Colon;
+                i += 1;
+            }
+            byte => {
+                let mut end = i + 1;
+                if byte == b'"' {
+                    while end < json.len() && json[end] != b'"' {
+                        end += if json[end] == b'\\' { 2 } else { 1 };
+                    }
+                    end = (end + 1).min(json.len());
+                } else {
+                    while end < json.len() && !b",:{}[]\"".contains(&json[end]) && !json[end].is_ascii_whitespace() {
+                        end += 1;
+                    }
+                }
+                if let Some(Frame::Object(key, key_next @ true)) = frames.last_mut() {
+                    let text = &json[i..end];
+                    let text = serde_json::from_slice::<String>(text)
+                        .unwrap_or_else(|_| String::from_utf8_lossy(text).trim_matches('"').to_string());
+                    *key = Some(text);
+                    *key_next = false;
+                    token = Token::Key;
+                    if end > at {
+                        return render(&frames);
+                    }
+                } else {
+                    start_value(&mut frames);
+                    last = Some(render(&frames));
+                    last_start = i;
+                    token = Token::Scalar;
+                    let after_list = message.starts_with("EOF while parsing a list")
+                        || message.starts_with("EOF while parsing an object");
+                    if end >= at && !after_list {
+                        // The position is inside this value, or right after it.
+                        return last.unwrap_or_default();
+                    }
+                    end_value(&mut frames);
+                }
+                i = end;
+            }
+        }
+    }
+    let data = e.classify() == serde_json::error::Category::Data;
+    match token {
+        Token::Scalar | Token::Comma if data && !entered_not => last.unwrap_or_else(|| render(&frames)),
+        Token::Close if data && of_struct => last.unwrap_or_else(|| render(&frames)),
+        Token::Close if data => last_member.or(last).unwrap_or_else(|| render(&frames)),
+        _ => {
+            if i < json.len() && !b",:}]".contains(&json[i]) {
+                // Stopped at the start of a value not read yet.
+                start_value(&mut frames);
+            }
+            render(&frames)
+        }
+    }
 }
 
 /// A request to any path, for endpoints the documentation does not give: the response

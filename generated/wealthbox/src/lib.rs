@@ -25,6 +25,11 @@ pub use runtime::{
     RateLimit, RawRequest, Response, RetryPolicy, Secret, Timestamp, Token, TokenStore,
 };
 
+/// Decodes a body as the client does (the error names the JSON path): for the
+/// project's decoding tests, not part of the API.
+#[doc(hidden)]
+pub use runtime::decode as __decode;
+
 /// The body of the API's unsuccessful responses. Source: overlay entry `api.error_body`.
 pub type ApiErrorBody = crate::models::ErrorResponse;
 

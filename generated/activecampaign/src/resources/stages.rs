@@ -2,6 +2,7 @@
 
 //! Operations on the `stages` resource: `client.stages()`.
 
+use std::future::Future;
 use crate::{Client, Error};
 
 /// The `stages` resource's operations (from [`Client::stages`]).
@@ -248,16 +249,22 @@ impl<'a> List<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealListAllStagesResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<crate::models::DealListAllStagesResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::DealListAllStagesResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::DealListAllStagesResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -352,16 +359,22 @@ impl<'a> Create<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealCreateStageResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<crate::models::DealCreateStageResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::DealCreateStageResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::DealCreateStageResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -411,16 +424,20 @@ impl<'a> Delete<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<serde_json::Value>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -470,16 +487,22 @@ impl<'a> Get<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealGetStageByIdResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<crate::models::DealGetStageByIdResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::DealGetStageByIdResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::DealGetStageByIdResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -542,16 +565,22 @@ impl<'a> Update<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealUpdateStageResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<crate::models::DealUpdateStageResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::DealUpdateStageResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::DealUpdateStageResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -603,21 +632,25 @@ impl<'a> MoveDealsInOneStageToAnotherStage<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::DealMoveDealsToAnotherStageResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::DealMoveDealsToAnotherStageResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::DealMoveDealsToAnotherStageResponse>,
-        Error,
-    > {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<
+            crate::Response<crate::models::DealMoveDealsToAnotherStageResponse>,
+            Error,
+        >,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 

@@ -2,6 +2,7 @@
 
 //! Operations on the `task_types` resource: `client.task_types()`.
 
+use std::future::Future;
 use crate::{Client, Error};
 
 /// The `task_types` resource's operations (from [`Client::task_types`]).
@@ -181,18 +182,25 @@ impl<'a> List<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::DealListAllTaskTypesResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::DealListAllTaskTypesResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::DealListAllTaskTypesResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<
+            crate::Response<crate::models::DealListAllTaskTypesResponse>,
+            Error,
+        >,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -242,16 +250,25 @@ impl<'a> Create<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealCreateTaskTypeResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<crate::models::DealCreateTaskTypeResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::DealCreateTaskTypeResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<
+            crate::Response<crate::models::DealCreateTaskTypeResponse>,
+            Error,
+        >,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -301,16 +318,20 @@ impl<'a> Delete<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<serde_json::Value>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<serde_json::Value>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -360,16 +381,22 @@ impl<'a> Get<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealGetTaskTypeResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<crate::models::DealGetTaskTypeResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::DealGetTaskTypeResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::DealGetTaskTypeResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -420,16 +447,25 @@ impl<'a> Update<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::DealUpdateTaskTypeResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<crate::models::DealUpdateTaskTypeResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::DealUpdateTaskTypeResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<
+            crate::Response<crate::models::DealUpdateTaskTypeResponse>,
+            Error,
+        >,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -485,21 +521,25 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::DealMoveTasksToAnotherTaskTypeResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::DealMoveTasksToAnotherTaskTypeResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::models::DealMoveTasksToAnotherTaskTypeResponse>,
-        Error,
-    > {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<
+            crate::Response<crate::models::DealMoveTasksToAnotherTaskTypeResponse>,
+            Error,
+        >,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 

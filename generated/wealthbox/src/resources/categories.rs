@@ -2,6 +2,7 @@
 
 //! Operations on the `categories` resource: `client.categories()`.
 
+use std::future::Future;
 use crate::{Client, Error};
 
 /// The `categories` resource's operations (from [`Client::categories`]).
@@ -173,18 +174,25 @@ impl<'a> ListContactRoles<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::ListAllContactRolesResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::ListAllContactRolesResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ListAllContactRolesResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<
+            crate::Response<crate::models::ListAllContactRolesResponse>,
+            Error,
+        >,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -287,18 +295,25 @@ impl<'a> ListCustomFields<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
         self,
-    ) -> Result<crate::models::ListAllCustomFieldsResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    ) -> impl Future<
+        Output = Result<crate::models::ListAllCustomFieldsResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ListAllCustomFieldsResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<
+            crate::Response<crate::models::ListAllCustomFieldsResponse>,
+            Error,
+        >,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -415,16 +430,22 @@ impl<'a> ListTags<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ListAllTagsResponse, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<crate::models::ListAllTagsResponse, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ListAllTagsResponse>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::ListAllTagsResponse>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -528,16 +549,20 @@ impl<'a> List<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::CategoryPage, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::CategoryPage, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::CategoryPage>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::CategoryPage>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the

@@ -2,6 +2,7 @@
 
 //! Operations on the `contacts` resource: `client.contacts()`.
 
+use std::future::Future;
 use crate::{Client, Error};
 
 /// The `contacts` resource's operations (from [`Client::contacts`]).
@@ -336,16 +337,20 @@ impl<'a> List<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ContactPage, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::ContactPage, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ContactPage>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::ContactPage>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -428,16 +433,20 @@ impl<'a> Create<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Contact, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Contact>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Contact>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -487,16 +496,20 @@ impl<'a> Get<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Contact, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Contact>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Contact>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -547,16 +560,20 @@ impl<'a> Update<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Contact, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Contact>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Contact>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -606,16 +623,20 @@ impl<'a> Delete<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Contact, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Contact, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Contact>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Contact>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 

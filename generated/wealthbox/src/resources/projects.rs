@@ -2,6 +2,7 @@
 
 //! Operations on the `projects` resource: `client.projects()`.
 
+use std::future::Future;
 use crate::{Client, Error};
 
 /// The `projects` resource's operations (from [`Client::projects`]).
@@ -184,16 +185,20 @@ impl<'a> List<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::ProjectPage, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::ProjectPage, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::ProjectPage>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::ProjectPage>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 
     /// The most pages `.stream()` and `.all()` fetch (at least 1), instead of the
@@ -276,16 +281,20 @@ impl<'a> Create<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Project, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Project, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Project>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Project>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -335,16 +344,20 @@ impl<'a> Get<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Project, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Project, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Project>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Project>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -395,16 +408,20 @@ impl<'a> Update<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Project, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Project, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Project>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Project>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
@@ -454,16 +471,20 @@ impl<'a> Delete<'a> {
         })
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<crate::models::Project, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<crate::models::Project, Error>> + Send + 'a {
+        self.client.core().call(self.request()).body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::models::Project>, Error> {
-        self.client.core().execute(&self.request()?).await
+    ) -> impl Future<
+        Output = Result<crate::Response<crate::models::Project>, Error>,
+    > + Send + 'a {
+        self.client.core().call(self.request())
     }
 }
 
