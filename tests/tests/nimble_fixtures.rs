@@ -81,7 +81,7 @@ fn list_contact_ids_409() {
 #[test]
 fn list_contacts_by_ids_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnsContactResponse,
+        nimble::models::ContactList,
     >(include_str!("../fixtures/nimble/list_contacts_by_ids.200.json"), same_timestamp);
 }
 ///Example at `creates-contact-with-data-provided/request-sample` in `specs/nimble/snapshot.txt`.
@@ -130,7 +130,7 @@ fn creates_contact_with_data_provided_409() {
 #[test]
 fn returns_contact_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::ReturnsContactResponse,
+        nimble::models::ContactList,
     >(include_str!("../fixtures/nimble/returns_contact.200.json"), same_timestamp);
 }
 ///Example at `updates-contact/request-sample` in `specs/nimble/snapshot.txt`.
@@ -589,7 +589,7 @@ fn create_choice_for_field_409() {
 #[test]
 fn deletes_choice_by_id_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesChoiseResponse,
+        nimble::models::FieldTabs,
     >(include_str!("../fixtures/nimble/deletes_choice_by_id.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
@@ -617,7 +617,7 @@ fn updates_choise_request() {
 #[test]
 fn updates_choise_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::UpdatesChoiseResponse,
+        nimble::models::FieldTabs,
     >(include_str!("../fixtures/nimble/updates_choise.200.json"), same_timestamp);
 }
 ///Example at `#/components/schemas/Errors.NotFoundError/example` in `specs/nimble/definition.yaml`.
@@ -650,7 +650,7 @@ fn delete_is_primary_mark_from_field_request() {
 #[test]
 fn delete_is_primary_mark_from_field_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::MarkFieldWithIsPrimaryFlagResponse,
+        nimble::models::PrimaryMarkResult,
     >(
         include_str!("../fixtures/nimble/delete_is_primary_mark_from_field.200.json"),
         same_timestamp,
@@ -690,7 +690,7 @@ fn mark_field_with_is_primary_flag_request() {
 #[test]
 fn mark_field_with_is_primary_flag_200() {
     crm_tests::assert_decodes_losslessly::<
-        nimble::models::MarkFieldWithIsPrimaryFlagResponse,
+        nimble::models::PrimaryMarkResult,
     >(
         include_str!("../fixtures/nimble/mark_field_with_is_primary_flag.200.json"),
         same_timestamp,

@@ -46,6 +46,10 @@ mod commons_push_data;
 
 pub use commons_push_data::*;
 
+mod contact_list;
+
+pub use contact_list::*;
+
 mod contacts_contact_field;
 
 pub use contacts_contact_field::*;
@@ -418,6 +422,10 @@ mod errors_validation_error;
 
 pub use errors_validation_error::*;
 
+mod field_tabs;
+
+pub use field_tabs::*;
+
 mod fields_contact_fields_tab;
 
 pub use fields_contact_fields_tab::*;
@@ -533,10 +541,6 @@ pub use list_pipeline_deals_by_stage_response::*;
 mod list_proceeding_types_response;
 
 pub use list_proceeding_types_response::*;
-
-mod mark_field_with_is_primary_flag_response;
-
-pub use mark_field_with_is_primary_flag_response::*;
 
 mod message_page;
 
@@ -666,6 +670,10 @@ mod preflight_checks_request;
 
 pub use preflight_checks_request::*;
 
+mod primary_mark_result;
+
+pub use primary_mark_result::*;
+
 mod proceedings_proceeding;
 
 pub use proceedings_proceeding::*;
@@ -685,10 +693,6 @@ pub use proceedings_proceeding_type_def_type_id::*;
 mod record_type;
 
 pub use record_type::*;
-
-mod returns_contact_response;
-
-pub use returns_contact_response::*;
 
 mod sequences_sequence_brief_info;
 
@@ -721,10 +725,6 @@ pub use update_pipeline_deal_group_request::*;
 mod updates_choise_request;
 
 pub use updates_choise_request::*;
-
-mod updates_choise_response;
-
-pub use updates_choise_response::*;
 
 mod updates_contact_type;
 

@@ -1025,9 +1025,7 @@ impl<'a> ListByIds<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::ReturnsContactResponse, Error>,
-    > + Send + 'a {
+    ) -> impl Future<Output = Result<crate::models::ContactList, Error>> + Send + 'a {
         self.client.core().call(self.request()).body()
     }
 
@@ -1035,14 +1033,14 @@ impl<'a> ListByIds<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ReturnsContactResponse>, Error>,
+        Output = Result<crate::Response<crate::models::ContactList>, Error>,
     > + Send + 'a {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for ListByIds<'a> {
-    type Output = Result<crate::models::ReturnsContactResponse, Error>;
+    type Output = Result<crate::models::ContactList, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1231,9 +1229,7 @@ impl<'a> Get<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::ReturnsContactResponse, Error>,
-    > + Send + 'a {
+    ) -> impl Future<Output = Result<crate::models::ContactList, Error>> + Send + 'a {
         self.client.core().call(self.request()).body()
     }
 
@@ -1241,14 +1237,14 @@ impl<'a> Get<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ReturnsContactResponse>, Error>,
+        Output = Result<crate::Response<crate::models::ContactList>, Error>,
     > + Send + 'a {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
-    type Output = Result<crate::models::ReturnsContactResponse, Error>;
+    type Output = Result<crate::models::ContactList, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1678,9 +1674,7 @@ impl<'a> UpdateChoise<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::UpdatesChoiseResponse, Error>,
-    > + Send + 'a {
+    ) -> impl Future<Output = Result<crate::models::FieldTabs, Error>> + Send + 'a {
         self.client.core().call(self.request()).body()
     }
 
@@ -1688,14 +1682,14 @@ impl<'a> UpdateChoise<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<
-        Output = Result<crate::Response<crate::models::UpdatesChoiseResponse>, Error>,
+        Output = Result<crate::Response<crate::models::FieldTabs>, Error>,
     > + Send + 'a {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for UpdateChoise<'a> {
-    type Output = Result<crate::models::UpdatesChoiseResponse, Error>;
+    type Output = Result<crate::models::FieldTabs, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1750,7 +1744,7 @@ impl<'a> DeleteIsPrimaryMarkFromField<'a> {
     pub fn send(
         self,
     ) -> impl Future<
-        Output = Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error>,
+        Output = Result<crate::models::PrimaryMarkResult, Error>,
     > + Send + 'a {
         self.client.core().call(self.request()).body()
     }
@@ -1759,17 +1753,14 @@ impl<'a> DeleteIsPrimaryMarkFromField<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::MarkFieldWithIsPrimaryFlagResponse>,
-            Error,
-        >,
+        Output = Result<crate::Response<crate::models::PrimaryMarkResult>, Error>,
     > + Send + 'a {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteIsPrimaryMarkFromField<'a> {
-    type Output = Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error>;
+    type Output = Result<crate::models::PrimaryMarkResult, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1824,7 +1815,7 @@ impl<'a> MarkFieldWithIsPrimaryFlag<'a> {
     pub fn send(
         self,
     ) -> impl Future<
-        Output = Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error>,
+        Output = Result<crate::models::PrimaryMarkResult, Error>,
     > + Send + 'a {
         self.client.core().call(self.request()).body()
     }
@@ -1833,17 +1824,14 @@ impl<'a> MarkFieldWithIsPrimaryFlag<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::MarkFieldWithIsPrimaryFlagResponse>,
-            Error,
-        >,
+        Output = Result<crate::Response<crate::models::PrimaryMarkResult>, Error>,
     > + Send + 'a {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for MarkFieldWithIsPrimaryFlag<'a> {
-    type Output = Result<crate::models::MarkFieldWithIsPrimaryFlagResponse, Error>;
+    type Output = Result<crate::models::PrimaryMarkResult, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

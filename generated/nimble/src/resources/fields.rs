@@ -909,9 +909,7 @@ impl<'a> DeleteChoice<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::UpdatesChoiseResponse, Error>,
-    > + Send + 'a {
+    ) -> impl Future<Output = Result<crate::models::FieldTabs, Error>> + Send + 'a {
         self.client.core().call(self.request()).body()
     }
 
@@ -919,14 +917,14 @@ impl<'a> DeleteChoice<'a> {
     pub fn send_with_response(
         self,
     ) -> impl Future<
-        Output = Result<crate::Response<crate::models::UpdatesChoiseResponse>, Error>,
+        Output = Result<crate::Response<crate::models::FieldTabs>, Error>,
     > + Send + 'a {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteChoice<'a> {
-    type Output = Result<crate::models::UpdatesChoiseResponse, Error>;
+    type Output = Result<crate::models::FieldTabs, Error>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,

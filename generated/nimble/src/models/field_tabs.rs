@@ -3,7 +3,7 @@
 /// Documented at `deletes-choice-by-id/response` in `specs/nimble/snapshot.txt`, `updates-choise/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct UpdatesChoiseResponse {
+pub struct FieldTabs {
     /// Source: `updates-choise/response` in `specs/nimble/snapshot.txt`.
     #[serde(default)]
     pub tabs: Vec<crate::models::FieldsContactFieldsTab>,

@@ -3,7 +3,7 @@
 /// Documented at `delete-is-primary-mark-from-field/response` in `specs/nimble/snapshot.txt`, `mark-field-with-is-primary-flag/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct MarkFieldWithIsPrimaryFlagResponse {
+pub struct PrimaryMarkResult {
     /// Source: `mark-field-with-is-primary-flag/response` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,

@@ -3,7 +3,7 @@
 /// Documented at `returns-list-of-contacts-for-specified-identifiers/response` in `specs/nimble/snapshot.txt`, `returns-contact/response` in `specs/nimble/snapshot.txt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct ReturnsContactResponse {
+pub struct ContactList {
     /// Source: `returns-contact/response` in `specs/nimble/snapshot.txt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts_meta: Option<crate::models::ContactsFieldsMetadata>,
