@@ -125,6 +125,16 @@ impl Spec {
         self.reachable(self.type_refs().filter(|(site, _)| matches!(site, RefSite::Request(..))).map(|(_, ty)| ty))
     }
 
+    /// Names of the types reachable from responses and the error body: the types the
+    /// client decodes.
+    pub fn output_types(&self) -> BTreeSet<String> {
+        self.reachable(
+            self.type_refs()
+                .filter(|(site, _)| matches!(site, RefSite::Response(..) | RefSite::ErrorBody(_)))
+                .map(|(_, ty)| ty),
+        )
+    }
+
     /// Names of the types an operation or the error body reaches: the types the
     /// generated crate needs.
     pub fn used_types(&self) -> BTreeSet<String> {

@@ -1560,9 +1560,9 @@ impl Core {
     }
 
     /// A call of `request`: [`Core::send`] (compiled once, for every operation), then the
-    /// body decoded into `T` (the only step compiled per type).
-    pub(crate) fn call<T: DeserializeOwned>(&self, request: Result<Request, Error>) -> Call<'_, T> {
-        Call { exchange: self.exchange(request), output: std::marker::PhantomData }
+    /// body decoded into `T` (the only step compiled per type, and only where awaited).
+    pub(crate) fn call<T: DeserializeOwned>(&self, request: Result<Request, Error>) -> PendingResponse<'_, T> {
+        PendingResponse { exchange: self.exchange(request), output: std::marker::PhantomData }
     }
 
     /// The exchange of a call, boxed: one future type whatever the operation.
@@ -1736,22 +1736,26 @@ impl Core {
 /// not decoded yet.
 type Exchange<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response<Vec<u8>>, Error>> + Send + 'a>>;
 
-/// A call on its way: the exchange, then the body decoded into `T`. Awaiting it gives the
-/// response with its status and headers; [`Call::body`], the body alone.
+/// A request on its way (what a request builder's `.send_with_response()` returns): the
+/// exchange (sent, retried, redirected, read within the limits), then the body decoded
+/// into `T`. Awaiting it gives the response with its status and headers.
+///
+/// A named type rather than a boxed future, so that a request builder's `IntoFuture`
+/// costs no allocation and the decoding of `T` is compiled only where it is awaited.
 #[must_use = "a request does nothing until it is awaited"]
-pub(crate) struct Call<'a, T> {
+pub struct PendingResponse<'a, T> {
     exchange: Exchange<'a>,
     output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<'a, T: DeserializeOwned> Call<'a, T> {
-    /// The call, giving the decoded body alone.
-    pub(crate) fn body(self) -> Body<'a, T> {
-        Body(self)
+impl<'a, T: DeserializeOwned> PendingResponse<'a, T> {
+    /// The request, giving the decoded body alone.
+    pub(crate) fn body(self) -> Pending<'a, T> {
+        Pending(self)
     }
 }
 
-impl<T: DeserializeOwned> std::future::Future for Call<'_, T> {
+impl<T: DeserializeOwned> std::future::Future for PendingResponse<'_, T> {
     type Output = Result<Response<T>, Error>;
 
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
@@ -1759,15 +1763,28 @@ impl<T: DeserializeOwned> std::future::Future for Call<'_, T> {
     }
 }
 
-/// A [`Call`] giving the decoded body alone.
-#[must_use = "a request does nothing until it is awaited"]
-pub(crate) struct Body<'a, T>(Call<'a, T>);
+impl<T> fmt::Debug for PendingResponse<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PendingResponse")
+    }
+}
 
-impl<T: DeserializeOwned> std::future::Future for Body<'_, T> {
+/// A request on its way, giving the decoded body alone (what a request builder's
+/// `.send()`, or awaiting the builder, gives).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Pending<'a, T>(PendingResponse<'a, T>);
+
+impl<T: DeserializeOwned> std::future::Future for Pending<'_, T> {
     type Output = Result<T, Error>;
 
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
         std::pin::Pin::new(&mut self.0).poll(cx).map(|response| response.map(|response| response.body))
+    }
+}
+
+impl<T> fmt::Debug for Pending<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pending")
     }
 }
 
@@ -2070,22 +2087,22 @@ impl<'a, T: DeserializeOwned> RawRequest<'a, T> {
         self
     }
 
-    /// Sends the request and decodes the response body.
-    pub async fn send(self) -> Result<T, Error> {
-        self.send_with_response().await.map(|response| response.body)
+    /// Sends the request (when awaited) and decodes the response body.
+    pub fn send(self) -> Pending<'a, T> {
+        self.send_with_response().body()
     }
 
-    /// Sends the request; the response keeps its status and headers.
-    pub async fn send_with_response(self) -> Result<Response<T>, Error> {
-        self.core.execute(&self.request?).await
+    /// Sends the request (when awaited); the response keeps its status and headers.
+    pub fn send_with_response(self) -> PendingResponse<'a, T> {
+        self.core.call(self.request)
     }
 }
 
-impl<'a, T: DeserializeOwned + 'a> std::future::IntoFuture for RawRequest<'a, T> {
+impl<'a, T: DeserializeOwned> std::future::IntoFuture for RawRequest<'a, T> {
     type Output = Result<T, Error>;
-    type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Pending<'a, T>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -59,7 +59,7 @@ fn each_generated_crate_builds_when_copied_into_another_project() {
         app.join("Cargo.toml"),
         format!(
             "[package]\nname = \"vendoring-app\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [workspace]\n\n[dependencies]\nserde_json = \"1\"\n{dependencies}{bins}"
+             [workspace]\n\n[dependencies]\nserde = \"1\"\nserde_json = \"1\"\n{dependencies}{bins}"
         ),
     )
     .unwrap();

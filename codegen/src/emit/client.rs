@@ -155,7 +155,7 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
         /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
         pub use reqwest;
         pub use runtime::{
-            path_segment, Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession, RateLimit, RawRequest, Response,
+            path_segment, Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession, Pending, PendingResponse, RateLimit, RawRequest, Response,
             RetryPolicy, Secret, Timestamp, Token, TokenStore,
         };
         /// Decodes a body as the client does (the error names the JSON path): for the
@@ -567,7 +567,15 @@ reqwest = {{ version = "0.12", default-features = false, features = ["json", "ru
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
+
+[features]
+# `Serialize` on the response models too (the client only decodes them).
+{serialize} = []
+# `Deserialize` on the request-body models too (the client only encodes them).
+{deserialize} = []
 "#,
+        serialize = super::models::SERIALIZE_FEATURE,
+        deserialize = super::models::DESERIALIZE_FEATURE,
         name = spec.api.name,
         title = spec.api.title,
         snapshot = spec.api.snapshot,

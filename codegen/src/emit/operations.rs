@@ -26,8 +26,6 @@ pub fn resource(ctx: &Context, resource: &str, operations: &[&Operation]) -> Tok
     let accessor_doc = super::comment_safe(&format!("The `{resource}` resource's operations."));
     quote! {
         #![doc = #doc]
-        use std::future::Future;
-
         use crate::{Client, Error};
 
         #[doc = #handle_doc]
@@ -238,12 +236,12 @@ fn operation(ctx: &Context, handle: &proc_macro2::Ident, op: &Operation) -> (Tok
             }
 
             /// Sends the request (when awaited) and decodes the response body.
-            pub fn send(self) -> impl Future<Output = Result<#output, Error>> + Send + 'a {
+            pub fn send(self) -> crate::Pending<'a, #output> {
                 self.client.core().call(self.request()).body()
             }
 
             /// Sends the request (when awaited); the response keeps its status and headers.
-            pub fn send_with_response(self) -> impl Future<Output = Result<crate::Response<#output>, Error>> + Send + 'a {
+            pub fn send_with_response(self) -> crate::PendingResponse<'a, #output> {
                 self.client.core().call(self.request())
             }
 
@@ -252,10 +250,10 @@ fn operation(ctx: &Context, handle: &proc_macro2::Ident, op: &Operation) -> (Tok
 
         impl<'a> std::future::IntoFuture for #builder<'a> {
             type Output = Result<#output, Error>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = crate::Pending<'a, #output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     };
@@ -323,12 +321,10 @@ pub(crate) const RESOURCE_SCOPE: &[&str] = &[
     "Client",
     "Duration",
     "Error",
-    "Future",
     "Into",
     "IntoFuture",
     "IntoIterator",
     "Option",
-    "Pin",
     "Query",
     "Request",
     "RequestOptions",

@@ -111,7 +111,7 @@ pub fn name_clashes(spec: &Spec) -> Vec<String> {
     // resource: its handle's methods, one per Rust name (operations of one endpoint with
     // one signature share one method), and, in its module, the handle and the request
     // builders (each method's name in PascalCase).
-    let ctx = Context { spec, input_types: Default::default() };
+    let ctx = Context { spec, input_types: Default::default(), output_types: Default::default() };
     let mut methods = Scope::new("Client method").reserve(client_methods(&ctx)).reserve(["clone"]);
     let mut by_resource: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in spec.operations.iter().filter(|op| op.is_resolved()) {
@@ -277,7 +277,7 @@ mod tests {
     #[test]
     fn the_client_methods_are_read_from_the_emitted_client() {
         let s = spec("[]", "[]");
-        let methods = client_methods(&Context { spec: &s, input_types: Default::default() });
+        let methods = client_methods(&Context { spec: &s, input_types: Default::default(), output_types: Default::default() });
         for name in ["new", "builder", "base_url", "request", "core"] {
             assert!(methods.iter().any(|m| m == name), "{name} missing from {methods:?}");
         }

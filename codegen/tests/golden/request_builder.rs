@@ -3,7 +3,8 @@
 /// A task to create.
 ///
 /// Documented at overlay entry `types.CreateTask`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateTask {
     /// The task's name.

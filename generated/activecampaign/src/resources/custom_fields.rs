@@ -2,7 +2,6 @@
 
 //! Operations on the `custom_fields` resource: `client.custom_fields()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `custom_fields` resource's operations (from [`Client::custom_fields`]).
@@ -345,21 +344,14 @@ impl<'a> GetDealCustomFieldData<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealListCustomFieldDataResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealListCustomFieldDataResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealListCustomFieldDataResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealListCustomFieldDataResponse> {
         self.client.core().call(self.request())
     }
 
@@ -399,13 +391,10 @@ impl<'a> GetDealCustomFieldData<'a> {
 
 impl<'a> std::future::IntoFuture for GetDealCustomFieldData<'a> {
     type Output = Result<crate::models::DealListCustomFieldDataResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealListCustomFieldDataResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -446,21 +435,14 @@ impl<'a> PostDealCustomFieldData<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealCreateCustomFieldValueResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealCreateCustomFieldValueResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealCreateCustomFieldValueResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealCreateCustomFieldValueResponse> {
         self.client.core().call(self.request())
     }
 }
@@ -468,12 +450,13 @@ impl<'a> PostDealCustomFieldData<'a> {
 impl<'a> std::future::IntoFuture for PostDealCustomFieldData<'a> {
     type Output = Result<crate::models::DealCreateCustomFieldValueResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::DealCreateCustomFieldValueResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -514,21 +497,17 @@ impl<'a> PostDealCustomFieldDataBulkCreate<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealBulkCreateCustomFieldValuesResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealBulkCreateCustomFieldValuesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealBulkCreateCustomFieldValuesResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<
+        'a,
+        crate::models::DealBulkCreateCustomFieldValuesResponse,
+    > {
         self.client.core().call(self.request())
     }
 }
@@ -536,12 +515,13 @@ impl<'a> PostDealCustomFieldDataBulkCreate<'a> {
 impl<'a> std::future::IntoFuture for PostDealCustomFieldDataBulkCreate<'a> {
     type Output = Result<crate::models::DealBulkCreateCustomFieldValuesResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::DealBulkCreateCustomFieldValuesResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -582,21 +562,17 @@ impl<'a> PatchDealCustomFieldDataBulkUpdate<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealBulkUpdateCustomFieldDataResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealBulkUpdateCustomFieldDataResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealBulkUpdateCustomFieldDataResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<
+        'a,
+        crate::models::DealBulkUpdateCustomFieldDataResponse,
+    > {
         self.client.core().call(self.request())
     }
 }
@@ -604,12 +580,13 @@ impl<'a> PatchDealCustomFieldDataBulkUpdate<'a> {
 impl<'a> std::future::IntoFuture for PatchDealCustomFieldDataBulkUpdate<'a> {
     type Output = Result<crate::models::DealBulkUpdateCustomFieldDataResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::DealBulkUpdateCustomFieldDataResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -651,21 +628,14 @@ impl<'a> DeleteDealCustomFieldDataId<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealDeleteCustomFieldValueResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealDeleteCustomFieldValueResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealDeleteCustomFieldValueResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealDeleteCustomFieldValueResponse> {
         self.client.core().call(self.request())
     }
 }
@@ -673,12 +643,13 @@ impl<'a> DeleteDealCustomFieldDataId<'a> {
 impl<'a> std::future::IntoFuture for DeleteDealCustomFieldDataId<'a> {
     type Output = Result<crate::models::DealDeleteCustomFieldValueResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::DealDeleteCustomFieldValueResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -720,34 +691,24 @@ impl<'a> GetDealCustomFieldDataId<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealGetCustomFieldValueResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealGetCustomFieldValueResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealGetCustomFieldValueResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealGetCustomFieldValueResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for GetDealCustomFieldDataId<'a> {
     type Output = Result<crate::models::DealGetCustomFieldValueResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealGetCustomFieldValueResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -790,21 +751,14 @@ impl<'a> PutDealCustomFieldDataId<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealUpdateCustomFieldValueResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealUpdateCustomFieldValueResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealUpdateCustomFieldValueResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealUpdateCustomFieldValueResponse> {
         self.client.core().call(self.request())
     }
 }
@@ -812,12 +766,13 @@ impl<'a> PutDealCustomFieldDataId<'a> {
 impl<'a> std::future::IntoFuture for PutDealCustomFieldDataId<'a> {
     type Output = Result<crate::models::DealUpdateCustomFieldValueResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::DealUpdateCustomFieldValueResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -881,21 +836,14 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealListCustomFieldMetaResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealListCustomFieldMetaResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealListCustomFieldMetaResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealListCustomFieldMetaResponse> {
         self.client.core().call(self.request())
     }
 
@@ -944,13 +892,10 @@ impl<'a> GetDealCustomFieldMeta<'a> {
 
 impl<'a> std::future::IntoFuture for GetDealCustomFieldMeta<'a> {
     type Output = Result<crate::models::DealListCustomFieldMetaResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealListCustomFieldMetaResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -991,21 +936,14 @@ impl<'a> PostDealCustomFieldMeta<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealCreateCustomFieldMetaResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealCreateCustomFieldMetaResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealCreateCustomFieldMetaResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealCreateCustomFieldMetaResponse> {
         self.client.core().call(self.request())
     }
 }
@@ -1013,12 +951,13 @@ impl<'a> PostDealCustomFieldMeta<'a> {
 impl<'a> std::future::IntoFuture for PostDealCustomFieldMeta<'a> {
     type Output = Result<crate::models::DealCreateCustomFieldMetaResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::DealCreateCustomFieldMetaResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1060,21 +999,14 @@ impl<'a> DeleteDealCustomFieldMetaId<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealDeleteCustomFieldMetaResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealDeleteCustomFieldMetaResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealDeleteCustomFieldMetaResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealDeleteCustomFieldMetaResponse> {
         self.client.core().call(self.request())
     }
 }
@@ -1082,12 +1014,13 @@ impl<'a> DeleteDealCustomFieldMetaId<'a> {
 impl<'a> std::future::IntoFuture for DeleteDealCustomFieldMetaId<'a> {
     type Output = Result<crate::models::DealDeleteCustomFieldMetaResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::DealDeleteCustomFieldMetaResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1129,34 +1062,24 @@ impl<'a> GetDealCustomFieldMetaId<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealGetCustomFieldMetaResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealGetCustomFieldMetaResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealGetCustomFieldMetaResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealGetCustomFieldMetaResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for GetDealCustomFieldMetaId<'a> {
     type Output = Result<crate::models::DealGetCustomFieldMetaResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealGetCustomFieldMetaResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1199,21 +1122,14 @@ impl<'a> PutDealCustomFieldMetaId<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealUpdateCustomFieldMetaResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealUpdateCustomFieldMetaResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealUpdateCustomFieldMetaResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealUpdateCustomFieldMetaResponse> {
         self.client.core().call(self.request())
     }
 }
@@ -1221,11 +1137,12 @@ impl<'a> PutDealCustomFieldMetaId<'a> {
 impl<'a> std::future::IntoFuture for PutDealCustomFieldMetaId<'a> {
     type Output = Result<crate::models::DealUpdateCustomFieldMetaResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::DealUpdateCustomFieldMetaResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

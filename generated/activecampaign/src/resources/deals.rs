@@ -2,7 +2,6 @@
 
 //! Operations on the `deals` resource: `client.deals()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `deals` resource's operations (from [`Client::deals`]).
@@ -206,34 +205,24 @@ impl<'a> ListForContact<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealGetContactDeals200Response, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealGetContactDeals200Response> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealGetContactDeals200Response>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealGetContactDeals200Response> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for ListForContact<'a> {
     type Output = Result<crate::models::DealGetContactDeals200Response, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealGetContactDeals200Response>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -607,20 +596,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealGetAllResponse, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::DealGetAllResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::DealGetAllResponse>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealGetAllResponse> {
         self.client.core().call(self.request())
     }
 
@@ -660,13 +643,10 @@ impl<'a> List<'a> {
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::DealGetAllResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealGetAllResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -705,31 +685,22 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<serde_json::Value>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<serde_json::Value, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -770,34 +741,24 @@ impl<'a> UpdateDeal<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealBulkUpdateOwnersResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealBulkUpdateOwnersResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealBulkUpdateOwnersResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealBulkUpdateOwnersResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for UpdateDeal<'a> {
     type Output = Result<crate::models::DealBulkUpdateOwnersResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealBulkUpdateOwnersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -836,31 +797,22 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<serde_json::Value>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<serde_json::Value, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -899,32 +851,23 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealGetDealResponse, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::DealGetDealResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::DealGetDealResponse>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealGetDealResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::DealGetDealResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealGetDealResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -2,7 +2,6 @@
 
 //! Operations on the `roles` resource: `client.roles()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `roles` resource's operations (from [`Client::roles`]).
@@ -146,20 +145,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealListAllRolesResponse, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::DealListAllRolesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::DealListAllRolesResponse>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealListAllRolesResponse> {
         self.client.core().call(self.request())
     }
 
@@ -199,13 +192,10 @@ impl<'a> List<'a> {
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::DealListAllRolesResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealListAllRolesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -244,33 +234,24 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealRoleCreationResponse, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::DealRoleCreationResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::DealRoleCreationResponse>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealRoleCreationResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::DealRoleCreationResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealRoleCreationResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -309,30 +290,21 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<serde_json::Value>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<serde_json::Value, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

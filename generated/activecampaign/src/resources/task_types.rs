@@ -2,7 +2,6 @@
 
 //! Operations on the `task_types` resource: `client.task_types()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `task_types` resource's operations (from [`Client::task_types`]).
@@ -185,34 +184,24 @@ impl<'a> List<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealListAllTaskTypesResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealListAllTaskTypesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealListAllTaskTypesResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealListAllTaskTypesResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::DealListAllTaskTypesResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealListAllTaskTypesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -251,36 +240,24 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealCreateTaskTypeResponse, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::DealCreateTaskTypeResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealCreateTaskTypeResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealCreateTaskTypeResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::DealCreateTaskTypeResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealCreateTaskTypeResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -319,31 +296,22 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<serde_json::Value>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<serde_json::Value, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -382,33 +350,24 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealGetTaskTypeResponse, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::DealGetTaskTypeResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::DealGetTaskTypeResponse>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealGetTaskTypeResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::DealGetTaskTypeResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealGetTaskTypeResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -448,36 +407,24 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealUpdateTaskTypeResponse, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::DealUpdateTaskTypeResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealUpdateTaskTypeResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealUpdateTaskTypeResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::DealUpdateTaskTypeResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealUpdateTaskTypeResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -524,21 +471,17 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealMoveTasksToAnotherTaskTypeResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DealMoveTasksToAnotherTaskTypeResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DealMoveTasksToAnotherTaskTypeResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<
+        'a,
+        crate::models::DealMoveTasksToAnotherTaskTypeResponse,
+    > {
         self.client.core().call(self.request())
     }
 }
@@ -546,11 +489,12 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
 impl<'a> std::future::IntoFuture for MoveTasksToDifferentTaskType<'a> {
     type Output = Result<crate::models::DealMoveTasksToAnotherTaskTypeResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::DealMoveTasksToAnotherTaskTypeResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -2,7 +2,6 @@
 
 //! Operations on the `tasks` resource: `client.tasks()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `tasks` resource's operations (from [`Client::tasks`]).
@@ -327,33 +326,24 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealGetAllTasksResponse, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::DealGetAllTasksResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::DealGetAllTasksResponse>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealGetAllTasksResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::DealGetAllTasksResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealGetAllTasksResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -392,31 +382,22 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<serde_json::Value>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<serde_json::Value, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -455,31 +436,22 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<serde_json::Value>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<serde_json::Value, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -518,33 +490,24 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::DealGetTaskByIdResponse, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::DealGetTaskByIdResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::DealGetTaskByIdResponse>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DealGetTaskByIdResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::DealGetTaskByIdResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::DealGetTaskByIdResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -584,30 +547,21 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<serde_json::Value>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<serde_json::Value, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -3,7 +3,8 @@
 /// The body of an unsuccessful response: `message` and `code` (with `errors` on contact validation errors), or, when an object is not found, `object_type` and `object_id`.
 ///
 /// Documented at overlay entry `types.ApiError`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ApiError {
     /// Message about the error.

@@ -3,7 +3,8 @@
 /// One error of a field, in `ApiError.errors`.
 ///
 /// Documented at overlay entry `types.ApiErrorDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ApiErrorDetail {
     /// Extended error message.

@@ -2,7 +2,6 @@
 
 //! Operations on the `contacts` resource: `client.contacts()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `contacts` resource's operations (from [`Client::contacts`]).
@@ -454,34 +453,24 @@ impl<'a> DeleteByQuery<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactsRemovedResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::ContactsContactsRemovedResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::ContactsContactsRemovedResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactsRemovedResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteByQuery<'a> {
     type Output = Result<crate::models::ContactsContactsRemovedResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactsRemovedResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -652,20 +641,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactsListing, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactsListing> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactsListing>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactsListing> {
         self.client.core().call(self.request())
     }
 
@@ -705,13 +688,10 @@ impl<'a> List<'a> {
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::ContactsContactsListing, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactsListing>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -855,23 +835,14 @@ impl<'a> ListIds<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactsIdsListing, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactsIdsListing> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::ContactsContactsIdsListing>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactsIdsListing> {
         self.client.core().call(self.request())
     }
 
@@ -911,13 +882,10 @@ impl<'a> ListIds<'a> {
 
 impl<'a> std::future::IntoFuture for ListIds<'a> {
     type Output = Result<crate::models::ContactsContactsIdsListing, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactsIdsListing>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1023,31 +991,24 @@ impl<'a> ListByIds<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::ContactList, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactList> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactList>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactList> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for ListByIds<'a> {
     type Output = Result<crate::models::ContactList, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactList>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1086,33 +1047,24 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactView, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactView>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1227,31 +1179,24 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::ContactList, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactList> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactList>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactList> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::ContactList, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactList>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1314,33 +1259,24 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactView, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactView>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1384,33 +1320,24 @@ impl<'a> CreateNote<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactNote, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactNote> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactNote>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactNote> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateNote<'a> {
     type Output = Result<crate::models::ContactsContactNote, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactNote>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1448,36 +1375,24 @@ impl<'a> ListProceedingTypes<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ListProceedingTypesResponse, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ListProceedingTypesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::ListProceedingTypesResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ListProceedingTypesResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for ListProceedingTypes<'a> {
     type Output = Result<crate::models::ListProceedingTypesResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ListProceedingTypesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1598,34 +1513,24 @@ impl<'a> ListProceedings<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::ListContactProceedingsResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::ListContactProceedingsResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::ListContactProceedingsResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ListContactProceedingsResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for ListProceedings<'a> {
     type Output = Result<crate::models::ListContactProceedingsResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ListContactProceedingsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1672,31 +1577,24 @@ impl<'a> UpdateChoise<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::FieldTabs, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::FieldTabs> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::FieldTabs>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::FieldTabs> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for UpdateChoise<'a> {
     type Output = Result<crate::models::FieldTabs, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::FieldTabs>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1741,33 +1639,24 @@ impl<'a> DeleteIsPrimaryMarkFromField<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::PrimaryMarkResult, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::PrimaryMarkResult> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::PrimaryMarkResult>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::PrimaryMarkResult> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteIsPrimaryMarkFromField<'a> {
     type Output = Result<crate::models::PrimaryMarkResult, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::PrimaryMarkResult>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1812,32 +1701,23 @@ impl<'a> MarkFieldWithIsPrimaryFlag<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::PrimaryMarkResult, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::PrimaryMarkResult> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::PrimaryMarkResult>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::PrimaryMarkResult> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for MarkFieldWithIsPrimaryFlag<'a> {
     type Output = Result<crate::models::PrimaryMarkResult, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::PrimaryMarkResult>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -2,7 +2,6 @@
 
 //! Operations on the `fields` resource: `client.fields()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `fields` resource's operations (from [`Client::fields`]).
@@ -287,33 +286,24 @@ impl<'a> GetContactsMetadata<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsFieldsMetadata, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsFieldsMetadata> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsFieldsMetadata>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsFieldsMetadata> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for GetContactsMetadata<'a> {
     type Output = Result<crate::models::ContactsFieldsMetadata, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsFieldsMetadata>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -353,34 +343,24 @@ impl<'a> List<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::FieldsContactsFieldsMetadata, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::FieldsContactsFieldsMetadata> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::FieldsContactsFieldsMetadata>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::FieldsContactsFieldsMetadata> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::FieldsContactsFieldsMetadata, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::FieldsContactsFieldsMetadata>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -419,33 +399,24 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -489,33 +460,24 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -554,33 +516,24 @@ impl<'a> CreateGroup<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateGroup<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -624,33 +577,24 @@ impl<'a> UpdateGroup<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for UpdateGroup<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -689,33 +633,24 @@ impl<'a> CreateTabs<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateTabs<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -759,33 +694,24 @@ impl<'a> UpdateTab<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for UpdateTab<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -830,33 +756,24 @@ impl<'a> CreateChoice<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::FieldsContactFieldsTab, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::FieldsContactFieldsTab>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for CreateChoice<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -907,30 +824,23 @@ impl<'a> DeleteChoice<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::FieldTabs, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::FieldTabs> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::FieldTabs>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::FieldTabs> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for DeleteChoice<'a> {
     type Output = Result<crate::models::FieldTabs, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::FieldTabs>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -2,7 +2,6 @@
 
 //! Operations on the `messages` resource: `client.messages()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `messages` resource's operations (from [`Client::messages`]).
@@ -148,18 +147,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::MessagePage, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::MessagePage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::MessagePage>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::MessagePage> {
         self.client.core().call(self.request())
     }
 
@@ -203,13 +198,10 @@ impl<'a> List<'a> {
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::MessagePage, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::MessagePage>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -250,21 +242,17 @@ impl<'a> Create<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::MessagesDraftMessageWithParticipants, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::MessagesDraftMessageWithParticipants> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::MessagesDraftMessageWithParticipants>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<
+        'a,
+        crate::models::MessagesDraftMessageWithParticipants,
+    > {
         self.client.core().call(self.request())
     }
 }
@@ -272,11 +260,12 @@ impl<'a> Create<'a> {
 impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::MessagesDraftMessageWithParticipants, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::MessagesDraftMessageWithParticipants,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

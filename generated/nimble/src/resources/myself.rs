@@ -2,7 +2,6 @@
 
 //! Operations on the `myself` resource: `client.myself()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `myself` resource's operations (from [`Client::myself`]).
@@ -75,30 +74,23 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Myself, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Myself> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Myself>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::Myself> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::Myself, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Myself>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -2,7 +2,6 @@
 
 //! Operations on the `pipelines` resource: `client.pipelines()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `pipelines` resource's operations (from [`Client::pipelines`]).
@@ -262,34 +261,24 @@ impl<'a> List<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::ListContactPipelinesResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::ListContactPipelinesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::ListContactPipelinesResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ListContactPipelinesResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::ListContactPipelinesResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ListContactPipelinesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -337,33 +326,24 @@ impl<'a> ExitLeadSuccessfully<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactView, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactView>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for ExitLeadSuccessfully<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -411,33 +391,24 @@ impl<'a> UpdateExitTransition<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactView, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactView>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for UpdateExitTransition<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -485,33 +456,24 @@ impl<'a> ExitLeadUnsuccessfully<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactView, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactView>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for ExitLeadUnsuccessfully<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -559,33 +521,24 @@ impl<'a> UpdateExitTransitionWithLostReason<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactView, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactView>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for UpdateExitTransitionWithLostReason<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -633,33 +586,24 @@ impl<'a> MoveLeadToStage<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactView, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactView>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for MoveLeadToStage<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -706,33 +650,24 @@ impl<'a> UndoLeadExit<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactView, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactView>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for UndoLeadExit<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -778,32 +713,23 @@ impl<'a> ClearLeadTransitions<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::ContactsContactView, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactsContactView>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for ClearLeadTransitions<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

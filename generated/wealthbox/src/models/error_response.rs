@@ -3,7 +3,8 @@
 /// The body of an unsuccessful response.
 ///
 /// Documented at overlay entry `types.ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Always `false` for an unsuccessful response.

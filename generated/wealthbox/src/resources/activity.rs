@@ -2,7 +2,6 @@
 
 //! Operations on the `activity` resource: `client.activity()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `activity` resource's operations (from [`Client::activity`]).
@@ -123,18 +122,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::ActivityPage, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ActivityPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ActivityPage>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ActivityPage> {
         self.client.core().call(self.request())
     }
 
@@ -174,12 +169,9 @@ impl<'a> List<'a> {
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::ActivityPage, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ActivityPage>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

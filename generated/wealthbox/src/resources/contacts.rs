@@ -2,7 +2,6 @@
 
 //! Operations on the `contacts` resource: `client.contacts()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `contacts` resource's operations (from [`Client::contacts`]).
@@ -338,18 +337,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::ContactPage, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::ContactPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::ContactPage>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::ContactPage> {
         self.client.core().call(self.request())
     }
 
@@ -389,13 +384,10 @@ impl<'a> List<'a> {
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::ContactPage, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::ContactPage>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -434,31 +426,24 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Contact, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Contact> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Contact>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::Contact> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::Contact, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Contact>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -497,31 +482,24 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Contact, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Contact> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Contact>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::Contact> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::Contact, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Contact>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -561,31 +539,24 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Contact, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Contact> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Contact>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::Contact> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::Contact, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Contact>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -624,30 +595,23 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Contact, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Contact> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Contact>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::Contact> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<crate::models::Contact, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Contact>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -2,7 +2,6 @@
 
 //! Operations on the `events` resource: `client.events()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `events` resource's operations (from [`Client::events`]).
@@ -254,18 +253,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::EventPage, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::EventPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::EventPage>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::EventPage> {
         self.client.core().call(self.request())
     }
 
@@ -305,13 +300,10 @@ impl<'a> List<'a> {
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::EventPage, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::EventPage>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -350,31 +342,22 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Event, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Event> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Event>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Event> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::Event, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Event>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -413,31 +396,22 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Event, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Event> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Event>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Event> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::Event, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Event>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -477,31 +451,22 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Event, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Event> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Event>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Event> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::Event, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Event>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -540,30 +505,21 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Event, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Event> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Event>, Error>,
-    > + Send + 'a {
+    pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Event> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<crate::models::Event, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Event>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -2,7 +2,6 @@
 
 //! Operations on the `households` resource: `client.households()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `households` resource's operations (from [`Client::households`]).
@@ -113,34 +112,24 @@ impl<'a> AddMember<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::AddMemberToHouseholdResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::AddMemberToHouseholdResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::AddMemberToHouseholdResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::AddMemberToHouseholdResponse> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for AddMember<'a> {
     type Output = Result<crate::models::AddMemberToHouseholdResponse, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::AddMemberToHouseholdResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -188,21 +177,14 @@ impl<'a> DeleteMember<'a> {
     /// Sends the request (when awaited) and decodes the response body.
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<crate::models::DeleteMemberFromHouseholdResponse, Error>,
-    > + Send + 'a {
+    ) -> crate::Pending<'a, crate::models::DeleteMemberFromHouseholdResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<
-            crate::Response<crate::models::DeleteMemberFromHouseholdResponse>,
-            Error,
-        >,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::DeleteMemberFromHouseholdResponse> {
         self.client.core().call(self.request())
     }
 }
@@ -210,11 +192,12 @@ impl<'a> DeleteMember<'a> {
 impl<'a> std::future::IntoFuture for DeleteMember<'a> {
     type Output = Result<crate::models::DeleteMemberFromHouseholdResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = crate::Pending<
+        'a,
+        crate::models::DeleteMemberFromHouseholdResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -2,7 +2,6 @@
 
 //! Operations on the `opportunities` resource: `client.opportunities()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `opportunities` resource's operations (from [`Client::opportunities`]).
@@ -241,20 +240,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<crate::models::OpportunityPage, Error>,
-    > + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::OpportunityPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::OpportunityPage>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::OpportunityPage> {
         self.client.core().call(self.request())
     }
 
@@ -294,13 +287,10 @@ impl<'a> List<'a> {
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::OpportunityPage, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::OpportunityPage>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -339,31 +329,24 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Opportunity, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Opportunity> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Opportunity>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::Opportunity> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::Opportunity, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Opportunity>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -403,31 +386,24 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Opportunity, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Opportunity> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Opportunity>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::Opportunity> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::Opportunity, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Opportunity>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -468,31 +444,24 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Opportunity, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Opportunity> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Opportunity>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::Opportunity> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::Opportunity, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Opportunity>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -532,30 +501,23 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::Opportunity, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::Opportunity> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::Opportunity>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::Opportunity> {
         self.client.core().call(self.request())
     }
 }
 
 impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<crate::models::Opportunity, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::Opportunity>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

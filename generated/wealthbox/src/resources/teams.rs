@@ -2,7 +2,6 @@
 
 //! Operations on the `teams` resource: `client.teams()`.
 
-use std::future::Future;
 use crate::{Client, Error};
 
 /// The `teams` resource's operations (from [`Client::teams`]).
@@ -97,18 +96,14 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::models::TeamPage, Error>> + Send + 'a {
+    pub fn send(self) -> crate::Pending<'a, crate::models::TeamPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl Future<
-        Output = Result<crate::Response<crate::models::TeamPage>, Error>,
-    > + Send + 'a {
+    ) -> crate::PendingResponse<'a, crate::models::TeamPage> {
         self.client.core().call(self.request())
     }
 
@@ -148,12 +143,9 @@ impl<'a> List<'a> {
 
 impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::TeamPage, Error>;
-
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = crate::Pending<'a, crate::models::TeamPage>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
