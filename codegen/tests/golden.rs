@@ -40,3 +40,8 @@ fn a_list_operation_walking_pages() {
 fn a_resource_with_the_five_verbs_and_header_parameters() {
     assert_golden("crud", "generated/golden/src/resources/deals.rs");
 }
+
+#[test]
+fn a_response_model_decoded_field_by_field() {
+    assert_golden("response", "generated/golden/src/models/note.rs");
+}

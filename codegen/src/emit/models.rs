@@ -56,26 +56,67 @@ pub const SERIALIZE_FEATURE: &str = "serialize";
 /// (request bodies), for users who read them from JSON (a queue, a test fixture).
 pub const DESERIALIZE_FEATURE: &str = "deserialize";
 
-/// The serde derives of a struct: each direction the client uses, and the other behind
-/// its feature. serde's derives are most of a generated crate's compile time (measured:
-/// 70% of `cargo check` of a generated crate: `python3 bench/bench.py`), so a struct pays for a direction only when
-/// the client, or a user who asks for it, needs it. A struct no body reaches (only
-/// parameters do) decodes.
-fn serde_derives(is_input: bool, is_output: bool) -> (TokenStream, TokenStream) {
-    let decodes = is_output || !is_input;
-    let mut derives = TokenStream::new();
-    let mut gated = TokenStream::new();
-    if is_input {
-        derives.extend(quote!(serde::Serialize,));
+/// The serde derives of a struct a request body reaches: `Serialize`, and `Deserialize`
+/// too when a response reaches it as well, else behind [`DESERIALIZE_FEATURE`]. (A struct
+/// no request body reaches decodes with [`decode_impl`] and derives `Serialize` behind
+/// [`SERIALIZE_FEATURE`].) serde's derives are most of a generated crate's compile time
+/// (measured: 70% of `cargo check`; `python3 bench/bench.py`), so a struct pays for a
+/// direction only when the client, or a user who asks for it, needs it.
+fn input_serde_derives(is_output: bool) -> (TokenStream, TokenStream) {
+    if is_output {
+        (quote!(serde::Serialize, serde::Deserialize), TokenStream::new())
     } else {
-        gated.extend(quote!(#[cfg_attr(feature = #SERIALIZE_FEATURE, derive(serde::Serialize))]));
+        (quote!(serde::Serialize), quote!(#[cfg_attr(feature = #DESERIALIZE_FEATURE, derive(serde::Deserialize))]))
     }
-    if decodes {
-        derives.extend(quote!(serde::Deserialize,));
+}
+
+/// `Deserialize` of a struct no request body reaches (every field is optional or a
+/// list), written out instead of derived: one `match` on the key, each field decoded
+/// with its own type's `Deserialize`, other keys skipped; the loop over the object is
+/// `runtime::decode_object`, compiled once. serde's derive also writes a field enum and
+/// its visitor and a visitor for a struct written as a JSON array, for every struct:
+/// the written-out form cuts `cargo check` of a generated crate by a third (measured,
+/// `python3 bench/bench.py`). What decodes is the same: absent fields are `None` or
+/// empty, `null` is `None` for an optional field, unknown fields are ignored; a key
+/// that comes twice keeps its last value.
+fn decode_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let type_name = name.to_string();
+    let allow_deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    let skip = quote!(map.next_value::<serde::de::IgnoredAny>()?;);
+    let (key, body) = if fields.is_empty() {
+        (quote!(_key), skip)
     } else {
-        gated.extend(quote!(#[cfg_attr(feature = #DESERIALIZE_FEATURE, derive(serde::Deserialize))]));
+        let arms = fields.iter().map(|f| {
+            let wire = &f.name;
+            let field = ident(&snake(&f.name));
+            quote!(#wire => self.#field = map.next_value()?,)
+        });
+        (quote!(key), quote! {
+            match key {
+                #(#arms)*
+                _ => {
+                    #skip
+                }
+            }
+        })
+    };
+    quote! {
+        impl crate::runtime::Object for #name {
+            const NAME: &'static str = #type_name;
+
+            #allow_deprecated
+            fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, #key: &str, map: &mut A) -> std::result::Result<(), A::Error> {
+                #body
+                Ok(())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                crate::runtime::decode_object(deserializer)
+            }
+        }
     }
-    (derives, gated)
 }
 
 /// Names a model file uses without a path (prelude items): no model may take them.
@@ -109,7 +150,6 @@ fn type_note(ctx: &Context, def: &TypeDef) -> String {
 
 fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenStream, fields: &[Field]) -> TokenStream {
     let is_input = ctx.input_types.contains(&def.name);
-    let (serde_derives, gated_derives) = serde_derives(is_input, ctx.output_types.contains(&def.name));
     let mut required_args = Vec::new();
     let mut inits = Vec::new();
     let mut setters = Vec::new();
@@ -118,7 +158,8 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
         .map(|f| {
             let field_name = ident(&snake(&f.name));
             let wire = &f.name;
-            let rename = (snake(&f.name) != f.name).then(|| quote!(#[serde(rename = #wire)]));
+            let renamed = snake(&f.name) != f.name;
+            let rename = renamed.then(|| quote!(#[serde(rename = #wire)]));
             let ty = rust_type(&f.ty);
             let mut note = source_note(ctx, &f.source);
             if let Some(d) = &f.default {
@@ -129,6 +170,22 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
             }
             let docs = doc_attrs(f.description.as_deref(), &note);
             let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+            if !is_input {
+                // Decoded by `decode_impl`; serde's attributes only for `Serialize`.
+                let mut attrs = Vec::new();
+                if renamed {
+                    attrs.push(quote!(rename = #wire));
+                }
+                if field_shape(f, is_input) == FieldShape::Optional && !f.required {
+                    attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+                }
+                let serde = (!attrs.is_empty()).then(|| quote!(#[cfg_attr(feature = #SERIALIZE_FEATURE, serde(#(#attrs),*))]));
+                let ty = match field_shape(f, is_input) {
+                    FieldShape::DefaultVec => ty,
+                    _ => quote!(Option<#ty>),
+                };
+                return quote! { #docs #deprecated #serde pub #field_name: #ty, };
+            }
             match field_shape(f, is_input) {
                 FieldShape::Plain => {
                     if f.ty == crate::spec::TypeRef::String {
@@ -161,16 +218,20 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
     if !is_input {
         // A response: read, never built by users (so a field the vendor adds is no
         // breaking change).
+        let decode = decode_impl(name, fields);
         return quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, #serde_derives)]
-            #gated_derives
+            #[derive(Debug, Clone, PartialEq, Default)]
+            #[cfg_attr(feature = #SERIALIZE_FEATURE, derive(serde::Serialize))]
             #non_exhaustive
             pub struct #name {
                 #(#members)*
             }
+
+            #decode
         };
     }
+    let (serde_derives, gated_derives) = input_serde_derives(ctx.output_types.contains(&def.name));
     let derive_default = required_args.is_empty().then(|| quote!(Default,));
     let too_many = (required_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let ctor_doc = if required_args.is_empty() {

@@ -314,9 +314,13 @@ mod tests {
 
     /// What a file may use unqualified besides the scope's reserved names and its own
     /// items: values, variants, derive macros and associated names, which no type or
-    /// builder can hide.
-    const NOT_TYPES: &[&str] =
-        &["Self", "Some", "None", "Ok", "Err", "Item", "Output", "Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "Default"];
+    /// builder can hide, and the generic parameters of the models' decoding functions
+    /// (`A`, `D`: they hide a type of that name inside those functions, which name no
+    /// other type).
+    const NOT_TYPES: &[&str] = &[
+        "Self", "Some", "None", "Ok", "Err", "Item", "Output", "Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "Default",
+        "NAME", "A", "D",
+    ];
 
     #[test]
     fn the_reserved_names_are_every_name_the_emitted_files_use_unqualified() {

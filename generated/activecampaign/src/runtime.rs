@@ -11,6 +11,7 @@ use std::fmt;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde::Serialize;
 
 /// A calendar date (`2015-05-24`).
@@ -1828,6 +1829,69 @@ pub fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error
             Err(e) => Err(decode_error(status, bytes, ".".into(), format!("data after the JSON value: {e}"))),
         },
         Err(e) => Err(mismatch(status, bytes, &e)),
+    }
+}
+
+/// A model decoded from a JSON object field by field: the structs no request body reaches
+/// implement it (generated, one `match` on the key), and their `Deserialize` is
+/// [`decode_object`], so the walk over the object is compiled once, not once per model.
+pub(crate) trait Object: Default {
+    /// The model's name, for "expected struct ..." errors.
+    const NAME: &'static str;
+
+    /// Decodes the value of `key` from `map` into its field (skips an unknown key's value).
+    fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// `T` from a JSON object: every field absent to begin with, then each key's value into
+/// its field (a key given twice keeps its last value).
+pub(crate) fn decode_object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Object> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut value = T::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                value.field(&key.0, &mut map)?;
+            }
+            Ok(value)
+        }
+    }
+
+    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
+/// An object's key: borrowed from the body when it has no escapes (serde_json reading a
+/// slice, as the client does), else copied.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
     }
 }
 

@@ -320,6 +320,7 @@ impl<'a> GetDealCustomFieldData<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.filters_deal_id {
@@ -342,6 +343,7 @@ impl<'a> GetDealCustomFieldData<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealListCustomFieldDataResponse> {
@@ -349,6 +351,7 @@ impl<'a> GetDealCustomFieldData<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealListCustomFieldDataResponse> {
@@ -372,6 +375,7 @@ impl<'a> GetDealCustomFieldData<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::DealCustomFieldDatum> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -393,6 +397,7 @@ impl<'a> std::future::IntoFuture for GetDealCustomFieldData<'a> {
     type Output = Result<crate::models::DealListCustomFieldDataResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealListCustomFieldDataResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -420,6 +425,7 @@ impl<'a> PostDealCustomFieldData<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -433,6 +439,7 @@ impl<'a> PostDealCustomFieldData<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealCreateCustomFieldValueResponse> {
@@ -440,6 +447,7 @@ impl<'a> PostDealCustomFieldData<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealCreateCustomFieldValueResponse> {
@@ -455,6 +463,7 @@ impl<'a> std::future::IntoFuture for PostDealCustomFieldData<'a> {
         crate::models::DealCreateCustomFieldValueResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -482,6 +491,7 @@ impl<'a> PostDealCustomFieldDataBulkCreate<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -495,6 +505,7 @@ impl<'a> PostDealCustomFieldDataBulkCreate<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealBulkCreateCustomFieldValuesResponse> {
@@ -502,6 +513,7 @@ impl<'a> PostDealCustomFieldDataBulkCreate<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<
@@ -520,6 +532,7 @@ impl<'a> std::future::IntoFuture for PostDealCustomFieldDataBulkCreate<'a> {
         crate::models::DealBulkCreateCustomFieldValuesResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -547,6 +560,7 @@ impl<'a> PatchDealCustomFieldDataBulkUpdate<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -560,6 +574,7 @@ impl<'a> PatchDealCustomFieldDataBulkUpdate<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealBulkUpdateCustomFieldDataResponse> {
@@ -567,6 +582,7 @@ impl<'a> PatchDealCustomFieldDataBulkUpdate<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<
@@ -585,6 +601,7 @@ impl<'a> std::future::IntoFuture for PatchDealCustomFieldDataBulkUpdate<'a> {
         crate::models::DealBulkUpdateCustomFieldDataResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -612,6 +629,7 @@ impl<'a> DeleteDealCustomFieldDataId<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -626,6 +644,7 @@ impl<'a> DeleteDealCustomFieldDataId<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealDeleteCustomFieldValueResponse> {
@@ -633,6 +652,7 @@ impl<'a> DeleteDealCustomFieldDataId<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealDeleteCustomFieldValueResponse> {
@@ -648,6 +668,7 @@ impl<'a> std::future::IntoFuture for DeleteDealCustomFieldDataId<'a> {
         crate::models::DealDeleteCustomFieldValueResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -675,6 +696,7 @@ impl<'a> GetDealCustomFieldDataId<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -689,6 +711,7 @@ impl<'a> GetDealCustomFieldDataId<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealGetCustomFieldValueResponse> {
@@ -696,6 +719,7 @@ impl<'a> GetDealCustomFieldDataId<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealGetCustomFieldValueResponse> {
@@ -707,6 +731,7 @@ impl<'a> std::future::IntoFuture for GetDealCustomFieldDataId<'a> {
     type Output = Result<crate::models::DealGetCustomFieldValueResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealGetCustomFieldValueResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -735,6 +760,7 @@ impl<'a> PutDealCustomFieldDataId<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -749,6 +775,7 @@ impl<'a> PutDealCustomFieldDataId<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealUpdateCustomFieldValueResponse> {
@@ -756,6 +783,7 @@ impl<'a> PutDealCustomFieldDataId<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealUpdateCustomFieldValueResponse> {
@@ -771,6 +799,7 @@ impl<'a> std::future::IntoFuture for PutDealCustomFieldDataId<'a> {
         crate::models::DealUpdateCustomFieldValueResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -815,6 +844,7 @@ impl<'a> GetDealCustomFieldMeta<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.limit {
@@ -834,6 +864,7 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealListCustomFieldMetaResponse> {
@@ -841,6 +872,7 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealListCustomFieldMetaResponse> {
@@ -864,6 +896,7 @@ impl<'a> GetDealCustomFieldMeta<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(
         self,
     ) -> crate::Items<
@@ -894,6 +927,7 @@ impl<'a> std::future::IntoFuture for GetDealCustomFieldMeta<'a> {
     type Output = Result<crate::models::DealListCustomFieldMetaResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealListCustomFieldMetaResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -921,6 +955,7 @@ impl<'a> PostDealCustomFieldMeta<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -934,6 +969,7 @@ impl<'a> PostDealCustomFieldMeta<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealCreateCustomFieldMetaResponse> {
@@ -941,6 +977,7 @@ impl<'a> PostDealCustomFieldMeta<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealCreateCustomFieldMetaResponse> {
@@ -956,6 +993,7 @@ impl<'a> std::future::IntoFuture for PostDealCustomFieldMeta<'a> {
         crate::models::DealCreateCustomFieldMetaResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -983,6 +1021,7 @@ impl<'a> DeleteDealCustomFieldMetaId<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -997,6 +1036,7 @@ impl<'a> DeleteDealCustomFieldMetaId<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealDeleteCustomFieldMetaResponse> {
@@ -1004,6 +1044,7 @@ impl<'a> DeleteDealCustomFieldMetaId<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealDeleteCustomFieldMetaResponse> {
@@ -1019,6 +1060,7 @@ impl<'a> std::future::IntoFuture for DeleteDealCustomFieldMetaId<'a> {
         crate::models::DealDeleteCustomFieldMetaResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1046,6 +1088,7 @@ impl<'a> GetDealCustomFieldMetaId<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1060,6 +1103,7 @@ impl<'a> GetDealCustomFieldMetaId<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealGetCustomFieldMetaResponse> {
@@ -1067,6 +1111,7 @@ impl<'a> GetDealCustomFieldMetaId<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealGetCustomFieldMetaResponse> {
@@ -1078,6 +1123,7 @@ impl<'a> std::future::IntoFuture for GetDealCustomFieldMetaId<'a> {
     type Output = Result<crate::models::DealGetCustomFieldMetaResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealGetCustomFieldMetaResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1106,6 +1152,7 @@ impl<'a> PutDealCustomFieldMetaId<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1120,6 +1167,7 @@ impl<'a> PutDealCustomFieldMetaId<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealUpdateCustomFieldMetaResponse> {
@@ -1127,6 +1175,7 @@ impl<'a> PutDealCustomFieldMetaId<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealUpdateCustomFieldMetaResponse> {
@@ -1142,6 +1191,7 @@ impl<'a> std::future::IntoFuture for PutDealCustomFieldMetaId<'a> {
         crate::models::DealUpdateCustomFieldMetaResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -204,6 +204,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.filters_title {
@@ -235,11 +236,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealGetAllPipelinesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealGetAllPipelinesResponse> {
@@ -263,6 +266,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::DealGroup> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -284,6 +288,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::DealGetAllPipelinesResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealGetAllPipelinesResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -311,6 +316,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -324,11 +330,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealCreatePipelineResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealCreatePipelineResponse> {
@@ -340,6 +348,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::DealCreatePipelineResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealCreatePipelineResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -367,6 +376,7 @@ impl<'a> Delete<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -380,11 +390,13 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -394,6 +406,7 @@ impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -421,6 +434,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -434,11 +448,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealGetPipelineResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealGetPipelineResponse> {
@@ -450,6 +466,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::DealGetPipelineResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealGetPipelineResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -478,6 +495,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -491,11 +509,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealUpdatePipelineResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealUpdatePipelineResponse> {
@@ -507,6 +527,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::DealUpdatePipelineResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealUpdatePipelineResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

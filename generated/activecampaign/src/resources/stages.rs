@@ -221,6 +221,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.filters_title {
@@ -249,11 +250,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealListAllStagesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealListAllStagesResponse> {
@@ -277,6 +280,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::DealStage> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -298,6 +302,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::DealListAllStagesResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealListAllStagesResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -334,6 +339,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.reorder {
@@ -350,11 +356,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealCreateStageResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealCreateStageResponse> {
@@ -366,6 +374,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::DealCreateStageResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealCreateStageResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -393,6 +402,7 @@ impl<'a> Delete<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -406,11 +416,13 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -420,6 +432,7 @@ impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -447,6 +460,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -460,11 +474,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealGetStageByIdResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealGetStageByIdResponse> {
@@ -476,6 +492,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::DealGetStageByIdResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealGetStageByIdResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -513,6 +530,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.reorder {
@@ -529,11 +547,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealUpdateStageResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealUpdateStageResponse> {
@@ -545,6 +565,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::DealUpdateStageResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealUpdateStageResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -573,6 +594,7 @@ impl<'a> MoveDealsInOneStageToAnotherStage<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -587,6 +609,7 @@ impl<'a> MoveDealsInOneStageToAnotherStage<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealMoveDealsToAnotherStageResponse> {
@@ -594,6 +617,7 @@ impl<'a> MoveDealsInOneStageToAnotherStage<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealMoveDealsToAnotherStageResponse> {
@@ -609,6 +633,7 @@ impl<'a> std::future::IntoFuture for MoveDealsInOneStageToAnotherStage<'a> {
         crate::models::DealMoveDealsToAnotherStageResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -169,6 +169,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -182,6 +183,7 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealListAllTaskTypesResponse> {
@@ -189,6 +191,7 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealListAllTaskTypesResponse> {
@@ -200,6 +203,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::DealListAllTaskTypesResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealListAllTaskTypesResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -227,6 +231,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -240,11 +245,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealCreateTaskTypeResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealCreateTaskTypeResponse> {
@@ -256,6 +263,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::DealCreateTaskTypeResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealCreateTaskTypeResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -283,6 +291,7 @@ impl<'a> Delete<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -296,11 +305,13 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -310,6 +321,7 @@ impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -337,6 +349,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -350,11 +363,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealGetTaskTypeResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealGetTaskTypeResponse> {
@@ -366,6 +381,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::DealGetTaskTypeResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealGetTaskTypeResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -394,6 +410,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -407,11 +424,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealUpdateTaskTypeResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealUpdateTaskTypeResponse> {
@@ -423,6 +442,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::DealUpdateTaskTypeResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealUpdateTaskTypeResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -451,6 +471,7 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -469,6 +490,7 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DealMoveTasksToAnotherTaskTypeResponse> {
@@ -476,6 +498,7 @@ impl<'a> MoveTasksToDifferentTaskType<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<
@@ -494,6 +517,7 @@ impl<'a> std::future::IntoFuture for MoveTasksToDifferentTaskType<'a> {
         crate::models::DealMoveTasksToAnotherTaskTypeResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

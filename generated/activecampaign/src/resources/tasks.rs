@@ -274,6 +274,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.filters_title {
@@ -326,11 +327,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealGetAllTasksResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealGetAllTasksResponse> {
@@ -342,6 +345,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::DealGetAllTasksResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealGetAllTasksResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -369,6 +373,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -382,11 +387,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -396,6 +403,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -423,6 +431,7 @@ impl<'a> Delete<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -436,11 +445,13 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -450,6 +461,7 @@ impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -477,6 +489,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -490,11 +503,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealGetTaskByIdResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealGetTaskByIdResponse> {
@@ -506,6 +521,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::DealGetTaskByIdResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealGetTaskByIdResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -534,6 +550,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -547,11 +564,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -561,6 +580,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -3,35 +3,65 @@
 /// The body of an unsuccessful response: `message` and `code` (with `errors` on contact validation errors), or, when an object is not found, `object_type` and `object_id`.
 ///
 /// Documented at overlay entry `types.ApiError`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ApiError {
     /// Message about the error.
     ///
     /// Source: overlay entry `types.ApiError`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Extended error code (245 invalid parameters, 108 quota exceeded, 107 internal error).
     ///
     /// Source: overlay entry `types.ApiError`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<i64>,
     /// On contact creation and update, by field name, the errors of that field.
     ///
     /// Source: overlay entry `types.ApiError`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub errors: Option<
         std::collections::BTreeMap<String, Vec<crate::models::ApiErrorDetail>>,
     >,
     /// Not found; the type of the object asked for (`contact field`).
     ///
     /// Source: overlay entry `types.ApiError`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub object_type: Option<String>,
     /// Not found; the identifier asked for.
     ///
     /// Source: overlay entry `types.ApiError`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub object_id: Option<String>,
+}
+
+impl crate::runtime::Object for ApiError {
+    const NAME: &'static str = "ApiError";
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match key {
+            "message" => self.message = map.next_value()?,
+            "code" => self.code = map.next_value()?,
+            "errors" => self.errors = map.next_value()?,
+            "object_type" => self.object_type = map.next_value()?,
+            "object_id" => self.object_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::decode_object(deserializer)
+    }
 }

@@ -3,18 +3,45 @@
 /// One error of a field, in `ApiError.errors`.
 ///
 /// Documented at overlay entry `types.ApiErrorDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ApiErrorDetail {
     /// Extended error message.
     ///
     /// Source: overlay entry `types.ApiErrorDetail`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Unique id of the field that caused the error.
     ///
     /// Source: overlay entry `types.ApiErrorDetail`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub field_id: Option<String>,
+}
+
+impl crate::runtime::Object for ApiErrorDetail {
+    const NAME: &'static str = "ApiErrorDetail";
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match key {
+            "message" => self.message = map.next_value()?,
+            "field_id" => self.field_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::decode_object(deserializer)
+    }
 }

@@ -426,6 +426,7 @@ impl<'a> DeleteByQuery<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.keyword {
@@ -451,6 +452,7 @@ impl<'a> DeleteByQuery<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::ContactsContactsRemovedResponse> {
@@ -458,6 +460,7 @@ impl<'a> DeleteByQuery<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactsRemovedResponse> {
@@ -469,6 +472,7 @@ impl<'a> std::future::IntoFuture for DeleteByQuery<'a> {
     type Output = Result<crate::models::ContactsContactsRemovedResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactsRemovedResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -595,6 +599,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.keyword {
@@ -641,11 +646,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactsListing> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactsListing> {
@@ -669,6 +676,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::ContactsContactView> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -690,6 +698,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::ContactsContactsListing, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactsListing>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -795,6 +804,7 @@ impl<'a> ListIds<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.keyword {
@@ -835,11 +845,13 @@ impl<'a> ListIds<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactsIdsListing> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactsIdsListing> {
@@ -863,6 +875,7 @@ impl<'a> ListIds<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<String> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -884,6 +897,7 @@ impl<'a> std::future::IntoFuture for ListIds<'a> {
     type Output = Result<crate::models::ContactsContactsIdsListing, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactsIdsListing>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -959,6 +973,7 @@ impl<'a> ListByIds<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         {
@@ -991,11 +1006,13 @@ impl<'a> ListByIds<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactList> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactList> {
@@ -1007,6 +1024,7 @@ impl<'a> std::future::IntoFuture for ListByIds<'a> {
     type Output = Result<crate::models::ContactList, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactList>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1034,6 +1052,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1047,11 +1066,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
@@ -1063,6 +1084,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1147,6 +1169,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.fields {
@@ -1179,11 +1202,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactList> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactList> {
@@ -1195,6 +1220,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::ContactList, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactList>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1239,6 +1265,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.type_ {
@@ -1259,11 +1286,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
@@ -1275,6 +1304,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1303,6 +1333,7 @@ impl<'a> CreateNote<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1320,11 +1351,13 @@ impl<'a> CreateNote<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactNote> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactNote> {
@@ -1336,6 +1369,7 @@ impl<'a> std::future::IntoFuture for CreateNote<'a> {
     type Output = Result<crate::models::ContactsContactNote, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactNote>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1362,6 +1396,7 @@ impl<'a> ListProceedingTypes<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1375,11 +1410,13 @@ impl<'a> ListProceedingTypes<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ListProceedingTypesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListProceedingTypesResponse> {
@@ -1391,6 +1428,7 @@ impl<'a> std::future::IntoFuture for ListProceedingTypes<'a> {
     type Output = Result<crate::models::ListProceedingTypesResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ListProceedingTypesResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1470,6 +1508,7 @@ impl<'a> ListProceedings<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         {
@@ -1511,6 +1550,7 @@ impl<'a> ListProceedings<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::ListContactProceedingsResponse> {
@@ -1518,6 +1558,7 @@ impl<'a> ListProceedings<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListContactProceedingsResponse> {
@@ -1529,6 +1570,7 @@ impl<'a> std::future::IntoFuture for ListProceedings<'a> {
     type Output = Result<crate::models::ListContactProceedingsResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ListContactProceedingsResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1558,6 +1600,7 @@ impl<'a> UpdateChoise<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1577,11 +1620,13 @@ impl<'a> UpdateChoise<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::FieldTabs> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::FieldTabs> {
@@ -1593,6 +1638,7 @@ impl<'a> std::future::IntoFuture for UpdateChoise<'a> {
     type Output = Result<crate::models::FieldTabs, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::FieldTabs>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1621,6 +1667,7 @@ impl<'a> DeleteIsPrimaryMarkFromField<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1639,11 +1686,13 @@ impl<'a> DeleteIsPrimaryMarkFromField<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::PrimaryMarkResult> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::PrimaryMarkResult> {
@@ -1655,6 +1704,7 @@ impl<'a> std::future::IntoFuture for DeleteIsPrimaryMarkFromField<'a> {
     type Output = Result<crate::models::PrimaryMarkResult, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::PrimaryMarkResult>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1683,6 +1733,7 @@ impl<'a> MarkFieldWithIsPrimaryFlag<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1701,11 +1752,13 @@ impl<'a> MarkFieldWithIsPrimaryFlag<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::PrimaryMarkResult> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::PrimaryMarkResult> {
@@ -1717,6 +1770,7 @@ impl<'a> std::future::IntoFuture for MarkFieldWithIsPrimaryFlag<'a> {
     type Output = Result<crate::models::PrimaryMarkResult, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::PrimaryMarkResult>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -850,6 +850,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         {
@@ -870,11 +871,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealsList> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealsList> {
@@ -886,6 +889,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::DealsDealsList, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealsList>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -913,6 +917,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -926,11 +931,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealView> {
@@ -942,6 +949,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::DealsDealView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -970,6 +978,7 @@ impl<'a> UpdateTagByName<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -984,11 +993,13 @@ impl<'a> UpdateTagByName<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -998,6 +1009,7 @@ impl<'a> std::future::IntoFuture for UpdateTagByName<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1026,6 +1038,7 @@ impl<'a> DeleteTagByName<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1040,11 +1053,13 @@ impl<'a> DeleteTagByName<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -1054,6 +1069,7 @@ impl<'a> std::future::IntoFuture for DeleteTagByName<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1081,6 +1097,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1095,11 +1112,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealView> {
@@ -1111,6 +1130,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::DealsDealView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1139,6 +1159,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1153,11 +1174,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealView> {
@@ -1169,6 +1192,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::DealsDealView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1197,6 +1221,7 @@ impl<'a> StoreFile<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1215,11 +1240,13 @@ impl<'a> StoreFile<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -1229,6 +1256,7 @@ impl<'a> std::future::IntoFuture for StoreFile<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1258,6 +1286,7 @@ impl<'a> UpdateFileWithName<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1277,11 +1306,13 @@ impl<'a> UpdateFileWithName<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -1291,6 +1322,7 @@ impl<'a> std::future::IntoFuture for UpdateFileWithName<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1319,6 +1351,7 @@ impl<'a> CreateNote<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1337,11 +1370,13 @@ impl<'a> CreateNote<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealNote> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealNote> {
@@ -1353,6 +1388,7 @@ impl<'a> std::future::IntoFuture for CreateNote<'a> {
     type Output = Result<crate::models::DealsDealNote, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealNote>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1382,6 +1418,7 @@ impl<'a> UpdateNote<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1401,11 +1438,13 @@ impl<'a> UpdateNote<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealNote> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealNote> {
@@ -1417,6 +1456,7 @@ impl<'a> std::future::IntoFuture for UpdateNote<'a> {
     type Output = Result<crate::models::DealsDealNote, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealNote>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1462,6 +1502,7 @@ impl<'a> ListOverdueDealActivities<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.limit {
@@ -1486,6 +1527,7 @@ impl<'a> ListOverdueDealActivities<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::ListOverdueDealActivitiesResponse> {
@@ -1493,6 +1535,7 @@ impl<'a> ListOverdueDealActivities<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListOverdueDealActivitiesResponse> {
@@ -1508,6 +1551,7 @@ impl<'a> std::future::IntoFuture for ListOverdueDealActivities<'a> {
         crate::models::ListOverdueDealActivitiesResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1534,6 +1578,7 @@ impl<'a> ListColumns<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1547,11 +1592,13 @@ impl<'a> ListColumns<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ListColumnsResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListColumnsResponse> {
@@ -1563,6 +1610,7 @@ impl<'a> std::future::IntoFuture for ListColumns<'a> {
     type Output = Result<crate::models::ListColumnsResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ListColumnsResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1589,6 +1637,7 @@ impl<'a> ListFields<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1602,11 +1651,13 @@ impl<'a> ListFields<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealFieldsMetadata> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealFieldsMetadata> {
@@ -1618,6 +1669,7 @@ impl<'a> std::future::IntoFuture for ListFields<'a> {
     type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealFieldsMetadata>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1644,6 +1696,7 @@ impl<'a> ListPipelines<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1657,11 +1710,13 @@ impl<'a> ListPipelines<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ListDealPipelinesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListDealPipelinesResponse> {
@@ -1673,6 +1728,7 @@ impl<'a> std::future::IntoFuture for ListPipelines<'a> {
     type Output = Result<crate::models::ListDealPipelinesResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ListDealPipelinesResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1700,6 +1756,7 @@ impl<'a> CreatePipeline<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1713,11 +1770,13 @@ impl<'a> CreatePipeline<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::PipelineDealsPipeline> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::PipelineDealsPipeline> {
@@ -1729,6 +1788,7 @@ impl<'a> std::future::IntoFuture for CreatePipeline<'a> {
     type Output = Result<crate::models::PipelineDealsPipeline, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::PipelineDealsPipeline>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1756,6 +1816,7 @@ impl<'a> GetPipeline<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1773,11 +1834,13 @@ impl<'a> GetPipeline<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::PipelineDealsPipeline> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::PipelineDealsPipeline> {
@@ -1789,6 +1852,7 @@ impl<'a> std::future::IntoFuture for GetPipeline<'a> {
     type Output = Result<crate::models::PipelineDealsPipeline, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::PipelineDealsPipeline>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1817,6 +1881,7 @@ impl<'a> UpdatePipeline<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1834,11 +1899,13 @@ impl<'a> UpdatePipeline<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::PipelineDealsPipeline> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::PipelineDealsPipeline> {
@@ -1850,6 +1917,7 @@ impl<'a> std::future::IntoFuture for UpdatePipeline<'a> {
     type Output = Result<crate::models::PipelineDealsPipeline, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::PipelineDealsPipeline>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1877,6 +1945,7 @@ impl<'a> DeletePipelineByItsId<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -1894,11 +1963,13 @@ impl<'a> DeletePipelineByItsId<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -1908,6 +1979,7 @@ impl<'a> std::future::IntoFuture for DeletePipelineByItsId<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1977,6 +2049,7 @@ impl<'a> ListForPipeline<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         {
@@ -2011,6 +2084,7 @@ impl<'a> ListForPipeline<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::ListPipelineDealsByStageResponse> {
@@ -2018,6 +2092,7 @@ impl<'a> ListForPipeline<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListPipelineDealsByStageResponse> {
@@ -2033,6 +2108,7 @@ impl<'a> std::future::IntoFuture for ListForPipeline<'a> {
         crate::models::ListPipelineDealsByStageResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2079,6 +2155,7 @@ impl<'a> ListPipelineDealsByOwner<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         {
@@ -2107,6 +2184,7 @@ impl<'a> ListPipelineDealsByOwner<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::ListPipelineDealsByOwnerResponse> {
@@ -2114,6 +2192,7 @@ impl<'a> ListPipelineDealsByOwner<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListPipelineDealsByOwnerResponse> {
@@ -2129,6 +2208,7 @@ impl<'a> std::future::IntoFuture for ListPipelineDealsByOwner<'a> {
         crate::models::ListPipelineDealsByOwnerResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2157,6 +2237,7 @@ impl<'a> AddLostReasonToPipeline<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2175,11 +2256,13 @@ impl<'a> AddLostReasonToPipeline<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::PipelineDealsPipeline> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::PipelineDealsPipeline> {
@@ -2191,6 +2274,7 @@ impl<'a> std::future::IntoFuture for AddLostReasonToPipeline<'a> {
     type Output = Result<crate::models::PipelineDealsPipeline, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::PipelineDealsPipeline>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2219,6 +2303,7 @@ impl<'a> CreateStage<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2237,11 +2322,13 @@ impl<'a> CreateStage<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::PipelineDealsPipeline> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::PipelineDealsPipeline> {
@@ -2253,6 +2340,7 @@ impl<'a> std::future::IntoFuture for CreateStage<'a> {
     type Output = Result<crate::models::PipelineDealsPipeline, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::PipelineDealsPipeline>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2282,6 +2370,7 @@ impl<'a> UpdateStage<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2301,11 +2390,13 @@ impl<'a> UpdateStage<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::PipelineDealsPipeline> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::PipelineDealsPipeline> {
@@ -2317,6 +2408,7 @@ impl<'a> std::future::IntoFuture for UpdateStage<'a> {
     type Output = Result<crate::models::PipelineDealsPipeline, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::PipelineDealsPipeline>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2345,6 +2437,7 @@ impl<'a> CreateCustomFieldInPipeline<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2363,11 +2456,13 @@ impl<'a> CreateCustomFieldInPipeline<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealFieldsMetadata> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealFieldsMetadata> {
@@ -2379,6 +2474,7 @@ impl<'a> std::future::IntoFuture for CreateCustomFieldInPipeline<'a> {
     type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealFieldsMetadata>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2408,6 +2504,7 @@ impl<'a> UpdateCustomFieldInPipeline<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2427,11 +2524,13 @@ impl<'a> UpdateCustomFieldInPipeline<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealFieldsMetadata> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealFieldsMetadata> {
@@ -2443,6 +2542,7 @@ impl<'a> std::future::IntoFuture for UpdateCustomFieldInPipeline<'a> {
     type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealFieldsMetadata>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2472,6 +2572,7 @@ impl<'a> DeleteCustomFieldFromPipeline<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2491,11 +2592,13 @@ impl<'a> DeleteCustomFieldFromPipeline<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -2505,6 +2608,7 @@ impl<'a> std::future::IntoFuture for DeleteCustomFieldFromPipeline<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2534,6 +2638,7 @@ impl<'a> CreatePipelineFieldChoice<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2554,11 +2659,13 @@ impl<'a> CreatePipelineFieldChoice<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealFieldsMetadata> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealFieldsMetadata> {
@@ -2570,6 +2677,7 @@ impl<'a> std::future::IntoFuture for CreatePipelineFieldChoice<'a> {
     type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealFieldsMetadata>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2600,6 +2708,7 @@ impl<'a> UpdatePipelineFieldChoice<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2621,11 +2730,13 @@ impl<'a> UpdatePipelineFieldChoice<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealFieldsMetadata> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealFieldsMetadata> {
@@ -2637,6 +2748,7 @@ impl<'a> std::future::IntoFuture for UpdatePipelineFieldChoice<'a> {
     type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealFieldsMetadata>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2667,6 +2779,7 @@ impl<'a> DeleteChoiceFromCustomField<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2688,11 +2801,13 @@ impl<'a> DeleteChoiceFromCustomField<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -2702,6 +2817,7 @@ impl<'a> std::future::IntoFuture for DeleteChoiceFromCustomField<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2730,6 +2846,7 @@ impl<'a> CreatePipelineDealGroup<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2748,11 +2865,13 @@ impl<'a> CreatePipelineDealGroup<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealFieldsMetadata> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealFieldsMetadata> {
@@ -2764,6 +2883,7 @@ impl<'a> std::future::IntoFuture for CreatePipelineDealGroup<'a> {
     type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealFieldsMetadata>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2793,6 +2913,7 @@ impl<'a> UpdatePipelineDealGroup<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2812,11 +2933,13 @@ impl<'a> UpdatePipelineDealGroup<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::DealsDealFieldsMetadata> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DealsDealFieldsMetadata> {
@@ -2828,6 +2951,7 @@ impl<'a> std::future::IntoFuture for UpdatePipelineDealGroup<'a> {
     type Output = Result<crate::models::DealsDealFieldsMetadata, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::DealsDealFieldsMetadata>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2856,6 +2980,7 @@ impl<'a> DeletePipelineDealGroup<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -2875,11 +3000,13 @@ impl<'a> DeletePipelineDealGroup<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, serde_json::Value> {
         self.client.core().call(self.request())
     }
@@ -2889,6 +3016,7 @@ impl<'a> std::future::IntoFuture for DeletePipelineDealGroup<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = crate::Pending<'a, serde_json::Value>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

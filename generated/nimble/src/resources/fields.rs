@@ -273,6 +273,7 @@ impl<'a> GetContactsMetadata<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -286,11 +287,13 @@ impl<'a> GetContactsMetadata<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsFieldsMetadata> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsFieldsMetadata> {
@@ -302,6 +305,7 @@ impl<'a> std::future::IntoFuture for GetContactsMetadata<'a> {
     type Output = Result<crate::models::ContactsFieldsMetadata, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsFieldsMetadata>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -328,6 +332,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -341,6 +346,7 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::FieldsContactsFieldsMetadata> {
@@ -348,6 +354,7 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::FieldsContactsFieldsMetadata> {
@@ -359,6 +366,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::FieldsContactsFieldsMetadata, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::FieldsContactsFieldsMetadata>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -386,6 +394,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -399,11 +408,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
@@ -415,6 +426,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -443,6 +455,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -460,11 +473,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
@@ -476,6 +491,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -503,6 +519,7 @@ impl<'a> CreateGroup<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -516,11 +533,13 @@ impl<'a> CreateGroup<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
@@ -532,6 +551,7 @@ impl<'a> std::future::IntoFuture for CreateGroup<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -560,6 +580,7 @@ impl<'a> UpdateGroup<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -577,11 +598,13 @@ impl<'a> UpdateGroup<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
@@ -593,6 +616,7 @@ impl<'a> std::future::IntoFuture for UpdateGroup<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -620,6 +644,7 @@ impl<'a> CreateTabs<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -633,11 +658,13 @@ impl<'a> CreateTabs<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
@@ -649,6 +676,7 @@ impl<'a> std::future::IntoFuture for CreateTabs<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -677,6 +705,7 @@ impl<'a> UpdateTab<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -694,11 +723,13 @@ impl<'a> UpdateTab<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
@@ -710,6 +741,7 @@ impl<'a> std::future::IntoFuture for UpdateTab<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -738,6 +770,7 @@ impl<'a> CreateChoice<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -756,11 +789,13 @@ impl<'a> CreateChoice<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::FieldsContactFieldsTab> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::FieldsContactFieldsTab> {
@@ -772,6 +807,7 @@ impl<'a> std::future::IntoFuture for CreateChoice<'a> {
     type Output = Result<crate::models::FieldsContactFieldsTab, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::FieldsContactFieldsTab>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -801,6 +837,7 @@ impl<'a> DeleteChoice<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         {
@@ -824,11 +861,13 @@ impl<'a> DeleteChoice<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::FieldTabs> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::FieldTabs> {
@@ -840,6 +879,7 @@ impl<'a> std::future::IntoFuture for DeleteChoice<'a> {
     type Output = Result<crate::models::FieldTabs, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::FieldTabs>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

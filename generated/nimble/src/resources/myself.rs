@@ -61,6 +61,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -74,11 +75,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Myself> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Myself> {
@@ -90,6 +93,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::Myself, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Myself>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

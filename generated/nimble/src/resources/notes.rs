@@ -130,6 +130,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -143,11 +144,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactNote> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactNote> {
@@ -159,6 +162,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::ContactsContactNote, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactNote>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -186,6 +190,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -203,11 +208,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactNote> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactNote> {
@@ -219,6 +226,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::ContactsContactNote, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactNote>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -247,6 +255,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -264,11 +273,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactNote> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactNote> {
@@ -280,6 +291,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::ContactsContactNote, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactNote>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -321,6 +333,7 @@ impl<'a> ListForContact<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.page {
@@ -345,11 +358,13 @@ impl<'a> ListForContact<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ListContactNotesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListContactNotesResponse> {
@@ -373,6 +388,7 @@ impl<'a> ListForContact<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::ContactsContactNote> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -394,6 +410,7 @@ impl<'a> std::future::IntoFuture for ListForContact<'a> {
     type Output = Result<crate::models::ListContactNotesResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ListContactNotesResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

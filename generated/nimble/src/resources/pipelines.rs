@@ -246,6 +246,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -259,6 +260,7 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::ListContactPipelinesResponse> {
@@ -266,6 +268,7 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListContactPipelinesResponse> {
@@ -277,6 +280,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::ListContactPipelinesResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ListContactPipelinesResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -306,6 +310,7 @@ impl<'a> ExitLeadSuccessfully<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -326,11 +331,13 @@ impl<'a> ExitLeadSuccessfully<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
@@ -342,6 +349,7 @@ impl<'a> std::future::IntoFuture for ExitLeadSuccessfully<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -371,6 +379,7 @@ impl<'a> UpdateExitTransition<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -391,11 +400,13 @@ impl<'a> UpdateExitTransition<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
@@ -407,6 +418,7 @@ impl<'a> std::future::IntoFuture for UpdateExitTransition<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -436,6 +448,7 @@ impl<'a> ExitLeadUnsuccessfully<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -456,11 +469,13 @@ impl<'a> ExitLeadUnsuccessfully<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
@@ -472,6 +487,7 @@ impl<'a> std::future::IntoFuture for ExitLeadUnsuccessfully<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -501,6 +517,7 @@ impl<'a> UpdateExitTransitionWithLostReason<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -521,11 +538,13 @@ impl<'a> UpdateExitTransitionWithLostReason<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
@@ -537,6 +556,7 @@ impl<'a> std::future::IntoFuture for UpdateExitTransitionWithLostReason<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -566,6 +586,7 @@ impl<'a> MoveLeadToStage<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -586,11 +607,13 @@ impl<'a> MoveLeadToStage<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
@@ -602,6 +625,7 @@ impl<'a> std::future::IntoFuture for MoveLeadToStage<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -630,6 +654,7 @@ impl<'a> UndoLeadExit<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -650,11 +675,13 @@ impl<'a> UndoLeadExit<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
@@ -666,6 +693,7 @@ impl<'a> std::future::IntoFuture for UndoLeadExit<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -694,6 +722,7 @@ impl<'a> ClearLeadTransitions<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -713,11 +742,13 @@ impl<'a> ClearLeadTransitions<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ContactsContactView> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ContactsContactView> {
@@ -729,6 +760,7 @@ impl<'a> std::future::IntoFuture for ClearLeadTransitions<'a> {
     type Output = Result<crate::models::ContactsContactView, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ContactsContactView>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

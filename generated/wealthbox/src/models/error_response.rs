@@ -3,18 +3,45 @@
 /// The body of an unsuccessful response.
 ///
 /// Documented at overlay entry `types.ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Always `false` for an unsuccessful response.
     ///
     /// Source: overlay entry `types.ErrorResponse`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// Describes the error (the snapshot does not give its shape).
     ///
     /// Source: overlay entry `types.ErrorResponse`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub errors: Option<serde_json::Value>,
+}
+
+impl crate::runtime::Object for ErrorResponse {
+    const NAME: &'static str = "ErrorResponse";
+
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error> {
+        match key {
+            "success" => self.success = map.next_value()?,
+            "errors" => self.errors = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::decode_object(deserializer)
+    }
 }

@@ -155,6 +155,7 @@ impl<'a> ListContactRoles<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.page {
@@ -174,11 +175,13 @@ impl<'a> ListContactRoles<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ListAllContactRolesResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListAllContactRolesResponse> {
@@ -202,6 +205,7 @@ impl<'a> ListContactRoles<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::ContactRole> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -223,6 +227,7 @@ impl<'a> std::future::IntoFuture for ListContactRoles<'a> {
     type Output = Result<crate::models::ListAllContactRolesResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ListAllContactRolesResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -264,6 +269,7 @@ impl<'a> ListCustomFields<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.page {
@@ -283,11 +289,13 @@ impl<'a> ListCustomFields<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ListAllCustomFieldsResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListAllCustomFieldsResponse> {
@@ -311,6 +319,7 @@ impl<'a> ListCustomFields<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::CustomFieldConfig> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -332,6 +341,7 @@ impl<'a> std::future::IntoFuture for ListCustomFields<'a> {
     type Output = Result<crate::models::ListAllCustomFieldsResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ListAllCustomFieldsResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -384,6 +394,7 @@ impl<'a> ListTags<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.document_type {
@@ -406,11 +417,13 @@ impl<'a> ListTags<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ListAllTagsResponse> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ListAllTagsResponse> {
@@ -434,6 +447,7 @@ impl<'a> ListTags<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::TagWithDocumentType> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -455,6 +469,7 @@ impl<'a> std::future::IntoFuture for ListTags<'a> {
     type Output = Result<crate::models::ListAllTagsResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ListAllTagsResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -496,6 +511,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.page {
@@ -516,11 +532,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::CategoryPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::CategoryPage> {
@@ -544,6 +562,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::Document> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -565,6 +584,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::CategoryPage, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::CategoryPage>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -219,6 +219,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.resource_id {
@@ -253,11 +254,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::EventPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::EventPage> {
@@ -281,6 +284,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::Event> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -302,6 +306,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::EventPage, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::EventPage>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -329,6 +334,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -342,11 +348,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Event> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Event> {
         self.client.core().call(self.request())
     }
@@ -356,6 +364,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::Event, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Event>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -383,6 +392,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -396,11 +406,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Event> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Event> {
         self.client.core().call(self.request())
     }
@@ -410,6 +422,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::Event, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Event>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -438,6 +451,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -451,11 +465,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Event> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Event> {
         self.client.core().call(self.request())
     }
@@ -465,6 +481,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::Event, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Event>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -492,6 +509,7 @@ impl<'a> Delete<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -505,11 +523,13 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Event> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Event> {
         self.client.core().call(self.request())
     }
@@ -519,6 +539,7 @@ impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<crate::models::Event, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Event>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

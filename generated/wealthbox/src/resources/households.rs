@@ -92,6 +92,7 @@ impl<'a> AddMember<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -110,6 +111,7 @@ impl<'a> AddMember<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::AddMemberToHouseholdResponse> {
@@ -117,6 +119,7 @@ impl<'a> AddMember<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::AddMemberToHouseholdResponse> {
@@ -128,6 +131,7 @@ impl<'a> std::future::IntoFuture for AddMember<'a> {
     type Output = Result<crate::models::AddMemberToHouseholdResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::AddMemberToHouseholdResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -156,6 +160,7 @@ impl<'a> DeleteMember<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -175,6 +180,7 @@ impl<'a> DeleteMember<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::DeleteMemberFromHouseholdResponse> {
@@ -182,6 +188,7 @@ impl<'a> DeleteMember<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::DeleteMemberFromHouseholdResponse> {
@@ -197,6 +204,7 @@ impl<'a> std::future::IntoFuture for DeleteMember<'a> {
         crate::models::DeleteMemberFromHouseholdResponse,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

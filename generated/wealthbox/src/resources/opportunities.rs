@@ -209,6 +209,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.resource_id {
@@ -240,11 +241,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::OpportunityPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::OpportunityPage> {
@@ -268,6 +271,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::Opportunity> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -289,6 +293,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::OpportunityPage, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::OpportunityPage>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -316,6 +321,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -329,11 +335,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Opportunity> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Opportunity> {
@@ -345,6 +353,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::Opportunity, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Opportunity>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -372,6 +381,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -386,11 +396,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Opportunity> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Opportunity> {
@@ -402,6 +414,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::Opportunity, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Opportunity>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -430,6 +443,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -444,11 +458,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Opportunity> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Opportunity> {
@@ -460,6 +476,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::Opportunity, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Opportunity>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -487,6 +504,7 @@ impl<'a> Delete<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -501,11 +519,13 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Opportunity> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Opportunity> {
@@ -517,6 +537,7 @@ impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<crate::models::Opportunity, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Opportunity>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -166,6 +166,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.page {
@@ -185,11 +186,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::ProjectPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::ProjectPage> {
@@ -213,6 +216,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::Project> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -234,6 +238,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::ProjectPage, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::ProjectPage>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -261,6 +266,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -274,11 +280,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Project> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Project> {
@@ -290,6 +298,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::Project, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Project>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -317,6 +326,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -330,11 +340,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Project> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Project> {
@@ -346,6 +358,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::Project, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Project>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -374,6 +387,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -387,11 +401,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Project> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Project> {
@@ -403,6 +419,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::Project, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Project>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -430,6 +447,7 @@ impl<'a> Delete<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -443,11 +461,13 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Project> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Project> {
@@ -459,6 +479,7 @@ impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<crate::models::Project, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Project>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -226,6 +226,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.resource_id {
@@ -263,11 +264,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::TaskPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::TaskPage> {
@@ -291,6 +294,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::Task> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -312,6 +316,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::TaskPage, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::TaskPage>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -339,6 +344,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -352,11 +358,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Task> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Task> {
         self.client.core().call(self.request())
     }
@@ -366,6 +374,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::Task, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Task>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -393,6 +402,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -406,11 +416,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Task> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Task> {
         self.client.core().call(self.request())
     }
@@ -420,6 +432,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::Task, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Task>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -448,6 +461,7 @@ impl<'a> Update<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -461,11 +475,13 @@ impl<'a> Update<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Task> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Task> {
         self.client.core().call(self.request())
     }
@@ -475,6 +491,7 @@ impl<'a> std::future::IntoFuture for Update<'a> {
     type Output = Result<crate::models::Task, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Task>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -502,6 +519,7 @@ impl<'a> Delete<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -515,11 +533,13 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Task> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(self) -> crate::PendingResponse<'a, crate::models::Task> {
         self.client.core().call(self.request())
     }
@@ -529,6 +549,7 @@ impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<crate::models::Task, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Task>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -99,6 +99,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.page {
@@ -118,11 +119,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::WorkflowTemplatePage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::WorkflowTemplatePage> {
@@ -146,6 +149,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::WorkflowTemplate> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -167,6 +171,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::WorkflowTemplatePage, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::WorkflowTemplatePage>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -194,6 +199,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -208,11 +214,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::WorkflowTemplate> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::WorkflowTemplate> {
@@ -224,6 +232,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::WorkflowTemplate, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::WorkflowTemplate>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

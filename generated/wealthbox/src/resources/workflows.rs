@@ -230,6 +230,7 @@ impl<'a> List<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.resource_id {
@@ -258,11 +259,13 @@ impl<'a> List<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::WorkflowPage> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::WorkflowPage> {
@@ -286,6 +289,7 @@ impl<'a> List<'a> {
     ///
     /// `while let Some(item) = items.next().await { .. }` reads it: no pinning,
     /// no trait to import (it is also an `Unpin` `futures_util::Stream`).
+    #[inline]
     pub fn stream(self) -> crate::Items<crate::models::Workflow> {
         crate::runtime::paginate(
             self.client.core().clone(),
@@ -307,6 +311,7 @@ impl<'a> std::future::IntoFuture for List<'a> {
     type Output = Result<crate::models::WorkflowPage, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::WorkflowPage>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -334,6 +339,7 @@ impl<'a> Create<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -347,11 +353,13 @@ impl<'a> Create<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Workflow> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Workflow> {
@@ -363,6 +371,7 @@ impl<'a> std::future::IntoFuture for Create<'a> {
     type Output = Result<crate::models::Workflow, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Workflow>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -390,6 +399,7 @@ impl<'a> Get<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -403,11 +413,13 @@ impl<'a> Get<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Workflow> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Workflow> {
@@ -419,6 +431,7 @@ impl<'a> std::future::IntoFuture for Get<'a> {
     type Output = Result<crate::models::Workflow, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Workflow>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -446,6 +459,7 @@ impl<'a> Delete<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -459,11 +473,13 @@ impl<'a> Delete<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::Workflow> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::Workflow> {
@@ -475,6 +491,7 @@ impl<'a> std::future::IntoFuture for Delete<'a> {
     type Output = Result<crate::models::Workflow, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::Workflow>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -504,6 +521,7 @@ impl<'a> CompleteStep<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -523,6 +541,7 @@ impl<'a> CompleteStep<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<'a, crate::models::CompleteWorkflowStepResponse> {
@@ -530,6 +549,7 @@ impl<'a> CompleteStep<'a> {
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::CompleteWorkflowStepResponse> {
@@ -541,6 +561,7 @@ impl<'a> std::future::IntoFuture for CompleteStep<'a> {
     type Output = Result<crate::models::CompleteWorkflowStepResponse, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::CompleteWorkflowStepResponse>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -570,6 +591,7 @@ impl<'a> RevertStep<'a> {
         self
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::runtime::Request, Error> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
@@ -589,11 +611,13 @@ impl<'a> RevertStep<'a> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
+    #[inline]
     pub fn send(self) -> crate::Pending<'a, crate::models::WorkflowStep> {
         self.client.core().call(self.request()).body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> crate::PendingResponse<'a, crate::models::WorkflowStep> {
@@ -605,6 +629,7 @@ impl<'a> std::future::IntoFuture for RevertStep<'a> {
     type Output = Result<crate::models::WorkflowStep, Error>;
     type IntoFuture = crate::Pending<'a, crate::models::WorkflowStep>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
