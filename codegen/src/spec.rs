@@ -423,19 +423,24 @@ impl Method {
     pub fn is_idempotent(self) -> bool {
         !matches!(self, Method::Post | Method::Patch)
     }
-}
 
-impl FromStr for Method {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s {
+    /// The method of its wire form; `None` for anything else (a reader asks of every line).
+    pub fn from_wire(s: &str) -> Option<Method> {
+        Some(match s {
             "GET" => Method::Get,
             "POST" => Method::Post,
             "PUT" => Method::Put,
             "PATCH" => Method::Patch,
             "DELETE" => Method::Delete,
-            _ => return Err(format!("not an HTTP method: {s:?}")),
+            _ => return None,
         })
+    }
+}
+
+impl FromStr for Method {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Method::from_wire(s).ok_or_else(|| format!("not an HTTP method: {s:?}"))
     }
 }
 

@@ -53,6 +53,16 @@ pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlErr
     Ok(backend::from_str(text)?)
 }
 
+/// [`from_str`] for a self-describing `T` (`serde_json::Value`), from one parse of the text
+/// instead of two: the backend's value, which refuses duplicate keys, is turned into `T`.
+/// Only for a `T` read through `deserialize_any` alone, which the backend's values answer
+/// as its text does (a typed `T` is not: a value takes `null` for an empty list).
+pub fn untyped_from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    let value = backend::from_str::<backend::Value>(text)?;
+    // A key that is not a string in the value (`200:`) is one in the text: read it there.
+    backend::from_value(value).or_else(|_| Ok(backend::from_str(text)?))
+}
+
 /// A step down into a YAML document: a mapping's key, or a sequence's item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {

@@ -40,10 +40,12 @@ impl Overlay {
     /// line holding the quote. None, or several, is an error.
     fn stated_line(&self, key: &Key, quote: &str, snapshot: &str) -> Result<u32, OverlayError> {
         let quote_squashed = squash(quote);
+        // A line that holds the quote holds its first word: only those are squashed.
+        let first_word = quote_squashed.split(' ').next().unwrap_or_default();
         let holding: Vec<u32> = snapshot
             .lines()
             .enumerate()
-            .filter(|(_, line)| squash(line).contains(&quote_squashed))
+            .filter(|(_, line)| line.contains(first_word) && squash(line).contains(&quote_squashed))
             .map(|(i, _)| i as u32 + 1)
             .collect();
         match holding.as_slice() {

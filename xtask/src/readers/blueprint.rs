@@ -56,7 +56,7 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
 }
 
 fn method_of(line: &str) -> Option<Method> {
-    line.trim().parse().ok()
+    Method::from_wire(line.trim())
 }
 
 /// Lines holding only a method, followed by a title line and a path line.

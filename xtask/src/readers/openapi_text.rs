@@ -50,7 +50,7 @@ pub fn read(text: &str, api_name: &str, snapshot: &str) -> Result<Draft, ReadErr
 /// `GET /deals/{id}` → (method, path).
 fn closing_line(line: &str) -> Option<(Method, &str)> {
     let (method, path) = line.trim().split_once(' ')?;
-    let method = method.parse().ok()?;
+    let method = Method::from_wire(method)?;
     (path.starts_with('/') && !path.contains(' ')).then_some((method, path))
 }
 

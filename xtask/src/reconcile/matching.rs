@@ -52,18 +52,21 @@ pub enum Pairing {
     Ambiguous(Vec<usize>),
 }
 
-/// Whether an operation of the definition fits one of the page, in one tier.
-type Fits = fn(&DraftOperation, &DraftOperation) -> bool;
+/// Whether the definition's operation `d` fits the page's operation `t`, in one tier.
+type Fits<'a> = &'a dyn Fn(usize, usize) -> bool;
 
 /// The pairing of every operation of the page (`text`) with those of the definition.
 pub fn pair(text: &[DraftOperation], definition: &[DraftOperation]) -> Vec<Pairing> {
     let mut pairing: Vec<Option<(usize, MatchedBy)>> = vec![None; text.len()];
     let mut ambiguous: Vec<Vec<usize>> = vec![Vec::new(); text.len()];
+    // Rendered once each, not once for each pair.
+    let page_words: Vec<Vec<String>> = text.iter().map(words).collect();
+    let definition_words: Vec<Vec<String>> = definition.iter().map(words).collect();
     let tiers: [(MatchedBy, Fits); 4] = [
-        (MatchedBy::Words, same_words),
-        (MatchedBy::RequestSchema, same_request_schema),
-        (MatchedBy::ResponseKeys, same_response_keys),
-        (MatchedBy::Route, same_route),
+        (MatchedBy::Words, &|t, d| definition_words[d].iter().any(|w| page_words[t].contains(w))),
+        (MatchedBy::RequestSchema, &|t, d| same_request_schema(&text[t], &definition[d])),
+        (MatchedBy::ResponseKeys, &|t, d| same_response_keys(&text[t], &definition[d])),
+        (MatchedBy::Route, &|t, d| same_route(&text[t], &definition[d])),
     ];
     for (by, fits) in tiers {
         let taken: BTreeSet<usize> = pairing.iter().flatten().map(|(d, _)| *d).collect();
@@ -75,7 +78,7 @@ pub fn pair(text: &[DraftOperation], definition: &[DraftOperation]) -> Vec<Pairi
                     return None;
                 }
                 let all: Vec<usize> =
-                    (0..definition.len()).filter(|d| !taken.contains(d) && fits(op, &definition[*d])).collect();
+                    (0..definition.len()).filter(|d| !taken.contains(d) && fits(t, *d)).collect();
                 Some(narrow_by_parameters(op, definition, all))
             })
             .collect();
@@ -131,18 +134,16 @@ fn parameter_names(op: &DraftOperation) -> BTreeSet<&str> {
     op.parameters.iter().map(|p| p.name.as_str()).collect()
 }
 
-fn same_words(text: &DraftOperation, def: &DraftOperation) -> bool {
-    let page: Vec<String> = [Some(text.title.as_str()), text.description.as_deref()]
+/// An operation's title and description (the definition's summary and description) as
+/// rendered text, those that have words: an operation of the page fits one of the
+/// definition by words when they share one.
+fn words(op: &DraftOperation) -> Vec<String> {
+    [Some(op.title.as_str()), op.description.as_deref()]
         .into_iter()
         .flatten()
         .map(rendered)
         .filter(|w| !w.is_empty())
-        .collect();
-    [Some(def.title.as_str()), def.description.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(rendered)
-        .any(|w| !w.is_empty() && page.contains(&w))
+        .collect()
 }
 
 fn same_request_schema(text: &DraftOperation, def: &DraftOperation) -> bool {

@@ -504,13 +504,16 @@ fn drop_unused_types(spec: &mut Spec) {
     spec.types.retain(|t| used.contains(&t.name));
 }
 
-fn by_name(spec: &Spec) -> BTreeMap<String, TypeDef> {
-    spec.types.iter().map(|t| (t.name.clone(), t.clone())).collect()
+/// The spec's types by name, borrowed: a view taken afresh after each change to them.
+type Types<'a> = BTreeMap<String, &'a TypeDef>;
+
+fn by_name(spec: &Spec) -> Types<'_> {
+    spec.types.iter().map(|t| (t.name.clone(), t)).collect()
 }
 
 /// A type's shape for structural comparison: fields (sorted) with enum types replaced
 /// by their values, descriptions and sources ignored.
-fn shape_key(types: &BTreeMap<String, TypeDef>, name: &str) -> Option<String> {
+fn shape_key(types: &Types, name: &str) -> Option<String> {
     let def = types.get(name)?;
     let TypeKind::Object { fields } = &def.kind else { return None };
     let mut parts: Vec<String> =
@@ -519,7 +522,7 @@ fn shape_key(types: &BTreeMap<String, TypeDef>, name: &str) -> Option<String> {
     Some(parts.join(","))
 }
 
-fn type_key(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> String {
+fn type_key(types: &Types, ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(n) => match types.get(n).map(|d| &d.kind) {
             Some(TypeKind::Enum { values }) => format!("enum[{}]", values.join("|")),

@@ -8,11 +8,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use codegen::names::pascal;
-use codegen::spec::{Operation, Spec, TypeDef, TypeKind, TypeRef};
+use codegen::spec::{Field, Operation, Spec, TypeDef, TypeKind, TypeRef};
 use serde_json::Value;
 
 use super::operations::singular;
-use super::{by_name, type_key, Pass, Sources};
+use super::{by_name, type_key, Pass, Sources, Types};
 
 /// The plain CRUD verbs whose bodies and results are the resource's own.
 const ITEM_VERBS: &[&str] = &["get", "create", "update", "delete"];
@@ -34,7 +34,7 @@ impl Pass {
             }
             let candidates: Vec<&TypeDef> = candidates
                 .iter()
-                .filter_map(|n| types.get(n))
+                .filter_map(|n| types.get(n).copied())
                 .filter(|t| matches!(t.kind, TypeKind::Object { .. }))
                 .collect();
             let named: Vec<&&TypeDef> = candidates.iter().filter(|t| self.named.contains(&t.name)).collect();
@@ -59,7 +59,8 @@ impl Pass {
                 self.models.insert(resource.clone(), model.name.clone());
                 continue;
             }
-            self.merge_into_model(spec, &types, &model, &aliases);
+            let fields = merged_fields(&types, &model, &aliases);
+            self.merge_into_model(spec, &model.name, fields, &aliases);
             if name != model.name {
                 self.rename(spec, &[(model.name.clone(), name.clone())].into());
             }
@@ -117,7 +118,7 @@ impl Pass {
                     let left: Vec<(&TypeDef, bool)> = members
                         .iter()
                         .filter(|(n, _)| !self.named.contains(*n))
-                        .filter_map(|(n, get)| types.get(n).map(|t| (t, *get)))
+                        .filter_map(|(n, get)| types.get(n).map(|t| (*t, *get)))
                         .filter(|(t, _)| matches!(t.kind, TypeKind::Object { .. }))
                         .collect();
                     let absorbed = |model: &TypeDef| -> BTreeMap<String, String> {
@@ -137,11 +138,13 @@ impl Pass {
                         break;
                     }
                     let model = (*model).clone();
-                    self.merge_into_model(spec, &types, &model, &aliases);
+                    let fields = merged_fields(&types, &model, &aliases);
                     // The first round's model is the resource's, named by the key; a later
                     // round's keeps a derived name (its envelope's plus the key).
-                    if let Some(wanted) = wanted.take() {
-                        let name = if types.contains_key(&wanted) { model.name.clone() } else { wanted };
+                    let name =
+                        wanted.take().map(|wanted| if types.contains_key(&wanted) { model.name.clone() } else { wanted });
+                    self.merge_into_model(spec, &model.name, fields, &aliases);
+                    if let Some(name) = name {
                         if name != model.name {
                             self.rename(spec, &[(model.name.clone(), name.clone())].into());
                         }
@@ -189,29 +192,15 @@ impl Pass {
         self.merge(spec, &aliases, Sources::Join);
     }
 
-    /// Merges `aliases` into `model`: it keeps its own fields (and their types), gains
-    /// theirs, each `required` only where every appearance requires it.
+    /// Gives `model` its merged `fields` (see [`merged_fields`]) and merges `aliases` into it.
     fn merge_into_model(
         &mut self,
         spec: &mut Spec,
-        types: &BTreeMap<String, TypeDef>,
-        model: &TypeDef,
+        model: &str,
+        fields: Vec<Field>,
         aliases: &BTreeMap<String, String>,
     ) {
-        let mut fields = fields_of(model);
-        for alias in aliases.keys() {
-            let theirs: Vec<_> = fields_of(&types[alias])
-                .into_iter()
-                .map(|mut f| {
-                    if let Some(mine) = fields.iter().find(|m| m.name == f.name) {
-                        f.ty = mine.ty.clone();
-                    }
-                    f
-                })
-                .collect();
-            crate::normalize::types::merge_fields(&mut fields, theirs);
-        }
-        if let Some(def) = spec.types.iter_mut().find(|t| t.name == model.name) {
+        if let Some(def) = spec.types.iter_mut().find(|t| t.name == model) {
             def.kind = TypeKind::Object { fields };
         }
         self.merge(spec, aliases, Sources::Join);
@@ -233,14 +222,14 @@ impl Pass {
                 continue;
             }
             let Some(model_def) = types.get(model) else { continue };
-            let keys: BTreeSet<String> = fields_of(model_def).into_iter().map(|f| f.name).collect();
+            let keys: BTreeSet<&str> = fields_of(model_def).iter().map(|f| f.name.as_str()).collect();
             let mut items = 0;
             let fits = op.success().into_iter().flat_map(|r| &r.examples).filter(|e| e.valid_json).all(|e| {
                 let Ok(value) = serde_json::from_str::<Value>(&e.json) else { return false };
                 let Some(Value::Array(list)) = value.get(&paging.items) else { return true };
                 list.iter().all(|item| {
                     items += 1;
-                    item.as_object().is_some_and(|o| o.keys().all(|k| keys.contains(k)))
+                    item.as_object().is_some_and(|o| o.keys().all(|k| keys.contains(k.as_str())))
                 })
             });
             if fits && items > 0 {
@@ -458,10 +447,10 @@ fn model_candidates(spec: &Spec, op: &Operation) -> Vec<String> {
     }
 }
 
-fn fields_of(def: &TypeDef) -> Vec<codegen::spec::Field> {
+fn fields_of(def: &TypeDef) -> &[Field] {
     match &def.kind {
-        TypeKind::Object { fields } => fields.clone(),
-        _ => Vec::new(),
+        TypeKind::Object { fields } => fields,
+        _ => &[],
     }
 }
 
@@ -469,9 +458,29 @@ fn field_count(def: &TypeDef) -> usize {
     fields_of(def).len()
 }
 
+/// The fields of `model` with those of `aliases` merged in: it keeps its own fields (and
+/// their types), gains theirs, each `required` only where every appearance requires it.
+fn merged_fields(types: &Types, model: &TypeDef, aliases: &BTreeMap<String, String>) -> Vec<Field> {
+    let mut fields = fields_of(model).to_vec();
+    for alias in aliases.keys() {
+        let theirs: Vec<_> = fields_of(types[alias])
+            .iter()
+            .cloned()
+            .map(|mut f| {
+                if let Some(mine) = fields.iter().find(|m| m.name == f.name) {
+                    f.ty = mine.ty.clone();
+                }
+                f
+            })
+            .collect();
+        crate::normalize::types::merge_fields(&mut fields, theirs);
+    }
+    fields
+}
+
 /// Whether every field of `small` is a field of `big` of the same type (enums compared by
 /// their values).
-fn subset(types: &BTreeMap<String, TypeDef>, small: &TypeDef, big: &TypeDef) -> bool {
+fn subset(types: &Types, small: &TypeDef, big: &TypeDef) -> bool {
     let big_fields = fields_of(big);
     fields_of(small)
         .iter()
@@ -481,7 +490,7 @@ fn subset(types: &BTreeMap<String, TypeDef>, small: &TypeDef, big: &TypeDef) -> 
 /// The key and the object of an envelope: a body whose one field typed as a named object
 /// holds it, every other field being a list (`{"dealStage": {...}}`,
 /// `{"contactDeal": {...}, "deals": [...]}`).
-fn envelope(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> Option<(String, String)> {
+fn envelope(types: &Types, ty: &TypeRef) -> Option<(String, String)> {
     let TypeKind::Object { fields } = &types.get(ty.named()?)?.kind else { return None };
     let is_object = |t: &TypeRef| matches!(t, TypeRef::Named(n) if matches!(types.get(n).map(|d| &d.kind), Some(TypeKind::Object { .. })));
     let mut held = fields.iter().filter(|f| is_object(&f.ty));
@@ -494,7 +503,7 @@ fn envelope(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> Option<(String, 
 
 /// A type's structure, nested objects by their fields rather than their names (enums by
 /// their values): two appearances of one object, each with its own nested types, match.
-fn deep_key(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, depth: usize) -> String {
+fn deep_key(types: &Types, ty: &TypeRef, depth: usize) -> String {
     match ty {
         TypeRef::Named(n) => match types.get(n).map(|d| &d.kind) {
             Some(TypeKind::Object { fields }) if depth < 8 => {
@@ -512,7 +521,7 @@ fn deep_key(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, depth: usize) -> St
 }
 
 /// Whether every field of `small` is a field of `big` of the same structure.
-fn deep_subset(types: &BTreeMap<String, TypeDef>, small: &TypeDef, big: &TypeDef) -> bool {
+fn deep_subset(types: &Types, small: &TypeDef, big: &TypeDef) -> bool {
     let big_fields = fields_of(big);
     fields_of(small)
         .iter()

@@ -110,7 +110,7 @@ impl Document {
                 message: e.to_string(),
             })?
         } else {
-            yaml::from_str(text).map_err(|e| DefinitionError::Syntax {
+            yaml::untyped_from_str(text).map_err(|e| DefinitionError::Syntax {
                 file: file.to_string(),
                 line: e.line,
                 column: e.column,
@@ -240,5 +240,17 @@ mod tests {
         assert!(err("openapi: 3.1.0\npaths: {a: [\n").starts_with("d.yaml: line "));
         let json = Document::parse("{\"openapi\": \"3.1.0\",\n \"paths\": }", "d.json").unwrap_err();
         assert!(matches!(json, DefinitionError::Syntax { line: Some(2), .. }), "{json:?}");
+    }
+
+    #[test]
+    fn yaml_reads_as_its_json_would_with_keys_as_written_and_none_twice() {
+        let text = "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n        '404': {description: no, x: [1, -2, 0.5, true, null, ~, '', 0x10]}\n";
+        let json = r#"{"openapi": "3.0.0", "paths": {"/a": {"get": {"responses": {
+            "200": {"description": "ok"},
+            "404": {"description": "no", "x": [1, -2, 0.5, true, null, null, "", 16]}}}}}}"#;
+        assert_eq!(doc(text).root, serde_json::from_str::<Value>(json).unwrap());
+        let twice = "openapi: 3.0.0\npaths:\n  /a: {}\n  /b: {}\n  /a: {}\n";
+        let err = Document::parse(twice, "d.yaml").unwrap_err().to_string();
+        assert!(err.starts_with("d.yaml: line 3,") && err.contains("duplicate entry with key \"/a\""), "{err}");
     }
 }
