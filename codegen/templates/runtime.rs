@@ -72,6 +72,14 @@ pub struct Timestamp {
     format: Option<usize>,
 }
 
+/// `crate::DATETIME_FORMATS` read into chrono's items, once.
+fn documented_formats() -> &'static [Vec<chrono::format::Item<'static>>] {
+    static FORMATS: std::sync::OnceLock<Vec<Vec<chrono::format::Item<'static>>>> = std::sync::OnceLock::new();
+    FORMATS.get_or_init(|| {
+        crate::DATETIME_FORMATS.iter().map(|format| chrono::format::StrftimeItems::new(format).collect()).collect()
+    })
+}
+
 fn has_offset(format: &str) -> bool {
     format == "rfc3339" || format.contains("%z") || format.contains("%:z") || format.contains("%#z")
 }
@@ -137,8 +145,8 @@ impl Timestamp {
     /// Parses `text` in one of the documented formats, or one of the ISO 8601 forms the
     /// type's documentation lists.
     pub fn parse(text: &str) -> Option<Timestamp> {
-        for (index, format) in crate::DATETIME_FORMATS.iter().enumerate() {
-            if let Some(mut t) = Timestamp::parse_with(text, format) {
+        for (index, (format, items)) in crate::DATETIME_FORMATS.iter().zip(documented_formats()).enumerate() {
+            if let Some(mut t) = Timestamp::parse_with(text, format, items) {
                 t.format = Some(index);
                 return Some(t);
             }
@@ -146,15 +154,20 @@ impl Timestamp {
         parse_iso(text)
     }
 
-    fn parse_with(text: &str, format: &str) -> Option<Timestamp> {
-        let with_offset = match format {
-            "rfc3339" => chrono::DateTime::parse_from_rfc3339(text).ok(),
-            f if has_offset(f) => chrono::DateTime::parse_from_str(text, f).ok(),
-            f => {
-                let local = chrono::NaiveDateTime::parse_from_str(text, f).ok()?;
+    /// `text` in `format`, given as chrono's `items` (what `parse_from_str` would read
+    /// from the format string on every call).
+    fn parse_with(text: &str, format: &str, items: &[chrono::format::Item<'static>]) -> Option<Timestamp> {
+        let with_offset = if format == "rfc3339" {
+            chrono::DateTime::parse_from_rfc3339(text).ok()?
+        } else {
+            let mut parsed = chrono::format::Parsed::new();
+            chrono::format::parse(&mut parsed, text, items.iter()).ok()?;
+            if !has_offset(format) {
+                let local = parsed.to_naive_datetime_with_offset(0).ok()?;
                 return Some(Timestamp { local, offset: None, format: None });
             }
-        }?;
+            parsed.to_datetime().ok()?
+        };
         Some(Timestamp { local: with_offset.naive_local(), offset: Some(*with_offset.offset()), format: None })
     }
 
