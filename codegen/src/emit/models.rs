@@ -197,12 +197,10 @@ fn object(ctx: &Context, def: &TypeDef, name: &proc_macro2::Ident, docs: TokenSt
                     }
                     quote! { #docs #deprecated #rename pub #field_name: #ty, }
                 }
-                FieldShape::DefaultVec => {
-                    quote! { #docs #deprecated #rename #[serde(default)] pub #field_name: #ty, }
-                }
-                FieldShape::Optional => {
+                // An input type's field is `T` or `Option<T>` (never `DefaultVec`).
+                FieldShape::Optional | FieldShape::DefaultVec => {
                     inits.push(quote!(#field_name: None));
-                    if is_input && snake(&f.name) != "new" {
+                    if snake(&f.name) != "new" {
                         setters.push(setter(f, &field_name, &docs, deprecated.clone()));
                     }
                     let skip = (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
