@@ -105,9 +105,13 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
          `.all()` and `.stream()` (an [`Items`] read with `.next().await`). Request bodies \
          are built with `new(required...)` and chained setters; responses are read (their \
          structs are `#[non_exhaustive]`: match them with `..`).\n\n\
+         Request bodies serialize and responses decode; the cargo features `{}` (responses \
+         too) and `{}` (request bodies too) add the other direction.\n\n\
          {} operations, {} types.",
         api.title,
         api.snapshot,
+        super::models::SERIALIZE_FEATURE,
+        super::models::DESERIALIZE_FEATURE,
         resolved,
         ctx.spec.types.len()
     );

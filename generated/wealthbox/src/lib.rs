@@ -4,6 +4,8 @@
 //!
 //! Each resource is a method of [`Client`] (`client.contacts()`), each operation a verb on it (`.list()`, `.get(id)`, `.create(body)`, `.update(id, body)`, `.delete(id)`, or the document's words) that takes the required inputs and returns a request builder for the optional ones: `.await` it (or call `.send()`), or call `.send_with_response()` for the status and headers. List builders have `.all()` and `.stream()` (an [`Items`] read with `.next().await`). Request bodies are built with `new(required...)` and chained setters; responses are read (their structs are `#[non_exhaustive]`: match them with `..`).
 //!
+//! Request bodies serialize and responses decode; the cargo features `serialize` (responses too) and `deserialize` (request bodies too) add the other direction.
+//!
 //! 51 operations, 119 types.
 #![forbid(unsafe_code)]
 
