@@ -53,14 +53,102 @@ pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlErr
     Ok(backend::from_str(text)?)
 }
 
-/// [`from_str`] for a self-describing `T` (`serde_json::Value`), from one parse of the text
-/// instead of two: the backend's value, which refuses duplicate keys, is turned into `T`.
-/// Only for a `T` read through `deserialize_any` alone, which the backend's values answer
-/// as its text does (a typed `T` is not: a value takes `null` for an empty list).
-pub fn untyped_from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+/// [`from_str`] into JSON's untyped values (the definition reader walks them), from one
+/// parse of the text: the text is read straight into a `serde_json::Value`, refusing a key
+/// written twice. A document this one pass does not take as is (a key twice, a key that is
+/// not a string in YAML, such as `200:`, which stays as written in the text) is read the
+/// long way, which says what it says for it: the backend's own value (which names the
+/// line of a duplicate key) and then the text again when a key is not a string.
+pub fn json_from_str(text: &str) -> Result<serde_json::Value, YamlError> {
+    if let Ok(value) = backend::Deserializer::from_str(text).deserialize_any(Json) {
+        return Ok(value);
+    }
     let value = backend::from_str::<backend::Value>(text)?;
-    // A key that is not a string in the value (`200:`) is one in the text: read it there.
     backend::from_value(value).or_else(|_| Ok(backend::from_str(text)?))
+}
+
+/// Builds a `serde_json::Value` from the visits of YAML text, as serde_json's own visitor
+/// does, but fails on a key that is not a string or is written twice (then the caller
+/// reads the text the long way). Visits it has no arm for fail too.
+struct Json;
+
+impl<'de> Visitor<'de> for Json {
+    type Value = serde_json::Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML value with string keys, each once")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // serde_json's own rule: a number JSON cannot hold (NaN, infinity) is null.
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(JsonSeed)? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(StringKey)? {
+            let value = map.next_value_seed(JsonSeed)?;
+            if object.insert(key, value).is_some() {
+                return Err(de::Error::custom("a key written twice"));
+            }
+        }
+        Ok(serde_json::Value::Object(object))
+    }
+}
+
+/// [`Json`] as a seed, for the items of sequences and mappings.
+struct JsonSeed;
+
+impl<'de> DeserializeSeed<'de> for JsonSeed {
+    type Value = serde_json::Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(Json)
+    }
+}
+
+/// A mapping's key that is a string in YAML (any other key fails).
+struct StringKey;
+
+impl<'de> DeserializeSeed<'de> for StringKey {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StringKey {
+    type Value = String;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
 }
 
 /// A step down into a YAML document: a mapping's key, or a sequence's item.
@@ -220,5 +308,16 @@ mod tests {
             lists: Vec<std::collections::BTreeMap<String, String>>,
         }
         assert!(from_str::<File>(text).is_err());
+    }
+
+    #[test]
+    fn json_values_keep_keys_as_written_and_refuse_a_key_twice() {
+        let value = json_from_str("a: 1\nresponses:\n  200: {x: [true, ~, 1.5, '7']}\n  0x10: b\n").unwrap();
+        assert_eq!(value.to_string(), r#"{"a":1,"responses":{"200":{"x":[true,null,1.5,"7"]},"0x10":"b"}}"#);
+        let text = "a: 1\nb:\n  c: 1\n  c: 2\n";
+        let err = json_from_str(text).unwrap_err();
+        let by_value = from_str::<serde_yaml::Value>(text).unwrap_err();
+        assert_eq!((err.line, err.column, &err.message), (by_value.line, by_value.column, &by_value.message));
+        assert!(err.message.contains("duplicate entry with key \"c\""), "{err}");
     }
 }

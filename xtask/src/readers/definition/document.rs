@@ -110,7 +110,7 @@ impl Document {
                 message: e.to_string(),
             })?
         } else {
-            yaml::untyped_from_str(text).map_err(|e| DefinitionError::Syntax {
+            yaml::json_from_str(text).map_err(|e| DefinitionError::Syntax {
                 file: file.to_string(),
                 line: e.line,
                 column: e.column,
