@@ -1069,7 +1069,19 @@ impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("#")?;
         for token in &self.0 {
-            write!(f, "/{}", token.replace('~', "~0").replace('/', "~1"))?;
+            f.write_str("/")?;
+            // `~` is written `~0` and `/` is written `~1` (RFC 6901); most tokens have neither.
+            for (i, part) in token.split('~').enumerate() {
+                if i > 0 {
+                    f.write_str("~0")?;
+                }
+                for (j, piece) in part.split('/').enumerate() {
+                    if j > 0 {
+                        f.write_str("~1")?;
+                    }
+                    f.write_str(piece)?;
+                }
+            }
         }
         Ok(())
     }

@@ -138,7 +138,7 @@ impl Document {
     /// The value at `pointer`.
     pub fn get(&self, pointer: &Pointer) -> Option<&Value> {
         pointer.tokens().iter().try_fold(&self.root, |value, token| match value {
-            Value::Object(map) => map.get(token),
+            Value::Object(map) => entry(map, token),
             Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
             _ => None,
         })
@@ -185,6 +185,18 @@ impl Document {
             return Err(DefinitionError::DanglingRef { file: self.file.clone(), at: at.clone(), target: text.clone() });
         }
         Ok(Some(target))
+    }
+}
+
+/// The value under `key`. Most objects of a definition have a few keys, and a walk down a
+/// pointer looks one up at every level (a definition's reading does ~130k walks): comparing
+/// a few keys is cheaper than hashing one (the map's hasher is SipHash), a big object is
+/// hashed.
+fn entry<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
     }
 }
 
