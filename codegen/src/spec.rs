@@ -1043,7 +1043,10 @@ impl Pointer {
 
     /// The pointer one level down, at `token` (an object key or an array index).
     pub fn join(&self, token: impl fmt::Display) -> Pointer {
-        let mut tokens = self.0.clone();
+        // Room for the new token from the start: a clone has none, and a reader joins a
+        // pointer at every step down a document.
+        let mut tokens = Vec::with_capacity(self.0.len() + 1);
+        tokens.extend_from_slice(&self.0);
         tokens.push(token.to_string());
         Pointer(tokens)
     }
