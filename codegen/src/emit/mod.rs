@@ -238,6 +238,10 @@ pub(crate) fn doc_attrs(text: Option<&str>, note: &str) -> TokenStream {
 /// refuses in comments) are written as their escapes (`\u{202e}`). String literals
 /// need nothing: proc-macro2 escapes them.
 pub(crate) fn comment_safe(text: &str) -> String {
+    // Most text is ASCII without a carriage return: nothing to change.
+    if text.bytes().all(|b| b.is_ascii() && b != b'\r') {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -256,6 +260,9 @@ pub(crate) fn comment_safe(text: &str) -> String {
 
 /// Keeps documentation text from being read as Markdown links or HTML by rustdoc.
 fn escape_doc(text: &str) -> String {
+    if !text.contains(['[', ']', '<', '>']) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
