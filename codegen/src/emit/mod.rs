@@ -232,32 +232,29 @@ pub(crate) fn doc_attrs(text: Option<&str>, note: &str) -> TokenStream {
         .lines()
         .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
         .collect();
-    let marks = DOC_LINES.with(|table| {
-        let mut table = table.borrow_mut();
-        let table = table.as_mut()?;
-        Some(lines.iter().map(|line| DocLines::mark(table, line)).collect::<Vec<String>>())
-    });
-    match marks {
-        Some(marks) => quote!(#(#[doc = #marks])*),
+    match DOC_LINES.with(|table| table.borrow_mut().as_mut().map(|table| DocLines::mark(table, &lines))) {
+        Some(mark) => quote!(#[doc = #mark]),
         None => quote!(#(#[doc = #lines])*),
     }
 }
 
 thread_local! {
-    /// The doc lines of the files [`generate`] is emitting, while it emits them ([`DocLines`]).
-    static DOC_LINES: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+    /// The doc comments of the files [`generate`] is emitting, while it emits them
+    /// ([`DocLines`]): each one's lines, their trailing spaces trimmed.
+    static DOC_LINES: std::cell::RefCell<Option<Vec<Vec<String>>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Doc comments written into a file's text after it is formatted, not carried by its
 /// tokens. A doc line carried by tokens is a string literal: escaped into the tokens,
 /// parsed back by syn, unescaped again by prettyplease, which prints it as `///` and the
 /// line with its trailing spaces trimmed; that round trip was ~8% of a regenerate (the
-/// vendors' descriptions are long). While a `DocLines` is alive, [`doc_attrs`] keeps each
-/// line here and puts a mark in its place (`\u{1}`, the line's number, `\u{1}`: no line
-/// [`doc_attrs`] makes starts with a control character), which prettyplease prints as
-/// `///` and the mark; [`DocLines::fill`] then writes each line where its mark is. The
-/// bytes are those of the round trip: a `///` line ends where the next line starts, so
-/// the length of its text moves no other token.
+/// vendors' descriptions are long), and syn parses each line as an attribute. While a
+/// `DocLines` is alive, [`doc_attrs`] keeps the lines of each comment here and puts one
+/// mark in their place (`\u{1}`, the comment's number, `\u{1}`: no line [`doc_attrs`]
+/// makes starts with a control character), which prettyplease prints as `///` and the
+/// mark; [`DocLines::fill`] then writes the comment's lines there, one `///` line each at
+/// the mark's indentation. The bytes are those of the round trip: a `///` line ends
+/// where the next line starts, so the length of its text moves no other token.
 struct DocLines;
 
 /// Starts and ends a mark.
@@ -269,30 +266,40 @@ impl DocLines {
         DocLines
     }
 
-    /// Keeps `line`; its mark.
-    fn mark(table: &mut Vec<String>, line: &str) -> String {
-        table.push(line.trim_end_matches(' ').to_string());
+    /// Keeps the lines of a comment; its mark.
+    fn mark(table: &mut Vec<Vec<String>>, lines: &[String]) -> String {
+        table.push(lines.iter().map(|line| line.trim_end_matches(' ').to_string()).collect());
         format!("{MARK}{}{MARK}", table.len() - 1)
     }
 
-    /// `text` (formatted) with each `///` mark replaced by its line.
+    /// `text` (formatted) with each `///` mark replaced by its comment's lines.
     fn fill(&self, text: &str) -> String {
         DOC_LINES.with(|table| {
             let table = table.borrow();
-            let lines = table.as_deref().unwrap_or_default();
+            let comments = table.as_deref().unwrap_or_default();
             let opening = format!("///{MARK}");
             let mut out = String::with_capacity(text.len() * 2);
             let mut rest = text;
             while let Some(at) = rest.find(&opening) {
                 let after = &rest[at + opening.len()..];
-                let line = after
+                // The mark's indentation: what precedes it on its line, spaces only.
+                let indent = &rest[rest[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+                let indent = if indent.bytes().all(|b| b == b' ') { Some(indent) } else { None };
+                let comment = after
                     .find(MARK)
                     .and_then(|end| Some((after[..end].parse::<usize>().ok()?, end)))
-                    .and_then(|(number, end)| Some((lines.get(number)?, end)));
-                match line {
-                    Some((line, end)) => {
-                        out.push_str(&rest[..at + 3]);
-                        out.push_str(line);
+                    .and_then(|(number, end)| Some((comments.get(number)?, indent?, end)));
+                match comment {
+                    Some((lines, indent, end)) => {
+                        out.push_str(&rest[..at]);
+                        for (i, line) in lines.iter().enumerate() {
+                            if i > 0 {
+                                out.push('\n');
+                                out.push_str(indent);
+                            }
+                            out.push_str("///");
+                            out.push_str(line);
+                        }
                         rest = &after[end + MARK.len_utf8()..];
                     }
                     // Not a mark (no line of doc_attrs starts so): kept as it is.
