@@ -137,7 +137,7 @@ impl Document {
 
     /// The value at `pointer`.
     pub fn get(&self, pointer: &Pointer) -> Option<&Value> {
-        pointer.tokens().iter().try_fold(&self.root, |value, token| match value {
+        pointer.tokens().try_fold(&self.root, |value, token| match value {
             Value::Object(map) => entry(map, token),
             Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
             _ => None,

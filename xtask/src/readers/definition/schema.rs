@@ -126,8 +126,9 @@ impl<'d> Schemas<'d> {
 
     /// The name of the `components/schemas` entry at `at`, if that is what it is.
     fn component_name(at: &Pointer) -> Option<&str> {
-        match at.tokens() {
-            [components, schemas, name] if components == "components" && schemas == "schemas" => Some(name),
+        let mut tokens = at.tokens();
+        match (tokens.next(), tokens.next(), tokens.next(), tokens.next()) {
+            (Some("components"), Some("schemas"), Some(name), None) => Some(name),
             _ => None,
         }
     }
