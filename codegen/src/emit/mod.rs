@@ -1,7 +1,7 @@
 //! The emitter: a spec in, the files of a client crate out (plus the fixture tests of
 //! its examples). Each file is built with `quote!`, formatted by prettyplease, and given
-//! a header saying it is generated; the doc comments of [`doc_attrs`] are written into
-//! the formatted text ([`DocLines`]) rather than carried through it as string literals.
+//! a header saying it is generated; the doc comments of `doc_attrs` are written into
+//! the formatted text (`DocLines`) rather than carried through it as string literals.
 
 mod client;
 mod fixtures;
