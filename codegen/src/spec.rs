@@ -1032,8 +1032,10 @@ impl FromStr for Anchor {
 /// tokens and written in its URI-fragment form without percent-encoding, the way `$ref`s
 /// are usually written: `#` then `/token` for each token, `~` escaped as `~0` and `/` as
 /// `~1` (`#/paths/~1api~1v1~1contacts/get/parameters/2`). `#` alone is the whole document.
+/// The tokens are shared: a reader joins a pointer at every step down a document and
+/// clones it into every source, and a shared token is copied without an allocation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Pointer(Vec<String>);
+pub struct Pointer(Vec<std::sync::Arc<str>>);
 
 impl Pointer {
     /// The whole document.
@@ -1043,14 +1045,17 @@ impl Pointer {
 
     /// The pointer one level down, at `token` (an object key or an array index).
     pub fn join(&self, token: impl fmt::Display) -> Pointer {
-        let mut tokens = self.0.clone();
-        tokens.push(token.to_string());
+        // Room for the new token from the start: a clone has none, and a reader joins a
+        // pointer at every step down a document.
+        let mut tokens = Vec::with_capacity(self.0.len() + 1);
+        tokens.extend_from_slice(&self.0);
+        tokens.push(token.to_string().into());
         Pointer(tokens)
     }
 
     /// The reference tokens, unescaped.
-    pub fn tokens(&self) -> &[String] {
-        &self.0
+    pub fn tokens(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.0.iter().map(|token| &**token)
     }
 
     /// Whether `self` is `other` or a place inside it.
@@ -1061,7 +1066,7 @@ impl Pointer {
 
 impl<S: Into<String>> FromIterator<S> for Pointer {
     fn from_iter<I: IntoIterator<Item = S>>(tokens: I) -> Self {
-        Pointer(tokens.into_iter().map(Into::into).collect())
+        Pointer(tokens.into_iter().map(|token| token.into().into()).collect())
     }
 }
 
@@ -1069,7 +1074,19 @@ impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("#")?;
         for token in &self.0 {
-            write!(f, "/{}", token.replace('~', "~0").replace('/', "~1"))?;
+            f.write_str("/")?;
+            // `~` is written `~0` and `/` is written `~1` (RFC 6901); most tokens have neither.
+            for (i, part) in token.split('~').enumerate() {
+                if i > 0 {
+                    f.write_str("~0")?;
+                }
+                for (j, piece) in part.split('/').enumerate() {
+                    if j > 0 {
+                        f.write_str("~1")?;
+                    }
+                    f.write_str(piece)?;
+                }
+            }
         }
         Ok(())
     }
@@ -1099,9 +1116,9 @@ impl FromStr for Pointer {
                         _ => return Err(format!("`~` must be followed by `0` or `1` in {s:?}")),
                     }
                 }
-                Ok(out)
+                Ok(out.into())
             })
-            .collect::<Result<Vec<String>, String>>()
+            .collect::<Result<Vec<_>, String>>()
             .map(Pointer)
     }
 }
@@ -1217,7 +1234,7 @@ mod tests {
         let text = "def:#/paths/~1api~1v1~1contacts/get/parameters/2";
         let source: Source = text.parse().unwrap();
         let Source::Def(pointer) = &source else { panic!("{source:?}") };
-        assert_eq!(pointer.tokens(), ["paths", "/api/v1/contacts", "get", "parameters", "2"]);
+        assert_eq!(pointer.tokens().collect::<Vec<_>>(), ["paths", "/api/v1/contacts", "get", "parameters", "2"]);
         assert_eq!(source.to_string(), text);
         assert_eq!(source.line(), None);
         // `~` and `/` inside one token, escaped in the order RFC 6901 prescribes, and a
@@ -1228,7 +1245,7 @@ mod tests {
         assert_eq!("#".parse::<Pointer>().unwrap(), Pointer::root());
         assert_eq!(Pointer::root().to_string(), "#");
         // `~01` is `~1`, not `/`.
-        assert_eq!("#/~01".parse::<Pointer>().unwrap().tokens(), ["~1"]);
+        assert_eq!("#/~01".parse::<Pointer>().unwrap().tokens().collect::<Vec<_>>(), ["~1"]);
         assert!("def:/paths".parse::<Source>().is_err());
         assert!("def:#paths".parse::<Source>().is_err());
         assert!("def:#/a~2b".parse::<Source>().is_err());

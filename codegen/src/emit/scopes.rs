@@ -18,43 +18,51 @@ use crate::spec::{AuthScheme, Operation, Source, Spec, TypeKind};
 /// bytes, and the fixture files add a status, a number and `.json`.
 pub const MAX_FILE_STEM: usize = 200;
 
-/// The names of one scope, each with the item it names.
-struct Scope {
+/// The names of one scope, each with the item it names. An item is described only when
+/// it clashes: the words (with the item's source) are made for the message alone, and
+/// nearly every name of a spec clashes with nothing.
+struct Scope<'a> {
     /// What the names are (`type`, `field`): messages say it.
     kind: &'static str,
-    names: BTreeMap<String, String>,
+    names: BTreeMap<String, Item<'a>>,
 }
 
-impl Scope {
-    fn new(kind: &'static str) -> Scope {
+/// The words naming an item, made when a message needs them.
+type Item<'a> = Box<dyn Fn() -> String + 'a>;
+
+impl<'a> Scope<'a> {
+    fn new(kind: &'static str) -> Scope<'a> {
         Scope { kind, names: BTreeMap::new() }
     }
 
     /// Names the emitted code itself uses in this scope.
-    fn reserve(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Scope {
+    fn reserve(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Scope<'a> {
         for name in names {
             let name = name.into();
-            let by = format!("the generated code's own `{name}`");
-            self.names.insert(name, by);
+            let shown = name.clone();
+            self.names.insert(name, Box::new(move || format!("the generated code's own `{shown}`")));
         }
         self
     }
 
     /// Adds `name`, given to `item`; a name the scope has already is a clash.
-    fn add(&mut self, name: String, item: String, clashes: &mut Vec<String>) {
+    fn add(&mut self, name: String, item: impl Fn() -> String + 'a, clashes: &mut Vec<String>) {
         match self.names.get(&name) {
-            Some(first) => clashes.push(format!("{item} and {first} both become the Rust {} name `{name}`", self.kind)),
+            Some(first) => {
+                clashes.push(format!("{} and {} both become the Rust {} name `{name}`", item(), first(), self.kind))
+            }
             None => {
-                self.names.insert(name, item);
+                self.names.insert(name, Box::new(item));
             }
         }
     }
 
     /// Adds a module or file name, which must also be short enough for a file system.
-    fn add_file(&mut self, name: String, item: String, clashes: &mut Vec<String>) {
+    fn add_file(&mut self, name: String, item: impl Fn() -> String + 'a, clashes: &mut Vec<String>) {
         if name.len() > MAX_FILE_STEM {
             clashes.push(format!(
-                "{item} becomes the {} name `{name}`, {} bytes long: file names of more than {MAX_FILE_STEM} bytes are refused",
+                "{} becomes the {} name `{name}`, {} bytes long: file names of more than {MAX_FILE_STEM} bytes are refused",
+                item(),
                 self.kind,
                 name.len()
             ));
@@ -87,20 +95,21 @@ pub fn name_clashes(spec: &Spec) -> Vec<String> {
     let mut types = Scope::new("type").reserve(MODEL_SCOPE.iter().copied());
     let mut model_files = Scope::new("model module");
     for def in &spec.types {
-        let item = format!("type `{}`{}", def.name, at(def.sources.first()));
-        types.add(camel(&def.name), item.clone(), &mut clashes);
+        let item = || format!("type `{}`{}", def.name, at(def.sources.first()));
+        types.add(camel(&def.name), item, &mut clashes);
         model_files.add_file(module(&def.name), item, &mut clashes);
         match &def.kind {
             TypeKind::Object { fields } => {
                 let mut scope = Scope::new("field");
                 for f in fields {
-                    scope.add(snake(&f.name), format!("field `{}.{}` ({})", def.name, f.name, f.source), &mut clashes);
+                    let item = || format!("field `{}.{}` ({})", def.name, f.name, f.source);
+                    scope.add(snake(&f.name), item, &mut clashes);
                 }
             }
             TypeKind::Enum { values } => {
                 let mut scope = Scope::new("enum variant").reserve([UNDOCUMENTED_VARIANT]);
                 for v in values {
-                    scope.add(camel(v), format!("value `{v}` of `{}`", def.name), &mut clashes);
+                    scope.add(camel(v), move || format!("value `{v}` of `{}`", def.name), &mut clashes);
                 }
             }
             TypeKind::Unknown => {}
@@ -119,28 +128,28 @@ pub fn name_clashes(spec: &Spec) -> Vec<String> {
     }
     let mut resource_files = Scope::new("resource module");
     for (resource, ops) in by_resource {
-        let item = format!("resource `{resource}`");
-        methods.add(snake(resource), item.clone(), &mut clashes);
-        resource_files.add_file(module(resource), item.clone(), &mut clashes);
+        let item = move || format!("resource `{resource}`");
+        methods.add(snake(resource), item, &mut clashes);
+        resource_files.add_file(module(resource), item, &mut clashes);
         let mut types = Scope::new("resource module item").reserve(RESOURCE_SCOPE.iter().copied());
-        types.add(camel(resource), format!("the handle of {item}"), &mut clashes);
+        types.add(camel(resource), move || format!("the handle of {}", item()), &mut clashes);
         let mut verbs = Scope::new("method").reserve(["clone"]);
         let mut first: BTreeMap<&str, &Operation> = BTreeMap::new();
         for op in ops {
-            let at = format!("operation `{}` ({})", op.id, op.source);
+            let at = move || format!("operation `{}` ({})", op.id, op.source);
             if op.rust_name.is_empty() || snake(&op.rust_name) != op.rust_name {
-                clashes.push(format!("{at}: its Rust name `{}` is not a snake_case name", op.rust_name));
+                clashes.push(format!("{}: its Rust name `{}` is not a snake_case name", at(), op.rust_name));
                 continue;
             }
             match first.get(op.rust_name.as_str()) {
                 Some(other) if one_endpoint(other, op) => {}
                 Some(other) => clashes.push(format!(
-                    "{at} and operation `{}` ({}) both become the Rust method `{resource}().{}` but are not one endpoint with one signature",
-                    other.id, other.source, op.rust_name
+                    "{} and operation `{}` ({}) both become the Rust method `{resource}().{}` but are not one endpoint with one signature",
+                    at(), other.id, other.source, op.rust_name
                 )),
                 None => {
                     first.insert(&op.rust_name, op);
-                    verbs.add(op.rust_name.clone(), at.clone(), &mut clashes);
+                    verbs.add(op.rust_name.clone(), at, &mut clashes);
                     types.add(camel(&op.rust_name), at, &mut clashes);
                 }
             }
@@ -154,7 +163,7 @@ pub fn name_clashes(spec: &Spec) -> Vec<String> {
             scope = scope.reserve(["body"]);
         }
         for p in &op.parameters {
-            let item = format!("operation `{}` ({}), parameter `{}` ({})", op.id, op.source, p.name, p.source);
+            let item = || format!("operation `{}` ({}), parameter `{}` ({})", op.id, op.source, p.name, p.source);
             scope.add(snake(&p.name), item, &mut clashes);
         }
     }
@@ -163,7 +172,7 @@ pub fn name_clashes(spec: &Spec) -> Vec<String> {
     if let Some(base) = &spec.api.base_url {
         let mut scope = Scope::new("argument").reserve(["auth"]);
         for v in &base.variables {
-            scope.add(snake(&v.name), format!("base URL variable `{}` ({})", v.name, base.source), &mut clashes);
+            scope.add(snake(&v.name), || format!("base URL variable `{}` ({})", v.name, base.source), &mut clashes);
         }
     }
 
@@ -171,7 +180,7 @@ pub fn name_clashes(spec: &Spec) -> Vec<String> {
     let mut variants = Scope::new("Auth variant").reserve(fixed_auth_variants(spec));
     for scheme in &spec.api.auth {
         if let AuthScheme::ApiKeyHeader { header, source, .. } = scheme {
-            variants.add(camel(&header.to_lowercase()), format!("auth header `{header}` ({source})"), &mut clashes);
+            variants.add(camel(&header.to_lowercase()), move || format!("auth header `{header}` ({source})"), &mut clashes);
         }
     }
 
@@ -179,8 +188,9 @@ pub fn name_clashes(spec: &Spec) -> Vec<String> {
     let mut files = Scope::new("fixture file");
     let mut tests = Scope::new("fixture test").reserve(["same_timestamp"]);
     for fixture in fixtures_of(spec) {
-        let item = format!("the example at {} of operation `{}`", fixture.example.source, fixture.op.id);
-        files.add_file(fixture.file, item.clone(), &mut clashes);
+        let (example, op) = (fixture.example, fixture.op);
+        let item = move || format!("the example at {} of operation `{}`", example.source, op.id);
+        files.add_file(fixture.file, item, &mut clashes);
         tests.add(fixture.test, item, &mut clashes);
     }
     clashes

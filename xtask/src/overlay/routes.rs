@@ -42,11 +42,9 @@ impl Overlay {
         let quote_squashed = squash(quote);
         // A line that holds the quote holds its first word: only those are squashed.
         let first_word = quote_squashed.split(' ').next().unwrap_or_default();
-        let holding: Vec<u32> = snapshot
-            .lines()
-            .enumerate()
-            .filter(|(_, line)| line.contains(first_word) && squash(line).contains(&quote_squashed))
-            .map(|(i, _)| i as u32 + 1)
+        let holding: Vec<u32> = lines_holding(snapshot, first_word)
+            .filter(|(_, line)| squash(line).contains(&quote_squashed))
+            .map(|(number, _)| number)
             .collect();
         match holding.as_slice() {
             [line] => Ok(*line),
@@ -213,6 +211,61 @@ impl Overlay {
     }
 }
 
+/// The lines of `text` (numbered from 1, as `str::lines` gives them) that hold `word`, found
+/// by searching the whole text for it once rather than each line in turn (a snapshot has
+/// thousands of lines, the word few).
+fn lines_holding<'a>(text: &'a str, word: &'a str) -> Box<dyn Iterator<Item = (u32, &'a str)> + 'a> {
+    if word.is_empty() {
+        return Box::new(text.lines().enumerate().map(|(i, line)| (i as u32 + 1, line)));
+    }
+    // The line last found: its start, and its number.
+    let mut found: Option<(usize, u32)> = None;
+    Box::new(text.match_indices(word).filter_map(move |(at, _)| {
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let number = match found {
+            Some((previous, _)) if previous == start => return None,
+            Some((previous, number)) => number + newlines(&text[previous..start]),
+            None => 1 + newlines(&text[..start]),
+        };
+        found = Some((start, number));
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let line = &text[start..end];
+        Some((number, line.strip_suffix('\r').unwrap_or(line)))
+    }))
+}
+
+fn newlines(text: &str) -> u32 {
+    text.bytes().filter(|&b| b == b'\n').count() as u32
+}
+
+/// Whether `text` and `words` have the same words (`squash(text) == squash(words)`), without
+/// building either.
+fn same_words(text: &str, words: &str) -> bool {
+    text.split_whitespace().eq(words.split_whitespace())
+}
+
+/// Whether `text` starts with the words of `prefix`, the last of them whole (not followed
+/// by a letter or digit): `squash(text)` starts with `squash(prefix)` and goes on with no
+/// letter or digit, without building either.
+fn starts_with_words(text: &str, prefix: &str) -> bool {
+    let mut text = text.split_whitespace();
+    let mut prefix = prefix.split_whitespace().peekable();
+    if prefix.peek().is_none() {
+        return !text.next().is_some_and(|w| w.starts_with(char::is_alphanumeric));
+    }
+    while let Some(p) = prefix.next() {
+        let Some(t) = text.next() else { return false };
+        if prefix.peek().is_some() {
+            if p != t {
+                return false;
+            }
+        } else {
+            return t.strip_prefix(p).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric));
+        }
+    }
+    unreachable!("the loop returns at the last word of the prefix")
+}
+
 /// What error messages call an operation: the id the overlay gives it, or its title.
 fn title(op: &DraftOperation) -> String {
     op.id.clone().unwrap_or_else(|| op.title.clone())
@@ -222,11 +275,10 @@ fn entry_matches(entry: &OperationEntry, op: &DraftOperation) -> bool {
     let text = op.description.as_deref().unwrap_or(&op.title);
     if let Some(prefix) = &entry.description_starts_with {
         // Whole words: `Create new field` does not match `Create new fields group`.
-        let (text, prefix) = (squash(text), squash(prefix));
-        return text.strip_prefix(&prefix).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric));
+        return starts_with_words(text, prefix);
     }
     if let Some(whole) = &entry.description {
-        return squash(text) == squash(whole);
+        return same_words(text, whole);
     }
     let Some(keys) = &entry.response_keys else { return false };
     let success = op.responses.iter().find(|r| r.status.starts_with('2'));
@@ -285,4 +337,49 @@ pub fn locate_parameters(draft: &mut Draft) -> Vec<Gap> {
         }
     }
     gaps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXTS: &[&str] = &[
+        "",
+        " ",
+        "Create new field",
+        "Create new fields group",
+        "Create  new\tfield-group",
+        "  Create new field  ",
+        "Create new field2",
+        "Create new",
+        "-Create new field",
+        "éCreate new field",
+        "Create new fieldé",
+    ];
+
+    #[test]
+    fn words_compare_as_their_squashed_text_would() {
+        for text in TEXTS {
+            for other in TEXTS {
+                let (t, o) = (squash(text), squash(other));
+                assert_eq!(same_words(text, other), t == o, "{text:?} {other:?}");
+                let starts = t.strip_prefix(&o).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric));
+                assert_eq!(starts_with_words(text, other), starts, "{text:?} starts with {other:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_holding_a_word_are_numbered_as_lines_are() {
+        let text = "GET /a\r\nnothing\n\nGET /b GET /c\nlast GET";
+        for word in ["GET", "/", "nothing", "absent", "", "GET /b", "last GET"] {
+            let expected: Vec<(u32, &str)> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| line.contains(word))
+                .map(|(i, line)| (i as u32 + 1, line))
+                .collect();
+            assert_eq!(lines_holding(text, word).collect::<Vec<_>>(), expected, "{word:?}");
+        }
+    }
 }

@@ -12,7 +12,7 @@ use codegen::spec::{Gap, GapKind, Pointer, Source, TypeRef};
 use serde_json::{Map, Value};
 
 use super::def_gap;
-use super::document::{DefinitionError, Document};
+use super::document::{DefinitionError, Document, Keys};
 use crate::draft::{doc_type_name, ByDefinition, Choices, DraftField, DraftObject, DraftType};
 
 /// Keywords the reader knows but that say nothing the type language holds (validation
@@ -126,8 +126,9 @@ impl<'d> Schemas<'d> {
 
     /// The name of the `components/schemas` entry at `at`, if that is what it is.
     fn component_name(at: &Pointer) -> Option<&str> {
-        match at.tokens() {
-            [components, schemas, name] if components == "components" && schemas == "schemas" => Some(name),
+        let mut tokens = at.tokens();
+        match (tokens.next(), tokens.next(), tokens.next(), tokens.next()) {
+            (Some("components"), Some("schemas"), Some(name), None) => Some(name),
             _ => None,
         }
     }
@@ -166,27 +167,27 @@ impl<'d> Schemas<'d> {
                 ));
             }
         }
-        let mut reading = if let Some(reference) = map.get("$ref") {
+        let mut reading = if let Some(reference) = map.key("$ref") {
             self.reference(at, reference)?
-        } else if map.contains_key("allOf") {
+        } else if map.has("allOf") {
             self.all_of(at, map, name)?
-        } else if let Some(key) = ["oneOf", "anyOf"].into_iter().find(|k| map.contains_key(*k)) {
+        } else if let Some(key) = ["oneOf", "anyOf"].into_iter().find(|k| map.has(k)) {
             self.union(at, key, name)?
         } else {
             self.typed(at, map, name)?
         };
         // Annotations beside the shape (also beside a `$ref`, where 3.1 allows them and
         // 3.0 documents write them anyway) are the document's words for this place.
-        if map.get("nullable") == Some(&Value::Bool(true)) {
+        if map.key("nullable") == Some(&Value::Bool(true)) {
             reading.nullable = true;
         }
-        if map.get("deprecated") == Some(&Value::Bool(true)) {
+        if map.key("deprecated") == Some(&Value::Bool(true)) {
             reading.deprecated = true;
         }
-        if let Some(Value::String(d)) = map.get("description") {
+        if let Some(Value::String(d)) = map.key("description") {
             reading.description = Some(d.clone());
         }
-        if let Some(default) = map.get("default") {
+        if let Some(default) = map.key("default") {
             reading.default = Some(value_text(default));
         }
         Ok(reading)
@@ -230,12 +231,12 @@ impl<'d> Schemas<'d> {
         name: Option<String>,
     ) -> Result<Reading, DefinitionError> {
         let parts_at = at.join("allOf");
-        let count = map.get("allOf").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+        let count = map.key("allOf").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
         let mut parts = Vec::new();
         for i in 0..count {
             parts.push((parts_at.join(i), self.read(&parts_at.join(i))?));
         }
-        if map.contains_key("properties") || map.contains_key("additionalProperties") {
+        if map.has("properties") || map.has("additionalProperties") {
             parts.push((at.clone(), self.object(at, map, None)?));
         }
         if let [(_, only)] = &parts[..] {
@@ -286,8 +287,8 @@ impl<'d> Schemas<'d> {
         let mut readings = Vec::new();
         for i in 0..count {
             let alt = self.doc.get(&alts_at.join(i));
-            let is_null = alt.and_then(|a| a.get("type")) == Some(&Value::String("null".into()))
-                || alt.and_then(|a| a.get("enum")) == Some(&Value::Array(vec![Value::Null]));
+            let is_null = alt.and_then(|a| a.key("type")) == Some(&Value::String("null".into()))
+                || alt.and_then(|a| a.key("enum")) == Some(&Value::Array(vec![Value::Null]));
             if is_null {
                 nullable = true;
             } else {
@@ -325,7 +326,7 @@ impl<'d> Schemas<'d> {
         name: Option<String>,
     ) -> Result<Reading, DefinitionError> {
         let mut nullable = false;
-        let mut types: Vec<&str> = match map.get("type") {
+        let mut types: Vec<&str> = match map.key("type") {
             Some(Value::String(t)) => vec![t.as_str()],
             Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
@@ -341,14 +342,14 @@ impl<'d> Schemas<'d> {
                 ));
             }
         }
-        let values: Option<Vec<Value>> = match (map.get("enum"), map.get("const")) {
+        let values: Option<Vec<Value>> = match (map.key("enum"), map.key("const")) {
             (Some(Value::Array(values)), _) => Some(values.clone()),
             (None, Some(value)) => Some(vec![value.clone()]),
             _ => None,
         };
-        let implied = if map.contains_key("properties") || map.contains_key("additionalProperties") {
+        let implied = if map.has("properties") || map.has("additionalProperties") {
             Some("object")
-        } else if map.contains_key("items") {
+        } else if map.has("items") {
             Some("array")
         } else {
             values.as_ref().and_then(|v| value_type(v))
@@ -368,7 +369,7 @@ impl<'d> Schemas<'d> {
                 return Ok(Reading { nullable, ..Reading::of(DraftType::Any) });
             }
         };
-        let format = map.get("format").and_then(Value::as_str);
+        let format = map.key("format").and_then(Value::as_str);
         let mut reading = match ty {
             Some("string") => match format {
                 Some("date") => Reading::of(DraftType::Prim(TypeRef::Date)),
@@ -402,7 +403,7 @@ impl<'d> Schemas<'d> {
                 values.retain(|v| !v.is_null());
             }
             let texts: Vec<String> = values.iter().map(value_text).collect();
-            let key = if map.contains_key("enum") { "enum" } else { "const" };
+            let key = if map.has("enum") { "enum" } else { "const" };
             reading.choices = Some(Choices {
                 text: texts.join(" "),
                 values: Some(texts),
@@ -414,7 +415,7 @@ impl<'d> Schemas<'d> {
     }
 
     fn array(&mut self, at: &Pointer, map: &Map<String, Value>) -> Result<Reading, DefinitionError> {
-        let items = match map.get("items") {
+        let items = match map.key("items") {
             None => Reading::of(DraftType::Any),
             Some(Value::Object(_)) => self.read(&at.join("items"))?,
             Some(_) => {
@@ -445,13 +446,13 @@ impl<'d> Schemas<'d> {
         name: Option<String>,
     ) -> Result<Reading, DefinitionError> {
         let properties: Vec<&String> =
-            map.get("properties").and_then(Value::as_object).map(|p| p.keys().collect()).unwrap_or_default();
+            map.key("properties").and_then(Value::as_object).map(|p| p.keys().collect()).unwrap_or_default();
         let required: Vec<&str> = map
-            .get("required")
+            .key("required")
             .and_then(Value::as_array)
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
-        let extra = match map.get("additionalProperties") {
+        let extra = match map.key("additionalProperties") {
             Some(Value::Object(schema)) if !schema.is_empty() => Some(true),
             Some(Value::Object(_)) | Some(Value::Bool(true)) => Some(false),
             _ => None,
@@ -506,10 +507,10 @@ impl<'d> Schemas<'d> {
 
 /// Whether a schema describes an object (so that it can be a named type).
 fn is_object_schema(schema: &Value) -> bool {
-    schema.get("type") == Some(&Value::String("object".into()))
-        || schema.get("type").and_then(Value::as_array).is_some_and(|ts| ts.contains(&Value::String("object".into())))
-        || schema.get("properties").is_some()
-        || schema.get("allOf").is_some()
+    schema.key("type") == Some(&Value::String("object".into()))
+        || schema.key("type").and_then(Value::as_array).is_some_and(|ts| ts.contains(&Value::String("object".into())))
+        || schema.key("properties").is_some()
+        || schema.key("allOf").is_some()
 }
 
 /// The type all `values` share, when they share one.
