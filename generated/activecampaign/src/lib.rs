@@ -23,9 +23,9 @@ pub use futures_util;
 pub use reqwest;
 
 pub use runtime::{
-    path_segment, Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession, Pending,
-    PendingResponse, RateLimit, RawRequest, Response, RetryPolicy, Secret, Timestamp,
-    Token, TokenStore,
+    path_segment, Date, DocumentedFormats, Error, Items, MemoryTokenStore, OAuthApp,
+    OAuthSession, Pending, PendingResponse, RateLimit, RawRequest, Response, RetryPolicy,
+    Secret, Timestamp, Token, TokenStore,
 };
 
 /// Decodes a body as the client does (the error names the JSON path): for the
