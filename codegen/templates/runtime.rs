@@ -523,10 +523,23 @@ pub type CoreError = Error<Undecoded>;
 impl<B: DeserializeOwned> From<CoreError> for Error<B> {
     /// The same error, its API error body decoded as `B` (`None` when it is not one).
     fn from(error: CoreError) -> Self {
-        match error {
-            Error::Api { status, body, raw } => {
-                Error::Api { status, body: body.and_then(|body| serde_json::from_str(&body.0).ok()), raw }
-            }
+        error.with_body(|body| serde_json::from_str(&body.0).ok())
+    }
+}
+
+impl CoreError {
+    /// The same error for a client whose API error body is `B`, for an error that cannot
+    /// be [`Error::Api`] (building a client reads no response): unlike `From`, it does not
+    /// compile `B`'s decoder into the client crate (an `Api` error would lose its body).
+    #[doc(hidden)]
+    pub fn without_body<B>(self) -> Error<B> {
+        self.with_body(|_| None)
+    }
+
+    /// The same error, the body of an API error given by `decode`.
+    fn with_body<B>(self, decode: impl FnOnce(Undecoded) -> Option<B>) -> Error<B> {
+        match self {
+            Error::Api { status, body, raw } => Error::Api { status, body: body.and_then(decode), raw },
             Error::Transport(e) => Error::Transport(e),
             Error::Timeout => Error::Timeout,
             Error::RateLimited { retry_after, raw } => Error::RateLimited { retry_after, raw },

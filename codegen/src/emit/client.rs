@@ -91,7 +91,7 @@ pub(crate) fn client_methods(ctx: &Context) -> Vec<String> {
     names
 }
 
-/// `lib.rs`: crate docs, modules, re-exports, and the two items the runtime uses.
+/// `lib.rs`: crate docs, modules, re-exports, and the API's two facts the runtime is given.
 pub fn lib_rs(ctx: &Context) -> TokenStream {
     let api = &ctx.spec.api;
     let resolved = ctx.spec.operations.iter().filter(|o| o.is_resolved()).count();
@@ -108,6 +108,10 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
          structs are `#[non_exhaustive]`: match them with `..`).\n\n\
          Request bodies serialize and responses decode; the cargo features `{}` (responses \
          too) and `{}` (request bodies too) add the other direction.\n\n\
+         The runtime (sending, retries, OAuth 2, bounds, paging, errors, timestamps) is the \
+         `crm-runtime` crate, in the folder `runtime` beside this one (vendor both): \
+         [`Error`], [`Timestamp`], [`Items`], [`Pending`] and the others are its types given \
+         this API's error body ([`ApiErrorBody`]) and timestamp formats ([`DATETIME_FORMATS`]).\n\n\
          {} operations, {} types.",
         api.title,
         api.snapshot,
@@ -307,9 +311,9 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
     let header_fn = has_api_key.then(|| {
         quote! {
             /// A fixed header, marked sensitive.
-            fn header(name: HeaderName, secret: &str) -> Result<Credentials, Error> {
+            fn header(name: HeaderName, secret: &str) -> Result<Credentials, CoreError> {
                 let mut value = HeaderValue::from_str(secret)
-                    .map_err(|_| Error::InvalidRequest("the credential holds characters a header cannot carry".into()))?;
+                    .map_err(|_| CoreError::InvalidRequest("the credential holds characters a header cannot carry".into()))?;
                 value.set_sensitive(true);
                 Ok(Credentials::Header(name, value))
             }
@@ -339,7 +343,7 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
         #header_import
         use serde::de::DeserializeOwned;
 
-        use crate::runtime::{Core, Credentials, #(#runtime_imports,)* RateLimit, RawRequest, RetryPolicy, Settings};
+        use crate::runtime::{Core, CoreError, Credentials, #(#runtime_imports,)* RateLimit, RawRequest, RetryPolicy, Settings};
         use crate::Error;
 
         #auth_doc
@@ -351,7 +355,7 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
         }
 
         impl Auth {
-            fn credentials(self) -> Result<Credentials, Error> {
+            fn credentials(self) -> Result<Credentials, CoreError> {
                 match self {
                     #(#header_arms)*
                     #oauth_arm
@@ -489,8 +493,12 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
 
             /// The client.
             pub fn build(self) -> Result<Client, Error> {
-                let credentials = self.auth.credentials()?;
-                Ok(Client { core: Core::new(self.settings, credentials)? })
+                // Building reads no response, so its errors have no body to decode.
+                self.auth
+                    .credentials()
+                    .and_then(|credentials| Core::new(self.settings, credentials))
+                    .map(|core| Client { core })
+                    .map_err(CoreError::without_body)
             }
         }
     }
