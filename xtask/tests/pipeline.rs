@@ -65,6 +65,14 @@ fn regenerating_the_committed_inputs_gives_the_committed_files() {
 }
 
 #[test]
+fn an_api_named_like_the_runtime_crate_is_refused() {
+    let mut spec = pipeline::read_spec(&repo_root().join("specs/wealthbox.yaml")).unwrap();
+    spec.api.name = "runtime".into();
+    let err = pipeline::generate_files(&spec).err().expect("generated/runtime is the runtime crate's").to_string();
+    assert!(err.contains("runtime") && err.contains("generated/runtime"), "{err}");
+}
+
+#[test]
 fn the_runtime_crate_is_written_once_and_checked_like_the_clients() {
     let scratch = Scratch::new("runtime");
     let root = &scratch.0;
