@@ -274,7 +274,10 @@ pub fn generate_files(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
     if format!("generated/{}", spec.api.name) == codegen::RUNTIME_DIR {
         return Err(Error::Invalid {
             api: spec.api.name.clone(),
-            problems: vec![format!("its crate would be written over the runtime crate, `{}`: name the API otherwise", codegen::RUNTIME_DIR)],
+            problems: vec![format!(
+                "its crate would be written over the runtime crate, `{}`: name the API otherwise",
+                codegen::RUNTIME_DIR
+            )],
         });
     }
     let path = spec_path(&spec.api.name);
