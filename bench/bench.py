@@ -19,7 +19,11 @@ Every figure is the CPU time (user + system, the children's own accounting) of t
 whole command: A (ours) and B (progenitor) run in turn, A B A B ..., after one warm-up
 run each; the ratio A/B is taken pair by pair. Printed as min / median / max: quote the
 median. The crate is invalidated by touching its `src/lib.rs`, so only the crate itself
-is compiled in each run, from scratch (CARGO_INCREMENTAL=0). Decoding runs in one release program that alternates the
+is compiled in each run, from scratch (CARGO_INCREMENTAL=0). Its runtime is a prebuilt
+dependency on both sides: our `crm-runtime` (`generated/runtime`, copied beside the
+client) as progenitor's `progenitor-client`. Each runtime crate's own build is timed
+too, once (`cargo clean -p` it, then build it alone), and added to each client's: one
+client from scratch with its runtime, ours against progenitor + progenitor-client. Decoding runs in one release program that alternates the
 variants in rounds; throughput is the fixture bytes decoded per second of one round.
 """
 
@@ -211,7 +215,12 @@ def main():
     run(["cargo", "build", "-q", "--release", "-p", "xtask"])
     xtask = ROOT / "target" / "release" / "xtask"
     results = []
-    members = []
+    # The runtime every client of ours depends on (`path = "../runtime"`), like
+    # progenitor-client for progenitor's crates.
+    if (WORK / "runtime").exists():
+        shutil.rmtree(WORK / "runtime")
+    shutil.copytree(ROOT / "generated" / "runtime", WORK / "runtime")
+    members = ["runtime"]
     specs = {}
     for api in apis:
         ours = WORK / f"ours-{api}"
@@ -232,6 +241,30 @@ def main():
     if not (WORK / "Cargo.lock").exists():
         shutil.copy(ROOT / "Cargo.lock", WORK / "Cargo.lock")
 
+    builds = (("check", ["cargo", "check", "-q"]), ("release", ["cargo", "build", "-q", "--release"]))
+    labels = {"check": "cargo check", "release": "cargo build --release"}
+    runtime_rows, crate_rows, operations = {}, {}, {}
+    for kind, cmd in builds:
+        if kind not in only:
+            continue
+
+        def rebuild(package, cmd=cmd, kind=kind):
+            def go():
+                run(["cargo", "clean", "-q", "-p", package] + (["--release"] if kind == "release" else []), cwd=WORK, env=env)
+                return run(cmd + ["-p", package], cwd=WORK, env=env)[0]
+            return go
+
+        if kind == next(k for k, _ in builds if k in only):
+            print("\nThe runtime crates, alone (CPU seconds, min / median / max; built once for all the clients of a project)")
+        row = interleaved(
+            f"runtime crate {labels[kind]}",
+            rebuild("crm-runtime"),
+            rebuild("progenitor-client") if with_prog else None,
+            args.runs,
+        )
+        runtime_rows[kind] = row
+        results.append(row)
+
     for api in apis:
         n_ours = operations_ours(api)
         n_prog = operations_in(json.loads(specs[api].read_text())) if with_prog else 1
@@ -246,8 +279,9 @@ def main():
                 (lambda: (shutil.rmtree(scratch, ignore_errors=True), run(["cargo-progenitor", "progenitor", "-i", str(specs[api]), "-o", str(scratch), "-n", "x", "-v", "0.1.0"])[0])[1]) if with_prog else None,
                 args.runs,
             ))
-        for kind, cmd in (("check", ["cargo", "check", "-q"]), ("release", ["cargo", "build", "-q", "--release"])):
-            label = "cargo check" if kind == "check" else "cargo build --release"
+        operations[api] = (n_ours, n_prog)
+        for kind, cmd in builds:
+            label = labels[kind]
             if kind not in only:
                 continue
 
@@ -260,6 +294,7 @@ def main():
             a = build(f"ours-{api}", api)
             b = build(f"prog-{api}", f"prog_{api}") if with_prog else None
             row = interleaved(f"{api} {label} (crate)", a, b, args.runs)
+            crate_rows[(api, kind)] = row
             results.append(row)
             per = {"what": f"{api} {label} per operation", "ours": [x / n_ours for x in row["ours"]]}
             line = f"{per['what']:<44} ours {spread(per['ours'])}"
@@ -269,6 +304,28 @@ def main():
                 line += f" | progenitor {spread(per['progenitor'])} | ratio {spread(per['ratio'])}"
             print(line, flush=True)
             results.append(per)
+
+    if runtime_rows:
+        print("\nOne client from scratch with its runtime crate (sums of the medians, CPU seconds)")
+    median = statistics.median
+    for kind, runtime in runtime_rows.items():
+        for api in apis:
+            client = crate_rows[(api, kind)]
+            ours = median(client["ours"]) + median(runtime["ours"])
+            line = f"{api} {labels[kind]} incl. runtime: ours {ours:.2f} s"
+            if with_prog:
+                prog = median(client["progenitor"]) + median(runtime["progenitor"])
+                n_ours, n_prog = operations[api]
+                line += (f", progenitor + progenitor-client {prog:.2f} s, ratio {ours / prog:.2f}"
+                         f" (per operation {(ours / n_ours) / (prog / n_prog):.2f})")
+            print(line, flush=True)
+        if len(apis) > 1:
+            ours = sum(median(crate_rows[(api, kind)]["ours"]) for api in apis) + median(runtime["ours"])
+            line = f"all {len(apis)} clients {labels[kind]} incl. one runtime: ours {ours:.2f} s"
+            if with_prog:
+                prog = sum(median(crate_rows[(api, kind)]["progenitor"]) for api in apis) + median(runtime["progenitor"])
+                line += f", progenitor + progenitor-client {prog:.2f} s, ratio {ours / prog:.2f}"
+            print(line, flush=True)
 
     if "decode" in only:
         run(["cargo", "build", "-q", "--release", "-p", "decode-bench"], cwd=WORK, env=env)

@@ -1,8 +1,10 @@
 //! The normalized API spec (the IR shared by both halves of the pipeline) and the
-//! emitter that turns a spec into a self-contained Rust client crate.
+//! emitter that turns a spec into a Rust client crate, and emits the runtime crate the
+//! clients share.
 //!
 //! ```text
 //! spec (specs/<api>.yaml) ──generate──▶ generated/<api>/ + tests/fixtures/<api>/
+//! codegen/templates/runtime.rs ──runtime_crate──▶ generated/runtime/ (once)
 //! ```
 
 pub mod emit;
@@ -13,4 +15,4 @@ pub mod sources;
 pub mod spec;
 pub mod yaml;
 
-pub use emit::{generate, Config, EmitError, GeneratedFile};
+pub use emit::{generate, runtime_crate, Config, EmitError, GeneratedFile, RUNTIME_DIR};

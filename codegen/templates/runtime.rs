@@ -1,9 +1,17 @@
-//! The client runtime: sending requests (with retries, a rate limit, OAuth 2 tokens and
-//! redirects that keep credentials on the API's origin), the bounds of every call (time,
-//! response size, pages), decoding responses, errors, secrets, timestamps, query strings
-//! and paging. The same file is emitted into every generated crate; it knows no vendor
-//! fact. It uses two items of the crate root: `ApiErrorBody`, the vendor's error body, and
-//! `DATETIME_FORMATS`, the timestamp formats of the vendor's documentation.
+//! `crm-runtime`: the runtime of the generated API clients. Sending requests (with
+//! retries, a rate limit, OAuth 2 tokens and redirects that keep credentials on the API's
+//! origin), the bounds of every call (time, response size, pages), decoding responses,
+//! errors, secrets, timestamps, query strings and paging.
+//!
+//! It knows no vendor fact. A client crate gives its two as type parameters: the body of
+//! the vendor's unsuccessful responses (`B` of [`Error`], decoded into [`Error::Api`]) and
+//! the timestamp formats of its documentation (a [`DatetimeFormats`] type, `F` of
+//! [`Timestamp`]), and names the runtime's types with them (`wealthbox::Error` is
+//! `crm_runtime::Error<wealthbox::ApiErrorBody>`). Everything else is compiled here, once
+//! for all the clients of a program: only what depends on a client's types (its models'
+//! decoding, the body type of its errors) is generic. Items marked `#[doc(hidden)]` are
+//! for the generated code, not part of the API.
+#![forbid(unsafe_code)]
 
 use std::fmt;
 use std::time::Duration;
@@ -49,10 +57,49 @@ impl From<&str> for Secret {
     }
 }
 
+/// The timestamp formats of one API's documentation, for [`Timestamp`]: a client crate
+/// implements it on a type of its own, its [`FormatList`] in a `static`.
+pub trait DatetimeFormats: 'static {
+    /// The formats, read into chrono's items once.
+    fn formats() -> &'static FormatList;
+}
+
+/// Timestamp formats (chrono syntax; `rfc3339`), the first one used to send timestamps,
+/// read into chrono's items once, on first use (not on every parse).
+pub struct FormatList {
+    names: &'static [&'static str],
+    items: std::sync::OnceLock<Vec<Vec<chrono::format::Item<'static>>>>,
+}
+
+impl FormatList {
+    /// The formats `names` (chrono syntax; `rfc3339`).
+    pub const fn new(names: &'static [&'static str]) -> FormatList {
+        FormatList { names, items: std::sync::OnceLock::new() }
+    }
+
+    /// The formats, as given.
+    pub fn names(&self) -> &'static [&'static str] {
+        self.names
+    }
+
+    /// The formats read into chrono's items.
+    fn items(&self) -> &[Vec<chrono::format::Item<'static>>] {
+        self.items
+            .get_or_init(|| self.names.iter().map(|format| chrono::format::StrftimeItems::new(format).collect()).collect())
+    }
+}
+
+impl fmt::Debug for FormatList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("FormatList").field(&self.names).finish()
+    }
+}
+
 /// A timestamp, with its UTC offset when the text gives one.
 ///
 /// Read in the first of these that fits:
-/// 1. a format of the documentation (`crate::DATETIME_FORMATS`, chrono syntax; `rfc3339`);
+/// 1. a format of the documentation (`F`'s [`FormatList`]: a client's `DATETIME_FORMATS`,
+///    chrono syntax; `rfc3339`);
 /// 2. ISO 8601 / RFC 3339 in its extended form: a date `2015-05-24` alone (midnight, no
 ///    offset), or followed by `T` (or `t`, or a space) and a time `10:00`, `10:00:30` or
 ///    `10:00:30.123456789` (any number of fraction digits, nanoseconds kept), then
@@ -63,21 +110,31 @@ impl From<&str> for Secret {
 /// decimal sign, or zone names. Written back in the documented format it was read in, or
 /// else in the documentation's first format with (or without) an offset like it, or else
 /// as RFC 3339 (`2015-05-24T10:00:00`, without an offset, when it has none).
-#[derive(Debug, Clone, Copy)]
-pub struct Timestamp {
+///
+/// Only the thin layer that knows `F` is generic: parsing and writing are compiled once.
+pub struct Timestamp<F> {
+    at: Moment,
+    formats: std::marker::PhantomData<fn() -> F>,
+}
+
+/// What a [`Timestamp`] holds, whatever its formats.
+#[derive(Clone, Copy)]
+struct Moment {
     local: chrono::NaiveDateTime,
     offset: Option<chrono::FixedOffset>,
-    /// Index in `DATETIME_FORMATS` of the format it was read in (`None`: built in code,
-    /// or read in a form the documentation does not list).
+    /// Index in the formats of the one it was read in (`None`: built in code, or read in
+    /// a form the documentation does not list).
     format: Option<usize>,
 }
 
-/// `crate::DATETIME_FORMATS` read into chrono's items, once.
-fn documented_formats() -> &'static [Vec<chrono::format::Item<'static>>] {
-    static FORMATS: std::sync::OnceLock<Vec<Vec<chrono::format::Item<'static>>>> = std::sync::OnceLock::new();
-    FORMATS.get_or_init(|| {
-        crate::DATETIME_FORMATS.iter().map(|format| chrono::format::StrftimeItems::new(format).collect()).collect()
-    })
+impl fmt::Debug for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timestamp")
+            .field("local", &self.local)
+            .field("offset", &self.offset)
+            .field("format", &self.format)
+            .finish()
+    }
 }
 
 fn has_offset(format: &str) -> bool {
@@ -91,12 +148,12 @@ fn shaped(text: &str, pattern: &str) -> bool {
 }
 
 /// `2015-05-24`, `2015-05-24T10:00:30.5+02:00` and the other forms [`Timestamp`] lists.
-fn parse_iso(text: &str) -> Option<Timestamp> {
+fn parse_iso(text: &str) -> Option<Moment> {
     let date = text.get(..10).filter(|date| shaped(date, "dddd-dd-dd"))?;
     let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
     let rest = &text[10..];
     if rest.is_empty() {
-        return Some(Timestamp::from_local(date.and_time(chrono::NaiveTime::MIN)));
+        return Some(Moment::local(date.and_time(chrono::NaiveTime::MIN)));
     }
     let rest = rest.strip_prefix(['T', 't', ' '])?;
     let (time, zone) = rest.split_at(rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len()));
@@ -117,7 +174,7 @@ fn parse_iso(text: &str) -> Option<Timestamp> {
         local += chrono::Duration::nanoseconds(nanos.parse().ok()?);
     }
     let offset = match zone {
-        "" => return Some(Timestamp::from_local(local)),
+        "" => return Some(Moment::local(local)),
         "Z" | "z" => 0,
         _ => {
             let sign = if zone.starts_with('-') { -1 } else { 1 };
@@ -138,15 +195,18 @@ fn parse_iso(text: &str) -> Option<Timestamp> {
             sign * (hours * 3600 + minutes * 60)
         }
     };
-    Some(Timestamp { local, offset: Some(chrono::FixedOffset::east_opt(offset)?), format: None })
+    Some(Moment { local, offset: Some(chrono::FixedOffset::east_opt(offset)?), format: None })
 }
 
-impl Timestamp {
-    /// Parses `text` in one of the documented formats, or one of the ISO 8601 forms the
-    /// type's documentation lists.
-    pub fn parse(text: &str) -> Option<Timestamp> {
-        for (index, (format, items)) in crate::DATETIME_FORMATS.iter().zip(documented_formats()).enumerate() {
-            if let Some(mut t) = Timestamp::parse_with(text, format, items) {
+impl Moment {
+    fn local(local: chrono::NaiveDateTime) -> Moment {
+        Moment { local, offset: None, format: None }
+    }
+
+    /// `text` in one of `formats`, or one of the ISO 8601 forms.
+    fn parse(text: &str, formats: &FormatList) -> Option<Moment> {
+        for (index, (format, items)) in formats.names.iter().zip(formats.items()).enumerate() {
+            if let Some(mut t) = Moment::parse_with(text, format, items) {
                 t.format = Some(index);
                 return Some(t);
             }
@@ -156,7 +216,7 @@ impl Timestamp {
 
     /// `text` in `format`, given as chrono's `items` (what `parse_from_str` would read
     /// from the format string on every call).
-    fn parse_with(text: &str, format: &str, items: &[chrono::format::Item<'static>]) -> Option<Timestamp> {
+    fn parse_with(text: &str, format: &str, items: &[chrono::format::Item<'static>]) -> Option<Moment> {
         let with_offset = if format == "rfc3339" {
             chrono::DateTime::parse_from_rfc3339(text).ok()?
         } else {
@@ -164,36 +224,37 @@ impl Timestamp {
             chrono::format::parse(&mut parsed, text, items.iter()).ok()?;
             if !has_offset(format) {
                 let local = parsed.to_naive_datetime_with_offset(0).ok()?;
-                return Some(Timestamp { local, offset: None, format: None });
+                return Some(Moment::local(local));
             }
             parsed.to_datetime().ok()?
         };
-        Some(Timestamp { local: with_offset.naive_local(), offset: Some(*with_offset.offset()), format: None })
+        Some(Moment::from(with_offset))
     }
 
-    /// A timestamp without an offset (local time of the account).
-    pub fn from_local(local: chrono::NaiveDateTime) -> Timestamp {
-        Timestamp { local, offset: None, format: None }
-    }
-
-    /// The date and time as written, without the offset.
-    pub fn local(&self) -> chrono::NaiveDateTime {
-        self.local
-    }
-
-    /// The UTC offset, when the text gave one.
-    pub fn offset(&self) -> Option<chrono::FixedOffset> {
-        self.offset
-    }
-
-    /// The instant, when the text gave an offset.
-    pub fn to_datetime(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    fn to_datetime(self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         let offset = self.offset?;
         self.local.and_local_timezone(offset).single()
     }
+
+    /// Writes the moment in the format it was read in, or else the first of `formats`
+    /// with (or without) an offset like it, or else RFC 3339.
+    fn write(self, formats: &[&str], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fits = |format: &str| has_offset(format) == self.offset.is_some();
+        let format = self
+            .format
+            .and_then(|i| formats.get(i).copied())
+            .filter(|f| fits(f))
+            .or_else(|| formats.iter().copied().find(|f| fits(f)));
+        match (format, self.to_datetime()) {
+            (Some("rfc3339") | None, Some(at)) => f.write_str(&at.to_rfc3339()),
+            (Some(format), Some(at)) => write!(f, "{}", at.format(format)),
+            (Some(format), None) => write!(f, "{}", self.local.format(format)),
+            (None, None) => write!(f, "{}", self.local.format("%Y-%m-%dT%H:%M:%S")),
+        }
+    }
 }
 
-impl PartialEq for Timestamp {
+impl PartialEq for Moment {
     /// Same instant (same local time when neither has an offset).
     fn eq(&self, other: &Self) -> bool {
         match (self.to_datetime(), other.to_datetime()) {
@@ -204,63 +265,114 @@ impl PartialEq for Timestamp {
     }
 }
 
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let fits = |format: &str| has_offset(format) == self.offset.is_some();
-        let format = self
-            .format
-            .and_then(|i| crate::DATETIME_FORMATS.get(i).copied())
-            .filter(|f| fits(f))
-            .or_else(|| crate::DATETIME_FORMATS.iter().copied().find(|f| fits(f)));
-        match (format, self.to_datetime()) {
-            (Some("rfc3339") | None, Some(at)) => f.write_str(&at.to_rfc3339()),
-            (Some(format), Some(at)) => write!(f, "{}", at.format(format)),
-            (Some(format), None) => write!(f, "{}", self.local.format(format)),
-            (None, None) => write!(f, "{}", self.local.format("%Y-%m-%dT%H:%M:%S")),
-        }
+impl From<chrono::DateTime<chrono::FixedOffset>> for Moment {
+    fn from(value: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        Moment { local: value.naive_local(), offset: Some(*value.offset()), format: None }
     }
 }
 
-impl std::str::FromStr for Timestamp {
+impl<F: DatetimeFormats> Timestamp<F> {
+    /// Parses `text` in one of the documented formats, or one of the ISO 8601 forms the
+    /// type's documentation lists.
+    pub fn parse(text: &str) -> Option<Self> {
+        Moment::parse(text, F::formats()).map(Timestamp::at)
+    }
+}
+
+impl<F> Timestamp<F> {
+    fn at(at: Moment) -> Self {
+        Timestamp { at, formats: std::marker::PhantomData }
+    }
+
+    /// A timestamp without an offset (local time of the account).
+    pub fn from_local(local: chrono::NaiveDateTime) -> Self {
+        Timestamp::at(Moment::local(local))
+    }
+
+    /// The date and time as written, without the offset.
+    pub fn local(&self) -> chrono::NaiveDateTime {
+        self.at.local
+    }
+
+    /// The UTC offset, when the text gave one.
+    pub fn offset(&self) -> Option<chrono::FixedOffset> {
+        self.at.offset
+    }
+
+    /// The instant, when the text gave an offset.
+    pub fn to_datetime(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.at.to_datetime()
+    }
+}
+
+impl<F> Clone for Timestamp<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F> Copy for Timestamp<F> {}
+
+impl<F> fmt::Debug for Timestamp<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.at.fmt(f)
+    }
+}
+
+impl<F> PartialEq for Timestamp<F> {
+    /// Same instant (same local time when neither has an offset).
+    fn eq(&self, other: &Self) -> bool {
+        self.at == other.at
+    }
+}
+
+impl<F: DatetimeFormats> fmt::Display for Timestamp<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.at.write(F::formats().names, f)
+    }
+}
+
+impl<F: DatetimeFormats> std::str::FromStr for Timestamp<F> {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
         Timestamp::parse(text).ok_or_else(|| format!("not a timestamp in a documented or ISO 8601 form: {text:?}"))
     }
 }
 
-impl From<chrono::DateTime<chrono::FixedOffset>> for Timestamp {
+impl<F> From<chrono::DateTime<chrono::FixedOffset>> for Timestamp<F> {
     fn from(value: chrono::DateTime<chrono::FixedOffset>) -> Self {
-        Timestamp { local: value.naive_local(), offset: Some(*value.offset()), format: None }
+        Timestamp::at(Moment::from(value))
     }
 }
 
-impl Serialize for Timestamp {
+impl<F: DatetimeFormats> Serialize for Timestamp<F> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Timestamp {
+impl<'de, F: DatetimeFormats> serde::Deserialize<'de> for Timestamp<F> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         /// Reads the text where it is (no copy of it), and fails right there.
-        struct Text;
-        impl serde::de::Visitor<'_> for Text {
-            type Value = Timestamp;
+        struct Text<F>(std::marker::PhantomData<fn() -> F>);
+        impl<F: DatetimeFormats> serde::de::Visitor<'_> for Text<F> {
+            type Value = Timestamp<F>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a timestamp as text")
             }
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Timestamp, E> {
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Timestamp<F>, E> {
                 text.parse().map_err(E::custom)
             }
         }
-        deserializer.deserialize_str(Text)
+        deserializer.deserialize_str(Text(std::marker::PhantomData))
     }
 }
 
-/// Everything that can go wrong with a call.
+/// Everything that can go wrong with a call; `B` is the body of the vendor's unsuccessful
+/// responses (a client's `ApiErrorBody`).
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<B> {
     /// The request could not be sent or the response not received.
     Transport(reqwest::Error),
     /// No response within the timeout.
@@ -270,7 +382,7 @@ pub enum Error {
         /// HTTP status.
         status: u16,
         /// The vendor's error body, when the body is one.
-        body: Option<crate::ApiErrorBody>,
+        body: Option<B>,
         /// The body as received (cut to a few kilobytes).
         raw: String,
     },
@@ -338,7 +450,7 @@ pub enum Error {
     },
 }
 
-impl Error {
+impl<B> Error<B> {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -352,7 +464,7 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
+impl<B> fmt::Display for Error<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Transport(e) => write!(f, "request failed: {}", without_url(e)),
@@ -382,11 +494,62 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
+impl<B: fmt::Debug> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+/// The body of an unsuccessful response as received (the credential taken out, up to
+/// 64 KiB), not decoded yet: what the runtime's own code, which knows no vendor's body
+/// type, puts in [`Error::Api`]. A client's call decodes it into its `B` when it hands
+/// the error over (`From<CoreError> for Error<B>`).
+#[doc(hidden)]
+pub struct Undecoded(String);
+
+impl fmt::Debug for Undecoded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Undecoded({} bytes)", self.0.len())
+    }
+}
+
+/// The error of the runtime's own code (compiled once for every client).
+#[doc(hidden)]
+pub type CoreError = Error<Undecoded>;
+
+impl<B: DeserializeOwned> From<CoreError> for Error<B> {
+    /// The same error, its API error body decoded as `B` (`None` when it is not one).
+    fn from(error: CoreError) -> Self {
+        error.with_body(|body| serde_json::from_str(&body.0).ok())
+    }
+}
+
+impl CoreError {
+    /// The same error for a client whose API error body is `B`, for an error that cannot
+    /// be [`Error::Api`] (building a client reads no response): unlike `From`, it does not
+    /// compile `B`'s decoder into the client crate (an `Api` error would lose its body).
+    #[doc(hidden)]
+    pub fn without_body<B>(self) -> Error<B> {
+        self.with_body(|_| None)
+    }
+
+    /// The same error, the body of an API error given by `decode`.
+    fn with_body<B>(self, decode: impl FnOnce(Undecoded) -> Option<B>) -> Error<B> {
+        match self {
+            Error::Api { status, body, raw } => Error::Api { status, body: body.and_then(decode), raw },
+            Error::Transport(e) => Error::Transport(e),
+            Error::Timeout => Error::Timeout,
+            Error::RateLimited { retry_after, raw } => Error::RateLimited { retry_after, raw },
+            Error::Decode { status, path, message, excerpt } => Error::Decode { status, path, message, excerpt },
+            Error::Auth(why) => Error::Auth(why),
+            Error::InvalidRequest(why) => Error::InvalidRequest(why),
+            Error::Redirect { status, location, reason } => Error::Redirect { status, location, reason },
+            Error::ResponseTooLarge { status, limit } => Error::ResponseTooLarge { status, limit },
+            Error::TooManyPages { limit } => Error::TooManyPages { limit },
+            Error::RepeatedPage { page, same_as } => Error::RepeatedPage { page, same_as },
         }
     }
 }
@@ -430,7 +593,8 @@ pub struct Response<T> {
 
 /// Query-string pairs, in order; values are percent-encoded when sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Query(Vec<(String, String)>);
+#[doc(hidden)]
+pub struct Query(Vec<(String, String)>);
 
 impl Query {
     /// An empty query.
@@ -444,7 +608,6 @@ impl Query {
     }
 
     /// Adds `key=value` for each value (the repeated-key form of arrays).
-    #[allow(dead_code, reason = "the runtime is the same file in every crate; a crate without array parameters does not use it")]
     pub fn push_each<T: fmt::Display>(&mut self, key: &str, values: &[T]) {
         for value in values {
             self.push(key, value);
@@ -492,13 +655,15 @@ pub fn path_segment<T: fmt::Display + ?Sized>(value: &T) -> String {
 }
 
 /// Writes a request body as JSON.
-pub(crate) fn json_body<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
+#[doc(hidden)]
+pub fn json_body<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CoreError> {
     serde_json::to_vec(value).map_err(|e| Error::InvalidRequest(format!("the body cannot be written as JSON: {e}")))
 }
 
 /// Settings of one request that override the client's.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct RequestOptions {
+#[doc(hidden)]
+pub struct RequestOptions {
     /// `Some(t)`: this timeout instead of the client's (`Some(None)`: none).
     pub timeout: Option<Option<Duration>>,
     /// This retry policy instead of the client's.
@@ -509,7 +674,8 @@ pub(crate) struct RequestOptions {
 
 /// A request, ready to send (and to send again).
 #[derive(Debug, Clone)]
-pub(crate) struct Request {
+#[doc(hidden)]
+pub struct Request {
     /// HTTP method.
     pub method: reqwest::Method,
     /// Path after the base URL, starting with `/`, its segments percent-encoded.
@@ -541,11 +707,12 @@ impl Request {
 
 /// Adds the header `name: value` (a header parameter); a name or value a header cannot
 /// carry is `Error::InvalidRequest` naming the header.
-pub(crate) fn push_header(
+#[doc(hidden)]
+pub fn push_header(
     headers: &mut reqwest::header::HeaderMap,
     name: &str,
     value: impl fmt::Display,
-) -> Result<(), Error> {
+) -> Result<(), CoreError> {
     let invalid = |what: &str| Error::InvalidRequest(format!("the header `{name}` {what}"));
     let header = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("is not a header name"))?;
     let value = reqwest::header::HeaderValue::from_str(&value.to_string())
@@ -636,7 +803,7 @@ impl RetryPolicy {
 
     /// How long to wait before sending again after `attempt` (1-based) failed with
     /// `error`; `None`: do not retry.
-    fn delay(&self, method: &reqwest::Method, error: &Error, retry_after: Option<Duration>, attempt: u32) -> Option<Duration> {
+    fn delay(&self, method: &reqwest::Method, error: &CoreError, retry_after: Option<Duration>, attempt: u32) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
@@ -696,7 +863,7 @@ pub struct RateLimit {
 /// Holds requests back so that a [`RateLimit`] is never exceeded. Shared by the clones of
 /// a client.
 #[derive(Debug, Clone)]
-pub(crate) struct RateLimiter {
+struct RateLimiter {
     limit: RateLimit,
     sent: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<tokio::time::Instant>>>,
 }
@@ -729,11 +896,11 @@ impl RateLimiter {
 
 /// What a client sends to prove who it is.
 #[derive(Clone)]
-pub(crate) enum Credentials {
+#[doc(hidden)]
+pub enum Credentials {
     /// A fixed header (an API key, a bearer token), marked sensitive.
     Header(reqwest::header::HeaderName, reqwest::header::HeaderValue),
     /// OAuth 2 access tokens from a [`TokenStore`], refreshed when they expire.
-    #[allow(dead_code, reason = "the runtime is the same file in every crate; a crate without OAuth 2 does not use it")]
     OAuth(std::sync::Arc<OAuthSession>),
 }
 
@@ -819,8 +986,18 @@ impl<S: TokenStore + ?Sized> TokenStore for std::sync::Arc<S> {
 /// by a timeout: the calling client's when a client refreshes its token, else
 /// [`OAuthApp::timeout`]. An error never shows what the token endpoint answered beyond
 /// its status and its RFC 6749 error code, since an answer may echo the secrets sent.
+///
+/// `B` is the body type of the client's [`Error`]s (its errors are never [`Error::Api`]);
+/// the work is done by a non-generic part, compiled once.
+pub struct OAuthApp<B> {
+    endpoint: TokenEndpoint,
+    body: std::marker::PhantomData<fn() -> B>,
+}
+
+/// An OAuth 2 application's endpoints, credentials and HTTP client: [`OAuthApp`] without
+/// its error body type.
 #[derive(Clone)]
-pub struct OAuthApp {
+struct TokenEndpoint {
     authorize_url: String,
     token_url: String,
     form_encoded: bool,
@@ -832,7 +1009,19 @@ pub struct OAuthApp {
     timeout: Option<Duration>,
 }
 
-impl fmt::Debug for OAuthApp {
+impl<B> Clone for OAuthApp<B> {
+    fn clone(&self) -> Self {
+        OAuthApp { endpoint: self.endpoint.clone(), body: std::marker::PhantomData }
+    }
+}
+
+impl<B> fmt::Debug for OAuthApp<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.endpoint.fmt(f)
+    }
+}
+
+impl fmt::Debug for TokenEndpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OAuthApp")
             .field("authorize_url", &self.authorize_url)
@@ -874,7 +1063,7 @@ const OAUTH_ERROR_CODES: &[&str] = &[
     "temporarily_unavailable",
 ];
 
-impl OAuthApp {
+impl<B> OAuthApp<B> {
     /// An application with its endpoints; `form_encoded`: token requests are
     /// `application/x-www-form-urlencoded` (else JSON).
     pub fn new(
@@ -885,7 +1074,7 @@ impl OAuthApp {
         client_secret: impl Into<Secret>,
         redirect_uri: impl Into<String>,
     ) -> Self {
-        OAuthApp {
+        let endpoint = TokenEndpoint {
             authorize_url: authorize_url.into(),
             token_url: token_url.into(),
             form_encoded,
@@ -894,19 +1083,20 @@ impl OAuthApp {
             redirect_uri: redirect_uri.into(),
             http: without_redirects(reqwest::Client::builder()).map_err(|e| e.to_string()),
             timeout: Some(DEFAULT_TIMEOUT),
-        }
+        };
+        OAuthApp { endpoint, body: std::marker::PhantomData }
     }
 
     /// Sends token requests to `url` instead (a test server, a proxy).
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
-        self.token_url = url.into();
+        self.endpoint.token_url = url.into();
         self
     }
 
     /// Uses an HTTP client with these settings (proxy, TLS) for token requests; its
     /// redirect policy is replaced: token requests follow no redirect.
     pub fn http_client(mut self, http: reqwest::ClientBuilder) -> Self {
-        self.http = without_redirects(http).map_err(|e| e.to_string());
+        self.endpoint.http = without_redirects(http).map_err(|e| e.to_string());
         self
     }
 
@@ -914,13 +1104,42 @@ impl OAuthApp {
     /// [`OAuthApp::refresh`] (default 30 s; `None`: none). A client refreshing its token
     /// uses its own timeout instead.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = timeout;
+        self.endpoint.timeout = timeout;
         self
     }
 
+    /// A session that authenticates a client with the tokens in `store`.
+    pub fn session(self, store: impl TokenStore + 'static) -> OAuthSession {
+        OAuthSession {
+            app: Box::new(self.endpoint),
+            store: Box::new(store),
+            refreshing: tokio::sync::Mutex::new(None),
+            refreshes: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+}
+
+impl<B: DeserializeOwned> OAuthApp<B> {
     /// Where to send the user's browser: asks for `scopes`, and carries `state` (check it
     /// when the user comes back to the redirect URI).
-    pub fn authorize_url(&self, scopes: &[&str], state: &str) -> Result<String, Error> {
+    pub fn authorize_url(&self, scopes: &[&str], state: &str) -> Result<String, Error<B>> {
+        self.endpoint.authorize_url(scopes, state).map_err(Error::from)
+    }
+
+    /// Trades the `code` the redirect URI received for a token.
+    pub async fn exchange_code(&self, code: &str) -> Result<Token, Error<B>> {
+        self.endpoint.exchange_code(code).await.map_err(Error::from)
+    }
+
+    /// Trades a refresh token for a new token (which keeps the old refresh token when the
+    /// endpoint sends none).
+    pub async fn refresh(&self, refresh_token: &Secret) -> Result<Token, Error<B>> {
+        self.endpoint.refresh_within(refresh_token, self.endpoint.timeout).await.map_err(Error::from)
+    }
+}
+
+impl TokenEndpoint {
+    fn authorize_url(&self, scopes: &[&str], state: &str) -> Result<String, CoreError> {
         let mut params = vec![
             ("client_id", self.client_id.as_str()),
             ("redirect_uri", self.redirect_uri.as_str()),
@@ -938,36 +1157,19 @@ impl OAuthApp {
             .map_err(|e| Error::InvalidRequest(format!("bad authorize URL: {e}")))
     }
 
-    /// Trades the `code` the redirect URI received for a token.
-    pub async fn exchange_code(&self, code: &str) -> Result<Token, Error> {
+    async fn exchange_code(&self, code: &str) -> Result<Token, CoreError> {
         let grant = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", &self.redirect_uri)];
         self.token_request(&grant, self.timeout).await
     }
 
-    /// Trades a refresh token for a new token (which keeps the old refresh token when the
-    /// endpoint sends none).
-    pub async fn refresh(&self, refresh_token: &Secret) -> Result<Token, Error> {
-        self.refresh_within(refresh_token, self.timeout).await
-    }
-
-    async fn refresh_within(&self, refresh_token: &Secret, timeout: Option<Duration>) -> Result<Token, Error> {
+    async fn refresh_within(&self, refresh_token: &Secret, timeout: Option<Duration>) -> Result<Token, CoreError> {
         let grant = [("grant_type", "refresh_token"), ("refresh_token", refresh_token.expose())];
         let mut token = self.token_request(&grant, timeout).await?;
         token.refresh_token.get_or_insert_with(|| refresh_token.clone());
         Ok(token)
     }
 
-    /// A session that authenticates a client with the tokens in `store`.
-    pub fn session(self, store: impl TokenStore + 'static) -> OAuthSession {
-        OAuthSession {
-            app: Box::new(self),
-            store: Box::new(store),
-            refreshing: tokio::sync::Mutex::new(None),
-            refreshes: std::sync::atomic::AtomicU64::new(0),
-        }
-    }
-
-    async fn token_request(&self, grant: &[(&str, &str)], timeout: Option<Duration>) -> Result<Token, Error> {
+    async fn token_request(&self, grant: &[(&str, &str)], timeout: Option<Duration>) -> Result<Token, CoreError> {
         let http = self.http.as_ref().map_err(|why| Error::Auth(format!("no HTTP client for token requests: {why}")))?;
         let mut params: Vec<(&str, &str)> =
             vec![("client_id", &self.client_id), ("client_secret", self.client_secret.expose())];
@@ -984,7 +1186,7 @@ impl OAuthApp {
             let mut response = request.send().await.map_err(transport)?;
             let status = response.status().as_u16();
             let (bytes, complete) = read_up_to(&mut response, TOKEN_RESPONSE_LIMIT).await?;
-            Ok::<_, Error>((status, bytes, complete))
+            Ok::<_, CoreError>((status, bytes, complete))
         });
         let (status, bytes, complete) = answer.await?;
         if (300..400).contains(&status) {
@@ -1032,11 +1234,11 @@ impl OAuthApp {
 /// timeout) and use the new token, or fail at once with the refresh's error.
 pub struct OAuthSession {
     /// Boxed, so that `Auth` stays small.
-    app: Box<OAuthApp>,
+    app: Box<TokenEndpoint>,
     store: Box<dyn TokenStore>,
     /// Held while refreshing, so that concurrent calls refresh once; holds why the last
     /// refresh failed, for the calls that waited for it.
-    refreshing: tokio::sync::Mutex<Option<Box<Error>>>,
+    refreshing: tokio::sync::Mutex<Option<Box<CoreError>>>,
     /// How many refreshes have ended (read without the lock).
     refreshes: std::sync::atomic::AtomicU64,
 }
@@ -1053,7 +1255,7 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 impl OAuthSession {
     /// The access token to send, and whether it was refreshed first (as it was about to
     /// expire).
-    async fn access_token(&self, timeout: Option<Duration>) -> Result<(Secret, bool), Error> {
+    async fn access_token(&self, timeout: Option<Duration>) -> Result<(Secret, bool), CoreError> {
         let token = self.store.load().ok_or_else(|| Error::Auth("the token store holds no token".into()))?;
         if token.expires_within(EXPIRY_MARGIN) && token.refresh_token.is_some() {
             return Ok((self.refresh_after(&token.access_token, timeout).await?, true));
@@ -1063,10 +1265,10 @@ impl OAuthSession {
 
     /// Refreshes the token, unless another call already replaced `stale` (or failed to,
     /// while this one waited: then its error).
-    async fn refresh_after(&self, stale: &Secret, timeout: Option<Duration>) -> Result<Secret, Error> {
+    async fn refresh_after(&self, stale: &Secret, timeout: Option<Duration>) -> Result<Secret, CoreError> {
         use std::sync::atomic::Ordering;
         let ended = self.refreshes.load(Ordering::Acquire);
-        let mut last_failure = within(timeout, async { Ok::<_, Error>(self.refreshing.lock().await) }).await?;
+        let mut last_failure = within(timeout, async { Ok::<_, CoreError>(self.refreshing.lock().await) }).await?;
         if self.refreshes.load(Ordering::Acquire) != ended {
             if let Some(failure) = last_failure.as_ref() {
                 return Err(failure.replay());
@@ -1089,9 +1291,9 @@ impl OAuthSession {
     }
 }
 
-impl Error {
+impl CoreError {
     /// The same failure, for a call that waited for the one that had it (a token refresh).
-    fn replay(&self) -> Error {
+    fn replay(&self) -> CoreError {
         match self {
             Error::Timeout => Error::Timeout,
             Error::Auth(why) => Error::Auth(why.clone()),
@@ -1102,8 +1304,8 @@ impl Error {
 
 /// How list operations page, and where a page says how many there are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code, reason = "the runtime is the same file in every crate; a crate uses one of the styles")]
-pub(crate) enum Paging {
+#[doc(hidden)]
+pub enum Paging {
     /// `page=N&per_page=M`.
     PageNumber {
         /// Query parameter of the page number.
@@ -1177,12 +1379,13 @@ struct ListItem {
 /// request, [`Error::RepeatedPage`] (a page holding the same items as one walked
 /// before), [`Error::TooManyPages`] (after `max_pages` pages: the request's
 /// `.max_pages`, else the client's).
-pub(crate) fn paginate<T: DeserializeOwned>(
+#[doc(hidden)]
+pub fn paginate<T: DeserializeOwned, B: DeserializeOwned>(
     core: Core,
-    request: Result<Request, Error>,
+    request: Result<Request, CoreError>,
     paging: Paging,
     items: &'static str,
-) -> Items<T> {
+) -> Items<T, B> {
     Items { pages: list_items(core, request, paging, items), items, item: std::marker::PhantomData }
 }
 
@@ -1190,10 +1393,10 @@ pub(crate) fn paginate<T: DeserializeOwned>(
 /// item type, so that the walk is compiled once and only the decoding per item type.
 fn list_items(
     core: Core,
-    request: Result<Request, Error>,
+    request: Result<Request, CoreError>,
     paging: Paging,
     items: &'static str,
-) -> std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ListItem, Error>> + Send>> {
+) -> std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ListItem, CoreError>> + Send>> {
     let pages = request.map(|request| Pages::new(core, request, paging, items));
     Box::pin(futures_util::stream::unfold(Some(pages), |state| async move {
         let mut pages = match state? {
@@ -1208,52 +1411,57 @@ fn list_items(
 /// The items of every page of a list, fetched as they are read (a list builder's
 /// `.stream()`). Read it with [`Items::next`] (no pinning, no trait to import), or use it
 /// as a `futures_util::Stream` (it is `Unpin`), or collect it with [`Items::all`].
+///
+/// `B` is the body type of the client's [`Error`]s.
 #[must_use = "a stream does nothing until it is read"]
-pub struct Items<T> {
+pub struct Items<T, B> {
     /// The walk, as JSON items: one type whatever `T`, so it is compiled once.
-    pages: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ListItem, Error>> + Send>>,
+    pages: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<ListItem, CoreError>> + Send>>,
     /// The list's key in a page, to place a decode error.
     items: &'static str,
-    item: std::marker::PhantomData<fn() -> T>,
+    item: std::marker::PhantomData<fn() -> (T, B)>,
 }
 
-impl<T: DeserializeOwned> Items<T> {
+impl<T: DeserializeOwned, B: DeserializeOwned> Items<T, B> {
     /// The next item: `None` after the last one (or after an error that ends the walk).
-    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+    pub async fn next(&mut self) -> Option<Result<T, Error<B>>> {
         futures_util::StreamExt::next(self).await
     }
 
     /// Every remaining item; the first error fails it.
-    pub async fn all(self) -> Result<Vec<T>, Error> {
+    pub async fn all(self) -> Result<Vec<T>, Error<B>> {
         futures_util::TryStreamExt::try_collect(self).await
     }
 }
 
-impl<T> fmt::Debug for Items<T> {
+impl<T, B> fmt::Debug for Items<T, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Items")
     }
 }
 
-impl<T: DeserializeOwned> futures_util::Stream for Items<T> {
-    type Item = Result<T, Error>;
+impl<T: DeserializeOwned, B: DeserializeOwned> futures_util::Stream for Items<T, B> {
+    type Item = Result<T, Error<B>>;
 
     fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
         let items = self.items;
-        self.pages.as_mut().poll_next(cx).map(|item| item.map(|item| item.and_then(|item| decode_item(items, item))))
+        self.pages
+            .as_mut()
+            .poll_next(cx)
+            .map(|item| item.map(|item| item.and_then(|item| decode_item(items, item)).map_err(Error::from)))
     }
 }
 
 /// Decodes one list item, written back as JSON so that `T` goes through [`decode`] like
 /// a whole body (one decoder per type); an error names its place.
-fn decode_item<T: DeserializeOwned>(items: &str, item: ListItem) -> Result<T, Error> {
+fn decode_item<T: DeserializeOwned>(items: &str, item: ListItem) -> Result<T, CoreError> {
     // Writing a JSON value cannot fail.
     let bytes = serde_json::to_vec(&item.value).unwrap_or_default();
     decode(item.status, &bytes).map_err(|e| in_list(items, &item, e))
 }
 
 /// A decode error of a list item, placed in its list (`contacts[3].id`) and walk.
-fn in_list(items: &str, item: &ListItem, error: Error) -> Error {
+fn in_list(items: &str, item: &ListItem, error: CoreError) -> CoreError {
     let Error::Decode { status, path, message, excerpt } = error else { return error };
     let index = item.index;
     let path = match path.as_str() {
@@ -1296,7 +1504,7 @@ impl Pages {
 
     /// The next item, fetching the next page when this one is read; `None` at the end.
     /// After an error, the walk is over.
-    async fn next_item(&mut self) -> Option<Result<ListItem, Error>> {
+    async fn next_item(&mut self) -> Option<Result<ListItem, CoreError>> {
         loop {
             if let Some((index, value)) = self.buffer.pop_front() {
                 self.read += 1;
@@ -1313,7 +1521,7 @@ impl Pages {
         }
     }
 
-    async fn next_page(&mut self) -> Result<(), Error> {
+    async fn next_page(&mut self) -> Result<(), CoreError> {
         if self.fetched >= self.max_pages {
             return Err(Error::TooManyPages { limit: self.max_pages });
         }
@@ -1396,25 +1604,30 @@ fn as_count(value: &serde_json::Value) -> Option<u64> {
 }
 
 /// The default timeout of each attempt.
-pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+#[doc(hidden)]
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The default limit of a response body: 32 MiB.
-pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+#[doc(hidden)]
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The default limit of pages a list walk fetches.
-pub(crate) const DEFAULT_MAX_PAGES: u64 = 10_000;
+#[doc(hidden)]
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 /// Redirects followed in a row, at most.
-pub(crate) const MAX_REDIRECTS: usize = 10;
+#[doc(hidden)]
+pub const MAX_REDIRECTS: usize = 10;
 
 /// Error bodies are read up to this size (their excerpt is shorter still).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// What a client builder collects; [`Core::new`] checks it.
 #[derive(Debug)]
-pub(crate) struct Settings {
+#[doc(hidden)]
+pub struct Settings {
     /// Base URL (or why the one given, or one of its variables, is not valid).
-    pub base_url: Result<String, Error>,
+    pub base_url: Result<String, CoreError>,
     /// Settings of the HTTP client (its redirect policy is replaced).
     pub http: Option<reqwest::ClientBuilder>,
     /// Timeout of each attempt.
@@ -1433,7 +1646,7 @@ pub(crate) struct Settings {
 
 impl Settings {
     /// The defaults, with this base URL.
-    pub fn new(base_url: Result<String, Error>) -> Settings {
+    pub fn new(base_url: Result<String, CoreError>) -> Settings {
         Settings {
             base_url,
             http: None,
@@ -1450,8 +1663,8 @@ impl Settings {
 /// The base URL `template` with each `{name}` replaced by its value. Each value must be
 /// one DNS label (1 to 63 ASCII letters, digits and `-`, not starting or ending with
 /// `-`), so that it cannot send requests, and credentials, to another host.
-#[allow(dead_code, reason = "the runtime is the same file in every crate; a crate whose base URL has no placeholder does not use it")]
-pub(crate) fn fill_base_url(template: &str, variables: &[(&str, String)]) -> Result<String, Error> {
+#[doc(hidden)]
+pub fn fill_base_url(template: &str, variables: &[(&str, String)]) -> Result<String, CoreError> {
     let mut url = template.to_string();
     for (name, value) in variables {
         let label = (1..=63).contains(&value.len())
@@ -1470,13 +1683,14 @@ pub(crate) fn fill_base_url(template: &str, variables: &[(&str, String)]) -> Res
 }
 
 /// An HTTP client with these settings that follows no redirect (the runtime decides).
-fn without_redirects(http: reqwest::ClientBuilder) -> Result<reqwest::Client, Error> {
+fn without_redirects(http: reqwest::ClientBuilder) -> Result<reqwest::Client, CoreError> {
     http.redirect(reqwest::redirect::Policy::none()).build().map_err(transport)
 }
 
 /// The connection settings every call uses.
 #[derive(Debug, Clone)]
-pub(crate) struct Core {
+#[doc(hidden)]
+pub struct Core {
     /// Base URL, without a trailing slash.
     base_url: String,
     /// The API's origin: the only one credentials are sent to.
@@ -1494,18 +1708,18 @@ pub(crate) struct Core {
 
 /// A failed attempt, with the wait the server asked for.
 struct Failure {
-    error: Error,
+    error: CoreError,
     retry_after: Option<Duration>,
 }
 
-impl From<Error> for Failure {
-    fn from(error: Error) -> Self {
+impl From<CoreError> for Failure {
+    fn from(error: CoreError) -> Self {
         Failure { error, retry_after: None }
     }
 }
 
 /// `work`, failing with [`Error::Timeout`] after `timeout`.
-async fn within<T, E: From<Error>>(
+async fn within<T, E: From<CoreError>>(
     timeout: Option<Duration>,
     work: impl std::future::Future<Output = Result<T, E>>,
 ) -> Result<T, E> {
@@ -1516,7 +1730,7 @@ async fn within<T, E: From<Error>>(
 }
 
 /// Reads a body up to `limit` bytes: the bytes, and whether that was all of it.
-async fn read_up_to(response: &mut reqwest::Response, limit: usize) -> Result<(Vec<u8>, bool), Error> {
+async fn read_up_to(response: &mut reqwest::Response, limit: usize) -> Result<(Vec<u8>, bool), CoreError> {
     let announced = response.content_length().unwrap_or(0).min(limit as u64) as usize;
     let mut bytes = Vec::with_capacity(announced.min(1024 * 1024));
     while let Some(chunk) = response.chunk().await.map_err(transport)? {
@@ -1538,7 +1752,7 @@ impl Core {
     /// Checks the settings and builds the HTTP client, with redirects off whatever
     /// `settings.http` says: the runtime follows them itself, keeping credentials on the
     /// API's origin.
-    pub fn new(settings: Settings, credentials: Credentials) -> Result<Core, Error> {
+    pub fn new(settings: Settings, credentials: Credentials) -> Result<Core, CoreError> {
         let base_url = settings.base_url?.trim_end_matches('/').to_string();
         let invalid = |why: &str| Error::InvalidRequest(format!("the base URL {why}: {base_url:?}"));
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
@@ -1569,24 +1783,28 @@ impl Core {
 
     /// Sends a request (again if it fails and the retry policy allows it) and decodes a
     /// JSON body into `T`.
-    pub async fn execute<T: DeserializeOwned>(&self, request: &Request) -> Result<Response<T>, Error> {
+    pub async fn execute<T: DeserializeOwned>(&self, request: &Request) -> Result<Response<T>, CoreError> {
         decode_response(self.send(request).await?)
     }
 
     /// A call of `request`: [`Core::send`] (compiled once, for every operation), then the
     /// body decoded into `T` (the only step compiled per type, and only where awaited).
-    pub(crate) fn call<T: DeserializeOwned>(&self, request: Result<Request, Error>) -> PendingResponse<'_, T> {
+    #[doc(hidden)]
+    pub fn call<T: DeserializeOwned, B: DeserializeOwned>(
+        &self,
+        request: Result<Request, CoreError>,
+    ) -> PendingResponse<'_, T, B> {
         PendingResponse { exchange: self.exchange(request), output: std::marker::PhantomData }
     }
 
     /// The exchange of a call, boxed: one future type whatever the operation.
-    fn exchange(&self, request: Result<Request, Error>) -> Exchange<'_> {
+    fn exchange(&self, request: Result<Request, CoreError>) -> Exchange<'_> {
         Box::pin(async move { self.send(&request?).await })
     }
 
     /// Sends a request (again if it fails and the retry policy allows it); the body as
     /// received.
-    pub async fn send(&self, request: &Request) -> Result<Response<Vec<u8>>, Error> {
+    pub async fn send(&self, request: &Request) -> Result<Response<Vec<u8>>, CoreError> {
         let policy = request.options.retry.as_ref().unwrap_or(&self.retry);
         let timeout = request.options.timeout.unwrap_or(self.timeout);
         let mut attempt = 1;
@@ -1623,7 +1841,7 @@ impl Core {
         &self,
         timeout: Option<Duration>,
         refreshed: &mut bool,
-    ) -> Result<((reqwest::header::HeaderName, reqwest::header::HeaderValue), Option<Secret>), Error> {
+    ) -> Result<((reqwest::header::HeaderName, reqwest::header::HeaderValue), Option<Secret>), CoreError> {
         match &self.credentials {
             Credentials::Header(name, value) => Ok(((name.clone(), value.clone()), None)),
             Credentials::OAuth(session) => {
@@ -1707,8 +1925,7 @@ impl Core {
         let error = if status == 429 {
             Error::RateLimited { retry_after, raw }
         } else {
-            let body = serde_json::from_str::<crate::ApiErrorBody>(&text).ok();
-            Error::Api { status, body, raw }
+            Error::Api { status, body: Some(Undecoded(text)), raw }
         };
         Err(Failure { error, retry_after })
     }
@@ -1720,7 +1937,7 @@ impl Core {
         status: u16,
         location: &reqwest::header::HeaderValue,
         hops: usize,
-    ) -> Result<reqwest::Url, Error> {
+    ) -> Result<reqwest::Url, CoreError> {
         let refuse = |location: String, reason: &str| Error::Redirect { status, location, reason: reason.to_string() };
         let raw = excerpt(&String::from_utf8_lossy(location.as_bytes()), 100);
         let target = location
@@ -1748,7 +1965,7 @@ impl Core {
 
 /// The exchange of a call (sent, retried, redirected, read within the limits), its body
 /// not decoded yet.
-type Exchange<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response<Vec<u8>>, Error>> + Send + 'a>>;
+type Exchange<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response<Vec<u8>>, CoreError>> + Send + 'a>>;
 
 /// A request on its way (what a request builder's `.send_with_response()` returns): the
 /// exchange (sent, retried, redirected, read within the limits), then the body decoded
@@ -1756,28 +1973,30 @@ type Exchange<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Re
 ///
 /// A named type rather than a boxed future, so that a request builder's `IntoFuture`
 /// costs no allocation and the decoding of `T` is compiled only where it is awaited.
+/// `B` is the body type of the client's [`Error`]s.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct PendingResponse<'a, T> {
+pub struct PendingResponse<'a, T, B> {
     exchange: Exchange<'a>,
-    output: std::marker::PhantomData<fn() -> T>,
+    output: std::marker::PhantomData<fn() -> (T, B)>,
 }
 
-impl<'a, T: DeserializeOwned> PendingResponse<'a, T> {
+impl<'a, T: DeserializeOwned, B: DeserializeOwned> PendingResponse<'a, T, B> {
     /// The request, giving the decoded body alone.
-    pub(crate) fn body(self) -> Pending<'a, T> {
+    #[doc(hidden)]
+    pub fn body(self) -> Pending<'a, T, B> {
         Pending(self)
     }
 }
 
-impl<T: DeserializeOwned> std::future::Future for PendingResponse<'_, T> {
-    type Output = Result<Response<T>, Error>;
+impl<T: DeserializeOwned, B: DeserializeOwned> std::future::Future for PendingResponse<'_, T, B> {
+    type Output = Result<Response<T>, Error<B>>;
 
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
-        self.exchange.as_mut().poll(cx).map(|sent| sent.and_then(decode_response))
+        self.exchange.as_mut().poll(cx).map(|sent| sent.and_then(decode_response).map_err(Error::from))
     }
 }
 
-impl<T> fmt::Debug for PendingResponse<'_, T> {
+impl<T, B> fmt::Debug for PendingResponse<'_, T, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("PendingResponse")
     }
@@ -1786,37 +2005,38 @@ impl<T> fmt::Debug for PendingResponse<'_, T> {
 /// A request on its way, giving the decoded body alone (what a request builder's
 /// `.send()`, or awaiting the builder, gives).
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Pending<'a, T>(PendingResponse<'a, T>);
+pub struct Pending<'a, T, B>(PendingResponse<'a, T, B>);
 
-impl<T: DeserializeOwned> std::future::Future for Pending<'_, T> {
-    type Output = Result<T, Error>;
+impl<T: DeserializeOwned, B: DeserializeOwned> std::future::Future for Pending<'_, T, B> {
+    type Output = Result<T, Error<B>>;
 
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
         std::pin::Pin::new(&mut self.0).poll(cx).map(|response| response.map(|response| response.body))
     }
 }
 
-impl<T> fmt::Debug for Pending<'_, T> {
+impl<T, B> fmt::Debug for Pending<'_, T, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Pending")
     }
 }
 
 /// A response with its body decoded into `T`.
-fn decode_response<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<Response<T>, Error> {
+fn decode_response<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<Response<T>, CoreError> {
     let body = decode(response.status, &response.body)?;
     Ok(Response { status: response.status, headers: response.headers, body })
 }
 
 /// `Bearer <token>`, marked sensitive.
-pub(crate) fn bearer(token: &Secret) -> Result<reqwest::header::HeaderValue, Error> {
+#[doc(hidden)]
+pub fn bearer(token: &Secret) -> Result<reqwest::header::HeaderValue, CoreError> {
     let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
         .map_err(|_| Error::InvalidRequest("the token holds characters a header cannot carry".into()))?;
     value.set_sensitive(true);
     Ok(value)
 }
 
-fn transport(e: reqwest::Error) -> Error {
+fn transport(e: reqwest::Error) -> CoreError {
     if e.is_timeout() {
         Error::Timeout
     } else {
@@ -1830,8 +2050,8 @@ fn transport(e: reqwest::Error) -> Error {
 /// The only generic step is `T`'s own `Deserialize` on serde_json's deserializer (the
 /// one plain `serde_json::from_slice` uses, so each model's decoder is compiled once);
 /// the path of a failure is found afterwards, from the position serde_json reports, by
-/// [`json_path`], which is compiled once for every type.
-pub fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+/// `json_path`, which is compiled once for every type.
+pub fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, CoreError> {
     let bytes = json_or_null(bytes);
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     match T::deserialize(&mut deserializer) {
@@ -1846,7 +2066,8 @@ pub fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error
 /// A model decoded from a JSON object field by field: the structs no request body reaches
 /// implement it (generated, one `match` on the key), and their `Deserialize` is
 /// [`decode_object`], so the walk over the object is compiled once, not once per model.
-pub(crate) trait Object: Default {
+#[doc(hidden)]
+pub trait Object: Default {
     /// The model's name, for "expected struct ..." errors.
     const NAME: &'static str;
 
@@ -1856,7 +2077,8 @@ pub(crate) trait Object: Default {
 
 /// `T` from a JSON object: every field absent to begin with, then each key's value into
 /// its field (a key given twice keeps its last value).
-pub(crate) fn decode_object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+#[doc(hidden)]
+pub fn decode_object<'de, T: Object, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     struct ObjectVisitor<T>(std::marker::PhantomData<T>);
 
     impl<'de, T: Object> serde::de::Visitor<'de> for ObjectVisitor<T> {
@@ -1916,13 +2138,13 @@ fn json_or_null(bytes: &[u8]) -> &[u8] {
     }
 }
 
-fn decode_error(status: u16, bytes: &[u8], path: String, message: String) -> Error {
+fn decode_error(status: u16, bytes: &[u8], path: String, message: String) -> CoreError {
     Error::Decode { status, path, message, excerpt: excerpt(&String::from_utf8_lossy(bytes), 200) }
 }
 
 /// The decode error of `bytes`, with the path where serde_json stopped.
 #[cold]
-fn mismatch(status: u16, bytes: &[u8], e: &serde_json::Error) -> Error {
+fn mismatch(status: u16, bytes: &[u8], e: &serde_json::Error) -> CoreError {
     decode_error(status, bytes, json_path(bytes, e), e.to_string())
 }
 
@@ -2103,16 +2325,17 @@ fn json_path(json: &[u8], e: &serde_json::Error) -> String {
 /// is decoded into `T` (a generated model, or `serde_json::Value`).
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RawRequest<'a, T> {
+pub struct RawRequest<'a, T, B> {
     core: &'a Core,
-    request: Result<Request, Error>,
-    output: std::marker::PhantomData<fn() -> T>,
+    request: Result<Request, CoreError>,
+    output: std::marker::PhantomData<fn() -> (T, B)>,
 }
 
-impl<'a, T: DeserializeOwned> RawRequest<'a, T> {
+impl<'a, T: DeserializeOwned, B: DeserializeOwned> RawRequest<'a, T, B> {
     /// `method path` on the client's base URL; `path` starts with `/` and has its segments
     /// percent-encoded (see [`path_segment`]).
-    pub(crate) fn new(core: &'a Core, method: reqwest::Method, path: impl Into<String>) -> Self {
+    #[doc(hidden)]
+    pub fn new(core: &'a Core, method: reqwest::Method, path: impl Into<String>) -> Self {
         let path = path.into();
         let request = if path.starts_with('/') {
             Ok(Request::new(method, path))
@@ -2140,7 +2363,7 @@ impl<'a, T: DeserializeOwned> RawRequest<'a, T> {
     }
 
     /// Sends `body` as JSON.
-    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+    pub fn json<J: Serialize + ?Sized>(mut self, body: &J) -> Self {
         self.request = self.request.and_then(|mut request| {
             request.body = Some(json_body(body)?);
             Ok(request)
@@ -2165,19 +2388,19 @@ impl<'a, T: DeserializeOwned> RawRequest<'a, T> {
     }
 
     /// Sends the request (when awaited) and decodes the response body.
-    pub fn send(self) -> Pending<'a, T> {
+    pub fn send(self) -> Pending<'a, T, B> {
         self.send_with_response().body()
     }
 
     /// Sends the request (when awaited); the response keeps its status and headers.
-    pub fn send_with_response(self) -> PendingResponse<'a, T> {
+    pub fn send_with_response(self) -> PendingResponse<'a, T, B> {
         self.core.call(self.request)
     }
 }
 
-impl<'a, T: DeserializeOwned> std::future::IntoFuture for RawRequest<'a, T> {
-    type Output = Result<T, Error>;
-    type IntoFuture = Pending<'a, T>;
+impl<'a, T: DeserializeOwned, B: DeserializeOwned> std::future::IntoFuture for RawRequest<'a, T, B> {
+    type Output = Result<T, Error<B>>;
+    type IntoFuture = Pending<'a, T, B>;
 
     fn into_future(self) -> Self::IntoFuture {
         self.send()

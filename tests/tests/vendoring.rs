@@ -1,9 +1,11 @@
-//! Vendoring: copying a generated crate's folder into another project is all a user has to
-//! do. Each crate is copied out of this workspace into a fresh project (its own workspace,
-//! the crates under `vendor/`), together with the compile-test programs of `ui/pass/` as
-//! that project's binaries, and `cargo check --offline` must pass there with warnings
-//! denied. A crate that reached outside its folder (a `workspace = true` key, a path
-//! dependency, a file included from elsewhere) fails here and not only for the user.
+//! Vendoring: copying two folders into another project, side by side, is all a user has to
+//! do: the runtime crate (`generated/runtime`) and a client's (`generated/<api>`). Every
+//! crate is copied out of this workspace into a fresh project (its own workspace, the
+//! crates under `vendor/`), together with the compile-test programs of `ui/pass/` as that
+//! project's binaries, and `cargo check --offline` must pass there, with the crates'
+//! default features and warnings denied. A crate that reached outside its folder (a
+//! `workspace = true` key, a path dependency other than a client's on `../runtime`, a file
+//! included from elsewhere) fails here and not only for the user.
 //!
 //! The first run compiles the dependencies once into `target/tmp/vendoring-target`.
 
@@ -12,6 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const CRATES: [&str; 3] = ["wealthbox", "activecampaign", "nimble"];
+
+/// The one line of a client's manifest that names another folder: the runtime beside it.
+const RUNTIME_DEPENDENCY: &str = "crm-runtime = { path = \"../runtime\" }";
 
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
@@ -35,12 +40,18 @@ fn each_generated_crate_builds_when_copied_into_another_project() {
         fs::remove_dir_all(&app).unwrap();
     }
 
-    for name in CRATES {
+    for name in std::iter::once("runtime").chain(CRATES) {
         copy_dir(&repo.join("generated").join(name), &app.join("vendor").join(name));
         let manifest = fs::read_to_string(app.join("vendor").join(name).join("Cargo.toml")).unwrap();
+        let outside = manifest.replace(RUNTIME_DEPENDENCY, "");
         assert!(
-            !manifest.contains("workspace") && !manifest.contains("path ="),
+            !outside.contains("workspace") && !outside.contains("path ="),
             "generated/{name}/Cargo.toml refers to something outside its folder:\n{manifest}"
+        );
+        assert_eq!(
+            manifest.contains(RUNTIME_DEPENDENCY),
+            name != "runtime",
+            "generated/{name}/Cargo.toml: a client names the runtime beside it, the runtime nothing:\n{manifest}"
         );
     }
     let mut bins = String::new();

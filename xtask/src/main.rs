@@ -24,7 +24,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Regenerate specs/<api>.yaml, generated/<api>/ and the fixtures from
-    /// specs/<api>/snapshot.txt and specs/<api>/overlay.yaml (every API when none is named).
+    /// specs/<api>/snapshot.txt and specs/<api>/overlay.yaml (every API when none is named),
+    /// and the runtime crate the clients share, generated/runtime/.
     Codegen {
         /// APIs to regenerate (folder names under specs/); all when empty.
         apis: Vec<String>,
@@ -153,6 +154,9 @@ fn codegen(root: &Path, apis: Vec<String>, accept_gaps: bool, strict: bool) -> R
             out(&format!("  wrote {path}\n"));
         }
     }
+    for path in pipeline::write_runtime(root).map_err(|e| e.to_string())? {
+        out(&format!("  wrote {path}\n"));
+    }
     Ok(())
 }
 
@@ -185,6 +189,7 @@ fn check(root: &Path, strict: bool) -> Result<(), String> {
             unresolved.extend(report::require_resolved(&first.spec).err());
         }
     }
+    stale.extend(pipeline::stale_runtime(root));
     if !unresolved.is_empty() {
         return Err(unresolved.join("\n"));
     }

@@ -271,6 +271,15 @@ pub fn build(root: &Path, api: &str) -> Result<Built, Error> {
 
 /// The spec file and the generated files of a spec.
 pub fn generate_files(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
+    if format!("generated/{}", spec.api.name) == codegen::RUNTIME_DIR {
+        return Err(Error::Invalid {
+            api: spec.api.name.clone(),
+            problems: vec![format!(
+                "its crate would be written over the runtime crate, `{}`: name the API otherwise",
+                codegen::RUNTIME_DIR
+            )],
+        });
+    }
     let path = spec_path(&spec.api.name);
     let config = codegen::Config { command: COMMAND.into(), spec_path: path.clone() };
     let mut files = codegen::generate(spec, &config)?;
@@ -343,13 +352,34 @@ pub fn new_gaps<'a>(old: &Spec, new: &'a Spec) -> Vec<&'a Gap> {
 }
 
 /// Folders whose every file the generator owns, for `api`.
-fn owned_dirs(api: &str) -> [String; 2] {
-    [format!("generated/{api}"), format!("tests/fixtures/{api}")]
+fn owned_dirs(api: &str) -> Vec<String> {
+    vec![format!("generated/{api}"), format!("tests/fixtures/{api}")]
+}
+
+/// The runtime crate every client uses (`generated/runtime/`): the same files whatever
+/// the APIs, emitted once.
+pub fn runtime_files() -> Vec<GeneratedFile> {
+    codegen::runtime_crate(COMMAND)
+}
+
+/// [`stale_files`] of the runtime crate.
+pub fn stale_runtime(root: &Path) -> Vec<String> {
+    stale_in(root, &[codegen::RUNTIME_DIR.to_string()], &runtime_files())
+}
+
+/// Writes the runtime crate's files that changed, like [`write_files`].
+pub fn write_runtime(root: &Path) -> Result<Vec<String>, Error> {
+    write_in(root, &[codegen::RUNTIME_DIR.to_string()], &runtime_files())
 }
 
 /// Files on disk the generator owns but would not produce, and produced files that
 /// differ from (or are missing on) disk.
 pub fn stale_files(root: &Path, api: &str, files: &[GeneratedFile]) -> Vec<String> {
+    stale_in(root, &owned_dirs(api), files)
+}
+
+/// [`stale_files`] of the files the generator owns in `dirs`.
+fn stale_in(root: &Path, dirs: &[String], files: &[GeneratedFile]) -> Vec<String> {
     let mut stale = Vec::new();
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for f in files {
@@ -359,8 +389,8 @@ pub fn stale_files(root: &Path, api: &str, files: &[GeneratedFile]) -> Vec<Strin
             Err(_) => stale.push(format!("{} (missing)", f.path)),
         }
     }
-    for dir in owned_dirs(api) {
-        for path in walk(&root.join(&dir)) {
+    for dir in dirs {
+        for path in walk(&root.join(dir)) {
             let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             if !produced.contains(rel.as_str()) && !rel.contains("/target/") {
                 stale.push(format!("{rel} (not produced by the generator)"));
@@ -389,6 +419,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 /// one) and removes owned files the generator no longer produces. Returns the paths
 /// written or removed.
 pub fn write_files(root: &Path, api: &str, files: &[GeneratedFile]) -> Result<Vec<String>, Error> {
+    write_in(root, &owned_dirs(api), files)
+}
+
+/// [`write_files`] of the files the generator owns in `dirs`.
+fn write_in(root: &Path, dirs: &[String], files: &[GeneratedFile]) -> Result<Vec<String>, Error> {
     // Files are independent: compare and write them on every core.
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let chunk = files.len().div_ceil(threads).max(1);
@@ -422,8 +457,8 @@ pub fn write_files(root: &Path, api: &str, files: &[GeneratedFile]) -> Result<Ve
         changed.extend(result?);
     }
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for dir in owned_dirs(api) {
-        for path in walk(&root.join(&dir)) {
+    for dir in dirs {
+        for path in walk(&root.join(dir)) {
             let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             if !produced.contains(rel.as_str()) && !rel.contains("/target/") {
                 fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;

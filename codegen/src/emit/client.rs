@@ -1,5 +1,6 @@
 //! Emits the crate root (`lib.rs`), the `Client` with its builder and credentials
-//! (`client.rs`), and the crate's `Cargo.toml`, from the spec's API facts.
+//! (`client.rs`), the crate's view of the shared runtime (`runtime.rs`) and its
+//! `Cargo.toml`, from the spec's API facts; and the runtime crate's `Cargo.toml`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -90,7 +91,7 @@ pub(crate) fn client_methods(ctx: &Context) -> Vec<String> {
     names
 }
 
-/// `lib.rs`: crate docs, modules, re-exports, and the two items the runtime uses.
+/// `lib.rs`: crate docs, modules, re-exports, and the API's two facts the runtime is given.
 pub fn lib_rs(ctx: &Context) -> TokenStream {
     let api = &ctx.spec.api;
     let resolved = ctx.spec.operations.iter().filter(|o| o.is_resolved()).count();
@@ -107,6 +108,10 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
          structs are `#[non_exhaustive]`: match them with `..`).\n\n\
          Request bodies serialize and responses decode; the cargo features `{}` (responses \
          too) and `{}` (request bodies too) add the other direction.\n\n\
+         The runtime (sending, retries, OAuth 2, bounds, paging, errors, timestamps) is the \
+         `crm-runtime` crate, in the folder `runtime` beside this one (vendor both): \
+         [`Error`], [`Timestamp`], [`Items`], [`Pending`] and the others are its types given \
+         this API's error body ([`ApiErrorBody`]) and timestamp formats ([`DATETIME_FORMATS`]).\n\n\
          {} operations, {} types.",
         api.title,
         api.snapshot,
@@ -159,8 +164,8 @@ pub fn lib_rs(ctx: &Context) -> TokenStream {
         /// The HTTP client crate, for its types in this API ([`Response::headers`], [`ClientBuilder::http_client`]).
         pub use reqwest;
         pub use runtime::{
-            path_segment, Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession, Pending, PendingResponse, RateLimit, RawRequest, Response,
-            RetryPolicy, Secret, Timestamp, Token, TokenStore,
+            path_segment, Date, DocumentedFormats, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession, Pending, PendingResponse, RateLimit,
+            RawRequest, Response, RetryPolicy, Secret, Timestamp, Token, TokenStore,
         };
         /// Decodes a body as the client does (the error names the JSON path): for the
         /// project's decoding tests, not part of the API.
@@ -306,9 +311,9 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
     let header_fn = has_api_key.then(|| {
         quote! {
             /// A fixed header, marked sensitive.
-            fn header(name: HeaderName, secret: &str) -> Result<Credentials, Error> {
+            fn header(name: HeaderName, secret: &str) -> Result<Credentials, CoreError> {
                 let mut value = HeaderValue::from_str(secret)
-                    .map_err(|_| Error::InvalidRequest("the credential holds characters a header cannot carry".into()))?;
+                    .map_err(|_| CoreError::InvalidRequest("the credential holds characters a header cannot carry".into()))?;
                 value.set_sensitive(true);
                 Ok(Credentials::Header(name, value))
             }
@@ -338,7 +343,7 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
         #header_import
         use serde::de::DeserializeOwned;
 
-        use crate::runtime::{Core, Credentials, #(#runtime_imports,)* RateLimit, RawRequest, RetryPolicy, Settings};
+        use crate::runtime::{Core, CoreError, Credentials, #(#runtime_imports,)* RateLimit, RawRequest, RetryPolicy, Settings};
         use crate::Error;
 
         #auth_doc
@@ -350,7 +355,7 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
         }
 
         impl Auth {
-            fn credentials(self) -> Result<Credentials, Error> {
+            fn credentials(self) -> Result<Credentials, CoreError> {
                 match self {
                     #(#header_arms)*
                     #oauth_arm
@@ -488,8 +493,12 @@ pub fn client_rs(ctx: &Context) -> TokenStream {
 
             /// The client.
             pub fn build(self) -> Result<Client, Error> {
-                let credentials = self.auth.credentials()?;
-                Ok(Client { core: Core::new(self.settings, credentials)? })
+                // Building reads no response, so its errors have no body to decode.
+                self.auth
+                    .credentials()
+                    .and_then(|credentials| Core::new(self.settings, credentials))
+                    .map(|core| Client { core })
+                    .map_err(CoreError::without_body)
             }
         }
     }
@@ -553,7 +562,94 @@ fn oauth_items(ctx: &Context, scheme: &AuthScheme) -> TokenStream {
     }
 }
 
-/// The crate manifest.
+/// `runtime.rs`: the shared runtime crate (`crm-runtime`) seen from a client crate: its
+/// types given the API's two facts (the crate root's `ApiErrorBody` and
+/// `DATETIME_FORMATS`), under the names the generated code and the users know
+/// (`crate::Error`, `crate::Timestamp`), and its items for the generated code. The same
+/// file for every API.
+pub fn runtime_rs() -> TokenStream {
+    quote! {
+        //! The shared runtime (the `crm-runtime` crate, `generated/runtime/`) as this crate
+        //! uses it: its types given this API's error body ([`crate::ApiErrorBody`]) and
+        //! timestamp formats ([`crate::DATETIME_FORMATS`]). The generated code reaches the
+        //! runtime through this module.
+
+        pub use crm_runtime::{path_segment, Date, MemoryTokenStore, OAuthSession, RateLimit, Response, RetryPolicy, Secret, Token, TokenStore};
+        #[allow(unused_imports, reason = "the same list in every crate; a crate without OAuth 2, paging or a base URL with placeholders does not use all of it")]
+        pub(crate) use crm_runtime::{
+            bearer, decode_object, fill_base_url, json_body, paginate, push_header, Core, CoreError, Credentials, Object, Paging, Query, Request,
+            RequestOptions, Settings, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, MAX_REDIRECTS,
+        };
+
+        /// Everything that can go wrong with a call; an API error's body is decoded as
+        /// [`crate::ApiErrorBody`].
+        pub type Error = crm_runtime::Error<crate::ApiErrorBody>;
+
+        /// A timestamp, read and written in the documented formats ([`crate::DATETIME_FORMATS`])
+        /// or ISO 8601.
+        pub type Timestamp = crm_runtime::Timestamp<DocumentedFormats>;
+
+        /// The items of every page of a list, fetched as they are read.
+        pub type Items<T> = crm_runtime::Items<T, crate::ApiErrorBody>;
+
+        /// A request on its way, giving the decoded body.
+        pub type Pending<'a, T> = crm_runtime::Pending<'a, T, crate::ApiErrorBody>;
+
+        /// A request on its way, giving the response with its status and headers.
+        pub type PendingResponse<'a, T> = crm_runtime::PendingResponse<'a, T, crate::ApiErrorBody>;
+
+        /// A request to any path (see [`crate::Client::request`]).
+        pub type RawRequest<'a, T> = crm_runtime::RawRequest<'a, T, crate::ApiErrorBody>;
+
+        /// A registered OAuth 2 application (see [`crate::Client::oauth_app`]).
+        pub type OAuthApp = crm_runtime::OAuthApp<crate::ApiErrorBody>;
+
+        /// The documentation's timestamp formats ([`crate::DATETIME_FORMATS`]), for [`Timestamp`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct DocumentedFormats;
+
+        impl crm_runtime::DatetimeFormats for DocumentedFormats {
+            fn formats() -> &'static crm_runtime::FormatList {
+                static FORMATS: crm_runtime::FormatList = crm_runtime::FormatList::new(crate::DATETIME_FORMATS);
+                &FORMATS
+            }
+        }
+
+        /// Decodes a body as the client does (the error names the JSON path).
+        pub fn decode<T: serde::de::DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+            crm_runtime::decode(status, bytes).map_err(Error::from)
+        }
+    }
+}
+
+/// The dependencies both the runtime crate and the client crates name (a client reaches
+/// chrono and tokio only through the runtime).
+const SHARED_DEPENDENCIES: &str = r#"futures-util = { version = "0.3", default-features = false }
+reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+"#;
+
+/// The runtime crate's `Cargo.toml`.
+pub fn runtime_cargo_toml(command: &str) -> String {
+    format!(
+        r#"# @generated by `{command}` from `codegen/templates/runtime.rs`. Do not edit by hand.
+[package]
+name = "crm-runtime"
+version = "0.1.0"
+edition = "2021"
+description = "The runtime every generated CRM client uses: requests, retries, OAuth 2, bounds, paging, errors, timestamps"
+publish = false
+
+[dependencies]
+chrono = {{ version = "0.4", default-features = false, features = ["std", "serde"] }}
+{SHARED_DEPENDENCIES}tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
+"#
+    )
+}
+
+/// The client crate's `Cargo.toml`: the runtime crate beside it, by path, and the crates
+/// the generated code names itself.
 pub fn cargo_toml(spec: &Spec, command: &str, spec_path: &str) -> String {
     format!(
         r#"# @generated by `{command}` from `{spec_path}` (read from `{snapshot}`). Do not edit by hand.
@@ -565,13 +661,8 @@ description = "Typed client for the {title}, generated from its documentation"
 publish = false
 
 [dependencies]
-chrono = {{ version = "0.4", default-features = false, features = ["std", "serde"] }}
-futures-util = {{ version = "0.3", default-features = false }}
-reqwest = {{ version = "0.12", default-features = false, features = ["json", "rustls-tls"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
-
+crm-runtime = {{ path = "../runtime" }}
+{SHARED_DEPENDENCIES}
 [features]
 # `Serialize` on the response models too (the client only decodes them).
 {serialize} = []

@@ -229,7 +229,7 @@ fn operation(ctx: &Context, handle: &proc_macro2::Ident, op: &Operation) -> (Tok
             }
 
             #[inline]
-            fn request(&self) -> Result<crate::runtime::Request, Error> {
+            fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
                 #query_decl
                 #(#query_pushes)*
                 #headers_decl

@@ -8,7 +8,8 @@ use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use crate::runtime::{
-    Core, Credentials, Paging, Secret, RateLimit, RawRequest, RetryPolicy, Settings,
+    Core, CoreError, Credentials, Paging, Secret, RateLimit, RawRequest, RetryPolicy,
+    Settings,
 };
 
 use crate::Error;
@@ -22,7 +23,7 @@ pub enum Auth {
 }
 
 impl Auth {
-    fn credentials(self) -> Result<Credentials, Error> {
+    fn credentials(self) -> Result<Credentials, CoreError> {
         match self {
             Auth::ApiToken(secret) => {
                 header(HeaderName::from_static("api-token"), secret.expose())
@@ -32,9 +33,9 @@ impl Auth {
 }
 
 /// A fixed header, marked sensitive.
-fn header(name: HeaderName, secret: &str) -> Result<Credentials, Error> {
+fn header(name: HeaderName, secret: &str) -> Result<Credentials, CoreError> {
     let mut value = HeaderValue::from_str(secret)
-        .map_err(|_| Error::InvalidRequest(
+        .map_err(|_| CoreError::InvalidRequest(
             "the credential holds characters a header cannot carry".into(),
         ))?;
     value.set_sensitive(true);
@@ -190,9 +191,10 @@ impl ClientBuilder {
 
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
-        let credentials = self.auth.credentials()?;
-        Ok(Client {
-            core: Core::new(self.settings, credentials)?,
-        })
+        self.auth
+            .credentials()
+            .and_then(|credentials| Core::new(self.settings, credentials))
+            .map(|core| Client { core })
+            .map_err(CoreError::without_body)
     }
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use crate::runtime::{
-    Core, Credentials, OAuthSession, Paging, Secret, RateLimit, RawRequest, RetryPolicy,
-    Settings,
+    Core, CoreError, Credentials, OAuthSession, Paging, Secret, RateLimit, RawRequest,
+    RetryPolicy, Settings,
 };
 
 use crate::Error;
@@ -26,7 +26,7 @@ pub enum Auth {
 }
 
 impl Auth {
-    fn credentials(self) -> Result<Credentials, Error> {
+    fn credentials(self) -> Result<Credentials, CoreError> {
         match self {
             Auth::Bearer(secret) => {
                 Ok(
@@ -209,9 +209,10 @@ impl ClientBuilder {
 
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
-        let credentials = self.auth.credentials()?;
-        Ok(Client {
-            core: Core::new(self.settings, credentials)?,
-        })
+        self.auth
+            .credentials()
+            .and_then(|credentials| Core::new(self.settings, credentials))
+            .map(|core| Client { core })
+            .map_err(CoreError::without_body)
     }
 }

@@ -6,6 +6,8 @@
 //!
 //! Request bodies serialize and responses decode; the cargo features `serialize` (responses too) and `deserialize` (request bodies too) add the other direction.
 //!
+//! The runtime (sending, retries, OAuth 2, bounds, paging, errors, timestamps) is the `crm-runtime` crate, in the folder `runtime` beside this one (vendor both): [`Error`], [`Timestamp`], [`Items`], [`Pending`] and the others are its types given this API's error body ([`ApiErrorBody`]) and timestamp formats ([`DATETIME_FORMATS`]).
+//!
 //! 70 operations, 184 types.
 #![forbid(unsafe_code)]
 
@@ -23,9 +25,9 @@ pub use futures_util;
 pub use reqwest;
 
 pub use runtime::{
-    path_segment, Date, Error, Items, MemoryTokenStore, OAuthApp, OAuthSession, Pending,
-    PendingResponse, RateLimit, RawRequest, Response, RetryPolicy, Secret, Timestamp,
-    Token, TokenStore,
+    path_segment, Date, DocumentedFormats, Error, Items, MemoryTokenStore, OAuthApp,
+    OAuthSession, Pending, PendingResponse, RateLimit, RawRequest, Response, RetryPolicy,
+    Secret, Timestamp, Token, TokenStore,
 };
 
 /// Decodes a body as the client does (the error names the JSON path): for the

@@ -9,8 +9,8 @@ use reqwest::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use crate::runtime::{
-    Core, Credentials, OAuthSession, Paging, Secret, RateLimit, RawRequest, RetryPolicy,
-    Settings,
+    Core, CoreError, Credentials, OAuthSession, Paging, Secret, RateLimit, RawRequest,
+    RetryPolicy, Settings,
 };
 
 use crate::Error;
@@ -29,7 +29,7 @@ pub enum Auth {
 }
 
 impl Auth {
-    fn credentials(self) -> Result<Credentials, Error> {
+    fn credentials(self) -> Result<Credentials, CoreError> {
         match self {
             Auth::AccessToken(secret) => {
                 header(HeaderName::from_static("access_token"), secret.expose())
@@ -48,9 +48,9 @@ impl Auth {
 }
 
 /// A fixed header, marked sensitive.
-fn header(name: HeaderName, secret: &str) -> Result<Credentials, Error> {
+fn header(name: HeaderName, secret: &str) -> Result<Credentials, CoreError> {
     let mut value = HeaderValue::from_str(secret)
-        .map_err(|_| Error::InvalidRequest(
+        .map_err(|_| CoreError::InvalidRequest(
             "the credential holds characters a header cannot carry".into(),
         ))?;
     value.set_sensitive(true);
@@ -230,9 +230,10 @@ impl ClientBuilder {
 
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
-        let credentials = self.auth.credentials()?;
-        Ok(Client {
-            core: Core::new(self.settings, credentials)?,
-        })
+        self.auth
+            .credentials()
+            .and_then(|credentials| Core::new(self.settings, credentials))
+            .map(|core| Client { core })
+            .map_err(CoreError::without_body)
     }
 }

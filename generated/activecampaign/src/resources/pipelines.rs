@@ -205,7 +205,7 @@ impl<'a> List<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.filters_title {
             query.push("filters[title]", value);
@@ -317,7 +317,7 @@ impl<'a> Create<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -377,7 +377,7 @@ impl<'a> Delete<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::DELETE,
@@ -435,7 +435,7 @@ impl<'a> Get<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -496,7 +496,7 @@ impl<'a> Update<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,

@@ -427,7 +427,7 @@ impl<'a> DeleteByQuery<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.keyword {
             query.push_each("keyword", value);
@@ -600,7 +600,7 @@ impl<'a> List<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.keyword {
             query.push("keyword", value);
@@ -805,7 +805,7 @@ impl<'a> ListIds<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.keyword {
             query.push("keyword", value);
@@ -974,7 +974,7 @@ impl<'a> ListByIds<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         {
             let value = &self.id;
@@ -1053,7 +1053,7 @@ impl<'a> Create<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -1170,7 +1170,7 @@ impl<'a> Get<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.fields {
             query.push("fields", value);
@@ -1266,7 +1266,7 @@ impl<'a> Update<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.type_ {
             query.push("type", value);
@@ -1334,7 +1334,7 @@ impl<'a> CreateNote<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -1397,7 +1397,7 @@ impl<'a> ListProceedingTypes<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -1509,7 +1509,7 @@ impl<'a> ListProceedings<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         {
             let value = &self.direction;
@@ -1601,7 +1601,7 @@ impl<'a> UpdateChoise<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -1668,7 +1668,7 @@ impl<'a> DeleteIsPrimaryMarkFromField<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::DELETE,
@@ -1734,7 +1734,7 @@ impl<'a> MarkFieldWithIsPrimaryFlag<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,

@@ -851,7 +851,7 @@ impl<'a> List<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         {
             let value = &self.sort;
@@ -918,7 +918,7 @@ impl<'a> Create<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -979,7 +979,7 @@ impl<'a> UpdateTagByName<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -1039,7 +1039,7 @@ impl<'a> DeleteTagByName<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::DELETE,
@@ -1098,7 +1098,7 @@ impl<'a> Get<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -1160,7 +1160,7 @@ impl<'a> Update<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -1222,7 +1222,7 @@ impl<'a> StoreFile<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -1287,7 +1287,7 @@ impl<'a> UpdateFileWithName<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -1352,7 +1352,7 @@ impl<'a> CreateNote<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -1419,7 +1419,7 @@ impl<'a> UpdateNote<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -1503,7 +1503,7 @@ impl<'a> ListOverdueDealActivities<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.limit {
             query.push("limit", value);
@@ -1579,7 +1579,7 @@ impl<'a> ListColumns<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -1638,7 +1638,7 @@ impl<'a> ListFields<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -1697,7 +1697,7 @@ impl<'a> ListPipelines<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -1757,7 +1757,7 @@ impl<'a> CreatePipeline<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -1817,7 +1817,7 @@ impl<'a> GetPipeline<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -1882,7 +1882,7 @@ impl<'a> UpdatePipeline<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -1946,7 +1946,7 @@ impl<'a> DeletePipelineByItsId<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::DELETE,
@@ -2050,7 +2050,7 @@ impl<'a> ListForPipeline<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         {
             let value = &self.sort;
@@ -2156,7 +2156,7 @@ impl<'a> ListPipelineDealsByOwner<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         {
             let value = &self.sort;
@@ -2238,7 +2238,7 @@ impl<'a> AddLostReasonToPipeline<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -2304,7 +2304,7 @@ impl<'a> CreateStage<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -2371,7 +2371,7 @@ impl<'a> UpdateStage<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -2438,7 +2438,7 @@ impl<'a> CreateCustomFieldInPipeline<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -2505,7 +2505,7 @@ impl<'a> UpdateCustomFieldInPipeline<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -2573,7 +2573,7 @@ impl<'a> DeleteCustomFieldFromPipeline<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::DELETE,
@@ -2639,7 +2639,7 @@ impl<'a> CreatePipelineFieldChoice<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -2709,7 +2709,7 @@ impl<'a> UpdatePipelineFieldChoice<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -2780,7 +2780,7 @@ impl<'a> DeleteChoiceFromCustomField<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::DELETE,
@@ -2847,7 +2847,7 @@ impl<'a> CreatePipelineDealGroup<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -2914,7 +2914,7 @@ impl<'a> UpdatePipelineDealGroup<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -2981,7 +2981,7 @@ impl<'a> DeletePipelineDealGroup<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::DELETE,

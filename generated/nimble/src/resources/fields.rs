@@ -274,7 +274,7 @@ impl<'a> GetContactsMetadata<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -333,7 +333,7 @@ impl<'a> List<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -395,7 +395,7 @@ impl<'a> Create<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -456,7 +456,7 @@ impl<'a> Update<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -520,7 +520,7 @@ impl<'a> CreateGroup<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -581,7 +581,7 @@ impl<'a> UpdateGroup<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -645,7 +645,7 @@ impl<'a> CreateTabs<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -706,7 +706,7 @@ impl<'a> UpdateTab<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::PUT,
@@ -771,7 +771,7 @@ impl<'a> CreateChoice<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -838,7 +838,7 @@ impl<'a> DeleteChoice<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         {
             let value = &self.preflight_checks;

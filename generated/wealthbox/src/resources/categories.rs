@@ -156,7 +156,7 @@ impl<'a> ListContactRoles<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.page {
             query.push("page", value);
@@ -270,7 +270,7 @@ impl<'a> ListCustomFields<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.page {
             query.push("page", value);
@@ -395,7 +395,7 @@ impl<'a> ListTags<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.document_type {
             query.push("document_type", value);
@@ -512,7 +512,7 @@ impl<'a> List<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.page {
             query.push("page", value);

@@ -100,7 +100,7 @@ impl<'a> List<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let mut query = crate::runtime::Query::new();
         if let Some(value) = &self.page {
             query.push("page", value);
@@ -200,7 +200,7 @@ impl<'a> Get<'a> {
     }
 
     #[inline]
-    fn request(&self) -> Result<crate::runtime::Request, Error> {
+    fn request(&self) -> Result<crate::runtime::Request, crate::runtime::CoreError> {
         let query = crate::runtime::Query::new();
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
