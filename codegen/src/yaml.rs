@@ -578,8 +578,42 @@ macro_rules! unsupported {
     };
 }
 
-macro_rules! integers {
-    ($($method:ident($ty:ty);)*) => {
+/// A newtype struct is its value; a newtype variant is a tag to serde_yaml (the backend's).
+macro_rules! newtypes {
+    () => {
+        fn serialize_newtype_struct<T: ?Sized + serde::Serialize>(
+            self,
+            _: &'static str,
+            value: &T,
+        ) -> Result<(), WriteError> {
+            value.serialize(self)
+        }
+        fn serialize_newtype_variant<T: ?Sized + serde::Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<(), WriteError> {
+            Err(WriteError::Unsupported)
+        }
+    };
+}
+
+/// Integers as `self.integer` writes them; floats (serde_yaml's own text), bytes and
+/// characters (always quoted by serde_yaml) left to the backend.
+macro_rules! numbers {
+    () => {
+        numbers!(@int serialize_i8(i8) serialize_i16(i16) serialize_i32(i32) serialize_i64(i64) serialize_i128(i128)
+            serialize_u8(u8) serialize_u16(u16) serialize_u32(u32) serialize_u64(u64) serialize_u128(u128));
+        unsupported! {
+            serialize_f32(f32) -> ();
+            serialize_f64(f64) -> ();
+            serialize_bytes(&[u8]) -> ();
+            serialize_char(char) -> ();
+        }
+    };
+    (@int $($method:ident($ty:ty))*) => {
         $(fn $method(self, v: $ty) -> Result<(), WriteError> {
             self.integer(v)
         })*
@@ -609,17 +643,9 @@ impl<'w> serde::Serializer for Node<'w> {
     type SerializeStruct = Collection<'w>;
     type SerializeStructVariant = serde::ser::Impossible<(), WriteError>;
 
-    integers! {
-        serialize_i8(i8); serialize_i16(i16); serialize_i32(i32); serialize_i64(i64); serialize_i128(i128);
-        serialize_u8(u8); serialize_u16(u16); serialize_u32(u32); serialize_u64(u64); serialize_u128(u128);
-    }
+    numbers!();
 
     unsupported! {
-        serialize_f32(f32) -> ();
-        serialize_f64(f64) -> ();
-        serialize_bytes(&[u8]) -> ();
-        // serde_yaml asks for single quotes, whatever the character.
-        serialize_char(char) -> ();
         serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
         serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
     }
@@ -647,22 +673,7 @@ impl<'w> serde::Serializer for Node<'w> {
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), WriteError> {
         self.serialize_str(variant)
     }
-    fn serialize_newtype_struct<T: ?Sized + serde::Serialize>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), WriteError> {
-        value.serialize(self)
-    }
-    fn serialize_newtype_variant<T: ?Sized + serde::Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), WriteError> {
-        Err(WriteError::Unsupported)
-    }
+    newtypes!();
     fn serialize_seq(self, _: Option<usize>) -> Result<Collection<'w>, WriteError> {
         Ok(Collection::new(self, true, false))
     }
@@ -739,38 +750,23 @@ impl<'w> Collection<'w> {
     }
 }
 
-impl serde::ser::SerializeSeq for Collection<'_> {
-    type Ok = ();
-    type Error = WriteError;
-    fn serialize_element<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), WriteError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), WriteError> {
-        self.finish()
-    }
+/// The three kinds of sequences serde has, written alike.
+macro_rules! sequences {
+    ($($kind:ident::$method:ident),*) => {
+        $(impl serde::ser::$kind for Collection<'_> {
+            type Ok = ();
+            type Error = WriteError;
+            fn $method<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), WriteError> {
+                self.item(value)
+            }
+            fn end(self) -> Result<(), WriteError> {
+                self.finish()
+            }
+        })*
+    };
 }
 
-impl serde::ser::SerializeTuple for Collection<'_> {
-    type Ok = ();
-    type Error = WriteError;
-    fn serialize_element<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), WriteError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), WriteError> {
-        self.finish()
-    }
-}
-
-impl serde::ser::SerializeTupleStruct for Collection<'_> {
-    type Ok = ();
-    type Error = WriteError;
-    fn serialize_field<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> Result<(), WriteError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), WriteError> {
-        self.finish()
-    }
-}
+sequences!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field);
 
 impl serde::ser::SerializeMap for Collection<'_> {
     type Ok = ();
@@ -841,16 +837,9 @@ impl serde::Serializer for Key<'_> {
     type SerializeStruct = serde::ser::Impossible<(), WriteError>;
     type SerializeStructVariant = serde::ser::Impossible<(), WriteError>;
 
-    integers! {
-        serialize_i8(i8); serialize_i16(i16); serialize_i32(i32); serialize_i64(i64); serialize_i128(i128);
-        serialize_u8(u8); serialize_u16(u16); serialize_u32(u32); serialize_u64(u64); serialize_u128(u128);
-    }
+    numbers!();
 
     unsupported! {
-        serialize_f32(f32) -> ();
-        serialize_f64(f64) -> ();
-        serialize_bytes(&[u8]) -> ();
-        serialize_char(char) -> ();
         serialize_none() -> ();
         serialize_unit() -> ();
         serialize_unit_struct(&'static str) -> ();
@@ -876,22 +865,7 @@ impl serde::Serializer for Key<'_> {
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), WriteError> {
         self.text(variant)
     }
-    fn serialize_newtype_struct<T: ?Sized + serde::Serialize>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), WriteError> {
-        value.serialize(self)
-    }
-    fn serialize_newtype_variant<T: ?Sized + serde::Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), WriteError> {
-        Err(WriteError::Unsupported)
-    }
+    newtypes!();
     fn collect_str<T: ?Sized + std::fmt::Display>(self, value: &T) -> Result<(), WriteError> {
         if self.single {
             return Err(WriteError::Unsupported);
