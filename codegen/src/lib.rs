@@ -15,4 +15,6 @@ pub mod sources;
 pub mod spec;
 pub mod yaml;
 
-pub use emit::{generate, runtime_crate, Config, EmitError, GeneratedFile, RUNTIME_DIR};
+pub use emit::{
+    generate, generate_checked, runtime_crate, Config, EmitError, GeneratedFile, NamesChecked, RUNTIME_DIR,
+};

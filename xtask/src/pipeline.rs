@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use codegen::spec::{Gap, GapKind, Source, Spec};
-use codegen::{yaml, GeneratedFile};
+use codegen::{yaml, GeneratedFile, NamesChecked};
 
 use crate::anchors::AnchorMap;
 use crate::draft::Draft;
@@ -19,7 +19,7 @@ use crate::overlay::Overlay;
 use crate::readers;
 use crate::readers::definition::Definition;
 use crate::reconcile::{reconcile, Report};
-use crate::validate::validate;
+use crate::validate::validated;
 
 /// The command named in generated headers.
 pub const COMMAND: &str = "cargo xtask codegen";
@@ -176,6 +176,11 @@ pub fn build_spec(api: &str, inputs: &Inputs) -> Result<Spec, Error> {
 
 /// [`build_spec`], with the snapshot's anchors (to give a human the lines of the spec's places).
 pub fn build_anchored(api: &str, inputs: &Inputs) -> Result<(Spec, AnchorMap), Error> {
+    build_checked(api, inputs).map(|(spec, anchors)| (spec.into_spec(), anchors))
+}
+
+/// [`build_anchored`], the spec's names checked by its validation.
+fn build_checked(api: &str, inputs: &Inputs) -> Result<(NamesChecked, AnchorMap), Error> {
     let Witnessed { overlay, mut draft, report, damage, anchors, .. } = witness(api, inputs)?;
     let overlay_error = |source| Error::Overlay { source, damage: damage.clone() };
     let route_gaps = crate::overlay::locate_parameters(&mut draft);
@@ -199,10 +204,7 @@ pub fn build_anchored(api: &str, inputs: &Inputs) -> Result<(Spec, AnchorMap), E
     }
     // Everything is in document order now: lines become anchors, in one pass.
     anchors.anchor_spec(&mut spec).map_err(|problems| Error::Invalid { api: api.to_string(), problems })?;
-    let problems = validate(&spec);
-    if !problems.is_empty() {
-        return Err(Error::Invalid { api: api.to_string(), problems });
-    }
+    let spec = validated(spec).map_err(|problems| Error::Invalid { api: api.to_string(), problems })?;
     Ok((spec, anchors))
 }
 
@@ -264,13 +266,21 @@ pub fn witnessed(root: &Path, api: &str) -> Result<Witnessed, Error> {
 
 /// Builds every file of `api` from the inputs under `root`.
 pub fn build(root: &Path, api: &str) -> Result<Built, Error> {
-    let (spec, anchors) = build_anchored(api, &InputFiles::read(root, api)?.inputs())?;
-    let files = generate_files(&spec)?;
-    Ok(Built { spec, files, anchors })
+    let (spec, anchors) = build_checked(api, &InputFiles::read(root, api)?.inputs())?;
+    let files = files_of(&spec, |config| codegen::generate_checked(&spec, config))?;
+    Ok(Built { spec: spec.into_spec(), files, anchors })
 }
 
 /// The spec file and the generated files of a spec.
 pub fn generate_files(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
+    files_of(spec, |config| codegen::generate(spec, config))
+}
+
+/// The spec file and the files `generate` gives for `spec`.
+fn files_of(
+    spec: &Spec,
+    generate: impl FnOnce(&codegen::Config) -> Result<Vec<GeneratedFile>, codegen::EmitError>,
+) -> Result<Vec<GeneratedFile>, Error> {
     if format!("generated/{}", spec.api.name) == codegen::RUNTIME_DIR {
         return Err(Error::Invalid {
             api: spec.api.name.clone(),
@@ -282,7 +292,7 @@ pub fn generate_files(spec: &Spec) -> Result<Vec<GeneratedFile>, Error> {
     }
     let path = spec_path(&spec.api.name);
     let config = codegen::Config { command: COMMAND.into(), spec_path: path.clone() };
-    let mut files = codegen::generate(spec, &config)?;
+    let mut files = generate(&config)?;
     files.push(GeneratedFile { path, contents: spec_text(spec)? });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -94,6 +94,37 @@ fn source_text(spec: &Spec, source: &Source) -> String {
     }
 }
 
+/// A spec whose Rust names clash with nothing ([`name_clashes`]): made only by
+/// [`NamesChecked::new`], which looks, and read-only after it, so a caller that has
+/// validated a spec generates it ([`generate_checked`]) without the names being walked
+/// again.
+#[derive(Debug)]
+pub struct NamesChecked(Spec);
+
+impl NamesChecked {
+    /// `spec`, when its Rust names clash with nothing; otherwise `spec` back with every clash.
+    pub fn new(spec: Spec) -> Result<NamesChecked, Box<(Spec, Vec<String>)>> {
+        let clashes = name_clashes(&spec);
+        if clashes.is_empty() {
+            Ok(NamesChecked(spec))
+        } else {
+            Err(Box::new((spec, clashes)))
+        }
+    }
+
+    /// The spec.
+    pub fn into_spec(self) -> Spec {
+        self.0
+    }
+}
+
+impl std::ops::Deref for NamesChecked {
+    type Target = Spec;
+    fn deref(&self) -> &Spec {
+        &self.0
+    }
+}
+
 /// Generates the client crate (under `generated/<api>/`) and the fixture tests (under
 /// `tests/`) for `spec`. The same spec always gives the same bytes.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, EmitError> {
@@ -101,6 +132,16 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, Emit
     if !clashes.is_empty() {
         return Err(EmitError::NameClashes { clashes });
     }
+    emit(spec, config)
+}
+
+/// [`generate`] for a spec whose names were checked.
+pub fn generate_checked(spec: &NamesChecked, config: &Config) -> Result<Vec<GeneratedFile>, EmitError> {
+    emit(spec, config)
+}
+
+/// The files of a spec whose names clash with nothing.
+fn emit(spec: &Spec, config: &Config) -> Result<Vec<GeneratedFile>, EmitError> {
     let ctx = Context { spec, input_types: spec.input_types(), output_types: spec.output_types() };
     let docs = DocLines::start();
     let root = format!("generated/{}", spec.api.name);

@@ -224,6 +224,19 @@ mod tests {
     }
 
     #[test]
+    fn a_spec_with_clashes_is_not_checked_and_comes_back_with_them() {
+        use crate::emit::{generate_checked, NamesChecked};
+        let clashing = spec(&op("list", "things", 10, &["filter-name", "filter_name"]), "[]");
+        let expected = name_clashes(&clashing);
+        assert_eq!(*NamesChecked::new(clashing.clone()).unwrap_err(), (clashing, expected));
+        let clean = spec(&op("list", "things", 10, &["filter"]), "[]");
+        let checked = NamesChecked::new(clean.clone()).unwrap();
+        let config = crate::Config { command: "test".into(), spec_path: "s.yaml".into() };
+        assert_eq!(generate_checked(&checked, &config).unwrap(), crate::generate(&clean, &config).unwrap());
+        assert_eq!(checked.into_spec(), clean);
+    }
+
+    #[test]
     fn names_outside_ascii_do_not_clash_with_their_ascii_neighbours() {
         let s = spec(&op("list", "things", 10, &["²filters", "filters"]), "[]");
         assert_eq!(name_clashes(&s), Vec::<String>::new());
