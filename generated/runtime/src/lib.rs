@@ -70,13 +70,13 @@ pub trait DatetimeFormats: 'static {
 /// read into chrono's items once, on first use (not on every parse).
 pub struct FormatList {
     names: &'static [&'static str],
-    items: std::sync::OnceLock<Vec<Vec<chrono::format::Item<'static>>>>,
+    prepared: std::sync::OnceLock<Vec<Prepared>>,
 }
 
 impl FormatList {
     /// The formats `names` (chrono syntax; `rfc3339`).
     pub const fn new(names: &'static [&'static str]) -> FormatList {
-        FormatList { names, items: std::sync::OnceLock::new() }
+        FormatList { names, prepared: std::sync::OnceLock::new() }
     }
 
     /// The formats, as given.
@@ -84,10 +84,158 @@ impl FormatList {
         self.names
     }
 
-    /// The formats read into chrono's items.
-    fn items(&self) -> &[Vec<chrono::format::Item<'static>>] {
-        self.items
-            .get_or_init(|| self.names.iter().map(|format| chrono::format::StrftimeItems::new(format).collect()).collect())
+    /// The formats, prepared for parsing.
+    fn prepared(&self) -> &[Prepared] {
+        self.prepared.get_or_init(|| self.names.iter().map(|format| Prepared::new(format)).collect())
+    }
+}
+
+/// A format prepared for parsing: chrono's items, and what is known of it before any text.
+struct Prepared {
+    items: Vec<chrono::format::Item<'static>>,
+    /// Whether the format gives an offset ([`has_offset`]).
+    offset: bool,
+    /// The one layout of the texts chrono writes in the format, when it has one.
+    layout: Option<Layout>,
+}
+
+impl Prepared {
+    fn new(format: &'static str) -> Prepared {
+        let items: Vec<_> = chrono::format::StrftimeItems::new(format).collect();
+        let offset = has_offset(format);
+        // With an offset exactly when the format has one, as chrono's parser reads it.
+        let layout = Layout::of(&items).filter(|layout| format != "rfc3339" && layout.offset.is_some() == offset);
+        Prepared { items, offset, layout }
+    }
+}
+
+/// The layout of the texts chrono writes in a format whose items all have one width
+/// (zero-padded numbers, am/pm, `%z`, ASCII literals and spaces), such as
+/// `dddd-dd-dd dd:dd AM +dddd` for `%Y-%m-%d %I:%M %p %z`. A text of that layout is read
+/// from known places; chrono's parser reads it the same (it reads more: unpadded
+/// numbers, other spaces), so any other text, and any value out of range, is left to it.
+struct Layout {
+    /// The length of the texts.
+    len: usize,
+    /// The literal bytes, and where they are.
+    literals: Box<[(usize, u8)]>,
+    /// Where each field starts: four digits of the year, two of the others.
+    year: usize,
+    month: usize,
+    day: usize,
+    hour: Clock,
+    minute: usize,
+    second: Option<usize>,
+    /// `+hhmm` or `-hhmm`.
+    offset: Option<usize>,
+}
+
+#[derive(Clone, Copy)]
+enum Clock {
+    /// `%H`.
+    Hours24(usize),
+    /// `%I`, and `am` or `pm` (in any case) where `%p` is.
+    Hours12 { hour: usize, am_pm: usize },
+}
+
+impl Layout {
+    /// The layout of a format of `items`, when it has one and names a date and a time
+    /// each once (what chrono needs to resolve a text without asking more of it).
+    fn of(items: &[chrono::format::Item<'static>]) -> Option<Layout> {
+        use chrono::format::{Fixed, Item, Numeric, Pad};
+        let (mut len, mut literals) = (0, Vec::new());
+        // Where each of year, month, day, %H, %I, minute, second, am/pm, offset starts.
+        let mut at = [None; 9];
+        for item in items {
+            let (field, width) = match item {
+                Item::Literal(text) | Item::Space(text) if text.is_ascii() => {
+                    literals.extend(text.bytes().enumerate().map(|(i, byte)| (len + i, byte)));
+                    len += text.len();
+                    continue;
+                }
+                Item::Numeric(numeric, Pad::Zero) => match numeric {
+                    Numeric::Year => (0, 4),
+                    Numeric::Month => (1, 2),
+                    Numeric::Day => (2, 2),
+                    Numeric::Hour => (3, 2),
+                    Numeric::Hour12 => (4, 2),
+                    Numeric::Minute => (5, 2),
+                    Numeric::Second => (6, 2),
+                    _ => return None,
+                },
+                Item::Fixed(Fixed::LowerAmPm | Fixed::UpperAmPm) => (7, 2),
+                Item::Fixed(Fixed::TimezoneOffset) => (8, 5),
+                _ => return None,
+            };
+            if at[field].replace(len).is_some() {
+                return None;
+            }
+            len += width;
+        }
+        // A 24-hour clock, or a 12-hour one with am/pm: not both, nor half of one.
+        let hour = match (at[3], at[4], at[7]) {
+            (Some(hour), None, None) => Clock::Hours24(hour),
+            (None, Some(hour), Some(am_pm)) => Clock::Hours12 { hour, am_pm },
+            _ => return None,
+        };
+        Some(Layout {
+            len,
+            literals: literals.into(),
+            year: at[0]?,
+            month: at[1]?,
+            day: at[2]?,
+            hour,
+            minute: at[5]?,
+            second: at[6],
+            offset: at[8],
+        })
+    }
+
+    /// `text`, when it has the layout and its values are in range; `None` leaves it to
+    /// chrono's parser.
+    fn read(&self, text: &str) -> Option<Moment> {
+        let text = text.as_bytes();
+        if text.len() != self.len || self.literals.iter().any(|&(at, byte)| text[at] != byte) {
+            return None;
+        }
+        let digit = |at: usize| Some(text[at].wrapping_sub(b'0')).filter(|d| *d < 10).map(u32::from);
+        let two = |at: usize| Some(digit(at)? * 10 + digit(at + 1)?);
+        let year = two(self.year)? * 100 + two(self.year + 2)?;
+        let hour = match self.hour {
+            Clock::Hours24(at) => two(at)?,
+            Clock::Hours12 { hour, am_pm } => {
+                let pm = match (text[am_pm] | 0x20, text[am_pm + 1] | 0x20) {
+                    (b'a', b'm') => false,
+                    (b'p', b'm') => true,
+                    _ => return None,
+                };
+                let hour = Some(two(hour)?).filter(|h| (1..=12).contains(h))?;
+                hour % 12 + if pm { 12 } else { 0 }
+            }
+        };
+        // Seconds up to 59: chrono reads 60 as a leap second, left to it.
+        let second = match self.second {
+            Some(at) => two(at)?,
+            None => 0,
+        };
+        let date = chrono::NaiveDate::from_ymd_opt(year as i32, two(self.month)?, two(self.day)?)?;
+        let local = date.and_time(chrono::NaiveTime::from_hms_opt(hour, two(self.minute)?, second)?);
+        let offset = match self.offset {
+            Some(at) => {
+                let sign = match text[at] {
+                    b'+' => 1,
+                    b'-' => -1,
+                    _ => return None,
+                };
+                let (hours, minutes) = (two(at + 1)?, two(at + 3)?);
+                if hours > 23 || minutes > 59 {
+                    return None;
+                }
+                Some(chrono::FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60) as i32)?)
+            }
+            None => None,
+        };
+        Some(Moment { local, offset, format: None })
     }
 }
 
@@ -207,8 +355,8 @@ impl Moment {
 
     /// `text` in one of `formats`, or one of the ISO 8601 forms.
     fn parse(text: &str, formats: &FormatList) -> Option<Moment> {
-        for (index, (format, items)) in formats.names.iter().zip(formats.items()).enumerate() {
-            if let Some(mut t) = Moment::parse_with(text, format, items) {
+        for (index, (format, prepared)) in formats.names.iter().zip(formats.prepared()).enumerate() {
+            if let Some(mut t) = Moment::parse_with(text, format, prepared) {
                 t.format = Some(index);
                 return Some(t);
             }
@@ -216,15 +364,18 @@ impl Moment {
         parse_iso(text)
     }
 
-    /// `text` in `format`, given as chrono's `items` (what `parse_from_str` would read
-    /// from the format string on every call).
-    fn parse_with(text: &str, format: &str, items: &[chrono::format::Item<'static>]) -> Option<Moment> {
+    /// `text` in `format`: from the places of its layout when it has that, else as
+    /// chrono's `parse_from_str` would read it (from the items prepared once).
+    fn parse_with(text: &str, format: &str, prepared: &Prepared) -> Option<Moment> {
+        if let Some(moment) = prepared.layout.as_ref().and_then(|layout| layout.read(text)) {
+            return Some(moment);
+        }
         let with_offset = if format == "rfc3339" {
             chrono::DateTime::parse_from_rfc3339(text).ok()?
         } else {
             let mut parsed = chrono::format::Parsed::new();
-            chrono::format::parse(&mut parsed, text, items.iter()).ok()?;
-            if !has_offset(format) {
+            chrono::format::parse(&mut parsed, text, prepared.items.iter()).ok()?;
+            if !prepared.offset {
                 let local = parsed.to_naive_datetime_with_offset(0).ok()?;
                 return Some(Moment::local(local));
             }
