@@ -196,28 +196,26 @@ impl Layout {
         if text.len() != self.len || self.literals.iter().any(|&(at, byte)| text[at] != byte) {
             return None;
         }
-        let digit = |at: usize| Some(text[at].wrapping_sub(b'0')).filter(|d| *d < 10).map(u32::from);
-        let two = |at: usize| Some(digit(at)? * 10 + digit(at + 1)?);
-        let year = two(self.year)? * 100 + two(self.year + 2)?;
+        let year = two(text, self.year)? * 100 + two(text, self.year + 2)?;
         let hour = match self.hour {
-            Clock::Hours24(at) => two(at)?,
+            Clock::Hours24(at) => two(text, at)?,
             Clock::Hours12 { hour, am_pm } => {
                 let pm = match (text[am_pm] | 0x20, text[am_pm + 1] | 0x20) {
                     (b'a', b'm') => false,
                     (b'p', b'm') => true,
                     _ => return None,
                 };
-                let hour = Some(two(hour)?).filter(|h| (1..=12).contains(h))?;
+                let hour = Some(two(text, hour)?).filter(|h| (1..=12).contains(h))?;
                 hour % 12 + if pm { 12 } else { 0 }
             }
         };
         // Seconds up to 59: chrono reads 60 as a leap second, left to it.
         let second = match self.second {
-            Some(at) => two(at)?,
+            Some(at) => two(text, at)?,
             None => 0,
         };
-        let date = chrono::NaiveDate::from_ymd_opt(year as i32, two(self.month)?, two(self.day)?)?;
-        let local = date.and_time(chrono::NaiveTime::from_hms_opt(hour, two(self.minute)?, second)?);
+        let date = chrono::NaiveDate::from_ymd_opt(year as i32, two(text, self.month)?, two(text, self.day)?)?;
+        let local = date.and_time(chrono::NaiveTime::from_hms_opt(hour, two(text, self.minute)?, second)?);
         let offset = match self.offset {
             Some(at) => {
                 let sign = match text[at] {
@@ -225,7 +223,7 @@ impl Layout {
                     b'-' => -1,
                     _ => return None,
                 };
-                let (hours, minutes) = (two(at + 1)?, two(at + 3)?);
+                let (hours, minutes) = (two(text, at + 1)?, two(text, at + 3)?);
                 if hours > 23 || minutes > 59 {
                     return None;
                 }
@@ -234,6 +232,15 @@ impl Layout {
             None => None,
         };
         Some(Moment { local, offset, format: None })
+    }
+}
+
+/// The two ASCII digits of `text` at `at`, as a number.
+#[inline(always)]
+fn two(text: &[u8], at: usize) -> Option<u32> {
+    match *text.get(at..at + 2)? {
+        [tens @ b'0'..=b'9', ones @ b'0'..=b'9'] => Some(u32::from(tens - b'0') * 10 + u32::from(ones - b'0')),
+        _ => None,
     }
 }
 
