@@ -4,7 +4,7 @@ and `cargo build --release` CPU time of each generated crate alone (its dependen
 prebuilt), and decode throughput of the documentation's examples, each against
 progenitor's output for the same API as the reference.
 
-    python3 bench/bench.py [--runs N] [--api NAME]... [--only regen,check,release,decode] [--keep]
+    python3 bench/bench.py [--runs N] [--api NAME]... [--only regen,check,release,decode] [--instructions] [--keep]
 
 Needs `cargo-progenitor` 0.15.1 on PATH (`cargo install cargo-progenitor --version
 0.15.1 --locked`); without it, pass `--no-progenitor` for our figures alone.
@@ -25,6 +25,10 @@ client) as progenitor's `progenitor-client`. Each runtime crate's own build is t
 too, once (`cargo clean -p` it, then build it alone), and added to each client's: one
 client from scratch with its runtime, ours against progenitor + progenitor-client. Decoding runs in one release program that alternates the
 variants in rounds; throughput is the fixture bytes decoded per second of one round.
+Those times vary by tens of percent between rounds on a shared machine; `--instructions`
+also counts, with valgrind, the instructions each variant takes over the examples
+progenitor's types decode too (20 passes, the program's own start subtracted): the same
+on every run, a figure to compare changes by.
 """
 
 import argparse
@@ -152,6 +156,16 @@ def progenitor_types(crate):
     return set(re.findall(r"pub (?:struct|enum) (\w+)", text))
 
 
+def instructions(program, api, variant):
+    """Instructions (valgrind's count) of the decode program doing only `variant` for `api`."""
+    proc = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", str(program)],
+                          env={**os.environ, "DECODE_ONLY": variant, "DECODE_API": api}, capture_output=True, text=True, check=True)
+    match = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    if not match:
+        sys.exit(f"no instruction count from valgrind:\n{proc.stderr[-2000:]}")
+    return int(match.group(1).replace(",", ""))
+
+
 def decode_program(apis, with_progenitor, rounds):
     """The decode benchmark: for each API, every fixture decoded by our client's decode
     path, by plain `serde_json::from_slice` into our types, and into progenitor's types
@@ -197,6 +211,8 @@ def main():
     parser.add_argument("--api", action="append", choices=APIS, help="this API only (repeat for several)")
     parser.add_argument("--only", default="regen,check,release,decode", help="which figures")
     parser.add_argument("--no-progenitor", action="store_true", help="our figures alone")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the decode benchmark's instructions with valgrind (deterministic, unlike its times)")
     parser.add_argument("--keep", action="store_true", help="keep target/bench/ (the next run reuses its builds)")
     args = parser.parse_args()
     apis = args.api or APIS
@@ -332,6 +348,14 @@ def main():
         out = subprocess.run([str(target / "release" / "decode-bench")], capture_output=True, text=True, check=True)
         print("\n" + out.stdout, end="")
         sys.stderr.write(out.stderr)
+        if args.instructions and with_prog:
+            print("\nDecoding, instructions (valgrind; the examples progenitor's types decode too, 20 passes)")
+            for api in apis:
+                count = {v: instructions(target / "release" / "decode-bench", api, v) for v in ("none", "ours", "plain", "progenitor")}
+                ours, plain, prog = (count[v] - count["none"] for v in ("ours", "plain", "progenitor"))
+                print(f"{api:<16} ours {ours / 1e6:.2f} M, plain from_slice {plain / 1e6:.2f} M, progenitor's types {prog / 1e6:.2f} M;"
+                      f" ours / progenitor {ours / prog:.3f}, ours / plain {ours / plain:.3f}", flush=True)
+                results.append({"what": f"{api} decode instructions", "ours": ours, "plain": plain, "progenitor": prog})
 
     (BENCH / "results.json").write_text(json.dumps(results, indent=1))
     if not args.keep:

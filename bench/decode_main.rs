@@ -1,7 +1,10 @@
 // The decode benchmark program, written into target/bench/work/decode by bench/bench.py
 // (which replaces the CASES and ROUNDS markers): every documentation example decoded by
 // the client's decode path, by plain `serde_json::from_slice` into the same types, and by
-// progenitor's types, in interleaved rounds.
+// progenitor's types, in interleaved rounds. With `DECODE_ONLY` set it decodes, instead,
+// the examples of one API (`DECODE_API`) that progenitor's types decode too, `PASSES` times
+// with one variant (`ours`, `plain`, `progenitor`; `none` decodes nothing after choosing
+// the examples), for counting instructions under valgrind (`bench.py --instructions`).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -70,10 +73,35 @@ fn compare(label: &str, set: &[&Case], variants: &[(&str, fn(&Case) -> Decode)])
     }
 }
 
+const PASSES: usize = 20;
+
+/// `DECODE_ONLY`: one variant over one API's examples, nothing else (see the top).
+fn only(cases: &[Case], variant: &str) {
+    let api = std::env::var("DECODE_API").unwrap_or_default();
+    let both: Vec<&Case> = cases
+        .iter()
+        .filter(|c| c.api == api && (c.ours)(c.bytes).is_ok() && c.progenitor.is_some_and(|p| p(c.bytes).is_ok()))
+        .collect();
+    let pick: Option<fn(&Case) -> Decode> = match variant {
+        "ours" => Some(|c| c.ours),
+        "plain" => Some(|c| c.plain),
+        "progenitor" => Some(|c| c.progenitor.unwrap()),
+        "none" => None,
+        other => panic!("DECODE_ONLY={other}: ours, plain, progenitor or none"),
+    };
+    if let Some(pick) = pick {
+        time(&both, PASSES, pick);
+    }
+    println!("{} examples", both.len());
+}
+
 fn main() {
     let cases: Vec<Case> = vec![
 /*CASES*/
     ];
+    if let Ok(variant) = std::env::var("DECODE_ONLY") {
+        return only(&cases, &variant);
+    }
     let mut apis: Vec<&str> = cases.iter().map(|c| c.api).collect();
     apis.dedup();
     for api in apis {
