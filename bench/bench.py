@@ -348,6 +348,8 @@ def main():
         out = subprocess.run([str(target / "release" / "decode-bench")], capture_output=True, text=True, check=True)
         print("\n" + out.stdout, end="")
         sys.stderr.write(out.stderr)
+        if args.instructions and not with_prog:
+            print("\n--instructions counts the examples progenitor's types decode too: not without progenitor")
         if args.instructions and with_prog:
             print("\nDecoding, instructions (valgrind; the examples progenitor's types decode too, 20 passes)")
             for api in apis:

@@ -26,12 +26,14 @@ formats! {
     DayFirst: "%d/%m/%Y %H:%M";
     Packed: "%Y%m%d%H%M%S";
     Expanded: "%FT%T%z";
+    // No layout: an unpadded hour, the hour without am/pm, am/pm on a 24-hour clock, a
+    // date alone.
     Unpadded: "%Y-%m-%d %-I:%M%P";
-    // No layout: the hour without am/pm, am/pm without the hour, a date alone.
     HalfClock: "%Y-%m-%d %I:%M";
     AmPmOn24: "%Y-%m-%d %H:%M %p";
     DateOnly: "%Y-%m-%d";
-    None_: ;
+    // No format: the ISO 8601 forms alone.
+    IsoOnly: ;
 }
 
 /// What chrono's `parse_from_str` reads `text` as in `format` (`None`: it refuses it).
@@ -124,7 +126,7 @@ fn reads_as_chrono<F: DatetimeFormats>(format: &str, seed: u64) -> (usize, usize
             None => {
                 refused += 1;
                 // Refused in the format, only the ISO 8601 forms may still read it.
-                let iso = Timestamp::<None_>::parse(&text).map(|t| (t.local(), t.offset()));
+                let iso = Timestamp::<IsoOnly>::parse(&text).map(|t| (t.local(), t.offset()));
                 assert_eq!(ours.map(|t| (t.local(), t.offset())), iso, "{format}: {text:?}, which chrono refuses");
             }
         }

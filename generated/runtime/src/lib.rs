@@ -103,8 +103,9 @@ impl Prepared {
     fn new(format: &'static str) -> Prepared {
         let items: Vec<_> = chrono::format::StrftimeItems::new(format).collect();
         let offset = has_offset(format);
-        // With an offset exactly when the format has one, as chrono's parser reads it.
-        let layout = Layout::of(&items).filter(|layout| format != "rfc3339" && layout.offset.is_some() == offset);
+        // With an offset exactly when the format has one, as chrono's parser reads it
+        // (`rfc3339`, a word to chrono's items, has no layout).
+        let layout = Layout::of(&items).filter(|layout| layout.offset.is_some() == offset);
         Prepared { items, offset, layout }
     }
 }
